@@ -1,0 +1,4 @@
+export * from "./errors.js";
+export * from "./log.js";
+export * from "./quote.js";
+export * from "./secret.js";

@@ -1,0 +1,48 @@
+// The agent's configuration file: rendered by the pair engine (provider/), parsed by the agent.
+// Both sides import this schema, so a field the engine writes is a field the agent understands.
+import { z } from "zod";
+
+export const AgentConfig = z.object({
+  pairName: z.string().min(1).max(63),
+  nodeName: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/),
+  controlPlane: z.object({
+    /** Base URL of the control plane, e.g. http://10.231.0.1:8080. */
+    url: z.url({ protocol: /^https?$/ }),
+    /** File holding this node's agent token (mode 0600, owned by the agent's user). */
+    tokenFile: z.string().startsWith("/"),
+    /** Request timeout; a slower answer counts as "control plane down" and the report is spooled. */
+    timeoutMs: z.number().int().min(100).max(60_000).default(3000),
+  }),
+  postgres: z.object({
+    /** Unix socket directory of the node's PostgreSQL (peer authentication, no password). */
+    socketDir: z.string().startsWith("/"),
+    port: z.number().int().min(1).max(65535),
+    user: z.string().min(1).default("postgres"),
+    database: z.string().min(1).default("postgres"),
+    dataDir: z.string().startsWith("/"),
+  }),
+  repmgr: z.object({
+    binary: z.string().startsWith("/").default("/usr/bin/repmgr"),
+    configFile: z.string().startsWith("/"),
+  }),
+  /** File whose presence means this node fenced itself (see the engine's fence watcher). */
+  fenceMarkerFile: z.string().startsWith("/"),
+  listen: z.object({
+    host: z.string().min(1).default("0.0.0.0"),
+    port: z.number().int().min(1).max(65535).default(9187),
+  }),
+  intervals: z.object({
+    stateSeconds: z.number().min(0.2).max(300).default(2),
+    metricsSeconds: z.number().min(1).max(3600).default(15),
+  }),
+  spool: z.object({
+    dir: z.string().startsWith("/"),
+    maxBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .default(64 * 1024 * 1024),
+  }),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+export type AgentConfigInput = z.input<typeof AgentConfig>;

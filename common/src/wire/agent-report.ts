@@ -1,0 +1,135 @@
+// The agent → control plane wire format. Shared by agent/ (producer) and portal/server (consumer).
+// Values on the wire never change meaning once shipped: add optional fields, never repurpose one.
+import { z } from "zod";
+
+/** What a node is right now, as its own PostgreSQL and repmgr say. */
+export const NodeRole = z.enum(["primary", "standby", "down", "unknown"]);
+export type NodeRole = z.infer<typeof NodeRole>;
+
+/**
+ * Replication durability as seen from the primary: `sync` while a standby confirms commits,
+ * `degraded` when synchronous replication was switched off because the standby is gone,
+ * `async` when the pair is configured asynchronous, `none` on a standby or a down node.
+ */
+export const SyncState = z.enum(["sync", "degraded", "async", "none"]);
+export type SyncState = z.infer<typeof SyncState>;
+
+/** An LSN as PostgreSQL prints it, e.g. "0/3000148". */
+export const Lsn = z.string().regex(/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i, "an LSN like 0/3000148");
+
+export const StateSample = z.object({
+  role: NodeRole,
+  /** True when this node stopped itself because it could see neither its peer nor the witness. */
+  fenced: z.boolean(),
+  /** Accepts writes right now: primary, not fenced, not read-only. */
+  writable: z.boolean(),
+  timeline: z.number().int().nonnegative().nullable(),
+  /** pg_current_wal_lsn() on a primary, pg_last_wal_replay_lsn() on a standby. */
+  lsn: Lsn.nullable(),
+  /** pg_last_wal_receive_lsn() on a standby. */
+  receiveLsn: Lsn.nullable(),
+  lagBytes: z.number().int().nonnegative().nullable(),
+  lagSeconds: z.number().nonnegative().nullable(),
+  syncState: SyncState,
+  /** The effective synchronous_standby_names, "" when asynchronous. */
+  synchronousStandbyNames: z.string(),
+  /** Standbys streaming from this node (primary only). */
+  streamingStandbys: z.array(z.object({ name: z.string(), state: z.string(), syncState: z.string() })),
+  /** When the postmaster started (ISO 8601), null when down. */
+  postmasterStartedAt: z.iso.datetime({ offset: true }).nullable(),
+  repmgr: z.object({
+    nodeId: z.number().int().positive().nullable(),
+    /** `repmgr node status`/`cluster show` summary: "running", "unreachable", "paused", …. */
+    status: z.string(),
+    upstreamNode: z.string().nullable(),
+  }),
+  pendingRestart: z.boolean(),
+  error: z.string().nullable(),
+});
+export type StateSample = z.infer<typeof StateSample>;
+
+export const DatabaseMetrics = z.object({
+  name: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  connections: z.object({
+    active: z.number().int().nonnegative(),
+    idle: z.number().int().nonnegative(),
+    idleInTransaction: z.number().int().nonnegative(),
+    other: z.number().int().nonnegative(),
+  }),
+  /** Cumulative counters from pg_stat_database; the control plane derives rates. */
+  xactCommit: z.number().int().nonnegative(),
+  xactRollback: z.number().int().nonnegative(),
+  blksRead: z.number().int().nonnegative(),
+  blksHit: z.number().int().nonnegative(),
+  deadlocks: z.number().int().nonnegative(),
+  tempBytes: z.number().int().nonnegative(),
+  /** pg_stat_database.stats_reset, so a counter reset is not read as a negative rate. */
+  statsResetAt: z.iso.datetime({ offset: true }).nullable(),
+});
+export type DatabaseMetrics = z.infer<typeof DatabaseMetrics>;
+
+export const HostMetrics = z.object({
+  dataDiskUsedBytes: z.number().int().nonnegative(),
+  dataDiskTotalBytes: z.number().int().nonnegative(),
+  load1: z.number().nonnegative(),
+  memoryUsedBytes: z.number().int().nonnegative(),
+  memoryTotalBytes: z.number().int().nonnegative(),
+});
+export type HostMetrics = z.infer<typeof HostMetrics>;
+
+const reportBase = {
+  /** Unique per report; a replayed report with a known id is acknowledged and not counted again. */
+  reportId: z.uuid(),
+  /** When the agent took the sample (not when it was sent: spooled reports arrive late). */
+  sampledAt: z.iso.datetime({ offset: true }),
+  /** Monotonic per agent process start; with `agentStartedAt` it orders reports from one agent. */
+  sequence: z.number().int().nonnegative(),
+  agentStartedAt: z.iso.datetime({ offset: true }),
+};
+
+export const StateReport = z.object({ ...reportBase, kind: z.literal("state"), state: StateSample });
+export const MetricsReport = z.object({
+  ...reportBase,
+  kind: z.literal("metrics"),
+  databases: z.array(DatabaseMetrics).max(1000),
+  host: HostMetrics,
+});
+export const AgentReport = z.discriminatedUnion("kind", [StateReport, MetricsReport]);
+export type StateReport = z.infer<typeof StateReport>;
+export type MetricsReport = z.infer<typeof MetricsReport>;
+export type AgentReport = z.infer<typeof AgentReport>;
+
+/** Body of POST /v1/agent/report: one or more reports, oldest first (spool replays send batches). */
+export const AgentReportBatch = z.object({ reports: z.array(AgentReport).min(1).max(500) });
+export type AgentReportBatch = z.infer<typeof AgentReportBatch>;
+
+/**
+ * Work the control plane asks an agent to do, returned with a report acknowledgement. The agent
+ * runs it on its own host (no control-plane SSH to database hosts) and posts the outcome to
+ * POST /v1/agent/commands/{id}/result.
+ */
+export const AgentCommand = z.object({
+  id: z.uuid(),
+  type: z.enum(["switchover"]),
+  requestedAt: z.iso.datetime({ offset: true }),
+});
+export type AgentCommand = z.infer<typeof AgentCommand>;
+
+export const AgentReportAck = z.object({
+  accepted: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  commands: z.array(AgentCommand),
+});
+export type AgentReportAck = z.infer<typeof AgentReportAck>;
+
+export const AgentCommandResult = z.object({
+  outcome: z.enum(["succeeded", "failed"]),
+  startedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }),
+  message: z.string().max(4000),
+});
+export type AgentCommandResult = z.infer<typeof AgentCommandResult>;
+
+/** Header carrying the node's agent token: `Authorization: Bearer <token>`. */
+export const AGENT_REPORT_PATH = "/v1/agent/report";

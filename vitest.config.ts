@@ -1,0 +1,16 @@
+import { defineConfig } from "vitest/config";
+
+// Tests run the TypeScript sources directly: the "pgaas-source" export condition maps every
+// @pgaas/* import to src/ so no build is needed before `npm test`.
+export default defineConfig({
+  resolve: { conditions: ["pgaas-source"] },
+  ssr: { resolve: { conditions: ["pgaas-source"], externalConditions: ["pgaas-source"] } },
+  test: {
+    include: ["**/*.test.ts", "**/*.test.tsx"],
+    exclude: ["**/node_modules/**", "**/dist/**"],
+    testTimeout: 60_000,
+    hookTimeout: 300_000,
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
