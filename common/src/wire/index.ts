@@ -1,2 +1,3 @@
 export * from "./agent-config.js";
 export * from "./agent-report.js";
+export * from "./managed-parameters.js";

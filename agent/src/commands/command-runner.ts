@@ -1,0 +1,44 @@
+// Runs a command the control plane sent, on this host (the control plane holds no SSH keys).
+// Contract: never throws; every outcome, including refusal, is an AgentCommandResult.
+import type { AgentCommand, AgentCommandResult, NodeRole } from "@pgaas/common/wire";
+import type { Repmgr } from "../repmgr/repmgr.js";
+
+export interface CommandRunner {
+  run(command: AgentCommand, role: NodeRole): Promise<AgentCommandResult>;
+}
+
+const MAX_MESSAGE = 4000;
+
+export function repmgrCommandRunner(repmgr: Repmgr, clock: () => number = Date.now): CommandRunner {
+  return {
+    async run(command, role) {
+      const startedAt = new Date(clock()).toISOString();
+      const finish = (outcome: AgentCommandResult["outcome"], message: string): AgentCommandResult => ({
+        outcome,
+        startedAt,
+        finishedAt: new Date(clock()).toISOString(),
+        // The end of the output is where repmgr says what went wrong.
+        message: message.length > MAX_MESSAGE ? message.slice(-MAX_MESSAGE) : message,
+      });
+      switch (command.type) {
+        case "switchover": {
+          if (role !== "standby") {
+            return finish("failed", `switchover runs on the standby; this node is ${role}`);
+          }
+          try {
+            const { exitCode, output } = await repmgr.standbySwitchover();
+            return exitCode === 0
+              ? finish("succeeded", output || "switchover completed")
+              : finish("failed", `repmgr standby switchover exited ${exitCode}: ${output}`);
+          } catch (error) {
+            return finish("failed", `repmgr standby switchover could not run: ${(error as Error).message}`);
+          }
+        }
+        default: {
+          const never: never = command.type;
+          return finish("failed", `unknown command type ${String(never)}`);
+        }
+      }
+    },
+  };
+}

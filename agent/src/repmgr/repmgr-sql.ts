@@ -1,0 +1,15 @@
+// repmgr's own view of this node, read from the repmgr extension in the repmgr database.
+// `repmgrd_is_running()` and `repmgrd_is_paused()` read repmgr's shared memory: the same facts
+// `repmgr service status` prints, without spawning a process every two seconds.
+
+export const REPMGR_EXTENSION_SQL = `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'repmgr') AS installed`;
+
+/** $1 = this node's id from repmgr.conf. */
+export const REPMGR_NODE_SQL = `
+SELECT n.active,
+       u.node_name AS upstream_node,
+       repmgr.repmgrd_is_running() AS repmgrd_running,
+       repmgr.repmgrd_is_paused() AS repmgrd_paused
+FROM repmgr.nodes n
+LEFT JOIN repmgr.nodes u ON u.node_id = n.upstream_node_id
+WHERE n.node_id = $1`;

@@ -1,0 +1,24 @@
+// What the agent needs from repmgr, behind one small interface (CONVENTIONS 13). Contract:
+// readStatus() never throws for an unhealthy repmgr (that is a status, e.g. "repmgrd_stopped"); it
+// throws PostgresUnreachableError only when the local server cannot be asked at all.
+export interface RepmgrStatus {
+  readonly nodeId: number | null;
+  /** "running", "paused", "repmgrd_stopped", "inactive", "unregistered", "unavailable". */
+  readonly status: string;
+  readonly upstreamNode: string | null;
+}
+
+export interface CommandOutput {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+export interface Repmgr {
+  readStatus(): Promise<RepmgrStatus>;
+  /** `repmgr standby switchover` on this (standby) node; resolves with its exit code and output. */
+  standbySwitchover(): Promise<CommandOutput>;
+  close(): Promise<void>;
+}
+
+/** repmgr's word for a node whose PostgreSQL does not answer. */
+export const UNREACHABLE_REPMGR: RepmgrStatus = { nodeId: null, status: "unreachable", upstreamNode: null };

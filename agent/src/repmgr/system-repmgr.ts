@@ -1,0 +1,80 @@
+// Repmgr over the real system: status from the repmgr extension, switchover by running the binary.
+import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { PgConnection, type PgConnectionOptions } from "../postgres/pg-connection.js";
+import type { CommandOutput, Repmgr, RepmgrStatus } from "./repmgr.js";
+import { standbySwitchoverArgv } from "./repmgr-commands.js";
+import { parseRepmgrConf } from "./repmgr-conf.js";
+import { REPMGR_EXTENSION_SQL, REPMGR_NODE_SQL } from "./repmgr-sql.js";
+
+export interface SystemRepmgrOptions {
+  readonly binary: string;
+  readonly configFile: string;
+  /** How to reach the local server; the database is taken from repmgr.conf's conninfo. */
+  readonly connection: Omit<PgConnectionOptions, "database">;
+  /** A switchover waits for the old primary to restart as a standby: give it minutes, not seconds. */
+  readonly switchoverTimeoutMs: number;
+}
+
+interface NodeRow {
+  active: boolean;
+  upstream_node: string | null;
+  repmgrd_running: boolean | null;
+  repmgrd_paused: boolean | null;
+}
+
+export class SystemRepmgr implements Repmgr {
+  readonly #options: SystemRepmgrOptions;
+  #connection: { database: string; pg: PgConnection } | null = null;
+
+  constructor(options: SystemRepmgrOptions) {
+    this.#options = options;
+  }
+
+  async readStatus(): Promise<RepmgrStatus> {
+    const conf = await readFile(this.#options.configFile, "utf8").catch(() => null);
+    if (conf === null) return { nodeId: null, status: "unregistered", upstreamNode: null };
+    const { nodeId, database } = parseRepmgrConf(conf);
+    const pg = await this.#connectionTo(database);
+    const [extension] = await pg.query<{ installed: boolean }>(REPMGR_EXTENSION_SQL);
+    if (!extension?.installed || nodeId === null)
+      return { nodeId, status: "unregistered", upstreamNode: null };
+    const [node] = await pg.query<NodeRow>(REPMGR_NODE_SQL, [nodeId]);
+    if (!node) return { nodeId, status: "unregistered", upstreamNode: null };
+    return { nodeId, status: summarise(node), upstreamNode: node.upstream_node };
+  }
+
+  standbySwitchover(): Promise<CommandOutput> {
+    const [binary, ...args] = standbySwitchoverArgv(this.#options.binary, this.#options.configFile);
+    return new Promise((resolve) => {
+      execFile(
+        binary as string,
+        args,
+        { cwd: "/tmp", timeout: this.#options.switchoverTimeoutMs, maxBuffer: 4 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const exitCode = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          resolve({ exitCode, output: `${stdout}${stderr}`.trim() });
+        },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#connection?.pg.close();
+    this.#connection = null;
+  }
+
+  async #connectionTo(database: string): Promise<PgConnection> {
+    if (this.#connection?.database !== database) {
+      await this.#connection?.pg.close();
+      this.#connection = { database, pg: new PgConnection({ ...this.#options.connection, database }) };
+    }
+    return this.#connection.pg;
+  }
+}
+
+function summarise(node: NodeRow): string {
+  if (!node.active) return "inactive";
+  if (node.repmgrd_paused === true) return "paused";
+  return node.repmgrd_running === true ? "running" : "repmgrd_stopped";
+}

@@ -1,0 +1,39 @@
+// Builds wire reports: a fresh reportId each (the control plane de-duplicates replays by it), a
+// sequence that orders reports of one agent process, and the time the sample was taken.
+import { randomUUID } from "node:crypto";
+import {
+  type DatabaseMetrics,
+  type HostMetrics,
+  MetricsReport,
+  StateReport,
+  type StateSample,
+} from "@pgaas/common/wire";
+
+export class ReportFactory {
+  readonly #agentStartedAt: string;
+  #sequence = 0;
+
+  constructor(agentStartedAt: Date) {
+    this.#agentStartedAt = agentStartedAt.toISOString();
+  }
+
+  /** Parsed on the way out: a report the schema refuses is a bug here, not a problem for the server. */
+  state(state: StateSample, sampledAt: Date): StateReport {
+    return StateReport.parse({ ...this.#identity(sampledAt), kind: "state", state });
+  }
+
+  metrics(databases: DatabaseMetrics[], host: HostMetrics, sampledAt: Date): MetricsReport {
+    return MetricsReport.parse({ ...this.#identity(sampledAt), kind: "metrics", databases, host });
+  }
+
+  #identity(sampledAt: Date) {
+    const sequence = this.#sequence;
+    this.#sequence += 1;
+    return {
+      reportId: randomUUID(),
+      sampledAt: sampledAt.toISOString(),
+      sequence,
+      agentStartedAt: this.#agentStartedAt,
+    };
+  }
+}

@@ -1,0 +1,94 @@
+// Wires the real dependencies from a parsed config and starts the loop and the HTTP server.
+// main.ts calls it; tests and the benchmark can too (in-process).
+import type { AddressInfo } from "node:net";
+import type { Logger } from "@pgaas/common";
+import type { AgentConfig } from "@pgaas/common/wire";
+import { Agent } from "./agent.js";
+import { repmgrCommandRunner } from "./commands/command-runner.js";
+import { watchedAgentToken } from "./config.js";
+import { HttpControlPlaneClient } from "./control-plane/http-client.js";
+import { systemHostProbe } from "./host/host-probe.js";
+import { createAgentHttpServer } from "./http/server.js";
+import { PgConnection } from "./postgres/pg-connection.js";
+import { PgProbe } from "./postgres/pg-probe.js";
+import { SystemRepmgr } from "./repmgr/system-repmgr.js";
+import { watchRoleFiles } from "./role-files.js";
+import { DiskSpool } from "./spool/disk-spool.js";
+
+/** PostgreSQL must answer a probe within this; a hung server counts as down for the tick. */
+const POSTGRES_TIMEOUT_MS = 3000;
+const SWITCHOVER_TIMEOUT_MS = 5 * 60_000;
+
+export interface RunningAgent {
+  readonly agent: Agent;
+  /** Where the HTTP endpoints listen (port 0 in the config picks a free one). */
+  readonly http: AddressInfo;
+  stop(): Promise<void>;
+}
+
+export async function startAgent(config: AgentConfig, logger: Logger): Promise<RunningAgent> {
+  const connection = {
+    socketDir: config.postgres.socketDir,
+    port: config.postgres.port,
+    user: config.postgres.user,
+    timeoutMs: POSTGRES_TIMEOUT_MS,
+  };
+  const probe = new PgProbe(new PgConnection({ ...connection, database: config.postgres.database }));
+  const repmgr = new SystemRepmgr({
+    binary: config.repmgr.binary,
+    configFile: config.repmgr.configFile,
+    connection,
+    switchoverTimeoutMs: SWITCHOVER_TIMEOUT_MS,
+  });
+  const host = systemHostProbe({ fenceMarkerFile: config.fenceMarkerFile, dataDir: config.postgres.dataDir });
+  const controlPlane = new HttpControlPlaneClient({
+    baseUrl: config.controlPlane.url,
+    timeoutMs: config.controlPlane.timeoutMs,
+    token: await watchedAgentToken(config.controlPlane.tokenFile),
+  });
+  const spool = await DiskSpool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, logger });
+  const stateIntervalMs = config.intervals.stateSeconds * 1000;
+  const agent = new Agent({
+    stateIntervalMs,
+    metricsIntervalMs: config.intervals.metricsSeconds * 1000,
+    probe,
+    repmgr,
+    host,
+    controlPlane,
+    commands: repmgrCommandRunner(repmgr),
+    spool,
+    logger,
+  });
+  const server = createAgentHttpServer({
+    status: () => agent.status(),
+    probe,
+    host,
+    node: { pair: config.pairName, node: config.nodeName },
+    staleAfterMs: Math.max(3 * stateIntervalMs, 10_000) + POSTGRES_TIMEOUT_MS,
+    logger,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.listen.port, config.listen.host, () => resolve());
+  });
+  const stopWatching = watchRoleFiles(config.postgres.dataDir, config.fenceMarkerFile, () =>
+    agent.wake({ hurry: true }),
+  );
+  const abort = new AbortController();
+  const loop = agent.run(abort.signal);
+  logger.info("agent started", { listen: server.address(), stateIntervalMs });
+  return {
+    agent,
+    http: server.address() as AddressInfo,
+    async stop() {
+      abort.abort();
+      stopWatching();
+      await loop;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      controlPlane.close();
+      await Promise.all([probe.close(), repmgr.close()]);
+      logger.info("agent stopped");
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// In-memory implementations of the agent's small interfaces, for decision and tick tests.
+import type {
+  AgentCommand,
+  AgentCommandResult,
+  AgentReport,
+  AgentReportAck,
+  AgentReportBatch,
+  DatabaseMetrics,
+  HostMetrics,
+} from "@pgaas/common/wire";
+import type { CommandRunner } from "../../src/commands/command-runner.js";
+import type { ControlPlaneClient } from "../../src/control-plane/client.js";
+import {
+  ControlPlaneDownError,
+  ControlPlaneRejectedError,
+  PostgresUnreachableError,
+} from "../../src/errors.js";
+import type { HostProbe } from "../../src/host/host-probe.js";
+import type { PostgresProbe, PostgresState } from "../../src/postgres/probe.js";
+import type { CommandOutput, Repmgr, RepmgrStatus } from "../../src/repmgr/repmgr.js";
+
+export const PRIMARY: PostgresState = {
+  inRecovery: false,
+  readOnly: false,
+  timeline: 1,
+  lsn: "0/3000148",
+  receiveLsn: null,
+  lagBytes: 0,
+  lagSeconds: 0,
+  synchronousStandbyNames: "ANY 1 (n1, n2)",
+  streamingStandbys: [{ name: "n2", state: "streaming", syncState: "quorum" }],
+  postmasterStartedAt: "2026-11-29T20:00:00.000Z",
+  pendingRestart: false,
+};
+
+export const STANDBY: PostgresState = {
+  inRecovery: true,
+  readOnly: false,
+  timeline: 1,
+  lsn: "0/3000148",
+  receiveLsn: "0/3000148",
+  lagBytes: 0,
+  lagSeconds: 0,
+  synchronousStandbyNames: "",
+  streamingStandbys: [],
+  postmasterStartedAt: "2026-11-29T20:00:01.000Z",
+  pendingRestart: false,
+};
+
+export const HOST: HostMetrics = {
+  dataDiskUsedBytes: 1_000_000,
+  dataDiskTotalBytes: 10_000_000,
+  load1: 0.5,
+  memoryUsedBytes: 500_000_000,
+  memoryTotalBytes: 2_000_000_000,
+};
+
+export const APP_DB: DatabaseMetrics = {
+  name: "app",
+  sizeBytes: 8_000_000,
+  connections: { active: 1, idle: 2, idleInTransaction: 0, other: 0 },
+  xactCommit: 100,
+  xactRollback: 1,
+  blksRead: 10,
+  blksHit: 990,
+  deadlocks: 0,
+  tempBytes: 0,
+  statsResetAt: null,
+};
+
+export class MemoryProbe implements PostgresProbe {
+  state: PostgresState | "down" = PRIMARY;
+  databases: DatabaseMetrics[] = [APP_DB];
+  readStateCalls = 0;
+
+  async readState(): Promise<PostgresState> {
+    this.readStateCalls += 1;
+    if (this.state === "down")
+      throw new PostgresUnreachableError("connect ECONNREFUSED /run/pg/.s.PGSQL.5432");
+    return this.state;
+  }
+  async readDatabaseMetrics(): Promise<DatabaseMetrics[]> {
+    if (this.state === "down")
+      throw new PostgresUnreachableError("connect ECONNREFUSED /run/pg/.s.PGSQL.5432");
+    return this.databases;
+  }
+  async acceptsWrites(): Promise<boolean> {
+    if (this.state === "down")
+      throw new PostgresUnreachableError("connect ECONNREFUSED /run/pg/.s.PGSQL.5432");
+    return !this.state.inRecovery && !this.state.readOnly;
+  }
+  async close(): Promise<void> {}
+}
+
+export class MemoryRepmgr implements Repmgr {
+  status: RepmgrStatus = { nodeId: 1, status: "running", upstreamNode: null };
+  switchover: CommandOutput = { exitCode: 0, output: "NOTICE: switchover was successful" };
+  switchovers = 0;
+  async readStatus(): Promise<RepmgrStatus> {
+    return this.status;
+  }
+  async standbySwitchover(): Promise<CommandOutput> {
+    this.switchovers += 1;
+    return this.switchover;
+  }
+  async close(): Promise<void> {}
+}
+
+export class MemoryHost implements HostProbe {
+  isFenced = false;
+  async fenced(): Promise<boolean> {
+    return this.isFenced;
+  }
+  async metrics(): Promise<HostMetrics> {
+    return HOST;
+  }
+}
+
+/** A control plane that records what it accepted, de-duplicates by reportId, and can be "down". */
+export class MemoryControlPlane implements ControlPlaneClient {
+  mode: "up" | "down" | "reject" = "up";
+  readonly batches: AgentReport[][] = [];
+  readonly accepted: AgentReport[] = [];
+  readonly results: Array<{ id: string; result: AgentCommandResult }> = [];
+  commands: AgentCommand[] = [];
+  attempts = 0;
+
+  async sendReports(batch: AgentReportBatch): Promise<AgentReportAck> {
+    this.attempts += 1;
+    if (this.mode === "down") throw new ControlPlaneDownError("connect ECONNREFUSED 10.231.40.1:8080");
+    if (this.mode === "reject") throw new ControlPlaneRejectedError("control plane answered 400");
+    this.batches.push(batch.reports);
+    let duplicates = 0;
+    for (const report of batch.reports) {
+      if (this.accepted.some((seen) => seen.reportId === report.reportId)) duplicates += 1;
+      else this.accepted.push(report);
+    }
+    return { accepted: batch.reports.length - duplicates, duplicates, commands: this.commands };
+  }
+
+  async sendCommandResult(id: string, result: AgentCommandResult): Promise<void> {
+    if (this.mode === "down") throw new ControlPlaneDownError("connect ECONNREFUSED 10.231.40.1:8080");
+    this.results.push({ id, result });
+  }
+}
+
+/** A command runner that records calls and answers with a fixed outcome. */
+export function memoryCommandRunner(): CommandRunner & {
+  readonly runs: Array<{ id: string; role: string }>;
+} {
+  const runs: Array<{ id: string; role: string }> = [];
+  return {
+    runs,
+    async run(command, role) {
+      runs.push({ id: command.id, role });
+      return {
+        outcome: "succeeded",
+        startedAt: "2026-11-29T21:00:00.000Z",
+        finishedAt: "2026-11-29T21:00:04.000Z",
+        message: "switchover completed",
+      };
+    },
+  };
+}

@@ -1,0 +1,206 @@
+// Agent benchmark: RSS and CPU of the real agent process on a primary and a standby at the default
+// intervals (state 2 s, metrics 15 s) for 60 s against a real PostgreSQL 15 pair (streaming standby) and
+// a recording control plane; then the time from a promotion to the control plane holding a state report
+// that says "primary" (3 rounds, a fresh standby each). Prints tables and a machine-readable RESULT line.
+// Run: npm run bench:agent   (BENCH_SECONDS=… shortens the measuring phase)
+//
+// The promotion here is `pg_ctl promote` on a streaming standby (no repmgr): it times the agent's part
+// (detect, report) of "promotion visible"; repmgr's own detection time is measured by the failover bench.
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StateReport } from "@pgaas/common/wire";
+import {
+  type AgentEntry,
+  type AgentProcess,
+  spawnAgent,
+  waitFor,
+} from "../agent/test/support/agent-process.js";
+import { type LocalPostgres, startLocalPostgres } from "../agent/test/support/local-postgres.js";
+import { type LocalStandby, startLocalStandby } from "../agent/test/support/local-standby.js";
+import { RecordingControlPlane } from "../agent/test/support/recording-control-plane.js";
+import { freePort } from "../test/support/throwaway-postgres.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const PROMOTION_ROUNDS = 3;
+const CLOCK_TICKS_PER_SECOND = 100;
+const TOKEN = "agt_bench_4Hc9sLq2Vw7x";
+
+interface Host {
+  readonly name: string;
+  readonly role: string;
+  readonly agent: AgentProcess;
+  readonly cp: RecordingControlPlane;
+}
+
+interface Usage {
+  readonly rssAvgMiB: number;
+  readonly rssMaxMiB: number;
+  readonly cpuPct: number;
+}
+
+const built =
+  existsSync(fileURLToPath(new URL("../agent/dist/main.js", import.meta.url))) &&
+  existsSync(fileURLToPath(new URL("../common/dist/index.js", import.meta.url)));
+const ENTRY: AgentEntry = built ? "dist" : "source";
+
+async function processTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14 and 15 of the full line)
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]) / 1024;
+}
+
+async function measure(pids: readonly number[], seconds: number): Promise<Usage[]> {
+  const startTicks = await Promise.all(pids.map(processTicks));
+  const rss: number[][] = pids.map(() => []);
+  const started = performance.now();
+  for (let second = 0; second < seconds; second += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = await Promise.all(pids.map(rssMiB));
+    for (const [i, value] of now.entries()) rss[i]?.push(value);
+  }
+  const wallSeconds = (performance.now() - started) / 1000;
+  const endTicks = await Promise.all(pids.map(processTicks));
+  return pids.map((_, i) => {
+    const samples = rss[i] ?? [];
+    const cpuSeconds = ((endTicks[i] ?? 0) - (startTicks[i] ?? 0)) / CLOCK_TICKS_PER_SECOND;
+    return {
+      rssAvgMiB: samples.reduce((a, b) => a + b, 0) / samples.length,
+      rssMaxMiB: Math.max(...samples),
+      cpuPct: (cpuSeconds / wallSeconds) * 100,
+    };
+  });
+}
+
+async function startHost(
+  dir: string,
+  name: string,
+  role: string,
+  server: { socketDir: string; port: number; dataDir: string },
+  user: string,
+): Promise<Host> {
+  const cp = new RecordingControlPlane(TOKEN);
+  await cp.start();
+  const tokenFile = join(dir, `${name}.token`);
+  await writeFile(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+  const agent = await spawnAgent(
+    dir,
+    {
+      pairName: "bench",
+      nodeName: name,
+      controlPlane: { url: cp.url, tokenFile },
+      postgres: { socketDir: server.socketDir, port: server.port, user, dataDir: server.dataDir },
+      repmgr: { configFile: join(dir, `${name}-repmgr.conf`) },
+      fenceMarkerFile: join(dir, `${name}.fenced`),
+      listen: { host: "127.0.0.1", port: await freePort() },
+      intervals: {},
+      spool: { dir: join(dir, `${name}-spool`) },
+    },
+    ENTRY,
+  );
+  await waitFor(`${name}'s first report`, () => cp.accepted.length > 0, 30_000);
+  return { name, role, agent, cp };
+}
+
+const lastRole = (host: Host) =>
+  host.cp.accepted.filter((r): r is StateReport => r.kind === "state").at(-1)?.state.role;
+
+async function promotionRound(
+  dir: string,
+  primary: LocalPostgres,
+  round: number,
+): Promise<{ issuedS: number; promotedS: number }> {
+  const name = `p${round}`;
+  const standby: LocalStandby = await startLocalStandby(primary, name);
+  const host = await startHost(dir, name, "standby", standby, primary.user);
+  try {
+    await waitFor(`${name} reporting standby`, () => lastRole(host) === "standby", 10_000);
+    // Promote at a random point of the state interval, as a real failure would.
+    await new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 2000));
+    const issued = performance.now();
+    await standby.promote();
+    const promoted = performance.now();
+    await waitFor(`${name} reporting primary`, () => lastRole(host) === "primary", 10_000);
+    const visible = performance.now();
+    return { issuedS: (visible - issued) / 1000, promotedS: (visible - promoted) / 1000 };
+  } finally {
+    await host.agent.stop();
+    await host.cp.stop();
+    await standby.stop();
+  }
+}
+
+const fmt = (value: number, digits = 1) => value.toFixed(digits);
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "pgaas-bench-agent-"));
+  const primary = await startLocalPostgres("pgaas-bench-primary");
+  const standby = await startLocalStandby(primary, "n2");
+  const hosts: Host[] = [];
+  try {
+    hosts.push(await startHost(dir, "n1", "primary", primary, primary.user));
+    hosts.push(await startHost(dir, "n2", "standby", standby, primary.user));
+    process.stderr.write(`measuring ${hosts.length} agents (${ENTRY}) for ${SECONDS} s …\n`);
+    if (ENTRY === "source") {
+      process.stderr.write(
+        "note: no agent/dist + common/dist build: measuring tsx (adds ~35 MB); `npm run build` first\n",
+      );
+    }
+    const delivered = hosts.map((host) => host.cp.accepted.length);
+    const usage = await measure(
+      hosts.map((host) => host.agent.child.pid ?? 0),
+      SECONDS,
+    );
+
+    console.log(
+      `\nAgent resource use at default intervals (state 2 s, metrics 15 s), ${SECONDS} s, runtime: ${ENTRY}`,
+    );
+    console.log("| host | role | RSS avg (MiB) | RSS max (MiB) | CPU (% of one core) | reports in window |");
+    console.log("|---|---|---|---|---|---|");
+    hosts.forEach((host, i) => {
+      const u = usage[i];
+      if (!u) return;
+      const reports = host.cp.accepted.length - (delivered[i] ?? 0);
+      console.log(
+        `| ${host.name} | ${host.role} | ${fmt(u.rssAvgMiB)} | ${fmt(u.rssMaxMiB)} | ${fmt(u.cpuPct, 2)} | ${reports} |`,
+      );
+    });
+
+    const rounds: Array<{ issuedS: number; promotedS: number }> = [];
+    for (let round = 1; round <= PROMOTION_ROUNDS; round += 1)
+      rounds.push(await promotionRound(dir, primary, round));
+    console.log("\nPromotion → control plane shows the new primary (pg_ctl promote on a streaming standby)");
+    console.log("| round | promote issued → visible (s) | promoted → visible (s) |");
+    console.log("|---|---|---|");
+    for (const [i, r] of rounds.entries())
+      console.log(`| ${i + 1} | ${fmt(r.issuedS, 2)} | ${fmt(r.promotedS, 2)} |`);
+    const promoted = rounds.map((r) => r.promotedS);
+    console.log(
+      `| min / median / max | ${fmt(Math.min(...rounds.map((r) => r.issuedS)), 2)} / ${fmt(median(rounds.map((r) => r.issuedS)), 2)} / ${fmt(Math.max(...rounds.map((r) => r.issuedS)), 2)} | ${fmt(Math.min(...promoted), 2)} / ${fmt(median(promoted), 2)} / ${fmt(Math.max(...promoted), 2)} |`,
+    );
+    const rss = Math.max(...usage.map((u) => u.rssMaxMiB));
+    const cpu = Math.max(...usage.map((u) => u.cpuPct));
+    console.log(
+      `\nRESULT agent_rss_mb=${fmt(rss)} agent_cpu_pct=${fmt(cpu, 2)} promotion_visible_s=${fmt(Math.max(...rounds.map((r) => r.issuedS)), 2)}`,
+    );
+  } finally {
+    for (const host of hosts) {
+      await host.agent.stop();
+      await host.cp.stop();
+    }
+    await standby.stop();
+    await primary.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

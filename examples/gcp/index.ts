@@ -1,0 +1,37 @@
+// A pair on GCP: two zones, an internal passthrough load balancer whose health check asks the agent
+// which node is primary, registered with the control plane, plus one database.
+import { Database, PostgresPair } from "@pgaas/sdk";
+import * as pulumi from "@pulumi/pulumi";
+
+const config = new pulumi.Config();
+
+const pair = new PostgresPair("billing", {
+  clientCidrs: config.requireObject<string[]>("clientCidrs"),
+  adminCidr: config.require("adminCidr"),
+  sshPublicKey: config.require("sshPublicKey"),
+  sshPrivateKey: config.requireSecret("sshPrivateKey"),
+  controlPlaneAddress: config.require("controlPlaneAddress"),
+  agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
+  gcp: {
+    network: config.require("network"),
+    subnetwork: config.require("subnetwork"),
+    subnetworkCidr: config.require("subnetworkCidr"),
+    zones: config.requireObject<[string, string]>("zones"),
+    machineType: config.get("machineType") ?? "e2-standard-2",
+    memoryMb: config.getNumber("memoryMb") ?? 8192,
+    project: config.get("project"),
+  },
+});
+
+const invoices = new Database(
+  "invoices",
+  { pairId: pair.pairId, settings: { work_mem: "8192" } },
+  { dependsOn: [pair] },
+);
+
+export const endpoint = pulumi.interpolate`${pair.endpointHost}:${pair.endpointPort}`;
+export const nodes = pair.nodeAddresses;
+export const primary = pair.primary;
+export const pairId = pair.pairId;
+export const adminUri = pair.connectionUri;
+export const invoicesUri = invoices.connectionUri;

@@ -1,0 +1,31 @@
+// A pair on this machine: the local driver makes three network-namespace hosts (n1, n2 and the witness
+// w) on a private /24; the control plane runs on the host side (.1). Needs root on Linux.
+import { Database, PostgresPair } from "@pgaas/sdk";
+import * as pulumi from "@pulumi/pulumi";
+
+const config = new pulumi.Config();
+const subnet = config.get("subnet") ?? "10.231.60.0/24";
+const hostSide = subnet.replace(/\.0\/24$/, ".1");
+
+const pair = new PostgresPair("demo", {
+  clientCidrs: [subnet],
+  agentControlPlaneUrl: config.get("agentControlPlaneUrl") ?? `http://${hostSide}:8080`,
+  settings: { work_mem: "4MB" },
+  local: { subnet, prefix: config.get("prefix") ?? "pgl" },
+});
+
+const app = new Database(
+  "app",
+  {
+    pairId: pair.pairId,
+    settings: { statement_timeout: "15000" },
+    deletionProtection: config.getBoolean("deletionProtection") ?? false,
+  },
+  { dependsOn: [pair] },
+);
+
+export const endpoint = pulumi.interpolate`${pair.endpointHost}:${pair.endpointPort}`;
+export const nodes = pair.nodeAddresses;
+export const primary = pair.primary;
+export const pairId = pair.pairId;
+export const appUri = app.connectionUri;

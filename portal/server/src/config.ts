@@ -1,0 +1,83 @@
+// Server configuration from the environment, parsed by zod; every bad variable is named in one error.
+import { readFileSync } from "node:fs";
+import { InputError, Secret } from "@pgaas/common";
+import { z } from "zod";
+
+const Env = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL"),
+  PGAAS_LISTEN_HOST: z.string().min(1).default("127.0.0.1"),
+  PGAAS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PGAAS_SECRET_KEY: z.string().optional(),
+  PGAAS_SECRET_KEY_FILE: z.string().startsWith("/", "an absolute path").optional(),
+  PGAAS_ADMIN_EMAIL: z.email().optional(),
+  PGAAS_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
+  PGAAS_WEB_DIR: z.string().optional(),
+  PGAAS_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
+});
+
+export interface ServerConfig {
+  readonly databaseUrl: Secret;
+  readonly listenHost: string;
+  readonly port: number;
+  /** 32-byte AES-256-GCM key for pair admin credentials. */
+  readonly secretKey: Buffer;
+  readonly initialAdmin?: { readonly email: string; readonly password: Secret };
+  readonly webDir?: string;
+  readonly secureCookies: boolean;
+}
+
+function decodeKey(base64: string, source: string): Buffer {
+  const key = Buffer.from(base64.trim(), "base64");
+  if (key.length !== 32) {
+    throw new InputError(`${source} must be 32 bytes encoded as base64 (got ${key.length} bytes)`, {
+      code: "invalid_config",
+      details: { variable: source },
+    });
+  }
+  return key;
+}
+
+/** Reads the configuration; throws an InputError listing each bad variable and why. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new InputError(`invalid configuration: ${problems.join("; ")}`, {
+      code: "invalid_config",
+      details: { problems },
+    });
+  }
+  const vars = parsed.data;
+  let secretKey: Buffer;
+  if (vars.PGAAS_SECRET_KEY !== undefined) secretKey = decodeKey(vars.PGAAS_SECRET_KEY, "PGAAS_SECRET_KEY");
+  else if (vars.PGAAS_SECRET_KEY_FILE !== undefined) {
+    secretKey = decodeKey(readFileSync(vars.PGAAS_SECRET_KEY_FILE, "utf8"), "PGAAS_SECRET_KEY_FILE");
+  } else {
+    throw new InputError("invalid configuration: PGAAS_SECRET_KEY or PGAAS_SECRET_KEY_FILE is required", {
+      code: "invalid_config",
+      details: { problems: ["PGAAS_SECRET_KEY: required (or PGAAS_SECRET_KEY_FILE)"] },
+    });
+  }
+  if ((vars.PGAAS_ADMIN_EMAIL === undefined) !== (vars.PGAAS_ADMIN_PASSWORD === undefined)) {
+    throw new InputError("invalid configuration: PGAAS_ADMIN_EMAIL and PGAAS_ADMIN_PASSWORD go together", {
+      code: "invalid_config",
+      details: { problems: ["PGAAS_ADMIN_EMAIL/PGAAS_ADMIN_PASSWORD: set both or neither"] },
+    });
+  }
+  return {
+    databaseUrl: new Secret(vars.DATABASE_URL),
+    listenHost: vars.PGAAS_LISTEN_HOST,
+    port: vars.PGAAS_PORT,
+    secretKey,
+    ...(vars.PGAAS_ADMIN_EMAIL !== undefined && vars.PGAAS_ADMIN_PASSWORD !== undefined
+      ? {
+          initialAdmin: {
+            email: vars.PGAAS_ADMIN_EMAIL.toLowerCase(),
+            password: new Secret(vars.PGAAS_ADMIN_PASSWORD),
+          },
+        }
+      : {}),
+    ...(vars.PGAAS_WEB_DIR !== undefined ? { webDir: vars.PGAAS_WEB_DIR } : {}),
+    secureCookies: vars.PGAAS_SECURE_COOKIES === "true",
+  };
+}

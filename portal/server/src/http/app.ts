@@ -1,0 +1,97 @@
+// The Express application: request ids, JSON body limit, metrics, /healthz, /openapi.json, /docs,
+// the API routes, the web portal (SPA fallback) and the error middleware.
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { NotFoundError } from "@pgaas/common";
+import express, { type Express } from "express";
+import { ROUTES } from "../api/index.js";
+import type { Services } from "../services/index.js";
+import { createAuthenticate } from "./authenticate.js";
+import { docsRouter } from "./docs.js";
+import { errorMiddleware } from "./error-middleware.js";
+import { mountAgent } from "./handlers/agent.js";
+import { mountAudit } from "./handlers/audit.js";
+import { mountAuth } from "./handlers/auth.js";
+import { mountDatabases } from "./handlers/databases.js";
+import { mountPairs } from "./handlers/pairs.js";
+import { createMetrics } from "./metrics.js";
+import type { MountDeps } from "./mount.js";
+import { openApiDocument } from "./openapi.js";
+
+export const BODY_LIMIT = "1mb";
+const VERSION = "0.1.0";
+
+export function createApp(services: Services): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.set("query parser", "simple");
+  const metrics = createMetrics();
+
+  app.use((req, res, next) => {
+    const incoming = req.get("x-request-id");
+    const requestId =
+      incoming !== undefined && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? "unmatched";
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observeRequest(req.method, route, res.statusCode, seconds);
+      services.logger.debug("request", {
+        requestId,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        ms: seconds * 1000,
+      });
+    });
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await services.store.query("SELECT 1");
+      res.json({ status: "ok" });
+    } catch {
+      res.status(503).json({ status: "store_unavailable" });
+    }
+  });
+  app.get("/metrics", (_req, res) => {
+    res.type("text/plain; version=0.0.4").send(metrics.render());
+  });
+  const document = openApiDocument(ROUTES, VERSION);
+  app.get("/openapi.json", (_req, res) => {
+    res.json(document);
+  });
+  app.use(docsRouter());
+
+  const router = express.Router();
+  const deps: MountDeps = {
+    authenticate: createAuthenticate(services.users, services.pairs),
+    audit: services.audit,
+    unaudited: new Set(["agentReport"]),
+  };
+  mountAuth(router, deps, services.users, services.secureCookies);
+  mountPairs(router, deps, services.pairs, services.pairSettings);
+  mountAgent(router, deps, services.ingest, metrics);
+  mountDatabases(router, deps, services);
+  mountAudit(router, deps, services.audit);
+  app.use(router);
+  app.use("/v1", () => {
+    throw new NotFoundError("no such route", { code: "route_not_found" });
+  });
+
+  const webDir = services.webDir;
+  if (webDir !== undefined && existsSync(join(webDir, "index.html"))) {
+    app.use(express.static(webDir, { index: "index.html" }));
+    app.get("/{*path}", (_req, res) => {
+      res.sendFile(join(webDir, "index.html"));
+    });
+  }
+  app.use(errorMiddleware(services.logger));
+  return app;
+}

@@ -1,0 +1,35 @@
+// Sign-in, users and API tokens.
+import { Secret } from "@pgaas/common";
+import type { Router } from "express";
+import * as api from "../../api/auth.js";
+import type { Users } from "../../services/users.js";
+import { readCookie } from "../authenticate.js";
+import { type MountDeps, mount } from "../mount.js";
+
+export function mountAuth(router: Router, deps: MountDeps, users: Users, secureCookies: boolean): void {
+  mount(router, deps, api.login, async ({ body, req, res }) => {
+    const { user, session } = await users.login(body.email, new Secret(body.password), req.ip ?? "unknown");
+    res.cookie(api.SESSION_COOKIE, session.reveal(), {
+      httpOnly: true,
+      sameSite: "strict",
+      secure: secureCookies,
+      path: "/",
+      maxAge: 12 * 3600_000,
+    });
+    return { user };
+  });
+  mount(router, deps, api.logout, async ({ req, res }) => {
+    const session = readCookie(req.get("cookie"), api.SESSION_COOKIE);
+    if (session !== undefined) await users.logout(session);
+    res.clearCookie(api.SESSION_COOKIE, { path: "/" });
+  });
+  mount(router, deps, api.me, async ({ actor }) => ({ user: await users.get(actor.id) }));
+  mount(router, deps, api.listUsers, async () => ({ users: await users.list() }));
+  mount(router, deps, api.createUser, async ({ body }) => ({ user: await users.create(body) }));
+  mount(router, deps, api.updateUser, async ({ params, body }) => ({
+    user: await users.update(params.id, body),
+  }));
+  mount(router, deps, api.listTokens, async ({ actor }) => ({ tokens: await users.listTokens(actor.id) }));
+  mount(router, deps, api.createToken, async ({ actor, body }) => users.createToken(actor.id, body));
+  mount(router, deps, api.deleteToken, async ({ actor, params }) => users.deleteToken(actor.id, params.id));
+}

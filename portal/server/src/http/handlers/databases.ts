@@ -1,0 +1,69 @@
+// Databases, the parameter catalogue, access requests and reports.
+import { DATABASE_PARAMETERS, PAIR_PARAMETERS } from "@pgaas/common/wire";
+import type { Router } from "express";
+import * as access from "../../api/access-requests.js";
+import * as api from "../../api/databases.js";
+import type { Report } from "../../api/reports.js";
+import * as reportsApi from "../../api/reports.js";
+import * as settingsApi from "../../api/settings.js";
+import type { Access } from "../../services/access.js";
+import type { Databases } from "../../services/databases.js";
+import { reportCsv, reportHtml } from "../../services/report-render.js";
+import type { Reports } from "../../services/reports.js";
+import { type MountDeps, mount, type RawBody } from "../mount.js";
+
+function render(report: Report, format: "json" | "csv" | "html"): Report | RawBody {
+  if (format === "csv") return { raw: reportCsv(report), contentType: "text/csv; charset=utf-8" };
+  if (format === "html") return { raw: reportHtml(report), contentType: "text/html; charset=utf-8" };
+  return report;
+}
+
+const catalog = { database: [...DATABASE_PARAMETERS], pair: [...PAIR_PARAMETERS] };
+
+export function mountDatabases(
+  router: Router,
+  deps: MountDeps,
+  services: { databases: Databases; access: Access; reports: Reports },
+): void {
+  const { databases } = services;
+  mount(router, deps, settingsApi.parameterCatalog, async () => catalog);
+  mount(router, deps, api.createDatabase, async ({ actor, body }) => databases.create(actor, body));
+  mount(router, deps, api.listDatabases, async ({ actor, query }) => ({
+    databases: await databases.list(actor, query),
+  }));
+  mount(router, deps, api.getDatabase, async ({ actor, params }) => ({
+    database: await databases.get(actor, params.id),
+  }));
+  mount(router, deps, api.updateDatabase, async ({ actor, params, body }) => ({
+    database: await databases.update(actor, params.id, body),
+  }));
+  mount(router, deps, api.deleteDatabase, async ({ actor, params, body }) =>
+    databases.remove(actor, params.id, body.confirm),
+  );
+
+  mount(router, deps, access.createAccessRequest, async ({ actor, body }) => ({
+    accessRequest: await services.access.create(actor, body),
+  }));
+  mount(router, deps, access.listAccessRequests, async ({ actor, query }) => ({
+    accessRequests: await services.access.list(actor, query),
+  }));
+  mount(router, deps, access.approveAccessRequest, async ({ actor, params, body }) => ({
+    accessRequest: await services.access.approve(actor, params.id, body),
+  }));
+  mount(router, deps, access.denyAccessRequest, async ({ actor, params, body }) => ({
+    accessRequest: await services.access.deny(actor, params.id, body),
+  }));
+  mount(router, deps, access.revokeAccessRequest, async ({ actor, params }) => ({
+    accessRequest: await services.access.revoke(actor, params.id),
+  }));
+  mount(router, deps, access.accessCredentials, async ({ actor, params }) =>
+    services.access.collect(actor, params.id),
+  );
+
+  mount(router, deps, reportsApi.databaseReport, async ({ actor, params, query }) =>
+    render(await services.reports.database(actor, params.id, query), query.format),
+  );
+  mount(router, deps, reportsApi.pairReport, async ({ params, query }) =>
+    render(await services.reports.pair(params.id, query), query.format),
+  );
+}

@@ -1,0 +1,126 @@
+// Mounts a RouteSpec: authenticates, enforces the route's audience, parses params/query/body with
+// its schemas (once), runs the handler, answers with the declared status, records mutations in the
+// audit log.
+import { ForbiddenError, InputError, UnauthenticatedError } from "@pgaas/common";
+import type { Request, Response, Router } from "express";
+import type { z } from "zod";
+import type { RouteSpec } from "../api/route.js";
+import type { Actor, AgentActor, UserActor } from "../services/actor.js";
+import type { AuditLog } from "../services/audit.js";
+import type { Authenticate } from "./authenticate.js";
+import { requestIdOf } from "./error-middleware.js";
+
+/** A non-JSON answer (CSV, HTML). */
+export interface RawBody {
+  readonly raw: string;
+  readonly contentType: string;
+}
+
+type Field<S, K extends string> = S extends { readonly [key in K]: infer T extends z.ZodType }
+  ? z.output<T>
+  : undefined;
+type ActorFor<A> = A extends "agent" ? AgentActor : A extends "public" ? Actor | undefined : UserActor;
+
+export interface Context<S extends RouteSpec, A> {
+  readonly params: Field<S, "params">;
+  readonly query: Field<S, "query">;
+  readonly body: Field<S, "body">;
+  readonly actor: ActorFor<A>;
+  readonly requestId: string;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+export interface MountDeps {
+  readonly authenticate: Authenticate;
+  readonly audit: AuditLog;
+  /** Routes whose calls are not written to the audit log (high-volume agent traffic). */
+  readonly unaudited: ReadonlySet<string>;
+}
+
+function parse<T extends z.ZodType>(
+  schema: T | undefined,
+  value: unknown,
+  where: string,
+): z.output<T> | undefined {
+  if (schema === undefined) return undefined;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  throw new InputError(`invalid ${where}`, {
+    code: "invalid_input",
+    details: {
+      [where]: result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    },
+  });
+}
+
+function enforce(auth: RouteSpec["auth"], actor: Actor | undefined): void {
+  if (auth === "public") return;
+  if (actor === undefined) throw new UnauthenticatedError();
+  if (auth === "agent") {
+    if (actor.kind !== "agent") throw new ForbiddenError("agent token required");
+    return;
+  }
+  if (actor.kind !== "user") throw new ForbiddenError("an agent token cannot call this route");
+  if (auth === "admin" && actor.role !== "admin") throw new ForbiddenError("admins only");
+}
+
+export function mount<S extends RouteSpec>(
+  router: Router,
+  deps: MountDeps,
+  spec: S,
+  handler: (context: Context<S, S["auth"]>) => Promise<unknown>,
+): void {
+  router[spec.method](spec.path, async (req: Request, res: Response) => {
+    const requestId = requestIdOf(res);
+    let actor: Actor | undefined;
+    let outcome: "succeeded" | "failed" = "failed";
+    try {
+      actor = spec.auth === "public" ? undefined : await deps.authenticate(req);
+      enforce(spec.auth, actor);
+      const context = {
+        params: parse(spec.params, req.params, "params"),
+        query: parse(spec.query, req.query, "query"),
+        body: parse(spec.body, req.body, "body"),
+        actor,
+        requestId,
+        req,
+        res,
+      } as Context<S, S["auth"]>;
+      const result = await handler(context);
+      outcome = "succeeded";
+      if (spec.status === 204) {
+        res.status(204).end();
+      } else if (
+        result !== null &&
+        typeof result === "object" &&
+        "raw" in result &&
+        "contentType" in result
+      ) {
+        const raw = result as RawBody;
+        res.status(spec.status).type(raw.contentType).send(raw.raw);
+      } else {
+        res.status(spec.status).json(result);
+      }
+    } finally {
+      if (
+        spec.method !== "get" &&
+        !deps.unaudited.has(spec.id) &&
+        (actor !== undefined || outcome === "succeeded")
+      ) {
+        const id = (req.params as Record<string, string | undefined>).id ?? null;
+        await deps.audit
+          .record({
+            actor,
+            action: spec.id,
+            targetType: spec.tag,
+            targetId: id,
+            outcome,
+            requestId,
+            details: { method: spec.method.toUpperCase(), path: spec.path },
+          })
+          .catch(() => {});
+      }
+    }
+  });
+}

@@ -1,0 +1,306 @@
+// Databases on pairs: created on the current primary through the router, recorded in the store.
+import { ConflictError, ForbiddenError, InputError, NotFoundError, type Secret } from "@pgaas/common";
+import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
+import type { ParameterMap } from "../api/common.js";
+import type {
+  CreateDatabaseRequest,
+  CreateDatabaseResponse,
+  Database,
+  ListDatabasesQuery,
+  UpdateDatabaseRequest,
+} from "../api/databases.js";
+import { scramVerifier } from "../crypto/scram.js";
+import { newPassword } from "../crypto/tokens.js";
+import {
+  connectionLimitSql,
+  createDatabasePlan,
+  dropDatabaseSql,
+  dropRoleSql,
+  resetDatabaseParameterSql,
+  setDatabaseParameterSql,
+  terminateSessionsSql,
+} from "../managed/database-sql.js";
+import { onPrimary } from "../managed/primary-router.js";
+import type { Store } from "../store/db.js";
+import { isAdmin, type UserActor } from "./actor.js";
+import type { Pairs } from "./pairs.js";
+import { validateParameters } from "./parameters.js";
+
+interface DatabaseRow {
+  id: string;
+  pair_id: string;
+  pair_name: string;
+  endpoint_host: string;
+  endpoint_port: number;
+  name: string;
+  owner: string;
+  created_by: string | null;
+  state: "active" | "deleted";
+  settings: ParameterMap;
+  connection_limit: number;
+  created_at: Date;
+  deleted_at: Date | null;
+  metrics_at: Date | null;
+  metrics: {
+    sizeBytes: number;
+    connections: { active: number; idle: number; idleInTransaction: number; other: number };
+  } | null;
+}
+
+// Metrics come from the current primary's latest report (the standby reports the same databases).
+const SELECT_DATABASES = `
+  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, m.sampled_at AS metrics_at, m.metrics
+    FROM databases d JOIN pairs p ON p.id = d.pair_id
+    LEFT JOIN LATERAL (
+      SELECT dl.sampled_at, dl.metrics FROM database_latest dl
+        JOIN nodes n ON n.id = dl.node_id LEFT JOIN node_state s ON s.node_id = n.id
+       WHERE n.pair_id = d.pair_id AND dl.database_name = d.name AND d.state = 'active'
+       ORDER BY coalesce(s.writable, false) DESC, dl.sampled_at DESC LIMIT 1) m ON true`;
+
+const toDatabase = (row: DatabaseRow): Database => ({
+  id: row.id,
+  pairId: row.pair_id,
+  pairName: row.pair_name,
+  name: row.name,
+  owner: row.owner,
+  createdBy: row.created_by,
+  state: row.state,
+  settings: row.settings,
+  connectionLimit: row.connection_limit,
+  sizeBytes: row.metrics?.sizeBytes ?? null,
+  connections: row.metrics?.connections ?? null,
+  metricsAt: row.metrics_at?.toISOString() ?? null,
+  createdAt: row.created_at.toISOString(),
+  deletedAt: row.deleted_at?.toISOString() ?? null,
+});
+
+const CREATE_ROLE_STEP = 0;
+const CREATE_DATABASE_STEP = 2;
+
+export function connectionUri(
+  host: string,
+  port: number,
+  user: string,
+  password: Secret,
+  database: string,
+): string {
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password.reveal())}@${hostPart}:${port}/${encodeURIComponent(database)}`;
+}
+
+export interface Databases {
+  create(actor: UserActor, request: CreateDatabaseRequest): Promise<CreateDatabaseResponse>;
+  list(actor: UserActor, query: ListDatabasesQuery): Promise<Database[]>;
+  get(actor: UserActor, id: string): Promise<Database>;
+  update(actor: UserActor, id: string, request: UpdateDatabaseRequest): Promise<Database>;
+  remove(actor: UserActor, id: string, confirm: string): Promise<void>;
+  /** The row behind a database the actor may manage (owner or admin); used by access requests. */
+  managed(actor: UserActor, id: string): Promise<DatabaseRow>;
+  row(id: string): Promise<DatabaseRow>;
+  /** Whether the actor owns the database or holds an approved grant on it. */
+  canSee(actor: UserActor, row: DatabaseRow): Promise<boolean>;
+}
+
+export type { DatabaseRow };
+
+export function createDatabases(store: Store, pairs: Pairs): Databases {
+  const row = async (id: string): Promise<DatabaseRow> => {
+    const { rows } = await store.query<DatabaseRow>(`${SELECT_DATABASES} WHERE d.id = $1`, [id]);
+    const found = rows[0];
+    if (found === undefined) throw new NotFoundError("database not found", { code: "database_not_found" });
+    return found;
+  };
+
+  const canSee = async (actor: UserActor, found: DatabaseRow): Promise<boolean> => {
+    if (isAdmin(actor) || found.created_by === actor.id) return true;
+    const { rows } = await store.query(
+      "SELECT 1 FROM access_requests WHERE database_id = $1 AND requester_id = $2 AND state IN ('pending', 'approved')",
+      [found.id, actor.id],
+    );
+    return rows.length > 0;
+  };
+
+  // Members learn nothing about databases they cannot see: same answer as a missing one.
+  const visible = async (actor: UserActor, id: string): Promise<DatabaseRow> => {
+    const found = await row(id);
+    if (!(await canSee(actor, found)))
+      throw new NotFoundError("database not found", { code: "database_not_found" });
+    return found;
+  };
+
+  const managed = async (actor: UserActor, id: string): Promise<DatabaseRow> => {
+    const found = await visible(actor, id);
+    if (!isAdmin(actor) && found.created_by !== actor.id)
+      throw new ForbiddenError("only the owner or an admin may do this");
+    if (found.state !== "active")
+      throw new ConflictError("the database was deleted", { code: "database_deleted" });
+    return found;
+  };
+
+  return {
+    async create(actor, request) {
+      const settings = validateParameters(DATABASE_PARAMETERS, request.settings ?? {});
+      const owner = request.owner ?? request.name;
+      const pair = await pairs.access(request.pairId);
+      const { rows: clash } = await store.query(
+        "SELECT 1 FROM databases WHERE pair_id = $1 AND state = 'active' AND (name = $2 OR owner = $3)",
+        [request.pairId, request.name, owner],
+      );
+      if (clash.length > 0)
+        throw new ConflictError("a database or owner with this name exists on the pair", {
+          code: "database_exists",
+        });
+      const password = newPassword();
+      const connectionLimit = request.connectionLimit ?? -1;
+      const plan = createDatabasePlan({
+        name: request.name,
+        owner,
+        verifier: scramVerifier(password),
+        connectionLimit,
+        settings,
+      });
+      await onPrimary(pair, {
+        database: "postgres",
+        idempotent: false,
+        async run(client) {
+          let done = 0;
+          try {
+            for (const statement of plan) {
+              await client.query(statement);
+              done += 1;
+            }
+          } catch (error) {
+            // Undo only what this call created (plan: role, grant, database, …), never a pre-existing object.
+            if (done > CREATE_DATABASE_STEP)
+              await client.query(dropDatabaseSql(request.name)).catch(() => {});
+            if (done > CREATE_ROLE_STEP) await client.query(dropRoleSql(owner)).catch(() => {});
+            const code = (error as { code?: string }).code;
+            if (code === "42P04" || code === "42710") {
+              throw new ConflictError("the database or role already exists on the server", {
+                code: "database_exists",
+                cause: error,
+              });
+            }
+            throw error;
+          }
+        },
+      });
+      const { rows } = await store.query<{ id: string }>(
+        `INSERT INTO databases (pair_id, name, owner, created_by, state, settings, connection_limit)
+         VALUES ($1, $2, $3, $4, 'active', $5, $6) RETURNING id`,
+        [
+          request.pairId,
+          request.name,
+          owner,
+          actor.id,
+          JSON.stringify(request.settings ?? {}),
+          connectionLimit,
+        ],
+      );
+      const created = await row((rows[0] as { id: string }).id);
+      return {
+        database: toDatabase(created),
+        credentials: { username: owner, password: password.reveal() },
+        connectionUri: connectionUri(
+          pair.pair.endpoint_host,
+          pair.pair.endpoint_port,
+          owner,
+          password,
+          request.name,
+        ),
+      };
+    },
+
+    async list(actor, query) {
+      const { rows } = await store.query<DatabaseRow>(
+        `${SELECT_DATABASES}
+          WHERE ($1::uuid IS NULL OR d.pair_id = $1) AND ($2 OR d.state = 'active')
+            AND ($3 OR d.created_by = $4 OR EXISTS (SELECT 1 FROM access_requests a WHERE a.database_id = d.id
+                  AND a.requester_id = $4 AND a.state IN ('pending', 'approved')))
+          ORDER BY p.name, d.name, d.created_at`,
+        [query.pairId ?? null, query.includeDeleted === "true", isAdmin(actor), actor.id],
+      );
+      return rows.map(toDatabase);
+    },
+
+    async get(actor, id) {
+      return toDatabase(await visible(actor, id));
+    },
+
+    async update(actor, id, request) {
+      const found = await managed(actor, id);
+      const requested = request.settings ?? {};
+      const toSet = Object.fromEntries(
+        Object.entries(requested).filter(
+          (entry): entry is [string, string | number | boolean] => entry[1] !== null,
+        ),
+      );
+      const toReset = Object.keys(requested).filter((name) => requested[name] === null);
+      const setPairs = validateParameters(DATABASE_PARAMETERS, toSet);
+      const unknownResets = toReset.filter((name) => !DATABASE_PARAMETERS.some((spec) => spec.name === name));
+      if (unknownResets.length > 0) {
+        throw new InputError("invalid settings", {
+          code: "invalid_settings",
+          details: {
+            settings: Object.fromEntries(
+              unknownResets.map((name) => [name, "not a parameter you may change"]),
+            ),
+          },
+        });
+      }
+      const statements = [
+        ...setPairs.map(([name, text]) => setDatabaseParameterSql(found.name, name, text)),
+        ...toReset.map((name) => resetDatabaseParameterSql(found.name, name)),
+        ...(request.connectionLimit === undefined
+          ? []
+          : [connectionLimitSql(found.name, request.connectionLimit)]),
+      ];
+      await onPrimary(await pairs.access(found.pair_id), {
+        database: "postgres",
+        idempotent: true,
+        async run(client) {
+          for (const statement of statements) await client.query(statement);
+        },
+      });
+      const merged: ParameterMap = { ...found.settings, ...toSet };
+      for (const name of toReset) delete merged[name];
+      await store.query(
+        "UPDATE databases SET settings = $2, connection_limit = coalesce($3, connection_limit) WHERE id = $1",
+        [id, JSON.stringify(merged), request.connectionLimit ?? null],
+      );
+      return toDatabase(await row(id));
+    },
+
+    async remove(actor, id, confirm) {
+      const found = await managed(actor, id);
+      if (confirm !== found.name)
+        throw new InputError("confirm must equal the database name", { code: "confirmation_mismatch" });
+      const { rows: grants } = await store.query<{ role_name: string }>(
+        "SELECT role_name FROM access_requests WHERE database_id = $1 AND state = 'approved' AND role_name IS NOT NULL",
+        [id],
+      );
+      await onPrimary(await pairs.access(found.pair_id), {
+        database: "postgres",
+        idempotent: true,
+        async run(client) {
+          await client.query(connectionLimitSql(found.name, 0));
+          await client.query(terminateSessionsSql(found.name));
+          await client.query(dropDatabaseSql(found.name));
+          for (const grant of grants) await client.query(dropRoleSql(grant.role_name));
+          await client.query(dropRoleSql(found.owner));
+        },
+      });
+      await store.transaction(async (db) => {
+        await db.query("UPDATE databases SET state = 'deleted', deleted_at = now() WHERE id = $1", [id]);
+        await db.query(
+          "UPDATE access_requests SET state = 'revoked', credentials_sealed = NULL WHERE database_id = $1 AND state IN ('pending', 'approved')",
+          [id],
+        );
+      });
+    },
+
+    managed,
+    row,
+    canSee,
+  };
+}

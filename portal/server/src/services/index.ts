@@ -1,0 +1,55 @@
+// Wires the domain services over one store.
+import type { Logger } from "@pgaas/common";
+import { createSecretBox } from "../crypto/cipher.js";
+import type { Store } from "../store/db.js";
+import { type Access, createAccess } from "./access.js";
+import { type AgentIngest, createAgentIngest } from "./agent-ingest.js";
+import { type AuditLog, createAuditLog } from "./audit.js";
+import { createDatabases, type Databases } from "./databases.js";
+import { createLoginThrottle } from "./login-throttle.js";
+import { createPairSettings, type PairSettings } from "./pair-settings.js";
+import { createPairs, type Pairs } from "./pairs.js";
+import { createReports, type Reports } from "./reports.js";
+import { createUsers, type Users } from "./users.js";
+
+export interface Services {
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly users: Users;
+  readonly pairs: Pairs;
+  readonly ingest: AgentIngest;
+  readonly databases: Databases;
+  readonly pairSettings: PairSettings;
+  readonly access: Access;
+  readonly reports: Reports;
+  readonly audit: AuditLog;
+  /** Directory of the built web portal, served with an SPA fallback when present. */
+  readonly webDir?: string;
+  readonly secureCookies: boolean;
+}
+
+export function createServices(options: {
+  store: Store;
+  secretKey: Buffer;
+  logger: Logger;
+  webDir?: string;
+  secureCookies?: boolean;
+}): Services {
+  const box = createSecretBox(options.secretKey);
+  const pairs = createPairs(options.store, box);
+  const databases = createDatabases(options.store, pairs);
+  return {
+    store: options.store,
+    logger: options.logger,
+    users: createUsers(options.store, createLoginThrottle()),
+    pairs,
+    ingest: createAgentIngest(options.store),
+    databases,
+    pairSettings: createPairSettings(options.store, pairs),
+    access: createAccess(options.store, box, pairs, databases),
+    reports: createReports(options.store, pairs, databases),
+    audit: createAuditLog(options.store),
+    ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
+    secureCookies: options.secureCookies ?? false,
+  };
+}

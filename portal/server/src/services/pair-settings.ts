@@ -1,0 +1,61 @@
+// Pair-level parameters: ALTER SYSTEM on both nodes (a hot standby accepts it), reload, and report
+// which parameters wait for a restart on which node.
+import { UnavailableError } from "@pgaas/common";
+import { PAIR_PARAMETERS, type ParameterValue } from "@pgaas/common/wire";
+import type { PairSettingsResponse } from "../api/settings.js";
+import { isConnectionError, NodeConnectError, withNode } from "../managed/primary-router.js";
+import { alterSystemSql, PENDING_RESTART_SQL, RELOAD_SQL } from "../managed/settings-sql.js";
+import type { Store } from "../store/db.js";
+import type { Pairs } from "./pairs.js";
+import { validateParameters } from "./parameters.js";
+
+// pg_reload_conf() only signals; give the backends a moment to re-read before asking pending_restart.
+const RELOAD_SETTLE_MS = 150;
+
+export interface PairSettings {
+  update(pairId: string, settings: Readonly<Record<string, ParameterValue>>): Promise<PairSettingsResponse>;
+}
+
+export function createPairSettings(store: Store, pairs: Pairs): PairSettings {
+  return {
+    async update(pairId, settings) {
+      const accepted = validateParameters(PAIR_PARAMETERS, settings);
+      const pair = await pairs.access(pairId);
+      const nodes: PairSettingsResponse["nodes"] = [];
+      const unreachable: string[] = [];
+      for (const node of pair.nodes) {
+        try {
+          const pending = await withNode(node, "postgres", async (client) => {
+            for (const [name, text] of accepted) await client.query(alterSystemSql(name, text));
+            await client.query(RELOAD_SQL);
+            await new Promise((resolve) => setTimeout(resolve, RELOAD_SETTLE_MS));
+            const { rows } = await client.query<{ name: string }>(PENDING_RESTART_SQL);
+            return rows.map((row) => row.name);
+          });
+          nodes.push({ node: node.nodeName, pendingRestart: pending });
+        } catch (error) {
+          if (!(error instanceof NodeConnectError) && !isConnectionError(error)) throw error;
+          unreachable.push(node.nodeName);
+        }
+      }
+      if (unreachable.length > 0) {
+        throw new UnavailableError(
+          "some nodes could not be reached; nothing recorded, retry when they are up",
+          {
+            code: "node_unreachable",
+            details: { unreachable, applied: nodes.map((node) => node.node) },
+          },
+        );
+      }
+      const { rows } = await store.query<{ settings: Record<string, ParameterValue> }>(
+        "UPDATE pairs SET settings = settings || $2::jsonb, updated_at = now() WHERE id = $1 RETURNING settings",
+        [pairId, JSON.stringify(settings)],
+      );
+      return {
+        settings: rows[0]?.settings ?? {},
+        nodes,
+        pendingRestart: nodes.some((node) => node.pendingRestart.length > 0),
+      };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+// Reports from the stored time series (raw samples within the retention window).
+import type { Report, ReportQuery } from "../api/reports.js";
+import type { Store } from "../store/db.js";
+import type { UserActor } from "./actor.js";
+import type { Databases } from "./databases.js";
+import type { Pairs } from "./pairs.js";
+import {
+  bucketSeconds,
+  type DatabaseBucket,
+  databasePoints,
+  degradedPeriods,
+  type StateBucket,
+  summarize,
+} from "./report-math.js";
+
+// Reset-aware delta of a cumulative counter against the previous sample of the same node.
+const delta = (column: string) =>
+  `CASE WHEN lag(${column}) OVER w IS NULL THEN 0 WHEN ${column} >= lag(${column}) OVER w THEN ${column} - lag(${column}) OVER w ELSE ${column} END`;
+
+const DATABASE_BUCKETS_SQL = `
+  WITH s AS (
+    SELECT node_id, database_name, sampled_at, size_bytes, connections,
+           ${delta("xact_commit")} AS commits, ${delta("xact_rollback")} AS rollbacks,
+           ${delta("blks_read")} AS blks_read, ${delta("blks_hit")} AS blks_hit,
+           ${delta("deadlocks")} AS deadlocks, ${delta("temp_bytes")} AS temp_bytes,
+           coalesce(extract(epoch FROM sampled_at - lag(sampled_at) OVER w), 0) AS seconds
+      FROM database_samples
+     WHERE node_id = ANY($1::uuid[]) AND ($2::text IS NULL OR database_name = $2)
+       AND sampled_at >= $3::timestamptz - interval '1 hour' AND sampled_at < $4
+    WINDOW w AS (PARTITION BY node_id, database_name ORDER BY sampled_at))
+  SELECT node_id, database_name, date_bin(make_interval(secs => $5), sampled_at, $3::timestamptz) AS bucket,
+         max(size_bytes) AS size_bytes, max(connections) AS connections, sum(commits) AS commits,
+         sum(rollbacks) AS rollbacks, sum(blks_read) AS blks_read, sum(blks_hit) AS blks_hit,
+         sum(deadlocks) AS deadlocks, sum(temp_bytes) AS temp_bytes, sum(seconds) AS seconds
+    FROM s WHERE sampled_at >= $3 GROUP BY 1, 2, 3 ORDER BY 3`;
+
+const STATE_BUCKETS_SQL = `
+  SELECT date_bin(make_interval(secs => $4), ss.sampled_at, $2::timestamptz) AS bucket,
+         bool_or(ss.writable AND NOT ss.fenced) AS writable,
+         max(ss.lag_bytes) FILTER (WHERE ss.role = 'standby') AS lag_bytes,
+         max(ss.lag_seconds) FILTER (WHERE ss.role = 'standby') AS lag_seconds
+    FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
+   WHERE n.pair_id = $1 AND ss.sampled_at >= $2 AND ss.sampled_at < $3
+   GROUP BY 1 ORDER BY 1`;
+
+export interface Reports {
+  database(actor: UserActor, id: string, query: ReportQuery): Promise<Report>;
+  pair(id: string, query: ReportQuery): Promise<Report>;
+}
+
+export function createReports(store: Store, pairs: Pairs, databases: Databases): Reports {
+  const build = async (
+    subject: Report["subject"],
+    pairId: string,
+    database: string | null,
+    query: ReportQuery,
+  ): Promise<Report> => {
+    const from = new Date(query.from);
+    const to = new Date(query.to);
+    const bucket = bucketSeconds(from.getTime(), to.getTime());
+    const { rows: nodes } = await store.query<{ id: string }>("SELECT id FROM nodes WHERE pair_id = $1", [
+      pairId,
+    ]);
+    const nodeIds = nodes.map((node) => node.id);
+    const [dbRows, stateRows, samples, failovers] = await Promise.all([
+      store.query<{
+        node_id: string;
+        database_name: string;
+        bucket: Date;
+        size_bytes: number;
+        connections: number;
+        commits: number;
+        rollbacks: number;
+        blks_read: number;
+        blks_hit: number;
+        deadlocks: number;
+        temp_bytes: number;
+        seconds: number;
+      }>(DATABASE_BUCKETS_SQL, [nodeIds, database, from, to, bucket]),
+      store.query<{ bucket: Date; writable: boolean; lag_bytes: number | null; lag_seconds: number | null }>(
+        STATE_BUCKETS_SQL,
+        [pairId, from, to, bucket],
+      ),
+      store.query<{ at: Date; degraded: boolean }>(
+        `SELECT ss.sampled_at AS at, ss.sync_state = 'degraded' AS degraded FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
+          WHERE n.pair_id = $1 AND ss.writable AND ss.sampled_at >= $2 AND ss.sampled_at < $3 ORDER BY ss.sampled_at`,
+        [pairId, from, to],
+      ),
+      store.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM pair_events WHERE pair_id = $1 AND type = 'failover' AND occurred_at >= $2 AND occurred_at < $3",
+        [pairId, from, to],
+      ),
+    ]);
+    const buckets: DatabaseBucket[] = dbRows.rows.map((row) => ({
+      nodeId: row.node_id,
+      database: row.database_name,
+      bucket: row.bucket,
+      sizeBytes: row.size_bytes,
+      connections: row.connections,
+      commits: row.commits,
+      rollbacks: row.rollbacks,
+      blksRead: row.blks_read,
+      blksHit: row.blks_hit,
+      deadlocks: row.deadlocks,
+      tempBytes: row.temp_bytes,
+      seconds: row.seconds,
+    }));
+    const states: StateBucket[] = stateRows.rows.map((row) => ({
+      bucket: row.bucket,
+      writable: row.writable,
+      lagBytes: row.lag_bytes,
+      lagSeconds: row.lag_seconds,
+    }));
+    const points = databasePoints(buckets, states);
+    return {
+      subject,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      bucketSeconds: bucket,
+      points,
+      summary: summarize(points, states, failovers.rows[0]?.count ?? 0, degradedPeriods(samples.rows)),
+    };
+  };
+
+  return {
+    async database(actor, id, query) {
+      const found = await databases.get(actor, id);
+      return build({ kind: "database", id, name: found.name }, found.pairId, found.name, query);
+    },
+    async pair(id, query) {
+      const pair = await pairs.get(id);
+      return build({ kind: "pair", id, name: pair.name }, id, null, query);
+    },
+  };
+}

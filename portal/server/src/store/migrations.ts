@@ -1,0 +1,207 @@
+// Versioned schema migrations, applied in order at start. Never edit a shipped migration: add one.
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial schema",
+    sql: `
+CREATE TABLE users (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  email text NOT NULL UNIQUE,
+  password_hash text NOT NULL,
+  role text NOT NULL CHECK (role IN ('admin', 'member')),
+  disabled boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE sessions (
+  token_hash bytea PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL
+);
+CREATE TABLE api_tokens (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  user_id uuid NOT NULL REFERENCES users ON DELETE CASCADE,
+  name text NOT NULL,
+  prefix text NOT NULL,
+  token_hash bytea NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz,
+  last_used_at timestamptz
+);
+CREATE TABLE pairs (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  name text NOT NULL UNIQUE,
+  endpoint_host text NOT NULL,
+  endpoint_port integer NOT NULL,
+  witness jsonb,
+  admin_username text NOT NULL,
+  admin_password_sealed bytea NOT NULL,
+  settings jsonb NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE nodes (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
+  name text NOT NULL,
+  address text NOT NULL,
+  port integer NOT NULL,
+  agent_port integer NOT NULL,
+  agent_token_hash bytea NOT NULL UNIQUE,
+  UNIQUE (pair_id, name)
+);
+CREATE TABLE node_state (
+  node_id uuid PRIMARY KEY REFERENCES nodes ON DELETE CASCADE,
+  sampled_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL,
+  role text NOT NULL,
+  writable boolean NOT NULL,
+  fenced boolean NOT NULL,
+  sync_state text NOT NULL,
+  timeline integer,
+  lsn text,
+  lag_bytes bigint,
+  lag_seconds double precision,
+  pending_restart boolean NOT NULL
+);
+CREATE TABLE seen_reports (
+  report_id uuid PRIMARY KEY,
+  node_id uuid NOT NULL REFERENCES nodes ON DELETE CASCADE,
+  received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX seen_reports_received_at ON seen_reports (received_at);
+CREATE TABLE state_samples (
+  node_id uuid NOT NULL REFERENCES nodes ON DELETE CASCADE,
+  sampled_at timestamptz NOT NULL,
+  role text NOT NULL,
+  writable boolean NOT NULL,
+  fenced boolean NOT NULL,
+  sync_state text NOT NULL,
+  lag_bytes bigint,
+  lag_seconds double precision
+);
+CREATE INDEX state_samples_node_time ON state_samples (node_id, sampled_at);
+CREATE TABLE database_samples (
+  node_id uuid NOT NULL REFERENCES nodes ON DELETE CASCADE,
+  database_name text NOT NULL,
+  sampled_at timestamptz NOT NULL,
+  size_bytes bigint NOT NULL,
+  connections integer NOT NULL,
+  xact_commit bigint NOT NULL,
+  xact_rollback bigint NOT NULL,
+  blks_read bigint NOT NULL,
+  blks_hit bigint NOT NULL,
+  deadlocks bigint NOT NULL,
+  temp_bytes bigint NOT NULL,
+  stats_reset_at timestamptz
+);
+CREATE INDEX database_samples_node_db_time ON database_samples (node_id, database_name, sampled_at);
+CREATE TABLE database_latest (
+  node_id uuid NOT NULL REFERENCES nodes ON DELETE CASCADE,
+  database_name text NOT NULL,
+  sampled_at timestamptz NOT NULL,
+  metrics jsonb NOT NULL,
+  PRIMARY KEY (node_id, database_name)
+);
+-- Hourly roll-ups keep reports cheap once raw samples are pruned.
+CREATE TABLE state_rollups (
+  node_id uuid NOT NULL REFERENCES nodes ON DELETE CASCADE,
+  bucket timestamptz NOT NULL,
+  samples integer NOT NULL,
+  writable_samples integer NOT NULL,
+  degraded_samples integer NOT NULL,
+  max_lag_bytes bigint,
+  max_lag_seconds double precision,
+  PRIMARY KEY (node_id, bucket)
+);
+CREATE TABLE database_rollups (
+  node_id uuid NOT NULL REFERENCES nodes ON DELETE CASCADE,
+  database_name text NOT NULL,
+  bucket timestamptz NOT NULL,
+  first_sampled_at timestamptz NOT NULL,
+  last_sampled_at timestamptz NOT NULL,
+  size_bytes bigint NOT NULL,
+  max_connections integer NOT NULL,
+  commits bigint NOT NULL,
+  rollbacks bigint NOT NULL,
+  blks_read bigint NOT NULL,
+  blks_hit bigint NOT NULL,
+  deadlocks bigint NOT NULL,
+  temp_bytes bigint NOT NULL,
+  PRIMARY KEY (node_id, database_name, bucket)
+);
+CREATE TABLE pair_events (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
+  node_name text,
+  type text NOT NULL,
+  message text NOT NULL,
+  occurred_at timestamptz NOT NULL,
+  duration_ms integer,
+  details jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX pair_events_pair_time ON pair_events (pair_id, occurred_at DESC);
+CREATE TABLE agent_commands (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
+  node_id uuid NOT NULL REFERENCES nodes ON DELETE CASCADE,
+  type text NOT NULL,
+  state text NOT NULL CHECK (state IN ('pending', 'delivered', 'succeeded', 'failed')),
+  requested_at timestamptz NOT NULL DEFAULT now(),
+  requested_by uuid REFERENCES users ON DELETE SET NULL,
+  delivered_at timestamptz,
+  started_at timestamptz,
+  finished_at timestamptz,
+  message text
+);
+CREATE INDEX agent_commands_open ON agent_commands (node_id) WHERE state = 'pending';
+CREATE TABLE databases (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
+  name text NOT NULL,
+  owner text NOT NULL,
+  created_by uuid REFERENCES users ON DELETE SET NULL,
+  state text NOT NULL CHECK (state IN ('active', 'deleted')),
+  settings jsonb NOT NULL DEFAULT '{}',
+  connection_limit integer NOT NULL DEFAULT -1,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  deleted_at timestamptz
+);
+CREATE UNIQUE INDEX databases_active_name ON databases (pair_id, name) WHERE state = 'active';
+CREATE TABLE access_requests (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  database_id uuid NOT NULL REFERENCES databases ON DELETE CASCADE,
+  requester_id uuid NOT NULL REFERENCES users ON DELETE CASCADE,
+  level text NOT NULL CHECK (level IN ('read_only', 'read_write')),
+  reason text NOT NULL,
+  state text NOT NULL CHECK (state IN ('pending', 'approved', 'denied', 'revoked', 'expired')),
+  role_name text,
+  expires_at timestamptz,
+  decided_by uuid REFERENCES users ON DELETE SET NULL,
+  decided_at timestamptz,
+  decision_note text,
+  credentials_sealed bytea,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE audit_log (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  actor_id uuid,
+  actor text NOT NULL,
+  action text NOT NULL,
+  target_type text NOT NULL,
+  target_id text,
+  outcome text NOT NULL CHECK (outcome IN ('succeeded', 'failed')),
+  request_id text,
+  details jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_log_at ON audit_log (at DESC);
+`,
+  },
+];

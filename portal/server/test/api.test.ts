@@ -1,0 +1,561 @@
+// The control plane end to end over HTTP: a real store, a real managed PostgreSQL node, fake-but-real
+// agent reports. Every JSON response is checked against the served OpenAPI document at the end.
+import { Validator } from "@seriousme/openapi-schema-validator";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTES } from "../src/api/index.js";
+import {
+  ADMIN,
+  ADMIN_ROLE_PASSWORD,
+  type Auth,
+  type Harness,
+  loginCookie,
+  type Reply,
+  startHarness,
+  stateReport,
+  stateSample,
+} from "./support/harness.js";
+import { checkResponses, type Recorded } from "./support/openapi-check.js";
+
+let h: Harness;
+const recorded: Recorded[] = [];
+let admin: Auth;
+let member: Auth;
+let other: Auth;
+let pairId = "";
+let tokens: Record<string, string> = {};
+/** When n1 last reported itself as the writable primary (the failover is measured from it). */
+let n1WritableAt = 0;
+
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; auth?: Auth; raw?: string } = {},
+): Promise<Reply> {
+  const reply = await h.call(method, path, options);
+  recorded.push({ method, path, status: reply.status, body: reply.body });
+  return reply;
+}
+
+const errorBody = (reply: Reply, code: string, message: string, details?: unknown) =>
+  expect(reply.body).toEqual({
+    error: { code, message, ...(details === undefined ? {} : { details }) },
+    requestId: reply.headers.get("x-request-id"),
+  });
+
+beforeAll(async () => {
+  h = await startHarness();
+  admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
+  for (const email of ["member@example.com", "other@example.com"]) {
+    const created = await call("POST", "/v1/users", {
+      auth: admin,
+      body: { email, password: "member-password-1", role: "member" },
+    });
+    expect(created.status).toBe(201);
+  }
+  member = { cookie: await loginCookie(h, "member@example.com", "member-password-1") };
+  other = { cookie: await loginCookie(h, "other@example.com", "member-password-1") };
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe("pairs and agent reports", () => {
+  it("registers a pair and shows one agent token per node once", async () => {
+    const reply = await call("POST", "/v1/pairs", {
+      auth: admin,
+      body: {
+        name: "orders",
+        endpoint: { host: "127.0.0.1", port: h.node.port },
+        nodes: [
+          { name: "n1", address: "127.0.0.1", port: h.node.port, agentPort: 9187 },
+          { name: "n2", address: "127.0.0.1", port: h.node.port, agentPort: 9188 },
+        ],
+        admin: { username: "pgaas_admin", password: ADMIN_ROLE_PASSWORD },
+      },
+    });
+    expect(reply.status).toBe(201);
+    const body = reply.body as {
+      pair: { id: string; health: string; primary: null; nodes: unknown[] };
+      agentTokens: Record<string, string>;
+    };
+    expect(Object.keys(body.agentTokens).sort()).toEqual(["n1", "n2"]);
+    expect(body.pair.health).toBe("unknown");
+    expect(body.pair.primary).toBeNull();
+    expect(body.pair.nodes).toHaveLength(2);
+    expect(reply.text).not.toContain(ADMIN_ROLE_PASSWORD);
+    pairId = body.pair.id;
+    tokens = body.agentTokens;
+  });
+
+  it("refuses a second pair with the same name", async () => {
+    const reply = await call("POST", "/v1/pairs", {
+      auth: admin,
+      body: {
+        name: "orders",
+        endpoint: { host: "127.0.0.1", port: 5432 },
+        nodes: [
+          { name: "a", address: "127.0.0.1", port: 5432, agentPort: 9187 },
+          { name: "b", address: "127.0.0.1", port: 5432, agentPort: 9187 },
+        ],
+        admin: { username: "x", password: "y" },
+      },
+    });
+    expect(reply.status).toBe(409);
+    errorBody(reply, "pair_exists", "a pair named orders exists");
+  });
+
+  it("answers 503 no_primary with Retry-After before any report", async () => {
+    const reply = await call("POST", "/v1/databases", { auth: member, body: { pairId, name: "early" } });
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get("retry-after")).toBe("5");
+    errorBody(reply, "no_primary", "the pair has no writable primary right now");
+  });
+
+  it("ingests reports idempotently and shows the primary", async () => {
+    const t0 = new Date(Date.now() - 2000);
+    n1WritableAt = t0.getTime();
+    const primaryReport = stateReport(t0, stateSample());
+    const first = await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n1 as string },
+      body: { reports: [primaryReport] },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ accepted: 1, duplicates: 0, commands: [] });
+    const replay = await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n1 as string },
+      body: { reports: [primaryReport] },
+    });
+    expect(replay.body).toEqual({ accepted: 0, duplicates: 1, commands: [] });
+    const standby = stateReport(
+      t0,
+      stateSample({ role: "standby", writable: false, syncState: "none", lagBytes: 0, lagSeconds: 0 }),
+    );
+    await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n2 as string },
+      body: { reports: [standby] },
+    });
+    const pair = await call("GET", `/v1/pairs/${pairId}`, { auth: member });
+    expect(pair.status).toBe(200);
+    const view = (
+      pair.body as { pair: { primary: string; health: string; syncState: string; lagBytes: number } }
+    ).pair;
+    expect([view.primary, view.health, view.syncState, view.lagBytes]).toEqual(["n1", "healthy", "sync", 0]);
+  });
+
+  it("rejects malformed reports with the field named", async () => {
+    const reply = await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n1 as string },
+      body: { reports: [] },
+    });
+    expect(reply.status).toBe(400);
+    errorBody(reply, "invalid_input", "invalid body", {
+      body: [{ path: "reports", message: "Too small: expected array to have >=1 items" }],
+    });
+  });
+});
+
+describe("databases", () => {
+  let databaseId = "";
+  let password = "";
+
+  it("creates a database on the primary and returns the password once", async () => {
+    const reply = await call("POST", "/v1/databases", {
+      auth: member,
+      body: { pairId, name: "shop", settings: { statement_timeout: 5000, jit: false }, connectionLimit: 20 },
+    });
+    expect(reply.status).toBe(201);
+    const body = reply.body as {
+      database: { id: string; owner: string; settings: unknown; connectionLimit: number };
+      credentials: { username: string; password: string };
+      connectionUri: string;
+    };
+    expect(body.database.owner).toBe("shop");
+    expect(body.database.settings).toEqual({ statement_timeout: 5000, jit: false });
+    expect(body.database.connectionLimit).toBe(20);
+    expect(body.connectionUri).toBe(
+      `postgresql://shop:${body.credentials.password}@127.0.0.1:${h.node.port}/shop`,
+    );
+    databaseId = body.database.id;
+    password = body.credentials.password;
+    const client = new pg.Client({ connectionString: body.connectionUri });
+    await client.connect();
+    const { rows } = await client.query("SHOW statement_timeout");
+    await client.end();
+    expect(rows).toEqual([{ statement_timeout: "5s" }]);
+  });
+
+  it("closes the database to PUBLIC", async () => {
+    const admin = new pg.Client({ connectionString: h.node.url });
+    await admin.connect();
+    const { rows } = await admin.query(
+      "SELECT datacl::text[] AS acl FROM pg_database WHERE datname = 'shop'",
+    );
+    await admin.end();
+    expect((rows[0] as { acl: string[] }).acl.some((entry) => entry.startsWith("=c"))).toBe(false);
+  });
+
+  it("hides the database from other members and shows it to its owner", async () => {
+    expect((await call("GET", `/v1/databases/${databaseId}`, { auth: other })).status).toBe(404);
+    const list = await call("GET", "/v1/databases", { auth: other });
+    expect(list.body).toEqual({ databases: [] });
+    const mine = await call("GET", "/v1/databases", { auth: member });
+    expect((mine.body as { databases: { name: string }[] }).databases.map((db) => db.name)).toEqual(["shop"]);
+  });
+
+  it.each([
+    ["quote", "sh'op"],
+    ["double quote", 'sh"op'],
+    ["upper case", "Shop"],
+    ["unicode", "shöp"],
+    ["64 chars", `a${"b".repeat(63)}`],
+    ["reserved", "postgres"],
+    ["pg_ prefix", "pg_shop"],
+    ["injection", "x; DROP DATABASE shop"],
+  ])("refuses the database name with %s", async (_label, name) => {
+    const reply = await call("POST", "/v1/databases", { auth: member, body: { pairId, name } });
+    expect(reply.status).toBe(400);
+    expect((reply.body as { error: { code: string } }).error.code).toBe("invalid_input");
+  });
+
+  it("validates settings by whitelist, type and range", async () => {
+    const reply = await call("PATCH", `/v1/databases/${databaseId}`, {
+      auth: member,
+      body: { settings: { work_mem: 1, jit: "yes", "statement_timeout'; --": 1, shared_buffers: 100 } },
+    });
+    expect(reply.status).toBe(400);
+    errorBody(reply, "invalid_settings", "invalid settings", {
+      settings: {
+        jit: "must be true or false",
+        shared_buffers: "not a parameter you may change",
+        "statement_timeout'; --": "not a parameter you may change",
+        work_mem: "must be between 64 and 4194304 (kB)",
+      },
+    });
+  });
+
+  it("changes settings and the connection limit on the server", async () => {
+    const reply = await call("PATCH", `/v1/databases/${databaseId}`, {
+      auth: member,
+      body: { settings: { work_mem: 8192, statement_timeout: null }, connectionLimit: 7 },
+    });
+    expect(reply.status).toBe(200);
+    const db = (reply.body as { database: { settings: unknown; connectionLimit: number } }).database;
+    expect(db.settings).toEqual({ jit: false, work_mem: 8192 });
+    expect(db.connectionLimit).toBe(7);
+    const client = new pg.Client({ connectionString: h.node.url });
+    await client.connect();
+    const { rows } = await client.query(
+      "SELECT d.datconnlimit, s.setconfig FROM pg_database d LEFT JOIN pg_db_role_setting s ON s.setdatabase = d.oid AND s.setrole = 0 WHERE d.datname = 'shop'",
+    );
+    await client.end();
+    expect(rows).toEqual([{ datconnlimit: 7, setconfig: ["jit=off", "work_mem=8192"] }]);
+  });
+
+  it("runs the access request flow: request, approve, collect once, revoke", async () => {
+    const request = await call("POST", "/v1/access-requests", {
+      auth: other,
+      body: { databaseId, level: "read_only", reason: "reporting" },
+    });
+    expect(request.status).toBe(201);
+    const requestId = (request.body as { accessRequest: { id: string } }).accessRequest.id;
+    expect(
+      (await call("POST", `/v1/access-requests/${requestId}/approve`, { auth: other, body: {} })).status,
+    ).toBe(403);
+    const approved = await call("POST", `/v1/access-requests/${requestId}/approve`, {
+      auth: member,
+      body: { note: "ok" },
+    });
+    expect(approved.status).toBe(200);
+    const grant = (
+      approved.body as { accessRequest: { state: string; roleName: string; credentialsAvailable: boolean } }
+    ).accessRequest;
+    expect([grant.state, grant.roleName, grant.credentialsAvailable]).toEqual([
+      "approved",
+      `shop_ro_${requestId.replaceAll("-", "").slice(0, 6)}`,
+      true,
+    ]);
+    const owner = new pg.Client({
+      connectionString: `postgresql://shop:${password}@127.0.0.1:${h.node.port}/shop`,
+    });
+    await owner.connect();
+    await owner.query("CREATE TABLE items (id int PRIMARY KEY)");
+    await owner.query("INSERT INTO items VALUES (1)");
+    await owner.end();
+    const collected = await call("POST", `/v1/access-requests/${requestId}/credentials`, { auth: other });
+    expect(collected.status).toBe(200);
+    const uri = (collected.body as { connectionUri: string }).connectionUri;
+    const again = await call("POST", `/v1/access-requests/${requestId}/credentials`, { auth: other });
+    expect(again.status).toBe(409);
+    const reader = new pg.Client({ connectionString: uri });
+    await reader.connect();
+    expect((await reader.query("SELECT id FROM items")).rows).toEqual([{ id: 1 }]);
+    await expect(reader.query("INSERT INTO items VALUES (2)")).rejects.toThrow(
+      "permission denied for table items",
+    );
+    await reader.end();
+    const revoked = await call("POST", `/v1/access-requests/${requestId}/revoke`, { auth: member });
+    expect((revoked.body as { accessRequest: { state: string } }).accessRequest.state).toBe("revoked");
+    await expect(new pg.Client({ connectionString: uri }).connect()).rejects.toThrow(
+      /password authentication failed/,
+    );
+  });
+
+  it("sets pair-level parameters on both nodes and reports pending restarts", async () => {
+    const reply = await call("PUT", `/v1/pairs/${pairId}/settings`, {
+      auth: admin,
+      body: { settings: { log_min_duration_statement: 250, max_connections: 150 } },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      settings: { log_min_duration_statement: 250, max_connections: 150 },
+      // shared_buffers is pending too: the throwaway server runs with -c shared_buffers=16MB,
+      // which differs from its postgresql.conf. PostgreSQL's own answer is reported as is.
+      nodes: [
+        { node: "n1", pendingRestart: ["max_connections", "shared_buffers"] },
+        { node: "n2", pendingRestart: ["max_connections", "shared_buffers"] },
+      ],
+      pendingRestart: true,
+    });
+  });
+
+  it("serves reports as JSON, CSV and HTML", async () => {
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const json = await call("GET", `/v1/reports/pairs/${pairId}?from=${from}&to=${to}`, { auth: member });
+    expect(json.status).toBe(200);
+    expect((json.body as { summary: { uptimeRatio: number; failovers: number } }).summary).toMatchObject({
+      uptimeRatio: 1,
+      failovers: 0,
+    });
+    const csv = await call("GET", `/v1/reports/databases/${databaseId}?from=${from}&to=${to}&format=csv`, {
+      auth: member,
+    });
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.text.split("\n")[0]).toBe(
+      "at,sizeBytes,connections,commitsPerSecond,rollbacksPerSecond,cacheHitRatio,deadlocks,tempBytes,lagBytes,lagSeconds",
+    );
+    const html = await call("GET", `/v1/reports/databases/${databaseId}?from=${from}&to=${to}&format=html`, {
+      auth: member,
+    });
+    expect(html.text).toContain("<h1>database shop: ");
+  });
+
+  it("deletes only with the right confirmation and keeps the record", async () => {
+    const wrong = await call("DELETE", `/v1/databases/${databaseId}`, {
+      auth: member,
+      body: { confirm: "shopx" },
+    });
+    expect(wrong.status).toBe(400);
+    errorBody(wrong, "confirmation_mismatch", "confirm must equal the database name");
+    const refused = await call("DELETE", `/v1/pairs/${pairId}`, { auth: admin });
+    expect(refused.status).toBe(409);
+    const ok = await call("DELETE", `/v1/databases/${databaseId}`, {
+      auth: member,
+      body: { confirm: "shop" },
+    });
+    expect(ok.status).toBe(204);
+    const kept = await call("GET", "/v1/databases?includeDeleted=true", { auth: member });
+    expect(
+      (kept.body as { databases: { name: string; state: string }[] }).databases.map((db) => [
+        db.name,
+        db.state,
+      ]),
+    ).toEqual([["shop", "deleted"]]);
+  });
+});
+
+describe("failover and switchover events", () => {
+  it("follows a failover: newest writable report wins and an event is measured", async () => {
+    const t = Date.now();
+    await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n2 as string },
+      body: { reports: [stateReport(new Date(t), stateSample({ timeline: 2, syncState: "degraded" }))] },
+    });
+    const pair = await call("GET", `/v1/pairs/${pairId}`, { auth: member });
+    expect((pair.body as { pair: { primary: string; health: string } }).pair).toMatchObject({
+      primary: "n2",
+      health: "degraded",
+    });
+    const events = await call("GET", `/v1/pairs/${pairId}/events?limit=10`, { auth: member });
+    const list = (
+      events.body as { events: { type: string; nodeName: string | null; durationMs: number | null }[] }
+    ).events;
+    expect(list.map((event) => [event.type, event.nodeName, event.durationMs]).sort()).toEqual([
+      ["failover", "n2", t - n1WritableAt],
+      ["registered", null, null],
+      ["role_changed", "n2", null],
+    ]);
+  });
+
+  it("delivers a switchover to the standby's agent and records its result", async () => {
+    const wrong = await call("POST", `/v1/pairs/${pairId}/switchover`, {
+      auth: admin,
+      body: { confirm: "nope" },
+    });
+    expect(wrong.status).toBe(400);
+    // n1 reports as a standby now (it was rejoined).
+    await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n1 as string },
+      body: {
+        reports: [
+          stateReport(new Date(), stateSample({ role: "standby", writable: false, syncState: "none" })),
+        ],
+      },
+    });
+    const requested = await call("POST", `/v1/pairs/${pairId}/switchover`, {
+      auth: admin,
+      body: { confirm: "orders" },
+    });
+    expect(requested.status).toBe(202);
+    const command = (requested.body as { command: { id: string; nodeName: string; state: string } }).command;
+    expect([command.nodeName, command.state]).toEqual(["n1", "pending"]);
+    const ack = await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n1 as string },
+      body: {
+        reports: [
+          stateReport(new Date(), stateSample({ role: "standby", writable: false, syncState: "none" })),
+        ],
+      },
+    });
+    expect(
+      (ack.body as { commands: { id: string; type: string }[] }).commands.map((c) => [c.id, c.type]),
+    ).toEqual([[command.id, "switchover"]]);
+    const foreign = await call("POST", `/v1/agent/commands/${command.id}/result`, {
+      auth: { bearer: tokens.n2 as string },
+      body: {
+        outcome: "succeeded",
+        startedAt: "2026-11-29T21:00:00.000Z",
+        finishedAt: "2026-11-29T21:00:04.000Z",
+        message: "",
+      },
+    });
+    expect(foreign.status).toBe(403);
+    const started = Date.now();
+    const result = await call("POST", `/v1/agent/commands/${command.id}/result`, {
+      auth: { bearer: tokens.n1 as string },
+      body: {
+        outcome: "succeeded",
+        startedAt: new Date(started).toISOString(),
+        finishedAt: new Date(started + 4000).toISOString(),
+        message: "done",
+      },
+    });
+    expect(result.status).toBe(204);
+    const events = await call("GET", `/v1/pairs/${pairId}/events?limit=1`, { auth: admin });
+    expect(
+      (events.body as { events: { type: string; durationMs: number }[] }).events.map((e) => [
+        e.type,
+        e.durationMs,
+      ]),
+    ).toEqual([["switchover_succeeded", 4000]]);
+  });
+});
+
+describe("auth matrix", () => {
+  const sampleId = "00000000-0000-4000-8000-000000000000";
+  const pathOf = (path: string) => path.replace(/:id/g, sampleId);
+
+  it.each(ROUTES.filter((route) => route.auth !== "public").map((route) => [route.id, route] as const))(
+    "%s: anonymous 401, wrong credential kind 403",
+    async (_id, route) => {
+      const body = route.method === "get" ? {} : { body: {} };
+      const anonymous = await call(route.method.toUpperCase(), pathOf(route.path), body);
+      expect(anonymous.status).toBe(401);
+      errorBody(anonymous, "unauthenticated", "authentication required");
+      const wrongKind: Auth = route.auth === "agent" ? admin : { bearer: tokens.n1 as string };
+      const forbidden = await call(route.method.toUpperCase(), pathOf(route.path), {
+        auth: wrongKind,
+        ...body,
+      });
+      expect(forbidden.status).toBe(403);
+    },
+  );
+
+  it.each(ROUTES.filter((route) => route.auth === "admin").map((route) => [route.id, route] as const))(
+    "%s: members get 403",
+    async (_id, route) => {
+      const reply = await call(route.method.toUpperCase(), pathOf(route.path), {
+        auth: member,
+        ...(route.method === "get" ? {} : { body: {} }),
+      });
+      expect(reply.status).toBe(403);
+      errorBody(reply, "forbidden", "admins only");
+    },
+  );
+
+  it("refuses a forged or rotated agent token", async () => {
+    const forged = await call("POST", "/v1/agent/report", {
+      auth: { bearer: `pgaas_agent_${"A".repeat(43)}` },
+      body: {},
+    });
+    expect(forged.status).toBe(401);
+    errorBody(forged, "invalid_token", "invalid or expired token");
+  });
+});
+
+describe("API surface", () => {
+  it("limits the body size", async () => {
+    const reply = await call("POST", "/v1/auth/login", {
+      raw: JSON.stringify({ email: "a@b.c", password: "x".repeat(2_000_000) }),
+    });
+    expect(reply.status).toBe(413);
+    errorBody(reply, "payload_too_large", "request body too large");
+  });
+
+  it("rate-limits failed logins", async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      statuses.push(
+        (await call("POST", "/v1/auth/login", { body: { email: "nobody@example.com", password: "wrong" } }))
+          .status,
+      );
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+
+  it("records mutations in the audit log", async () => {
+    const reply = await call("GET", "/v1/audit?limit=1000", { auth: admin });
+    const actions = (reply.body as { entries: { action: string; outcome: string }[] }).entries
+      .filter((entry) => entry.outcome === "succeeded")
+      .map((entry) => entry.action);
+    for (const action of [
+      "createUser",
+      "registerPair",
+      "createDatabase",
+      "updateDatabase",
+      "deleteDatabase",
+      "approveAccessRequest",
+      "switchover",
+    ]) {
+      expect(actions).toContain(action);
+    }
+    expect(JSON.stringify(reply.body)).not.toContain(ADMIN_ROLE_PASSWORD);
+  });
+
+  it("serves /healthz, /metrics and /docs", async () => {
+    expect((await h.call("GET", "/healthz")).body).toEqual({ status: "ok" });
+    expect((await h.call("GET", "/metrics")).text).toContain('pgaas_agent_reports_total{outcome="accepted"}');
+    expect((await h.call("GET", "/docs")).text).toContain("swagger-ui-bundle.js");
+    expect((await h.call("GET", "/docs/assets/swagger-ui-bundle.js")).status).toBe(200);
+  });
+
+  it("logs no secrets", () => {
+    const all = h.logLines.join("\n");
+    expect(all).not.toContain(ADMIN_ROLE_PASSWORD);
+    expect(all).not.toContain(ADMIN.password);
+  });
+
+  it("publishes a valid OpenAPI 3.1 document that every tested response matches", async () => {
+    const doc = (await h.call("GET", "/openapi.json")).body as Parameters<typeof checkResponses>[0];
+    const validator = new Validator();
+    const result = await validator.validate(doc as unknown as Parameters<Validator["validate"]>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(Object.values(doc.paths).reduce((count, methods) => count + Object.keys(methods).length, 0)).toBe(
+      ROUTES.length,
+    );
+    expect(checkResponses(doc, recorded)).toEqual([]);
+  });
+});

@@ -1,0 +1,338 @@
+// Pure pieces: parameter validation, event derivation, pair view, report arithmetic and rendering,
+// the secret box, tokens and configuration parsing.
+import { randomBytes } from "node:crypto";
+import { InputError, Secret } from "@pgaas/common";
+import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
+import { describe, expect, it } from "vitest";
+import { NotReservedName } from "../src/api/common.js";
+import { buildPath } from "../src/api/route.js";
+import { loadConfig } from "../src/config.js";
+import { createSecretBox } from "../src/crypto/cipher.js";
+import { scramVerifier } from "../src/crypto/scram.js";
+import { newToken, tokenKind } from "../src/crypto/tokens.js";
+import { accessRoleName } from "../src/services/access.js";
+import { connectionUri } from "../src/services/databases.js";
+import { type NodeRow, pairView } from "../src/services/pair-view.js";
+import { validateParameters } from "../src/services/parameters.js";
+import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
+import { reportCsv } from "../src/services/report-render.js";
+import { deriveEvents } from "../src/services/state-events.js";
+import { stateSample } from "./support/harness.js";
+
+describe("parameters", () => {
+  it("accepts whitelisted values and renders PostgreSQL text", () => {
+    expect(
+      validateParameters(DATABASE_PARAMETERS, {
+        jit: true,
+        work_mem: 4096,
+        random_page_cost: 1.1,
+        default_transaction_isolation: "serializable",
+      }),
+    ).toEqual([
+      ["default_transaction_isolation", "serializable"],
+      ["jit", "on"],
+      ["random_page_cost", "1.1"],
+      ["work_mem", "4096"],
+    ]);
+  });
+
+  it("names every refused parameter", () => {
+    try {
+      validateParameters(DATABASE_PARAMETERS, {
+        work_mem: 1.5,
+        default_transaction_isolation: "chaos",
+        "x'--": 1,
+      });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).details).toEqual({
+        settings: {
+          default_transaction_isolation:
+            "must be one of: read uncommitted, read committed, repeatable read, serializable",
+          work_mem: "must be an integer",
+          "x'--": "not a parameter you may change",
+        },
+      });
+    }
+  });
+
+  it.each(["postgres", "template1", "pg_x", "repmgr", "pgaas_admin", "public", "user"])(
+    "reserves %s",
+    (name) => {
+      expect(NotReservedName.safeParse(name).success).toBe(false);
+    },
+  );
+});
+
+describe("state events", () => {
+  const previous = {
+    role: "standby",
+    writable: false,
+    fenced: false,
+    syncState: "none",
+    sampledAt: new Date(1000),
+  };
+  it("turns a promotion without a switchover into a measured failover", () => {
+    expect(
+      deriveEvents(previous, stateSample({ timeline: 2 }), {
+        nodeName: "n2",
+        sampledAt: new Date(9000),
+        peerLastWritableAt: new Date(4000),
+        switchoverInFlight: false,
+      }),
+    ).toEqual([
+      {
+        type: "role_changed",
+        message: "n2: standby → primary",
+        durationMs: null,
+        details: { from: "standby", to: "primary", timeline: 2 },
+      },
+      {
+        type: "failover",
+        message: "n2 became the writable primary",
+        durationMs: 5000,
+        details: { timeline: 2, measuredFrom: "1970-01-01T00:00:04.000Z" },
+      },
+    ]);
+  });
+
+  it("does not call a switchover a failover and reports degrade and fence", () => {
+    const events = deriveEvents(
+      { ...previous, role: "primary", writable: true, syncState: "sync" },
+      stateSample({ syncState: "degraded", fenced: true, writable: false }),
+      {
+        nodeName: "n1",
+        sampledAt: new Date(2000),
+        peerLastWritableAt: null,
+        switchoverInFlight: true,
+      },
+    );
+    expect(events.map((event) => event.type)).toEqual(["sync_degraded", "fenced"]);
+  });
+
+  it("derives nothing from a first report", () => {
+    expect(
+      deriveEvents(undefined, stateSample(), {
+        nodeName: "n1",
+        sampledAt: new Date(),
+        peerLastWritableAt: null,
+        switchoverInFlight: false,
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe("pair view", () => {
+  const now = new Date("2026-11-29T22:00:00.000Z");
+  const node = (name: string, overrides: Partial<NodeRow>): NodeRow => ({
+    id: `id-${name}`,
+    pair_id: "p",
+    name,
+    address: "10.0.0.1",
+    port: 5432,
+    agent_port: 9187,
+    sampled_at: null,
+    received_at: null,
+    role: null,
+    writable: null,
+    fenced: null,
+    sync_state: null,
+    timeline: null,
+    lsn: null,
+    lag_bytes: null,
+    lag_seconds: null,
+    pending_restart: null,
+    ...overrides,
+  });
+  const pair = {
+    id: "p",
+    name: "orders",
+    endpoint_host: "10.0.0.10",
+    endpoint_port: 5432,
+    witness: null,
+    admin_username: "pgaas_admin",
+    admin_password_sealed: Buffer.alloc(0),
+    settings: {},
+    created_at: now,
+    updated_at: now,
+  };
+
+  it("picks the newest writable unfenced node during a failover", () => {
+    const view = pairView(
+      pair,
+      [
+        node("n1", {
+          role: "primary",
+          writable: true,
+          fenced: false,
+          sync_state: "sync",
+          sampled_at: new Date(now.getTime() - 20_000),
+          received_at: new Date(now.getTime() - 20_000),
+        }),
+        node("n2", {
+          role: "primary",
+          writable: true,
+          fenced: false,
+          sync_state: "degraded",
+          sampled_at: new Date(now.getTime() - 1000),
+          received_at: new Date(now.getTime() - 1000),
+        }),
+      ],
+      3,
+      now,
+    );
+    expect([
+      view.primary,
+      view.health,
+      view.syncState,
+      view.databaseCount,
+      view.nodes.map((n) => n.stale),
+    ]).toEqual(["n2", "degraded", "degraded", 3, [true, false]]);
+  });
+
+  it("says no_primary when only a fenced node claims writes and unknown before reports", () => {
+    const fenced = pairView(
+      pair,
+      [node("n1", { role: "primary", writable: true, fenced: true, sampled_at: now, received_at: now })],
+      0,
+      now,
+    );
+    expect([fenced.primary, fenced.health]).toEqual([null, "no_primary"]);
+    expect(pairView(pair, [node("n1", {})], 0, now).health).toBe("unknown");
+  });
+});
+
+describe("reports", () => {
+  it("chooses 1-minute buckets for an hour and larger ones for a week", () => {
+    expect([bucketSeconds(0, 3600_000), bucketSeconds(0, 7 * 86_400_000)]).toEqual([60, 3060]);
+  });
+
+  it("takes the primary's numbers per bucket (most commits) and sums databases", () => {
+    const bucket = new Date("2026-11-29T22:00:00.000Z");
+    const base = {
+      bucket,
+      sizeBytes: 100,
+      connections: 2,
+      rollbacks: 0,
+      blksRead: 1,
+      blksHit: 3,
+      deadlocks: 0,
+      tempBytes: 0,
+      seconds: 60,
+    };
+    const points = databasePoints(
+      [
+        { ...base, nodeId: "primary", database: "a", commits: 120 },
+        { ...base, nodeId: "standby", database: "a", commits: 0, connections: 9 },
+        { ...base, nodeId: "primary", database: "b", commits: 60 },
+      ],
+      [{ bucket, writable: true, lagBytes: 10, lagSeconds: 0.5 }],
+    );
+    expect(points).toEqual([
+      {
+        at: "2026-11-29T22:00:00.000Z",
+        sizeBytes: 200,
+        connections: 4,
+        commitsPerSecond: 3,
+        rollbacksPerSecond: 0,
+        cacheHitRatio: 0.75,
+        deadlocks: 0,
+        tempBytes: 0,
+        lagBytes: 10,
+        lagSeconds: 0.5,
+      },
+    ]);
+    expect(
+      reportCsv({
+        subject: { kind: "pair", id: "00000000-0000-4000-8000-000000000000", name: "x" },
+        from: "",
+        to: "",
+        bucketSeconds: 60,
+        points,
+        summary: {} as never,
+      }),
+    ).toBe(
+      "at,sizeBytes,connections,commitsPerSecond,rollbacksPerSecond,cacheHitRatio,deadlocks,tempBytes,lagBytes,lagSeconds\n2026-11-29T22:00:00.000Z,200,4,3,0,0.75,0,0,10,0.5\n",
+    );
+  });
+
+  it("joins degraded samples into periods", () => {
+    const at = (s: number) => new Date(s * 1000);
+    expect(
+      degradedPeriods([
+        { at: at(0), degraded: false },
+        { at: at(10), degraded: true },
+        { at: at(20), degraded: true },
+        { at: at(30), degraded: false },
+        { at: at(40), degraded: true },
+      ]),
+    ).toEqual([
+      { from: "1970-01-01T00:00:10.000Z", to: "1970-01-01T00:00:30.000Z" },
+      { from: "1970-01-01T00:00:40.000Z", to: "1970-01-01T00:00:40.000Z" },
+    ]);
+  });
+});
+
+describe("secrets and tokens", () => {
+  it("seals with AES-256-GCM bound to its row", () => {
+    const box = createSecretBox(randomBytes(32));
+    const sealed = box.seal(new Secret("hunter2"), "pair-admin:1");
+    expect(sealed.includes(Buffer.from("hunter2"))).toBe(false);
+    expect(box.open(sealed, "pair-admin:1").reveal()).toBe("hunter2");
+    expect(() => box.open(sealed, "pair-admin:2")).toThrow(
+      "Unsupported state or unable to authenticate data",
+    );
+  });
+
+  it("makes recognisable high-entropy tokens and SCRAM verifiers", () => {
+    const token = newToken("agent").reveal();
+    expect([tokenKind(token), tokenKind(`${token}x`), tokenKind("pgaas_api_short")]).toEqual([
+      "agent",
+      undefined,
+      undefined,
+    ]);
+    // Format only; api.test.ts proves PostgreSQL accepts it (the owner logs in with the password).
+    expect(scramVerifier(new Secret("secret"), Buffer.alloc(16, 1))).toMatch(
+      /^SCRAM-SHA-256\$4096:AQEBAQEBAQEBAQEBAQEBAQ==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/,
+    );
+  });
+
+  it("builds connection URIs with encoded parts and role names within 63 characters", () => {
+    expect(connectionUri("fd00::1", 5432, "o'wner", new Secret("p@ss/word"), "shop")).toBe(
+      "postgresql://o'wner:p%40ss%2Fword@[fd00::1]:5432/shop",
+    );
+    expect(accessRoleName("d".repeat(63), "read_write", "abcdef12-0000-4000-8000-000000000000")).toHaveLength(
+      58,
+    );
+    expect(buildPath("/v1/pairs/:id/events", { id: "a/b" })).toBe("/v1/pairs/a%2Fb/events");
+  });
+});
+
+describe("configuration", () => {
+  const key = Buffer.alloc(32, 7).toString("base64");
+  it("parses the environment with defaults", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://x@127.0.0.1/db", PGAAS_SECRET_KEY: key });
+    expect([
+      config.listenHost,
+      config.port,
+      config.secretKey.length,
+      config.initialAdmin,
+      String(config.databaseUrl),
+    ]).toEqual(["127.0.0.1", 8080, 32, undefined, "[redacted]"]);
+  });
+
+  it("names every bad variable", () => {
+    expect(() =>
+      loadConfig({ DATABASE_URL: "mysql://x", PGAAS_PORT: "70000", PGAAS_SECRET_KEY: key }),
+    ).toThrow(
+      "invalid configuration: DATABASE_URL: a postgres:// URL; PGAAS_PORT: Too big: expected number to be <=65535",
+    );
+    expect(() => loadConfig({ DATABASE_URL: "postgres://x", PGAAS_SECRET_KEY: "c2hvcnQ=" })).toThrow(
+      "PGAAS_SECRET_KEY must be 32 bytes encoded as base64 (got 5 bytes)",
+    );
+    expect(() => loadConfig({ DATABASE_URL: "postgres://x" })).toThrow(
+      "PGAAS_SECRET_KEY or PGAAS_SECRET_KEY_FILE is required",
+    );
+  });
+});

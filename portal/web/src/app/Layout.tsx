@@ -1,0 +1,44 @@
+import type { User } from "@api/auth.js";
+import type { ReactNode } from "react";
+import { Button } from "../components/Button.js";
+import { Logo } from "../components/Logo.js";
+import { Link, useLocation } from "../lib/router.js";
+import { useSession } from "../lib/session.js";
+import { navItems } from "./nav.js";
+
+export function Layout({ user, children }: { user: User; children: ReactNode }) {
+  const { pathname } = useLocation();
+  const { signOut } = useSession();
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Main">
+        <Link to="/" className="brand">
+          <Logo />
+          pgaas
+        </Link>
+        <ul className="nav">
+          {navItems(user.role).map((item) => (
+            <li key={item.to}>
+              <Link to={item.to} aria-current={pathname.startsWith(item.to) ? "page" : undefined}>
+                {item.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <div className="sidebar-footer">
+          <span className="sidebar-user">
+            <span>{user.email}</span>
+            <span className="sidebar-role">{user.role === "admin" ? "Administrator" : "Member"}</span>
+          </span>
+          <Button className="button-small" onClick={() => void signOut()}>
+            Sign out
+          </Button>
+        </div>
+      </nav>
+      <main id="main">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,86 @@
+// Charts of a control-plane report (database or pair), one per metric, on the report's time range.
+import type { Report, ReportPoint } from "@api/reports.js";
+import { formatBytes, formatNumber, formatPercent } from "../lib/format.js";
+import { type ChartSeries, LineChart } from "./LineChart.js";
+
+type NumericField = Exclude<keyof ReportPoint, "at">;
+
+interface MetricChart {
+  title: string;
+  series: readonly { field: NumericField; name: string }[];
+  format: (value: number) => string;
+  /** Counts: whole-number axis ticks. */
+  integer?: boolean;
+}
+
+export const METRIC_CHARTS = {
+  size: { title: "Size", series: [{ field: "sizeBytes", name: "size" }], format: formatBytes },
+  connections: {
+    title: "Connections",
+    series: [{ field: "connections", name: "connections" }],
+    format: formatNumber,
+  },
+  tps: {
+    title: "Transactions per second",
+    series: [
+      { field: "commitsPerSecond", name: "commits/s" },
+      { field: "rollbacksPerSecond", name: "rollbacks/s" },
+    ],
+    format: (value: number) => formatNumber(value, value < 10 ? 2 : 0),
+  },
+  cacheHit: {
+    title: "Cache hit ratio",
+    series: [{ field: "cacheHitRatio", name: "hit ratio" }],
+    format: formatPercent,
+  },
+  lagSeconds: {
+    title: "Replication lag (seconds)",
+    series: [{ field: "lagSeconds", name: "lag" }],
+    format: (value: number) => `${formatNumber(value, 1)} s`,
+  },
+  lagBytes: {
+    title: "Replication lag (bytes)",
+    series: [{ field: "lagBytes", name: "lag" }],
+    format: formatBytes,
+  },
+  deadlocks: {
+    title: "Deadlocks",
+    series: [{ field: "deadlocks", name: "deadlocks" }],
+    format: formatNumber,
+  },
+  tempBytes: {
+    title: "Temporary files",
+    series: [{ field: "tempBytes", name: "temp bytes" }],
+    format: formatBytes,
+  },
+} as const satisfies Record<string, MetricChart>;
+
+export type MetricKey = keyof typeof METRIC_CHARTS;
+
+/** The points of a report as chart series for one metric. */
+export function reportSeries(report: Report, metric: MetricKey): ChartSeries[] {
+  return METRIC_CHARTS[metric].series.map(({ field, name }) => ({
+    name,
+    points: report.points.map((point) => ({ t: Date.parse(point.at), v: point[field] })),
+  }));
+}
+
+export function ReportCharts({ report, metrics }: { report: Report; metrics: readonly MetricKey[] }) {
+  const from = Date.parse(report.from);
+  const to = Date.parse(report.to);
+  return (
+    <div className="grid-charts">
+      {metrics.map((metric) => (
+        <LineChart
+          key={metric}
+          title={METRIC_CHARTS[metric].title}
+          series={reportSeries(report, metric)}
+          formatValue={METRIC_CHARTS[metric].format}
+          integer={"integer" in METRIC_CHARTS[metric]}
+          from={from}
+          to={to}
+        />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import {
+  type ApproveAccessRequest,
+  accessCredentials,
+  approveAccessRequest,
+  type CreateAccessRequest,
+  createAccessRequest,
+  type DenyAccessRequest,
+  denyAccessRequest,
+  listAccessRequests,
+  revokeAccessRequest,
+} from "@api/access-requests.js";
+import { listDatabases } from "@api/databases.js";
+import { callRoute } from "../../lib/api-client.js";
+import { useQuery } from "../../lib/use-query.js";
+
+/** Requests the user made and those on databases they own (all for admins), every 10 s. */
+export function useAccessRequests() {
+  return useQuery("access-requests", (signal) => callRoute(listAccessRequests, { signal }), {
+    refreshMs: 10_000,
+  });
+}
+
+export function useDatabaseChoices() {
+  return useQuery("access-database-choices", (signal) => callRoute(listDatabases, { signal }));
+}
+
+export function requestAccess(body: CreateAccessRequest) {
+  return callRoute(createAccessRequest, { body });
+}
+
+export function approve(id: string, body: ApproveAccessRequest) {
+  return callRoute(approveAccessRequest, { params: { id }, body });
+}
+
+export function deny(id: string, body: DenyAccessRequest) {
+  return callRoute(denyAccessRequest, { params: { id }, body });
+}
+
+export function revoke(id: string) {
+  return callRoute(revokeAccessRequest, { params: { id } });
+}
+
+export function collectCredentials(id: string) {
+  return callRoute(accessCredentials, { params: { id } });
+}

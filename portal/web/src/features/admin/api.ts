@@ -1,0 +1,78 @@
+// The admin slice's calls: events of every pair, switchover, audit log, users.
+import { listAudit } from "@api/audit.js";
+import {
+  type CreateUserRequest,
+  createUser,
+  listUsers,
+  type UpdateUserRequest,
+  updateUser,
+} from "@api/auth.js";
+import type { ParameterMap } from "@api/common.js";
+import { listPairEvents, listPairs, type Pair, type PairEvent, switchover } from "@api/pairs.js";
+import { parameterCatalog, updatePairSettings } from "@api/settings.js";
+import { callRoute } from "../../lib/api-client.js";
+import { useQuery } from "../../lib/use-query.js";
+
+export interface PairTimeline {
+  pairs: Pair[];
+  /** Events of all pairs, newest first, each with its pair's name. */
+  events: (PairEvent & { pairName: string })[];
+}
+
+export function usePairTimeline() {
+  return useQuery(
+    "pair-timeline",
+    async (signal): Promise<PairTimeline> => {
+      const { pairs } = await callRoute(listPairs, { signal });
+      const perPair = await Promise.all(
+        pairs.map(async (pair) => {
+          const { events } = await callRoute(listPairEvents, {
+            params: { id: pair.id },
+            query: { limit: 200 },
+            signal,
+          });
+          return events.map((event) => ({ ...event, pairName: pair.name }));
+        }),
+      );
+      const events = perPair.flat().sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt));
+      return { pairs, events };
+    },
+    { refreshMs: 5000 },
+  );
+}
+
+export function requestSwitchover(pair: Pair) {
+  return callRoute(switchover, { params: { id: pair.id }, body: { confirm: pair.name } });
+}
+
+export function useAudit(action: string, before: string | undefined) {
+  return useQuery(`audit:${action}:${before ?? ""}`, (signal) =>
+    callRoute(listAudit, { query: { limit: 100, action: action.trim() || undefined, before }, signal }),
+  );
+}
+
+export function useUsers() {
+  return useQuery("users", (signal) => callRoute(listUsers, { signal }));
+}
+
+export function addUser(body: CreateUserRequest) {
+  return callRoute(createUser, { body });
+}
+
+export function changeUser(id: string, body: UpdateUserRequest) {
+  return callRoute(updateUser, { params: { id }, body });
+}
+
+export function usePairSettingsData() {
+  return useQuery("pair-settings", async (signal) => {
+    const [{ pairs }, catalog] = await Promise.all([
+      callRoute(listPairs, { signal }),
+      callRoute(parameterCatalog, { signal }),
+    ]);
+    return { pairs, catalog };
+  });
+}
+
+export function savePairSettings(id: string, settings: ParameterMap) {
+  return callRoute(updatePairSettings, { params: { id }, body: { settings } });
+}

@@ -1,0 +1,146 @@
+import { CreateDatabaseRequest } from "@api/databases.js";
+import { type FormEvent, useState } from "react";
+import { Button } from "../../components/Button.js";
+import { EmptyState } from "../../components/EmptyState.js";
+import { SelectField, TextField } from "../../components/fields.js";
+import { MutationError } from "../../components/MutationError.js";
+import { PageHeader } from "../../components/PageHeader.js";
+import { QueryView } from "../../components/QueryView.js";
+import { ShownOnce } from "../../components/ShownOnce.js";
+import { type FieldErrors, validate } from "../../lib/form.js";
+import { Link } from "../../lib/router.js";
+import { useMutation } from "../../lib/use-query.js";
+import { create, usePairChoices } from "./api.js";
+
+interface Draft {
+  pairId: string;
+  name: string;
+  owner: string;
+  connectionLimit: string;
+}
+
+/** Form strings → the API request; blank optional fields are left out, numbers stay numbers. */
+export function draftToRequest(draft: Draft): Record<string, unknown> {
+  const limit = draft.connectionLimit.trim();
+  return {
+    pairId: draft.pairId,
+    name: draft.name.trim(),
+    ...(draft.owner.trim() === "" ? {} : { owner: draft.owner.trim() }),
+    ...(limit === "" ? {} : { connectionLimit: Number(limit) }),
+  };
+}
+
+export function CreateDatabasePage() {
+  const pairs = usePairChoices();
+  const [draft, setDraft] = useState<Draft>({ pairId: "", name: "", owner: "", connectionLimit: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const mutation = useMutation(create);
+  const set = (field: keyof Draft) => (event: { target: { value: string } }) => {
+    setDraft((current) => ({ ...current, [field]: event.target.value }));
+    setErrors((current) => ({ ...current, [field]: undefined }));
+  };
+
+  if (mutation.state.status === "success") {
+    const { database, credentials, connectionUri } = mutation.state.result;
+    return (
+      <>
+        <PageHeader title={`Database ${database.name} created`} subtitle={`On pair ${database.pairName}`} />
+        <ShownOnce
+          title="Connection details"
+          items={[
+            { name: "connection-uri", label: "Connection URI", value: connectionUri },
+            { name: "username", label: "Username", value: credentials.username },
+            { name: "password", label: "Password", value: credentials.password },
+          ]}
+        />
+        <div className="form-actions">
+          <Link to={`/databases/${database.id}`} className="button button-primary">
+            Open {database.name}
+          </Link>
+          <Link to="/databases" className="button button-secondary">
+            Back to databases
+          </Link>
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <PageHeader
+        title="New database"
+        subtitle="A database and its owner role on a pair's current primary."
+      />
+      <QueryView query={pairs} loadingLabel="Loading pairs…">
+        {({ pairs: choices }) => {
+          if (choices.length === 0) return <EmptyState title="No pair to create a database on" />;
+          const pairId = draft.pairId || (choices[0]?.id ?? "");
+          const submit = async (event: FormEvent) => {
+            event.preventDefault();
+            const checked = validate(CreateDatabaseRequest, draftToRequest({ ...draft, pairId }));
+            if (!checked.ok) {
+              setErrors(checked.errors);
+              return;
+            }
+            setErrors({});
+            await mutation.run(checked.data);
+          };
+          return (
+            <form className="stack card" onSubmit={submit} noValidate>
+              <MutationError state={mutation.state} />
+              <SelectField
+                label="Pair"
+                name="pairId"
+                value={pairId}
+                onChange={set("pairId")}
+                options={choices.map((pair) => ({ value: pair.id, label: `${pair.name} (${pair.health})` }))}
+                error={errors.pairId}
+              />
+              <TextField
+                label="Name"
+                name="name"
+                value={draft.name}
+                onChange={set("name")}
+                hint="Lower-case letters, digits and _, starting with a letter (at most 63)."
+                error={errors.name}
+                autoComplete="off"
+                spellCheck={false}
+                required
+              />
+              <TextField
+                label="Owner role (optional)"
+                name="owner"
+                value={draft.owner}
+                onChange={set("owner")}
+                hint="Defaults to the database name."
+                error={errors.owner}
+                autoComplete="off"
+                spellCheck={false}
+              />
+              <TextField
+                label="Connection limit (optional)"
+                name="connectionLimit"
+                type="number"
+                inputMode="numeric"
+                min={-1}
+                max={10000}
+                value={draft.connectionLimit}
+                onChange={set("connectionLimit")}
+                hint="-1 for no limit (the default)."
+                error={errors.connectionLimit}
+              />
+              <div className="form-actions">
+                <Button type="submit" variant="primary" busy={mutation.state.status === "running"}>
+                  Create database
+                </Button>
+                <Link to="/databases" className="button button-secondary">
+                  Cancel
+                </Link>
+              </div>
+            </form>
+          );
+        }}
+      </QueryView>
+    </>
+  );
+}

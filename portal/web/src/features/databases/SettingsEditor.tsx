@@ -1,0 +1,92 @@
+import { ConnectionLimit, type Database } from "@api/databases.js";
+import type { ParameterSpecView } from "@api/settings.js";
+import { type FormEvent, useState } from "react";
+import { Button } from "../../components/Button.js";
+import { TextField } from "../../components/fields.js";
+import { MutationError } from "../../components/MutationError.js";
+import { Notice } from "../../components/Notice.js";
+import { ParameterField } from "../../components/ParameterField.js";
+import { detailFieldErrors } from "../../lib/error-messages.js";
+import { displayValue, settingsChanges } from "../../lib/parameters.js";
+import { useMutation } from "../../lib/use-query.js";
+import { update } from "./api.js";
+
+/** Per-database parameters from the catalogue plus the connection limit; saves only what changed. */
+export function SettingsEditor({
+  database,
+  catalog,
+  onSaved,
+}: {
+  database: Database;
+  catalog: readonly ParameterSpecView[];
+  onSaved: () => void;
+}) {
+  const initial = () =>
+    Object.fromEntries(catalog.map((spec) => [spec.name, displayValue(database.settings[spec.name])]));
+  const [draft, setDraft] = useState<Record<string, string>>(initial);
+  const [limit, setLimit] = useState(String(database.connectionLimit));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const mutation = useMutation((body: Parameters<typeof update>[1]) => update(database.id, body));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const settings = settingsChanges(catalog, database.settings, draft);
+    const limitChanged = limit.trim() !== String(database.connectionLimit);
+    const parsedLimit = ConnectionLimit.safeParse(Number(limit.trim()));
+    const fieldErrors: Record<string, string> = settings.ok ? {} : { ...settings.errors };
+    if (limitChanged && (!parsedLimit.success || limit.trim() === "")) {
+      fieldErrors.connectionLimit = "a whole number from -1 (no limit) to 10000";
+    }
+    setErrors(fieldErrors);
+    if (!settings.ok || Object.keys(fieldErrors).length > 0) return;
+    const body = {
+      ...(Object.keys(settings.changes).length > 0 ? { settings: settings.changes } : {}),
+      ...(limitChanged && parsedLimit.success ? { connectionLimit: parsedLimit.data } : {}),
+    };
+    if (Object.keys(body).length === 0) {
+      setErrors({ _form: "Nothing changed." });
+      return;
+    }
+    if (await mutation.run(body)) onSaved();
+  };
+
+  const serverErrors =
+    mutation.state.status === "error" ? detailFieldErrors(mutation.state.error, "settings") : {};
+  const shown = { ...serverErrors, ...errors };
+  return (
+    <form onSubmit={submit} noValidate aria-label="Database settings">
+      <MutationError state={mutation.state} />
+      {mutation.state.status === "success" ? (
+        <Notice>Settings saved and applied with ALTER DATABASE. New sessions use them.</Notice>
+      ) : null}
+      {shown._form ? <p className="field-error">{shown._form}</p> : null}
+      <div className="settings-grid">
+        {catalog.map((spec) => (
+          <ParameterField
+            key={spec.name}
+            appliesWhen="Applies to new sessions."
+            spec={spec}
+            value={draft[spec.name] ?? ""}
+            stored={displayValue(database.settings[spec.name])}
+            error={shown[spec.name]}
+            onChange={(value) => setDraft((current) => ({ ...current, [spec.name]: value }))}
+          />
+        ))}
+        <TextField
+          label="Connection limit"
+          name="connectionLimit"
+          inputMode="numeric"
+          value={limit}
+          onChange={(event) => setLimit(event.target.value)}
+          hint="-1 for no limit."
+          error={shown.connectionLimit}
+        />
+      </div>
+      <div className="form-actions">
+        <Button type="submit" variant="primary" busy={mutation.state.status === "running"}>
+          Save settings
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,73 @@
+// The databases slice's calls: list, one, create, settings, delete, its grants and its metrics.
+import { listAccessRequests } from "@api/access-requests.js";
+import {
+  type CreateDatabaseRequest,
+  createDatabase,
+  deleteDatabase,
+  getDatabase,
+  listDatabases,
+  type UpdateDatabaseRequest,
+  updateDatabase,
+} from "@api/databases.js";
+import { getPair, listPairs } from "@api/pairs.js";
+import { databaseReport, pairReport } from "@api/reports.js";
+import { parameterCatalog } from "@api/settings.js";
+import { rangeBounds } from "../../components/RangePicker.js";
+import { callRoute } from "../../lib/api-client.js";
+import { useQuery } from "../../lib/use-query.js";
+
+export function useDatabases(includeDeleted: boolean) {
+  return useQuery(`databases:${includeDeleted}`, (signal) =>
+    callRoute(listDatabases, { query: { includeDeleted: includeDeleted ? "true" : undefined }, signal }),
+  );
+}
+
+export function usePairChoices() {
+  return useQuery("pair-choices", (signal) => callRoute(listPairs, { signal }));
+}
+
+/** The database, its pair (for the endpoint) and the parameter catalogue, loaded together. */
+export function useDatabaseDetail(id: string) {
+  return useQuery(`database:${id}`, async (signal) => {
+    const [{ database }, catalog] = await Promise.all([
+      callRoute(getDatabase, { params: { id }, signal }),
+      callRoute(parameterCatalog, { signal }),
+    ]);
+    const { pair } = await callRoute(getPair, { params: { id: database.pairId }, signal });
+    return { database, pair, catalog };
+  });
+}
+
+export function useDatabaseGrants(id: string) {
+  return useQuery(`grants:${id}`, (signal) =>
+    callRoute(listAccessRequests, { query: { databaseId: id }, signal }),
+  );
+}
+
+/** The database report for usage charts and the pair report for replication lag, same range. */
+export function useDatabaseMetrics(id: string, pairId: string, hours: number) {
+  return useQuery(
+    `metrics:${id}:${hours}`,
+    async (signal) => {
+      const query = rangeBounds(hours);
+      const [database, pair] = await Promise.all([
+        callRoute(databaseReport, { params: { id }, query, signal }),
+        callRoute(pairReport, { params: { id: pairId }, query, signal }),
+      ]);
+      return { database, pair };
+    },
+    { refreshMs: 15_000 },
+  );
+}
+
+export function create(request: CreateDatabaseRequest) {
+  return callRoute(createDatabase, { body: request });
+}
+
+export function update(id: string, request: UpdateDatabaseRequest) {
+  return callRoute(updateDatabase, { params: { id }, body: request });
+}
+
+export function remove(id: string, name: string) {
+  return callRoute(deleteDatabase, { params: { id }, body: { confirm: name } });
+}

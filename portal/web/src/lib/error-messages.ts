@@ -1,0 +1,87 @@
+// Every error code the control plane (or this client) can produce, in words a user can act on.
+// Unknown codes fall back to the server's own message, so a new code is never shown as a blank.
+import { ApiError } from "./api-error.js";
+
+const MESSAGES: Readonly<Record<string, string>> = {
+  // Generic codes of the typed domain errors.
+  invalid_input: "Some fields are not valid. Check the highlighted values and try again.",
+  not_found: "It no longer exists. It may have been deleted.",
+  conflict: "That conflicts with the current state. Reload and try again.",
+  unauthenticated: "Your session has ended. Sign in again.",
+  forbidden: "You are not allowed to do this. Ask an admin or the database owner.",
+  unavailable: "The service is temporarily unavailable. Try again shortly.",
+  rate_limited: "Too many attempts. Wait a moment and try again.",
+  internal_error: "Something went wrong on the server. The request id below helps the operators find it.",
+  // Specific codes of the control plane.
+  invalid_credentials: "The email or password is wrong.",
+  invalid_settings: "Some settings are not allowed. Check the values marked below.",
+  confirmation_mismatch: "The confirmation does not match the name. Type the exact name to confirm.",
+  user_exists: "A user with that email already exists.",
+  pair_exists: "A pair with that name is already registered.",
+  pair_not_found: "That pair is not registered (any more).",
+  pair_has_databases: "The pair still holds databases. Delete them first.",
+  node_names_changed: "A pair's node names cannot change; register a new pair instead.",
+  database_exists: "A database or owner role with that name already exists on the pair. Choose another name.",
+  database_not_found: "That database does not exist or you cannot see it.",
+  database_deleted: "That database was deleted.",
+  access_request_not_found: "That access request does not exist or you cannot see it.",
+  already_owner: "You own this database already; you do not need to ask for access.",
+  request_exists: "You already have an open request or a grant for this database.",
+  invalid_state: "This request was already decided or changed. Reload to see its state.",
+  credentials_unavailable: "The credentials were already collected once and cannot be shown again.",
+  no_primary:
+    "The pair has no writable primary right now (a failover may be in progress). Try again shortly.",
+  node_unreachable: "A database server of the pair cannot be reached right now. Try again shortly.",
+  switchover_in_progress: "A switchover is already running on this pair.",
+  switchover_not_possible: "A switchover is not possible now: the pair needs a healthy, streaming standby.",
+  command_not_found: "That command does not exist.",
+  command_finished: "That command has already finished.",
+  invalid_token: "That API token is invalid or expired.",
+  session_expired: "Your session has expired. Sign in again.",
+  invalid_json: "The request was not valid JSON.",
+  invalid_body: "The request body could not be read.",
+  payload_too_large: "The request is too large.",
+  // Produced by this client.
+  network_error: "The control plane did not answer. Check your connection and try again.",
+  invalid_response: "The control plane sent an answer this page does not understand. Reload the page.",
+};
+
+/** The sentence to show for a failed call, with the retry delay when the server gave one. */
+export function describeApiError(error: unknown): string {
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const base = MESSAGES[error.code] ?? error.message;
+  return error.retryAfterSeconds === undefined ? base : `${base} (retry in ${error.retryAfterSeconds} s)`;
+}
+
+/** The server's own words, shown under the sentence when they add something. */
+export function serverDetail(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || MESSAGES[error.code] === undefined) return undefined;
+  return error.message === "" ? undefined : error.message;
+}
+
+export const knownErrorCodes: readonly string[] = Object.keys(MESSAGES);
+
+/** Per-field reasons the server put in `details[key]` (e.g. `details.settings` of invalid_settings). */
+export function detailFieldErrors(error: unknown, key: string): Record<string, string> {
+  if (!(error instanceof ApiError)) return {};
+  const fields = error.details?.[key];
+  if (typeof fields !== "object" || fields === null) return {};
+  return Object.fromEntries(
+    Object.entries(fields).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+/** The `{path, message}` issues of an invalid_input error (`details.body`, `details.query`, …) as lines. */
+export function inputIssues(error: unknown): string[] {
+  if (!(error instanceof ApiError) || !error.details) return [];
+  const lines: string[] = [];
+  for (const [where, issues] of Object.entries(error.details)) {
+    if (!Array.isArray(issues)) continue;
+    for (const issue of issues as { path?: unknown; message?: unknown }[]) {
+      if (typeof issue?.message !== "string") continue;
+      const path = typeof issue.path === "string" && issue.path !== "" ? issue.path : where;
+      lines.push(`${path}: ${issue.message}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,36 @@
+// Vite build of the portal UI. The route schemas are imported straight from the server's
+// `src/api` modules (alias `@api`), so forms and responses are validated by the same zod code.
+import { fileURLToPath } from "node:url";
+import react from "@vitejs/plugin-react";
+import { defaultClientConditions, defineConfig } from "vite";
+
+const webRoot = fileURLToPath(new URL(".", import.meta.url));
+const apiSchemas = fileURLToPath(new URL("../server/src/api", import.meta.url));
+// Where `vite dev` forwards /v1 calls; the production build is served same-origin by the portal.
+const devApiTarget = process.env.PGAAS_DEV_API_URL ?? "http://127.0.0.1:8080";
+
+export default defineConfig({
+  root: webRoot,
+  base: "/",
+  plugins: [react()],
+  resolve: {
+    alias: { "@api": apiSchemas },
+    conditions: ["pgaas-source", ...defaultClientConditions],
+  },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: true,
+    target: "es2022",
+    rollupOptions: {
+      // zod's sources carry comments Rollup cannot place; harmless, and noise in every build.
+      onwarn(warning, warn) {
+        if (warning.code === "INVALID_ANNOTATION" && warning.id?.includes("/node_modules/zod/")) return;
+        warn(warning);
+      },
+    },
+  },
+  server: {
+    proxy: { "/v1": { target: devApiTarget, changeOrigin: false } },
+  },
+});

@@ -1,0 +1,64 @@
+// The first steps on every member: binaries present, directories in place, files uploaded (only when
+// bytes differ). Each returns what changed so later steps know what to reload or restart.
+import {
+  ensureAuthorizedKeyCommand,
+  ensureDirectoriesCommand,
+  preflightCommand,
+} from "../commands/host-commands.js";
+import { memberDirectories, PG_BIN_DIR } from "../layout.js";
+import type { MemberSession } from "../member-session.js";
+import type { RenderedFile } from "../plan-files.js";
+import { REPMGR_BIN } from "../render/repmgr-conf.js";
+import { KEEPALIVED_BIN } from "../service-defs.js";
+
+export async function preflight(
+  session: MemberSession,
+  needsKeepalived: boolean,
+): Promise<{ changed: false; detail: string }> {
+  const binaries: Record<string, string> = {
+    postgres: `${PG_BIN_DIR}/postgres`,
+    pg_ctl: `${PG_BIN_DIR}/pg_ctl`,
+    repmgr: REPMGR_BIN,
+  };
+  if (needsKeepalived) binaries.keepalived = KEEPALIVED_BIN;
+  const out = await session.sh(preflightCommand(binaries), "preflight");
+  const versions = out.trim().split("\n");
+  const postgres = versions.find((line) => line.startsWith("postgres="));
+  if (!postgres?.includes(" 15."))
+    throw new Error(`${session.name}: PostgreSQL 15 required, found ${postgres ?? "nothing"}`);
+  return { changed: false, detail: versions.join("; ") };
+}
+
+export async function ensureDirectories(
+  session: MemberSession,
+  publicKey: string | undefined,
+): Promise<{ changed: boolean }> {
+  const out = await session.sh(
+    ensureDirectoriesCommand(memberDirectories(session.member.layout)),
+    "directories",
+  );
+  let changed = out.trim().length > 0;
+  if (publicKey)
+    changed =
+      (await session.sh(ensureAuthorizedKeyCommand(publicKey), "authorized-key")).includes("changed") ||
+      changed;
+  return { changed };
+}
+
+/** Uploads every planned file; returns the ones whose bytes, mode or owner had to change. */
+export async function installFiles(
+  session: MemberSession,
+  files: readonly RenderedFile[],
+): Promise<RenderedFile[]> {
+  const changed: RenderedFile[] = [];
+  for (const file of files) {
+    const result = await session.ssh.upload(file.path, file.content, {
+      step: `${session.name}.files`,
+      mode: file.mode,
+      owner: file.owner,
+      group: file.group,
+    });
+    if (result.changed) changed.push(file);
+  }
+  return changed;
+}

@@ -1,0 +1,105 @@
+// PostgreSQL command lines (initdb, the pg_ctl wrapper, psql over the local socket). SQL travels on
+// stdin, never on the command line, so passwords in it do not show in `ps`.
+import { conninfo, shellCommand } from "@pgaas/common";
+import { type MemberLayout, PG_BIN_DIR, scriptPaths } from "../layout.js";
+import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
+import { asPostgres } from "./host-commands.js";
+
+/** initdb with peer for local sockets, scram for TCP, data checksums (pg_rewind also needs wal_log_hints). */
+export function initdbCommand(layout: MemberLayout): string {
+  return asPostgres([
+    `${PG_BIN_DIR}/initdb`,
+    "-D",
+    layout.dataDir,
+    "-U",
+    "postgres",
+    "--auth-local=peer",
+    "--auth-host=scram-sha-256",
+    "--data-checksums",
+    "--encoding=UTF8",
+    "--locale=C.UTF-8",
+  ]);
+}
+
+export function pgServiceCommand(
+  layout: MemberLayout,
+  action: "start" | "stop" | "restart" | "reload",
+): string {
+  return asPostgres([scriptPaths(layout).pgService, action]);
+}
+
+/** Stops PostgreSQL at once (teardown, fencing); fine to run when it is not running. */
+export function pgStopImmediateCommand(layout: MemberLayout): string {
+  return `${asPostgres([`${PG_BIN_DIR}/pg_ctl`, "-D", layout.configDir, "stop", "-m", "immediate", "-w", "-t", "30"])} || true`;
+}
+
+/** psql reading SQL from stdin, unaligned, tuples only, stopping at the first error. */
+export function psqlCommand(layout: MemberLayout, port: number, database = "postgres"): string {
+  return asPostgres([
+    `${PG_BIN_DIR}/psql`,
+    "-X",
+    "-A",
+    "-t",
+    "-q",
+    "-v",
+    "ON_ERROR_STOP=1",
+    "-h",
+    layout.runDir,
+    "-p",
+    String(port),
+    "-d",
+    database,
+    "-f",
+    "-",
+  ]);
+}
+
+/** After initdb: the data directory keeps only the stub postgresql.conf (config lives outside it). */
+export function finishInitdbCommand(layout: MemberLayout, stubConf: string): string {
+  return [
+    `rm -f ${shellCommand([`${layout.dataDir}/pg_hba.conf`, `${layout.dataDir}/pg_ident.conf`])}`,
+    `printf '%s' ${shellCommand([stubConf])} > ${shellCommand([`${layout.dataDir}/postgresql.conf`])}`,
+    `chown postgres:postgres ${shellCommand([`${layout.dataDir}/postgresql.conf`])}`,
+    markDataCompleteCommand(layout),
+  ].join(" && ");
+}
+
+/** Removes a data directory and its completion marker (leftovers of an interrupted initdb or clone). */
+export function wipeDataDirCommand(layout: MemberLayout): string {
+  return `rm -f ${shellCommand([layout.dataCompleteMarker])} && rm -rf -- ${shellCommand([layout.dataDir])}`;
+}
+
+export function markDataCompleteCommand(layout: MemberLayout): string {
+  const marker = shellCommand([layout.dataCompleteMarker]);
+  return `touch ${marker} && chown postgres:postgres ${marker}`;
+}
+
+export function removeFenceMarkerCommand(layout: MemberLayout): string {
+  return `rm -f ${shellCommand([layout.fenceMarker])}`;
+}
+
+/**
+ * From a node: connect to `host` as repmgr and assign a transaction id, which only a writable primary
+ * can do. Proves the endpoint (VIP) reaches a primary that accepts writes.
+ */
+export function writeProbeCommand(layout: MemberLayout, host: string, port: number): string {
+  const target = conninfo({
+    host,
+    port,
+    user: REPMGR_USER,
+    dbname: REPMGR_DATABASE,
+    connect_timeout: 2,
+    passfile: layout.pgpass,
+  });
+  return asPostgres([
+    `${PG_BIN_DIR}/psql`,
+    "-X",
+    "-A",
+    "-t",
+    "-q",
+    "-d",
+    target,
+    "-c",
+    "SELECT txid_current()",
+  ]);
+}

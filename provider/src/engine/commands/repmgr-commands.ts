@@ -1,0 +1,87 @@
+// repmgr command lines, always run as the postgres OS user with the pair's password file.
+import { conninfo } from "@pgaas/common";
+import type { Member } from "../members.js";
+import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
+import { REPMGR_BIN } from "../render/repmgr-conf.js";
+import { asPostgres } from "./host-commands.js";
+
+function repmgr(member: Member, args: readonly string[]): string {
+  return asPostgres([REPMGR_BIN, "-f", member.layout.repmgrConf, ...args], {
+    PGPASSFILE: member.layout.pgpass,
+  });
+}
+
+export function primaryRegisterCommand(member: Member, force: boolean): string {
+  return repmgr(member, ["primary", "register", ...(force ? ["--force"] : [])]);
+}
+
+/** Clones from the primary with a fast checkpoint (FIELD-NOTES pitfall 1); the slot comes from repmgr.conf. */
+export function standbyCloneCommand(member: Member, primary: Member): string {
+  return repmgr(member, [
+    "-h",
+    primary.address,
+    "-p",
+    String(primary.port),
+    "-U",
+    REPMGR_USER,
+    "-d",
+    REPMGR_DATABASE,
+    "standby",
+    "clone",
+    "--fast-checkpoint",
+  ]);
+}
+
+export function standbyRegisterCommand(member: Member, force: boolean): string {
+  return repmgr(member, ["standby", "register", ...(force ? ["--force"] : [])]);
+}
+
+export function witnessRegisterCommand(witness: Member, primary: Member): string {
+  return repmgr(witness, [
+    "witness",
+    "register",
+    "--force",
+    "-h",
+    primary.address,
+    "-p",
+    String(primary.port),
+  ]);
+}
+
+/** pg_rewind through repmgr (works after kill -9 on PG ≥ 13, pitfall 13), archiving config files first. */
+export function nodeRejoinCommand(member: Member, upstream: Member): string {
+  const upstreamConninfo = conninfo({
+    host: upstream.address,
+    port: upstream.port,
+    user: REPMGR_USER,
+    dbname: REPMGR_DATABASE,
+    connect_timeout: 2,
+  });
+  return repmgr(member, [
+    "node",
+    "rejoin",
+    "-d",
+    upstreamConninfo,
+    "--force-rewind",
+    `--config-archive-dir=${member.layout.configArchiveDir}`,
+  ]);
+}
+
+/** Run on the standby that becomes primary; the remote config path is the old primary's. */
+export function standbySwitchoverCommand(candidate: Member, oldPrimary: Member): string {
+  return repmgr(candidate, [
+    "standby",
+    "switchover",
+    `--remote-config-file=${oldPrimary.layout.repmgrConf}`,
+    "--force-rewind",
+  ]);
+}
+
+/** `cluster show --csv`: node_id, available (0 = yes), in_recovery (0 = primary) (pitfall 14). */
+export function clusterShowCsvCommand(member: Member): string {
+  return repmgr(member, ["cluster", "show", "--csv"]);
+}
+
+export function serviceUnpauseCommand(member: Member): string {
+  return repmgr(member, ["service", "unpause"]);
+}

@@ -1,0 +1,56 @@
+// Pair members as repmgr sees them: two data nodes (ids 1 and 2, in spec order) and the witness (id 3).
+// Ids follow spec order so they never change for a given spec.
+import { conninfo } from "@pgaas/common";
+import { type MemberLayout, memberLayout } from "./layout.js";
+import { REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
+import { nodeByName, type PairSpec } from "./spec.js";
+
+export interface Member {
+  readonly kind: "node" | "witness";
+  readonly name: string;
+  readonly id: number;
+  readonly address: string;
+  readonly port: number;
+  readonly layout: MemberLayout;
+}
+
+export const WITNESS_NODE_ID = 3;
+
+export function nodeMember(spec: PairSpec, name: string): Member {
+  const node = nodeByName(spec, name);
+  return {
+    kind: "node",
+    name,
+    id: spec.nodes.indexOf(node) + 1,
+    address: node.address,
+    port: spec.postgres.port,
+    layout: memberLayout(spec, name),
+  };
+}
+
+export function witnessMember(spec: PairSpec): Member {
+  return {
+    kind: "witness",
+    name: spec.witness.name,
+    id: WITNESS_NODE_ID,
+    address: spec.witness.address,
+    port: spec.witness.port,
+    layout: memberLayout(spec, spec.witness.name),
+  };
+}
+
+export function allMembers(spec: PairSpec): Member[] {
+  return [...spec.nodes.map((node) => nodeMember(spec, node.name)), witnessMember(spec)];
+}
+
+/** The libpq conninfo other members use to reach this one as repmgr (password from the pair .pgpass). */
+export function repmgrConninfo(member: Member, options: { database?: string } = {}): string {
+  return conninfo({
+    host: member.address,
+    port: member.port,
+    user: REPMGR_USER,
+    dbname: options.database ?? REPMGR_DATABASE,
+    connect_timeout: 2,
+    passfile: member.layout.pgpass,
+  });
+}

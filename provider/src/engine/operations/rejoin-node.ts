@@ -1,0 +1,39 @@
+// Turns a former primary (or a broken standby) into a streaming standby of `primary`: pg_rewind through
+// `repmgr node rejoin --force-rewind`, falling back to wipe + fresh clone. The fence marker is cleared
+// only once the node streams, so it can never come up as a primary in between.
+
+import { type StepOutcome, startPostgres, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
+import {
+  markDataCompleteCommand,
+  pgServiceCommand,
+  removeFenceMarkerCommand,
+  wipeDataDirCommand,
+} from "../commands/pg-commands.js";
+import {
+  nodeRejoinCommand,
+  standbyCloneCommand,
+  standbyRegisterCommand,
+} from "../commands/repmgr-commands.js";
+import type { MemberSession } from "../member-session.js";
+import { SshCommandError } from "../ssh/errors.js";
+
+export async function rejoinNode(primary: MemberSession, node: MemberSession): Promise<StepOutcome> {
+  const inspection = await node.inspect();
+  if (inspection.running) await node.sh(pgServiceCommand(node.member.layout, "stop"), "rejoin-stop", 150_000);
+  let method = "pg_rewind";
+  try {
+    await node.sh(nodeRejoinCommand(node.member, primary.member), "rejoin", 180_000);
+  } catch (error) {
+    if (!(error instanceof SshCommandError)) throw error;
+    method = "fresh clone";
+    await node.sh(`${pgServiceCommand(node.member.layout, "stop")} || true`, "rejoin-stop", 150_000);
+    await node.sh(wipeDataDirCommand(node.member.layout), "rejoin-wipe");
+    await node.sh(standbyCloneCommand(node.member, primary.member), "rejoin-clone", 600_000);
+    await node.sh(markDataCompleteCommand(node.member.layout), "rejoin-clone");
+    await startPostgres(node);
+  }
+  await waitFor(`${node.name} streaming from ${primary.name}`, () => streamsFrom(primary, node), 60_000);
+  await node.sh(standbyRegisterCommand(node.member, true), "rejoin-register");
+  await node.sh(removeFenceMarkerCommand(node.member.layout), "rejoin-unfence");
+  return { changed: true, detail: `rejoined by ${method}` };
+}

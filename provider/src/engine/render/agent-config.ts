@@ -1,0 +1,47 @@
+// The agent's JSON config (schema shared with the agent in @pgaas/common/wire). JSON has no comments,
+// so the do-not-edit notice and the body hash travel as two extra keys the schema ignores.
+import { AgentConfig, type AgentConfigInput } from "@pgaas/common/wire";
+import type { Member } from "../members.js";
+import type { PairSpec } from "../spec.js";
+import { bodyHash, MANAGED_NOTICE } from "./header.js";
+import { REPMGR_BIN } from "./repmgr-conf.js";
+
+export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
+  const agent = spec.agent;
+  if (!agent) throw new TypeError(`pair ${spec.name} has no agent section`);
+  const layout = member.layout;
+  const input: AgentConfigInput = {
+    pairName: spec.name,
+    nodeName: member.name,
+    controlPlane: { url: agent.controlPlaneUrl, tokenFile: layout.agentTokenFile, timeoutMs: 3000 },
+    postgres: {
+      socketDir: layout.runDir,
+      port: member.port,
+      user: "postgres",
+      database: "postgres",
+      dataDir: layout.dataDir,
+    },
+    repmgr: { binary: REPMGR_BIN, configFile: layout.repmgrConf },
+    fenceMarkerFile: layout.fenceMarker,
+    listen: { host: member.address, port: agent.listenPort },
+    intervals: { stateSeconds: agent.stateSeconds, metricsSeconds: agent.metricsSeconds },
+    spool: { dir: layout.spoolDir, maxBytes: 64 * 1024 * 1024 },
+  };
+  return AgentConfig.parse(input);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
+}
+
+export function renderAgentConfig(spec: PairSpec, member: Member): string {
+  const config = sortKeys(agentConfigFor(spec, member));
+  const body = JSON.stringify(config);
+  return `${JSON.stringify({ _managedBy: MANAGED_NOTICE, _sha256: bodyHash(body), ...(config as object) }, null, 2)}\n`;
+}

@@ -1,0 +1,27 @@
+// postgresql.conf of one pair member, outside the data directory (started with `pg_ctl -D <configDir>`,
+// Debian's layout): clone and pg_rewind copy the data directory and must not carry node-specific config.
+import type { Settings } from "../settings.js";
+import { confLine } from "./conf-quote.js";
+import { sortedEntries, withHeader } from "./header.js";
+
+export function renderPostgresqlConf(settings: Settings): string {
+  const body = sortedEntries(settings)
+    .map(([key, value]) => `${confLine(key, value)}\n`)
+    .join("");
+  return withHeader(body);
+}
+
+/**
+ * What stays in the data directory as postgresql.conf. Only single-user crash recovery (pg_rewind after
+ * kill -9) reads it; it must be identical on every node because clone and pg_rewind copy it across.
+ */
+export function renderDataDirStubConf(): string {
+  return withHeader(
+    "# The real configuration lives outside the data directory: pg_ctl -D <pgaas config dir>.\n",
+  );
+}
+
+/** pg_ident.conf: no maps (local connections use peer with the OS user name). */
+export function renderPgIdent(): string {
+  return withHeader("# no user name maps\n");
+}

@@ -1,0 +1,224 @@
+// The small bash programs a node runs beside PostgreSQL: the keepalived check, repmgr's promote command,
+// the event hook (sync on/off), the child-disconnect degrade command, the fence watcher and the pg_ctl
+// wrapper repmgr uses as its service commands. They share one sourced library whose variables are
+// rendered here with `shellQuote`, so no value is ever spliced into shell text unquoted.
+import { shellQuote } from "@pgaas/common";
+import { PG_BIN_DIR, scriptPaths } from "../layout.js";
+import type { Member } from "../members.js";
+import { FENCE_PROBE_TIMEOUT_SECS, type PairSpec, peerOf } from "../spec.js";
+import {
+  RELOAD_SQL,
+  setSynchronousStandbyNamesSql,
+  streamingStandbysSql,
+  synchronousStandbyNames,
+  WRITABLE_SQL,
+} from "../sql/sync-sql.js";
+import { withHeader } from "./header.js";
+import { REPMGR_BIN } from "./repmgr-conf.js";
+
+const SHEBANG = "#!/bin/bash";
+
+function assignments(values: Readonly<Record<string, string>>): string {
+  return Object.entries(values)
+    .map(([name, value]) => `readonly ${name}=${shellQuote(value)}\n`)
+    .join("");
+}
+
+export function renderScriptLib(spec: PairSpec, member: Member): string {
+  const layout = member.layout;
+  const sync = spec.replication.mode === "synchronous";
+  const peer = member.kind === "node" ? peerOf(spec, member.name) : undefined;
+  const vars = assignments({
+    PGAAS_PG_BIN: PG_BIN_DIR,
+    PGAAS_REPMGR: REPMGR_BIN,
+    PGAAS_REPMGR_CONF: layout.repmgrConf,
+    PGAAS_CONFIG_DIR: layout.configDir,
+    PGAAS_DATA_DIR: layout.dataDir,
+    PGAAS_SOCKET_DIR: layout.runDir,
+    PGAAS_PORT: String(member.port),
+    PGAAS_PG_LOG: layout.postgresLog,
+    PGAAS_LOG: layout.scriptsLog,
+    PGAAS_FENCE_MARKER: layout.fenceMarker,
+    PGAAS_PEER_ADDRESS: peer?.address ?? "",
+    PGAAS_PEER_PORT: String(spec.postgres.port),
+    PGAAS_WITNESS_ADDRESS: spec.witness.address,
+    PGAAS_WITNESS_PORT: String(spec.witness.port),
+    PGAAS_PROBE_TIMEOUT: String(FENCE_PROBE_TIMEOUT_SECS),
+    PGAAS_SQL_WRITABLE: WRITABLE_SQL,
+    PGAAS_SQL_STREAMING: streamingStandbysSql(spec),
+    PGAAS_SQL_SYNC_ON: setSynchronousStandbyNamesSql(sync ? synchronousStandbyNames(spec) : ""),
+    PGAAS_SQL_SYNC_OFF: setSynchronousStandbyNamesSql(""),
+    PGAAS_SQL_RELOAD: RELOAD_SQL,
+  });
+  const body = `# Sourced by the pgaas scripts of ${member.name} (pair ${spec.name}).
+${vars}export PGCONNECT_TIMEOUT=2
+# libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
+export PGPASSFILE=${shellQuote(layout.pgpass)}
+
+pgaas_log() {
+  printf '%s %s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "\${0##*/}" "$*" >>"$PGAAS_LOG" 2>/dev/null || true
+}
+
+pgaas_psql() {
+  "$PGAAS_PG_BIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h "$PGAAS_SOCKET_DIR" -p "$PGAAS_PORT" -U postgres -d postgres "$@"
+}
+
+pgaas_is_writable() {
+  [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
+}
+
+# A host counts as reachable when its PostgreSQL port accepts a TCP connection in time.
+pgaas_reachable() {
+  [ -n "$1" ] && timeout "$PGAAS_PROBE_TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' pgaas-probe "$1" "$2" 2>/dev/null
+}
+
+# Probes the standby and the witness in parallel; succeeds when either answers.
+pgaas_sees_a_peer() {
+  pgaas_reachable "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT" & local peer=$!
+  pgaas_reachable "$PGAAS_WITNESS_ADDRESS" "$PGAAS_WITNESS_PORT" & local witness=$!
+  local seen=1
+  wait "$peer" && seen=0
+  wait "$witness" && seen=0
+  return $seen
+}
+
+# Sync on only while a standby streams (FIELD-NOTES pitfall 9); off releases waiting commits.
+pgaas_set_sync() {
+  if [ "$1" = on ]; then
+    local streaming
+    streaming=$(pgaas_psql -c "$PGAAS_SQL_STREAMING" 2>/dev/null) || return 1
+    if [ "\${streaming:-0}" -lt 1 ]; then
+      pgaas_log "sync stays off: no standby streams"
+      return 0
+    fi
+    pgaas_psql -c "$PGAAS_SQL_SYNC_ON" -c "$PGAAS_SQL_RELOAD" >/dev/null && pgaas_log "sync on"
+  else
+    pgaas_psql -c "$PGAAS_SQL_SYNC_OFF" -c "$PGAAS_SQL_RELOAD" >/dev/null && pgaas_log "sync off"
+  fi
+}
+`;
+  return withHeader(body);
+}
+
+function script(member: Member, body: string): string {
+  const lib = scriptPaths(member.layout).lib;
+  return withHeader(`set -u\n. ${shellQuote(lib)}\n${body}`, { shebang: SHEBANG });
+}
+
+/** keepalived track script: exit 0 only where PostgreSQL accepts writes and no fence marker exists. */
+export function renderKeepalivedCheck(member: Member): string {
+  return script(member, `[ -e "$PGAAS_FENCE_MARKER" ] && exit 1\npgaas_is_writable\n`);
+}
+
+/** repmgr promote_command: a fenced node never promotes; clear sync first (pitfall 9), then promote. */
+export function renderPromote(member: Member): string {
+  return script(
+    member,
+    `if [ -e "$PGAAS_FENCE_MARKER" ]; then
+  pgaas_log "refusing to promote: this node is fenced"
+  exit 1
+fi
+pgaas_log "promoting"
+pgaas_psql -c "$PGAAS_SQL_SYNC_OFF" -c "$PGAAS_SQL_RELOAD" >/dev/null || pgaas_log "could not clear synchronous_standby_names"
+exec "$PGAAS_REPMGR" -f "$PGAAS_REPMGR_CONF" standby promote
+`,
+  );
+}
+
+/** repmgr event_notification_command ($1 event, $2 success, $3 node id); the witness only logs. */
+export function renderEventHook(member: Member): string {
+  if (member.kind === "witness") {
+    return script(member, `pgaas_log "event \${1:-} success=\${2:-} node=\${3:-}"\nexit 0\n`);
+  }
+  return script(
+    member,
+    `event=\${1:-} success=\${2:-} node=\${3:-}
+pgaas_log "event $event success=$success node=$node"
+case "$event" in
+  child_node_new_connect | child_node_reconnect | standby_switchover)
+    pgaas_is_writable && pgaas_set_sync on ;;
+  standby_promote | repmgrd_failover_promote)
+    pgaas_set_sync off ;;
+esac
+exit 0
+`,
+  );
+}
+
+/**
+ * repmgr child_nodes_disconnect_command: the standby is gone. Release waiting commits (sync off) only if
+ * the witness is still reachable; otherwise this primary may be the isolated one, so keep waiting.
+ */
+export function renderDegrade(member: Member): string {
+  return script(
+    member,
+    `pgaas_is_writable || exit 0
+if pgaas_reachable "$PGAAS_WITNESS_ADDRESS" "$PGAAS_WITNESS_PORT"; then
+  pgaas_log "standby disconnected, witness reachable: degrading to asynchronous"
+  pgaas_set_sync off
+else
+  pgaas_log "standby disconnected and witness unreachable: keeping synchronous replication"
+fi
+exit 0
+`,
+  );
+}
+
+/**
+ * The fence watcher: a primary that sees neither its standby nor the witness for the fence timeout
+ * writes the fence marker and stops PostgreSQL at once, before the standby could be promoted.
+ */
+export function renderFenceWatcher(spec: PairSpec, member: Member): string {
+  const intervalMs = Math.round(spec.failover.fenceCheckIntervalSecs * 1000);
+  const timeoutMs = Math.round(spec.failover.fencePeerTimeoutSecs * 1000);
+  return script(
+    member,
+    `readonly INTERVAL=${(intervalMs / 1000).toFixed(3)} TIMEOUT_MS=${timeoutMs}
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+pgaas_log "fence watcher started (timeout \${TIMEOUT_MS} ms)"
+last_seen=$(now_ms)
+while :; do
+  if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then
+    started=$(now_ms)
+    if pgaas_sees_a_peer; then
+      last_seen=$started
+    elif [ $(($(now_ms) - last_seen)) -ge "$TIMEOUT_MS" ]; then
+      printf 'fenced at %s: saw neither %s nor %s for %s ms\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" \\
+        "$PGAAS_PEER_ADDRESS" "$PGAAS_WITNESS_ADDRESS" "$(($(now_ms) - last_seen))" >"$PGAAS_FENCE_MARKER"
+      "$PGAAS_PG_BIN/pg_ctl" -D "$PGAAS_CONFIG_DIR" stop -m immediate -w -t 10 >/dev/null 2>&1
+      pgaas_log "FENCED: primary isolated from standby and witness; PostgreSQL stopped"
+    fi
+  else
+    last_seen=$(now_ms)
+  fi
+  sleep "$INTERVAL"
+done
+`,
+  );
+}
+
+/**
+ * repmgr's service commands. start refuses when the node is fenced and would come up as a primary
+ * (no standby.signal): a fenced or killed primary is only ever started again as a standby.
+ */
+export function renderPgService(member: Member): string {
+  return script(
+    member,
+    `pg_ctl() { "$PGAAS_PG_BIN/pg_ctl" -D "$PGAAS_CONFIG_DIR" "$@"; }
+refuse_fenced_primary() {
+  if [ -e "$PGAAS_FENCE_MARKER" ] && [ ! -e "$PGAAS_DATA_DIR/standby.signal" ]; then
+    pgaas_log "refusing to start: fenced and not configured as a standby"
+    echo "pgaas: $PGAAS_FENCE_MARKER exists; rejoin this node as a standby first" >&2
+    exit 3
+  fi
+}
+case "\${1:-}" in
+  start) refuse_fenced_primary; pg_ctl -l "$PGAAS_PG_LOG" -w -t 120 start ;;
+  stop) pg_ctl -m fast -w -t 120 stop ;;
+  restart) refuse_fenced_primary; pg_ctl -l "$PGAAS_PG_LOG" -m fast -w -t 120 restart ;;
+  reload) pg_ctl reload ;;
+  *) echo "usage: $0 start|stop|restart|reload" >&2; exit 2 ;;
+esac
+`,
+  );
+}

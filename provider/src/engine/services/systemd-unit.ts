@@ -1,0 +1,79 @@
+// Pure renderers for a pgaas systemd unit and its environment file. Secrets never go into the unit
+// (world-readable); they go into an EnvironmentFile with mode 0600.
+import { createHash } from "node:crypto";
+import type { ServiceDef } from "./service-def.js";
+
+export const UNIT_DIR = "/etc/systemd/system";
+export const ENV_DIR = "/etc/pgaas/env";
+
+export function unitName(name: string): string {
+  return `pgaas-${name}.service`;
+}
+
+export function unitPath(name: string): string {
+  return `${UNIT_DIR}/${unitName(name)}`;
+}
+
+export function envFilePath(name: string): string {
+  return `${ENV_DIR}/${name}.env`;
+}
+
+/** systemd's own quoting for command lines: "…" with C escapes, `%` → `%%`, `$` → `$$`. */
+export function systemdQuote(word: string): string {
+  const specifiers = word.replaceAll("%", "%%").replaceAll("$", "$$$$");
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(specifiers)) return specifiers;
+  const escaped = specifiers
+    .replaceAll("\\", "\\\\")
+    .replaceAll('"', '\\"')
+    .replaceAll("\n", "\\n")
+    .replaceAll("\t", "\\t");
+  return `"${escaped}"`;
+}
+
+/** One KEY="value" line per variable, sorted; EnvironmentFile= reads these literally. */
+export function renderEnvFile(def: ServiceDef): string | undefined {
+  const names = Object.keys(def.env ?? {}).sort();
+  if (names.length === 0) return undefined;
+  const lines = names.map((name) => {
+    const raw = def.env?.[name];
+    const value = typeof raw === "string" ? raw : (raw?.reveal() ?? "");
+    const escaped = value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+    return `${name}="${escaped}"`;
+  });
+  return `# Managed by pgaas - do not edit.\n${lines.join("\n")}\n`;
+}
+
+/**
+ * The unit for a service. Restart=no on purpose: a crashed postgres must stay down so repmgr can fail
+ * over, and repmgr/keepalived are restarted by the engine, not behind its back.
+ */
+export function renderSystemdUnit(def: ServiceDef): string {
+  const forking = def.daemonizes === true;
+  const service = [
+    `Type=${forking ? "forking" : "simple"}`,
+    ...(forking ? [`PIDFile=${def.pidFile}`] : []),
+    `User=${def.user}`,
+    `WorkingDirectory=${def.workingDir}`,
+    ...(renderEnvFile(def) === undefined ? [] : [`EnvironmentFile=${envFilePath(def.name)}`]),
+    `ExecStart=${def.argv.map(systemdQuote).join(" ")}`,
+    `StandardOutput=append:${def.logFile}`,
+    `StandardError=append:${def.logFile}`,
+    "Restart=no",
+    "TimeoutStopSec=60",
+  ];
+  const body = [
+    "[Unit]",
+    `Description=pgaas ${def.name}`,
+    "After=network-online.target",
+    "Wants=network-online.target",
+    "",
+    "[Service]",
+    ...service,
+    "",
+    "[Install]",
+    "WantedBy=multi-user.target",
+    "",
+  ].join("\n");
+  const hash = createHash("sha256").update(body).digest("hex");
+  return `# Managed by pgaas - do not edit. content-sha256: ${hash}\n${body}`;
+}

@@ -1,0 +1,38 @@
+// One query that returns a member's replication state as a single JSON object (parsed with zod). The
+// timeline comes from the current WAL file on a primary and from the WAL receiver on a standby: the
+// checkpoint's timeline lags behind both after a promotion.
+import { z } from "zod";
+
+export const MEMBER_STATE_SQL = `SELECT json_build_object(
+  'inRecovery', pg_is_in_recovery(),
+  'timeline', CASE WHEN pg_is_in_recovery()
+    THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))
+    ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+  'currentLsn', CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END,
+  'receiveLsn', pg_last_wal_receive_lsn()::text,
+  'replayLsn', pg_last_wal_replay_lsn()::text,
+  'replayLagSeconds', CASE WHEN pg_is_in_recovery() THEN COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) ELSE NULL END,
+  'synchronousStandbyNames', current_setting('synchronous_standby_names'),
+  'pendingRestart', (SELECT count(*) FROM pg_settings WHERE pending_restart),
+  'postmasterStartTime', pg_postmaster_start_time()::text,
+  'replicas', COALESCE((SELECT json_agg(json_build_object(
+      'name', application_name, 'state', state, 'syncState', sync_state,
+      'lagBytes', pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)) ORDER BY application_name)
+    FROM pg_stat_replication WHERE NOT pg_is_in_recovery()), '[]'::json)
+)`;
+
+export const MemberState = z.object({
+  inRecovery: z.boolean(),
+  timeline: z.number().int(),
+  currentLsn: z.string().nullable(),
+  receiveLsn: z.string().nullable(),
+  replayLsn: z.string().nullable(),
+  replayLagSeconds: z.number().nullable(),
+  synchronousStandbyNames: z.string(),
+  pendingRestart: z.number().int(),
+  postmasterStartTime: z.string(),
+  replicas: z.array(
+    z.object({ name: z.string(), state: z.string(), syncState: z.string(), lagBytes: z.number().nullable() }),
+  ),
+});
+export type MemberState = z.infer<typeof MemberState>;

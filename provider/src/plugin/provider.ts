@@ -1,0 +1,99 @@
+// The pgaas resource provider: dispatches each CRUD call to the handler of the URN's type, with the
+// configuration Configure delivered. No dynamic providers: this is a real plugin (`pgaas`).
+import { createLogger, type Logger } from "@pgaas/common";
+import type * as pulumi from "@pulumi/pulumi";
+import { databaseHandler } from "../resources/database.js";
+import { localHostsHandler } from "../resources/local-hosts.js";
+import { pairConfigurationHandler } from "../resources/pair-configuration.js";
+import { registrationHandler } from "../resources/registration.js";
+import type { ResourceContext, ResourceHandler, WireProps } from "../resources/resource-handler.js";
+import {
+  type ConfigFailure,
+  checkConfigInputs,
+  EMPTY_CONFIG,
+  type ProviderConfig,
+} from "./provider-config.js";
+import { PROVIDER_VERSION, schemaJson } from "./schema.js";
+
+export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
+  databaseHandler,
+  registrationHandler,
+  pairConfigurationHandler,
+  localHostsHandler,
+];
+
+/** The resource type token of a URN (`urn:pulumi:stack::project::parent$type::name` → type). */
+export function typeOfUrn(urn: string): string {
+  const qualified = urn.split("::")[2] ?? "";
+  return qualified.split("$").pop() ?? "";
+}
+
+export class PgaasProvider implements pulumi.provider.Provider {
+  readonly version = PROVIDER_VERSION;
+  readonly #handlers: ReadonlyMap<string, ResourceHandler>;
+  readonly #log: Logger;
+  #config: ProviderConfig = EMPTY_CONFIG;
+
+  constructor(options: { handlers?: readonly ResourceHandler[]; log?: Logger } = {}) {
+    this.#handlers = new Map(
+      (options.handlers ?? RESOURCE_HANDLERS).map((handler) => [handler.token, handler]),
+    );
+    this.#log = options.log ?? createLogger({ component: "pgaas-provider" });
+  }
+
+  async getSchema(): Promise<string> {
+    return schemaJson();
+  }
+
+  checkConfig(news: Record<string, unknown>): ConfigFailure[] {
+    return checkConfigInputs(news);
+  }
+
+  configure(config: ProviderConfig): void {
+    this.#config = config;
+    this.#log.info("configured", {
+      controlPlaneUrl: config.controlPlaneUrl ?? null,
+      apiToken: config.apiToken !== undefined,
+    });
+  }
+
+  #handler(urn: string): ResourceHandler {
+    const type = typeOfUrn(urn);
+    const handler = this.#handlers.get(type);
+    if (handler === undefined) throw new Error(`pgaas provider has no resource type ${type} (urn ${urn})`);
+    return handler;
+  }
+
+  #context(urn: string): ResourceContext {
+    return { config: this.#config, log: this.#log.child({ urn }) };
+  }
+
+  async check(urn: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.CheckResult> {
+    return this.#handler(urn).check(olds ?? {}, news ?? {});
+  }
+
+  async diff(id: string, urn: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.DiffResult> {
+    return this.#handler(urn).diff(id, olds ?? {}, news ?? {});
+  }
+
+  async create(urn: string, inputs: WireProps): Promise<pulumi.provider.CreateResult> {
+    return this.#handler(urn).create(inputs ?? {}, this.#context(urn));
+  }
+
+  async read(id: string, urn: string, props?: WireProps): Promise<pulumi.provider.ReadResult> {
+    return this.#handler(urn).read(id, props ?? {}, this.#context(urn));
+  }
+
+  async update(
+    id: string,
+    urn: string,
+    olds: WireProps,
+    news: WireProps,
+  ): Promise<pulumi.provider.UpdateResult> {
+    return this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
+  }
+
+  async delete(id: string, urn: string, props: WireProps): Promise<void> {
+    await this.#handler(urn).delete(id, props ?? {}, this.#context(urn));
+  }
+}

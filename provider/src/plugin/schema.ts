@@ -1,0 +1,265 @@
+// The pgaas package schema (Pulumi package schema format): what GetSchema answers and what SDK
+// generators read. provider/schema.json is generated from this module:
+//   node --conditions=pgaas-source --import tsx provider/src/plugin/write-schema.ts
+
+export const PROVIDER_VERSION = "0.1.0";
+
+type Property = Record<string, unknown>;
+
+const str = (description: string, extra: Property = {}): Property => ({
+  type: "string",
+  description,
+  ...extra,
+});
+const int = (description: string, extra: Property = {}): Property => ({
+  type: "integer",
+  description,
+  ...extra,
+});
+const bool = (description: string, extra: Property = {}): Property => ({
+  type: "boolean",
+  description,
+  ...extra,
+});
+const secret = (description: string): Property => str(description, { secret: true });
+const ref = (type: string, description: string): Property => ({
+  $ref: `#/types/pgaas:index:${type}`,
+  description,
+});
+const arrayOf = (items: Property, description: string): Property => ({ type: "array", items, description });
+const stringMap = (description: string): Property => ({
+  type: "object",
+  additionalProperties: { type: "string" },
+  description,
+});
+const any = (description: string): Property => ({ $ref: "pulumi.json#/Any", description });
+
+const configVariables = {
+  controlPlaneUrl: str("Base URL of the pgaas control-plane API, e.g. https://pgaas.example.org.", {
+    defaultInfo: { environment: ["PGAAS_CONTROL_PLANE_URL"] },
+  }),
+  apiToken: str("An admin's API token for the control plane.", {
+    secret: true,
+    defaultInfo: { environment: ["PGAAS_API_TOKEN"] },
+  }),
+};
+
+const types = {
+  "pgaas:index:HostConnection": {
+    type: "object",
+    description: "How the provider reaches one host over SSH (a pair node or the witness host).",
+    properties: {
+      name: str("The host's name in the pair spec (node or witness name)."),
+      host: str("Address sshd listens on."),
+      port: int("SSH port.", { default: 22 }),
+      username: str("SSH user; the engine needs root.", { default: "root" }),
+      privateKey: secret("OpenSSH or PEM private key."),
+      hostKeySha256: str(
+        "Pinned host key (base64 SHA-256 as `ssh-keygen -lf` prints); unpinned when omitted.",
+      ),
+      serviceManager: str('"systemd" on cloud VMs, "detached" on local namespace hosts.', {
+        default: "systemd",
+      }),
+    },
+    required: ["name", "host", "privateKey"],
+  },
+  "pgaas:index:RegisteredNode": {
+    type: "object",
+    description: "A pair node as the control plane knows it.",
+    properties: {
+      name: str("Node name (repmgr node_name)."),
+      address: str("Node address."),
+      port: int("PostgreSQL port."),
+      agentPort: int("The agent's HTTP port (/health, /primary)."),
+    },
+    required: ["name", "address", "port", "agentPort"],
+  },
+  "pgaas:index:Witness": {
+    type: "object",
+    description: "The pair's witness host.",
+    properties: { name: str("Witness name."), address: str("Witness address.") },
+    required: ["name", "address"],
+  },
+  "pgaas:index:AgentInstall": {
+    type: "object",
+    description: "What the provider needs to install and start the agents on the nodes.",
+    properties: {
+      spec: any("The pair spec (as given to PairConfiguration)."),
+      hosts: arrayOf(ref("HostConnection", ""), "SSH access to the nodes and the witness host."),
+      pairSecrets: secret("PairConfiguration.pairSecrets."),
+    },
+    required: ["spec", "hosts", "pairSecrets"],
+  },
+  "pgaas:index:PairNodeState": {
+    type: "object",
+    description: "A node as the last read saw it.",
+    properties: {
+      name: str("Node name."),
+      address: str("Node address."),
+      role: str('"primary", "standby" or "down".'),
+      running: bool("PostgreSQL answers."),
+      fenced: bool("The node stopped itself (it saw neither peer nor witness)."),
+      timeline: int("Timeline."),
+      syncState: str("The standby's sync_state in pg_stat_replication."),
+      lagBytes: int("Replay lag of a standby in bytes."),
+      holdsVip: bool("This node holds the VIP."),
+    },
+    required: ["name", "address", "role", "running", "fenced"],
+  },
+  "pgaas:index:LocalHostState": {
+    type: "object",
+    description: "A namespace host of the local driver.",
+    properties: {
+      name: str("Host name."),
+      address: str("Address on the lab subnet."),
+      namespace: str("Network namespace."),
+      sshPort: int("sshd port."),
+      sshUsername: str("SSH user."),
+      hostKeySha256: str("The host's pinned key."),
+    },
+    required: ["name", "address", "namespace", "sshPort", "sshUsername", "hostKeySha256"],
+  },
+};
+
+const databaseInputs = {
+  pairId: str("The control plane's id of the pair. Changing it replaces the database."),
+  name: str("Database name ([a-z][a-z0-9_]{0,62}, not reserved). Changing it replaces the database."),
+  owner: str("Owner role; defaults to the database name. Changing it replaces the database."),
+  settings: stringMap("Per-database settings (ALTER DATABASE … SET), updated in place."),
+  connectionLimit: int("CONNECTION LIMIT; -1 means none.", { default: -1 }),
+  deletionProtection: bool("While true the provider refuses to drop the database.", { default: true }),
+};
+
+const registrationInputs = {
+  name: str("The pair's name. Changing it replaces the registration."),
+  endpointHost: str("The stable endpoint (VIP or load balancer address)."),
+  endpointPort: int("The endpoint's port."),
+  nodes: arrayOf(ref("RegisteredNode", ""), "Exactly two nodes."),
+  witness: ref("Witness", "The witness host."),
+  adminUsername: str("The pair's admin role the control plane connects as.", { default: "pgaas_admin" }),
+  adminPassword: secret("The admin role's password."),
+  agents: ref("AgentInstall", "When set, the agents are installed and started on the nodes."),
+};
+
+const pairConfigurationInputs = {
+  spec: any("The pair spec, validated by the pair engine (provider/src/engine/spec.ts)."),
+  hosts: arrayOf(
+    ref("HostConnection", ""),
+    "SSH access to both nodes and the witness host, named as in the spec.",
+  ),
+  readyFile: str("A file each host must hold before it is configured (the first-boot script's marker)."),
+  readyTimeoutSeconds: int("How long to wait for the hosts.", { default: 900 }),
+};
+
+const localHostsInputs = {
+  prefix: str("Namespace and link name prefix ([a-z][a-z0-9]{0,5})."),
+  subnet: str("A private /24 avoiding the machine's own networks; the host side gets .1."),
+  hosts: arrayOf({ type: "string" }, "Host names in address order (.2, .3, …)."),
+  stateDir: str("Where the local driver keeps its state (made absolute)."),
+};
+
+function resource(
+  description: string,
+  inputs: Record<string, Property>,
+  requiredInputs: string[],
+  outputs: Record<string, Property>,
+  required: string[],
+) {
+  return {
+    description,
+    inputProperties: inputs,
+    requiredInputs,
+    properties: { ...inputs, ...outputs },
+    required: [...requiredInputs, ...required],
+  };
+}
+
+export function providerSchema() {
+  return {
+    name: "pgaas",
+    displayName: "pgaas",
+    version: PROVIDER_VERSION,
+    description:
+      "PostgreSQL primary + synchronous standby pairs with automatic failover, and their databases, on your own clouds.",
+    keywords: ["pulumi", "postgresql", "repmgr", "kind/native"],
+    license: "Apache-2.0",
+    publisher: "pgaas",
+    config: { variables: configVariables },
+    provider: {
+      description: "The pgaas provider.",
+      inputProperties: configVariables,
+      properties: configVariables,
+    },
+    types,
+    resources: {
+      "pgaas:index:Database": resource(
+        "A database and its owner role on a pair, managed through the control-plane API.",
+        databaseInputs,
+        ["pairId", "name"],
+        {
+          owner: databaseInputs.owner,
+          ownerPassword: secret("The owner role's password."),
+          connectionUri: secret("postgresql://owner:password@endpoint:port/name"),
+        },
+        ["owner", "settings", "connectionLimit", "deletionProtection", "ownerPassword", "connectionUri"],
+      ),
+      "pgaas:index:Registration": resource(
+        "A pair registered with the control plane; its agents installed when `agents` is set.",
+        registrationInputs,
+        ["name", "endpointHost", "endpointPort", "nodes", "adminPassword"],
+        {
+          pairId: str("The control plane's id of the pair."),
+          primary: str("The primary as the control plane sees it (empty when unknown)."),
+          health: str("The control plane's view of the pair's health."),
+          agentTokens: { ...stringMap("One agent token per node."), secret: true },
+        },
+        ["adminUsername", "pairId", "primary", "health", "agentTokens"],
+      ),
+      "pgaas:index:PairConfiguration": resource(
+        "PostgreSQL 15 primary + synchronous standby with repmgr, keepalived and a witness, configured over SSH.",
+        pairConfigurationInputs,
+        ["spec", "hosts"],
+        {
+          primary: str("The node that is primary now (refresh shows a failover)."),
+          replication: str('"synchronous", "degraded", "asynchronous", "blocked" or "no-primary".'),
+          nodes: arrayOf(ref("PairNodeState", ""), "Both nodes as the last read saw them."),
+          endpointHost: str("The stable endpoint's address."),
+          endpointPort: int("The stable endpoint's port."),
+          adminUsername: str("The admin role the control plane uses."),
+          adminPassword: secret("The admin role's password."),
+          pairSecrets: secret("Every generated credential of the pair (JSON)."),
+        },
+        [
+          "readyTimeoutSeconds",
+          "primary",
+          "replication",
+          "nodes",
+          "endpointHost",
+          "endpointPort",
+          "adminUsername",
+          "adminPassword",
+          "pairSecrets",
+        ],
+      ),
+      "pgaas:index:LocalHosts": resource(
+        "Hosts as Linux network namespaces on this machine (root on Linux), each with its own sshd.",
+        localHostsInputs,
+        ["prefix", "subnet", "hosts", "stateDir"],
+        {
+          hostAddress: str("The host side's address on the lab bridge (.1)."),
+          hostStates: arrayOf(ref("LocalHostState", ""), "The hosts, in order."),
+          sshPrivateKey: secret("The lab's SSH private key (root on every host)."),
+        },
+        ["hostAddress", "hostStates", "sshPrivateKey"],
+      ),
+    },
+    language: {
+      nodejs: { packageName: "@pgaas/sdk", dependencies: { "@pulumi/pulumi": "3.248.0" } },
+    },
+  };
+}
+
+/** The schema as GetSchema sends it and schema.json holds it. */
+export function schemaJson(): string {
+  return `${JSON.stringify(providerSchema(), null, 2)}\n`;
+}

@@ -1,0 +1,65 @@
+// Agents on a pair's nodes: started by the pair engine's bootstrap (it renders the agent config and
+// token file when given tokens) and stopped through the hosts' service control on deregistration.
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { Secret } from "@pgaas/common";
+import { bootstrapPair } from "../engine/bootstrap/bootstrap.js";
+import type { PairHosts } from "../engine/hosts.js";
+import { openPairSessions } from "../engine/pair-sessions.js";
+import type { ProgressListener } from "../engine/progress.js";
+import { pairSecretsFrom } from "../engine/secrets.js";
+import { agentService } from "../engine/service-defs.js";
+import type { PairSpec } from "../engine/spec.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/**
+ * How a namespace host runs the agent: the sources of this checkout through tsx (the hosts share this
+ * machine's filesystem). Cloud VMs use the engine's default (the built agent under /opt/pgaas).
+ */
+export function localAgentArgv(): string[] {
+  return [
+    process.execPath,
+    "--conditions=pgaas-source",
+    "--import",
+    createRequire(import.meta.url).resolve("tsx/esm"),
+    `${REPO_ROOT}agent/src/main.ts`,
+  ];
+}
+
+export interface AgentInstall {
+  readonly spec: PairSpec;
+  readonly hosts: PairHosts;
+  /** PairConfiguration.pairSecrets (JSON). */
+  readonly pairSecrets: string;
+}
+
+/** Converges the pair with its agent tokens: the engine installs the agent config and starts agents. */
+export async function startAgents(
+  install: AgentInstall,
+  tokens: Readonly<Record<string, string>>,
+  onProgress?: ProgressListener,
+): Promise<void> {
+  const local = install.hosts.nodes.every((host) => host.serviceManager === "detached");
+  await bootstrapPair(install.spec, install.hosts, {
+    secrets: pairSecretsFrom(JSON.parse(install.pairSecrets)),
+    agentTokens: Object.fromEntries(Object.entries(tokens).map(([node, token]) => [node, new Secret(token)])),
+    agentArgv: local ? localAgentArgv() : undefined,
+    onProgress,
+  });
+}
+
+/** Stops the agent on both nodes; a node whose agent is not running is left as it is. */
+export async function stopAgents(install: Pick<AgentInstall, "spec" | "hosts">): Promise<void> {
+  const pair = await openPairSessions(install.spec, install.hosts);
+  try {
+    await Promise.all(
+      pair.nodes.map((session) => {
+        const { name, pidFile } = agentService(session.member, [], []);
+        return session.services.stop({ name, pidFile });
+      }),
+    );
+  } finally {
+    await pair.close();
+  }
+}

@@ -1,0 +1,55 @@
+// How the provider reaches a pair's hosts: the `hosts` input of PairConfiguration (and of
+// Registration's agents), turned into the engine's PairHosts in spec order.
+import { Secret } from "@pgaas/common";
+import { z } from "zod";
+import type { PairHosts } from "../engine/hosts.js";
+import type { PairSpec } from "../engine/spec.js";
+
+export const HostConnection = z.object({
+  name: z.string().min(1),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(22),
+  username: z.string().min(1).default("root"),
+  privateKey: z.string().includes("PRIVATE KEY", { message: "must be a private key (PEM or OpenSSH)" }),
+  hostKeySha256: z.string().min(1).optional(),
+  serviceManager: z.enum(["systemd", "detached"]).default("systemd"),
+});
+export type HostConnection = z.infer<typeof HostConnection>;
+
+export const HostConnections = z
+  .array(HostConnection)
+  .min(3, "give the two nodes and the witness host")
+  .refine(
+    (hosts) => new Set(hosts.map((host) => host.name)).size === hosts.length,
+    "host names must be unique",
+  );
+
+/** The engine's PairHosts for a spec; throws naming the spec member that has no connection. */
+export function pairHostsFor(spec: PairSpec, hosts: readonly HostConnection[]): PairHosts {
+  const target = (name: string) => {
+    const host = hosts.find((candidate) => candidate.name === name);
+    if (host === undefined)
+      throw new TypeError(
+        `hosts has no entry named "${name}" (pair members: ${memberNames(spec).join(", ")})`,
+      );
+    return {
+      serviceManager: host.serviceManager,
+      ssh: {
+        host: host.host,
+        port: host.port,
+        username: host.username,
+        privateKey: new Secret(host.privateKey),
+        hostKeySha256: host.hostKeySha256,
+        label: name,
+      },
+    };
+  };
+  return {
+    nodes: [target(spec.nodes[0].name), target(spec.nodes[1].name)],
+    witness: target(spec.witness.name),
+  };
+}
+
+export function memberNames(spec: PairSpec): string[] {
+  return [spec.nodes[0].name, spec.nodes[1].name, spec.witness.name];
+}

@@ -1,0 +1,218 @@
+// pgaas:index:PairConfiguration — PostgreSQL primary + synchronous standby with repmgr, keepalived (VIP
+// pairs), the fence watcher and the witness, configured over SSH by the pair engine. Settings and
+// other spec changes update in place (the engine reloads, or restarts only when PostgreSQL says so);
+// a changed node set replaces the pair. Read reflects reality: after a failover refresh shows the new
+// primary. Generated credentials live in state only as secrets.
+import { describeError, InputError } from "@pgaas/common";
+import { z } from "zod";
+import {
+  ADMIN_ROLE,
+  bootstrapPair,
+  generatePairSecrets,
+  type PairHosts,
+  type PairSecrets,
+  type PairSpec,
+  type PairStatus,
+  pairSecretsFrom,
+  pairStatus,
+  parsePairSpec,
+  revealPairSecrets,
+  teardownPair,
+} from "../engine/index.js";
+import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
+import { HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
+import { ResourceInitError } from "./init-failure.js";
+import {
+  type ResourceContext,
+  type ResourceHandler,
+  schemaFailures,
+  type WireProps,
+} from "./resource-handler.js";
+import { waitForHosts } from "./wait-for-hosts.js";
+
+export const PAIR_CONFIGURATION_TOKEN = "pgaas:index:PairConfiguration";
+
+export const PairConfigurationInputs = z.object({
+  spec: z.record(z.string(), z.unknown()),
+  hosts: HostConnections,
+  readyFile: z.string().startsWith("/").optional(),
+  readyTimeoutSeconds: z.number().int().min(1).max(7200).default(900),
+});
+export type PairConfigurationInputs = z.infer<typeof PairConfigurationInputs>;
+
+interface ParsedInputs {
+  readonly inputs: PairConfigurationInputs;
+  readonly spec: PairSpec;
+  readonly hosts: PairHosts;
+}
+
+function parse(props: WireProps): ParsedInputs {
+  const inputs = PairConfigurationInputs.parse(unwrapSecrets(props));
+  const spec = parsePairSpec(inputs.spec);
+  return { inputs, spec, hosts: pairHostsFor(spec, inputs.hosts) };
+}
+
+/** Check failures of the spec (the engine's own validation) and of the hosts list against it. */
+export function specFailures(news: WireProps): { property: string; reason: string }[] {
+  if (containsUnknowns(news.spec)) return [];
+  let spec: PairSpec;
+  try {
+    spec = parsePairSpec(unwrapSecrets(news.spec));
+  } catch (error) {
+    const issues =
+      error instanceof InputError
+        ? (error.details?.issues as { path: string; message: string }[] | undefined)
+        : undefined;
+    if (issues === undefined) return [{ property: "spec", reason: describeError(error) }];
+    return issues.map((issue) => ({
+      property: issue.path === "" ? "spec" : `spec.${issue.path}`,
+      reason: issue.message,
+    }));
+  }
+  if (containsUnknowns(news.hosts)) return [];
+  const hosts = unwrapSecrets(news.hosts);
+  const names = Array.isArray(hosts) ? hosts.map((host) => (host as { name?: unknown }).name) : [];
+  return memberNames(spec)
+    .filter((name) => !names.includes(name))
+    .map((name) => ({
+      property: "hosts",
+      reason: `no entry named "${name}" (one per node and one for the witness)`,
+    }));
+}
+
+/** The node set: changing it replaces the pair (different hosts, different data directories). */
+function nodeSet(spec: unknown): unknown {
+  const value = unwrapSecrets(spec) as { name?: unknown; nodes?: unknown } | undefined;
+  return { name: value?.name, nodes: value?.nodes };
+}
+
+function statusNodes(spec: PairSpec, status: PairStatus) {
+  return status.nodes.map((node) => ({
+    name: node.name,
+    address: spec.nodes.find((candidate) => candidate.name === node.name)?.address ?? "",
+    role: node.role,
+    running: node.running,
+    fenced: node.fenced,
+    timeline: node.timeline,
+    syncState: node.syncState,
+    lagBytes: node.lagBytes,
+    holdsVip: node.holdsVip,
+  }));
+}
+
+function stateOf(
+  props: WireProps,
+  spec: PairSpec,
+  secrets: PairSecrets,
+  status: PairStatus | undefined,
+  primary: string,
+): WireProps {
+  return {
+    ...props,
+    hosts: wireSecret(unwrapSecrets(props.hosts)),
+    readyTimeoutSeconds: props.readyTimeoutSeconds ?? 900,
+    primary: status?.primary ?? primary,
+    replication: status?.replication ?? "unknown",
+    nodes: status === undefined ? [] : statusNodes(spec, status),
+    endpointHost: spec.endpoint.address,
+    endpointPort: spec.endpoint.port,
+    adminUsername: ADMIN_ROLE,
+    adminPassword: wireSecret(secrets.adminPassword.reveal()),
+    pairSecrets: wireSecret(JSON.stringify(revealPairSecrets(secrets))),
+  };
+}
+
+async function converge(
+  parsed: ParsedInputs,
+  secrets: PairSecrets,
+  ctx: ResourceContext,
+  waitForReady: boolean,
+) {
+  if (waitForReady) {
+    await waitForHosts([...parsed.hosts.nodes, parsed.hosts.witness], {
+      readyFile: parsed.inputs.readyFile,
+      timeoutMs: parsed.inputs.readyTimeoutSeconds * 1000,
+    });
+  }
+  const result = await bootstrapPair(parsed.spec, parsed.hosts, {
+    secrets,
+    onProgress: (event) => ctx.log.debug("bootstrap", { ...event }),
+  });
+  ctx.log.info("pair converged", {
+    pair: parsed.spec.name,
+    primary: result.primary,
+    changed: result.changed,
+    changedFiles: result.changedFiles.length,
+    durationMs: result.durationMs,
+  });
+  const status = await pairStatus(parsed.spec, parsed.hosts);
+  return { result, status };
+}
+
+export const pairConfigurationHandler: ResourceHandler = {
+  token: PAIR_CONFIGURATION_TOKEN,
+
+  async check(_olds, news) {
+    const failures = [...schemaFailures(PairConfigurationInputs, news), ...specFailures(news)];
+    return { inputs: { ...news, readyTimeoutSeconds: news.readyTimeoutSeconds ?? 900 }, failures };
+  },
+
+  async diff(_id, olds, news) {
+    const next: WireProps = { ...news, readyTimeoutSeconds: news.readyTimeoutSeconds ?? 900 };
+    const replaces =
+      containsUnknowns(nodeSet(next.spec)) || !sameValue(nodeSet(olds.spec), nodeSet(next.spec))
+        ? ["spec"]
+        : [];
+    const updates = ["spec", "hosts", "readyFile", "readyTimeoutSeconds"].filter(
+      (key) => !sameValue(olds[key], next[key]),
+    );
+    // The same hosts carry the new pair: the old one must be gone first.
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
+  },
+
+  async create(props, ctx) {
+    const parsed = parse(props);
+    const secrets = generatePairSecrets(parsed.spec.name);
+    try {
+      const { result, status } = await converge(parsed, secrets, ctx, true);
+      return { id: parsed.spec.name, outs: stateOf(props, parsed.spec, secrets, status, result.primary) };
+    } catch (error) {
+      throw new ResourceInitError(
+        `pair ${parsed.spec.name} is not fully configured: ${describeError(error)}`,
+        parsed.spec.name,
+        stateOf(props, parsed.spec, secrets, undefined, parsed.spec.nodes[0].name),
+        { cause: error },
+      );
+    }
+  },
+
+  async read(id, props, ctx) {
+    const parsed = parse(props);
+    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(props.pairSecrets))));
+    const status = await pairStatus(parsed.spec, parsed.hosts);
+    if (status.primary === null)
+      ctx.log.warn("no primary", { pair: parsed.spec.name, replication: status.replication });
+    const state = stateOf(props, parsed.spec, secrets, status, String(props.primary ?? ""));
+    const inputs: WireProps = {
+      spec: props.spec,
+      hosts: state.hosts,
+      readyFile: props.readyFile,
+      readyTimeoutSeconds: state.readyTimeoutSeconds,
+    };
+    return { id, props: state, inputs };
+  },
+
+  async update(_id, olds, news, ctx) {
+    const parsed = parse(news);
+    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(olds.pairSecrets))));
+    const { result, status } = await converge(parsed, secrets, ctx, false);
+    return { outs: stateOf(news, parsed.spec, secrets, status, result.primary) };
+  },
+
+  async delete(_id, props, ctx) {
+    const parsed = parse(props);
+    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(props.pairSecrets))));
+    await teardownPair(parsed.spec, parsed.hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey });
+    ctx.log.info("pair torn down", { pair: parsed.spec.name });
+  },
+};

@@ -1,0 +1,193 @@
+// pgaas:index:Registration — the pair registered with the control plane (which issues one agent
+// token per node), and, when `agents` is given, the agents installed and started on the nodes through
+// the pair engine. Delete stops the agents and deregisters. The admin password and the agent tokens
+// are secrets in and out.
+import { NotFoundError } from "@pgaas/common";
+import { z } from "zod";
+import { parsePairSpec } from "../engine/spec.js";
+import { sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
+import { type AgentInstall, startAgents, stopAgents } from "./agents.js";
+import { PairResponse, RegisterPairRequest, RegisterPairResponse } from "./control-plane-api.js";
+import { type ControlPlaneClient, clientFromConfig } from "./control-plane-client.js";
+import { HostConnections, pairHostsFor } from "./host-connections.js";
+import {
+  type ResourceContext,
+  type ResourceHandler,
+  schemaFailures,
+  type WireProps,
+} from "./resource-handler.js";
+
+export const REGISTRATION_TOKEN = "pgaas:index:Registration";
+
+const AgentsInput = z.object({
+  spec: z.record(z.string(), z.unknown()),
+  hosts: HostConnections,
+  pairSecrets: z.string().min(1),
+});
+
+export const RegistrationInputs = z.object({
+  name: RegisterPairRequest.shape.name,
+  endpointHost: RegisterPairRequest.shape.endpoint.shape.host,
+  endpointPort: RegisterPairRequest.shape.endpoint.shape.port,
+  nodes: RegisterPairRequest.shape.nodes,
+  witness: RegisterPairRequest.shape.witness,
+  adminUsername: z.string().min(1).max(63).default("pgaas_admin"),
+  adminPassword: z.string().min(1),
+  agents: AgentsInput.optional(),
+});
+export type RegistrationInputs = z.infer<typeof RegistrationInputs>;
+
+/** Every input but the name updates in place (PUT /v1/pairs/:id and/or the agents). */
+const UPDATE_KEYS = [
+  "endpointHost",
+  "endpointPort",
+  "nodes",
+  "witness",
+  "adminUsername",
+  "adminPassword",
+  "agents",
+];
+
+function agentInstall(agents: z.infer<typeof AgentsInput>): AgentInstall {
+  const spec = parsePairSpec(agents.spec);
+  return { spec, hosts: pairHostsFor(spec, agents.hosts), pairSecrets: agents.pairSecrets };
+}
+
+function pairBody(inputs: RegistrationInputs) {
+  return {
+    endpoint: { host: inputs.endpointHost, port: inputs.endpointPort },
+    nodes: inputs.nodes,
+    witness: inputs.witness,
+    admin: { username: inputs.adminUsername, password: inputs.adminPassword },
+  };
+}
+
+/** The wire state: the checked inputs (secrets kept wrapped) plus what the control plane says. */
+function stateOf(
+  wireInputs: WireProps,
+  pair: z.infer<typeof PairResponse>["pair"],
+  agentTokens: unknown,
+): WireProps {
+  return {
+    ...wireInputs,
+    adminPassword: wireSecret(unwrapSecrets(wireInputs.adminPassword)),
+    ...(wireInputs.agents === undefined ? {} : { agents: wireSecret(unwrapSecrets(wireInputs.agents)) }),
+    pairId: pair.id,
+    primary: pair.primary ?? "",
+    health: pair.health,
+    agentTokens,
+  };
+}
+
+async function deregister(client: ControlPlaneClient, id: string): Promise<void> {
+  try {
+    await client.request("DELETE", `/v1/pairs/${encodeURIComponent(id)}`, {});
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
+}
+
+function progressLogger(ctx: ResourceContext) {
+  return (event: { step: string; host: string; status: string; changed?: boolean }) =>
+    ctx.log.debug("agent install", {
+      step: event.step,
+      host: event.host,
+      status: event.status,
+      changed: event.changed,
+    });
+}
+
+export const registrationHandler: ResourceHandler = {
+  token: REGISTRATION_TOKEN,
+
+  async check(_olds, news) {
+    return {
+      inputs: { ...news, adminUsername: news.adminUsername ?? "pgaas_admin" },
+      failures: schemaFailures(RegistrationInputs, news),
+    };
+  },
+
+  async diff(_id, olds, news) {
+    const next: WireProps = { ...news, adminUsername: news.adminUsername ?? "pgaas_admin" };
+    const replaces = sameValue(olds.name, next.name) ? [] : ["name"];
+    const updates = UPDATE_KEYS.filter((key) => !sameValue(olds[key], next[key]));
+    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
+  },
+
+  async create(props, ctx) {
+    const inputs = RegistrationInputs.parse(unwrapSecrets(props));
+    const client = clientFromConfig(ctx.config, `Registration ${inputs.name}`);
+    const registered = await client.request("POST", "/v1/pairs", {
+      body: { name: inputs.name, ...pairBody(inputs) },
+      schema: RegisterPairResponse,
+    });
+    ctx.log.info("pair registered", { pair: inputs.name, id: registered.pair.id });
+    if (inputs.agents !== undefined) {
+      try {
+        await startAgents(agentInstall(inputs.agents), registered.agentTokens, progressLogger(ctx));
+      } catch (error) {
+        // Create is transactional: a registration whose agents could not start is rolled back.
+        await deregister(client, registered.pair.id).catch(() => {});
+        throw error;
+      }
+    }
+    return {
+      id: registered.pair.id,
+      outs: stateOf(props, registered.pair, wireSecret(registered.agentTokens)),
+    };
+  },
+
+  async read(id, props, ctx) {
+    const client = clientFromConfig(ctx.config, `Registration ${String(props.name ?? id)}`);
+    let pair: z.infer<typeof PairResponse>["pair"];
+    try {
+      ({ pair } = await client.request("GET", `/v1/pairs/${encodeURIComponent(id)}`, {
+        schema: PairResponse,
+      }));
+    } catch (error) {
+      if (error instanceof NotFoundError) return {};
+      throw error;
+    }
+    const observed: WireProps = {
+      ...props,
+      name: pair.name,
+      endpointHost: pair.endpoint.host,
+      endpointPort: pair.endpoint.port,
+      nodes: pair.nodes.map((node) => ({
+        name: node.name,
+        address: node.address,
+        port: node.port,
+        agentPort: node.agentPort,
+      })),
+      witness: pair.witness ?? undefined,
+    };
+    const { pairId: _pairId, primary: _primary, health: _health, agentTokens: _tokens, ...inputs } = observed;
+    return { id, props: stateOf(observed, pair, props.agentTokens), inputs };
+  },
+
+  async update(id, olds, news, ctx) {
+    const inputs = RegistrationInputs.parse(unwrapSecrets(news));
+    const client = clientFromConfig(ctx.config, `Registration ${inputs.name}`);
+    const { pair } = await client.request("PUT", `/v1/pairs/${encodeURIComponent(id)}`, {
+      body: pairBody(inputs),
+      schema: PairResponse,
+    });
+    const tokens = unwrapSecrets(olds.agentTokens) as Record<string, string>;
+    const oldAgents = AgentsInput.optional().parse(unwrapSecrets(olds.agents));
+    if (inputs.agents !== undefined && !sameValue(olds.agents, news.agents)) {
+      await startAgents(agentInstall(inputs.agents), tokens, progressLogger(ctx));
+    } else if (inputs.agents === undefined && oldAgents !== undefined) {
+      await stopAgents(agentInstall(oldAgents));
+    }
+    ctx.log.info("pair registration updated", { pair: inputs.name, id });
+    return { outs: stateOf(news, pair, olds.agentTokens) };
+  },
+
+  async delete(id, props, ctx) {
+    const name = String(props.name ?? id);
+    const agents = AgentsInput.optional().parse(unwrapSecrets(props.agents));
+    if (agents !== undefined) await stopAgents(agentInstall(agents));
+    await deregister(clientFromConfig(ctx.config, `Registration ${name}`), id);
+    ctx.log.info("pair deregistered", { pair: name, id });
+  },
+};

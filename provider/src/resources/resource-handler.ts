@@ -1,0 +1,73 @@
+// One handler per resource type; the provider dispatches gRPC calls to it by the URN's type token.
+// Handlers receive wire values (secrets wrapped, unknowns as sentinels) and return wire values.
+import type { Logger } from "@pgaas/common";
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import type { ProviderConfig } from "../plugin/provider-config.js";
+import { containsUnknowns, UNKNOWN_VALUE, unwrapSecrets } from "../plugin/wire-values.js";
+
+export type WireProps = Record<string, unknown>;
+
+export interface ResourceContext {
+  readonly config: ProviderConfig;
+  readonly log: Logger;
+}
+
+export interface ResourceHandler {
+  /** e.g. "pgaas:index:Database" */
+  readonly token: string;
+  check(olds: WireProps, news: WireProps): Promise<pulumi.provider.CheckResult>;
+  diff(id: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.DiffResult>;
+  create(inputs: WireProps, ctx: ResourceContext): Promise<pulumi.provider.CreateResult>;
+  read(id: string, props: WireProps, ctx: ResourceContext): Promise<pulumi.provider.ReadResult>;
+  update(
+    id: string,
+    olds: WireProps,
+    news: WireProps,
+    ctx: ResourceContext,
+  ): Promise<pulumi.provider.UpdateResult>;
+  delete(id: string, props: WireProps, ctx: ResourceContext): Promise<void>;
+}
+
+/**
+ * Validates wire inputs with a zod schema. Problems under values still unknown (preview) are not
+ * failures yet: they are checked again once the values are known.
+ */
+export function schemaFailures(schema: z.ZodType, news: WireProps): pulumi.provider.CheckFailure[] {
+  const plain = unwrapSecrets(news);
+  const result = schema.safeParse(plain);
+  if (result.success) return [];
+  // One failure per property, its reasons joined: the CLI shows one line per property.
+  const reasons = new Map<string, string[]>();
+  for (const issue of result.error.issues) {
+    if (pathTouchesUnknown(plain, issue.path)) continue;
+    const property = issue.path.join(".") || "(inputs)";
+    reasons.set(property, [...(reasons.get(property) ?? []), issue.message]);
+  }
+  return [...reasons].map(([property, messages]) => ({ property, reason: messages.join("; ") }));
+}
+
+function pathTouchesUnknown(value: unknown, path: readonly PropertyKey[]): boolean {
+  let current: unknown = value;
+  for (const key of path) {
+    if (current === UNKNOWN_VALUE) return true;
+    if (typeof current !== "object" || current === null) return false;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return containsUnknowns(current);
+}
+
+/** Parses wire inputs that Check accepted (secrets unwrapped). */
+export function parseInputs<S extends z.ZodType>(schema: S, props: WireProps): z.infer<S> {
+  return schema.parse(unwrapSecrets(props));
+}
+
+/** Property names whose values differ between two objects (after defaults), in the given order. */
+export function changedKeys(
+  keys: readonly string[],
+  olds: WireProps,
+  news: WireProps,
+  same: (a: unknown, b: unknown) => boolean,
+): string[] {
+  return keys.filter((key) => !same(olds[key], news[key]));
+}

@@ -1,0 +1,68 @@
+# managed by pgaas — do not edit
+# sha256: 9e3f655e55f7bd59f20a14d2784dcdb96a5ece3aba7d9a8c4690b9c6f5a90536
+# Sourced by the pgaas scripts of w (pair orders).
+readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
+readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
+readonly PGAAS_REPMGR_CONF=/etc/pgaas/orders/w/repmgr.conf
+readonly PGAAS_CONFIG_DIR=/etc/pgaas/orders/w
+readonly PGAAS_DATA_DIR=/var/lib/pgaas/orders/w/data
+readonly PGAAS_SOCKET_DIR=/run/pgaas/orders/w
+readonly PGAAS_PORT=5440
+readonly PGAAS_PG_LOG=/var/log/pgaas/orders/w/postgresql.log
+readonly PGAAS_LOG=/var/log/pgaas/orders/w/pgaas-scripts.log
+readonly PGAAS_FENCE_MARKER=/var/lib/pgaas/orders/w/FENCED
+readonly PGAAS_PEER_ADDRESS=''
+readonly PGAAS_PEER_PORT=5432
+readonly PGAAS_WITNESS_ADDRESS=10.40.1.5
+readonly PGAAS_WITNESS_PORT=5440
+readonly PGAAS_PROBE_TIMEOUT=1
+readonly PGAAS_SQL_WRITABLE='SELECT NOT pg_is_in_recovery() AND current_setting('\''default_transaction_read_only'\'') = '\''off'\'''
+readonly PGAAS_SQL_STREAMING='SELECT count(*) FROM pg_stat_replication WHERE state = '\''streaming'\'' AND application_name IN ('\''n1'\'', '\''n2'\'')'
+readonly PGAAS_SQL_SYNC_ON='ALTER SYSTEM SET synchronous_standby_names = '\''ANY 1 ("n1", "n2")'\'''
+readonly PGAAS_SQL_SYNC_OFF='ALTER SYSTEM SET synchronous_standby_names = '\'''\'''
+readonly PGAAS_SQL_RELOAD='SELECT pg_reload_conf()'
+export PGCONNECT_TIMEOUT=2
+# libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
+export PGPASSFILE=/etc/pgaas/orders/pgpass
+
+pgaas_log() {
+  printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${0##*/}" "$*" >>"$PGAAS_LOG" 2>/dev/null || true
+}
+
+pgaas_psql() {
+  "$PGAAS_PG_BIN/psql" -X -A -t -q -v ON_ERROR_STOP=1 -h "$PGAAS_SOCKET_DIR" -p "$PGAAS_PORT" -U postgres -d postgres "$@"
+}
+
+pgaas_is_writable() {
+  [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
+}
+
+# A host counts as reachable when its PostgreSQL port accepts a TCP connection in time.
+pgaas_reachable() {
+  [ -n "$1" ] && timeout "$PGAAS_PROBE_TIMEOUT" bash -c 'exec 3<>"/dev/tcp/$1/$2"' pgaas-probe "$1" "$2" 2>/dev/null
+}
+
+# Probes the standby and the witness in parallel; succeeds when either answers.
+pgaas_sees_a_peer() {
+  pgaas_reachable "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT" & local peer=$!
+  pgaas_reachable "$PGAAS_WITNESS_ADDRESS" "$PGAAS_WITNESS_PORT" & local witness=$!
+  local seen=1
+  wait "$peer" && seen=0
+  wait "$witness" && seen=0
+  return $seen
+}
+
+# Sync on only while a standby streams (FIELD-NOTES pitfall 9); off releases waiting commits.
+pgaas_set_sync() {
+  if [ "$1" = on ]; then
+    local streaming
+    streaming=$(pgaas_psql -c "$PGAAS_SQL_STREAMING" 2>/dev/null) || return 1
+    if [ "${streaming:-0}" -lt 1 ]; then
+      pgaas_log "sync stays off: no standby streams"
+      return 0
+    fi
+    pgaas_psql -c "$PGAAS_SQL_SYNC_ON" -c "$PGAAS_SQL_RELOAD" >/dev/null && pgaas_log "sync on"
+  else
+    pgaas_psql -c "$PGAAS_SQL_SYNC_OFF" -c "$PGAAS_SQL_RELOAD" >/dev/null && pgaas_log "sync off"
+  fi
+}

@@ -1,0 +1,73 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { providerSchema, schemaJson } from "../../src/plugin/schema.js";
+
+type Schema = ReturnType<typeof providerSchema>;
+type Props = Record<string, Record<string, unknown>>;
+
+function refsIn(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(refsIn);
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => (key === "$ref" ? [String(inner)] : refsIn(inner)));
+}
+
+function secretProperties(props: Props): string[] {
+  return Object.entries(props)
+    .filter(([, prop]) => prop.secret === true)
+    .map(([name]) => name)
+    .sort();
+}
+
+describe("provider schema", () => {
+  const schema: Schema = providerSchema();
+
+  it("is what provider/schema.json holds (regenerate: node --conditions=pgaas-source --import tsx provider/src/plugin/write-schema.ts)", async () => {
+    const file = await readFile(new URL("../../schema.json", import.meta.url), "utf8");
+    expect(file).toBe(schemaJson());
+  });
+
+  it("declares exactly the four resources and the two config keys", () => {
+    expect(Object.keys(schema.resources).sort()).toEqual([
+      "pgaas:index:Database",
+      "pgaas:index:LocalHosts",
+      "pgaas:index:PairConfiguration",
+      "pgaas:index:Registration",
+    ]);
+    expect(Object.keys(schema.config.variables)).toEqual(["controlPlaneUrl", "apiToken"]);
+    expect(schema.name).toBe("pgaas");
+  });
+
+  it("marks every credential secret, and nothing else", () => {
+    const secrets = Object.fromEntries(
+      Object.entries(schema.resources).map(([token, resource]) => [
+        token,
+        secretProperties(resource.properties as Props),
+      ]),
+    );
+    expect(secrets).toEqual({
+      "pgaas:index:Database": ["connectionUri", "ownerPassword"],
+      "pgaas:index:LocalHosts": ["sshPrivateKey"],
+      "pgaas:index:PairConfiguration": ["adminPassword", "pairSecrets"],
+      "pgaas:index:Registration": ["adminPassword", "agentTokens"],
+    });
+    expect(secretProperties(schema.config.variables as Props)).toEqual(["apiToken"]);
+    expect(secretProperties(schema.types["pgaas:index:HostConnection"].properties as Props)).toEqual([
+      "privateKey",
+    ]);
+    expect(secretProperties(schema.types["pgaas:index:AgentInstall"].properties as Props)).toEqual([
+      "pairSecrets",
+    ]);
+  });
+
+  it("references only types it defines, and requires only properties it has", () => {
+    const defined = new Set(Object.keys(schema.types).map((token) => `#/types/${token}`));
+    const dangling = refsIn(schema).filter((ref) => ref !== "pulumi.json#/Any" && !defined.has(ref));
+    expect(dangling).toEqual([]);
+    for (const resource of Object.values(schema.resources)) {
+      const inputs = Object.keys(resource.inputProperties);
+      const properties = Object.keys(resource.properties);
+      expect(resource.requiredInputs.filter((name) => !inputs.includes(name))).toEqual([]);
+      expect(resource.required.filter((name) => !properties.includes(name))).toEqual([]);
+    }
+  });
+});

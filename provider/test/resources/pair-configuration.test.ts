@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { UNKNOWN_VALUE, wireSecret } from "../../src/plugin/wire-values.js";
+import { pairConfigurationHandler, specFailures } from "../../src/resources/pair-configuration.js";
+
+const spec = {
+  name: "orders",
+  nodes: [
+    { name: "n1", address: "10.231.50.2" },
+    { name: "n2", address: "10.231.50.3" },
+  ],
+  witness: { name: "w", address: "10.231.50.4", port: 5433 },
+  endpoint: { kind: "vip", address: "10.231.50.100", port: 5432 },
+  network: { nodeCidr: "10.231.50.0/24" },
+  settings: { work_mem: "8MB" },
+};
+const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n";
+const hosts = wireSecret(
+  ["n1", "n2", "w"].map((name, index) => ({
+    name,
+    host: `10.231.50.${index + 2}`,
+    privateKey: key,
+    serviceManager: "detached",
+  })),
+);
+const state = { spec, hosts, readyTimeoutSeconds: 900, primary: "n1", adminPassword: wireSecret("pw") };
+
+describe("PairConfiguration check", () => {
+  it("accepts a valid spec and fills the ready timeout", async () => {
+    const result = await pairConfigurationHandler.check({}, { spec, hosts });
+    expect(result.failures).toEqual([]);
+    expect(result.inputs).toEqual({ spec, hosts, readyTimeoutSeconds: 900 });
+  });
+
+  it.each([
+    [
+      "a VIP outside the node network",
+      { ...spec, endpoint: { ...spec.endpoint, address: "10.9.9.9" } },
+      [["spec.endpoint.address", "a VIP must be inside network.nodeCidr 10.231.50.0/24"]],
+    ],
+    [
+      "the witness on a node",
+      { ...spec, witness: { ...spec.witness, address: "10.231.50.2" } },
+      [["spec.witness.address", "the witness must be a third host"]],
+    ],
+    ["a bad pair name", { ...spec, name: "Orders" }, [["spec.name", "must match ^[a-z][a-z0-9-]{0,39}$"]]],
+  ])("names the field for %s", (_case, badSpec, failures) => {
+    expect(
+      specFailures({ spec: badSpec, hosts }).map((failure) => [failure.property, failure.reason]),
+    ).toEqual(failures);
+  });
+
+  it("wants one host per member", () => {
+    const two = wireSecret([
+      { name: "n1", host: "a", privateKey: key },
+      { name: "n2", host: "b", privateKey: key },
+    ]);
+    expect(specFailures({ spec, hosts: two })).toEqual([
+      { property: "hosts", reason: 'no entry named "w" (one per node and one for the witness)' },
+    ]);
+  });
+
+  it("waits for unknown values before judging the spec", () => {
+    expect(specFailures({ spec: { ...spec, nodes: UNKNOWN_VALUE }, hosts })).toEqual([]);
+  });
+});
+
+describe("PairConfiguration diff", () => {
+  it.each([
+    ["nothing", {}, { changes: false, replaces: [] }],
+    [
+      "a PostgreSQL setting: in place",
+      { spec: { ...spec, settings: { work_mem: "16MB" } } },
+      { changes: true, replaces: [] },
+    ],
+    [
+      "the endpoint port: in place",
+      { spec: { ...spec, endpoint: { ...spec.endpoint, port: 5433 } } },
+      { changes: true, replaces: [] },
+    ],
+    [
+      "a node address: replace",
+      { spec: { ...spec, nodes: [spec.nodes[0], { name: "n2", address: "10.231.50.9" }] } },
+      { changes: true, replaces: ["spec"] },
+    ],
+    ["the pair name: replace", { spec: { ...spec, name: "orders2" } }, { changes: true, replaces: ["spec"] }],
+    [
+      "nodes unknown (preview): replace",
+      { spec: { ...spec, nodes: UNKNOWN_VALUE } },
+      { changes: true, replaces: ["spec"] },
+    ],
+  ])("%s", async (_case, change, expected) => {
+    const diff = await pairConfigurationHandler.diff("orders", state, { spec, hosts, ...change });
+    expect({ changes: diff.changes, replaces: diff.replaces }).toEqual(expected);
+    expect(diff.deleteBeforeReplace).toBe(true);
+  });
+});

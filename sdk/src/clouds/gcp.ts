@@ -1,0 +1,181 @@
+// GCP (no gratuitous ARP, no multicast): two instances in two zones, firewall rules from the plan, a
+// reserved internal address and an internal passthrough load balancer whose failover backend and
+// health check on the agent's /primary send traffic only to the writable, unfenced primary.
+import * as compute from "@pulumi/gcp/compute/index.js";
+import * as pulumi from "@pulumi/pulumi";
+import { HOST_READY_FILE, hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
+import { planIngressRules } from "../plan/ingress-rules.js";
+import type { GcpPairArgs } from "../postgres-pair-args.js";
+import { regionOfZone } from "../validate-pair-args.js";
+import {
+  type CloudContext,
+  cloudAccess,
+  cloudNode,
+  controlPlaneWitness,
+  NODE_NAMES,
+  type PairHosts,
+  type PlannedHost,
+} from "./pair-hosts.js";
+
+/** Google's health-check probe ranges for internal passthrough load balancers. */
+export const GCP_HEALTH_CHECK_CIDRS = ["35.191.0.0/16", "130.211.0.0/22"] as const;
+
+export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
+  const { name, args, parent } = ctx;
+  const opts = { parent };
+  const access = cloudAccess(ctx, "gcp");
+  const { adminCidr, sshPublicKey, controlPlaneAddress, controlPlaneCidr } = access;
+  const region = regionOfZone(gcp.zones[0]);
+  const tag = `${name}-pgaas`;
+  const project = gcp.project;
+
+  const rules = planIngressRules<pulumi.Input<string>>({
+    adminCidr,
+    clientCidrs: args.clientCidrs,
+    controlPlaneCidr,
+    postgresPort: ctx.postgresPort,
+    agentPort: ctx.agentPort,
+    endpointKind: "load-balancer",
+    healthCheckCidrs: [...GCP_HEALTH_CHECK_CIDRS],
+  });
+  for (const rule of rules) {
+    const source =
+      rule.source.kind === "peers" ? { sourceTags: [tag] } : { sourceRanges: [rule.source.cidr] };
+    new compute.Firewall(
+      `${name}-${rule.suffix}`,
+      {
+        project,
+        network: gcp.network,
+        direction: "INGRESS",
+        description: rule.description,
+        allows: [{ protocol: rule.protocol, ports: rule.ports.map(String) }],
+        targetTags: [tag],
+        ...source,
+      },
+      opts,
+    );
+  }
+
+  const startupScript = pulumi
+    .output(sshPublicKey)
+    .apply((key) => renderHostSetupScript({ sshPublicKey: key, packages: hostPackages("load-balancer") }));
+  const instances: compute.Instance[] = [];
+  const groups: compute.InstanceGroup[] = [];
+  const nodes = NODE_NAMES.map((node, index): PlannedHost => {
+    const zone = gcp.zones[index] as string;
+    const instance = new compute.Instance(
+      `${name}-${node}`,
+      {
+        project,
+        zone,
+        name: `${name}-${node}`,
+        machineType: gcp.machineType ?? "e2-standard-2",
+        bootDisk: {
+          initializeParams: { image: gcp.image ?? "debian-cloud/debian-12", size: gcp.diskSizeGb ?? 50 },
+        },
+        networkInterfaces: [{ network: gcp.network, subnetwork: gcp.subnetwork }],
+        metadataStartupScript: startupScript,
+        tags: [tag],
+        labels: { "pgaas-pair": name, "pgaas-node": node },
+        allowStoppingForUpdate: true,
+      },
+      opts,
+    );
+    instances.push(instance);
+    groups.push(
+      new compute.InstanceGroup(
+        `${name}-${node}-group`,
+        { project, zone, name: `${name}-${node}`, network: gcp.network, instances: [instance.selfLink] },
+        opts,
+      ),
+    );
+    const address = instance.networkInterfaces.apply((nics) => {
+      const ip = nics[0]?.networkIp;
+      if (!ip) throw new Error(`${name}-${node} has no internal address`);
+      return ip;
+    });
+    return cloudNode(node, address, access);
+  }) as [PlannedHost, PlannedHost];
+
+  const endpoint = new compute.Address(
+    `${name}-endpoint`,
+    {
+      project,
+      region,
+      name: `${name}-endpoint`,
+      addressType: "INTERNAL",
+      subnetwork: gcp.subnetwork,
+      address: gcp.endpointAddress,
+      description: `pgaas pair ${name}: stable endpoint (internal load balancer)`,
+    },
+    opts,
+  );
+  const healthCheck = new compute.HealthCheck(
+    `${name}-primary`,
+    {
+      project,
+      name: `${name}-primary`,
+      description: "200 only on the writable, unfenced primary (pgaas agent)",
+      checkIntervalSec: 2,
+      timeoutSec: 1,
+      healthyThreshold: 1,
+      unhealthyThreshold: 2,
+      httpHealthCheck: { port: ctx.agentPort, requestPath: "/primary" },
+    },
+    opts,
+  );
+  const [primaryGroup, failoverGroup] = groups as [compute.InstanceGroup, compute.InstanceGroup];
+  const backend = new compute.RegionBackendService(
+    `${name}-backend`,
+    {
+      project,
+      region,
+      name: `${name}-backend`,
+      loadBalancingScheme: "INTERNAL",
+      protocol: "TCP",
+      healthChecks: healthCheck.id,
+      connectionDrainingTimeoutSec: 0,
+      backends: [
+        { group: primaryGroup.selfLink, balancingMode: "CONNECTION" },
+        { group: failoverGroup.selfLink, balancingMode: "CONNECTION", failover: true },
+      ],
+      // Never spread traffic over both nodes when neither reports itself primary (GCP's default).
+      failoverPolicy: {
+        failoverRatio: 1,
+        dropTrafficIfUnhealthy: true,
+        disableConnectionDrainOnFailover: true,
+      },
+    },
+    opts,
+  );
+  new compute.ForwardingRule(
+    `${name}-endpoint-rule`,
+    {
+      project,
+      region,
+      name: `${name}-endpoint`,
+      loadBalancingScheme: "INTERNAL",
+      ipProtocol: "TCP",
+      ipAddress: endpoint.address,
+      ports: [String(ctx.postgresPort)],
+      backendService: backend.id,
+      network: gcp.network,
+      subnetwork: gcp.subnetwork,
+    },
+    opts,
+  );
+
+  return {
+    nodes,
+    witness: controlPlaneWitness(args, controlPlaneAddress),
+    endpointKind: "load-balancer",
+    endpointAddress: endpoint.address,
+    publicEndpointAddress: undefined,
+    interfaceName: "ens4",
+    nodeCidr: gcp.subnetworkCidr,
+    controlPlaneCidr,
+    memoryMb: gcp.memoryMb ?? 8192,
+    readyFile: HOST_READY_FILE,
+    instances,
+  };
+}

@@ -1,0 +1,101 @@
+// What every cloud hands to PostgresPair: two node hosts, the witness host, the endpoint and how the
+// provider reaches each host. Cloud files only create infrastructure; the pair is configured once.
+import * as pulumi from "@pulumi/pulumi";
+import type { HostConnectionInput } from "../native/types.js";
+import type { PostgresPairArgs } from "../postgres-pair-args.js";
+
+export const NODE_NAMES = ["n1", "n2"] as const;
+
+export interface PlannedHost {
+  readonly name: string;
+  readonly address: pulumi.Input<string>;
+  readonly connection: HostConnectionInput;
+}
+
+export interface PairHosts {
+  readonly nodes: readonly [PlannedHost, PlannedHost];
+  readonly witness: PlannedHost;
+  readonly endpointKind: "vip" | "load-balancer";
+  /** The stable endpoint inside the network: the VIP, or the load balancer's internal address. */
+  readonly endpointAddress: pulumi.Input<string>;
+  /** A floating IP on the VIP, when one was requested. */
+  readonly publicEndpointAddress: pulumi.Input<string | undefined>;
+  /** Guest interface keepalived binds the VIP to. */
+  readonly interfaceName: string;
+  readonly nodeCidr: pulumi.Input<string>;
+  readonly controlPlaneCidr: pulumi.Input<string>;
+  readonly memoryMb: number;
+  /** The marker the hosts' first-boot script leaves; undefined when hosts are ready at once. */
+  readonly readyFile: string | undefined;
+  /** The instances: configuration waits for them. */
+  readonly instances: pulumi.Resource[];
+}
+
+/** What cloud wiring needs from the component. */
+export interface CloudContext {
+  readonly name: string;
+  readonly args: PostgresPairArgs;
+  readonly parent: pulumi.Resource;
+  readonly postgresPort: number;
+  readonly agentPort: number;
+}
+
+/** The args every cloud (not local) needs, each required with a message naming it. */
+export interface CloudAccess {
+  readonly adminCidr: pulumi.Input<string>;
+  readonly sshPublicKey: pulumi.Input<string>;
+  readonly sshPrivateKey: pulumi.Input<string>;
+  readonly controlPlaneAddress: pulumi.Input<string>;
+  /** The control-plane host as a /32. */
+  readonly controlPlaneCidr: pulumi.Output<string>;
+}
+
+export function cloudAccess(ctx: CloudContext, cloud: "openstack" | "gcp"): CloudAccess {
+  const { args, parent } = ctx;
+  const required = <T>(value: T | undefined, arg: string): T => {
+    if (value === undefined) throw new pulumi.ResourceError(`${arg} is required on ${cloud}`, parent);
+    return value;
+  };
+  const controlPlaneAddress = required(args.controlPlaneAddress, "controlPlaneAddress");
+  return {
+    adminCidr: required(args.adminCidr, "adminCidr"),
+    sshPublicKey: required(args.sshPublicKey, "sshPublicKey"),
+    sshPrivateKey: required(args.sshPrivateKey, "sshPrivateKey"),
+    controlPlaneAddress,
+    controlPlaneCidr: pulumi.interpolate`${controlPlaneAddress}/32`,
+  };
+}
+
+/** A cloud VM node reached as root over SSH with the provider's key (kept secret). */
+export function cloudNode(name: string, address: pulumi.Input<string>, access: CloudAccess): PlannedHost {
+  return {
+    name,
+    address,
+    connection: {
+      name,
+      host: address,
+      port: 22,
+      username: "root",
+      privateKey: pulumi.secret(access.sshPrivateKey),
+      serviceManager: "systemd",
+    },
+  };
+}
+
+/** The witness on the control-plane host, reached over SSH with the witness (or node) key. */
+export function controlPlaneWitness(args: PostgresPairArgs, address: pulumi.Input<string>): PlannedHost {
+  const privateKey = args.witnessSshPrivateKey ?? args.sshPrivateKey;
+  if (privateKey === undefined) throw new TypeError("witnessSshPrivateKey or sshPrivateKey is required");
+  return {
+    name: "witness",
+    address,
+    connection: {
+      name: "witness",
+      host: address,
+      port: args.witnessSshPort ?? 22,
+      username: args.witnessSshUsername ?? "root",
+      privateKey: pulumi.secret(privateKey),
+      serviceManager: "systemd",
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Database: a database and its owner role on a pair, through the provider's Database resource (the
+// control-plane API: no network path to the database needed from where `pulumi up` runs).
+import * as pulumi from "@pulumi/pulumi";
+import { DatabaseResource } from "./native/database.js";
+
+export interface DatabaseArgs {
+  /** The control plane's id of the pair (`PostgresPair.pairId`). Changing it replaces the database. */
+  pairId: pulumi.Input<string>;
+  /**
+   * Database name: lower-case letters, digits and _, starting with a letter, at most 63, not reserved
+   * (postgres, template0/1, repmgr, pgaas_admin, pg_*). Defaults to the resource name. Renaming replaces.
+   */
+  name?: pulumi.Input<string>;
+  /** Owner role; defaults to the database name. Changing it replaces the database. */
+  owner?: pulumi.Input<string>;
+  /** Per-database settings (`ALTER DATABASE … SET`), e.g. `{ work_mem: "16MB" }`; updated in place. */
+  settings?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** CONNECTION LIMIT; -1 (default) means none. */
+  connectionLimit?: pulumi.Input<number>;
+  /** While true (default) `pulumi destroy` refuses to drop the database: set false first. */
+  deletionProtection?: pulumi.Input<boolean>;
+}
+
+export class Database extends pulumi.ComponentResource {
+  readonly databaseName: pulumi.Output<string>;
+  readonly owner: pulumi.Output<string>;
+  /** The owner role's password (secret). */
+  readonly ownerPassword: pulumi.Output<string>;
+  /** postgresql://owner:password@endpoint/name (secret). */
+  readonly connectionUri: pulumi.Output<string>;
+  readonly resource: DatabaseResource;
+
+  constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("pgaas:components:Database", name, {}, opts);
+    // Names are checked by the provider (Check, also in preview) with the control plane's own schema.
+    const databaseName = args.name ?? name;
+    this.resource = new DatabaseResource(
+      name,
+      {
+        pairId: args.pairId,
+        name: databaseName,
+        owner: args.owner,
+        settings: args.settings,
+        connectionLimit: args.connectionLimit,
+        deletionProtection: args.deletionProtection ?? true,
+      },
+      { parent: this },
+    );
+    this.databaseName = this.resource.name;
+    this.owner = this.resource.owner;
+    this.ownerPassword = pulumi.secret(this.resource.ownerPassword);
+    this.connectionUri = pulumi.secret(this.resource.connectionUri);
+    this.registerOutputs({
+      databaseName: this.databaseName,
+      owner: this.owner,
+      ownerPassword: this.ownerPassword,
+      connectionUri: this.connectionUri,
+    });
+  }
+}

@@ -1,0 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PLUGIN_VERSION } from "./plugin-version.js";
+
+export interface DatabaseResourceArgs {
+  /** The control plane's id of the pair (PostgresPair.pairId). Changing it replaces the database. */
+  pairId: pulumi.Input<string>;
+  /** Database name. Changing it replaces the database (a new, empty one). */
+  name: pulumi.Input<string>;
+  /** Owner role; defaults to the database name. Changing it replaces the database. */
+  owner?: pulumi.Input<string>;
+  /** Per-database PostgreSQL settings (`ALTER DATABASE … SET`), updated in place. */
+  settings?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** `CONNECTION LIMIT`; -1 (default) means none. Updated in place. */
+  connectionLimit?: pulumi.Input<number>;
+  /** While true (the default) the provider refuses to drop the database. */
+  deletionProtection?: pulumi.Input<boolean>;
+}
+
+/** `pgaas:index:Database`: a database and its owner role, managed through the control-plane API. */
+export class DatabaseResource extends pulumi.CustomResource {
+  declare readonly pairId: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly owner: pulumi.Output<string>;
+  declare readonly settings: pulumi.Output<Record<string, string>>;
+  declare readonly connectionLimit: pulumi.Output<number>;
+  declare readonly deletionProtection: pulumi.Output<boolean>;
+  /** The owner role's password (secret). */
+  declare readonly ownerPassword: pulumi.Output<string>;
+  /** postgresql://owner:password@endpoint/name (secret). */
+  declare readonly connectionUri: pulumi.Output<string>;
+
+  constructor(name: string, args: DatabaseResourceArgs, opts: pulumi.CustomResourceOptions = {}) {
+    super(
+      "pgaas:index:Database",
+      name,
+      { ...args, ownerPassword: undefined, connectionUri: undefined },
+      { version: PLUGIN_VERSION, ...opts, additionalSecretOutputs: ["ownerPassword", "connectionUri"] },
+    );
+  }
+}

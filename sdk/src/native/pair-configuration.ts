@@ -1,0 +1,57 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PLUGIN_VERSION } from "./plugin-version.js";
+import type { HostConnectionInput, PairSpecInput } from "./types.js";
+
+export interface PairConfigurationResourceArgs {
+  spec: pulumi.Input<PairSpecInput>;
+  /** SSH access to both nodes and the witness host, named as in the spec. */
+  hosts: pulumi.Input<pulumi.Input<HostConnectionInput>[]>;
+  /** A file each host must hold before it is configured (cloud-init's marker); none when omitted. */
+  readyFile?: pulumi.Input<string>;
+  /** How long to wait for the hosts to answer SSH and hold `readyFile`. Default 900. */
+  readyTimeoutSeconds?: pulumi.Input<number>;
+}
+
+export interface PairNodeState {
+  name: string;
+  address: string;
+  role: string;
+  running: boolean;
+  fenced: boolean;
+}
+
+/** `pgaas:index:PairConfiguration`: PostgreSQL + repmgr + keepalived + witness configured over SSH. */
+export class PairConfigurationResource extends pulumi.CustomResource {
+  /** The node that is primary now (refresh shows a failover). */
+  declare readonly primary: pulumi.Output<string>;
+  declare readonly nodes: pulumi.Output<PairNodeState[]>;
+  declare readonly endpointHost: pulumi.Output<string>;
+  declare readonly endpointPort: pulumi.Output<number>;
+  declare readonly adminUsername: pulumi.Output<string>;
+  /** The pgaas_admin role's password (secret). */
+  declare readonly adminPassword: pulumi.Output<string>;
+  /** Every generated credential of the pair, JSON (secret); Registration needs it to install agents. */
+  declare readonly pairSecrets: pulumi.Output<string>;
+
+  constructor(name: string, args: PairConfigurationResourceArgs, opts: pulumi.CustomResourceOptions = {}) {
+    super(
+      "pgaas:index:PairConfiguration",
+      name,
+      {
+        ...args,
+        primary: undefined,
+        nodes: undefined,
+        endpointHost: undefined,
+        endpointPort: undefined,
+        adminUsername: undefined,
+        adminPassword: undefined,
+        pairSecrets: undefined,
+      },
+      {
+        version: PLUGIN_VERSION,
+        ...opts,
+        additionalSecretOutputs: ["adminPassword", "pairSecrets", "hosts"],
+      },
+    );
+  }
+}

@@ -1,0 +1,61 @@
+// Input shapes shared by the provider's resources, as the provider schema (provider/schema.json) types them.
+import type * as pulumi from "@pulumi/pulumi";
+
+/** How the provider reaches one host over SSH (a pair node or the witness host). */
+export interface HostConnectionInput {
+  /** The host's name in the pair spec (node name or witness name). */
+  name: pulumi.Input<string>;
+  /** Address sshd listens on. */
+  host: pulumi.Input<string>;
+  /** Default 22. */
+  port?: pulumi.Input<number>;
+  /** Default "root": the engine installs packages, files and services. */
+  username?: pulumi.Input<string>;
+  /** OpenSSH private key text; kept secret in state. */
+  privateKey: pulumi.Input<string>;
+  /** Pinned host key (base64 SHA-256, as `ssh-keygen -lf` prints); unpinned when omitted. */
+  hostKeySha256?: pulumi.Input<string>;
+  /** "systemd" on cloud VMs (default), "detached" on local namespace hosts. */
+  serviceManager?: pulumi.Input<"systemd" | "detached">;
+}
+
+/** The pair spec the engine validates (provider/src/engine/spec.ts); defaults noted per field there. */
+export interface PairSpecInput {
+  name: pulumi.Input<string>;
+  postgres?: pulumi.Input<{ major?: 15; port?: pulumi.Input<number>; memoryMb?: pulumi.Input<number> }>;
+  /** Exactly two; nodes[0] is the initial primary. */
+  nodes: pulumi.Input<pulumi.Input<{ name: pulumi.Input<string>; address: pulumi.Input<string> }>[]>;
+  witness: pulumi.Input<{
+    name: pulumi.Input<string>;
+    address: pulumi.Input<string>;
+    port: pulumi.Input<number>;
+  }>;
+  endpoint: pulumi.Input<{
+    kind?: pulumi.Input<"vip" | "load-balancer">;
+    address: pulumi.Input<string>;
+    port?: pulumi.Input<number>;
+    interface?: pulumi.Input<string>;
+    vrrpRouterId?: pulumi.Input<number>;
+  }>;
+  network: pulumi.Input<{
+    nodeCidr: pulumi.Input<string>;
+    clientCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+    controlPlaneCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+  }>;
+  replication?: pulumi.Input<{
+    mode?: pulumi.Input<"synchronous" | "asynchronous">;
+    degradeAfterSeconds?: pulumi.Input<number>;
+  }>;
+  settings?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  agent?: pulumi.Input<{ controlPlaneUrl: pulumi.Input<string>; listenPort?: pulumi.Input<number> }>;
+}
+
+/** A node as the control plane knows it. */
+export interface RegisteredNodeInput {
+  name: pulumi.Input<string>;
+  address: pulumi.Input<string>;
+  /** PostgreSQL port on the node. */
+  port: pulumi.Input<number>;
+  /** The agent's HTTP port (/health, /primary). */
+  agentPort: pulumi.Input<number>;
+}

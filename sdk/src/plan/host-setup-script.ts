@@ -1,0 +1,61 @@
+// The first-boot script of a pair node (OpenStack user data, GCP startup-script): authorise the
+// provider's SSH key for root, allow binding the endpoint address, install the packages with
+// services kept stopped (the pair engine starts what it needs), drop Debian's default cluster, and
+// leave a ready marker that PairConfiguration waits for. Safe to run again on every boot.
+import { createHash } from "node:crypto";
+import { shellCommand, shellQuote } from "@pgaas/common";
+
+/** The file PairConfiguration waits for before it configures a node. */
+export const HOST_READY_FILE = "/var/lib/pgaas/host-ready";
+
+export interface HostSetupInput {
+  /** OpenSSH public key line authorised for root (the provider connects with the matching private key). */
+  readonly sshPublicKey: string;
+  /** Debian packages to install. */
+  readonly packages: readonly string[];
+}
+
+export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
+  const base = ["postgresql-15", "postgresql-15-repmgr", "nodejs", "rsync"];
+  return endpointKind === "vip" ? [...base, "keepalived"] : base;
+}
+
+export function renderHostSetupScript(input: HostSetupInput): string {
+  const key = input.sshPublicKey.trim();
+  if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( [^\n]*)?$/.test(key)) {
+    throw new TypeError(
+      "sshPublicKey must be one OpenSSH public key line (e.g. 'ssh-ed25519 AAAA… comment')",
+    );
+  }
+  const body = [
+    "set -euo pipefail",
+    "export DEBIAN_FRONTEND=noninteractive",
+    `ready=${shellQuote(HOST_READY_FILE)}`,
+    `key=${shellQuote(key)}`,
+    "install -d -m 0700 /root/.ssh",
+    'grep -qxF "$key" /root/.ssh/authorized_keys 2>/dev/null || printf \'%s\\n\' "$key" >> /root/.ssh/authorized_keys',
+    "chmod 0600 /root/.ssh/authorized_keys",
+    "printf 'PermitRootLogin prohibit-password\\n' > /etc/ssh/sshd_config.d/60-pgaas.conf",
+    "systemctl reload ssh || systemctl reload sshd || true",
+    "# The endpoint address is bound before this node holds it.",
+    "printf 'net.ipv4.ip_nonlocal_bind = 1\\n' > /etc/sysctl.d/60-pgaas.conf",
+    "sysctl -q -p /etc/sysctl.d/60-pgaas.conf",
+    'if [ -e "$ready" ]; then exit 0; fi',
+    "# Package installs must not start services: the pair engine starts what it needs.",
+    "created_policy=0",
+    "if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d; chmod 0755 /usr/sbin/policy-rc.d; created_policy=1; fi",
+    "apt-get update -q",
+    shellCommand(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...input.packages]),
+    'if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi',
+    "# Debian's default cluster is never used: pgaas runs its own instances.",
+    "pg_dropcluster --stop 15 main 2>/dev/null || true",
+    ...(input.packages.includes("keepalived")
+      ? ["systemctl disable --now keepalived 2>/dev/null || true"]
+      : []),
+    'install -d -m 0755 "$(dirname "$ready")"',
+    'touch "$ready"',
+    "",
+  ].join("\n");
+  const hash = createHash("sha256").update(body).digest("hex");
+  return `#!/bin/bash\n# managed by pgaas — do not edit (sha256 ${hash})\n${body}`;
+}

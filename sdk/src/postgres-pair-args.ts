@@ -1,0 +1,92 @@
+// The public contract of PostgresPair: flat inputs named in PostgreSQL/repmgr terms, one cloud block.
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface OpenStackPairArgs {
+  /** Network both node ports (and the VIP port) live on. */
+  networkId: pulumi.Input<string>;
+  /** Subnet for the fixed IPs. */
+  subnetId: pulumi.Input<string>;
+  /** The subnet's CIDR (replication and repmgr are allowed from it), e.g. "10.0.0.0/24". */
+  subnetCidr: pulumi.Input<string>;
+  /** A Debian 12 image. */
+  imageName: pulumi.Input<string>;
+  flavorName: pulumi.Input<string>;
+  /** Memory of the flavor in MiB: PostgreSQL's memory settings derive from it. Default 2048. */
+  memoryMb?: number;
+  /** Two availability zones, one per node; same zone (anti-affinity only) when omitted. */
+  availabilityZones?: [pulumi.Input<string>, pulumi.Input<string>];
+  /** Fixed address of the VIP port; Neutron picks one when omitted. */
+  vipAddress?: pulumi.Input<string>;
+  /** External network (pool) for an optional floating IP on the VIP. */
+  floatingIpPool?: pulumi.Input<string>;
+  /** Interface name inside the guest keepalived binds the VIP to. Default "ens3". */
+  interfaceName?: string;
+}
+
+export interface GcpPairArgs {
+  /** VPC network self link or name. */
+  network: pulumi.Input<string>;
+  /** Subnetwork (in the region of the zones) self link or name. */
+  subnetwork: pulumi.Input<string>;
+  /** The subnetwork's primary CIDR. */
+  subnetworkCidr: pulumi.Input<string>;
+  /** Exactly two zones of one region, one per node, e.g. ["europe-west1-b", "europe-west1-c"]. */
+  zones: [string, string];
+  /** Default "e2-standard-2". */
+  machineType?: pulumi.Input<string>;
+  /** Memory of the machine type in MiB. Default 8192 (e2-standard-2). */
+  memoryMb?: number;
+  /** Default "debian-cloud/debian-12". */
+  image?: pulumi.Input<string>;
+  /** Boot disk size in GB. Default 50. */
+  diskSizeGb?: pulumi.Input<number>;
+  /** Fixed internal address for the load balancer; GCP picks one when omitted. */
+  endpointAddress?: pulumi.Input<string>;
+  project?: pulumi.Input<string>;
+}
+
+export interface LocalPairArgs {
+  /** Namespace name prefix; short (link names are at most 15 characters). Default "pgl". */
+  prefix?: string;
+  /** A private /24 avoiding the machine's own networks, e.g. "10.231.60.0/24". */
+  subnet: string;
+  /** Where the local driver keeps its state. Default ".pgaas/local/<name>". */
+  stateDir?: string;
+}
+
+export interface PostgresPairArgs {
+  /** PostgreSQL port on the nodes and the endpoint. Default 5432. */
+  port?: number;
+  /** User PostgreSQL parameters (postgresql.conf); replication-critical ones cannot be overridden. */
+  settings?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** "synchronous" (default: zero acknowledged-row loss while the standby streams) or "asynchronous". */
+  replicationMode?: "synchronous" | "asynchronous";
+  /** Networks whose clients may connect to PostgreSQL (scram-sha-256). */
+  clientCidrs: pulumi.Input<string>[];
+  /** Network `pulumi up` runs from: SSH to the nodes is allowed from it. Required on OpenStack and GCP. */
+  adminCidr?: pulumi.Input<string>;
+  /** Public key authorised for root on the nodes (cloud only; local hosts bring their own key). */
+  sshPublicKey?: pulumi.Input<string>;
+  /** Matching private key the provider configures the nodes with (cloud only; stays secret). */
+  sshPrivateKey?: pulumi.Input<string>;
+  /**
+   * The control-plane host: the pair's witness runs there and it may reach the nodes (admin SQL,
+   * agents). Required on OpenStack and GCP; locally the lab's witness host is used.
+   */
+  controlPlaneAddress?: pulumi.Input<string>;
+  /** SSH to the control-plane host for the witness: user (default "root"), port (22), key (sshPrivateKey). */
+  witnessSshUsername?: pulumi.Input<string>;
+  witnessSshPort?: pulumi.Input<number>;
+  witnessSshPrivateKey?: pulumi.Input<string>;
+  /** The witness PostgreSQL's port on the control-plane host: one per pair. Default 5433. */
+  witnessPort?: number;
+  /** URL the agents report to (as the nodes reach it). No agents are installed when omitted. */
+  agentControlPlaneUrl?: pulumi.Input<string>;
+  /** The agent's HTTP port (/health, /primary). Default 9187. */
+  agentPort?: number;
+  /** Register the pair with the control plane (provider config `pgaas:controlPlaneUrl`). Default true. */
+  register?: boolean;
+  openstack?: OpenStackPairArgs;
+  gcp?: GcpPairArgs;
+  local?: LocalPairArgs;
+}

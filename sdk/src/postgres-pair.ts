@@ -1,0 +1,180 @@
+// PostgresPair: hosts on one cloud, then the pair configured over SSH (PairConfiguration), then the
+// pair registered with the control plane and its agents started (Registration).
+import * as pulumi from "@pulumi/pulumi";
+import { createGcpHosts } from "./clouds/gcp.js";
+import { createLocalHosts } from "./clouds/local.js";
+import { createOpenStackHosts } from "./clouds/openstack.js";
+import type { CloudContext, PairHosts } from "./clouds/pair-hosts.js";
+import { PairConfigurationResource } from "./native/pair-configuration.js";
+import { RegistrationResource } from "./native/registration.js";
+import type { HostConnectionInput, PairSpecInput } from "./native/types.js";
+import type { PostgresPairArgs } from "./postgres-pair-args.js";
+import { type CloudKind, selectCloud, validatePairArgs } from "./validate-pair-args.js";
+
+export type {
+  GcpPairArgs,
+  LocalPairArgs,
+  OpenStackPairArgs,
+  PostgresPairArgs,
+} from "./postgres-pair-args.js";
+
+const DEFAULT_PORT = 5432;
+const DEFAULT_AGENT_PORT = 9187;
+const DEFAULT_WITNESS_PORT = 5433;
+
+export class PostgresPair extends pulumi.ComponentResource {
+  /** The stable endpoint clients connect to: the VIP, or the internal load balancer's address. */
+  readonly endpointHost: pulumi.Output<string>;
+  readonly endpointPort: pulumi.Output<number>;
+  /** The floating IP on the VIP (OpenStack with `floatingIpPool`), else undefined. */
+  readonly publicEndpointHost: pulumi.Output<string | undefined>;
+  /** Node addresses, in node order (n1 first: the initial primary). */
+  readonly nodeAddresses: pulumi.Output<string[]>;
+  /** The node that is primary now (after a failover, `pulumi refresh` shows the new one). */
+  readonly primary: pulumi.Output<string>;
+  /** The control plane's id of the pair; "" when `register` is false. */
+  readonly pairId: pulumi.Output<string>;
+  readonly adminUsername: pulumi.Output<string>;
+  /** The pgaas_admin role's password (secret). */
+  readonly adminPassword: pulumi.Output<string>;
+  /** postgresql://pgaas_admin:…@endpoint:port/postgres (secret; the admin role is allowed from the control plane). */
+  readonly connectionUri: pulumi.Output<string>;
+  readonly configuration: PairConfigurationResource;
+  readonly registration: RegistrationResource | undefined;
+
+  constructor(name: string, args: PostgresPairArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("pgaas:components:PostgresPair", name, {}, opts);
+    const problems = validatePairArgs(name, args);
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(
+        `invalid PostgresPair ${name}: ${problems.map((problem) => `${problem.arg}: ${problem.message}`).join("; ")}`,
+        this,
+      );
+    }
+    const ctx: CloudContext = {
+      name,
+      args,
+      parent: this,
+      postgresPort: args.port ?? DEFAULT_PORT,
+      agentPort: args.agentPort ?? DEFAULT_AGENT_PORT,
+    };
+    const hosts = createHosts(selectCloud(args), ctx);
+    const spec = pairSpecInput(name, args, ctx, hosts);
+    const connections: HostConnectionInput[] = [...hosts.nodes, hosts.witness].map((host) => host.connection);
+
+    this.configuration = new PairConfigurationResource(
+      `${name}-configuration`,
+      { spec, hosts: connections, readyFile: hosts.readyFile },
+      { parent: this, dependsOn: hosts.instances },
+    );
+    const config = this.configuration;
+    // Secret on their own, not only through the engine's additionalSecretOutputs.
+    const adminPassword = pulumi.secret(config.adminPassword);
+    this.registration =
+      args.register === false
+        ? undefined
+        : new RegistrationResource(
+            `${name}-registration`,
+            {
+              name,
+              endpointHost: hosts.endpointAddress,
+              endpointPort: ctx.postgresPort,
+              nodes: hosts.nodes.map((node) => ({
+                name: node.name,
+                address: node.address,
+                port: ctx.postgresPort,
+                agentPort: ctx.agentPort,
+              })),
+              witness: { name: hosts.witness.name, address: hosts.witness.address },
+              adminUsername: config.adminUsername,
+              adminPassword,
+              agents:
+                args.agentControlPlaneUrl === undefined
+                  ? undefined
+                  : pulumi.secret({ spec, hosts: connections, pairSecrets: config.pairSecrets }),
+            },
+            { parent: this, dependsOn: [config] },
+          );
+
+    this.endpointHost = pulumi.output(hosts.endpointAddress);
+    this.endpointPort = pulumi.output(ctx.postgresPort);
+    this.publicEndpointHost = pulumi.output(hosts.publicEndpointAddress);
+    this.nodeAddresses = pulumi.all(hosts.nodes.map((node) => node.address));
+    this.primary = config.primary;
+    this.pairId = this.registration ? this.registration.pairId : pulumi.output("");
+    this.adminUsername = config.adminUsername;
+    this.adminPassword = adminPassword;
+    this.connectionUri = pulumi.secret(
+      pulumi
+        .all([config.adminUsername, adminPassword, this.endpointHost])
+        .apply(([user, password, host]) => adminConnectionUri(user, password, host, ctx.postgresPort)),
+    );
+    this.registerOutputs({
+      endpointHost: this.endpointHost,
+      endpointPort: this.endpointPort,
+      publicEndpointHost: this.publicEndpointHost,
+      nodeAddresses: this.nodeAddresses,
+      primary: this.primary,
+      pairId: this.pairId,
+      adminUsername: this.adminUsername,
+      adminPassword: this.adminPassword,
+      connectionUri: this.connectionUri,
+    });
+  }
+}
+
+function createHosts(cloud: CloudKind, ctx: CloudContext): PairHosts {
+  const { args } = ctx;
+  switch (cloud) {
+    case "openstack":
+      return createOpenStackHosts(ctx, args.openstack as NonNullable<PostgresPairArgs["openstack"]>);
+    case "gcp":
+      return createGcpHosts(ctx, args.gcp as NonNullable<PostgresPairArgs["gcp"]>);
+    case "local":
+      return createLocalHosts(ctx, args.local as NonNullable<PostgresPairArgs["local"]>);
+    default: {
+      const unknown: never = cloud;
+      throw new Error(`unknown cloud ${String(unknown)}`);
+    }
+  }
+}
+
+/** The engine's pair spec from the args and the hosts the cloud created. */
+export function pairSpecInput(
+  name: string,
+  args: PostgresPairArgs,
+  ctx: CloudContext,
+  hosts: PairHosts,
+): PairSpecInput {
+  return {
+    name,
+    postgres: { major: 15, port: ctx.postgresPort, memoryMb: hosts.memoryMb },
+    nodes: hosts.nodes.map((node) => ({ name: node.name, address: node.address })),
+    witness: {
+      name: hosts.witness.name,
+      address: hosts.witness.address,
+      port: args.witnessPort ?? DEFAULT_WITNESS_PORT,
+    },
+    endpoint: {
+      kind: hosts.endpointKind,
+      address: hosts.endpointAddress,
+      port: ctx.postgresPort,
+      interface: hosts.interfaceName,
+    },
+    network: {
+      nodeCidr: hosts.nodeCidr,
+      clientCidrs: args.clientCidrs,
+      controlPlaneCidrs: [hosts.controlPlaneCidr],
+    },
+    replication: { mode: args.replicationMode ?? "synchronous" },
+    settings: args.settings ?? {},
+    agent:
+      args.agentControlPlaneUrl === undefined
+        ? undefined
+        : { controlPlaneUrl: args.agentControlPlaneUrl, listenPort: ctx.agentPort },
+  };
+}
+
+export function adminConnectionUri(user: string, password: string, host: string, port: number): string {
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/postgres`;
+}

@@ -1,0 +1,203 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
+import {
+  installMocks,
+  isKnown,
+  isSecretInput,
+  type MockRegistry,
+  resolved,
+  unwrapSecretInput,
+} from "./support/pulumi-mocks.js";
+
+function gcpArgs(): PostgresPairArgs {
+  return {
+    clientCidrs: ["10.20.0.0/16", "10.30.0.0/16"],
+    adminCidr: "198.51.100.0/24",
+    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ0ZXN0a2V5 pgaas@ci",
+    sshPrivateKey: "NODE-PRIVATE-KEY",
+    controlPlaneAddress: "10.0.0.5",
+    replicationMode: "synchronous",
+    gcp: {
+      network: "vpc-1",
+      subnetwork: "subnet-1",
+      subnetworkCidr: "10.0.0.0/24",
+      zones: ["europe-west1-b", "europe-west1-c"],
+      project: "acme",
+    },
+  };
+}
+
+describe("PostgresPair on GCP", () => {
+  let registry: MockRegistry;
+  let pair: import("../src/postgres-pair.js").PostgresPair;
+
+  beforeAll(async () => {
+    registry = await installMocks({ preview: false });
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    pair = new PostgresPair("billing", gcpArgs());
+    await resolved(pair.connectionUri);
+    await registry.settle();
+  });
+
+  it("creates exactly the planned resources", () => {
+    expect(registry.counts()).toEqual({
+      "gcp:compute/address:Address": 1,
+      "gcp:compute/firewall:Firewall": 7,
+      "gcp:compute/forwardingRule:ForwardingRule": 1,
+      "gcp:compute/healthCheck:HealthCheck": 1,
+      "gcp:compute/instance:Instance": 2,
+      "gcp:compute/instanceGroup:InstanceGroup": 2,
+      "gcp:compute/regionBackendService:RegionBackendService": 1,
+      "pgaas:components:PostgresPair": 1,
+      "pgaas:index:PairConfiguration": 1,
+      "pgaas:index:Registration": 1,
+    });
+  });
+
+  it("puts one node in each zone, tagged for the firewall rules, with the startup script", () => {
+    for (const [node, zone] of [
+      ["n1", "europe-west1-b"],
+      ["n2", "europe-west1-c"],
+    ]) {
+      const instance = registry.named("gcp:compute/instance:Instance", `billing-${node}`);
+      expect(instance.inputs).toMatchObject({
+        zone,
+        project: "acme",
+        machineType: "e2-standard-2",
+        tags: ["billing-pgaas"],
+        networkInterfaces: [{ network: "vpc-1", subnetwork: "subnet-1" }],
+        bootDisk: { initializeParams: { image: "debian-cloud/debian-12", size: 50 } },
+      });
+      const script = String(instance.inputs.metadataStartupScript);
+      expect(script).toContain(
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync\n",
+      );
+      expect(script).not.toContain("keepalived");
+      const group = registry.named("gcp:compute/instanceGroup:InstanceGroup", `billing-${node}-group`);
+      expect(group.inputs).toMatchObject({ zone, instances: [`https://compute/billing-${node}`] });
+    }
+  });
+
+  it("opens exactly the planned firewall rules", () => {
+    const rules = registry
+      .ofType("gcp:compute/firewall:Firewall")
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(({ name, inputs }) => [
+        name,
+        inputs.allows,
+        inputs.sourceRanges ?? `tags:${String(inputs.sourceTags)}`,
+      ]);
+    expect(rules).toEqual([
+      ["billing-clients-0", [{ protocol: "tcp", ports: ["5432"] }], ["10.20.0.0/16"]],
+      ["billing-clients-1", [{ protocol: "tcp", ports: ["5432"] }], ["10.30.0.0/16"]],
+      ["billing-control-plane", [{ protocol: "tcp", ports: ["5432", "9187"] }], ["10.0.0.5/32"]],
+      ["billing-health-checks-0", [{ protocol: "tcp", ports: ["9187"] }], ["35.191.0.0/16"]],
+      ["billing-health-checks-1", [{ protocol: "tcp", ports: ["9187"] }], ["130.211.0.0/22"]],
+      ["billing-peers", [{ protocol: "tcp", ports: ["22", "5432"] }], "tags:billing-pgaas"],
+      ["billing-ssh-admin", [{ protocol: "tcp", ports: ["22"] }], ["198.51.100.0/24"]],
+    ]);
+    for (const rule of registry.ofType("gcp:compute/firewall:Firewall")) {
+      expect(rule.inputs).toMatchObject({
+        network: "vpc-1",
+        direction: "INGRESS",
+        targetTags: ["billing-pgaas"],
+      });
+    }
+  });
+
+  it("fronts the pair with an internal passthrough load balancer checking the agent's /primary", () => {
+    expect(registry.named("gcp:compute/address:Address", "billing-endpoint").inputs).toMatchObject({
+      addressType: "INTERNAL",
+      region: "europe-west1",
+      subnetwork: "subnet-1",
+    });
+    expect(registry.named("gcp:compute/healthCheck:HealthCheck", "billing-primary").inputs).toMatchObject({
+      httpHealthCheck: { port: 9187, requestPath: "/primary" },
+    });
+    const backend = registry.named(
+      "gcp:compute/regionBackendService:RegionBackendService",
+      "billing-backend",
+    );
+    expect(backend.inputs).toMatchObject({
+      region: "europe-west1",
+      loadBalancingScheme: "INTERNAL",
+      protocol: "TCP",
+      healthChecks: "billing-primary-id",
+      backends: [
+        { group: "https://compute/billing-n1-group", balancingMode: "CONNECTION" },
+        { group: "https://compute/billing-n2-group", balancingMode: "CONNECTION", failover: true },
+      ],
+      failoverPolicy: {
+        failoverRatio: 1,
+        dropTrafficIfUnhealthy: true,
+        disableConnectionDrainOnFailover: true,
+      },
+    });
+    expect(
+      registry.named("gcp:compute/forwardingRule:ForwardingRule", "billing-endpoint-rule").inputs,
+    ).toMatchObject({
+      loadBalancingScheme: "INTERNAL",
+      ipProtocol: "TCP",
+      ipAddress: "10.128.0.50",
+      ports: ["5432"],
+      backendService: "billing-backend-id",
+    });
+  });
+
+  it("configures a load-balancer pair and keeps keys secret", async () => {
+    const config = registry.named("pgaas:index:PairConfiguration", "billing-configuration");
+    expect(config.inputs.spec).toMatchObject({
+      endpoint: { kind: "load-balancer", address: "10.128.0.50", port: 5432, interface: "ens4" },
+      nodes: [
+        { name: "n1", address: "10.0.0.11" },
+        { name: "n2", address: "10.0.0.12" },
+      ],
+      postgres: { major: 15, port: 5432, memoryMb: 8192 },
+    });
+    expect((config.inputs.spec as Record<string, unknown>).agent).toBeUndefined();
+    expect(isSecretInput(config.inputs.hosts)).toBe(true);
+    expect((unwrapSecretInput(config.inputs.hosts) as { name: string }[]).map((host) => host.name)).toEqual([
+      "n1",
+      "n2",
+      "witness",
+    ]);
+    expect(registry.named("pgaas:index:Registration", "billing-registration").inputs.agents).toBeUndefined();
+    expect(await resolved(pair.endpointHost)).toBe("10.128.0.50");
+    expect(await resolved(pair.publicEndpointHost)).toBeUndefined();
+    expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
+  });
+
+  it.each([
+    [
+      ["europe-west1-b", "europe-west1-b"],
+      "gcp.zones: give two different zones of one region (one node per zone)",
+    ],
+    [
+      ["europe-west1-b", "us-east1-b"],
+      "gcp.zones: give two different zones of one region (one node per zone)",
+    ],
+    [["west", "east"], 'gcp.zones: zones must look like "europe-west1-b" (got ["west","east"])'],
+  ] as const)("rejects zones %j naming gcp.zones", async (zones, message) => {
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    const args = gcpArgs();
+    expect(
+      () =>
+        new PostgresPair("billing", {
+          ...args,
+          gcp: { ...(args.gcp as NonNullable<typeof args.gcp>), zones: [...zones] },
+        }),
+    ).toThrow(`invalid PostgresPair billing: ${message}`);
+  });
+});
+
+describe("PostgresPair on GCP in preview", () => {
+  it("registers the same 18 resources while addresses are unknown", async () => {
+    const registry = await installMocks({ preview: true });
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    const pair = new PostgresPair("billing", gcpArgs());
+    await registry.settle();
+    expect(registry.resources.length).toBe(18);
+    expect(await isKnown(pair.endpointHost)).toBe(false);
+  });
+});

@@ -1,0 +1,257 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
+import {
+  installMocks,
+  isKnown,
+  isSecretInput,
+  type MockRegistry,
+  resolved,
+  unwrapSecretInput,
+} from "./support/pulumi-mocks.js";
+
+const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ0ZXN0a2V5 pgaas@ci";
+
+function openstackArgs(): PostgresPairArgs {
+  return {
+    clientCidrs: ["10.1.0.0/16"],
+    adminCidr: "198.51.100.0/24",
+    sshPublicKey: PUBLIC_KEY,
+    sshPrivateKey: "NODE-PRIVATE-KEY",
+    controlPlaneAddress: "10.0.0.5",
+    agentControlPlaneUrl: "http://10.0.0.5:8080",
+    settings: { work_mem: "8MB" },
+    openstack: {
+      networkId: "net-1",
+      subnetId: "sub-1",
+      subnetCidr: "10.0.0.0/24",
+      imageName: "debian-12",
+      flavorName: "m1.medium",
+      availabilityZones: ["az1", "az2"],
+      floatingIpPool: "public",
+    },
+  };
+}
+
+describe("PostgresPair on OpenStack", () => {
+  let registry: MockRegistry;
+  let pair: import("../src/postgres-pair.js").PostgresPair;
+
+  beforeAll(async () => {
+    registry = await installMocks({ preview: false });
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    pair = new PostgresPair("orders", openstackArgs());
+    await resolved(pair.connectionUri);
+    await registry.settle();
+  });
+
+  it("creates exactly the planned resources", () => {
+    expect(registry.counts()).toEqual({
+      "openstack:compute/instance:Instance": 2,
+      "openstack:compute/serverGroup:ServerGroup": 1,
+      "openstack:networking/floatingIp:FloatingIp": 1,
+      "openstack:networking/port:Port": 3,
+      "openstack:networking/secGroup:SecGroup": 1,
+      "openstack:networking/secGroupRule:SecGroupRule": 7,
+      "pgaas:components:PostgresPair": 1,
+      "pgaas:index:PairConfiguration": 1,
+      "pgaas:index:Registration": 1,
+    });
+    expect(registry.namesOf("openstack:networking/port:Port")).toEqual([
+      "orders-n1-port",
+      "orders-n2-port",
+      "orders-vip",
+    ]);
+    expect(registry.namesOf("openstack:compute/instance:Instance")).toEqual(["orders-n1", "orders-n2"]);
+    expect(registry.namesOf("pgaas:index:PairConfiguration")).toEqual(["orders-configuration"]);
+    expect(registry.namesOf("pgaas:index:Registration")).toEqual(["orders-registration"]);
+  });
+
+  it("lists the VIP (/32) in both node ports' allowed address pairs, and only there", () => {
+    for (const node of ["n1", "n2"]) {
+      const port = registry.named("openstack:networking/port:Port", `orders-${node}-port`);
+      expect(port.inputs.allowedAddressPairs).toEqual([{ ipAddress: "10.0.0.10/32" }]);
+      expect(port.inputs.securityGroupIds).toEqual(["orders-secgroup-id"]);
+      expect(port.inputs.fixedIps).toEqual([{ subnetId: "sub-1" }]);
+    }
+    const vip = registry.named("openstack:networking/port:Port", "orders-vip");
+    expect(vip.inputs.allowedAddressPairs).toBeUndefined();
+    expect(vip.inputs.fixedIps).toEqual([{ subnetId: "sub-1" }]);
+  });
+
+  it("allows nodes, witness, control plane, admins and clients — and nothing else", () => {
+    const rules = registry
+      .ofType("openstack:networking/secGroupRule:SecGroupRule")
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map(({ name, inputs }) => [
+        name,
+        inputs.protocol,
+        inputs.portRangeMin ?? null,
+        inputs.remoteIpPrefix ?? `group:${String(inputs.remoteGroupId)}`,
+      ]);
+    expect(rules).toEqual([
+      ["orders-clients-0-5432", "tcp", 5432, "10.1.0.0/16"],
+      ["orders-control-plane-5432", "tcp", 5432, "10.0.0.5/32"],
+      ["orders-control-plane-9187", "tcp", 9187, "10.0.0.5/32"],
+      ["orders-peers-22", "tcp", 22, "group:orders-secgroup-id"],
+      ["orders-peers-5432", "tcp", 5432, "group:orders-secgroup-id"],
+      ["orders-ssh-admin-22", "tcp", 22, "198.51.100.0/24"],
+      ["orders-vrrp", "vrrp", null, "group:orders-secgroup-id"],
+    ]);
+    for (const rule of registry.ofType("openstack:networking/secGroupRule:SecGroupRule")) {
+      expect(rule.inputs).toMatchObject({
+        direction: "ingress",
+        ethertype: "IPv4",
+        securityGroupId: "orders-secgroup-id",
+      });
+    }
+  });
+
+  it("spreads the nodes over the anti-affinity group and two zones, booting the setup script", () => {
+    const group = registry.named("openstack:compute/serverGroup:ServerGroup", "orders-anti-affinity");
+    expect(group.inputs.policies).toEqual(["anti-affinity"]);
+    for (const [node, zone] of [
+      ["n1", "az1"],
+      ["n2", "az2"],
+    ]) {
+      const instance = registry.named("openstack:compute/instance:Instance", `orders-${node}`);
+      expect(instance.inputs.availabilityZone).toBe(zone);
+      expect(instance.inputs.schedulerHints).toEqual([{ group: "orders-anti-affinity-id" }]);
+      expect(instance.inputs.networks).toEqual([{ port: `orders-${node}-port-id` }]);
+      const userData = String(instance.inputs.userData);
+      expect(userData.startsWith("#!/bin/bash\n# managed by pgaas — do not edit (sha256 ")).toBe(true);
+      expect(userData).toContain(`key='${PUBLIC_KEY}'`);
+      expect(userData).toContain(
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync keepalived",
+      );
+    }
+    const floating = registry.named("openstack:networking/floatingIp:FloatingIp", "orders-vip-public");
+    expect(floating.inputs).toMatchObject({ pool: "public", portId: "orders-vip-id" });
+  });
+
+  it("configures the pair with the hosts' addresses and keeps SSH keys secret", () => {
+    const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
+    expect(config.inputs.spec).toEqual({
+      name: "orders",
+      postgres: { major: 15, port: 5432, memoryMb: 2048 },
+      nodes: [
+        { name: "n1", address: "10.0.0.11" },
+        { name: "n2", address: "10.0.0.12" },
+      ],
+      witness: { name: "witness", address: "10.0.0.5", port: 5433 },
+      endpoint: { kind: "vip", address: "10.0.0.10", port: 5432, interface: "ens3" },
+      network: { nodeCidr: "10.0.0.0/24", clientCidrs: ["10.1.0.0/16"], controlPlaneCidrs: ["10.0.0.5/32"] },
+      replication: { mode: "synchronous" },
+      settings: { work_mem: "8MB" },
+      agent: { controlPlaneUrl: "http://10.0.0.5:8080", listenPort: 9187 },
+    });
+    expect(config.inputs.readyFile).toBe("/var/lib/pgaas/host-ready");
+    expect(isSecretInput(config.inputs.hosts)).toBe(true);
+    expect(unwrapSecretInput(config.inputs.hosts)).toEqual([
+      {
+        name: "n1",
+        host: "10.0.0.11",
+        port: 22,
+        username: "root",
+        privateKey: "NODE-PRIVATE-KEY",
+        serviceManager: "systemd",
+      },
+      {
+        name: "n2",
+        host: "10.0.0.12",
+        port: 22,
+        username: "root",
+        privateKey: "NODE-PRIVATE-KEY",
+        serviceManager: "systemd",
+      },
+      {
+        name: "witness",
+        host: "10.0.0.5",
+        port: 22,
+        username: "root",
+        privateKey: "NODE-PRIVATE-KEY",
+        serviceManager: "systemd",
+      },
+    ]);
+  });
+
+  it("registers the pair with its nodes, witness and admin password (secret), installing agents", () => {
+    const registration = registry.named("pgaas:index:Registration", "orders-registration");
+    expect(registration.inputs).toMatchObject({
+      name: "orders",
+      endpointHost: "10.0.0.10",
+      endpointPort: 5432,
+      nodes: [
+        { name: "n1", address: "10.0.0.11", port: 5432, agentPort: 9187 },
+        { name: "n2", address: "10.0.0.12", port: 5432, agentPort: 9187 },
+      ],
+      witness: { name: "witness", address: "10.0.0.5" },
+      adminUsername: "pgaas_admin",
+    });
+    expect(isSecretInput(registration.inputs.adminPassword)).toBe(true);
+    expect(isSecretInput(registration.inputs.agents)).toBe(true);
+  });
+
+  it("exposes the endpoint, node addresses, pair id, and the admin URI as a secret", async () => {
+    expect(await resolved(pair.endpointHost)).toBe("10.0.0.10");
+    expect(await resolved(pair.endpointPort)).toBe(5432);
+    expect(await resolved(pair.publicEndpointHost)).toBe("203.0.113.7");
+    expect(await resolved(pair.nodeAddresses)).toEqual(["10.0.0.11", "10.0.0.12"]);
+    expect(await resolved(pair.pairId)).toBe("11111111-2222-4333-8444-555555555555");
+    expect(await resolved(pair.primary)).toBe("n1");
+    expect(await resolved(pair.connectionUri)).toBe(
+      "postgresql://pgaas_admin:admin-pw%2F%2B@10.0.0.10:5432/postgres",
+    );
+    expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
+    expect(await pulumi.isSecret(pair.adminPassword)).toBe(true);
+    expect(await pulumi.isSecret(pair.endpointHost)).toBe(false);
+  });
+});
+
+describe("PostgresPair on OpenStack: bad args", () => {
+  beforeAll(async () => {
+    await installMocks({ preview: false });
+  });
+
+  it.each([
+    ["no adminCidr", { adminCidr: undefined }, "adminCidr: adminCidr is required on openstack"],
+    [
+      "no sshPrivateKey",
+      { sshPrivateKey: undefined },
+      "sshPrivateKey: sshPrivateKey is required on openstack",
+    ],
+    [
+      "two clouds",
+      { local: { subnet: "10.231.60.0/24" } },
+      "openstack/gcp/local: exactly one of openstack, gcp, local must be set (got openstack, local)",
+    ],
+    ["bad port", { port: 80 }, "port: port must be an integer port in 1024–65535"],
+  ] as const)("rejects %s naming the arg", async (_case, override, message) => {
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    expect(() => new PostgresPair("orders", { ...openstackArgs(), ...override })).toThrow(
+      `invalid PostgresPair orders: ${message}`,
+    );
+  });
+
+  it("rejects a pair name PostgreSQL tools cannot take", async () => {
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    expect(() => new PostgresPair("Orders_1", openstackArgs())).toThrow(
+      'invalid PostgresPair Orders_1: name: "Orders_1" must match ^[a-z][a-z0-9-]{0,39}$',
+    );
+  });
+});
+
+describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
+  it("registers the same resources without resolving unknown addresses", async () => {
+    const registry = await installMocks({ preview: true });
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    const pair = new PostgresPair("orders", openstackArgs());
+    await registry.settle();
+    expect(registry.resources.length).toBe(18);
+    expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
+    expect(await isKnown(pair.endpointHost)).toBe(false);
+    expect(await isKnown(pair.nodeAddresses)).toBe(false);
+    const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
+    expect((config.inputs.spec as { name: string }).name).toBe("orders");
+  });
+});

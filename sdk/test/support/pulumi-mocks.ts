@@ -1,0 +1,185 @@
+// Pulumi mocks for component tests: records every registered resource with its inputs, fills the
+// computed outputs real providers would (addresses, self links, the pgaas provider's outputs) and
+// fails on any invoke. In preview mode computed outputs stay unknown, as in a real preview.
+// What mocks cannot prove: that the clouds accept these inputs, or that the provider really
+// configures anything — the provider's own tests and the system tests cover that.
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True when a mock input arrived as a secret (the runtime keeps the wrapper for mocks). */
+export function isSecretInput(value: unknown): boolean {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+  );
+}
+
+export function unwrapSecretInput(value: unknown): unknown {
+  return isSecretInput(value) ? (value as { value: unknown }).value : value;
+}
+
+export const MOCK_ADDRESSES: Readonly<Record<string, string>> = {
+  vip: "10.0.0.10",
+  n1: "10.0.0.11",
+  n2: "10.0.0.12",
+  endpoint: "10.128.0.50",
+};
+
+/** The wire value of an unknown (what a real preview returns for values the cloud computes). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function computedOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  computed: (value: unknown) => unknown,
+): Record<string, unknown> {
+  const node = /-(n1|n2)(-port)?$/.exec(name)?.[1];
+  switch (type) {
+    case "openstack:networking/port:Port":
+      return { allFixedIps: [name.endsWith("-vip") ? MOCK_ADDRESSES.vip : MOCK_ADDRESSES[node ?? "vip"]] };
+    case "openstack:networking/floatingIp:FloatingIp":
+      return { address: "203.0.113.7" };
+    case "gcp:compute/instance:Instance": {
+      const nics = inputs.networkInterfaces as Record<string, unknown>[];
+      return {
+        selfLink: `https://compute/${name}`,
+        networkInterfaces: nics.map((nic) => ({ ...nic, networkIp: computed(MOCK_ADDRESSES[node ?? "n1"]) })),
+      };
+    }
+    case "gcp:compute/instanceGroup:InstanceGroup":
+    case "gcp:compute/regionBackendService:RegionBackendService":
+      return { selfLink: `https://compute/${name}` };
+    case "gcp:compute/address:Address":
+      return { address: MOCK_ADDRESSES.endpoint };
+    case "pgaas:index:LocalHosts":
+      return {
+        hostAddress: "10.231.60.1",
+        sshPrivateKey: "LAB-PRIVATE-KEY",
+        hostStates: ["n1", "n2", "w"].map((host, index) => ({
+          name: host,
+          address: `10.231.60.${index + 2}`,
+          namespace: `pgl-${host}`,
+          sshPort: 22,
+          sshUsername: "root",
+          hostKeySha256: `HOSTKEY-${host}`,
+        })),
+      };
+    case "pgaas:index:PairConfiguration":
+      return {
+        primary: "n1",
+        adminUsername: "pgaas_admin",
+        adminPassword: "admin-pw/+",
+        pairSecrets: "{}",
+        nodes: [],
+      };
+    case "pgaas:index:Registration":
+      return { pairId: "11111111-2222-4333-8444-555555555555", agentTokens: { n1: "t1", n2: "t2" } };
+    case "pgaas:index:Database":
+      return {
+        owner: inputs.owner ?? inputs.name,
+        ownerPassword: "owner-pw",
+        connectionUri: `postgresql://${String(inputs.name)}:owner-pw@10.0.0.10:5432/${String(inputs.name)}`,
+      };
+    default:
+      return {};
+  }
+}
+
+function previewOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
+  const unknown = computedOutputs(type, name, inputs, () => UNKNOWN);
+  return Object.fromEntries(
+    Object.entries(unknown).map(([key, value]) => [key, key === "networkInterfaces" ? value : UNKNOWN]),
+  );
+}
+
+export class MockRegistry {
+  readonly resources: RecordedResource[] = [];
+
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((resource) => resource.type === type);
+  }
+
+  named(type: string, name: string): RecordedResource {
+    const found = this.resources.find((resource) => resource.type === type && resource.name === name);
+    if (!found) throw new Error(`no ${type} named ${name}; registered: ${this.names().join(", ")}`);
+    return found;
+  }
+
+  /** Names of the resources of one type, sorted (registration order is not deterministic). */
+  namesOf(type: string): string[] {
+    return this.ofType(type)
+      .map((resource) => resource.name)
+      .sort();
+  }
+
+  names(): string[] {
+    return this.resources.map((resource) => `${resource.type}::${resource.name}`).sort();
+  }
+
+  /** Resources register asynchronously: wait until no new one arrived for 100 ms (at most 5 s). */
+  async settle(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    let seen = -1;
+    while (seen !== this.resources.length && Date.now() < deadline) {
+      seen = this.resources.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** A count per type, sorted: the exact child contract of a component. */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const resource of this.resources) counts[resource.type] = (counts[resource.type] ?? 0) + 1;
+    return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+export async function installMocks(options: { preview: boolean }): Promise<MockRegistry> {
+  const registry = new MockRegistry();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        registry.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        // In preview a create returns its inputs plus unknowns where the cloud computes values.
+        const computed = options.preview
+          ? previewOutputs(args.type, args.name, args.inputs)
+          : computedOutputs(args.type, args.name, args.inputs, (value) => value);
+        return {
+          id: options.preview ? undefined : `${args.name}-id`,
+          state: { ...args.inputs, ...computed },
+        };
+      },
+      call(args) {
+        throw new Error(`unexpected invoke ${args.token}`);
+      },
+    },
+    "pgaas-test",
+    options.preview ? "preview" : "up",
+    options.preview,
+  );
+  return registry;
+}
+
+/** The value of an output (internal `promise()`: resolves even for secrets). */
+export function resolved<T>(output: pulumi.Output<T>): Promise<T> {
+  return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/** False while an output is unknown (preview: computed by the cloud on create). */
+export function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
+  return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+}

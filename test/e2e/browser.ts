@@ -1,0 +1,77 @@
+// Debian's Chromium driven by playwright-core (never a downloaded browser), with a throwaway
+// profile, and screenshots written under test-artifacts/e2e/ (git-ignored).
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export const ARTIFACTS_DIR = fileURLToPath(new URL("../../test-artifacts/e2e/", import.meta.url));
+
+export interface Browser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /**
+   * Saves a full-page PNG as test-artifacts/e2e/<name>.png and returns its path. Values shown
+   * once (passwords, URIs with passwords, tokens) are painted over: artifacts never hold secrets.
+   */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Chromium with a fresh profile directory (playwright passes it as --user-data-dir).
+ * The clipboard permission lets the copy buttons work headless.
+ */
+export async function launchBrowser(options: {
+  origin: string;
+  viewport?: { width: number; height: number };
+}): Promise<Browser> {
+  const profile = await mkdtemp(join(tmpdir(), "pgaas-e2e-chromium-"));
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_FLAGS,
+      viewport: options.viewport ?? { width: 1280, height: 900 },
+      permissions: ["clipboard-read", "clipboard-write"],
+      // Times typed in forms and shown on pages are then the same UTC the portal prints.
+      timezoneId: "UTC",
+      timeout: 60_000,
+    });
+  } catch (error) {
+    await rm(profile, { recursive: true, force: true });
+    throw error;
+  }
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: options.origin });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  return {
+    context,
+    page,
+    async screenshot(name) {
+      const path = join(ARTIFACTS_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: true, mask: [page.locator("[data-secret]")] });
+      return path;
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}

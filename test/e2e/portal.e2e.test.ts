@@ -1,0 +1,330 @@
+// End-to-end: the portal in real headless Chromium against a running control plane, a real pair
+// and real agents. The issue's scenario in order, one step per test (each builds on the last):
+// admin signs in, creates a database, writes to it with the shown URI, sees its metrics, changes a
+// setting that PostgreSQL then applies; a member asks for read-only access, the admin approves, the
+// member's credentials read but cannot write (and stop working once revoked); the admin deletes the
+// database by typing its name. Reports (CSV, printable page), API tokens, the admin pages and the
+// phone layout are checked on the way.
+// Every page is saved as a screenshot under test-artifacts/e2e/.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ARTIFACTS_DIR, type Browser, launchBrowser } from "./browser.js";
+import {
+  chartSamples,
+  openSection,
+  shownOnce,
+  signIn,
+  signOut,
+  waitForChartSamples,
+} from "./portal-pages.js";
+import { type PortalStack, startPortalStack } from "./portal-stack.js";
+
+const DATABASE = "e2e_shop";
+const MEMBER = { email: "member@example.com", password: "member-password-42" };
+
+/** Runs `sql` over a fresh connection and closes it; errors carry PostgreSQL's SQLSTATE in `code`. */
+async function withClient<T>(uri: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function sqlState(action: Promise<unknown>): Promise<string> {
+  try {
+    await action;
+    return "succeeded";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+describe("portal end to end", () => {
+  // Steps build on each other: after one fails, the rest stop at once instead of timing out.
+  let failedStep: string | undefined;
+  const step = (name: string, body: () => Promise<void>, timeoutMs?: number) =>
+    it(
+      name,
+      async () => {
+        if (failedStep) throw new Error(`not run: the step "${failedStep}" failed`);
+        try {
+          await body();
+        } catch (error) {
+          failedStep = name;
+          throw error;
+        }
+      },
+      timeoutMs,
+    );
+
+  let stack: PortalStack;
+  let browser: Browser;
+  let phone: Browser | undefined;
+  let ownerUri = "";
+  let memberUri = "";
+  let databasePath = "";
+  const shot = (name: string) => browser.screenshot(name);
+
+  beforeAll(async () => {
+    stack = await startPortalStack((line) => process.stdout.write(`[e2e stack] ${line}\n`));
+    browser = await launchBrowser({ origin: stack.portalUrl });
+  }, 600_000);
+
+  afterAll(async () => {
+    await phone?.close();
+    await browser?.close();
+    await stack?.stop();
+  }, 300_000);
+
+  step(
+    "signs the admin in and shows the pair with both nodes",
+    async () => {
+      const { page } = browser;
+      await page.goto(stack.portalUrl);
+      await page.getByRole("heading", { name: "Sign in to pgaas" }).waitFor();
+      await page.getByRole("button", { name: "Sign in" }).click();
+      expect(await page.locator(".field-error").allTextContents()).toEqual(["Required", "Required"]);
+      await shot("01-sign-in");
+      await signIn(page, stack.admin.email, stack.admin.password);
+      await page.getByRole("heading", { level: 1, name: "Pairs" }).waitFor();
+      const card = page.locator("section[data-pair]").first();
+      await card.getByText("Healthy").waitFor({ timeout: 120_000 });
+      const roles = await card.locator("tr[data-node] td[data-role]").allTextContents();
+      expect(roles.sort()).toEqual(["primary", "standby"]);
+      await shot("02-pairs");
+    },
+    180_000,
+  );
+
+  step(
+    "creates a database and writes a row through the shown URI",
+    async () => {
+      const { page } = browser;
+      await openSection(page, "Databases", "Databases");
+      await shot("03-databases");
+      await page.getByRole("link", { name: "New database" }).click();
+      await page.getByLabel("Name", { exact: true }).fill("Bad-Name");
+      await page.getByRole("button", { name: "Create database" }).click();
+      await page.getByText("lower-case letters, digits and _, starting with a letter, at most 63").waitFor();
+      await page.getByLabel("Name", { exact: true }).fill(DATABASE);
+      await shot("04-database-form");
+      await page.getByRole("button", { name: "Create database" }).click();
+      await page.getByRole("heading", { name: `Database ${DATABASE} created` }).waitFor({ timeout: 60_000 });
+      ownerUri = await shownOnce(page, "connection-uri");
+      expect(await shownOnce(page, "username")).toBe(DATABASE);
+      await shot("05-database-created");
+      const rows = await withClient(ownerUri, async (client) => {
+        await client.query("CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL)");
+        await client.query("INSERT INTO orders VALUES (1, 'teapot')");
+        return (await client.query("SELECT id, item FROM orders")).rows;
+      });
+      expect(rows).toEqual([{ id: 1, item: "teapot" }]);
+      await page.getByRole("link", { name: `Open ${DATABASE}` }).click();
+      await page.getByRole("heading", { level: 1, name: DATABASE }).waitFor();
+      databasePath = new URL(page.url()).pathname;
+      expect(databasePath).toMatch(/^\/databases\/[0-9a-f-]{36}$/);
+    },
+    120_000,
+  );
+
+  step(
+    "shows the database's metrics charts populated by the agents",
+    async () => {
+      const { page } = browser;
+      await page.getByRole("heading", { name: "Metrics" }).waitFor();
+      // Points are one-minute buckets: two samples (a drawn line) arrive within about a minute.
+      expect(await waitForChartSamples(page, "Size", 2, 150_000)).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('figure[data-chart="Size"] svg path').getAttribute("d")).toMatch(
+        /^M[\d.]+,[\d.]+L/,
+      );
+      expect(await chartSamples(page, "Connections")).toBeGreaterThanOrEqual(2);
+      await shot("06-database-detail");
+    },
+    180_000,
+  );
+
+  step("changes a setting and PostgreSQL applies it to new sessions", async () => {
+    const { page } = browser;
+    const settings = page.getByRole("form", { name: "Database settings" });
+    await settings.getByLabel("statement_timeout (ms)").fill("99999999999");
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    await settings.getByText("must be between 0 and 86400000 (ms)").waitFor();
+    await settings.getByLabel("statement_timeout (ms)").fill("12345");
+    await settings.getByRole("button", { name: "Save settings" }).click();
+    await settings.getByText("Settings saved").waitFor({ timeout: 30_000 });
+    await shot("07-settings-saved");
+    const shown = await withClient(
+      ownerUri,
+      async (client) => (await client.query("SHOW statement_timeout")).rows,
+    );
+    expect(shown).toEqual([{ statement_timeout: "12345ms" }]);
+  });
+
+  step("lets the admin add a member", async () => {
+    const { page } = browser;
+    await openSection(page, "Admin", "Admin");
+    await page.getByRole("link", { name: "Users" }).click();
+    const form = page.getByRole("form", { name: "New user" });
+    await form.getByLabel("Email").fill(MEMBER.email);
+    await form.getByLabel("Initial password").fill(MEMBER.password);
+    await form.getByLabel("Role").selectOption("member");
+    await form.getByRole("button", { name: "Create user" }).click();
+    await form.getByText(`User ${MEMBER.email} created`).waitFor();
+    await shot("08-admin-users");
+  });
+
+  step("lets the member request read-only access through the database's share link", async () => {
+    const { page } = browser;
+    await signOut(page);
+    await page.goto(`${stack.portalUrl}/access?databaseId=${databasePath.split("/").at(-1)}`);
+    await signIn(page, MEMBER.email, MEMBER.password);
+    await page.getByRole("heading", { level: 1, name: "Access requests" }).waitFor();
+    const form = page.getByRole("form", { name: "Request access" });
+    await form.getByLabel("Access level").selectOption("read_only");
+    await form.getByLabel("Reason").fill("Monthly sales report");
+    await form.getByRole("button", { name: "Request access" }).click();
+    await form.getByText("Request sent").waitFor();
+    await page.locator('tr[data-state="pending"]').waitFor();
+    await shot("09-access-requested");
+  });
+
+  step("lets the admin approve the request", async () => {
+    const { page } = browser;
+    await signOut(page);
+    await signIn(page, stack.admin.email, stack.admin.password);
+    await openSection(page, "Access requests", "Access requests");
+    await page.locator('tr[data-state="pending"]').getByRole("button", { name: "Approve" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("Monthly sales report").waitFor();
+    await dialog.getByLabel("Expires (optional)").fill("2030-01-31T12:00");
+    await shot("10-access-approve-dialog");
+    await dialog.getByRole("button", { name: "Approve" }).click();
+    const approved = page.locator('tr[data-state="approved"]');
+    await approved.waitFor({ timeout: 30_000 });
+    expect(await approved.locator("td").nth(5).textContent()).toBe("2030-01-31 12:00:00 UTC");
+    await shot("11-access-approved");
+  });
+
+  step("gives the member credentials that read but cannot write", async () => {
+    const { page } = browser;
+    await signOut(page);
+    await signIn(page, MEMBER.email, MEMBER.password);
+    await openSection(page, "Access requests", "Access requests");
+    await page.getByRole("button", { name: "Collect credentials" }).click();
+    memberUri = await shownOnce(page, "connection-uri");
+    await shot("12-access-credentials");
+    const read = await withClient(
+      memberUri,
+      async (client) => (await client.query("SELECT item FROM orders")).rows,
+    );
+    expect(read).toEqual([{ item: "teapot" }]);
+    const write = await withClient(memberUri, (client) =>
+      sqlState(client.query("INSERT INTO orders VALUES (2, 'kettle')")),
+    );
+    expect(write).toBe("42501");
+  });
+
+  step("shows reports, tokens and the admin pages", async () => {
+    const { page } = browser;
+    await signOut(page);
+    await signIn(page, stack.admin.email, stack.admin.password);
+    await openSection(page, "Reports", "Reports");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Download CSV" }).click(),
+    ]);
+    const csv = await readFile(await download.path(), "utf8");
+    expect(csv.split("\n")[0]).toBe(
+      "at,sizeBytes,connections,commitsPerSecond,rollbacksPerSecond,cacheHitRatio,deadlocks,tempBytes,lagBytes,lagSeconds",
+    );
+    await shot("13-reports");
+    const [printable] = await Promise.all([
+      page.context().waitForEvent("page"),
+      page.getByRole("link", { name: "Printable page" }).click(),
+    ]);
+    await printable.waitForLoadState();
+    await printable.screenshot({ path: join(ARTIFACTS_DIR, "13b-report-printable.png"), fullPage: true });
+    await printable.close();
+
+    await openSection(page, "API tokens", "API tokens");
+    await page.getByLabel("Name").fill("e2e-ci");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const token = await shownOnce(page, "api-token");
+    await shot("14-tokens");
+    const me = await fetch(`${stack.portalUrl}/v1/auth/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe(stack.admin.email);
+
+    await openSection(page, "Admin", "Admin");
+    await page.getByRole("heading", { name: "Events" }).waitFor();
+    await page.getByRole("button", { name: "Switch over…" }).click();
+    const dialog = page.getByRole("dialog");
+    const pairName = (await page.locator(".switchover[data-pair]").getAttribute("data-pair")) ?? "";
+    expect(await dialog.getByRole("button", { name: "Switch over" }).isDisabled()).toBe(true);
+    await dialog.getByLabel(`Type ${pairName} to confirm`).fill(pairName);
+    expect(await dialog.getByRole("button", { name: "Switch over" }).isDisabled()).toBe(false);
+    await shot("15-admin-switchover-dialog");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await shot("15-admin-events");
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("cell", { name: "createDatabase" }).first().waitFor();
+    await shot("16-admin-audit");
+  });
+
+  step("revokes the member's access: the login stops working", async () => {
+    const { page } = browser;
+    await openSection(page, "Access requests", "Access requests");
+    await page.locator('tr[data-state="approved"]').getByRole("button", { name: "Revoke" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+    await page.locator('tr[data-state="revoked"]').waitFor({ timeout: 30_000 });
+    await shot("17-access-revoked");
+    expect(await sqlState(withClient(memberUri, (client) => client.query("SELECT 1")))).toBe("28P01");
+  });
+
+  step("deletes the database once its name is typed", async () => {
+    const { page } = browser;
+    await openSection(page, "Databases", "Databases");
+    const search = page.getByLabel("Search");
+    await search.fill("zzz");
+    await page.getByText("No database matches “zzz”").waitFor();
+    await search.fill("SHOP");
+    await page.locator("tr[data-database]").first().waitFor();
+    expect(await page.locator("tr[data-database]").count()).toBe(1);
+    await page.getByRole("link", { name: DATABASE }).click();
+    await page.getByRole("heading", { level: 1, name: DATABASE }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(databasePath);
+    await page.getByRole("button", { name: "Delete database" }).click();
+    const dialog = page.getByRole("dialog");
+    const confirm = dialog.getByRole("button", { name: "Delete database" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(`Type ${DATABASE} to confirm`).fill(`${DATABASE}x`);
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel(`Type ${DATABASE} to confirm`).fill(DATABASE);
+    await shot("18-delete-dialog");
+    await confirm.click();
+    await page.getByText(`Database ${DATABASE} was deleted.`).waitFor({ timeout: 60_000 });
+    await shot("19-databases-after-delete");
+    await page.getByLabel("Show deleted").check();
+    await page.locator(`tr[data-database="${DATABASE}"]`).getByText("deleted").waitFor();
+    expect(await sqlState(withClient(ownerUri, (client) => client.query("SELECT 1")))).toBe("28P01");
+  });
+
+  step("fits a phone screen", async () => {
+    phone = await launchBrowser({ origin: stack.portalUrl, viewport: { width: 375, height: 812 } });
+    await phone.page.goto(stack.portalUrl);
+    await signIn(phone.page, stack.admin.email, stack.admin.password);
+    await phone.page.getByRole("heading", { level: 1, name: "Pairs" }).waitFor();
+    const overflow = await phone.page.evaluate("document.documentElement.scrollWidth - window.innerWidth");
+    expect(overflow).toBe(0);
+    await phone.screenshot("20-phone-pairs");
+    await openSection(phone.page, "Databases", "Databases");
+    await phone.screenshot("21-phone-databases");
+  });
+});

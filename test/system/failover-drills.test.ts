@@ -1,0 +1,217 @@
+// Failover drills on a real pair (n1, n2, witness w) in namespace hosts, under a bounded writer that
+// inserts through the VIP every 100 ms: (a) kill -9 of the primary's postmaster, (b) the primary host
+// vanishes, comes back fenced, is rejoined and switched back, (c) n1↔n2 partition for 30 s with both
+// still seeing the witness. Each drill prints its timeline. Needs root (network namespaces).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  bootstrapPair,
+  generatePairSecrets,
+  type PairSpec,
+  pairStatus,
+  rejoin,
+  switchover,
+  teardownPair,
+} from "../../provider/src/engine/index.js";
+import { heal, isolateHost, partition, restoreHost } from "../../provider/src/engine/local/index.js";
+import {
+  adminTarget,
+  ensureDrillDatabase,
+  killPostmaster,
+  serverRole,
+  Timeline,
+  tryWrite,
+  waitFor,
+} from "../support/drill.js";
+import { withLab } from "../support/lab.js";
+import { vipHolders, watchVip } from "../support/vip-watch.js";
+import { startWriter, verifyAcknowledged } from "../support/writer.js";
+import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec } from "./pair-fixture.js";
+
+const fixture = withLab({ range: { prefix: "pgd", first: "10.231.20.0/24", count: 10 }, hosts: LAB_HOSTS });
+const secrets = generatePairSecrets("drill");
+let spec: PairSpec;
+
+const hosts = () => labPairHosts(fixture.lab);
+const address = (node: string) => fixture.lab.host(node).address;
+const vip = () => spec.endpoint.address;
+const admin = (host: string) => adminTarget(spec, secrets, host);
+const other = (node: string) => (node === "n1" ? "n2" : "n1");
+
+/** Healthy = one primary holding the VIP, the other streaming synchronously. */
+async function waitUntilHealthy(timeline: Timeline, timeoutMs = 60_000): Promise<string> {
+  const primary = await waitFor(
+    "a synchronous pair",
+    async () => {
+      const status = await pairStatus(spec, hosts());
+      const standby = status.nodes.find((node) => node.role === "standby");
+      const healthy =
+        status.primary !== null &&
+        status.replication === "synchronous" &&
+        status.vipHolders.length === 1 &&
+        status.vipHolders[0] === status.primary &&
+        standby?.syncState !== null &&
+        standby?.syncState !== undefined;
+      return healthy ? status.primary : undefined;
+    },
+    timeoutMs,
+    500,
+  );
+  timeline.mark(`healthy: primary ${primary}, standby ${other(primary)} streaming synchronously`);
+  return primary;
+}
+
+/** Starts a drill from a healthy pair even when an earlier drill failed halfway: rejoins a lost node. */
+async function ensureHealthy(timeline: Timeline): Promise<string> {
+  const status = await pairStatus(spec, hosts()).catch(() => undefined);
+  const lost = status?.primary
+    ? status.nodes.find((node) => node.name !== status.primary && !node.syncState)
+    : undefined;
+  if (lost) {
+    const rejoined = await rejoin(spec, hosts(), secrets, lost.name);
+    timeline.mark(`repaired: rejoin ${lost.name} (${rejoined.detail})`);
+  }
+  return waitUntilHealthy(timeline);
+}
+
+async function drill<T>(name: string, body: (timeline: Timeline) => Promise<T>): Promise<T> {
+  const timeline = new Timeline();
+  try {
+    return await body(timeline);
+  } catch (error) {
+    process.stdout.write(`\n${name} FAILED; timeline:\n${timeline.format()}\n`);
+    await dumpLogs(spec);
+    throw error;
+  } finally {
+    process.stdout.write(`\n== ${name}\n${timeline.format()}\n`);
+  }
+}
+
+beforeAll(async () => {
+  spec = labPairSpec(fixture.lab, "drill");
+  await teardownPair(spec, hosts(), { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
+    () => undefined,
+  );
+  await bootstrapPair(spec, hosts(), { secrets });
+  await ensureDrillDatabase(admin(vip()));
+}, 240_000);
+
+afterAll(async () => {
+  if (!spec) return;
+  for (const node of ["n1", "n2"]) await restoreHost(fixture.lab, node).catch(() => undefined);
+  await heal(fixture.lab, "n1", "n2").catch(() => undefined);
+  await teardownPair(spec, hosts(), { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
+    () => undefined,
+  );
+}, 120_000);
+
+describe("failover drills", () => {
+  it("(a) kill -9 of the primary's postmaster: standby promoted, VIP moves, writes resume, 0 acked rows lost", async () => {
+    await drill("drill a: kill -9 postmaster", async (timeline) => {
+      const primary = await ensureHealthy(timeline);
+      const standby = other(primary);
+      const writer = await startWriter({ ...admin(vip()), table: "drill_a", maxDurationMs: 90_000 });
+      await writer.firstAckAfter(Date.now(), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const pid = await killPostmaster(fixture.lab, spec, primary);
+      const killedAt = timeline.mark(`kill -9 ${primary} postmaster (pid ${pid})`);
+      const resumedAt = timeline.mark(
+        "first acknowledged write through the VIP",
+        await writer.firstAckAfter(killedAt, 60_000),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const report = await writer.stop();
+      timeline.mark(
+        `writer stopped: ${report.acked.length} acked, ${report.failed} failed, ${report.unconfirmed} unconfirmed`,
+      );
+      process.stdout.write(`kill → writes accepted: ${((resumedAt - killedAt) / 1000).toFixed(2)} s\n`);
+
+      expect(await serverRole(admin(address(standby)))).toBe("primary");
+      expect(await vipHolders(fixture.lab, ["n1", "n2"], vip())).toEqual([standby]);
+      expect(await verifyAcknowledged(report, admin(address(standby)))).toMatchObject({ missing: [] });
+
+      const rejoined = await rejoin(spec, hosts(), secrets, primary);
+      timeline.mark(`rejoin ${primary}: ${(rejoined.durationMs / 1000).toFixed(1)} s ${rejoined.detail}`);
+      expect(await waitUntilHealthy(timeline)).toBe(standby);
+    });
+  }, 240_000);
+
+  it("(b) the primary host vanishes: failover; back, it never takes writes or the VIP until rejoined; then switch back", async () => {
+    await drill("drill b: primary host vanishes", async (timeline) => {
+      const primary = await ensureHealthy(timeline);
+      const standby = other(primary);
+      const writer = await startWriter({ ...admin(vip()), table: "drill_b", maxDurationMs: 150_000 });
+      await writer.firstAckAfter(Date.now(), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const isolatedAt = timeline.mark(`isolate ${primary}`);
+      await isolateHost(fixture.lab, primary);
+      const resumedAt = timeline.mark(
+        "first acknowledged write through the VIP",
+        await writer.firstAckAfter(isolatedAt, 90_000),
+      );
+      process.stdout.write(
+        `host vanished → writes accepted: ${((resumedAt - isolatedAt) / 1000).toFixed(2)} s\n`,
+      );
+      expect(await serverRole(admin(address(standby)))).toBe("primary");
+
+      const watch = watchVip(fixture.lab, ["n1", "n2"], vip(), { maxDurationMs: 60_000 });
+      await restoreHost(fixture.lab, primary);
+      timeline.mark(`restore ${primary}`);
+      const probes: string[] = [];
+      for (let round = 0; round < 10; round += 1) {
+        probes.push(await tryWrite(admin(address(primary)), "drill_b_direct"));
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      const samples = await watch.stop();
+      const report = await writer.stop();
+      timeline.mark(
+        `writer stopped: ${report.acked.length} acked, ${report.failed} failed, ${report.unconfirmed} unconfirmed`,
+      );
+      expect(probes.filter((probe) => probe === "accepted")).toEqual([]);
+      expect(samples.filter((sample) => sample.holders.includes(primary))).toEqual([]);
+      expect(samples.length).toBeGreaterThan(20);
+      expect(await vipHolders(fixture.lab, ["n1", "n2"], vip())).toEqual([standby]);
+      expect(await verifyAcknowledged(report, admin(address(standby)))).toMatchObject({ missing: [] });
+
+      const rejoined = await rejoin(spec, hosts(), secrets, primary);
+      timeline.mark(`rejoin ${primary}: ${(rejoined.durationMs / 1000).toFixed(1)} s ${rejoined.detail}`);
+      expect(await waitUntilHealthy(timeline)).toBe(standby);
+      const switched = await switchover(spec, hosts());
+      timeline.mark(
+        `switchover ${switched.oldPrimary} → ${switched.newPrimary}: ${(switched.durationMs / 1000).toFixed(1)} s`,
+      );
+      expect(await waitUntilHealthy(timeline)).toBe(primary);
+    });
+  }, 360_000);
+
+  it("(c) n1↔n2 partition for 30 s: no promotion, never two VIP holders, 0 acked rows lost, sync again after heal", async () => {
+    await drill("drill c: partition n1↔n2", async (timeline) => {
+      const primary = await ensureHealthy(timeline);
+      const before = await pairStatus(spec, hosts());
+      const timelineBefore = before.nodes.find((node) => node.name === primary)?.timeline;
+      const writer = await startWriter({ ...admin(vip()), table: "drill_c", maxDurationMs: 120_000 });
+      await writer.firstAckAfter(Date.now(), 10_000);
+      const watch = watchVip(fixture.lab, ["n1", "n2"], vip(), { maxDurationMs: 90_000 });
+      await partition(fixture.lab, "n1", "n2");
+      timeline.mark("partition n1↔n2");
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+      await heal(fixture.lab, "n1", "n2");
+      timeline.mark("heal");
+      expect(await waitUntilHealthy(timeline, 90_000)).toBe(primary);
+      const samples = await watch.stop();
+      const report = await writer.stop();
+      timeline.mark(
+        `writer stopped: ${report.acked.length} acked, ${report.failed} failed, ${report.unconfirmed} unconfirmed`,
+      );
+      for (const outage of report.outages) {
+        timeline.mark(`write outage ${(outage.durationMs / 1000).toFixed(2)} s`, outage.lastAckAt);
+      }
+
+      expect(samples.filter((sample) => sample.holders.length > 1)).toEqual([]);
+      expect(samples.length).toBeGreaterThan(100);
+      const after = await pairStatus(spec, hosts());
+      expect(after.primary).toBe(primary);
+      expect(after.nodes.find((node) => node.name === primary)?.timeline).toBe(timelineBefore);
+      expect(await verifyAcknowledged(report, admin(address(primary)))).toMatchObject({ missing: [] });
+    });
+  }, 240_000);
+});

@@ -1,0 +1,251 @@
+// System test: operations on a real pair (n1, n2, witness w on namespace hosts): switchover and back;
+// standby down → commits are released within the degrade window and status says degraded; standby back
+// → synchronous again; kill -9 of the primary → repmgr promotes n2, nothing restarts n1 as a primary,
+// and rejoin (pg_rewind with the config outside the data directory) makes it a streaming sync standby.
+
+import { existsSync } from "node:fs";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import {
+  bootstrapPair,
+  generatePairSecrets,
+  type PairStatus,
+  pairStatus,
+  rejoin,
+  switchover,
+  teardownPair,
+} from "../../provider/src/engine/index.js";
+import { hostExec, isolateHost, restoreHost } from "../../provider/src/engine/local/index.js";
+import { withLab } from "../support/lab.js";
+import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "./pair-fixture.js";
+
+const fixture = withLab({ range: { prefix: "pgc", first: "10.231.15.0/24", count: 5 }, hosts: LAB_HOSTS });
+const secrets = generatePairSecrets("ops");
+
+async function timedInsert(host: string, password: string, id: number): Promise<number> {
+  const client = new pg.Client({
+    host,
+    port: 5432,
+    user: "pgaas_admin",
+    password,
+    database: "ops_app",
+    connectionTimeoutMillis: 3000,
+  });
+  await client.connect();
+  try {
+    const started = performance.now();
+    await client.query("INSERT INTO ops_probe VALUES ($1)", [id]);
+    return (performance.now() - started) / 1000;
+  } finally {
+    await client.end();
+  }
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = performance.now();
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    if (await check().catch(() => false)) return (performance.now() - started) / 1000;
+    if (performance.now() - started > timeoutMs) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function roles(status: PairStatus): string[] {
+  return status.nodes.map(
+    (n) => `${n.name}:${n.role}${n.holdsVip ? "+vip" : ""}${n.fenced ? "+fenced" : ""}`,
+  );
+}
+
+describe("pair operations on namespace hosts", () => {
+  it("switches over and back, degrades and recovers sync, rejoins a killed primary", async () => {
+    const lab = fixture.lab;
+    const spec = labPairSpec(lab, "ops");
+    const hosts = labPairHosts(lab);
+    const admin = secrets.adminPassword.reveal();
+    const vip = spec.endpoint.address;
+    const statusOf = () => pairStatus(spec, hosts);
+    try {
+      await bootstrapPair(spec, hosts, { secrets, onProgress: printProgress });
+      const setup = new pg.Client({
+        host: vip,
+        port: 5432,
+        user: "pgaas_admin",
+        password: admin,
+        database: "postgres",
+      });
+      await setup.connect();
+      await setup.query("CREATE DATABASE ops_app");
+      await setup.end();
+      const app = new pg.Client({
+        host: vip,
+        port: 5432,
+        user: "pgaas_admin",
+        password: admin,
+        database: "ops_app",
+      });
+      await app.connect();
+      await app.query("CREATE TABLE ops_probe (id int PRIMARY KEY)");
+      await app.end();
+
+      // Switchover and back.
+      const there = await switchover(spec, hosts, { onProgress: printProgress });
+      process.stdout.write(`switchover n1→n2: ${(there.durationMs / 1000).toFixed(1)} s\n`);
+      expect([there.oldPrimary, there.newPrimary]).toEqual(["n1", "n2"]);
+      await until("VIP on n2", async () => (await statusOf()).vipHolders.join() === "n2", 15_000);
+      let status = await statusOf();
+      expect(roles(status)).toEqual(["n1:standby", "n2:primary+vip"]);
+      expect(status.replication).toBe("synchronous");
+      expect(status.cluster.map((m) => `${m.name}:${m.role}:${m.available}`)).toEqual([
+        "n1:standby:true",
+        "n2:primary:true",
+        "w:witness:true",
+      ]);
+      await timedInsert(vip, admin, 1);
+
+      const back = await switchover(spec, hosts, { onProgress: printProgress });
+      process.stdout.write(`switchover n2→n1: ${(back.durationMs / 1000).toFixed(1)} s\n`);
+      expect([back.oldPrimary, back.newPrimary]).toEqual(["n2", "n1"]);
+      await until("VIP on n1", async () => (await statusOf()).vipHolders.join() === "n1", 15_000);
+      status = await statusOf();
+      expect(roles(status)).toEqual(["n1:primary+vip", "n2:standby"]);
+      expect(status.replication).toBe("synchronous");
+
+      // Standby down: a commit waits at most the degrade window, then status says degraded.
+      await hostExec(lab, "n2", [
+        "runuser",
+        "-u",
+        "postgres",
+        "--",
+        "/usr/lib/postgresql/15/bin/pg_ctl",
+        "-D",
+        "/etc/pgaas/ops/n2",
+        "stop",
+        "-m",
+        "immediate",
+      ]);
+      const degradeSeconds = await timedInsert(vip, admin, 2);
+      process.stdout.write(`commit with the standby down returned after ${degradeSeconds.toFixed(1)} s\n`);
+      expect(degradeSeconds).toBeLessThan(6);
+      status = await statusOf();
+      expect(status.replication).toBe("degraded");
+      expect(roles(status)).toEqual(["n1:primary+vip", "n2:down"]);
+
+      // Standby back: streaming again, synchronous again (event hook on reconnect).
+      await hostExec(lab, "n2", [
+        "runuser",
+        "-u",
+        "postgres",
+        "--",
+        "/etc/pgaas/ops/n2/bin/pg-service",
+        "start",
+      ]);
+      const resyncSeconds = await until(
+        "sync again",
+        async () => (await statusOf()).replication === "synchronous",
+        30_000,
+      );
+      process.stdout.write(`synchronous again ${resyncSeconds.toFixed(1)} s after the standby started\n`);
+      await timedInsert(vip, admin, 3);
+
+      // kill -9 of the primary's postmaster: n2 is promoted, n1 stays down (nothing restarts it as primary).
+      const pid = (
+        await hostExec(lab, "n1", ["head", "-n1", "/var/lib/pgaas/ops/n1/data/postmaster.pid"])
+      ).stdout.trim();
+      await hostExec(lab, "n1", ["kill", "-9", pid]);
+      const failoverSeconds = await until(
+        "n2 promoted and holding the VIP",
+        async () => {
+          const s = await statusOf();
+          return s.primary === "n2" && s.vipHolders.join() === "n2";
+        },
+        60_000,
+      );
+      process.stdout.write(`kill -9 → n2 primary with the VIP: ${failoverSeconds.toFixed(1)} s\n`);
+      await timedInsert(vip, admin, 4);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      status = await statusOf();
+      expect(roles(status)).toEqual(["n1:down", "n2:primary+vip"]);
+
+      const rejoined = await rejoin(spec, hosts, secrets, "n1", { onProgress: printProgress });
+      process.stdout.write(`rejoin n1: ${(rejoined.durationMs / 1000).toFixed(1)} s (${rejoined.detail})\n`);
+      expect(rejoined.detail).toBe("rejoined by pg_rewind");
+      await until(
+        "sync with n1 as standby",
+        async () => (await statusOf()).replication === "synchronous",
+        30_000,
+      );
+      status = await statusOf();
+      expect(roles(status)).toEqual(["n1:standby", "n2:primary+vip"]);
+      expect(status.nodes[0]?.timeline).toBe(status.nodes[1]?.timeline);
+      const rows = new pg.Client({
+        host: lab.host("n1").address,
+        port: 5432,
+        user: "pgaas_admin",
+        password: admin,
+        database: "ops_app",
+      });
+      await rows.connect();
+      await until(
+        "row 4 replayed on n1",
+        async () => (await rows.query("SELECT count(*)::int AS n FROM ops_probe")).rows[0]?.n === 4,
+        10_000,
+      );
+      await rows.end();
+
+      // The primary's host vanishes: it fences itself (before n1 could be promoted), n1 takes over, and
+      // when n2 comes back it stays down and never holds the VIP until bootstrap rejoins it.
+      await isolateHost(lab, "n2");
+      const isolated = performance.now();
+      const fenceSeconds = await until(
+        "n2 fenced",
+        async () => existsSync("/var/lib/pgaas/ops/n2/FENCED"),
+        20_000,
+      );
+      process.stdout.write(`isolated primary fenced itself after ${fenceSeconds.toFixed(1)} s\n`);
+      expect(fenceSeconds).toBeLessThan(3);
+      const n2Postgres = await hostExec(lab, "n2", [
+        "runuser",
+        "-u",
+        "postgres",
+        "--",
+        "/usr/lib/postgresql/15/bin/pg_ctl",
+        "-D",
+        "/etc/pgaas/ops/n2",
+        "status",
+      ]);
+      expect(n2Postgres.code).toBe(3);
+      await until(
+        "n1 promoted with the VIP",
+        async () => {
+          const s = await statusOf();
+          return s.primary === "n1" && s.vipHolders.join() === "n1";
+        },
+        60_000,
+      );
+      process.stdout.write(
+        `host vanished → n1 primary with the VIP: ${((performance.now() - isolated) / 1000).toFixed(1)} s\n`,
+      );
+      await restoreHost(lab, "n2");
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      status = await statusOf();
+      expect(roles(status)).toEqual(["n1:primary+vip", "n2:down+fenced"]);
+      expect(status.replication).toBe("degraded");
+      const healed = await bootstrapPair(spec, hosts, { secrets, onProgress: printProgress });
+      expect([healed.primary, healed.standby]).toEqual(["n1", "n2"]);
+      expect(healed.steps.find((step) => step.step === "standby")?.changed).toBe(true);
+      await until(
+        "sync with n2 back as standby",
+        async () => (await statusOf()).replication === "synchronous",
+        30_000,
+      );
+      status = await statusOf();
+      expect(roles(status)).toEqual(["n1:primary+vip", "n2:standby"]);
+    } catch (error) {
+      await dumpLogs(spec);
+      throw error;
+    } finally {
+      await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey });
+    }
+  }, 600_000);
+});
