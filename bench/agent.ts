@@ -1,27 +1,41 @@
 // Agent benchmark: RSS and CPU of the real agent process on a primary and a standby at the default
 // intervals (state 2 s, metrics 15 s) for 60 s against a real PostgreSQL 15 pair (streaming standby) and
-// a recording control plane; then the time from a promotion to the control plane holding a state report
-// that says "primary" (3 rounds, a fresh standby each). Prints tables and a machine-readable RESULT line.
+// a recording control plane; then the time from a promotion to the control plane showing the new
+// primary: (a) `pg_ctl promote` of a streaming standby (the agent's part alone, 3 rounds) and (b) as
+// root, kill -9 of the primary of a real pair (namespace hosts, repmgr, witness, keepalived) reporting
+// to the real control plane (3 rounds, the old primary rejoined in between). Prints tables and a
+// machine-readable RESULT line (promotion_visible_s: the real pair's worst round when measured).
 // Run: npm run bench:agent   (BENCH_SECONDS=… shortens the measuring phase)
-//
-// The promotion here is `pg_ctl promote` on a streaming standby (no repmgr): it times the agent's part
-// (detect, report) of "promotion visible"; repmgr's own detection time is measured by the failover bench.
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StateReport } from "@pgaas/common/wire";
+import { agentSourceArgv } from "../agent/src/launch.js";
 import {
   type AgentEntry,
   type AgentProcess,
   spawnAgent,
   waitFor,
 } from "../agent/test/support/agent-process.js";
+import { startControlPlaneStack } from "../agent/test/support/control-plane-stack.js";
 import { type LocalPostgres, startLocalPostgres } from "../agent/test/support/local-postgres.js";
 import { type LocalStandby, startLocalStandby } from "../agent/test/support/local-standby.js";
 import { RecordingControlPlane } from "../agent/test/support/recording-control-plane.js";
+import {
+  bootstrapPair,
+  generatePairSecrets,
+  pairStatus,
+  parsePairSpec,
+  rejoin,
+  teardownPair,
+} from "../provider/src/engine/index.js";
+import { createLocalLab, destroyLab } from "../provider/src/engine/local/index.js";
+import { adminTarget, killPostmaster, serverRole, waitFor as waitUntil } from "../test/support/drill.js";
+import { allocateSubnet } from "../test/support/lab.js";
 import { freePort } from "../test/support/throwaway-postgres.js";
+import { LAB_HOSTS, labPairHosts, labPairSpec } from "../test/system/pair-fixture.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const PROMOTION_ROUNDS = 3;
@@ -137,9 +151,84 @@ async function promotionRound(
   }
 }
 
-const fmt = (value: number, digits = 1) => value.toFixed(digits);
+function fmt(value: number, digits = 1): string {
+  return value.toFixed(digits);
+}
 const median = (values: readonly number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+interface RealRound {
+  readonly killToPromotedS: number;
+  readonly promotedToVisibleS: number;
+}
+
+/** kill -9 of the primary of a real pair whose agents report to the real control plane. */
+async function realPairRounds(rounds: number): Promise<RealRound[]> {
+  const claim = await allocateSubnet({ prefix: "pga", first: "10.231.45.0/24", count: 5 });
+  await destroyLab(claim.stateDir);
+  const lab = await createLocalLab({
+    prefix: claim.prefix,
+    subnet: claim.subnet,
+    hosts: LAB_HOSTS,
+    stateDir: claim.stateDir,
+  });
+  const cp = await startControlPlaneStack(lab.hostAddress);
+  const secrets = generatePairSecrets("agb");
+  const spec = parsePairSpec({ ...labPairSpec(lab, "agb"), agent: { controlPlaneUrl: cp.url } });
+  const hosts = labPairHosts(lab);
+  try {
+    const { pairId, agentTokens } = await cp.registerPair(spec, secrets, spec.agent?.listenPort ?? 9187);
+    await bootstrapPair(spec, hosts, { secrets, agentTokens, agentArgv: agentSourceArgv() });
+    const results: RealRound[] = [];
+    for (let round = 1; round <= rounds; round += 1) {
+      const primary = await waitUntil(
+        "a synchronous pair both agents report",
+        async () => {
+          const [status, view] = await Promise.all([pairStatus(spec, hosts), cp.pair(pairId)]);
+          const synchronous =
+            status.replication === "synchronous" && status.nodes.some((n) => Boolean(n.syncState));
+          return synchronous && status.primary !== null && view.primary === status.primary
+            ? status.primary
+            : undefined;
+        },
+        120_000,
+        300,
+      );
+      const standby = primary === "n1" ? "n2" : "n1";
+      const target = { ...adminTarget(spec, secrets, lab.host(standby).address), database: "postgres" };
+      const killedAt = Date.now();
+      await killPostmaster(lab, spec, primary);
+      const promotedAt = await waitUntil(
+        `${standby} promoted`,
+        async () => ((await serverRole(target)) === "primary" ? Date.now() : undefined),
+        60_000,
+        50,
+      );
+      const visibleAt = await waitUntil(
+        `the control plane to name ${standby}`,
+        async () => ((await cp.pair(pairId)).primary === standby ? Date.now() : undefined),
+        30_000,
+        50,
+      );
+      results.push({
+        killToPromotedS: (promotedAt - killedAt) / 1000,
+        promotedToVisibleS: (visibleAt - promotedAt) / 1000,
+      });
+      process.stderr.write(
+        `real pair round ${round}: promoted → visible ${fmt(results.at(-1)?.promotedToVisibleS ?? 0, 2)} s\n`,
+      );
+      if (round < rounds) await rejoin(spec, hosts, secrets, primary);
+    }
+    return results;
+  } finally {
+    await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
+      () => undefined,
+    );
+    await cp.close();
+    await destroyLab(claim.stateDir);
+    await claim.release();
+  }
+}
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "pgaas-bench-agent-"));
@@ -187,10 +276,32 @@ async function main(): Promise<void> {
     console.log(
       `| min / median / max | ${fmt(Math.min(...rounds.map((r) => r.issuedS)), 2)} / ${fmt(median(rounds.map((r) => r.issuedS)), 2)} / ${fmt(Math.max(...rounds.map((r) => r.issuedS)), 2)} | ${fmt(Math.min(...promoted), 2)} / ${fmt(median(promoted), 2)} / ${fmt(Math.max(...promoted), 2)} |`,
     );
+    let real: RealRound[] = [];
+    let realNote = "";
+    if (process.getuid?.() === 0) {
+      real = await realPairRounds(PROMOTION_ROUNDS).catch((error: unknown) => {
+        realNote = `real pair failed: ${(error as Error).message}`;
+        return [];
+      });
+    } else realNote = "not root: no namespace lab for a real pair";
+    console.log(
+      "\nReal pair: kill -9 of the primary → repmgr promotes → control plane shows the new primary",
+    );
+    console.log("| round | kill → promoted (s) | promoted → visible (s) |");
+    console.log("|---|---|---|");
+    for (const [i, r] of real.entries()) {
+      console.log(`| ${i + 1} | ${fmt(r.killToPromotedS, 2)} | ${fmt(r.promotedToVisibleS, 2)} |`);
+    }
+    if (realNote) console.log(`| – | ${realNote} | |`);
+
     const rss = Math.max(...usage.map((u) => u.rssMaxMiB));
     const cpu = Math.max(...usage.map((u) => u.cpuPct));
+    const visible =
+      real.length > 0
+        ? Math.max(...real.map((r) => r.promotedToVisibleS))
+        : Math.max(...rounds.map((r) => r.issuedS));
     console.log(
-      `\nRESULT agent_rss_mb=${fmt(rss)} agent_cpu_pct=${fmt(cpu, 2)} promotion_visible_s=${fmt(Math.max(...rounds.map((r) => r.issuedS)), 2)}`,
+      `\nRESULT agent_rss_mb=${fmt(rss)} agent_cpu_pct=${fmt(cpu, 2)} promotion_visible_s=${fmt(visible, 2)}`,
     );
   } finally {
     for (const host of hosts) {

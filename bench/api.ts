@@ -4,7 +4,7 @@
 // Run: npm run bench:api   (BENCH_SECONDS=… shortens the ingestion phase)
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import {
   ADMIN,
   ADMIN_ROLE_PASSWORD,
@@ -48,10 +48,39 @@ async function timed(work: () => Promise<boolean>): Promise<{ ms: number; ok: bo
   return { ms: performance.now() - started, ok };
 }
 
-/** User + system CPU time of a process, from /proc (clock ticks are 100 Hz on Linux). */
-function childCpuMs(pid: number | undefined): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+/** /proc/<pid>/stat fields after the command name: [1] is the parent, [11]/[12] user/system ticks (100 Hz). */
+function procStat(pid: number | string): string[] {
+  return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+}
+
+function cpuMs(pid: number | string | undefined): number {
+  const fields = procStat(pid ?? "self");
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU of a PostgreSQL server: its postmaster (found by its -c port=…) and all live children. */
+function postgresCpuMs(port: number): number {
+  const pids = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  const cmdline = (pid: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const postmaster = pids.find(
+    (pid) => cmdline(pid).includes(`port=${port}\u0000`) || cmdline(pid).endsWith(`port=${port}`),
+  );
+  if (postmaster === undefined) return Number.NaN;
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      if (pid === postmaster || procStat(pid)[1] === postmaster) total += cpuMs(pid);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
 }
 
 interface Client {
@@ -197,9 +226,12 @@ try {
   });
   const cookie = (login.cookie ?? "").split(";")[0] as string;
   const tokens = await registerPairs(h, cookie, AGENTS / 2);
-  const cpuBefore = childCpuMs(child.pid);
+  const cpuBefore = { server: cpuMs(child.pid), store: postgresCpuMs(store.port) };
   const ingestStats = await ingest(h, tokens);
-  const cpuPerReport = (childCpuMs(child.pid) - cpuBefore) / ingestStats.count;
+  const cpuPerReport = {
+    server: (cpuMs(child.pid) - cpuBefore.server) / ingestStats.count,
+    store: (postgresCpuMs(store.port) - cpuBefore.store) / ingestStats.count,
+  };
   const pairsStats = await sequential(PAIRS_GETS, async () => {
     const reply = await h.call("GET", "/v1/pairs", { cookie });
     return reply.status === 200 && (reply.body as { pairs: unknown[] }).pairs.length === AGENTS / 2;
@@ -240,7 +272,7 @@ try {
   console.log(row(`GET /v1/pairs (${AGENTS / 2} pairs)`, pairsStats));
   console.log(row("POST /v1/databases (real node)", createStats));
   console.log(
-    `control-plane CPU per agent report: ${cpuPerReport.toFixed(2)} ms (independent of machine load)`,
+    `CPU per agent report (independent of machine load): control plane ${cpuPerReport.server.toFixed(2)} ms, store PostgreSQL ${cpuPerReport.store.toFixed(2)} ms`,
   );
   console.log(
     `RESULT ingest_p99_ms=${ingestStats.p99.toFixed(1)} ingest_errors=${ingestStats.errors} pairs_get_p99_ms=${pairsStats.p99.toFixed(1)} db_create_p50_ms=${createStats.p50.toFixed(1)}`,

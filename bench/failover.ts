@@ -15,13 +15,7 @@ import {
   rejoin,
   teardownPair,
 } from "../provider/src/engine/index.js";
-import {
-  createLocalLab,
-  destroyLab,
-  isolateHost,
-  type LocalLab,
-  restoreHost,
-} from "../provider/src/engine/local/index.js";
+import { isolateHost, type LocalLab, restoreHost } from "../provider/src/engine/local/index.js";
 import {
   adminTarget,
   ensureDrillDatabase,
@@ -29,7 +23,7 @@ import {
   serverRole,
   waitFor,
 } from "../test/support/drill.js";
-import { allocateSubnet } from "../test/support/lab.js";
+import { claimFreshLab } from "../test/support/fresh-lab.js";
 import { startWriter, verifyAcknowledged } from "../test/support/writer.js";
 import { LAB_HOSTS, labPairHosts, labPairSpec } from "../test/system/pair-fixture.js";
 
@@ -142,14 +136,10 @@ function stats(values: readonly number[]): { min: number; median: number; max: n
 }
 
 async function main(): Promise<void> {
-  const claim = await allocateSubnet({ prefix: "pgd", first: "10.231.20.0/24", count: 10 });
-  await destroyLab(claim.stateDir);
-  const lab = await createLocalLab({
-    prefix: claim.prefix,
-    subnet: claim.subnet,
-    hosts: LAB_HOSTS,
-    stateDir: claim.stateDir,
-  });
+  const { lab, release } = await claimFreshLab(
+    { prefix: "pgd", first: "10.231.20.0/24", count: 10 },
+    LAB_HOSTS,
+  );
   const secrets = generatePairSecrets("bench");
   const ctx: Context = { lab, spec: labPairSpec(lab, "bench"), hosts: labPairHosts(lab), secrets };
   const cleanup = async () => {
@@ -157,8 +147,7 @@ async function main(): Promise<void> {
     await teardownPair(ctx.spec, ctx.hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
       () => undefined,
     );
-    await destroyLab(claim.stateDir);
-    await claim.release();
+    await release();
   };
   process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
   try {
@@ -264,8 +253,11 @@ async function main(): Promise<void> {
     process.stdout.write(
       `RESULT bootstrap_s=${bootstrap} failover_median_s=${k.median} failover_max_s=${k.max} vanish_median_s=${v.median} rows_lost=${lost} rejoin_s=${r.median} degrade_s=${degrade}\n`,
     );
+  } catch (error) {
+    log(`bench:failover failed: ${describeError(error)}`);
+    throw error;
   } finally {
-    await cleanup();
+    await cleanup().catch((error: unknown) => log(`cleanup failed: ${describeError(error)}`));
   }
 }
 

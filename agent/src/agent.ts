@@ -26,6 +26,8 @@ const MAX_REPLAY_BATCHES = 20;
 const HURRY_POLL_MS = 200;
 const HURRY_WINDOW_MS = 3000;
 const COMMAND_RESULT_ATTEMPTS = 10;
+/** Even when something is overdue, a loop that cannot make progress must not spin. */
+const MIN_SLEEP_MS = 10;
 const REMEMBERED_COMMANDS = 256;
 
 export interface AgentOptions {
@@ -134,17 +136,17 @@ export class Agent {
       let sleepMs: number;
       try {
         const decision = await this.tick();
-        if (decision.action !== "idle" && burst < MAX_BURST) {
+        sleepMs = this.#msUntilNextWake();
+        if (decision.action !== "idle" && sleepMs <= 0 && burst < MAX_BURST) {
           burst += 1;
           continue;
         }
-        sleepMs = this.#msUntilNextWake();
       } catch (error) {
         this.#bug("tick failed", error);
         sleepMs = this.#o.stateIntervalMs;
       }
       burst = 0;
-      await this.#sleep(sleepMs, signal);
+      await this.#sleep(Math.max(sleepMs, MIN_SLEEP_MS), signal);
     }
   }
 
@@ -365,13 +367,14 @@ export class Agent {
     log.error("gave up posting the command result", { attempts: COMMAND_RESULT_ATTEMPTS });
   }
 
+  /** Milliseconds until something is due (≤ 0: now), at most one state interval. */
   #msUntilNextWake(): number {
     const now = this.#clock();
     const candidates = [this.#nextStateAt, this.#nextMetricsAt];
-    if (this.#failures > 0 && this.#o.spool.stats().reports > 0) candidates.push(this.#retryAt);
+    if (this.#o.spool.stats().reports > 0) candidates.push(this.#failures > 0 ? this.#retryAt : now);
     if (this.#hurryUntil > now) candidates.push(now + HURRY_POLL_MS);
     if (this.#pending.length > 0 && this.#running === null) candidates.push(now);
-    return Math.min(Math.max(Math.min(...candidates) - now, 10), this.#o.stateIntervalMs);
+    return Math.min(Math.min(...candidates) - now, this.#o.stateIntervalMs);
   }
 
   #sleep(ms: number, signal: AbortSignal): Promise<void> {

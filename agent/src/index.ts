@@ -8,7 +8,7 @@ export { type Action, type Decision, decide, type Snapshot } from "./decide.js";
 export * from "./errors.js";
 export type { HostProbe } from "./host/host-probe.js";
 export { createAgentHttpServer } from "./http/server.js";
-export { agentSourceArgv } from "./launch.js";
+export { AGENT_NODE_FLAGS, agentSourceArgv } from "./launch.js";
 export type { PostgresProbe, PostgresState } from "./postgres/probe.js";
 export type { Repmgr, RepmgrStatus } from "./repmgr/repmgr.js";
 export { DiskSpool, type SpoolStats } from "./spool/disk-spool.js";

@@ -4,9 +4,15 @@
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+/**
+ * Node flags for the agent, built or not: a 1 MB young generation (V8's default is 16 MB) keeps the
+ * resident set ~9 MB smaller; the agent allocates little, so the extra scavenges cost next to no CPU.
+ */
+export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1"] as const;
+
 export function agentSourceArgv(node: string = process.execPath): string[] {
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   // From src/launch.ts and from dist/launch.js alike, the sources are in ../src.
   const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
-  return [node, "--conditions=pgaas-source", "--import", tsxLoader, main];
+  return [node, ...AGENT_NODE_FLAGS, "--conditions=pgaas-source", "--import", tsxLoader, main];
 }

@@ -21,7 +21,7 @@ const SWITCHOVER_TIMEOUT_MS = 5 * 60_000;
 
 export interface RunningAgent {
   readonly agent: Agent;
-  /** Where the HTTP endpoints listen (port 0 in the config picks a free one). */
+  /** Where the HTTP endpoints listen. */
   readonly http: AddressInfo;
   stop(): Promise<void>;
 }

@@ -107,6 +107,20 @@ describe("DiskSpool", () => {
     expect(await readdir(dir)).toEqual(["seg-000000000002.jsonl"]);
   });
 
+  it("removes a segment that holds nothing but a torn write", async () => {
+    await writeFile(join(dir, "seg-000000000003.jsonl"), '{"c":"state","r":{"repo');
+    const { spool } = await openSpool();
+    expect(spool.stats()).toEqual({
+      reports: 0,
+      bytes: 0,
+      dropped: { metrics: 0, state: 0 },
+      corruptLines: 1,
+    });
+    expect(await readdir(dir)).toEqual([]);
+    await spool.append({ class: "state", report: report("state") });
+    expect(await readdir(dir)).toEqual(["seg-000000000004.jsonl"]);
+  });
+
   it("ignores a damaged line in the middle and leftover temp files", async () => {
     const good = { class: "state" as const, report: report("state") };
     await writeFile(

@@ -140,4 +140,20 @@ describe("SystemRepmgr status", () => {
     expect(await repmgr.readStatus()).toEqual({ nodeId: 2, status: "repmgrd_stopped", upstreamNode: "n1" });
     await repmgr.close();
   });
+
+  it("prepares a switchover (sync names cleared) and reports repmgr's failure with its exit code and output", async () => {
+    await pg.sql("ALTER SYSTEM SET synchronous_standby_names = 'ANY 1 (n1, n2)'");
+    const repmgr = new SystemRepmgr({ ...options(), configFile: join(confDir, "repmgr-2.conf") });
+    // The tests run as root, which repmgr refuses: a real failure, quickly.
+    expect(await repmgr.standbySwitchover()).toEqual({
+      exitCode: 1,
+      output:
+        'repmgr: cannot be run as root\nPlease log in (using, e.g., "su") as the (unprivileged) user that owns the data directory.',
+    });
+    const [setting] = await pg.sql(
+      "SELECT setting FROM pg_file_settings WHERE name = 'synchronous_standby_names'",
+    );
+    expect(setting?.setting).toBe("");
+    await repmgr.close();
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { repmgrCommandRunner } from "../src/commands/command-runner.js";
-import { standbySwitchoverArgv } from "../src/repmgr/repmgr-commands.js";
+import { serviceUnpauseArgv, standbySwitchoverArgv } from "../src/repmgr/repmgr-commands.js";
 import { parseRepmgrConf } from "../src/repmgr/repmgr-conf.js";
 import { MemoryRepmgr } from "./support/fakes.js";
 
@@ -27,13 +27,27 @@ describe("repmgr.conf facts", () => {
 
 describe("switchover command", () => {
   it("builds the exact argv (no --siblings-follow with a witness)", () => {
-    expect(standbySwitchoverArgv("/usr/bin/repmgr", "/etc/pgaas/orders/n2/repmgr.conf")).toEqual([
+    expect(
+      standbySwitchoverArgv(
+        "/usr/bin/repmgr",
+        "/etc/pgaas/orders/n2/repmgr.conf",
+        "/etc/pgaas/orders/n1/repmgr.conf",
+      ),
+    ).toEqual([
       "/usr/bin/repmgr",
       "-f",
       "/etc/pgaas/orders/n2/repmgr.conf",
       "standby",
       "switchover",
-      "--verbose",
+      "--remote-config-file=/etc/pgaas/orders/n1/repmgr.conf",
+      "--force-rewind",
+    ]);
+    expect(serviceUnpauseArgv("/usr/bin/repmgr", "/etc/pgaas/orders/n2/repmgr.conf")).toEqual([
+      "/usr/bin/repmgr",
+      "-f",
+      "/etc/pgaas/orders/n2/repmgr.conf",
+      "service",
+      "unpause",
     ]);
   });
 

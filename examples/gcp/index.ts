@@ -12,6 +12,7 @@ const pair = new PostgresPair("billing", {
   sshPrivateKey: config.requireSecret("sshPrivateKey"),
   controlPlaneAddress: config.require("controlPlaneAddress"),
   agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
+  agentBundleUrl: config.get("agentBundleUrl"),
   gcp: {
     network: config.require("network"),
     subnetwork: config.require("subnetwork"),

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
 import {
-  installMocks,
+  constructPair,
   isKnown,
   isSecretInput,
   type MockRegistry,
@@ -33,11 +33,7 @@ describe("PostgresPair on GCP", () => {
   let pair: import("../src/postgres-pair.js").PostgresPair;
 
   beforeAll(async () => {
-    registry = await installMocks({ preview: false });
-    const { PostgresPair } = await import("../src/postgres-pair.js");
-    pair = new PostgresPair("billing", gcpArgs());
-    await resolved(pair.connectionUri);
-    await registry.settle();
+    ({ registry, pair } = await constructPair("billing", gcpArgs()));
   });
 
   it("creates exactly the planned resources", () => {
@@ -71,7 +67,7 @@ describe("PostgresPair on GCP", () => {
       });
       const script = String(instance.inputs.metadataStartupScript);
       expect(script).toContain(
-        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync\n",
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync curl\n",
       );
       expect(script).not.toContain("keepalived");
       const group = registry.named("gcp:compute/instanceGroup:InstanceGroup", `billing-${node}-group`);
@@ -193,10 +189,7 @@ describe("PostgresPair on GCP", () => {
 
 describe("PostgresPair on GCP in preview", () => {
   it("registers the same 18 resources while addresses are unknown", async () => {
-    const registry = await installMocks({ preview: true });
-    const { PostgresPair } = await import("../src/postgres-pair.js");
-    const pair = new PostgresPair("billing", gcpArgs());
-    await registry.settle();
+    const { registry, pair } = await constructPair("billing", gcpArgs(), { preview: true });
     expect(registry.resources.length).toBe(18);
     expect(await isKnown(pair.endpointHost)).toBe(false);
   });

@@ -28,7 +28,7 @@ describe("renderHostSetupScript", () => {
 
   it("installs with services held stopped and leaves the ready marker last", () => {
     const install = lines.indexOf(
-      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync keepalived",
+      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync curl keepalived",
     );
     const policy = lines.findIndex((line) => line.startsWith("if [ ! -e /usr/sbin/policy-rc.d ]"));
     const removePolicy = lines.indexOf('if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi');
@@ -47,6 +47,7 @@ describe("renderHostSetupScript", () => {
       "postgresql-15-repmgr",
       "nodejs",
       "rsync",
+      "curl",
       "keepalived",
     ]);
     expect(hostPackages("load-balancer")).toEqual([
@@ -54,7 +55,24 @@ describe("renderHostSetupScript", () => {
       "postgresql-15-repmgr",
       "nodejs",
       "rsync",
+      "curl",
     ]);
+  });
+
+  it("unpacks the agent bundle into /opt/pgaas/agent only when one is given", () => {
+    expect(script).not.toContain("/opt/pgaas/agent");
+    const withAgent = renderHostSetupScript({
+      sshPublicKey: KEY,
+      packages: hostPackages("vip"),
+      agentBundleUrl: "https://artifacts.example.org/pgaas-agent 0.1.0.tgz",
+    }).split("\n");
+    expect(withAgent).toContain("install -d -m 0755 /opt/pgaas/agent");
+    expect(withAgent).toContain(
+      "curl -fsSL --retry 5 'https://artifacts.example.org/pgaas-agent 0.1.0.tgz' | tar -xz -C /opt/pgaas/agent",
+    );
+    expect(withAgent.indexOf("install -d -m 0755 /opt/pgaas/agent")).toBeGreaterThan(
+      withAgent.findIndex((line) => line.startsWith("apt-get install")),
+    );
   });
 
   it.each(["", "not a key", "ssh-ed25519 AAAA\nrm -rf /", "ssh-dss AAAAB3"])(

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  installMocks,
+  constructPair,
   isKnown,
   isSecretInput,
   type MockRegistry,
@@ -14,15 +14,11 @@ describe("PostgresPair on local hosts", () => {
   let pair: import("../src/postgres-pair.js").PostgresPair;
 
   beforeAll(async () => {
-    registry = await installMocks({ preview: false });
-    const { PostgresPair } = await import("../src/postgres-pair.js");
-    pair = new PostgresPair("demo", {
+    ({ registry, pair } = await constructPair("demo", {
       clientCidrs: ["10.231.60.0/24"],
       agentControlPlaneUrl: "http://10.231.60.1:8080",
       local: { subnet: "10.231.60.0/24", prefix: "pgl" },
-    });
-    await resolved(pair.connectionUri);
-    await registry.settle();
+    }));
   });
 
   it("creates three namespace hosts, the configuration and the registration", () => {
@@ -103,14 +99,11 @@ describe("PostgresPair on local hosts", () => {
 
 describe("PostgresPair on local hosts without registration, in preview", () => {
   it("skips Registration when register is false and leaves lab addresses unknown", async () => {
-    const registry = await installMocks({ preview: true });
-    const { PostgresPair } = await import("../src/postgres-pair.js");
-    const pair = new PostgresPair("demo", {
-      clientCidrs: [],
-      register: false,
-      local: { subnet: "10.231.60.0/24" },
-    });
-    await registry.settle();
+    const { registry, pair } = await constructPair(
+      "demo",
+      { clientCidrs: [], register: false, local: { subnet: "10.231.60.0/24" } },
+      { preview: true },
+    );
     expect(registry.counts()).toEqual({
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:LocalHosts": 1,

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
 import {
+  constructPair,
   installMocks,
   isKnown,
   isSecretInput,
@@ -38,11 +39,7 @@ describe("PostgresPair on OpenStack", () => {
   let pair: import("../src/postgres-pair.js").PostgresPair;
 
   beforeAll(async () => {
-    registry = await installMocks({ preview: false });
-    const { PostgresPair } = await import("../src/postgres-pair.js");
-    pair = new PostgresPair("orders", openstackArgs());
-    await resolved(pair.connectionUri);
-    await registry.settle();
+    ({ registry, pair } = await constructPair("orders", openstackArgs()));
   });
 
   it("creates exactly the planned resources", () => {
@@ -122,7 +119,7 @@ describe("PostgresPair on OpenStack", () => {
       expect(userData.startsWith("#!/bin/bash\n# managed by pgaas — do not edit (sha256 ")).toBe(true);
       expect(userData).toContain(`key='${PUBLIC_KEY}'`);
       expect(userData).toContain(
-        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync keepalived",
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync curl keepalived",
       );
     }
     const floating = registry.named("openstack:networking/floatingIp:FloatingIp", "orders-vip-public");
@@ -243,10 +240,7 @@ describe("PostgresPair on OpenStack: bad args", () => {
 
 describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
   it("registers the same resources without resolving unknown addresses", async () => {
-    const registry = await installMocks({ preview: true });
-    const { PostgresPair } = await import("../src/postgres-pair.js");
-    const pair = new PostgresPair("orders", openstackArgs());
-    await registry.settle();
+    const { registry, pair } = await constructPair("orders", openstackArgs(), { preview: true });
     expect(registry.resources.length).toBe(18);
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
     expect(await isKnown(pair.endpointHost)).toBe(false);

@@ -273,9 +273,12 @@ describe("portal end to end", () => {
     await shot("15-admin-switchover-dialog");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await shot("15-admin-events");
+    await page.getByRole("link", { name: "Pair settings" }).click();
+    await page.getByRole("button", { name: "Save pair settings" }).waitFor();
+    await shot("16-admin-pair-settings");
     await page.getByRole("link", { name: "Audit log" }).click();
     await page.getByRole("cell", { name: "createDatabase" }).first().waitFor();
-    await shot("16-admin-audit");
+    await shot("16-admin-audit-log");
   });
 
   step("revokes the member's access: the login stops working", async () => {

@@ -1,6 +1,7 @@
 // Helpers shared by the failover drills and the failover benchmark: reach a pair member directly,
 // kill its postmaster, wait (bounded) for conditions, and keep a timeline of what happened when.
-import { readFile } from "node:fs/promises";
+import { cp, mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { sqlIdent } from "@pgaas/common";
 import pg from "pg";
 import { memberLayout, type PairSecrets, type PairSpec } from "../../provider/src/engine/index.js";
@@ -99,6 +100,43 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * Marks every change of each node's role (primary / standby / down, asked directly every ~500 ms) on
+ * the timeline until stopped: the drills' record of who was writable when.
+ */
+export function watchRoles(
+  timeline: Timeline,
+  nodes: readonly { name: string; target: WriterTarget }[],
+  maxDurationMs = 300_000,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  const deadline = Date.now() + maxDurationMs;
+  const loops = nodes.map(async (node) => {
+    let last: ServerRole | undefined;
+    while (!stopped && Date.now() < deadline) {
+      const started = Date.now();
+      const role = await serverRole(node.target);
+      if (role !== last) timeline.mark(`${node.name} is ${role}`, started);
+      last = role;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 500 - (Date.now() - started))));
+    }
+  });
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** Copies the pair's logs (all members) to test-artifacts/<label>/ for a post-mortem; returns the path. */
+export async function saveLogs(spec: PairSpec, label: string): Promise<string> {
+  const target = join(process.cwd(), "test-artifacts", label);
+  await mkdir(target, { recursive: true });
+  await cp(`/var/log/pgaas/${spec.name}`, target, { recursive: true }).catch(() => undefined);
+  return target;
 }
 
 /** What happened when, relative to the start: printed with every drill (and on failure). */

@@ -14,9 +14,11 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll } from "vitest";
-import { createLocalLab, destroyLab, type LocalLab } from "../../provider/src/engine/local/index.js";
-import { allocateSubnet, type SubnetClaim, type SubnetRange } from "./subnet-allocation.js";
+import type { LocalLab } from "../../provider/src/engine/local/index.js";
+import { type ClaimedLab, claimFreshLab } from "./fresh-lab.js";
+import type { SubnetRange } from "./subnet-allocation.js";
 
+export { type ClaimedLab, claimFreshLab } from "./fresh-lab.js";
 export { allocateSubnet, type SubnetClaim, type SubnetRange } from "./subnet-allocation.js";
 
 export interface LabFixtureOptions {
@@ -44,47 +46,36 @@ function destroyOnExit(stateDir: string): void {
 }
 
 export function withLab(options: LabFixtureOptions): LabFixture {
-  let lab: LocalLab | undefined;
-  let claim: SubnetClaim | undefined;
+  let claimed: ClaimedLab | undefined;
   const onExit = () => {
-    if (claim) destroyOnExit(claim.stateDir);
+    if (claimed) destroyOnExit(claimed.claim.stateDir);
   };
   const onSignal = (signal: NodeJS.Signals) => {
     onExit();
-    claim = undefined;
+    claimed = undefined;
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
 
   beforeAll(async () => {
-    claim = await allocateSubnet(options.range);
     process.once("exit", onExit);
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
-    await destroyLab(claim.stateDir);
-    lab = await createLocalLab({
-      prefix: claim.prefix,
-      subnet: claim.subnet,
-      hosts: options.hosts,
-      stateDir: claim.stateDir,
-    });
+    claimed = await claimFreshLab(options.range, options.hosts);
   });
 
   afterAll(async () => {
-    try {
-      if (claim) await destroyLab(claim.stateDir);
-    } finally {
-      lab = undefined;
-      process.removeListener("exit", onExit);
-      process.removeListener("SIGINT", onSignal);
-      process.removeListener("SIGTERM", onSignal);
-      await claim?.release();
-    }
+    const current = claimed;
+    claimed = undefined;
+    process.removeListener("exit", onExit);
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    await current?.release();
   });
 
   return {
     get lab(): LocalLab {
-      if (!lab) throw new Error("the lab exists only inside tests (after withLab's beforeAll)");
-      return lab;
+      if (!claimed) throw new Error("the lab exists only inside tests (after withLab's beforeAll)");
+      return claimed.lab;
     },
   };
 }

@@ -17,7 +17,9 @@ describe("startThrowawayPostgres", () => {
     const { rows } = await client.query("select current_setting('server_version_num')::int / 10000 as major");
     await client.end();
     expect(rows).toEqual([{ major: 15 }]);
-    const wrong = new pg.Client({ connectionString: server.url.replace(encodeURIComponent(server.password), "nope") });
+    const wrong = new pg.Client({
+      connectionString: server.url.replace(encodeURIComponent(server.password), "nope"),
+    });
     await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
   });
 });

@@ -1,51 +1,34 @@
 // System test: the agent on a real pair (two namespace hosts + witness, repmgr, keepalived) reporting
 // to the real control plane. Both agents report; after kill -9 of the primary the control plane names
 // the new primary within two state intervals of the promotion and /primary flips; with the control
-// plane stopped for 30 s, every state sample reaches the store once. Needs root (network namespaces).
-import { randomBytes } from "node:crypto";
-import { memoryLogger, Secret } from "@pgaas/common";
+// plane stopped for 30 s, every state sample reaches the store once; a switchover requested in the
+// API runs through the standby's agent. Needs root (network namespaces).
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentSourceArgv } from "../../agent/src/launch.js";
-import { loadConfig, type RunningServer, startServer } from "../../portal/server/src/index.js";
+import {
+  type ControlPlaneStack,
+  startControlPlaneStack,
+} from "../../agent/test/support/control-plane-stack.js";
 import {
   bootstrapPair,
   generatePairSecrets,
   type PairSpec,
   parsePairSpec,
+  rejoin,
   teardownPair,
 } from "../../provider/src/engine/index.js";
 import { adminTarget, killPostmaster, serverRole, Timeline, waitFor } from "../support/drill.js";
 import { withLab } from "../support/lab.js";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../support/throwaway-postgres.js";
 import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "./pair-fixture.js";
 
 const STATE_SECONDS = 2;
 const AGENT_PORT = 9187;
-const ADMIN = { email: "admin@example.com", password: "agent-pair-admin-password" };
-const fixture = withLab({ range: { prefix: "pga", first: "10.231.40.0/24", count: 10 }, hosts: LAB_HOSTS });
+const fixture = withLab({ range: { prefix: "pga", first: "10.231.40.0/24", count: 5 }, hosts: LAB_HOSTS });
 const secrets = generatePairSecrets("agt");
 
-let store: ThrowawayPostgres;
-let server: RunningServer;
-let serverConfig: ReturnType<typeof loadConfig>;
-let cookie = "";
+let cp: ControlPlaneStack;
 let spec: PairSpec;
-
-interface PairView {
-  primary: string | null;
-  nodes: Array<{ name: string; role: string; lastReportAt: string | null }>;
-}
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { "content-type": "application/json", cookie },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
 
 async function agentGet(node: string, path: string): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://${fixture.lab.host(node).address}:${AGENT_PORT}${path}`, {
@@ -55,30 +38,11 @@ async function agentGet(node: string, path: string): Promise<{ status: number; b
 }
 
 beforeAll(async () => {
-  const lab = fixture.lab;
-  store = await startThrowawayPostgres("pga-store");
-  serverConfig = loadConfig({
-    DATABASE_URL: store.url,
-    PGAAS_LISTEN_HOST: lab.hostAddress,
-    PGAAS_PORT: "0",
-    PGAAS_SECRET_KEY: randomBytes(32).toString("base64"),
-    PGAAS_ADMIN_EMAIL: ADMIN.email,
-    PGAAS_ADMIN_PASSWORD: ADMIN.password,
-  });
-  server = await startServer(serverConfig, memoryLogger("control-plane"));
-  // Restarts after the outage must come back on the same port: the agents' config names it.
-  serverConfig = { ...serverConfig, port: server.port };
-  const login = await fetch(`${server.url}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(ADMIN),
-  });
-  cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const base = labPairSpec(lab, "agt");
+  cp = await startControlPlaneStack(fixture.lab.hostAddress);
   spec = parsePairSpec({
-    ...base,
+    ...labPairSpec(fixture.lab, "agt"),
     agent: {
-      controlPlaneUrl: server.url,
+      controlPlaneUrl: cp.url,
       listenPort: AGENT_PORT,
       stateSeconds: STATE_SECONDS,
       metricsSeconds: 15,
@@ -91,42 +55,19 @@ afterAll(async () => {
     await teardownPair(spec, labPairHosts(fixture.lab), {
       postgresSshPublicKey: secrets.postgresSshPublicKey,
     });
-  await server?.stop();
-  await store?.stop();
+  await cp?.close();
 }, 120_000);
 
 describe("agents on a real pair", () => {
   it("report both nodes, show the new primary within two state intervals of a promotion, and lose no sample", async () => {
     const lab = fixture.lab;
-    const hosts = labPairHosts(lab);
     const timeline = new Timeline();
     try {
-      const registered = await api("POST", "/v1/pairs", {
-        name: spec.name,
-        endpoint: { host: spec.endpoint.address, port: spec.postgres.port },
-        nodes: spec.nodes.map((node) => ({
-          name: node.name,
-          address: node.address,
-          port: spec.postgres.port,
-          agentPort: AGENT_PORT,
-        })),
-        witness: { name: spec.witness.name, address: spec.witness.address },
-        admin: { username: "pgaas_admin", password: secrets.adminPassword.reveal() },
-      });
-      expect(registered.status).toBe(201);
-      const { pair, agentTokens } = registered.body as {
-        pair: { id: string };
-        agentTokens: Record<string, string>;
-      };
-      const pairView = async () =>
-        ((await api("GET", `/v1/pairs/${pair.id}`)).body as { pair: PairView }).pair;
-
-      await bootstrapPair(spec, hosts, {
+      const { pairId, agentTokens } = await cp.registerPair(spec, secrets, AGENT_PORT);
+      await bootstrapPair(spec, labPairHosts(lab), {
         secrets,
         onProgress: printProgress,
-        agentTokens: Object.fromEntries(
-          Object.entries(agentTokens).map(([node, token]) => [node, new Secret(token)]),
-        ),
+        agentTokens,
         agentArgv: agentSourceArgv(),
       });
       timeline.mark("bootstrapped");
@@ -135,7 +76,7 @@ describe("agents on a real pair", () => {
       const both = await waitFor(
         "both agents reporting",
         async () => {
-          const view = await pairView();
+          const view = await cp.pair(pairId);
           const roles = view.nodes.map((n) => `${n.name}:${n.role}`).join(",");
           return view.primary === "n1" && roles === "n1:primary,n2:standby" ? view : undefined;
         },
@@ -148,7 +89,7 @@ describe("agents on a real pair", () => {
       // kill -9 of the primary: repmgr promotes n2; the control plane follows the agents' reports.
       const killedAt = timeline.mark("kill -9 n1's postmaster");
       await killPostmaster(lab, spec, "n1");
-      const n2 = adminTarget(spec, secrets, lab.host("n2").address);
+      const n2 = { ...adminTarget(spec, secrets, lab.host("n2").address), database: "postgres" };
       const promotedAt = await waitFor(
         "n2 promoted",
         async () => ((await serverRole(n2)) === "primary" ? Date.now() : undefined),
@@ -158,7 +99,7 @@ describe("agents on a real pair", () => {
       timeline.mark("n2 accepts writes", promotedAt);
       const visibleAt = await waitFor(
         "the control plane to name n2",
-        async () => ((await pairView()).primary === "n2" ? Date.now() : undefined),
+        async () => ((await cp.pair(pairId)).primary === "n2" ? Date.now() : undefined),
         30_000,
         100,
       );
@@ -172,9 +113,9 @@ describe("agents on a real pair", () => {
 
       // The control plane goes away for 30 s; the agents spool and replay.
       const stoppedAt = timeline.mark("control plane stopped");
-      await server.stop();
+      await cp.stop();
       await new Promise((resolve) => setTimeout(resolve, 30_000));
-      server = await startServer(serverConfig, memoryLogger("control-plane"));
+      await cp.restart();
       const restartedAt = timeline.mark("control plane restarted");
       for (const node of ["n1", "n2"]) {
         await waitFor(
@@ -192,7 +133,7 @@ describe("agents on a real pair", () => {
       timeline.mark("spools drained");
 
       // Every state sample of the outage is in the store exactly once, about one per state interval.
-      const client = new pg.Client({ connectionString: store.url });
+      const client = new pg.Client({ connectionString: cp.store.url });
       await client.connect();
       try {
         for (const node of ["n1", "n2"]) {
@@ -212,11 +153,54 @@ describe("agents on a real pair", () => {
       } finally {
         await client.end();
       }
+
+      // A switchover asked of the control plane is run by the standby's agent (rejoined n1).
+      await rejoin(spec, labPairHosts(lab), secrets, "n1");
+      timeline.mark("n1 rejoined");
+      await waitFor(
+        "n1 reported as standby",
+        async () => {
+          const view = await cp.pair(pairId);
+          return view.nodes.map((n) => `${n.name}:${n.role}`).join(",") === "n1:standby,n2:primary"
+            ? true
+            : undefined;
+        },
+        30_000,
+      );
+      const requested = await cp.request("POST", `/v1/pairs/${pairId}/switchover`, { confirm: spec.name });
+      expect(requested.status).toBe(202);
+      expect((requested.body as { command: { nodeName: string; state: string } }).command).toMatchObject({
+        nodeName: "n1",
+        state: "pending",
+      });
+      timeline.mark("switchover requested");
+      await waitFor(
+        "n1 primary again",
+        async () => ((await cp.pair(pairId)).primary === "n1" ? true : undefined),
+        180_000,
+        250,
+      );
+      timeline.mark("control plane shows n1 as primary");
+      const events = await waitFor(
+        "the switchover result",
+        async () => {
+          const list = (await cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
+            events: Array<{ type: string }>;
+          };
+          const types = list.events.map((event) => event.type);
+          return types.includes("switchover_succeeded") || types.includes("switchover_failed")
+            ? types
+            : undefined;
+        },
+        60_000,
+      );
+      expect(events).toContain("switchover_succeeded");
+      expect(await agentGet("n1", "/primary")).toEqual({ status: 200, body: "primary\n" });
       process.stdout.write(`${timeline.format()}\n`);
     } catch (error) {
       process.stdout.write(`${timeline.format()}\n`);
       await dumpLogs(spec);
       throw error;
     }
-  }, 400_000);
+  }, 600_000);
 });

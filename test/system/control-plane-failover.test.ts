@@ -7,6 +7,7 @@ import type { StateSample } from "@pgaas/common/wire";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadConfig, type RunningServer, startServer } from "../../portal/server/src/index.js";
+import { stateSample } from "../../portal/server/test/support/harness.js";
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -50,23 +51,16 @@ async function api(
 
 /** What the node's own PostgreSQL says right now; a refused connection means "down". */
 async function probe(address: string): Promise<StateSample> {
-  const base: StateSample = {
+  const base = stateSample({
     role: "down",
-    fenced: false,
     writable: false,
     timeline: null,
     lsn: null,
-    receiveLsn: null,
-    lagBytes: null,
-    lagSeconds: null,
     syncState: "none",
     synchronousStandbyNames: "",
-    streamingStandbys: [],
     postmasterStartedAt: null,
     repmgr: { nodeId: null, status: "unknown", upstreamNode: null },
-    pendingRestart: false,
-    error: null,
-  };
+  });
   const client = new pg.Client({
     host: address,
     port: spec.postgres.port,

@@ -17,15 +17,17 @@ import {
   adminTarget,
   ensureDrillDatabase,
   killPostmaster,
+  saveLogs,
   serverRole,
   Timeline,
   tryWrite,
   waitFor,
+  watchRoles,
 } from "../support/drill.js";
 import { withLab } from "../support/lab.js";
 import { vipHolders, watchVip } from "../support/vip-watch.js";
-import { startWriter, verifyAcknowledged } from "../support/writer.js";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec } from "./pair-fixture.js";
+import { startWriter, verifyAcknowledged, type WriterReport } from "../support/writer.js";
+import { LAB_HOSTS, labPairHosts, labPairSpec } from "./pair-fixture.js";
 
 const fixture = withLab({ range: { prefix: "pgd", first: "10.231.20.0/24", count: 10 }, hosts: LAB_HOSTS });
 const secrets = generatePairSecrets("drill");
@@ -60,39 +62,66 @@ async function waitUntilHealthy(timeline: Timeline, timeoutMs = 60_000): Promise
   return primary;
 }
 
-/** Starts a drill from a healthy pair even when an earlier drill failed halfway: rejoins a lost node. */
-async function ensureHealthy(timeline: Timeline): Promise<string> {
-  const status = await pairStatus(spec, hosts()).catch(() => undefined);
-  const lost = status?.primary
-    ? status.nodes.find((node) => node.name !== status.primary && !node.syncState)
-    : undefined;
-  if (lost) {
-    const rejoined = await rejoin(spec, hosts(), secrets, lost.name);
-    timeline.mark(`repaired: rejoin ${lost.name} (${rejoined.detail})`);
+/** Puts the writer's story on the timeline: first failure, each outage, totals. */
+function markWriter(timeline: Timeline, report: WriterReport): void {
+  const firstFailure = report.attempts.find((attempt) => attempt.outcome !== "acked");
+  if (firstFailure)
+    timeline.mark(
+      `writer: first ${firstFailure.outcome} insert (${firstFailure.error ?? ""})`,
+      firstFailure.startedAt,
+    );
+  for (const outage of report.outages) {
+    timeline.mark(
+      `writer: no ack for ${(outage.durationMs / 1000).toFixed(2)} s from here`,
+      outage.lastAckAt,
+    );
   }
+  timeline.mark(
+    `writer stopped: ${report.acked.length} acked, ${report.failed} failed, ${report.unconfirmed} unconfirmed`,
+  );
+}
+
+async function freshPair(): Promise<void> {
+  await teardownPair(spec, hosts(), { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
+    () => undefined,
+  );
+  await bootstrapPair(spec, hosts(), { secrets });
+  await ensureDrillDatabase(admin(vip()));
+}
+
+/**
+ * Starts each drill from a healthy pair even when an earlier drill failed halfway (e.g. a rejoin that
+ * did not work): a fresh bootstrap, so every drill tests its own fault.
+ */
+async function ensureHealthy(timeline: Timeline): Promise<string> {
+  const primary = await waitUntilHealthy(timeline, 5_000).catch(() => undefined);
+  if (primary) return primary;
+  timeline.mark("pair not healthy: fresh bootstrap");
+  await freshPair();
   return waitUntilHealthy(timeline);
 }
 
 async function drill<T>(name: string, body: (timeline: Timeline) => Promise<T>): Promise<T> {
   const timeline = new Timeline();
+  const roles = watchRoles(
+    timeline,
+    ["n1", "n2"].map((node) => ({ name: node, target: admin(address(node)) })),
+  );
   try {
     return await body(timeline);
   } catch (error) {
-    process.stdout.write(`\n${name} FAILED; timeline:\n${timeline.format()}\n`);
-    await dumpLogs(spec);
+    const saved = await saveLogs(spec, `drills/${name.split(":")[0]?.replaceAll(" ", "-")}-${Date.now()}`);
+    process.stdout.write(`\n${name} FAILED; logs in ${saved}; timeline:\n${timeline.format()}\n`);
     throw error;
   } finally {
+    await roles.stop();
     process.stdout.write(`\n== ${name}\n${timeline.format()}\n`);
   }
 }
 
 beforeAll(async () => {
   spec = labPairSpec(fixture.lab, "drill");
-  await teardownPair(spec, hosts(), { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
-    () => undefined,
-  );
-  await bootstrapPair(spec, hosts(), { secrets });
-  await ensureDrillDatabase(admin(vip()));
+  await freshPair();
 }, 240_000);
 
 afterAll(async () => {
@@ -120,9 +149,7 @@ describe("failover drills", () => {
       );
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const report = await writer.stop();
-      timeline.mark(
-        `writer stopped: ${report.acked.length} acked, ${report.failed} failed, ${report.unconfirmed} unconfirmed`,
-      );
+      markWriter(timeline, report);
       process.stdout.write(`kill → writes accepted: ${((resumedAt - killedAt) / 1000).toFixed(2)} s\n`);
 
       expect(await serverRole(admin(address(standby)))).toBe("primary");
@@ -163,9 +190,7 @@ describe("failover drills", () => {
       }
       const samples = await watch.stop();
       const report = await writer.stop();
-      timeline.mark(
-        `writer stopped: ${report.acked.length} acked, ${report.failed} failed, ${report.unconfirmed} unconfirmed`,
-      );
+      markWriter(timeline, report);
       expect(probes.filter((probe) => probe === "accepted")).toEqual([]);
       expect(samples.filter((sample) => sample.holders.includes(primary))).toEqual([]);
       expect(samples.length).toBeGreaterThan(20);
@@ -199,12 +224,7 @@ describe("failover drills", () => {
       expect(await waitUntilHealthy(timeline, 90_000)).toBe(primary);
       const samples = await watch.stop();
       const report = await writer.stop();
-      timeline.mark(
-        `writer stopped: ${report.acked.length} acked, ${report.failed} failed, ${report.unconfirmed} unconfirmed`,
-      );
-      for (const outage of report.outages) {
-        timeline.mark(`write outage ${(outage.durationMs / 1000).toFixed(2)} s`, outage.lastAckAt);
-      }
+      markWriter(timeline, report);
 
       expect(samples.filter((sample) => sample.holders.length > 1)).toEqual([]);
       expect(samples.length).toBeGreaterThan(100);

@@ -10,9 +10,11 @@ import { createLogger, Secret } from "@pgaas/common";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type RunningServer, startServer } from "../../portal/server/src/index.js";
+import { parsePairSpec, switchover } from "../../provider/src/engine/index.js";
 import { destroyLab } from "../../provider/src/engine/local/index.js";
 import { isWireSecret, unwrapSecrets } from "../../provider/src/plugin/wire-values.js";
 import { databaseHandler } from "../../provider/src/resources/database.js";
+import { HostConnections, pairHostsFor } from "../../provider/src/resources/host-connections.js";
 import { localHostsHandler } from "../../provider/src/resources/local-hosts.js";
 import { pairConfigurationHandler } from "../../provider/src/resources/pair-configuration.js";
 import { registrationHandler } from "../../provider/src/resources/registration.js";
@@ -260,17 +262,70 @@ describe("provider CRUD on local hosts with a real control plane", () => {
     }
   }, 60_000);
 
-  it("PairConfiguration: read reports reality; a settings change diffs as an update", async () => {
+  it("PairConfiguration: read reports reality; a settings change is an in-place update with a reload", async () => {
     const read = await pairConfigurationHandler.read(pair?.id ?? "", pair?.props ?? {}, ctx);
     expect(read.id).toBe("crud");
     expect((read.props as WireProps).primary).toBe("n1");
-    const spec = pairInputs.spec as WireProps;
-    const diff = await pairConfigurationHandler.diff("crud", pair?.props ?? {}, {
+    const news = {
       ...pairInputs,
-      spec: { ...spec, settings: { work_mem: "8MB" } },
-    });
+      spec: { ...(pairInputs.spec as WireProps), settings: { work_mem: "8MB" } },
+    };
+    const diff = await pairConfigurationHandler.diff("crud", pair?.props ?? {}, news);
     expect([diff.changes, diff.replaces]).toEqual([true, []]);
-  }, 60_000);
+
+    const admin = () =>
+      new pg.Client({
+        host: String(pair?.props.endpointHost),
+        port: Number(pair?.props.endpointPort),
+        user: String(pair?.props.adminUsername),
+        password: String(unwrapSecrets(pair?.props.adminPassword)),
+        database: "postgres",
+      });
+    const probe = async () => {
+      const client = admin();
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          "SELECT current_setting('work_mem') AS wm, pg_postmaster_start_time()::text AS started",
+        );
+        return rows[0] as { wm: string; started: string };
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await probe();
+    const updated = await pairConfigurationHandler.update("crud", pair?.props ?? {}, news, ctx);
+    pair = { id: "crud", props: updated.outs as WireProps };
+    pairInputs = news;
+    const after = await probe();
+    expect(after).toEqual({ wm: "8MB", started: before.started });
+    expect(before.wm).not.toBe("8MB");
+  }, 120_000);
+
+  it("PairConfiguration: after a switchover, refresh (read) shows the new primary", async () => {
+    const spec = parsePairSpec(pairInputs.spec);
+    const connections = HostConnections.parse(unwrapSecrets(pairInputs.hosts));
+    const result = await switchover(spec, pairHostsFor(spec, connections));
+    expect([result.oldPrimary, result.newPrimary]).toEqual(["n1", "n2"]);
+    const read = await pairConfigurationHandler.read(pair?.id ?? "", pair?.props ?? {}, ctx);
+    const props = read.props as WireProps;
+    expect(props.primary).toBe("n2");
+    expect((props.nodes as { name: string; role: string }[]).map((node) => [node.name, node.role])).toEqual([
+      ["n1", "standby"],
+      ["n2", "primary"],
+    ]);
+    pair = { id: pair?.id ?? "", props };
+    // The agents tell the control plane too; the database is dropped on n2 below.
+    const seen = await until(
+      "the control plane to see n2 as primary",
+      async () => {
+        const reply = await api("GET", `/v1/pairs/${registration?.id}`);
+        return reply.body?.pair?.primary === "n2" ? "n2" : undefined;
+      },
+      60_000,
+    );
+    expect(seen).toBe("n2");
+  }, 120_000);
 
   it("deletes the database, deregisters, tears the pair down and removes the hosts", async () => {
     await databaseHandler.delete(database?.id ?? "", database?.props ?? {}, ctx);

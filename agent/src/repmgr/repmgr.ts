@@ -15,7 +15,11 @@ export interface CommandOutput {
 
 export interface Repmgr {
   readStatus(): Promise<RepmgrStatus>;
-  /** `repmgr standby switchover` on this (standby) node; resolves with its exit code and output. */
+  /**
+   * Makes this standby the primary: sync names cleared here, `repmgr standby switchover` against the
+   * registered primary's config, repmgrd unpaused. Resolves with the exit code and output of the step
+   * that decided the outcome. Re-registering the witness is the control plane's part (pitfall 12).
+   */
   standbySwitchover(): Promise<CommandOutput>;
   close(): Promise<void>;
 }

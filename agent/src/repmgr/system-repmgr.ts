@@ -3,9 +3,14 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { PgConnection, type PgConnectionOptions } from "../postgres/pg-connection.js";
 import type { CommandOutput, Repmgr, RepmgrStatus } from "./repmgr.js";
-import { standbySwitchoverArgv } from "./repmgr-commands.js";
+import { serviceUnpauseArgv, standbySwitchoverArgv } from "./repmgr-commands.js";
 import { parseRepmgrConf } from "./repmgr-conf.js";
-import { REPMGR_EXTENSION_SQL, REPMGR_NODE_SQL } from "./repmgr-sql.js";
+import {
+  REPMGR_EXTENSION_SQL,
+  REPMGR_NODE_SQL,
+  REPMGR_PRIMARY_SQL,
+  SWITCHOVER_PREPARE_SQL,
+} from "./repmgr-sql.js";
 
 export interface SystemRepmgrOptions {
   readonly binary: string;
@@ -15,6 +20,8 @@ export interface SystemRepmgrOptions {
   /** A switchover waits for the old primary to restart as a standby: give it minutes, not seconds. */
   readonly switchoverTimeoutMs: number;
 }
+
+const UNPAUSE_TIMEOUT_MS = 30_000;
 
 interface NodeRow {
   active: boolean;
@@ -44,19 +51,23 @@ export class SystemRepmgr implements Repmgr {
     return { nodeId, status: summarise(node), upstreamNode: node.upstream_node };
   }
 
-  standbySwitchover(): Promise<CommandOutput> {
-    const [binary, ...args] = standbySwitchoverArgv(this.#options.binary, this.#options.configFile);
-    return new Promise((resolve) => {
-      execFile(
-        binary as string,
-        args,
-        { cwd: "/tmp", timeout: this.#options.switchoverTimeoutMs, maxBuffer: 4 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          const exitCode = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-          resolve({ exitCode, output: `${stdout}${stderr}`.trim() });
-        },
-      );
-    });
+  async standbySwitchover(): Promise<CommandOutput> {
+    const { binary, configFile } = this.#options;
+    const conf = await readFile(configFile, "utf8");
+    const pg = await this.#connectionTo(parseRepmgrConf(conf).database);
+    const [primary] = await pg.query<{ node_name: string; config_file: string }>(REPMGR_PRIMARY_SQL);
+    if (!primary) return { exitCode: 1, output: "repmgr has no active primary registered" };
+    for (const statement of SWITCHOVER_PREPARE_SQL) await pg.query(statement);
+    const switchover = await run(
+      standbySwitchoverArgv(binary, configFile, primary.config_file),
+      this.#options.switchoverTimeoutMs,
+    );
+    if (switchover.exitCode !== 0) return switchover;
+    const unpause = await run(serviceUnpauseArgv(binary, configFile), UNPAUSE_TIMEOUT_MS);
+    return {
+      exitCode: unpause.exitCode,
+      output: [switchover.output, unpause.output].filter((text) => text.length > 0).join("\n"),
+    };
   }
 
   async close(): Promise<void> {
@@ -71,6 +82,21 @@ export class SystemRepmgr implements Repmgr {
     }
     return this.#connection.pg;
   }
+}
+
+function run(argv: readonly string[], timeoutMs: number): Promise<CommandOutput> {
+  const [binary, ...args] = argv;
+  return new Promise((resolve) => {
+    execFile(
+      binary ?? "",
+      args,
+      { cwd: "/tmp", timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const exitCode = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ exitCode, output: `${stdout}${stderr}`.trim() });
+      },
+    );
+  });
 }
 
 function summarise(node: NodeRow): string {

@@ -87,8 +87,11 @@ export class DiskSpool {
       if (!Number.isInteger(seq) || seq <= 0) continue;
       const segment: Segment = { seq, path: join(options.dir, name), bytes: 0, counts: emptyCounts() };
       spool.#account(segment, await spool.#readLines(segment));
-      spool.#segments.push(segment);
       spool.#nextSeq = seq + 1;
+      // A segment with no whole entry (only a torn write) would never be replayed nor cleaned up.
+      if (segment.counts.metrics + segment.counts.state + segment.counts.change === 0)
+        await unlink(segment.path);
+      else spool.#segments.push(segment);
     }
     if (spool.#corruptLines > 0) {
       options.logger.warn("spool: skipped lines that were not whole reports", { lines: spool.#corruptLines });

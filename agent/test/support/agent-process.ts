@@ -5,7 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentConfigInput } from "@pgaas/common/wire";
-import { agentSourceArgv } from "../../src/launch.js";
+import { AGENT_NODE_FLAGS, agentSourceArgv } from "../../src/launch.js";
 
 /** The built agent, as cloud VMs run it (needs `common/dist` and `agent/dist`). */
 export const AGENT_DIST_MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
@@ -30,7 +30,7 @@ export async function spawnAgent(
   const argv =
     entry === "source"
       ? [...agentSourceArgv(), "--config", configFile]
-      : [process.execPath, AGENT_DIST_MAIN, "--config", configFile];
+      : [process.execPath, ...AGENT_NODE_FLAGS, AGENT_DIST_MAIN, "--config", configFile];
   // cwd /tmp, as the pair engine starts services: nothing may depend on the working directory.
   const child = spawn(argv[0] ?? process.execPath, argv.slice(1), {
     cwd: "/tmp",

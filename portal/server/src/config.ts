@@ -3,17 +3,26 @@ import { readFileSync } from "node:fs";
 import { InputError, Secret } from "@pgaas/common";
 import { z } from "zod";
 
-const Env = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL"),
-  PGAAS_LISTEN_HOST: z.string().min(1).default("127.0.0.1"),
-  PGAAS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  PGAAS_SECRET_KEY: z.string().optional(),
-  PGAAS_SECRET_KEY_FILE: z.string().startsWith("/", "an absolute path").optional(),
-  PGAAS_ADMIN_EMAIL: z.email().optional(),
-  PGAAS_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
-  PGAAS_WEB_DIR: z.string().optional(),
-  PGAAS_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
-});
+const Env = z
+  .object({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL"),
+    PGAAS_LISTEN_HOST: z.string().min(1).default("127.0.0.1"),
+    PGAAS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    PGAAS_SECRET_KEY: z.string().optional(),
+    PGAAS_SECRET_KEY_FILE: z.string().startsWith("/", "an absolute path").optional(),
+    PGAAS_ADMIN_EMAIL: z.email().optional(),
+    PGAAS_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
+    PGAAS_WEB_DIR: z.string().optional(),
+    PGAAS_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
+  })
+  .refine((env) => env.PGAAS_SECRET_KEY !== undefined || env.PGAAS_SECRET_KEY_FILE !== undefined, {
+    path: ["PGAAS_SECRET_KEY"],
+    message: "required (or PGAAS_SECRET_KEY_FILE)",
+  })
+  .refine((env) => (env.PGAAS_ADMIN_EMAIL === undefined) === (env.PGAAS_ADMIN_PASSWORD === undefined), {
+    path: ["PGAAS_ADMIN_EMAIL"],
+    message: "set together with PGAAS_ADMIN_PASSWORD (or neither)",
+  });
 
 export interface ServerConfig {
   readonly databaseUrl: Secret;
@@ -37,6 +46,18 @@ function decodeKey(base64: string, source: string): Buffer {
   return key;
 }
 
+function readKeyFile(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InputError(`invalid configuration: PGAAS_SECRET_KEY_FILE: cannot read ${path}`, {
+      code: "invalid_config",
+      details: { variable: "PGAAS_SECRET_KEY_FILE" },
+      cause: error,
+    });
+  }
+}
+
 /** Reads the configuration; throws an InputError listing each bad variable and why. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ServerConfig {
   const parsed = Env.safeParse(env);
@@ -48,22 +69,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     });
   }
   const vars = parsed.data;
-  let secretKey: Buffer;
-  if (vars.PGAAS_SECRET_KEY !== undefined) secretKey = decodeKey(vars.PGAAS_SECRET_KEY, "PGAAS_SECRET_KEY");
-  else if (vars.PGAAS_SECRET_KEY_FILE !== undefined) {
-    secretKey = decodeKey(readFileSync(vars.PGAAS_SECRET_KEY_FILE, "utf8"), "PGAAS_SECRET_KEY_FILE");
-  } else {
-    throw new InputError("invalid configuration: PGAAS_SECRET_KEY or PGAAS_SECRET_KEY_FILE is required", {
-      code: "invalid_config",
-      details: { problems: ["PGAAS_SECRET_KEY: required (or PGAAS_SECRET_KEY_FILE)"] },
-    });
-  }
-  if ((vars.PGAAS_ADMIN_EMAIL === undefined) !== (vars.PGAAS_ADMIN_PASSWORD === undefined)) {
-    throw new InputError("invalid configuration: PGAAS_ADMIN_EMAIL and PGAAS_ADMIN_PASSWORD go together", {
-      code: "invalid_config",
-      details: { problems: ["PGAAS_ADMIN_EMAIL/PGAAS_ADMIN_PASSWORD: set both or neither"] },
-    });
-  }
+  const secretKey =
+    vars.PGAAS_SECRET_KEY !== undefined
+      ? decodeKey(vars.PGAAS_SECRET_KEY, "PGAAS_SECRET_KEY")
+      : decodeKey(readKeyFile(vars.PGAAS_SECRET_KEY_FILE as string), "PGAAS_SECRET_KEY_FILE");
   return {
     databaseUrl: new Secret(vars.DATABASE_URL),
     listenHost: vars.PGAAS_LISTEN_HOST,

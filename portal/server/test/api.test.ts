@@ -1,5 +1,8 @@
 // The control plane end to end over HTTP: a real store, a real managed PostgreSQL node, fake-but-real
 // agent reports. Every JSON response is checked against the served OpenAPI document at the end.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,8 +46,15 @@ const errorBody = (reply: Reply, code: string, message: string, details?: unknow
     requestId: reply.headers.get("x-request-id"),
   });
 
+let webDir = "";
+
 beforeAll(async () => {
-  h = await startHarness();
+  // A stand-in for the built portal: the server serves it with an SPA fallback.
+  webDir = await mkdtemp(join(tmpdir(), "pgs-web-"));
+  await mkdir(join(webDir, "assets"));
+  await writeFile(join(webDir, "index.html"), "<!doctype html><title>pgaas portal</title>");
+  await writeFile(join(webDir, "assets", "app.js"), "console.log('portal');");
+  h = await startHarness({ webDir });
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
   for (const email of ["member@example.com", "other@example.com"]) {
     const created = await call("POST", "/v1/users", {
@@ -59,6 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.stop();
+  await rm(webDir, { recursive: true, force: true });
 });
 
 describe("pairs and agent reports", () => {
@@ -386,6 +397,7 @@ describe("failover and switchover events", () => {
       ["failover", "n2", t - n1WritableAt],
       ["registered", null, null],
       ["role_changed", "n2", null],
+      ["settings_changed", null, null],
     ]);
   });
 
@@ -495,6 +507,157 @@ describe("auth matrix", () => {
   });
 });
 
+describe("users, tokens and pair lifecycle", () => {
+  it("issues API tokens shown once, usable as Bearer, revocable", async () => {
+    const created = await call("POST", "/v1/tokens", { auth: member, body: { name: "ci" } });
+    expect(created.status).toBe(201);
+    const { token, secret } = created.body as { token: { id: string; prefix: string }; secret: string };
+    expect(secret.startsWith(token.prefix)).toBe(true);
+    const me = await call("GET", "/v1/auth/me", { auth: { bearer: secret } });
+    expect((me.body as { user: { email: string } }).user.email).toBe("member@example.com");
+    const listed = await call("GET", "/v1/tokens", { auth: member });
+    const tokensListed = (listed.body as { tokens: { id: string; lastUsedAt: string | null }[] }).tokens;
+    expect(tokensListed.map((t) => [t.id, t.lastUsedAt !== null])).toEqual([[token.id, true]]);
+    expect(listed.text).not.toContain(secret);
+    expect((await call("DELETE", `/v1/tokens/${token.id}`, { auth: other })).status).toBe(404);
+    expect((await call("DELETE", `/v1/tokens/${token.id}`, { auth: member })).status).toBe(204);
+    const after = await call("GET", "/v1/auth/me", { auth: { bearer: secret } });
+    expect(after.status).toBe(401);
+    errorBody(after, "invalid_token", "invalid or expired token");
+  });
+
+  it("refuses a duplicate user and ends the sessions of a disabled one", async () => {
+    const duplicate = await call("POST", "/v1/users", {
+      auth: admin,
+      body: { email: "Member@Example.com", password: "another-password-1", role: "member" },
+    });
+    expect(duplicate.status).toBe(409);
+    errorBody(duplicate, "user_exists", "a user with this email exists");
+    const created = await call("POST", "/v1/users", {
+      auth: admin,
+      body: { email: "leaver@example.com", password: "leaver-password-1", role: "member" },
+    });
+    const leaverId = (created.body as { user: { id: string } }).user.id;
+    const leaver = { cookie: await loginCookie(h, "leaver@example.com", "leaver-password-1") };
+    const disabled = await call("PATCH", `/v1/users/${leaverId}`, { auth: admin, body: { disabled: true } });
+    expect((disabled.body as { user: { disabled: boolean } }).user.disabled).toBe(true);
+    const refused = await call("GET", "/v1/auth/me", { auth: leaver });
+    expect(refused.status).toBe(401);
+    errorBody(refused, "session_expired", "session expired; sign in again");
+  });
+
+  it("updates a pair idempotently and refuses renamed nodes", async () => {
+    const nodes = [
+      { name: "n1", address: "127.0.0.1", port: h.node.port, agentPort: 9187 },
+      { name: "n2", address: "127.0.0.1", port: h.node.port, agentPort: 9189 },
+    ];
+    const body = { endpoint: { host: "127.0.0.1", port: h.node.port }, nodes };
+    const first = await call("PUT", `/v1/pairs/${pairId}`, { auth: admin, body });
+    const second = await call("PUT", `/v1/pairs/${pairId}`, { auth: admin, body });
+    expect(first.status).toBe(200);
+    const agentPorts = (reply: Reply) =>
+      (reply.body as { pair: { nodes: { agentPort: number }[] } }).pair.nodes.map((n) => n.agentPort);
+    expect([agentPorts(first), agentPorts(second)]).toEqual([
+      [9187, 9189],
+      [9187, 9189],
+    ]);
+    const renamed = await call("PUT", `/v1/pairs/${pairId}`, {
+      auth: admin,
+      body: { ...body, nodes: [nodes[0], { ...nodes[1], name: "n3" }] },
+    });
+    expect(renamed.status).toBe(400);
+    errorBody(
+      renamed,
+      "node_names_changed",
+      "node names cannot change; deregister and register the pair again",
+      {
+        unknown: ["n3"],
+        known: ["n1", "n2"],
+      },
+    );
+  });
+
+  it("rotates agent tokens: the old ones stop working", async () => {
+    const old = tokens.n1 as string;
+    const rotated = await call("POST", `/v1/pairs/${pairId}/agent-tokens`, { auth: admin });
+    expect(Object.keys((rotated.body as { agentTokens: Record<string, string> }).agentTokens).sort()).toEqual(
+      ["n1", "n2"],
+    );
+    tokens = (rotated.body as { agentTokens: Record<string, string> }).agentTokens;
+    const refused = await call("POST", "/v1/agent/report", {
+      auth: { bearer: old },
+      body: { reports: [stateReport(new Date(), stateSample())] },
+    });
+    expect(refused.status).toBe(401);
+    const accepted = await call("POST", "/v1/agent/report", {
+      auth: { bearer: tokens.n1 as string },
+      body: {
+        reports: [
+          stateReport(new Date(), stateSample({ role: "standby", writable: false, syncState: "none" })),
+        ],
+      },
+    });
+    expect((accepted.body as { accepted: number }).accepted).toBe(1);
+  });
+
+  it("denies an access request and answers 404 for unknown ids and 400 for a reversed range", async () => {
+    const created = await call("POST", "/v1/databases", { auth: member, body: { pairId, name: "ledger" } });
+    expect(created.status).toBe(201);
+    const databaseId = (created.body as { database: { id: string } }).database.id;
+    const request = await call("POST", "/v1/access-requests", {
+      auth: other,
+      body: { databaseId, level: "read_write", reason: "ops" },
+    });
+    const requestId = (request.body as { accessRequest: { id: string } }).accessRequest.id;
+    const again = await call("POST", "/v1/access-requests", {
+      auth: other,
+      body: { databaseId, level: "read_only", reason: "ops" },
+    });
+    errorBody(again, "request_exists", "you already have an open request or a grant");
+    const denied = await call("POST", `/v1/access-requests/${requestId}/deny`, {
+      auth: admin,
+      body: { note: "no" },
+    });
+    expect(
+      (denied.body as { accessRequest: { state: string; decisionNote: string } }).accessRequest,
+    ).toMatchObject({ state: "denied", decisionNote: "no" });
+    const listed = await call("GET", "/v1/access-requests?state=denied", { auth: other });
+    expect((listed.body as { accessRequests: { id: string }[] }).accessRequests.map((a) => a.id)).toEqual([
+      requestId,
+    ]);
+    const missing = await call("GET", "/v1/pairs/00000000-0000-4000-8000-000000000000", { auth: member });
+    expect(missing.status).toBe(404);
+    errorBody(missing, "pair_not_found", "pair not found");
+    const reversed = await call(
+      "GET",
+      `/v1/reports/databases/${databaseId}?from=2026-11-29T10:00:00Z&to=2026-11-29T09:00:00Z`,
+      { auth: member },
+    );
+    expect(reversed.status).toBe(400);
+    errorBody(reversed, "invalid_input", "invalid query", {
+      query: [{ path: "", message: "from must be before to" }],
+    });
+  });
+
+  it("deregisters a pair with databases only when forced", async () => {
+    const refused = await call("DELETE", `/v1/pairs/${pairId}`, { auth: admin });
+    errorBody(
+      refused,
+      "pair_has_databases",
+      "the pair still has 1 database(s); pass force=true to deregister anyway",
+      { databases: 1 },
+    );
+    expect((await call("DELETE", `/v1/pairs/${pairId}?force=true`, { auth: admin })).status).toBe(204);
+    expect((await call("GET", `/v1/pairs/${pairId}`, { auth: admin })).status).toBe(404);
+  });
+
+  it("logs out: the session cookie no longer works", async () => {
+    const session = { cookie: await loginCookie(h, "other@example.com", "member-password-1") };
+    expect((await call("POST", "/v1/auth/logout", { auth: session })).status).toBe(204);
+    expect((await call("GET", "/v1/auth/me", { auth: session })).status).toBe(401);
+  });
+});
+
 describe("API surface", () => {
   it("limits the body size", async () => {
     const reply = await call("POST", "/v1/auth/login", {
@@ -517,21 +680,46 @@ describe("API surface", () => {
 
   it("records mutations in the audit log", async () => {
     const reply = await call("GET", "/v1/audit?limit=1000", { auth: admin });
-    const actions = (reply.body as { entries: { action: string; outcome: string }[] }).entries
-      .filter((entry) => entry.outcome === "succeeded")
-      .map((entry) => entry.action);
-    for (const action of [
+    const entries = (reply.body as { entries: { action: string; outcome: string; actor: string }[] }).entries;
+    const succeeded = (action: string) =>
+      entries.filter((e) => e.action === action && e.outcome === "succeeded").length;
+    const actions = [
+      "login",
       "createUser",
       "registerPair",
       "createDatabase",
-      "updateDatabase",
       "deleteDatabase",
       "approveAccessRequest",
       "switchover",
-    ]) {
-      expect(actions).toContain(action);
-    }
+    ];
+    expect(Object.fromEntries(actions.map((action) => [action, succeeded(action)]))).toEqual({
+      login: 5,
+      createUser: 3,
+      registerPair: 1,
+      createDatabase: 2,
+      deleteDatabase: 1,
+      approveAccessRequest: 1,
+      switchover: 1,
+    });
+    // Refused attempts are recorded with who tried: the duplicate (admin), the member, an agent token.
+    const refused = entries
+      .filter((e) => e.action === "registerPair" && e.outcome === "failed")
+      .map((e) => e.actor);
+    expect(refused.sort()).toEqual(["agent:orders/n1", "user:admin@example.com", "user:member@example.com"]);
     expect(JSON.stringify(reply.body)).not.toContain(ADMIN_ROLE_PASSWORD);
+  });
+
+  it("answers unknown API routes with the standard error body", async () => {
+    const reply = await h.call("GET", "/v1/nope", { auth: admin });
+    expect(reply.status).toBe(404);
+    errorBody(reply, "route_not_found", "no such route");
+  });
+
+  it("serves the web portal with an SPA fallback outside /v1", async () => {
+    const index = "<!doctype html><title>pgaas portal</title>";
+    expect((await h.call("GET", "/")).text).toBe(index);
+    expect((await h.call("GET", "/pairs/some-id/settings")).text).toBe(index);
+    expect((await h.call("GET", "/assets/app.js")).text).toBe("console.log('portal');");
   });
 
   it("serves /healthz, /metrics and /docs", async () => {

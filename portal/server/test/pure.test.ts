@@ -324,15 +324,16 @@ describe("configuration", () => {
 
   it("names every bad variable", () => {
     expect(() =>
-      loadConfig({ DATABASE_URL: "mysql://x", PGAAS_PORT: "70000", PGAAS_SECRET_KEY: key }),
+      loadConfig({ DATABASE_URL: "mysql://x", PGAAS_PORT: "70000", PGAAS_ADMIN_EMAIL: "admin@example.com" }),
     ).toThrow(
-      "invalid configuration: DATABASE_URL: a postgres:// URL; PGAAS_PORT: Too big: expected number to be <=65535",
+      "invalid configuration: DATABASE_URL: a postgres:// URL; PGAAS_PORT: Too big: expected number to be <=65535; " +
+        "PGAAS_SECRET_KEY: required (or PGAAS_SECRET_KEY_FILE); PGAAS_ADMIN_EMAIL: set together with PGAAS_ADMIN_PASSWORD (or neither)",
     );
     expect(() => loadConfig({ DATABASE_URL: "postgres://x", PGAAS_SECRET_KEY: "c2hvcnQ=" })).toThrow(
       "PGAAS_SECRET_KEY must be 32 bytes encoded as base64 (got 5 bytes)",
     );
-    expect(() => loadConfig({ DATABASE_URL: "postgres://x" })).toThrow(
-      "PGAAS_SECRET_KEY or PGAAS_SECRET_KEY_FILE is required",
-    );
+    expect(() =>
+      loadConfig({ DATABASE_URL: "postgres://x", PGAAS_SECRET_KEY_FILE: "/nonexistent/key" }),
+    ).toThrow("invalid configuration: PGAAS_SECRET_KEY_FILE: cannot read /nonexistent/key");
   });
 });

@@ -1,6 +1,6 @@
 // The pair engine's public API (usable without Pulumi): spec, secrets, pure renderers and planners,
 // bootstrap and operations over SSH. The SSH transport, service control and the local host driver
-// live in ./ssh, ./services and ./local and are re-exported here for callers that need them.
+// have their own entry points: ./ssh/index.js, ./services/index.js and ./local/index.js.
 export {
   type BootstrapOptions,
   type BootstrapResult,
@@ -16,6 +16,7 @@ export {
   type RolePlan,
 } from "./bootstrap/decide-roles.js";
 export type { HostTarget, PairHosts } from "./hosts.js";
+export { LAB_PAIR_HOSTS, labPairHosts, labPairSpec } from "./lab-pair.js";
 export { type MemberLayout, memberLayout, PG_BIN_DIR, pairConfigRoot, scriptPaths } from "./layout.js";
 export { allMembers, type Member, nodeMember, repmgrConninfo, witnessMember } from "./members.js";
 export { type RejoinResult, rejoin } from "./operations/rejoin.js";

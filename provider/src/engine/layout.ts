@@ -7,6 +7,7 @@ import type { PairSpec } from "./spec.js";
 export const PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
 
 export interface MemberLayout {
+  readonly pair: string;
   /** node or witness name */
   readonly member: string;
   readonly dataDir: string;
@@ -61,6 +62,7 @@ export function memberLayout(spec: PairSpec, member: string): MemberLayout {
   const runDir = `/run/pgaas/${spec.name}/${member}`;
   const logDir = `/var/log/pgaas/${spec.name}/${member}`;
   return {
+    pair: spec.name,
     member,
     dataDir: `${stateDir}/data`,
     configDir,

@@ -18,8 +18,9 @@ export function configHash(files: readonly RenderedFile[], daemon: Daemon): stri
   return hash.digest("hex");
 }
 
+/** `repmgrd-<pair>-<member>`: unique per host even when several pairs share one (service names allow no `_`). */
 function serviceName(member: Member, daemon: string): string {
-  return `${daemon}-${member.layout.configDir.split("/").slice(-2).join("-")}`.replaceAll("_", "-");
+  return `${daemon}-${member.layout.pair}-${member.name}`.replaceAll("_", "-");
 }
 
 export function repmgrdService(member: Member, files: readonly RenderedFile[]): ServiceDef {

@@ -82,6 +82,19 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
   };
 }
 
+/**
+ * A request whose target may already be gone (read after an out-of-band delete, delete twice):
+ * undefined instead of NotFoundError, so Pulumi sees "gone" rather than a failure.
+ */
+export async function unlessGone<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /** Maps an error answer to the typed error a caller can act on (404 → NotFoundError, …). */
 export function errorFromResponse(method: string, path: string, status: number, text: string): PgaasError {
   let code = `http_${status}`;

@@ -1,12 +1,11 @@
 // pgaas:index:Database — a database and its owner role, through the control-plane API (no network
 // path to the database needed). Renaming or moving replaces; settings and the connection limit
 // update in place; deletion honours `deletionProtection`; the owner password leaves only as a secret.
-import { NotFoundError } from "@pgaas/common";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { CreateDatabaseRequest, CreateDatabaseResponse, DatabaseResponse } from "./control-plane-api.js";
-import { clientFromConfig } from "./control-plane-client.js";
+import { clientFromConfig, unlessGone } from "./control-plane-client.js";
 import { type ResourceHandler, schemaFailures, type WireProps } from "./resource-handler.js";
 
 export const DATABASE_TOKEN = "pgaas:index:Database";
@@ -165,16 +164,11 @@ export const databaseHandler: ResourceHandler = {
 
   async read(id, props, ctx) {
     const client = clientFromConfig(ctx.config, `Database ${String(props.name ?? id)}`);
-    let database: Database;
-    try {
-      ({ database } = await client.request("GET", `/v1/databases/${encodeURIComponent(id)}`, {
-        schema: DatabaseResponse,
-      }));
-    } catch (error) {
-      if (error instanceof NotFoundError) return {};
-      throw error;
-    }
-    if (database.state === "deleted") return {};
+    const found = await unlessGone(
+      client.request("GET", `/v1/databases/${encodeURIComponent(id)}`, { schema: DatabaseResponse }),
+    );
+    if (found === undefined || found.database.state === "deleted") return {};
+    const { database } = found;
     const deletionProtection =
       typeof props.deletionProtection === "boolean" ? props.deletionProtection : true;
     const state = stateOf(
@@ -229,11 +223,9 @@ export const databaseHandler: ResourceHandler = {
       );
     }
     const client = clientFromConfig(ctx.config, `Database ${name}`);
-    try {
-      await client.request("DELETE", `/v1/databases/${encodeURIComponent(id)}`, { body: { confirm: name } });
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-    }
+    await unlessGone(
+      client.request("DELETE", `/v1/databases/${encodeURIComponent(id)}`, { body: { confirm: name } }),
+    );
     ctx.log.info("database deleted", { database: name, id });
   },
 };

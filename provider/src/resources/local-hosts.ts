@@ -83,7 +83,15 @@ export const localHostsHandler: ResourceHandler = {
 
   async delete(_id, props, ctx) {
     const inputs = LocalHostsInputs.parse(unwrapSecrets(props));
-    await destroyLab(inputs.stateDir);
+    try {
+      await destroyLab(inputs.stateDir);
+    } catch (error) {
+      // The kernel removes a namespace's veth ends asynchronously, so the host-side link can vanish
+      // between "exists" and "delete"; destroyLab is safe to run again and finishes the job.
+      ctx.log.warn("local hosts: destroy retried", { prefix: inputs.prefix, error });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await destroyLab(inputs.stateDir);
+    }
     ctx.log.info("local hosts destroyed", { prefix: inputs.prefix });
   },
 };

@@ -122,18 +122,7 @@ function stateOf(
   };
 }
 
-async function converge(
-  parsed: ParsedInputs,
-  secrets: PairSecrets,
-  ctx: ResourceContext,
-  waitForReady: boolean,
-) {
-  if (waitForReady) {
-    await waitForHosts([...parsed.hosts.nodes, parsed.hosts.witness], {
-      readyFile: parsed.inputs.readyFile,
-      timeoutMs: parsed.inputs.readyTimeoutSeconds * 1000,
-    });
-  }
+async function converge(parsed: ParsedInputs, secrets: PairSecrets, ctx: ResourceContext) {
   const result = await bootstrapPair(parsed.spec, parsed.hosts, {
     secrets,
     onProgress: (event) => ctx.log.debug("bootstrap", { ...event }),
@@ -172,9 +161,14 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async create(props, ctx) {
     const parsed = parse(props);
+    // Hosts that never came up: nothing was made, so the create simply fails.
+    await waitForHosts([...parsed.hosts.nodes, parsed.hosts.witness], {
+      readyFile: parsed.inputs.readyFile,
+      timeoutMs: parsed.inputs.readyTimeoutSeconds * 1000,
+    });
     const secrets = generatePairSecrets(parsed.spec.name);
     try {
-      const { result, status } = await converge(parsed, secrets, ctx, true);
+      const { result, status } = await converge(parsed, secrets, ctx);
       return { id: parsed.spec.name, outs: stateOf(props, parsed.spec, secrets, status, result.primary) };
     } catch (error) {
       throw new ResourceInitError(
@@ -205,7 +199,7 @@ export const pairConfigurationHandler: ResourceHandler = {
   async update(_id, olds, news, ctx) {
     const parsed = parse(news);
     const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(olds.pairSecrets))));
-    const { result, status } = await converge(parsed, secrets, ctx, false);
+    const { result, status } = await converge(parsed, secrets, ctx);
     return { outs: stateOf(news, parsed.spec, secrets, status, result.primary) };
   },
 

@@ -2,13 +2,12 @@
 // token per node), and, when `agents` is given, the agents installed and started on the nodes through
 // the pair engine. Delete stops the agents and deregisters. The admin password and the agent tokens
 // are secrets in and out.
-import { NotFoundError } from "@pgaas/common";
 import { z } from "zod";
 import { parsePairSpec } from "../engine/spec.js";
 import { sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { type AgentInstall, startAgents, stopAgents } from "./agents.js";
 import { PairResponse, RegisterPairRequest, RegisterPairResponse } from "./control-plane-api.js";
-import { type ControlPlaneClient, clientFromConfig } from "./control-plane-client.js";
+import { type ControlPlaneClient, clientFromConfig, unlessGone } from "./control-plane-client.js";
 import { HostConnections, pairHostsFor } from "./host-connections.js";
 import {
   type ResourceContext,
@@ -80,11 +79,7 @@ function stateOf(
 }
 
 async function deregister(client: ControlPlaneClient, id: string): Promise<void> {
-  try {
-    await client.request("DELETE", `/v1/pairs/${encodeURIComponent(id)}`, {});
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-  }
+  await unlessGone(client.request("DELETE", `/v1/pairs/${encodeURIComponent(id)}`, {}));
 }
 
 function progressLogger(ctx: ResourceContext) {
@@ -139,15 +134,11 @@ export const registrationHandler: ResourceHandler = {
 
   async read(id, props, ctx) {
     const client = clientFromConfig(ctx.config, `Registration ${String(props.name ?? id)}`);
-    let pair: z.infer<typeof PairResponse>["pair"];
-    try {
-      ({ pair } = await client.request("GET", `/v1/pairs/${encodeURIComponent(id)}`, {
-        schema: PairResponse,
-      }));
-    } catch (error) {
-      if (error instanceof NotFoundError) return {};
-      throw error;
-    }
+    const found = await unlessGone(
+      client.request("GET", `/v1/pairs/${encodeURIComponent(id)}`, { schema: PairResponse }),
+    );
+    if (found === undefined) return {};
+    const { pair } = found;
     const observed: WireProps = {
       ...props,
       name: pair.name,

@@ -6,7 +6,12 @@ import {
   ensureAuthorizedKeyCommand,
   ensureDirectoriesCommand,
 } from "../../src/engine/commands/host-commands.js";
-import { initdbCommand, pgServiceCommand, writeProbeCommand } from "../../src/engine/commands/pg-commands.js";
+import {
+  initdbCommand,
+  pgServiceCommand,
+  psqlCommand,
+  writeProbeCommand,
+} from "../../src/engine/commands/pg-commands.js";
 import {
   clusterShowCsvCommand,
   nodeRejoinCommand,
@@ -120,9 +125,9 @@ describe("repmgr commands", () => {
     );
   });
 
-  it("switches over naming the remote config file", () => {
-    expect(standbySwitchoverCommand(n2, n1)).toBe(
-      `${REPMGR} -f /etc/pgaas/orders/n2/repmgr.conf standby switchover --remote-config-file=/etc/pgaas/orders/n1/repmgr.conf --force-rewind`,
+  it("switches over from the candidate", () => {
+    expect(standbySwitchoverCommand(n2)).toBe(
+      `${REPMGR} -f /etc/pgaas/orders/n2/repmgr.conf standby switchover --force-rewind`,
     );
   });
 
@@ -147,5 +152,13 @@ describe("status parsers", () => {
     const out = "lo UNKNOWN 127.0.0.1/8\neth0@if12 UP 10.40.0.11/24 10.40.0.100/32 fe80::1/64\n";
     expect(holdsAddress(out, "10.40.0.100")).toBe(true);
     expect(holdsAddress(out, "10.40.0.10")).toBe(false);
+  });
+});
+
+describe("psql over the local socket", () => {
+  it("reads SQL from stdin and keeps errors terse (no statement echo)", () => {
+    expect(psqlCommand(n1.layout, 5432, "repmgr")).toBe(
+      "cd /tmp && runuser -u postgres -- /usr/lib/postgresql/15/bin/psql -X -A -t -q -v ON_ERROR_STOP=1 -v VERBOSITY=terse -h /run/pgaas/orders/n1 -p 5432 -d repmgr -f -",
+    );
   });
 });

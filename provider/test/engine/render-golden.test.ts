@@ -4,8 +4,8 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Secret } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
-import { planNodeFiles, planWitnessFiles, type RenderedFile } from "../../src/engine/index.js";
-import { SECRETS, SPEC } from "./fixtures.js";
+import { parsePairSpec, planNodeFiles, planWitnessFiles, type RenderedFile } from "../../src/engine/index.js";
+import { SECRETS, SPEC, SPEC_INPUT } from "./fixtures.js";
 
 const GOLDEN_DIR = new URL("../golden/", import.meta.url);
 
@@ -74,6 +74,17 @@ describe("rendered files (golden)", () => {
     );
     expect(rendered.length).toBe(22);
     for (const file of rendered) await checkGolden(file);
+  });
+
+  it("plans no keepalived for a load-balancer endpoint and listens on the node address only", () => {
+    const lb = parsePairSpec({
+      ...SPEC_INPUT,
+      endpoint: { kind: "load-balancer", address: "10.40.2.10", port: 5432 },
+    });
+    const files = planNodeFiles(lb, "n2", SECRETS);
+    expect(files.filter((f) => f.path.includes("keepalived"))).toEqual([]);
+    expect(byPath(files, "/n2/postgresql.conf").split("\n")).toContain("listen_addresses = '10.40.0.12'");
+    expect(files.filter((f) => f.path.includes("agent"))).toEqual([]);
   });
 
   it("starts every text file with the managed header and the sha256 of its body", () => {

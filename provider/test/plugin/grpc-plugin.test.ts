@@ -24,6 +24,7 @@ import {
   type Props,
   readRequest,
   startPlugin,
+  struct,
   updateRequest,
   urnOf,
 } from "./support/plugin-process.js";
@@ -84,6 +85,18 @@ describe("pgaas plugin over gRPC", () => {
       checkRequest(urn, {}, { controlPlaneUrl: harness.server.url, apiToken: wireSecret(apiToken) }),
     );
     expect(good.getFailuresList()).toEqual([]);
+    const { default: provproto } = await import("@pulumi/pulumi/proto/provider_pb.js");
+    const diff = await plugin.call<provproto.DiffResponse>(
+      "diffConfig",
+      new provproto.DiffRequest()
+        .setUrn(urn)
+        .setOlds(struct({ controlPlaneUrl: "http://old:1", apiToken: wireSecret("t") }))
+        .setNews(struct({ controlPlaneUrl: harness.server.url, apiToken: wireSecret("t") })),
+    );
+    expect([diff.getChanges(), diff.getDiffsList()]).toEqual([
+      provproto.DiffResponse.DiffChanges.DIFF_SOME,
+      ["controlPlaneUrl"],
+    ]);
   });
 
   it("Configure takes the URL and the secret token", async () => {
@@ -310,5 +323,13 @@ describe("pgaas plugin over gRPC", () => {
       readRequest(registration.id, REGISTRATION, registration.props),
     );
     expect(again.getId()).toBe("");
+  });
+
+  it("never wrote a credential to its logs", () => {
+    const logs = plugin.stderr.join("");
+    expect(logs).toContain('"msg":"database created"');
+    for (const secret of [apiToken, ADMIN_ROLE_PASSWORD, String(revealed(database.props.ownerPassword))]) {
+      expect(logs).not.toContain(secret);
+    }
   });
 });

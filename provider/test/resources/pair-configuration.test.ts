@@ -1,3 +1,4 @@
+import { memoryLogger } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_VALUE, wireSecret } from "../../src/plugin/wire-values.js";
 import { pairConfigurationHandler, specFailures } from "../../src/resources/pair-configuration.js";
@@ -92,5 +93,25 @@ describe("PairConfiguration diff", () => {
     const diff = await pairConfigurationHandler.diff("orders", state, { spec, hosts, ...change });
     expect({ changes: diff.changes, replaces: diff.replaces }).toEqual(expected);
     expect(diff.deleteBeforeReplace).toBe(true);
+  });
+});
+
+describe("PairConfiguration create", () => {
+  it("fails plainly (nothing recorded) when the hosts never answer SSH", async () => {
+    const closed = wireSecret(
+      ["n1", "n2", "w"].map((name) => ({
+        name,
+        host: "127.0.0.1",
+        port: 1,
+        privateKey: key,
+        serviceManager: "detached",
+      })),
+    );
+    const created = pairConfigurationHandler.create(
+      { spec, hosts: closed, readyTimeoutSeconds: 1 },
+      { config: { controlPlaneUrl: undefined, apiToken: undefined }, log: memoryLogger() },
+    );
+    await expect(created).rejects.toThrow(/^host (n1|n2|w) \(127\.0\.0\.1\) not ready after 1 s: /);
+    await expect(created).rejects.not.toHaveProperty("id");
   });
 });

@@ -142,6 +142,12 @@ describe("connect errors", () => {
     expect(error.message).toBe("n1: connect: authentication failed");
   });
 
+  it("unreadable key → SshAuthError", async () => {
+    const error = await rejection(connectSsh({ ...target(), privateKey: new Secret("not a key") }));
+    expect(error).toBeInstanceOf(SshAuthError);
+    expect(error.message).toBe("n1: connect: authentication failed");
+  });
+
   it("closed port → SshUnreachableError", async () => {
     const error = await rejection(connectSsh({ ...target(), port: 2222 }));
     expect(error).toBeInstanceOf(SshUnreachableError);

@@ -2,8 +2,8 @@
 // reserved internal address and an internal passthrough load balancer whose failover backend and
 // health check on the agent's /primary send traffic only to the writable, unfenced primary.
 import * as compute from "@pulumi/gcp/compute/index.js";
-import * as pulumi from "@pulumi/pulumi";
-import { HOST_READY_FILE, hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
+import type * as pulumi from "@pulumi/pulumi";
+import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import { planIngressRules } from "../plan/ingress-rules.js";
 import type { GcpPairArgs } from "../postgres-pair-args.js";
 import { regionOfZone } from "../validate-pair-args.js";
@@ -11,6 +11,7 @@ import {
   type CloudContext,
   cloudAccess,
   cloudNode,
+  cloudSetupScript,
   controlPlaneWitness,
   NODE_NAMES,
   type PairHosts,
@@ -24,7 +25,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
   const { name, args, parent } = ctx;
   const opts = { parent };
   const access = cloudAccess(ctx, "gcp");
-  const { adminCidr, sshPublicKey, controlPlaneAddress, controlPlaneCidr } = access;
+  const { adminCidr, controlPlaneAddress, controlPlaneCidr } = access;
   const region = regionOfZone(gcp.zones[0]);
   const tag = `${name}-pgaas`;
   const project = gcp.project;
@@ -56,9 +57,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     );
   }
 
-  const startupScript = pulumi
-    .output(sshPublicKey)
-    .apply((key) => renderHostSetupScript({ sshPublicKey: key, packages: hostPackages("load-balancer") }));
+  const startupScript = cloudSetupScript(access, args, "load-balancer");
   const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {

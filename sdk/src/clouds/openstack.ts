@@ -4,13 +4,14 @@
 import * as compute from "@pulumi/openstack/compute/index.js";
 import * as networking from "@pulumi/openstack/networking/index.js";
 import * as pulumi from "@pulumi/pulumi";
-import { HOST_READY_FILE, hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
+import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import { planIngressRules } from "../plan/ingress-rules.js";
 import type { OpenStackPairArgs } from "../postgres-pair-args.js";
 import {
   type CloudContext,
   cloudAccess,
   cloudNode,
+  cloudSetupScript,
   controlPlaneWitness,
   NODE_NAMES,
   type PairHosts,
@@ -21,7 +22,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
   const { name, args, parent } = ctx;
   const opts = { parent };
   const access = cloudAccess(ctx, "openstack");
-  const { adminCidr, sshPublicKey, controlPlaneAddress, controlPlaneCidr } = access;
+  const { adminCidr, controlPlaneAddress, controlPlaneCidr } = access;
 
   const group = new networking.SecGroup(
     `${name}-secgroup`,
@@ -76,9 +77,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
     opts,
   );
   const vip = vipPort.allFixedIps.apply((ips) => firstAddress(ips, `${name}-vip`));
-  const userData = pulumi
-    .output(sshPublicKey)
-    .apply((key) => renderHostSetupScript({ sshPublicKey: key, packages: hostPackages("vip") }));
+  const userData = cloudSetupScript(access, args, "vip");
 
   const instances: compute.Instance[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {

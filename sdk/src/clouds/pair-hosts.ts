@@ -2,6 +2,7 @@
 // provider reaches each host. Cloud files only create infrastructure; the pair is configured once.
 import * as pulumi from "@pulumi/pulumi";
 import type { HostConnectionInput } from "../native/types.js";
+import { hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
 import type { PostgresPairArgs } from "../postgres-pair-args.js";
 
 export const NODE_NAMES = ["n1", "n2"] as const;
@@ -64,6 +65,19 @@ export function cloudAccess(ctx: CloudContext, cloud: "openstack" | "gcp"): Clou
     controlPlaneAddress,
     controlPlaneCidr: pulumi.interpolate`${controlPlaneAddress}/32`,
   };
+}
+
+/** The first-boot script of a cloud VM node (OpenStack user data, GCP startup-script). */
+export function cloudSetupScript(
+  access: CloudAccess,
+  args: PostgresPairArgs,
+  endpointKind: "vip" | "load-balancer",
+): pulumi.Output<string> {
+  return pulumi
+    .all([access.sshPublicKey, args.agentBundleUrl])
+    .apply(([key, agentBundleUrl]) =>
+      renderHostSetupScript({ sshPublicKey: key, packages: hostPackages(endpointKind), agentBundleUrl }),
+    );
 }
 
 /** A cloud VM node reached as root over SSH with the provider's key (kept secret). */

@@ -13,10 +13,18 @@ export interface HostSetupInput {
   readonly sshPublicKey: string;
   /** Debian packages to install. */
   readonly packages: readonly string[];
+  /**
+   * A tarball of the built agent (agent/dist with its production node_modules) unpacked into
+   * /opt/pgaas/agent, where the pair engine starts it (`node /opt/pgaas/agent/dist/main.js`).
+   */
+  readonly agentBundleUrl?: string;
 }
 
+/** Where the pair engine expects the agent on a VM (engine DEFAULT_AGENT_ARGV). */
+export const AGENT_DIR = "/opt/pgaas/agent";
+
 export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
-  const base = ["postgresql-15", "postgresql-15-repmgr", "nodejs", "rsync"];
+  const base = ["postgresql-15", "postgresql-15-repmgr", "nodejs", "rsync", "curl"];
   return endpointKind === "vip" ? [...base, "keepalived"] : base;
 }
 
@@ -47,6 +55,12 @@ export function renderHostSetupScript(input: HostSetupInput): string {
     "apt-get update -q",
     shellCommand(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...input.packages]),
     'if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi',
+    ...(input.agentBundleUrl === undefined
+      ? []
+      : [
+          `install -d -m 0755 ${shellQuote(AGENT_DIR)}`,
+          `curl -fsSL --retry 5 ${shellQuote(input.agentBundleUrl)} | tar -xz -C ${shellQuote(AGENT_DIR)}`,
+        ]),
     "# Debian's default cluster is never used: pgaas runs its own instances.",
     "pg_dropcluster --stop 15 main 2>/dev/null || true",
     ...(input.packages.includes("keepalived")

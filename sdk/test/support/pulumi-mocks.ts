@@ -183,3 +183,20 @@ export function resolved<T>(output: pulumi.Output<T>): Promise<T> {
 export function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
   return (output as unknown as { isKnown: Promise<boolean> }).isKnown;
 }
+
+/**
+ * Installs fresh mocks, then builds a PostgresPair (imported after the mocks, as Pulumi requires) and
+ * waits until every child registered.
+ */
+export async function constructPair(
+  name: string,
+  args: import("../../src/postgres-pair-args.js").PostgresPairArgs,
+  options: { preview: boolean } = { preview: false },
+): Promise<{ registry: MockRegistry; pair: import("../../src/postgres-pair.js").PostgresPair }> {
+  const registry = await installMocks(options);
+  const { PostgresPair } = await import("../../src/postgres-pair.js");
+  const pair = new PostgresPair(name, args);
+  if (!options.preview) await resolved(pair.connectionUri);
+  await registry.settle();
+  return { registry, pair };
+}

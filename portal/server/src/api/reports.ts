@@ -58,31 +58,34 @@ export const Report = z.object({
 });
 export type Report = z.infer<typeof Report>;
 
-export const databaseReport = defineRoute({
-  id: "databaseReport",
-  method: "get",
-  path: "/v1/reports/databases/:id",
-  summary:
-    "Database report: size growth, connections, commit/rollback rates, cache hits, deadlocks, temp bytes",
-  tag: "reports",
-  auth: "user",
-  params: IdParams,
-  query: ReportQuery,
-  status: 200,
-  response: Report,
-  alternateContent: ["text/csv", "text/html"],
-});
+/** Both reports take the same query and answer the same shape (JSON, CSV or HTML). */
+const reportRoute = <const Id extends string, const Path extends string>(
+  id: Id,
+  path: Path,
+  summary: string,
+) =>
+  defineRoute({
+    id,
+    method: "get",
+    path,
+    summary,
+    tag: "reports",
+    auth: "user",
+    params: IdParams,
+    query: ReportQuery,
+    status: 200,
+    response: Report,
+    alternateContent: ["text/csv", "text/html"],
+  });
 
-export const pairReport = defineRoute({
-  id: "pairReport",
-  method: "get",
-  path: "/v1/reports/pairs/:id",
-  summary: "Pair report: replication lag, uptime, failovers and degraded periods plus totals",
-  tag: "reports",
-  auth: "user",
-  params: IdParams,
-  query: ReportQuery,
-  status: 200,
-  response: Report,
-  alternateContent: ["text/csv", "text/html"],
-});
+export const databaseReport = reportRoute(
+  "databaseReport",
+  "/v1/reports/databases/:id",
+  "Database report: size growth, connections, commit/rollback rates, cache hits, deadlocks, temp bytes",
+);
+
+export const pairReport = reportRoute(
+  "pairReport",
+  "/v1/reports/pairs/:id",
+  "Pair report: replication lag, uptime, failovers and degraded periods plus totals",
+);

@@ -103,6 +103,8 @@ export function mount<S extends RouteSpec>(
         res.status(spec.status).json(result);
       }
     } finally {
+      // A public route (login) may name who it turned out to be.
+      actor ??= res.locals.actor as Actor | undefined;
       if (
         spec.method !== "get" &&
         !deps.unaudited.has(spec.id) &&

@@ -21,6 +21,8 @@ const CONNECTION_ERROR_CODES = new Set([
   "EPIPE",
 ]);
 const SERVER_GONE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "25006"]);
+/** read_only_sql_transaction: the node we thought primary is a standby now and refused the write. */
+const REFUSED_AS_READ_ONLY = "25006";
 
 /** Connection refused/reset/timeout, the server shutting down, or the server now read-only. */
 export function isConnectionError(error: unknown): boolean {
@@ -85,7 +87,10 @@ export async function onPrimary<T>(pair: PairAccess, work: PrimaryWork<T>): Prom
     try {
       return await withNode(primary, work.database, (client) => work.run(client, primary));
     } catch (error) {
-      const retryable = error instanceof NodeConnectError || (work.idempotent && isConnectionError(error));
+      // A refused connection or a refused (read-only) write changed nothing: always safe to retry.
+      const refused =
+        error instanceof NodeConnectError || (error as { code?: unknown }).code === REFUSED_AS_READ_ONLY;
+      const retryable = refused || (work.idempotent && isConnectionError(error));
       if (!retryable) throw error;
       lastError = error;
     }

@@ -6,7 +6,7 @@ import type { PairSettingsResponse } from "../api/settings.js";
 import { isConnectionError, NodeConnectError, withNode } from "../managed/primary-router.js";
 import { alterSystemSql, PENDING_RESTART_SQL, RELOAD_SQL } from "../managed/settings-sql.js";
 import type { Store } from "../store/db.js";
-import type { Pairs } from "./pairs.js";
+import { insertEvent, type Pairs } from "./pairs.js";
 import { validateParameters } from "./parameters.js";
 
 // pg_reload_conf() only signals; give the backends a moment to re-read before asking pending_restart.
@@ -47,15 +47,24 @@ export function createPairSettings(store: Store, pairs: Pairs): PairSettings {
           },
         );
       }
-      const { rows } = await store.query<{ settings: Record<string, ParameterValue> }>(
-        "UPDATE pairs SET settings = settings || $2::jsonb, updated_at = now() WHERE id = $1 RETURNING settings",
-        [pairId, JSON.stringify(settings)],
-      );
-      return {
-        settings: rows[0]?.settings ?? {},
-        nodes,
-        pendingRestart: nodes.some((node) => node.pendingRestart.length > 0),
-      };
+      const pendingRestart = nodes.some((node) => node.pendingRestart.length > 0);
+      const merged = await store.transaction(async (db) => {
+        const { rows } = await db.query<{ settings: Record<string, ParameterValue> }>(
+          "UPDATE pairs SET settings = settings || $2::jsonb, updated_at = now() WHERE id = $1 RETURNING settings",
+          [pairId, JSON.stringify(settings)],
+        );
+        await insertEvent(db, {
+          pairId,
+          nodeName: null,
+          type: "settings_changed",
+          message: `pair settings changed: ${accepted.map(([name, text]) => `${name}=${text}`).join(", ")}${pendingRestart ? " (restart pending)" : ""}`,
+          occurredAt: new Date(),
+          durationMs: null,
+          details: { settings, nodes },
+        });
+        return rows[0]?.settings ?? {};
+      });
+      return { settings: merged, nodes, pendingRestart };
     },
   };
 }

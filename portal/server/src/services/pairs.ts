@@ -211,14 +211,10 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
       const ids = rows.map((row) => row.id);
       const [nodes, counts] = await Promise.all([nodeRows(store, ids), databaseCounts(store, ids)]);
       const at = now();
-      return rows.map((row) =>
-        pairView(
-          row,
-          nodes.filter((node) => node.pair_id === row.id),
-          counts.get(row.id) ?? 0,
-          at,
-        ),
-      );
+      const nodesByPair = new Map<string, NodeRow[]>();
+      for (const node of nodes)
+        nodesByPair.set(node.pair_id, [...(nodesByPair.get(node.pair_id) ?? []), node]);
+      return rows.map((row) => pairView(row, nodesByPair.get(row.id) ?? [], counts.get(row.id) ?? 0, at));
     },
 
     async get(id) {
@@ -324,6 +320,12 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         if (confirm !== pair.name) {
           throw new InputError("confirm must equal the pair name", { code: "confirmation_mismatch" });
         }
+        // An agent that took a command and never answered (crashed, host gone) must not block the pair.
+        await db.query(
+          `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'no result within 10 minutes'
+            WHERE pair_id = $1 AND state IN ('pending', 'delivered') AND requested_at < now() - interval '10 minutes'`,
+          [id],
+        );
         const { rows: open } = await db.query(
           "SELECT 1 FROM agent_commands WHERE pair_id = $1 AND state IN ('pending', 'delivered')",
           [id],

@@ -1,4 +1,4 @@
-// Reports from the stored time series (raw samples within the retention window).
+// Reports from the stored time series: raw samples and, beyond the raw retention window, hourly roll-ups.
 import type { Report, ReportQuery } from "../api/reports.js";
 import type { Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
@@ -17,6 +17,7 @@ import {
 const delta = (column: string) =>
   `CASE WHEN lag(${column}) OVER w IS NULL THEN 0 WHEN ${column} >= lag(${column}) OVER w THEN ${column} - lag(${column}) OVER w ELSE ${column} END`;
 
+// Raw samples (within the retention window) and hourly roll-ups (older) in the same buckets.
 const DATABASE_BUCKETS_SQL = `
   WITH s AS (
     SELECT node_id, database_name, sampled_at, size_bytes, connections,
@@ -27,20 +28,34 @@ const DATABASE_BUCKETS_SQL = `
       FROM database_samples
      WHERE node_id = ANY($1::uuid[]) AND ($2::text IS NULL OR database_name = $2)
        AND sampled_at >= $3::timestamptz - interval '1 hour' AND sampled_at < $4
-    WINDOW w AS (PARTITION BY node_id, database_name ORDER BY sampled_at))
-  SELECT node_id, database_name, date_bin(make_interval(secs => $5), sampled_at, $3::timestamptz) AS bucket,
+    WINDOW w AS (PARTITION BY node_id, database_name ORDER BY sampled_at)),
+  raw AS (
+    SELECT node_id, database_name, sampled_at AS at, size_bytes, connections, commits, rollbacks, blks_read, blks_hit,
+           deadlocks, temp_bytes, seconds FROM s WHERE sampled_at >= $3),
+  rolled AS (
+    SELECT node_id, database_name, bucket AS at, size_bytes, max_connections AS connections, commits, rollbacks,
+           blks_read, blks_hit, deadlocks, temp_bytes, extract(epoch FROM last_sampled_at - first_sampled_at) AS seconds
+      FROM database_rollups
+     WHERE node_id = ANY($1::uuid[]) AND ($2::text IS NULL OR database_name = $2) AND bucket >= $3 AND bucket < $4)
+  SELECT node_id, database_name, date_bin(make_interval(secs => $5), at, $3::timestamptz) AS bucket,
          max(size_bytes) AS size_bytes, max(connections) AS connections, sum(commits) AS commits,
          sum(rollbacks) AS rollbacks, sum(blks_read) AS blks_read, sum(blks_hit) AS blks_hit,
          sum(deadlocks) AS deadlocks, sum(temp_bytes) AS temp_bytes, sum(seconds) AS seconds
-    FROM s WHERE sampled_at >= $3 GROUP BY 1, 2, 3 ORDER BY 3`;
+    FROM (SELECT * FROM raw UNION ALL SELECT * FROM rolled) AS both_sources GROUP BY 1, 2, 3 ORDER BY 3`;
 
 const STATE_BUCKETS_SQL = `
-  SELECT date_bin(make_interval(secs => $4), ss.sampled_at, $2::timestamptz) AS bucket,
-         bool_or(ss.writable AND NOT ss.fenced) AS writable,
-         max(ss.lag_bytes) FILTER (WHERE ss.role = 'standby') AS lag_bytes,
-         max(ss.lag_seconds) FILTER (WHERE ss.role = 'standby') AS lag_seconds
-    FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
-   WHERE n.pair_id = $1 AND ss.sampled_at >= $2 AND ss.sampled_at < $3
+  SELECT date_bin(make_interval(secs => $4), at, $2::timestamptz) AS bucket, bool_or(writable) AS writable,
+         max(lag_bytes) AS lag_bytes, max(lag_seconds) AS lag_seconds
+    FROM (
+      SELECT ss.sampled_at AS at, ss.writable AND NOT ss.fenced AS writable,
+             CASE WHEN ss.role = 'standby' THEN ss.lag_bytes END AS lag_bytes,
+             CASE WHEN ss.role = 'standby' THEN ss.lag_seconds END AS lag_seconds
+        FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
+       WHERE n.pair_id = $1 AND ss.sampled_at >= $2 AND ss.sampled_at < $3
+      UNION ALL
+      SELECT r.bucket, r.writable_samples > 0, r.max_lag_bytes, r.max_lag_seconds
+        FROM state_rollups r JOIN nodes n ON n.id = r.node_id
+       WHERE n.pair_id = $1 AND r.bucket >= $2 AND r.bucket < $3) AS both_sources
    GROUP BY 1 ORDER BY 1`;
 
 export interface Reports {

@@ -20,7 +20,8 @@ export async function applyRetention(
     await db.query(
       `INSERT INTO state_rollups (node_id, bucket, samples, writable_samples, degraded_samples, max_lag_bytes, max_lag_seconds)
        SELECT node_id, date_trunc('hour', sampled_at), count(*), count(*) FILTER (WHERE writable),
-              count(*) FILTER (WHERE sync_state = 'degraded'), max(lag_bytes), max(lag_seconds)
+              count(*) FILTER (WHERE sync_state = 'degraded'),
+              max(lag_bytes) FILTER (WHERE role = 'standby'), max(lag_seconds) FILTER (WHERE role = 'standby')
          FROM state_samples WHERE sampled_at < $1 GROUP BY 1, 2
        ON CONFLICT (node_id, bucket) DO UPDATE SET samples = state_rollups.samples + excluded.samples,
          writable_samples = state_rollups.writable_samples + excluded.writable_samples,

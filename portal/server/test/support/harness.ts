@@ -52,7 +52,7 @@ export async function createAdminRole(server: ThrowawayPostgres): Promise<void> 
   }
 }
 
-export async function startHarness(): Promise<Harness> {
+export async function startHarness(options: { webDir?: string } = {}): Promise<Harness> {
   const store = await startThrowawayPostgres("pgs-store");
   const node = await startThrowawayPostgres("pgs-node").catch(async (error) => {
     await store.stop();
@@ -68,6 +68,7 @@ export async function startHarness(): Promise<Harness> {
         PGAAS_SECRET_KEY: randomBytes(32).toString("base64"),
         PGAAS_ADMIN_EMAIL: ADMIN.email,
         PGAAS_ADMIN_PASSWORD: ADMIN.password,
+        ...(options.webDir === undefined ? {} : { PGAAS_WEB_DIR: options.webDir }),
       }),
       logger,
     );

@@ -4,6 +4,7 @@ import { ErrorAlert } from "../components/ErrorAlert.js";
 import { Loading } from "../components/Loading.js";
 import { SignInPage } from "../features/auth/SignInPage.js";
 import { SessionProvider, useSession } from "../lib/session.js";
+import { CrashBoundary } from "./CrashBoundary.js";
 import { Layout } from "./Layout.js";
 import { Routes } from "./Routes.js";
 
@@ -42,8 +43,10 @@ function Gate() {
 
 export function App() {
   return (
-    <SessionProvider>
-      <Gate />
-    </SessionProvider>
+    <CrashBoundary>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </CrashBoundary>
   );
 }

@@ -1,7 +1,7 @@
 // The time range of charts and reports, as a labelled select; the value is an hour count.
 import { SelectField } from "./fields.js";
 
-export const RANGE_OPTIONS: readonly { value: string; label: string }[] = [
+const RANGE_OPTIONS: readonly { value: string; label: string }[] = [
   { value: "1", label: "Last hour" },
   { value: "6", label: "Last 6 hours" },
   { value: "24", label: "Last 24 hours" },

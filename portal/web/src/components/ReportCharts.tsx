@@ -65,8 +65,17 @@ export function reportSeries(report: Report, metric: MetricKey): ChartSeries[] {
   }));
 }
 
+/**
+ * Where the time axis starts: the range's start, or the first point when data begins later, so a
+ * fresh database's first minutes are readable instead of squeezed against the right edge.
+ */
+export function axisStart(report: Report): number {
+  const first = report.points[0];
+  return Math.max(Date.parse(report.from), first ? Date.parse(first.at) : Number.NEGATIVE_INFINITY);
+}
+
 export function ReportCharts({ report, metrics }: { report: Report; metrics: readonly MetricKey[] }) {
-  const from = Date.parse(report.from);
+  const from = axisStart(report);
   const to = Date.parse(report.to);
   return (
     <div className="grid-charts">

@@ -31,8 +31,12 @@ export function timeTicks(from: number, to: number, count = 4): number[] {
   return Array.from({ length: count + 1 }, (_, index) => from + ((to - from) * index) / count);
 }
 
-/** "21:40" within a day's span, "11-29 21:40" beyond it (UTC, as everywhere in the portal). */
+/**
+ * "21:40:30" within ten minutes, "21:40" within a day, "11-29 21:40" beyond (UTC, as everywhere in
+ * the portal): ticks of one axis never read the same.
+ */
 export function timeLabel(instant: number, spanMs: number): string {
   const iso = new Date(instant).toISOString();
+  if (spanMs <= 600_000) return iso.slice(11, 19);
   return spanMs <= 86_400_000 ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 }

@@ -41,6 +41,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
   invalid_json: "The request was not valid JSON.",
   invalid_body: "The request body could not be read.",
   payload_too_large: "The request is too large.",
+  route_not_found:
+    "The control plane does not know this request (it may be older than this page). Reload the page.",
   // Produced by this client.
   network_error: "The control plane did not answer. Check your connection and try again.",
   invalid_response: "The control plane sent an answer this page does not understand. Reload the page.",
@@ -58,8 +60,6 @@ export function serverDetail(error: unknown): string | undefined {
   if (!(error instanceof ApiError) || MESSAGES[error.code] === undefined) return undefined;
   return error.message === "" ? undefined : error.message;
 }
-
-export const knownErrorCodes: readonly string[] = Object.keys(MESSAGES);
 
 /** Per-field reasons the server put in `details[key]` (e.g. `details.settings` of invalid_settings). */
 export function detailFieldErrors(error: unknown, key: string): Record<string, string> {

@@ -54,10 +54,3 @@ export function useSession(): SessionContextValue {
   if (!value) throw new Error("useSession outside SessionProvider");
   return value;
 }
-
-/** The signed-in user; only for pages rendered behind the sign-in gate. */
-export function useCurrentUser(): User {
-  const { session } = useSession();
-  if (session.status !== "signed-in") throw new Error("useCurrentUser on a signed-out page");
-  return session.user;
-}

@@ -3,6 +3,7 @@
 // when run again. Reality is discovered before acting (after a failover nodes[1] may be the primary).
 import type { Secret } from "@pgaas/common";
 import { writeProbeCommand } from "../commands/pg-commands.js";
+import { holdsAddress, IP_BRIEF_ADDR_COMMAND } from "../commands/status-commands.js";
 import type { PairHosts } from "../hosts.js";
 import type { MemberSession } from "../member-session.js";
 import { rejoinNode } from "../operations/rejoin-node.js";
@@ -138,35 +139,40 @@ export async function bootstrapPair(
     };
     const action = (name: string) => roles.actions[name] ?? "keep-standby";
 
-    await runner.run("primary", primary.name, () =>
-      ensurePrimary(
-        primary,
-        action(primary.name),
-        observed(primary.name),
-        roles.unfence.includes(primary.name),
-        touches(changedOf(primary), "postgres"),
+    // The witness's own PostgreSQL does not depend on the pair: prepare it while the nodes converge.
+    await Promise.all([
+      (async () => {
+        await runner.run("primary", primary.name, () =>
+          ensurePrimary(
+            primary,
+            action(primary.name),
+            observed(primary.name),
+            roles.unfence.includes(primary.name),
+            touches(changedOf(primary), "postgres"),
+          ),
+        );
+        await runner.run("roles", primary.name, () => ensurePairRoles(primary, options.secrets));
+        await runner.run("register", primary.name, () =>
+          registerPrimary(primary, repmgrConfChanged(changedOf(primary), primary)),
+        );
+        await runner.run("standby", standby.name, () =>
+          ensureStandby(
+            standby,
+            primary,
+            action(standby.name),
+            observed(standby.name),
+            touches(changedOf(standby), "postgres"),
+            () => rejoinOnBootstrap(primary, standby, planOf(standby)),
+          ),
+        );
+        await runner.run("register", standby.name, () =>
+          registerStandby(standby, primary, repmgrConfChanged(changedOf(standby), standby)),
+        );
+      })(),
+      runner.run("witness", pair.witness.name, () =>
+        ensureWitness(pair.witness, options.secrets, touches(changedOf(pair.witness), "postgres")),
       ),
-    );
-    await runner.run("roles", primary.name, () => ensurePairRoles(primary, options.secrets));
-    await runner.run("register", primary.name, () =>
-      registerPrimary(primary, repmgrConfChanged(changedOf(primary), primary)),
-    );
-    await runner.run("standby", standby.name, () =>
-      ensureStandby(
-        standby,
-        primary,
-        action(standby.name),
-        observed(standby.name),
-        touches(changedOf(standby), "postgres"),
-        () => rejoinOnBootstrap(primary, standby, planOf(standby)),
-      ),
-    );
-    await runner.run("register", standby.name, () =>
-      registerStandby(standby, primary, repmgrConfChanged(changedOf(standby), standby)),
-    );
-    await runner.run("witness", pair.witness.name, () =>
-      ensureWitness(pair.witness, options.secrets, touches(changedOf(pair.witness), "postgres")),
-    );
+    ]);
     await runner.run("register", pair.witness.name, () =>
       registerWitness(pair.witness, primary, repmgrConfChanged(changedOf(pair.witness), pair.witness)),
     );
@@ -179,21 +185,20 @@ export async function bootstrapPair(
       await waitForStreaming(spec, primary);
       return ensureSync(spec, primary);
     });
-    if (vip) {
-      await Promise.all(
-        pair.nodes.map((s) =>
-          runner.run("keepalived", s.name, () =>
-            s.services.ensureRunning(keepalivedService(s.member, planOf(s))),
-          ),
-        ),
-      );
-    }
+    // keepalived and the fence watchers start together: the VIP follows the writable, unfenced primary.
     await Promise.all(
-      pair.nodes.map((s) =>
+      pair.nodes.flatMap((s) => [
+        ...(vip
+          ? [
+              runner.run("keepalived", s.name, () =>
+                s.services.ensureRunning(keepalivedService(s.member, planOf(s))),
+              ),
+            ]
+          : []),
         runner.run("fence-watcher", s.name, () =>
           s.services.ensureRunning(fenceWatcherService(s.member, planOf(s))),
         ),
-      ),
+      ]),
     );
     if (spec.agent && options.agentTokens) {
       const argv = options.agentArgv ?? DEFAULT_AGENT_ARGV;
@@ -208,12 +213,10 @@ export async function bootstrapPair(
       );
     }
     await runner.run("endpoint", "pair", async () => {
-      await waitFor("the endpoint to accept a write", () => endpointAcceptsWrite(spec, primary), 60_000);
+      await waitFor("the endpoint to accept a write", () => endpointAcceptsWrite(spec, primary), 60_000, 100);
       return { changed: false };
     });
-    const files = [...changedFiles.entries()].flatMap(([host, list]) =>
-      list.map((file) => ({ host, path: file.path })),
-    );
+    const files = pair.all.flatMap((s) => changedOf(s).map((file) => ({ host: s.name, path: file.path })));
     return {
       primary: primary.name,
       standby: standby.name,
@@ -229,7 +232,12 @@ export async function bootstrapPair(
 
 /** Asks the primary's host to write through the endpoint (the VIP; the primary itself for a load balancer). */
 export async function endpointAcceptsWrite(spec: PairSpec, primary: MemberSession): Promise<boolean> {
-  const host = spec.endpoint.kind === "vip" ? spec.endpoint.address : primary.member.address;
+  const vip = spec.endpoint.kind === "vip";
+  // Until keepalived has put the VIP on the primary, a connection to it would only sit out libpq's
+  // 2 s connect timeout: look first, then probe.
+  if (vip && !holdsAddress(await primary.sh(IP_BRIEF_ADDR_COMMAND, "ip-addr"), spec.endpoint.address))
+    return false;
+  const host = vip ? spec.endpoint.address : primary.member.address;
   const result = await primary.ssh.run(writeProbeCommand(primary.member.layout, host, spec.endpoint.port), {
     step: `${primary.name}.endpoint`,
     timeoutMs: 10_000,

@@ -45,20 +45,28 @@ export async function ensureDirectories(
   return { changed };
 }
 
-/** Uploads every planned file; returns the ones whose bytes, mode or owner had to change. */
+/** Uploads every planned file, a few at a time (sshd's MaxSessions is 10 by default); returns the changed ones. */
 export async function installFiles(
   session: MemberSession,
   files: readonly RenderedFile[],
 ): Promise<RenderedFile[]> {
   const changed: RenderedFile[] = [];
-  for (const file of files) {
-    const result = await session.ssh.upload(file.path, file.content, {
-      step: `${session.name}.files`,
-      mode: file.mode,
-      owner: file.owner,
-      group: file.group,
+  const batch = 5;
+  for (let start = 0; start < files.length; start += batch) {
+    const slice = files.slice(start, start + batch);
+    const results = await Promise.all(
+      slice.map((file) =>
+        session.ssh.upload(file.path, file.content, {
+          step: `${session.name}.files`,
+          mode: file.mode,
+          owner: file.owner,
+          group: file.group,
+        }),
+      ),
+    );
+    slice.forEach((file, index) => {
+      if (results[index]?.changed) changed.push(file);
     });
-    if (result.changed) changed.push(file);
   }
   return changed;
 }

@@ -33,7 +33,10 @@ export function pgStopImmediateCommand(layout: MemberLayout): string {
   return `${asPostgres([`${PG_BIN_DIR}/pg_ctl`, "-D", layout.configDir, "stop", "-m", "immediate", "-w", "-t", "30"])} || true`;
 }
 
-/** psql reading SQL from stdin, unaligned, tuples only, stopping at the first error. */
+/**
+ * psql reading SQL from stdin, unaligned, tuples only, stopping at the first error. Terse errors: a
+ * failing statement is not echoed back (some carry passwords), so error messages stay secret-free.
+ */
 export function psqlCommand(layout: MemberLayout, port: number, database = "postgres"): string {
   return asPostgres([
     `${PG_BIN_DIR}/psql`,
@@ -43,6 +46,8 @@ export function psqlCommand(layout: MemberLayout, port: number, database = "post
     "-q",
     "-v",
     "ON_ERROR_STOP=1",
+    "-v",
+    "VERBOSITY=terse",
     "-h",
     layout.runDir,
     "-p",

@@ -67,14 +67,12 @@ export function nodeRejoinCommand(member: Member, upstream: Member): string {
   ]);
 }
 
-/** Run on the standby that becomes primary; the remote config path is the old primary's. */
-export function standbySwitchoverCommand(candidate: Member, oldPrimary: Member): string {
-  return repmgr(candidate, [
-    "standby",
-    "switchover",
-    `--remote-config-file=${oldPrimary.layout.repmgrConf}`,
-    "--force-rewind",
-  ]);
+/**
+ * Run on the standby that becomes primary. repmgr 5.3 finds the old primary's config file from its
+ * node record (registered with `-f`), so `--remote-config-file` is no longer needed (pitfall 11).
+ */
+export function standbySwitchoverCommand(candidate: Member): string {
+  return repmgr(candidate, ["standby", "switchover", "--force-rewind"]);
 }
 
 /** `cluster show --csv`: node_id, available (0 = yes), in_recovery (0 = primary) (pitfall 14). */

@@ -10,11 +10,12 @@
 // Requires root; every created name is recorded in <stateDir>/lab.json before it is created.
 
 import type { Secret } from "@pgaas/common";
+import type { SshTarget } from "../ssh/target.js";
 import { destroyLab } from "./destroy-lab.js";
 import { LocalDriverError } from "./errors.js";
 import { ensureLabKey } from "./lab-keys.js";
 import { ensureHostNetwork, ensureSwitch } from "./lab-network.js";
-import { type LabPlan, planLab, SSH_PORT } from "./lab-plan.js";
+import { BRIDGE, type LabPlan, planLab, SSH_PORT } from "./lab-plan.js";
 import { ensureSshd, waitForSshd } from "./lab-sshd.js";
 import { type LabHostRecord, type LabRecord, readLabRecord, writeLabRecord } from "./lab-state.js";
 import type { LocalHost, LocalLab, LocalLabOptions } from "./lab-types.js";
@@ -88,7 +89,7 @@ export async function createLocalLab(options: LocalLabOptions): Promise<LocalLab
     stateDir,
     hosts,
     hostAddress: plan.hostAddress,
-    bridge: "br0",
+    bridge: BRIDGE,
     switchNamespace: plan.switchNamespace,
     host(name: string): LocalHost {
       const found = hosts.find((host) => host.name === name);
@@ -99,7 +100,12 @@ export async function createLocalLab(options: LocalLabOptions): Promise<LocalLab
   };
 }
 
-function sshTarget(label: string, address: string, privateKey: Secret, hostKeySha256: string | undefined) {
+function sshTarget(
+  label: string,
+  address: string,
+  privateKey: Secret,
+  hostKeySha256: string | undefined,
+): SshTarget {
   return {
     host: address,
     port: SSH_PORT,

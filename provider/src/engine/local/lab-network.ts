@@ -1,5 +1,6 @@
 // Namespaces, bridge and veths of a lab, each step idempotent (checked before it is made, `replace`
 // where iproute2 offers it). Nothing but `<prefix>-h` and its address touches the root namespace.
+import { LocalDriverError } from "./errors.js";
 import { BRIDGE, HOST_INTERFACE, type LabPlan, type PlannedHost, UPLINK } from "./lab-plan.js";
 import { runLocal, runLocalChecked, TOOLS } from "./system.js";
 
@@ -114,6 +115,10 @@ export async function deleteNamespace(namespace: string): Promise<void> {
   await ip("netns", "delete", namespace);
 }
 
+/** Deletes a root-namespace link if it exists. Deleting a veth's peer namespace removes it too, asynchronously. */
 export async function deleteLink(link: string): Promise<void> {
-  if (await linkExists(link)) await ip("link", "delete", link);
+  const result = await runLocal([TOOLS.ip, "link", "delete", link]);
+  if (result.code !== 0 && (await linkExists(link))) {
+    throw new LocalDriverError("command_failed", `ip link delete ${link}: ${result.stderr.trim()}`);
+  }
 }

@@ -1,6 +1,6 @@
 // Planned switchover: the streaming standby becomes primary and the old primary its standby
-// (`repmgr standby switchover` with --remote-config-file, pitfall 11), then the witness is
-// re-registered against the new primary (pitfall 12) and synchronous replication is turned back on.
+// (`repmgr standby switchover`), then the witness is re-registered against the new primary
+// (pitfall 12) and synchronous replication is turned back on.
 import { ConflictError } from "@pgaas/common";
 import { endpointAcceptsWrite } from "../bootstrap/bootstrap.js";
 import { registerWitness, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
@@ -46,7 +46,7 @@ export async function switchover(
       return { changed: true };
     });
     await runner.run("switchover", candidate.name, async () => {
-      await candidate.sh(standbySwitchoverCommand(candidate.member, primary.member), "switchover", 300_000);
+      await candidate.sh(standbySwitchoverCommand(candidate.member), "switchover", 300_000);
       await candidate.ssh.run(serviceUnpauseCommand(candidate.member), {
         step: `${candidate.name}.unpause`,
         timeoutMs: 30_000,
@@ -59,7 +59,12 @@ export async function switchover(
       return ensureSync(spec, candidate);
     });
     await runner.run("endpoint", "pair", async () => {
-      await waitFor("the endpoint to accept a write", () => endpointAcceptsWrite(spec, candidate), 60_000);
+      await waitFor(
+        "the endpoint to accept a write",
+        () => endpointAcceptsWrite(spec, candidate),
+        60_000,
+        100,
+      );
       return { changed: false };
     });
     return {

@@ -63,7 +63,7 @@ export function detachedServices(session: SshSession): ServiceControl {
   const stop = async (service: ServiceRef, options?: StopOptions): Promise<ServiceChange> => {
     const timeoutMs = options?.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     const { stdout } = await session.runChecked(
-      stopCommand(service.pidFile, options?.signal ?? "TERM", timeoutMs),
+      stopCommand(service.pidFile, options?.signal ?? service.stopSignal ?? "TERM", timeoutMs),
       {
         step: `service ${service.name}: stop`,
         timeoutMs: timeoutMs + SCRIPT_SLACK_MS,

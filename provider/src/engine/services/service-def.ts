@@ -29,10 +29,15 @@ export interface ServiceDef {
   readonly daemonizes?: boolean;
   /** How long to wait for the PID to appear and stay alive after start. Default 10 000. */
   readonly startTimeoutMs?: number;
+  /**
+   * The signal that stops the daemon cleanly (e.g. INT for a postgres fast shutdown), used by stop()
+   * without an explicit signal and by restarts after a definition change. Default TERM.
+   */
+  readonly stopSignal?: StopSignal;
 }
 
-/** Enough to find a running service: its name and PID file. A full ServiceDef fits. */
-export type ServiceRef = Pick<ServiceDef, "name" | "pidFile">;
+/** Enough to find a running service: its name and PID file (and its stop signal). A full ServiceDef fits. */
+export type ServiceRef = Pick<ServiceDef, "name" | "pidFile" | "stopSignal">;
 
 export interface ServiceStatus {
   /** True when the PID is alive and not a zombie (a zombie counts as stopped, pitfall 17). */
@@ -43,7 +48,7 @@ export interface ServiceStatus {
 export type StopSignal = "TERM" | "INT" | "QUIT" | "KILL" | "HUP";
 
 export interface StopOptions {
-  /** First signal; default TERM. After `timeoutMs` without exit the process gets KILL. */
+  /** First signal; default the service's stopSignal, else TERM. After `timeoutMs` without exit: KILL. */
   readonly signal?: StopSignal;
   /** Default 30 000. */
   readonly timeoutMs?: number;

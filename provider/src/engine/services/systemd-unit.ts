@@ -58,6 +58,7 @@ export function renderSystemdUnit(def: ServiceDef): string {
     `ExecStart=${def.argv.map(systemdQuote).join(" ")}`,
     `StandardOutput=append:${def.logFile}`,
     `StandardError=append:${def.logFile}`,
+    `KillSignal=SIG${def.stopSignal ?? "TERM"}`,
     "Restart=no",
     "TimeoutStopSec=60",
   ];

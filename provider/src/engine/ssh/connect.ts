@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { constants as osConstants } from "node:os";
 import type { Logger } from "@pgaas/common";
-import { Client, type ClientChannel } from "ssh2";
+import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { ChannelLimiter } from "./channel-limiter.js";
 import {
   SshAuthError,
@@ -78,21 +78,38 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
     };
     client.once("ready", onReady);
     client.once("error", onError);
-    client.connect({
-      host: target.host,
-      port: target.port,
-      username: target.username,
-      privateKey: target.privateKey.reveal(),
-      readyTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS,
-      keepaliveCountMax: 3,
-      hostVerifier: (key: Buffer) => {
-        presentedKey = hostKeyFingerprint(key);
-        return pin === undefined || presentedKey === pin;
-      },
-    });
+    try {
+      client.connect(
+        connectConfig(target, options, (key) => {
+          presentedKey = hostKeyFingerprint(key);
+          return pin === undefined || presentedKey === pin;
+        }),
+      );
+    } catch (error) {
+      // ssh2 throws synchronously for a key it cannot parse: that is an authentication problem.
+      client.removeListener("ready", onReady);
+      client.removeListener("error", onError);
+      reject(new SshAuthError(context("connect", error)));
+    }
   });
   return new Ssh2Session(target, client, options.logger);
+}
+
+function connectConfig(
+  target: SshTarget,
+  options: SshConnectOptions,
+  hostVerifier: (key: Buffer) => boolean,
+): ConnectConfig {
+  return {
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    privateKey: target.privateKey.reveal(),
+    readyTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepaliveInterval: options.keepaliveIntervalMs ?? DEFAULT_KEEPALIVE_MS,
+    keepaliveCountMax: 3,
+    hostVerifier,
+  };
 }
 
 function classifyConnectError(

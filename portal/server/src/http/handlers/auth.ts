@@ -9,6 +9,13 @@ import { type MountDeps, mount } from "../mount.js";
 export function mountAuth(router: Router, deps: MountDeps, users: Users, secureCookies: boolean): void {
   mount(router, deps, api.login, async ({ body, req, res }) => {
     const { user, session } = await users.login(body.email, new Secret(body.password), req.ip ?? "unknown");
+    res.locals.actor = {
+      kind: "user",
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      via: { kind: "session" },
+    };
     res.cookie(api.SESSION_COOKIE, session.reveal(), {
       httpOnly: true,
       sameSite: "strict",

@@ -2,18 +2,12 @@ import { type AccessRequest, ApproveAccessRequest, DenyAccessRequest } from "@ap
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";
 import { TextAreaField, TextField } from "../../components/fields.js";
+import { expiryToIso } from "../../lib/expiry.js";
 import { type FieldErrors, validate } from "../../lib/form.js";
 import { useMutation } from "../../lib/use-query.js";
 import { approve, deny } from "./api.js";
 
 export type Decision = "approve" | "deny";
-
-/** `datetime-local` text (the browser's zone) → ISO instant; blank → no expiry. */
-export function expiryToIso(local: string): string | undefined {
-  if (local.trim() === "") return undefined;
-  const instant = new Date(local);
-  return Number.isNaN(instant.getTime()) ? local : instant.toISOString();
-}
 
 /** Approve (with an optional expiry and note) or deny (with an optional note) one request. */
 export function DecisionDialog({

@@ -11,7 +11,7 @@ import { useMutation } from "../../lib/use-query.js";
 import { requestSwitchover, usePairTimeline } from "./api.js";
 
 /** Dot colour of an event on the timeline: red for loss of a primary, amber for degraded durability. */
-export function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
+function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
   switch (type) {
     case "failover":
     case "fenced":

@@ -20,7 +20,7 @@ interface Draft {
 }
 
 /** Form strings → the API request; blank optional fields are left out, numbers stay numbers. */
-export function draftToRequest(draft: Draft): Record<string, unknown> {
+function draftToRequest(draft: Draft): Record<string, unknown> {
   const limit = draft.connectionLimit.trim();
   return {
     pairId: draft.pairId,

@@ -12,16 +12,10 @@ import { formatBytes, formatDateTime } from "../../lib/format.js";
 import { Link, navigate } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
 import { remove, useDatabaseDetail } from "./api.js";
+import { connectionUriWithoutPassword } from "./connection-uri.js";
 import { DatabaseGrants } from "./DatabaseGrants.js";
 import { DatabaseMetrics } from "./DatabaseMetrics.js";
 import { SettingsEditor } from "./SettingsEditor.js";
-
-/** The URI without a password (it was shown once at creation): user, stable endpoint, database. */
-export function connectionUriWithoutPassword(database: Database, pair: Pair): string {
-  const { host, port } = pair.endpoint;
-  const hostPart = host.includes(":") ? `[${host}]` : host;
-  return `postgresql://${encodeURIComponent(database.owner)}@${hostPart}:${port}/${encodeURIComponent(database.name)}`;
-}
 
 function ConnectionInfo({ database, pair }: { database: Database; pair: Pair }) {
   const uri = connectionUriWithoutPassword(database, pair);

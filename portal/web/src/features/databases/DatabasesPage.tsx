@@ -10,19 +10,11 @@ import { QueryView } from "../../components/QueryView.js";
 import { formatBytes, formatDateTime } from "../../lib/format.js";
 import { Link, useLocation } from "../../lib/router.js";
 import { useDatabases } from "./api.js";
+import { matchesSearch } from "./search.js";
 
 function totalConnections(database: Database): string {
   const c = database.connections;
   return c ? String(c.active + c.idle + c.idleInTransaction + c.other) : "—";
-}
-
-/** Case-insensitive match on name, owner or pair name. */
-export function matchesSearch(database: Database, search: string): boolean {
-  const needle = search.trim().toLowerCase();
-  if (needle === "") return true;
-  return [database.name, database.owner, database.pairName].some((text) =>
-    text.toLowerCase().includes(needle),
-  );
 }
 
 export function DatabasesPage() {

@@ -1,4 +1,4 @@
-import type { Report, ReportSummary } from "@api/reports.js";
+import type { Report } from "@api/reports.js";
 import { useState } from "react";
 import { Button } from "../../components/Button.js";
 import { EmptyState } from "../../components/EmptyState.js";
@@ -8,49 +8,14 @@ import { QueryView } from "../../components/QueryView.js";
 import { RangePicker } from "../../components/RangePicker.js";
 import { type MetricKey, ReportCharts } from "../../components/ReportCharts.js";
 import { env } from "../../config/env.js";
-import {
-  formatBytes,
-  formatDateTime,
-  formatDuration,
-  formatNumber,
-  formatPercent,
-  plural,
-} from "../../lib/format.js";
+import { formatDateTime, formatDuration, plural } from "../../lib/format.js";
 import { reportLinks, type Subject, useReport, useSubjects } from "./api.js";
+import { summaryRows } from "./summary.js";
 
 const CHARTS: Record<Subject["kind"], readonly MetricKey[]> = {
   database: ["size", "connections", "tps", "cacheHit", "deadlocks", "tempBytes"],
   pair: ["lagSeconds", "lagBytes", "connections", "tps"],
 };
-
-/** The summary rows, in the order and words of the printed report. */
-export function summaryRows(summary: ReportSummary): [string, string][] {
-  const degradedMs = summary.degradedPeriods.reduce(
-    (sum, p) => sum + (Date.parse(p.to) - Date.parse(p.from)),
-    0,
-  );
-  return [
-    ["Size growth", formatBytes(summary.sizeGrowthBytes)],
-    ["Peak connections", formatNumber(summary.maxConnections)],
-    ["Commits per second (mean)", formatNumber(summary.commitsPerSecond, 2)],
-    ["Rollbacks per second (mean)", formatNumber(summary.rollbacksPerSecond, 2)],
-    ["Cache hit ratio", formatPercent(summary.cacheHitRatio)],
-    ["Deadlocks", formatNumber(summary.deadlocks)],
-    ["Temporary bytes", formatBytes(summary.tempBytes)],
-    [
-      "Peak replication lag",
-      `${formatBytes(summary.maxLagBytes)} / ${formatNumber(summary.maxLagSeconds, 1)} s`,
-    ],
-    ["Uptime (writable primary)", formatPercent(summary.uptimeRatio)],
-    ["Failovers", String(summary.failovers)],
-    [
-      "Degraded periods",
-      summary.degradedPeriods.length === 0
-        ? "none"
-        : `${summary.degradedPeriods.length} (${formatDuration(degradedMs)} in total)`,
-    ],
-  ];
-}
 
 function ReportView({ subject, report }: { subject: Subject; report: Report }) {
   const links = reportLinks(subject, report.from, report.to);

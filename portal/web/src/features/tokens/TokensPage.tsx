@@ -9,15 +9,11 @@ import { MutationError } from "../../components/MutationError.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
 import { ShownOnce } from "../../components/ShownOnce.js";
+import { expiryDateToIso } from "../../lib/expiry.js";
 import { type FieldErrors, validate } from "../../lib/form.js";
 import { formatDateTime } from "../../lib/format.js";
 import { useMutation } from "../../lib/use-query.js";
 import { create, revoke, useTokens } from "./api.js";
-
-/** `date` input (yyyy-mm-dd) → end of that day in UTC; blank → no expiry. */
-export function expiryDateToIso(date: string): string | undefined {
-  return date.trim() === "" ? undefined : `${date.trim()}T23:59:59Z`;
-}
 
 export function TokensPage() {
   const query = useTokens();

@@ -1,0 +1,9 @@
+import type { Database } from "@api/databases.js";
+import type { Pair } from "@api/pairs.js";
+
+/** The URI without a password (it was shown once at creation): user, stable endpoint, database. */
+export function connectionUriWithoutPassword(database: Database, pair: Pair): string {
+  const { host, port } = pair.endpoint;
+  const hostPart = host.includes(":") ? `[${host}]` : host;
+  return `postgresql://${encodeURIComponent(database.owner)}@${hostPart}:${port}/${encodeURIComponent(database.name)}`;
+}

@@ -1,0 +1,79 @@
+import type { Database } from "@api/databases.js";
+import type { Pair } from "@api/pairs.js";
+import { describe, expect, it } from "vitest";
+import { connectionUriWithoutPassword } from "../src/features/databases/connection-uri.js";
+import { matchesSearch } from "../src/features/databases/search.js";
+import { summaryRows } from "../src/features/reports/summary.js";
+import { expiryDateToIso, expiryToIso } from "../src/lib/expiry.js";
+
+const database = { name: "shop", owner: "shop_owner", pairName: "Demo-Pair" } as Database;
+
+describe("matchesSearch", () => {
+  it("matches name, owner or pair, ignoring case and spaces around", () => {
+    expect(matchesSearch(database, "")).toBe(true);
+    expect(matchesSearch(database, " SHO ")).toBe(true);
+    expect(matchesSearch(database, "owner")).toBe(true);
+    expect(matchesSearch(database, "demo-pair")).toBe(true);
+    expect(matchesSearch(database, "orders")).toBe(false);
+  });
+});
+
+describe("connectionUriWithoutPassword", () => {
+  it("points at the pair's stable endpoint, encoding names and bracketing IPv6", () => {
+    const pair = { endpoint: { host: "10.231.60.10", port: 5432 } } as Pair;
+    expect(connectionUriWithoutPassword({ ...database, owner: "a b" }, pair)).toBe(
+      "postgresql://a%20b@10.231.60.10:5432/shop",
+    );
+    const v6 = { endpoint: { host: "fd00::10", port: 6432 } } as Pair;
+    expect(connectionUriWithoutPassword(database, v6)).toBe("postgresql://shop_owner@[fd00::10]:6432/shop");
+  });
+});
+
+describe("summaryRows", () => {
+  it("prints every summary figure in order, with the degraded time in total", () => {
+    expect(
+      summaryRows({
+        sizeGrowthBytes: 1_048_576,
+        maxConnections: 12,
+        commitsPerSecond: 3.456,
+        rollbacksPerSecond: 0,
+        cacheHitRatio: 0.9912,
+        deadlocks: 0,
+        tempBytes: null,
+        maxLagBytes: 2048,
+        maxLagSeconds: 0.25,
+        uptimeRatio: 1,
+        failovers: 1,
+        degradedPeriods: [
+          { from: "2026-11-29T21:00:00Z", to: "2026-11-29T21:00:04Z" },
+          { from: "2026-11-29T21:30:00Z", to: "2026-11-29T21:30:01.500Z" },
+        ],
+      }),
+    ).toEqual([
+      ["Size growth", "1.00 MiB"],
+      ["Peak connections", "12"],
+      ["Commits per second (mean)", "3.46"],
+      ["Rollbacks per second (mean)", "0.00"],
+      ["Cache hit ratio", "99.1 %"],
+      ["Deadlocks", "0"],
+      ["Temporary bytes", "—"],
+      ["Peak replication lag", "2.00 KiB / 0.3 s"],
+      ["Uptime (writable primary)", "100.0 %"],
+      ["Failovers", "1"],
+      ["Degraded periods", "2 (5.5 s in total)"],
+    ]);
+  });
+});
+
+describe("expiry inputs", () => {
+  it("turns a date into the end of that day in UTC", () => {
+    expect(expiryDateToIso("2030-01-31")).toBe("2030-01-31T23:59:59Z");
+    expect(expiryDateToIso(" ")).toBeUndefined();
+  });
+
+  it("reads a datetime-local value in the local zone", () => {
+    expect(expiryToIso("2030-01-31T12:00")).toBe(new Date(2030, 0, 31, 12, 0).toISOString());
+    expect(expiryToIso("")).toBeUndefined();
+    expect(expiryToIso("not a date")).toBe("not a date");
+  });
+});

@@ -1,0 +1,75 @@
+import type { Report } from "@api/reports.js";
+import { describe, expect, it } from "vitest";
+import { axisStart, reportSeries } from "../src/components/ReportCharts.js";
+
+const point = (at: string, commits: number | null) => ({
+  at,
+  sizeBytes: 8192,
+  connections: 1,
+  commitsPerSecond: commits,
+  rollbacksPerSecond: 0,
+  cacheHitRatio: 0.99,
+  deadlocks: 0,
+  tempBytes: 0,
+  lagBytes: null,
+  lagSeconds: null,
+});
+
+const report = (points: Report["points"]): Report => ({
+  subject: { kind: "database", id: "6f1c1d7e-9a51-4c4e-9a3e-3a1a6a0f5b10", name: "shop" },
+  from: "2026-11-29T21:00:00.000Z",
+  to: "2026-11-29T22:00:00.000Z",
+  bucketSeconds: 60,
+  points,
+  summary: {
+    sizeGrowthBytes: null,
+    maxConnections: null,
+    commitsPerSecond: null,
+    rollbacksPerSecond: null,
+    cacheHitRatio: null,
+    deadlocks: null,
+    tempBytes: null,
+    maxLagBytes: null,
+    maxLagSeconds: null,
+    uptimeRatio: null,
+    failovers: 0,
+    degradedPeriods: [],
+  },
+});
+
+describe("reportSeries", () => {
+  it("maps a metric's fields to chart series, keeping gaps", () => {
+    const r = report([point("2026-11-29T21:50:00.000Z", null), point("2026-11-29T21:51:00.000Z", 2.5)]);
+    expect(reportSeries(r, "tps")).toEqual([
+      {
+        name: "commits/s",
+        points: [
+          { t: Date.parse("2026-11-29T21:50:00Z"), v: null },
+          { t: Date.parse("2026-11-29T21:51:00Z"), v: 2.5 },
+        ],
+      },
+      {
+        name: "rollbacks/s",
+        points: [
+          { t: Date.parse("2026-11-29T21:50:00Z"), v: 0 },
+          { t: Date.parse("2026-11-29T21:51:00Z"), v: 0 },
+        ],
+      },
+    ]);
+  });
+});
+
+describe("axisStart", () => {
+  it("starts at the first point when data begins after the range", () => {
+    expect(axisStart(report([point("2026-11-29T21:50:00.000Z", 1)]))).toBe(
+      Date.parse("2026-11-29T21:50:00Z"),
+    );
+  });
+
+  it("starts at the range when there is no data or data reaches back", () => {
+    expect(axisStart(report([]))).toBe(Date.parse("2026-11-29T21:00:00Z"));
+    expect(axisStart(report([point("2026-11-29T20:59:00.000Z", 1)]))).toBe(
+      Date.parse("2026-11-29T21:00:00Z"),
+    );
+  });
+});

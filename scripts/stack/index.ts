@@ -1,0 +1,296 @@
+// The whole pgaas service on one machine: the control plane's store (PostgreSQL), the portal, a lab
+// of namespace hosts and a demo pair with agents, all registered like a cloud pair would be. Used by
+// `npm start` / `npm run stop` and by the browser end-to-end test. Every step is idempotent, so a
+// second start reuses what runs.
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { NotFoundError, Secret } from "@pgaas/common";
+import pg from "pg";
+import {
+  bootstrapPair,
+  generatePairSecrets,
+  type ProgressEvent,
+  pairSecretsFrom,
+  revealPairSecrets,
+  teardownPair,
+} from "../../provider/src/engine/index.js";
+import { createLocalLab, destroyLab, type LocalLab } from "../../provider/src/engine/local/index.js";
+import { localAgentArgv } from "../../provider/src/resources/agents.js";
+import { PairResponse, RegisterPairResponse } from "../../provider/src/resources/control-plane-api.js";
+import { createControlPlaneClient } from "../../provider/src/resources/control-plane-client.js";
+import { DEMO_HOSTS, demoPairSpec, labPairHosts } from "./demo-pair.js";
+import {
+  freePort,
+  initLocalPostgres,
+  localPostgresUrl,
+  startLocalPostgres,
+  stopLocalPostgres,
+} from "./local-postgres.js";
+import { ensurePortal, stopPortal } from "./portal-process.js";
+import {
+  ensureSecretKey,
+  readRecord,
+  readSecrets,
+  type StackPaths,
+  type StackRecord,
+  type StackSecrets,
+  stackPaths,
+  writeRecord,
+  writeSecrets,
+} from "./stack-state.js";
+
+export const DEFAULT_STACK_ROOT = fileURLToPath(new URL("../../.pgaas", import.meta.url));
+const WEB_DIST = fileURLToPath(new URL("../../portal/web/dist", import.meta.url));
+const STORE_DATABASE = "pgaas";
+
+export interface StackOptions {
+  /** Folder for all state (default `.pgaas/` in the checkout). */
+  readonly root?: string;
+  /** Namespace/link name prefix for the lab hosts. */
+  readonly prefix?: string;
+  /** A private /24 for the lab (avoid the machine's own networks). */
+  readonly subnet?: string;
+  readonly portalPort?: number;
+  readonly pairName?: string;
+  readonly adminEmail?: string;
+  /** One line per step, for people watching. */
+  readonly onProgress?: (line: string) => void;
+  /** Engine step events (bootstrap), for detailed progress. */
+  readonly onEngineProgress?: (event: ProgressEvent) => void;
+}
+
+export interface Stack {
+  readonly portalUrl: string;
+  readonly admin: { readonly email: string; readonly password: string };
+  readonly pairId: string;
+  readonly lab: LocalLab;
+  readonly paths: StackPaths;
+  /** Stops and removes everything the stack started (processes, namespaces, pair files, state folder). */
+  destroy(): Promise<void>;
+}
+
+async function timed<T>(progress: (line: string) => void, label: string, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  progress(`… ${label}`);
+  const result = await fn();
+  progress(`✓ ${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  return result;
+}
+
+async function ensureStoreDatabase(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [STORE_DATABASE]);
+    if (rowCount === 0) await client.query(`create database ${STORE_DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function apiSession(portalUrl: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${portalUrl}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`admin sign-in failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.get("set-cookie");
+  if (!cookie) throw new Error("admin sign-in returned no session cookie");
+  return cookie.split(";")[0] ?? "";
+}
+
+async function createApiToken(portalUrl: string, email: string, password: string): Promise<string> {
+  const cookie = await apiSession(portalUrl, email, password);
+  const response = await fetch(`${portalUrl}/v1/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie },
+    body: JSON.stringify({ name: `npm-start-${new Date().toISOString()}` }),
+  });
+  if (!response.ok)
+    throw new Error(`creating an API token failed: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { secret: string };
+  return body.secret;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const progress = options.onProgress ?? (() => undefined);
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      "pgaas runs its local hosts as Linux network namespaces: run this as root (sudo npm start)",
+    );
+  }
+  const paths = stackPaths(options.root ?? DEFAULT_STACK_ROOT);
+  const key = await ensureSecretKey(paths);
+  const previous = await readRecord(paths);
+  const record: StackRecord = previous ?? {
+    version: 1,
+    storePort: await freePort(),
+    portalPort: options.portalPort ?? 8080,
+    prefix: options.prefix ?? "pgaas",
+    subnet: options.subnet ?? "10.230.1.0/24",
+    pairName: options.pairName ?? "demo",
+    adminEmail: options.adminEmail ?? "admin@pgaas.local",
+  };
+  const secrets: StackSecrets = (await readSecrets(paths, key)) ?? {
+    storePassword: randomBytes(18).toString("base64url"),
+    adminPassword: randomBytes(12).toString("base64url"),
+  };
+  const save = async () => {
+    await writeRecord(paths, record);
+    await writeSecrets(paths, key, secrets);
+  };
+  await save();
+
+  const store = { root: paths.store, port: record.storePort };
+  const storeUrl = localPostgresUrl(record.storePort, secrets.storePassword, STORE_DATABASE);
+  await timed(progress, "control-plane store (PostgreSQL 15)", async () => {
+    await initLocalPostgres(store, secrets.storePassword);
+    await startLocalPostgres(store);
+    await ensureStoreDatabase(localPostgresUrl(record.storePort, secrets.storePassword));
+  });
+
+  const lab = await timed(progress, `local hosts ${DEMO_HOSTS.join(", ")} on ${record.subnet}`, () =>
+    createLocalLab({ prefix: record.prefix, subnet: record.subnet, hosts: DEMO_HOSTS, stateDir: paths.lab }),
+  );
+
+  const portalUrl = `http://127.0.0.1:${record.portalPort}`;
+  const labPortalUrl = `http://${lab.hostAddress}:${record.portalPort}`;
+  await timed(progress, `portal on ${portalUrl} and ${labPortalUrl}`, () =>
+    ensurePortal({
+      pidFile: paths.portalPid,
+      logFile: paths.portalLog,
+      healthUrl: `${portalUrl}/healthz`,
+      env: {
+        DATABASE_URL: storeUrl,
+        PGAAS_LISTEN_HOST: `127.0.0.1,${lab.hostAddress}`,
+        PGAAS_PORT: String(record.portalPort),
+        PGAAS_SECRET_KEY_FILE: paths.secretKey,
+        PGAAS_ADMIN_EMAIL: record.adminEmail,
+        PGAAS_ADMIN_PASSWORD: secrets.adminPassword,
+        ...(existsSync(WEB_DIST) ? { PGAAS_WEB_DIR: WEB_DIST } : {}),
+      },
+    }),
+  );
+
+  if (secrets.apiToken === undefined) {
+    secrets.apiToken = await createApiToken(portalUrl, record.adminEmail, secrets.adminPassword);
+    await save();
+  }
+  const api = createControlPlaneClient({ url: portalUrl, token: new Secret(secrets.apiToken) });
+  const spec = demoPairSpec(lab, record.pairName, labPortalUrl);
+  const hosts = labPairHosts(lab);
+  if (secrets.pairSecrets === undefined) {
+    secrets.pairSecrets = JSON.stringify(revealPairSecrets(generatePairSecrets(spec.name)));
+    await save();
+  }
+  const pairSecrets = pairSecretsFrom(JSON.parse(secrets.pairSecrets));
+
+  const registered = secrets.pairId
+    ? await api
+        .request("GET", `/v1/pairs/${secrets.pairId}`, { schema: PairResponse })
+        .then(() => true)
+        .catch((error: unknown) => {
+          if (error instanceof NotFoundError) return false;
+          throw error;
+        })
+    : false;
+  if (!registered) {
+    await timed(progress, `register pair ${spec.name} with the control plane`, async () => {
+      const answer = await api.request("POST", "/v1/pairs", {
+        body: {
+          name: spec.name,
+          endpoint: { host: spec.endpoint.address, port: spec.endpoint.port },
+          nodes: spec.nodes.map((node) => ({
+            name: node.name,
+            address: node.address,
+            port: spec.postgres.port,
+            agentPort: spec.agent?.listenPort ?? 9187,
+          })),
+          witness: { name: spec.witness.name, address: spec.witness.address },
+          admin: { username: "pgaas_admin", password: pairSecrets.adminPassword.reveal() },
+        },
+        schema: RegisterPairResponse,
+      });
+      secrets.pairId = answer.pair.id;
+      secrets.agentTokens = answer.agentTokens;
+      await save();
+    });
+  }
+  const pairId = secrets.pairId ?? "";
+  const agentTokens = Object.fromEntries(
+    Object.entries(secrets.agentTokens ?? {}).map(([node, token]) => [node, new Secret(token)]),
+  );
+
+  await timed(progress, `pair ${spec.name}: PostgreSQL + repmgr + witness + keepalived + agents`, () =>
+    bootstrapPair(spec, hosts, {
+      secrets: pairSecrets,
+      agentTokens,
+      agentArgv: localAgentArgv(),
+      ...(options.onEngineProgress ? { onProgress: options.onEngineProgress } : {}),
+    }),
+  );
+
+  await timed(progress, "agents report a healthy pair", async () => {
+    for (let attempt = 0; attempt < 60; attempt += 1) {
+      const { pair } = await api.request("GET", `/v1/pairs/${pairId}`, { schema: PairResponse });
+      if (pair.health === "healthy" && pair.primary) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    throw new Error("the pair did not report healthy within 60 s: see the agents' logs under /var/log/pgaas");
+  });
+
+  return {
+    portalUrl,
+    admin: { email: record.adminEmail, password: secrets.adminPassword },
+    pairId,
+    lab,
+    paths,
+    destroy: () => stopStack({ root: paths.root, purge: true }),
+  };
+}
+
+export interface StopOptions {
+  readonly root?: string;
+  /** Also remove the pair's files on the hosts and the state folder (the store's data with it). */
+  readonly purge?: boolean;
+  readonly onProgress?: (line: string) => void;
+}
+
+/** Stops every process and removes every namespace the stack started; idempotent. */
+export async function stopStack(options: StopOptions = {}): Promise<void> {
+  const progress = options.onProgress ?? (() => undefined);
+  const paths = stackPaths(options.root ?? DEFAULT_STACK_ROOT);
+  const record = await readRecord(paths);
+  if (record === undefined) {
+    progress("nothing to stop: no stack state in this folder");
+    return;
+  }
+  if (options.purge && existsSync(paths.secretKey)) {
+    await timed(progress, `remove pair ${record.pairName} from the hosts`, async () => {
+      const key = await ensureSecretKey(paths);
+      const secrets = await readSecrets(paths, key);
+      const lab = await createLocalLab({
+        prefix: record.prefix,
+        subnet: record.subnet,
+        hosts: DEMO_HOSTS,
+        stateDir: paths.lab,
+      });
+      if (secrets?.pairSecrets) {
+        await teardownPair(demoPairSpec(lab, record.pairName, "http://127.0.0.1"), labPairHosts(lab));
+      }
+    });
+  }
+  await timed(progress, "local hosts (namespaces, links, processes)", () => destroyLab(paths.lab));
+  await timed(progress, "portal", () => stopPortal(paths.portalPid));
+  await timed(progress, "control-plane store", () =>
+    stopLocalPostgres({ root: paths.store, port: record.storePort }),
+  );
+  if (options.purge) {
+    await timed(progress, `state folder ${paths.root}`, () =>
+      rm(paths.root, { recursive: true, force: true }),
+    );
+  }
+}

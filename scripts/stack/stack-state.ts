@@ -1,0 +1,92 @@
+// What `npm start` keeps between runs, under one folder (`.pgaas/` in the checkout by default):
+// stack.json (ports, names: nothing secret), secret.key (0600, the AES-256-GCM key the control plane
+// also uses) and secrets.sealed (the demo's credentials, sealed with that key — never plain text).
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Secret } from "@pgaas/common";
+import { z } from "zod";
+import { createSecretBox } from "../../portal/server/src/crypto/cipher.js";
+
+export const StackRecord = z.object({
+  version: z.literal(1),
+  storePort: z.number().int(),
+  portalPort: z.number().int(),
+  prefix: z.string(),
+  subnet: z.string(),
+  pairName: z.string(),
+  adminEmail: z.string(),
+});
+export type StackRecord = z.infer<typeof StackRecord>;
+
+export const StackSecrets = z.object({
+  storePassword: z.string(),
+  adminPassword: z.string(),
+  apiToken: z.string().optional(),
+  pairSecrets: z.string().optional(),
+  agentTokens: z.record(z.string(), z.string()).optional(),
+  pairId: z.string().optional(),
+});
+export type StackSecrets = z.infer<typeof StackSecrets>;
+
+const SEAL_CONTEXT = "pgaas-stack-secrets-v1";
+
+export interface StackPaths {
+  readonly root: string;
+  readonly record: string;
+  readonly secretKey: string;
+  readonly secrets: string;
+  readonly store: string;
+  readonly lab: string;
+  readonly portalPid: string;
+  readonly portalLog: string;
+}
+
+export function stackPaths(root: string): StackPaths {
+  return {
+    root,
+    record: join(root, "stack.json"),
+    secretKey: join(root, "secret.key"),
+    secrets: join(root, "secrets.sealed"),
+    store: join(root, "store"),
+    lab: join(root, "lab"),
+    portalPid: join(root, "portal.pid"),
+    portalLog: join(root, "portal.log"),
+  };
+}
+
+async function writeAtomic(path: string, content: string | Buffer, mode: number): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, content, { mode });
+  await rename(temp, path);
+}
+
+/** The 32-byte key, created on first use (base64 in a 0600 file, the format PGAAS_SECRET_KEY_FILE reads). */
+export async function ensureSecretKey(paths: StackPaths): Promise<Buffer> {
+  await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  if (!existsSync(paths.secretKey)) {
+    await writeAtomic(paths.secretKey, `${randomBytes(32).toString("base64")}\n`, 0o600);
+  }
+  return Buffer.from((await readFile(paths.secretKey, "utf8")).trim(), "base64");
+}
+
+export async function readRecord(paths: StackPaths): Promise<StackRecord | undefined> {
+  if (!existsSync(paths.record)) return undefined;
+  return StackRecord.parse(JSON.parse(await readFile(paths.record, "utf8")));
+}
+
+export async function writeRecord(paths: StackPaths, record: StackRecord): Promise<void> {
+  await writeAtomic(paths.record, `${JSON.stringify(record, null, 2)}\n`, 0o644);
+}
+
+export async function readSecrets(paths: StackPaths, key: Buffer): Promise<StackSecrets | undefined> {
+  if (!existsSync(paths.secrets)) return undefined;
+  const sealed = await readFile(paths.secrets);
+  return StackSecrets.parse(JSON.parse(createSecretBox(key).open(sealed, SEAL_CONTEXT).reveal()));
+}
+
+export async function writeSecrets(paths: StackPaths, key: Buffer, secrets: StackSecrets): Promise<void> {
+  const sealed = createSecretBox(key).seal(new Secret(JSON.stringify(secrets)), SEAL_CONTEXT);
+  await writeAtomic(paths.secrets, sealed, 0o600);
+}

@@ -1,0 +1,38 @@
+// `npm start`: the whole service on this machine (see scripts/stack). Prints progress for every step,
+// then the portal URL and the admin credentials. Environment: PGAAS_SUBNET (default 10.230.1.0/24),
+// PGAAS_PORT (8080), PGAAS_STATE_DIR (.pgaas in the checkout).
+import { describeError } from "@pgaas/common";
+import { DEFAULT_STACK_ROOT, startStack } from "./stack/index.js";
+
+const started = performance.now();
+try {
+  const stack = await startStack({
+    root: process.env.PGAAS_STATE_DIR ?? DEFAULT_STACK_ROOT,
+    ...(process.env.PGAAS_SUBNET ? { subnet: process.env.PGAAS_SUBNET } : {}),
+    ...(process.env.PGAAS_PORT ? { portalPort: Number(process.env.PGAAS_PORT) } : {}),
+    onProgress: (line) => process.stdout.write(`${line}\n`),
+    onEngineProgress: (event) => {
+      if (event.status === "start") return;
+      const what = event.changed ? "changed" : event.status === "skipped" ? "skipped" : "ok";
+      process.stdout.write(
+        `    ${event.step.padEnd(16)} ${event.host.padEnd(5)} ${what.padEnd(8)} ${event.durationMs} ms\n`,
+      );
+    },
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    [
+      "",
+      `pgaas is running (${seconds} s).`,
+      `  portal:    ${stack.portalUrl}`,
+      `  API docs:  ${stack.portalUrl}/docs`,
+      `  sign in:   ${stack.admin.email} / ${stack.admin.password}`,
+      "  stop:      npm run stop        (add -- --purge to delete all data)",
+      "",
+    ].join("\n"),
+  );
+  process.exit(0);
+} catch (error) {
+  process.stderr.write(`npm start failed: ${describeError(error)}\n`);
+  process.exit(1);
+}
