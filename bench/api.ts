@@ -173,6 +173,7 @@ async function ingest(h: Client, tokens: readonly string[]): Promise<Stats> {
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   const sequence = new Map<string, number>();
+  const windows: { at: number; ms: number }[] = [];
   const agent = async (token: string, index: number) => {
     // Spread the agents over the interval like a real fleet.
     await new Promise((resolve) => setTimeout(resolve, (index / tokens.length) * INTERVAL_MS));
@@ -193,11 +194,21 @@ async function ingest(h: Client, tokens: readonly string[]): Promise<Stats> {
         return reply.status === 200;
       });
       latencies.push(result.ms);
+      windows.push({ at: performance.now() - started, ms: result.ms });
       if (!result.ok) errors += 1;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, INTERVAL_MS - result.ms)));
     }
   };
   await Promise.all(tokens.map((token, index) => agent(token, index)));
+  // p99 per 10-s window: tells a cold start or a noisy neighbour from a steady-state problem.
+  const perWindow = Array.from({ length: Math.ceil(SECONDS / 10) + 1 }, (_, window) =>
+    stats(
+      windows.filter((sample) => Math.floor(sample.at / 10_000) === window).map((sample) => sample.ms),
+      0,
+      10_000,
+    ).p99.toFixed(0),
+  );
+  console.log(`ingest p99 per 10 s window (ms): ${perWindow.join(" ")}`);
   return stats(latencies, errors, performance.now() - started);
 }
 

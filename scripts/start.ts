@@ -1,6 +1,6 @@
 // `npm start`: the whole service on this machine (see scripts/stack). Prints progress for every step,
 // then the portal URL and the admin credentials. Environment: PGAAS_SUBNET (default 10.230.1.0/24),
-// PGAAS_PORT (8080), PGAAS_STATE_DIR (.pgaas in the checkout).
+// PGAAS_PREFIX (namespace prefix, "pgaas"), PGAAS_PAIR (pair name, "demo"), PGAAS_PORT (8080), PGAAS_STATE_DIR (.pgaas in the checkout).
 import { describeError } from "@pgaas/common";
 import { DEFAULT_STACK_ROOT, startStack } from "./stack/index.js";
 
@@ -9,6 +9,8 @@ try {
   const stack = await startStack({
     root: process.env.PGAAS_STATE_DIR ?? DEFAULT_STACK_ROOT,
     ...(process.env.PGAAS_SUBNET ? { subnet: process.env.PGAAS_SUBNET } : {}),
+    ...(process.env.PGAAS_PREFIX ? { prefix: process.env.PGAAS_PREFIX } : {}),
+    ...(process.env.PGAAS_PAIR ? { pairName: process.env.PGAAS_PAIR } : {}),
     ...(process.env.PGAAS_PORT ? { portalPort: Number(process.env.PGAAS_PORT) } : {}),
     onProgress: (line) => process.stdout.write(`${line}\n`),
     onEngineProgress: (event) => {

@@ -16,8 +16,8 @@ import type { SpoolClass } from "./spool/spool-line.js";
 import { type ChangeKey, changeKeyOf, composeStateSample } from "./state-sample.js";
 
 /** Largest batch replayed at once: the wire allows 500 reports; the control plane takes bodies up to 1 MB. */
-export const REPLAY_BATCH_REPORTS = 500;
-export const REPLAY_BATCH_BYTES = 512 * 1024;
+const REPLAY_BATCH_REPORTS = 500;
+const REPLAY_BATCH_BYTES = 512 * 1024;
 /** Non-idle ticks run back to back (several things can be due at once), at most this many in a row. */
 const MAX_BURST = 8;
 /** Replay at most this many batches per tick so a long backlog does not starve state reports. */

@@ -1,7 +1,7 @@
 // Retry delays after control-plane failures: exponential, capped, with "equal jitter" (half fixed, half
 // random) so a fleet of agents that lost the control plane together does not return in lockstep.
-export const BACKOFF_BASE_MS = 500;
-export const BACKOFF_MAX_MS = 15_000;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 15_000;
 
 /** Delay before retry number `failures` (1 = after the first failure); `random` returns [0, 1). */
 export function backoffDelayMs(failures: number, random: () => number): number {

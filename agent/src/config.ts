@@ -6,7 +6,7 @@ import { AgentConfig } from "@pgaas/common/wire";
 import type { z } from "zod";
 import { AgentConfigError } from "./errors.js";
 
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => `${issue.path.map(String).join(".") || "(root)"}: ${issue.message}`)
     .join("; ");

@@ -71,9 +71,10 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     server.once("error", reject);
     server.listen(config.listen.port, config.listen.host, () => resolve());
   });
-  const stopWatching = watchRoleFiles(config.postgres.dataDir, config.fenceMarkerFile, () =>
+  const roleFiles = watchRoleFiles(config.postgres.dataDir, config.fenceMarkerFile, () =>
     agent.wake({ hurry: true }),
   );
+  const rearm = setInterval(() => roleFiles.refresh(), stateIntervalMs);
   const abort = new AbortController();
   const loop = agent.run(abort.signal);
   logger.info("agent started", { listen: server.address(), stateIntervalMs });
@@ -82,7 +83,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     http: server.address() as AddressInfo,
     async stop() {
       abort.abort();
-      stopWatching();
+      clearInterval(rearm);
+      roleFiles.close();
       await loop;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

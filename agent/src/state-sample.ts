@@ -5,8 +5,8 @@ import type { PostgresState } from "./postgres/probe.js";
 import type { RepmgrStatus } from "./repmgr/repmgr.js";
 
 /** A standby this far behind is "lagging": crossing the line either way is reported at once. */
-export const LAGGING_SECONDS = 10;
-export const LAGGING_BYTES = 16 * 1024 * 1024;
+const LAGGING_SECONDS = 10;
+const LAGGING_BYTES = 16 * 1024 * 1024;
 
 export interface ObservedNode {
   /** null when PostgreSQL could not be reached; `error` then says why. */
@@ -47,7 +47,7 @@ function syncStateOf(role: NodeRole, pg: PostgresState | null): SyncState {
   return pg.synchronousStandbyNames.trim() === "" ? "degraded" : "sync";
 }
 
-export function isLagging(state: StateSample): boolean {
+function isLagging(state: StateSample): boolean {
   return (
     state.role === "standby" &&
     ((state.lagSeconds ?? 0) >= LAGGING_SECONDS || (state.lagBytes ?? 0) >= LAGGING_BYTES)

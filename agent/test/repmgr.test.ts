@@ -22,6 +22,12 @@ describe("repmgr.conf facts", () => {
       database: "my db",
     });
     expect(parseRepmgrConf("#node_id=3\nnode_id=x\n")).toEqual({ nodeId: null, database: "repmgr" });
+    // As the pair engine renders it: every value quoted, quotes inside doubled.
+    expect(
+      parseRepmgrConf(
+        "node_id = '4'\nconninfo = 'host=''10.231.40.2'' port=''5432'' user=''repmgr'' dbname=''repmgr_x'' connect_timeout=''2'''\n",
+      ),
+    ).toEqual({ nodeId: 4, database: "repmgr_x" });
   });
 });
 

@@ -3,7 +3,7 @@
 // also uses) and secrets.sealed (the demo's credentials, sealed with that key — never plain text).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Secret } from "@pgaas/common";
 import { z } from "zod";
@@ -64,7 +64,9 @@ async function writeAtomic(path: string, content: string | Buffer, mode: number)
 
 /** The 32-byte key, created on first use (base64 in a 0600 file, the format PGAAS_SECRET_KEY_FILE reads). */
 export async function ensureSecretKey(paths: StackPaths): Promise<Buffer> {
-  await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  // Traversable (not listable) by others: the store's directory inside belongs to the postgres user.
+  await mkdir(paths.root, { recursive: true });
+  await chmod(paths.root, 0o711);
   if (!existsSync(paths.secretKey)) {
     await writeAtomic(paths.secretKey, `${randomBytes(32).toString("base64")}\n`, 0o600);
   }

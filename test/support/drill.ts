@@ -102,33 +102,112 @@ export async function waitFor<T>(
   }
 }
 
+export interface RoleChange {
+  readonly at: number;
+  readonly node: string;
+  readonly role: ServerRole;
+}
+
+export interface RoleWatch {
+  /** Every change seen so far, in order. */
+  changes(): readonly RoleChange[];
+  stop(): Promise<void>;
+}
+
 /**
- * Marks every change of each node's role (primary / standby / down, asked directly every ~500 ms) on
- * the timeline until stopped: the drills' record of who was writable when.
+ * Marks every change of each node's role on the timeline until stopped (bounded), asking every ~500 ms
+ * with `probe`: the drills' record of who was writable when.
  */
-export function watchRoles(
+function watchChanges(
   timeline: Timeline,
-  nodes: readonly { name: string; target: WriterTarget }[],
-  maxDurationMs = 300_000,
-): { stop(): Promise<void> } {
+  nodes: readonly string[],
+  probe: (node: string) => Promise<ServerRole>,
+  label: (node: string, role: ServerRole) => string,
+  maxDurationMs: number,
+): RoleWatch {
   let stopped = false;
+  const changes: RoleChange[] = [];
   const deadline = Date.now() + maxDurationMs;
   const loops = nodes.map(async (node) => {
     let last: ServerRole | undefined;
     while (!stopped && Date.now() < deadline) {
       const started = Date.now();
-      const role = await serverRole(node.target);
-      if (role !== last) timeline.mark(`${node.name} is ${role}`, started);
+      const role = await probe(node);
+      if (role !== last) {
+        changes.push({ at: started, node, role });
+        timeline.mark(label(node, role), started);
+      }
       last = role;
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 500 - (Date.now() - started))));
     }
   });
   return {
+    changes: () => [...changes],
     async stop() {
       stopped = true;
       await Promise.all(loops);
     },
   };
+}
+
+/** Each node's role as a client sees it over the network (an isolated node reads as "down"). */
+export function watchRoles(
+  timeline: Timeline,
+  nodes: readonly { name: string; target: WriterTarget }[],
+  maxDurationMs = 300_000,
+): RoleWatch {
+  const targets = new Map(nodes.map((node) => [node.name, node.target]));
+  return watchChanges(
+    timeline,
+    nodes.map((node) => node.name),
+    (name) => serverRole(targets.get(name) as WriterTarget),
+    (name, role) => `${name} is ${role}`,
+    maxDurationMs,
+  );
+}
+
+/**
+ * A node's role seen from inside its own namespace (psql over the local socket), so an isolated
+ * primary is still observed: when it stops accepting writes (fenced) versus when the standby promotes.
+ */
+export function watchFromInside(
+  timeline: Timeline,
+  lab: LocalLab,
+  spec: PairSpec,
+  node: string,
+  maxDurationMs = 120_000,
+): RoleWatch {
+  const socketDir = memberLayout(spec, node).runDir;
+  const probe = async (): Promise<ServerRole> => {
+    const result = await hostExec(lab, node, [
+      "timeout",
+      "2",
+      "runuser",
+      "-u",
+      "postgres",
+      "--",
+      "psql",
+      "-X",
+      "-At",
+      "-h",
+      socketDir,
+      "-p",
+      String(spec.postgres.port),
+      "-d",
+      "postgres",
+      "-c",
+      "SELECT pg_is_in_recovery()",
+    ]);
+    if (result.code !== 0) return "down";
+    return result.stdout.trim() === "f" ? "primary" : "standby";
+  };
+  return watchChanges(
+    timeline,
+    [node],
+    probe,
+    (name, role) => `${name} (inside view) is ${role}`,
+    maxDurationMs,
+  );
 }
 
 /** Copies the pair's logs (all members) to test-artifacts/<label>/ for a post-mortem; returns the path. */

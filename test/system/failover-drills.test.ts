@@ -17,11 +17,13 @@ import {
   adminTarget,
   ensureDrillDatabase,
   killPostmaster,
+  type RoleWatch,
   saveLogs,
   serverRole,
   Timeline,
   tryWrite,
   waitFor,
+  watchFromInside,
   watchRoles,
 } from "../support/drill.js";
 import { withLab } from "../support/lab.js";
@@ -101,14 +103,17 @@ async function ensureHealthy(timeline: Timeline): Promise<string> {
   return waitUntilHealthy(timeline);
 }
 
-async function drill<T>(name: string, body: (timeline: Timeline) => Promise<T>): Promise<T> {
+async function drill<T>(
+  name: string,
+  body: (timeline: Timeline, roles: RoleWatch) => Promise<T>,
+): Promise<T> {
   const timeline = new Timeline();
   const roles = watchRoles(
     timeline,
     ["n1", "n2"].map((node) => ({ name: node, target: admin(address(node)) })),
   );
   try {
-    return await body(timeline);
+    return await body(timeline, roles);
   } catch (error) {
     const saved = await saveLogs(spec, `drills/${name.split(":")[0]?.replaceAll(" ", "-")}-${Date.now()}`);
     process.stdout.write(`\n${name} FAILED; logs in ${saved}; timeline:\n${timeline.format()}\n`);
@@ -163,12 +168,13 @@ describe("failover drills", () => {
   }, 240_000);
 
   it("(b) the primary host vanishes: failover; back, it never takes writes or the VIP until rejoined; then switch back", async () => {
-    await drill("drill b: primary host vanishes", async (timeline) => {
+    await drill("drill b: primary host vanishes", async (timeline, roles) => {
       const primary = await ensureHealthy(timeline);
       const standby = other(primary);
       const writer = await startWriter({ ...admin(vip()), table: "drill_b", maxDurationMs: 150_000 });
       await writer.firstAckAfter(Date.now(), 10_000);
       await new Promise((resolve) => setTimeout(resolve, 1500));
+      const inside = watchFromInside(timeline, fixture.lab, spec, primary);
       const isolatedAt = timeline.mark(`isolate ${primary}`);
       await isolateHost(fixture.lab, primary);
       const resumedAt = timeline.mark(
@@ -179,6 +185,18 @@ describe("failover drills", () => {
         `host vanished → writes accepted: ${((resumedAt - isolatedAt) / 1000).toFixed(2)} s\n`,
       );
       expect(await serverRole(admin(address(standby)))).toBe("primary");
+      // No moment with two writable primaries: the isolated one stopped taking writes (fenced)
+      // before its standby was promoted.
+      await inside.stop();
+      const fencedAt = inside
+        .changes()
+        .find((change) => change.at > isolatedAt && change.role !== "primary")?.at;
+      const promotedAt = roles
+        .changes()
+        .find((change) => change.at > isolatedAt && change.node === standby && change.role === "primary")?.at;
+      expect(fencedAt).toBeDefined();
+      expect(promotedAt).toBeDefined();
+      expect(fencedAt as number).toBeLessThan(promotedAt as number);
 
       const watch = watchVip(fixture.lab, ["n1", "n2"], vip(), { maxDurationMs: 60_000 });
       await restoreHost(fixture.lab, primary);

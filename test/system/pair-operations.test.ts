@@ -1,7 +1,9 @@
 // System test: operations on a real pair (n1, n2, witness w on namespace hosts): switchover and back;
 // standby down → commits are released within the degrade window and status says degraded; standby back
-// → synchronous again; kill -9 of the primary → repmgr promotes n2, nothing restarts n1 as a primary,
-// and rejoin (pg_rewind with the config outside the data directory) makes it a streaming sync standby.
+// → synchronous again; standby host vanished → commits released, no promotion; kill -9 of the primary
+// → repmgr promotes n2, nothing restarts n1 as a primary, and rejoin (pg_rewind with the config outside
+// the data directory) makes it a streaming sync standby; primary host vanished → it fences itself, n1
+// takes over, and bootstrap rejoins the fenced node when it returns.
 
 import { existsSync } from "node:fs";
 import pg from "pg";
@@ -161,6 +163,24 @@ describe("pair operations on namespace hosts", () => {
       process.stdout.write(`synchronous again ${resyncSeconds.toFixed(1)} s after the standby started\n`);
       await timedInsert(vip, admin, 3);
 
+      // The standby's host vanishes (no TCP reset): tcp_user_timeout drops the walsender, the degrade
+      // command releases the commit; the isolated standby sees no majority and does not promote.
+      await isolateHost(lab, "n2");
+      const vanishedDegradeSeconds = await timedInsert(vip, admin, 5);
+      process.stdout.write(
+        `commit with the standby host vanished returned after ${vanishedDegradeSeconds.toFixed(1)} s\n`,
+      );
+      expect(vanishedDegradeSeconds).toBeLessThan(10);
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+      expect(await acceptsWrites(lab, "n2")).toBe(false);
+      await restoreHost(lab, "n2");
+      await until(
+        "sync again after the standby host returned",
+        async () => (await statusOf()).replication === "synchronous",
+        60_000,
+      );
+      expect(roles(await statusOf())).toEqual(["n1:primary+vip", "n2:standby"]);
+
       // kill -9 of the primary's postmaster: n2 is promoted, n1 stays down (nothing restarts it as primary).
       const pid = (
         await hostExec(lab, "n1", ["head", "-n1", "/var/lib/pgaas/ops/n1/data/postmaster.pid"])
@@ -200,8 +220,8 @@ describe("pair operations on namespace hosts", () => {
       });
       await rows.connect();
       await until(
-        "row 4 replayed on n1",
-        async () => (await rows.query("SELECT count(*)::int AS n FROM ops_probe")).rows[0]?.n === 4,
+        "all 5 rows replayed on n1",
+        async () => (await rows.query("SELECT count(*)::int AS n FROM ops_probe")).rows[0]?.n === 5,
         10_000,
       );
       await rows.end();

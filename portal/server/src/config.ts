@@ -6,7 +6,11 @@ import { z } from "zod";
 const Env = z
   .object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL"),
-    PGAAS_LISTEN_HOST: z.string().min(1).default("127.0.0.1"),
+    /** One address, or several separated by commas (e.g. loopback plus the lab bridge for agents). */
+    PGAAS_LISTEN_HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+(,[A-Za-z0-9.:-]+)*$/, "addresses separated by commas")
+      .default("127.0.0.1"),
     PGAAS_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     PGAAS_SECRET_KEY: z.string().optional(),
     PGAAS_SECRET_KEY_FILE: z.string().startsWith("/", "an absolute path").optional(),
@@ -26,7 +30,8 @@ const Env = z
 
 export interface ServerConfig {
   readonly databaseUrl: Secret;
-  readonly listenHost: string;
+  /** Every address the API listens on, the first one names the server's URL. */
+  readonly listenHosts: readonly [string, ...string[]];
   readonly port: number;
   /** 32-byte AES-256-GCM key for pair admin credentials. */
   readonly secretKey: Buffer;
@@ -75,7 +80,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       : decodeKey(readKeyFile(vars.PGAAS_SECRET_KEY_FILE as string), "PGAAS_SECRET_KEY_FILE");
   return {
     databaseUrl: new Secret(vars.DATABASE_URL),
-    listenHost: vars.PGAAS_LISTEN_HOST,
+    listenHosts: vars.PGAAS_LISTEN_HOST.split(",") as [string, ...string[]],
     port: vars.PGAAS_PORT,
     secretKey,
     ...(vars.PGAAS_ADMIN_EMAIL !== undefined && vars.PGAAS_ADMIN_PASSWORD !== undefined

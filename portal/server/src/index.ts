@@ -1,4 +1,5 @@
 // Public entry of the control plane: createApp for tests, startServer for `npm start` and stacks.
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@pgaas/common";
 import type { ServerConfig } from "./config.js";
@@ -47,29 +48,46 @@ export async function startServer(
       if (created) logger.info("initial admin created", { email: config.initialAdmin.email });
     }
     const app = createApp(services);
-    const server = await new Promise<import("node:http").Server>((resolve, reject) => {
-      const listening = app.listen(config.port, config.listenHost, (error?: Error) =>
-        error ? reject(error) : resolve(listening),
-      );
-    });
-    server.keepAliveTimeout = 65_000;
-    const port = (server.address() as AddressInfo).port;
+    const listen = (host: string, port: number) =>
+      new Promise<Server>((resolve, reject) => {
+        const listening = app.listen(port, host, (error?: Error) =>
+          error ? reject(error) : resolve(listening),
+        );
+      });
+    const [firstHost, ...otherHosts] = config.listenHosts;
+    const first = await listen(firstHost, config.port);
+    // Port 0 picks a free port on the first address; the others listen on the same one.
+    const port = (first.address() as AddressInfo).port;
+    const servers = [first];
+    try {
+      for (const host of otherHosts) servers.push(await listen(host, port));
+    } catch (error) {
+      for (const server of servers) server.close();
+      throw error;
+    }
+    for (const server of servers) server.keepAliveTimeout = 65_000;
     const retention = setInterval(() => {
       applyRetention(store, DEFAULT_RETENTION).catch((error: unknown) =>
         logger.warn("retention failed", { error }),
       );
     }, RETENTION_EVERY_MS);
     retention.unref();
-    const host = config.listenHost.includes(":") ? `[${config.listenHost}]` : config.listenHost;
-    logger.info("listening", { url: `http://${host}:${port}` });
+    const urls = config.listenHosts.map(
+      (host) => `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    );
+    logger.info("listening", { urls });
     return {
-      url: `http://${host}:${port}`,
+      url: urls[0] ?? "",
       port,
       services,
       async stop() {
         clearInterval(retention);
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all(
+          servers.map((server) => {
+            server.closeAllConnections();
+            return new Promise<void>((resolve) => server.close(() => resolve()));
+          }),
+        );
         await store.close();
       },
     };

@@ -314,12 +314,23 @@ describe("configuration", () => {
   it("parses the environment with defaults", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://x@127.0.0.1/db", PGAAS_SECRET_KEY: key });
     expect([
-      config.listenHost,
+      config.listenHosts,
       config.port,
       config.secretKey.length,
       config.initialAdmin,
       String(config.databaseUrl),
-    ]).toEqual(["127.0.0.1", 8080, 32, undefined, "[redacted]"]);
+    ]).toEqual([["127.0.0.1"], 8080, 32, undefined, "[redacted]"]);
+  });
+
+  it("listens on every address of a comma-separated list and rejects other separators", () => {
+    const env = { DATABASE_URL: "postgres://x@127.0.0.1/db", PGAAS_SECRET_KEY: key };
+    expect(loadConfig({ ...env, PGAAS_LISTEN_HOST: "127.0.0.1,10.230.1.1" }).listenHosts).toEqual([
+      "127.0.0.1",
+      "10.230.1.1",
+    ]);
+    expect(() => loadConfig({ ...env, PGAAS_LISTEN_HOST: "127.0.0.1 10.230.1.1" })).toThrow(
+      "PGAAS_LISTEN_HOST: addresses separated by commas",
+    );
   });
 
   it("names every bad variable", () => {

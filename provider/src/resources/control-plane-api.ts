@@ -1,7 +1,5 @@
 // The control plane's route schemas, used to build requests and parse responses: the same zod
-// modules the server mounts (no copy to drift). They live in portal/server/src/api today and are
-// reached by path because @pgaas/portal exports only its server entry; moving them to
-// `@pgaas/common/api` (or exporting "./api" from @pgaas/portal) turns this into a package import.
+// modules the server mounts (no copy to drift), from @pgaas/portal's pure "./api" export.
 export {
   CreateDatabaseRequest,
   CreateDatabaseResponse,
@@ -12,4 +10,4 @@ export {
   RegisterPairResponse,
   UpdateDatabaseRequest,
   UpdatePairRequest,
-} from "../../../portal/server/src/api/index.js";
+} from "@pgaas/portal/api";

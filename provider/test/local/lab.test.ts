@@ -174,6 +174,23 @@ describe("createLocalLab", () => {
     expect(await reachability()).toEqual(ALL_REACHABLE);
   });
 
+  it("adds a host on a re-run without renumbering the others", async () => {
+    const base = claim.subnet.replace(".0/24", "");
+    const grown = await createLocalLab({
+      prefix: claim.prefix,
+      subnet: claim.subnet,
+      hosts: ["x", ...HOSTS],
+      stateDir: claim.stateDir,
+    });
+    expect(grown.hosts.map((host) => [host.name, host.address])).toEqual([
+      ["x", `${base}.5`],
+      ["n1", `${base}.2`],
+      ["n2", `${base}.3`],
+      ["w", `${base}.4`],
+    ]);
+    expect(await hostReaches("n1", `${base}.5`)).toBe(true);
+  });
+
   it("repairs a host whose sshd died", async () => {
     const record = JSON.parse(await readFile(`${claim.stateDir}/lab.json`, "utf8"));
     const n2 = record.hosts.find((host: { name: string }) => host.name === "n2");
@@ -270,6 +287,7 @@ describe("faults", () => {
         ["n1", true],
         ["n2", false],
         ["w", true],
+        ["x", true],
       ]);
     } finally {
       await restoreHost(lab, "n2");
@@ -288,6 +306,7 @@ describe("faults", () => {
         ["n1", [lab.host("n2").address]],
         ["n2", [lab.host("n1").address]],
         ["w", []],
+        ["x", []],
       ]);
     } finally {
       await heal(lab, "n1", "n2");
@@ -308,7 +327,7 @@ describe("destroy", () => {
     }
     const record = JSON.parse(await readFile(`${claim.stateDir}/lab.json`, "utf8"));
     const pids: number[] = [...extra, ...record.hosts.map((host: { sshdPid: number }) => host.sshdPid)];
-    expect(pids).toHaveLength(5);
+    expect(pids).toHaveLength(6);
 
     await lab.destroy();
 

@@ -13,7 +13,7 @@ import {
   stateSample,
 } from "../../../portal/server/test/support/harness.js";
 import { providerSchema } from "../../src/plugin/schema.js";
-import { SECRET_SIG, SECRET_SIG_KEY, wireSecret } from "../../src/plugin/wire-values.js";
+import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, wireSecret } from "../../src/plugin/wire-values.js";
 import {
   checkRequest,
   configureRequest,
@@ -241,6 +241,19 @@ describe("pgaas plugin over gRPC", () => {
     } finally {
       await client.end();
     }
+  });
+
+  it("preview: Check waits for unknown values and Diff replaces on an unknown name", async () => {
+    const checked = await plugin.call<provproto.CheckResponse>(
+      "check",
+      checkRequest(DATABASE, {}, { pairId: UNKNOWN_VALUE, name: "shop" }),
+    );
+    expect(checked.getFailuresList()).toEqual([]);
+    const diff = await plugin.call<provproto.DiffResponse>(
+      "diff",
+      diffRequest(database.id, DATABASE, database.props, { ...databaseInputs, name: UNKNOWN_VALUE }),
+    );
+    expect(diff.getReplacesList()).toEqual(["name", "owner"]);
   });
 
   it("Database: Diff tells update (settings) from replace (name)", async () => {

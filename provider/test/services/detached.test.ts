@@ -158,6 +158,20 @@ describe("detachedServices", () => {
     expect(["", "Z"]).toContain(await processState(pid));
   });
 
+  it("stops with the service's own stop signal when none is given", async () => {
+    const services = detachedServices(ssh);
+    // Ignores TERM, dies on INT: only the declared stop signal stops it before the KILL deadline.
+    const def = sleeper("int-stops", {
+      argv: ["/bin/sh", "-c", "trap '' TERM; exec sleep 600"],
+      stopSignal: "INT",
+    });
+    await services.ensureRunning(def);
+    const started = Date.now();
+    expect(await services.stop(def, { timeoutMs: 10_000 })).toEqual({ changed: true });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await services.status(def)).toEqual({ running: false });
+  });
+
   it("fails with the log tail when the daemon does not stay up", async () => {
     const services = detachedServices(ssh);
     const def = sleeper("crashes", {

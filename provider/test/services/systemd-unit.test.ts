@@ -24,7 +24,7 @@ describe("renderSystemdUnit", () => {
     expect(renderSystemdUnit(repmgrd)).toBe(
       [
         // sha256 of the lines below, checked with `sha256sum`
-        "# Managed by pgaas - do not edit. content-sha256: 8bdd95c214630ccd99240628e23cceb14356adb695b1d8b4934b0043bb1ae4fc",
+        "# Managed by pgaas - do not edit. content-sha256: 659dfea183730f49ccf7197fea2243dc543c0b1fcb77797d8b707f1405d408d2",
         "[Unit]",
         "Description=pgaas repmgrd-n1",
         "After=network-online.target",
@@ -37,6 +37,7 @@ describe("renderSystemdUnit", () => {
         "ExecStart=/usr/bin/repmgrd -f /etc/pgaas/p1/n1/repmgr.conf --daemonize=false",
         "StandardOutput=append:/var/log/pgaas/p1/n1/repmgrd.log",
         "StandardError=append:/var/log/pgaas/p1/n1/repmgrd.log",
+        "KillSignal=SIGTERM",
         "Restart=no",
         "TimeoutStopSec=60",
         "",
@@ -56,6 +57,7 @@ describe("renderSystemdUnit", () => {
       logFile: "/var/log/pg.log",
       pidFile: "/data dir/postmaster.pid",
       daemonizes: true,
+      stopSignal: "INT",
       env: { PGPASSFILE: "/etc/pgaas/pgpass", TOKEN: new Secret("t0k") },
     });
     expect(unit.split("\n").slice(7, 13)).toEqual([
@@ -66,6 +68,7 @@ describe("renderSystemdUnit", () => {
       "EnvironmentFile=/etc/pgaas/env/postgres-n1.env",
       'ExecStart=/usr/lib/postgresql/15/bin/pg_ctl start -D "/data dir" -o "-c config_file=100%%"',
     ]);
+    expect(unit).toContain("\nKillSignal=SIGINT\n");
     expect(unit).not.toContain("t0k");
   });
 

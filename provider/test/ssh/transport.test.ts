@@ -276,6 +276,11 @@ describe("pool", () => {
       const second = await pool.session(target());
       expect(second).not.toBe(first);
       expect((await second.runChecked(["echo", "ok"], { step: "pool" })).stdout).toBe("ok\n");
+      await pool.forget(target());
+      expect(second.isOpen()).toBe(false);
+      const third = await pool.session(target());
+      expect(third).not.toBe(second);
+      expect(third.isOpen()).toBe(true);
     } finally {
       await pool.closeAll();
     }

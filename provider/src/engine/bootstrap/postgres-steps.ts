@@ -19,6 +19,7 @@ import type { Inspection, MemberSession } from "../member-session.js";
 import { renderDataDirStubConf } from "../render/postgresql-conf.js";
 import type { PairSecrets } from "../secrets.js";
 import { PAIR_ROLES_PRESENT_SQL, pairRolesSql, psqlScript, repmgrRoleSql } from "../sql/roles-sql.js";
+import { CONFIG_NOT_APPLIED_SQL } from "../sql/status-sql.js";
 import { nodeStreamingSql } from "../sql/sync-sql.js";
 import type { NodeAction } from "./decide-roles.js";
 
@@ -37,11 +38,14 @@ export async function startPostgres(session: MemberSession): Promise<void> {
 }
 
 /**
- * Applies changed configuration to a running server: reload, then restart only when a changed
- * parameter needs it (pg_settings.pending_restart).
+ * Applies configuration to a running server: reload, then restart only when a parameter needs it
+ * (pg_settings.pending_restart). Besides files changed in this run, it catches files written by an
+ * earlier run that was interrupted before its reload (config newer than the last load, or a
+ * parameter still waiting for a restart).
  */
 export async function applyConfig(session: MemberSession, configChanged: boolean): Promise<StepOutcome> {
-  if (!configChanged) return { changed: false };
+  const stale = configChanged || (await session.sql(CONFIG_NOT_APPLIED_SQL, "config-applied")) === "t";
+  if (!stale) return { changed: false };
   await session.sh(pgServiceCommand(session.member.layout, "reload"), "reload");
   await new Promise((resolve) => setTimeout(resolve, 300));
   const state = await session.state();
@@ -172,8 +176,8 @@ export async function ensureWitness(
   if (!inspection.running || !inspection.complete) {
     await startPostgres(witness);
     changed = true;
-  } else if (configChanged) {
-    changed = (await applyConfig(witness, true)).changed || changed;
+  } else {
+    changed = (await applyConfig(witness, configChanged)).changed || changed;
   }
   if (
     Number(await witness.sql("SELECT count(*) FROM pg_roles WHERE rolname = 'repmgr'", "witness-role")) === 0

@@ -1,4 +1,13 @@
 // Local host driver: lab hosts as network namespaces reached over SSH (ARCHITECTURE.md decision 8).
+//
+//   createLocalLab({ prefix, subnet: "10.231.3.0/24", hosts: ["n1", "n2", "w"], stateDir }) → LocalLab
+//     lab.hosts / lab.host(name) → { name, namespace, address, ssh: SshTarget (root, pinned key), serviceManager }
+//     lab.hostAddress (.1, the host side), lab.destroy();  destroyLab(stateDir) after a crash
+//   isolateHost / restoreHost (switch port down/up), partition / heal (blackhole routes a↔b)
+//   hostExec(lab, host, argv) — tests only;  labStatus(stateDir) — what exists now
+// Needs root (LocalDriverError "needs_root"); stateDir must have no group/world-writable ancestor
+// (sshd StrictModes), e.g. /run/pgaas-lab/<prefix>. Lab hosts share the machine's filesystem and
+// hostname: give every member its own paths.
 export { createLocalLab } from "./create-lab.js";
 export { destroyLab } from "./destroy-lab.js";
 export { LocalDriverError, type LocalDriverErrorCode } from "./errors.js";

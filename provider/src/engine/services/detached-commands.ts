@@ -22,7 +22,8 @@ fi`;
 // $1 pidfile, $2 log, $3 workdir, $4 user, $5 mode (own|daemon|forks), $6 def hash, $7 start wait
 // (tenths of a second), then argv. "own": the child shell writes its own PID through fd 3 (opened by
 // root, so the user needs no write access to the pidfile's directory), then execs the daemon — runuser
-// forks, so $! would be runuser's PID, not the daemon's.
+// forks, so $! would be runuser's PID, not the daemon's. `env --default-signal`: a background job of a
+// non-interactive shell starts with SIGINT and SIGQUIT ignored, and the daemon would inherit that.
 const START_SCRIPT = `${FUNCTIONS}
 set -e
 pidfile=$1 log=$2 dir=$3 user=$4 mode=$5 limit=$7
@@ -30,10 +31,10 @@ export ${DEFINITION_ENV}=$6
 shift 7
 cd "$dir"
 case $mode in
-  own) setsid runuser -u "$user" -- sh -c 'echo $$ >&3; exec 3>&-; exec "$@"' pgaas-service "$@" 3>"$pidfile" </dev/null >>"$log" 2>&1 & ;;
-  daemon) setsid runuser -u "$user" -- "$@" </dev/null >>"$log" 2>&1 & ;;
+  own) setsid env --default-signal runuser -u "$user" -- sh -c 'echo $$ >&3; exec 3>&-; exec "$@"' pgaas-service "$@" 3>"$pidfile" </dev/null >>"$log" 2>&1 & ;;
+  daemon) setsid env --default-signal runuser -u "$user" -- "$@" </dev/null >>"$log" 2>&1 & ;;
   forks)
-    if ! setsid runuser -u "$user" -- "$@" </dev/null >>"$log" 2>&1; then
+    if ! setsid env --default-signal runuser -u "$user" -- "$@" </dev/null >>"$log" 2>&1; then
       echo "start command failed; last lines of $log:" >&2
       tail -n 20 "$log" >&2 || true
       exit 1

@@ -36,3 +36,12 @@ export const MemberState = z.object({
   ),
 });
 export type MemberState = z.infer<typeof MemberState>;
+
+/** 't' when a config file was modified after the server last loaded its configuration (whole-second mtimes). */
+export const CONFIG_FILES_NEWER_SQL = `SELECT EXISTS (
+    SELECT FROM unnest(ARRAY[current_setting('config_file'), current_setting('hba_file'), current_setting('ident_file')]) AS f
+    WHERE (pg_stat_file(f)).modification > date_trunc('second', pg_conf_load_time())
+  )`;
+
+/** 't' when written configuration is not in effect yet: files newer than the last load, or a setting waiting for a restart. */
+export const CONFIG_NOT_APPLIED_SQL = `${CONFIG_FILES_NEWER_SQL} OR EXISTS (SELECT FROM pg_settings WHERE pending_restart)`;
