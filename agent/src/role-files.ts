@@ -34,7 +34,8 @@ export function watchRoleFiles(
       const stats = statSync(dir);
       identity = `${stats.ino}:${stats.birthtimeMs}`;
     } catch {
-      return disarm(dir); // not there (yet): polling covers it until it is
+      disarm(dir); // not there (yet): polling covers it until it is
+      return;
     }
     const current = armed.get(dir);
     if (current?.identity === identity) return;
@@ -43,8 +44,13 @@ export function watchRoleFiles(
       const watcher = watch(dir, { persistent: false }, (_event, name) => {
         if (name === null || names.has(String(name))) onChange();
       });
-      watcher.on("error", () => disarm(dir));
-      armed.set(dir, { watcher, identity });
+      const entry = { watcher, identity };
+      // A watch that broke (its directory went away) is re-armed, and reported, by the next refresh.
+      watcher.on("error", () => {
+        watcher.close();
+        entry.identity = "";
+      });
+      armed.set(dir, entry);
     } catch {
       return; // a directory we may not read: polling covers it
     }

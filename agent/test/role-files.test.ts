@@ -27,7 +27,8 @@ describe("role file watch", () => {
     await writeFile(join(data, "postgresql.auto.conf"), "x\n");
     await settle();
     expect(changes).toBe(0);
-    await unlink(await writeFile(join(data, "standby.signal"), "").then(() => join(data, "standby.signal")));
+    await writeFile(join(data, "standby.signal"), "");
+    await unlink(join(data, "standby.signal"));
     await settle();
     const afterSignal = changes;
     expect(afterSignal).toBeGreaterThanOrEqual(1);
@@ -55,7 +56,8 @@ describe("role file watch", () => {
     expect(changes).toBe(beforeRefresh + 1);
     await settle();
     const rearmed = changes;
-    await unlink(await writeFile(join(data, "standby.signal"), "").then(() => join(data, "standby.signal")));
+    await writeFile(join(data, "standby.signal"), "");
+    await unlink(join(data, "standby.signal"));
     await settle();
     expect(changes).toBeGreaterThan(rearmed);
   });

@@ -11,6 +11,9 @@ import pg from "pg";
 import {
   bootstrapPair,
   generatePairSecrets,
+  LAB_PAIR_HOSTS,
+  labPairHosts,
+  labPairSpec,
   type ProgressEvent,
   pairSecretsFrom,
   revealPairSecrets,
@@ -20,7 +23,6 @@ import { createLocalLab, destroyLab, type LocalLab } from "../../provider/src/en
 import { localAgentArgv } from "../../provider/src/resources/agents.js";
 import { PairResponse, RegisterPairResponse } from "../../provider/src/resources/control-plane-api.js";
 import { createControlPlaneClient } from "../../provider/src/resources/control-plane-client.js";
-import { DEMO_HOSTS, demoPairSpec, labPairHosts } from "./demo-pair.js";
 import {
   freePort,
   initLocalPostgres,
@@ -152,8 +154,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await ensureStoreDatabase(localPostgresUrl(record.storePort, secrets.storePassword));
   });
 
-  const lab = await timed(progress, `local hosts ${DEMO_HOSTS.join(", ")} on ${record.subnet}`, () =>
-    createLocalLab({ prefix: record.prefix, subnet: record.subnet, hosts: DEMO_HOSTS, stateDir: paths.lab }),
+  const lab = await timed(progress, `local hosts ${LAB_PAIR_HOSTS.join(", ")} on ${record.subnet}`, () =>
+    createLocalLab({
+      prefix: record.prefix,
+      subnet: record.subnet,
+      hosts: LAB_PAIR_HOSTS,
+      stateDir: paths.lab,
+    }),
   );
 
   const portalUrl = `http://127.0.0.1:${record.portalPort}`;
@@ -180,7 +187,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await save();
   }
   const api = createControlPlaneClient({ url: portalUrl, token: new Secret(secrets.apiToken) });
-  const spec = demoPairSpec(lab, record.pairName, labPortalUrl);
+  const spec = labPairSpec(lab, record.pairName, { controlPlaneUrl: labPortalUrl });
   const hosts = labPairHosts(lab);
   if (secrets.pairSecrets === undefined) {
     secrets.pairSecrets = JSON.stringify(revealPairSecrets(generatePairSecrets(spec.name)));
@@ -275,11 +282,11 @@ export async function stopStack(options: StopOptions = {}): Promise<void> {
       const lab = await createLocalLab({
         prefix: record.prefix,
         subnet: record.subnet,
-        hosts: DEMO_HOSTS,
+        hosts: LAB_PAIR_HOSTS,
         stateDir: paths.lab,
       });
       if (secrets?.pairSecrets) {
-        await teardownPair(demoPairSpec(lab, record.pairName, "http://127.0.0.1"), labPairHosts(lab));
+        await teardownPair(labPairSpec(lab, record.pairName), labPairHosts(lab));
       }
     });
   }

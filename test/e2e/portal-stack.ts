@@ -1,7 +1,6 @@
 // The stack the end-to-end test drives: the real local pgaas service (scripts/stack) — store,
 // control plane serving the freshly built portal, namespace hosts with a repmgr pair, witness,
 // keepalived and agents — on a subnet and name prefix claimed from this test's own range.
-import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStack, stopStack } from "../../scripts/stack/index.js";
@@ -42,9 +41,6 @@ export async function startPortalStack(onProgress: (line: string) => void): Prom
   try {
     // A run that was killed may have left this slot's stack behind: remove it first.
     await stopStack({ root, purge: true, onProgress });
-    // Traversable (not listable) by the postgres user, who runs the store inside it.
-    await mkdir(root, { recursive: true, mode: 0o711 });
-    await chmod(root, 0o711);
     const stack = await startStack({
       root,
       prefix: claim.prefix,

@@ -137,6 +137,12 @@ describe("portal end to end", () => {
     async () => {
       const { page } = browser;
       await page.getByRole("heading", { name: "Metrics" }).waitFor();
+      // Some work for the commit and cache counters to show.
+      await withClient(ownerUri, async (client) => {
+        for (let id = 2; id <= 201; id += 1)
+          await client.query("INSERT INTO orders VALUES ($1, 'mug')", [id]);
+        await client.query("DELETE FROM orders WHERE id > 1");
+      });
       // Points are one-minute buckets: two samples (a drawn line) arrive within about a minute.
       expect(await waitForChartSamples(page, "Size", 2, 150_000)).toBeGreaterThanOrEqual(2);
       expect(await page.locator('figure[data-chart="Size"] svg path').getAttribute("d")).toMatch(
