@@ -1,9 +1,14 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // Tests run the TypeScript sources directly: the "pgaas-source" export condition maps every
 // @pgaas/* import to src/ so no build is needed before `npm test`.
 export default defineConfig({
-  resolve: { conditions: ["pgaas-source"] },
+  resolve: {
+    conditions: ["pgaas-source"],
+    // The web UI imports the server's route schemas as @api/* (see portal/web/vite.config.ts).
+    alias: { "@api": fileURLToPath(new URL("./portal/server/src/api", import.meta.url)) },
+  },
   ssr: { resolve: { conditions: ["pgaas-source"], externalConditions: ["pgaas-source"] } },
   test: {
     include: ["**/*.test.ts", "**/*.test.tsx"],

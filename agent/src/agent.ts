@@ -378,6 +378,8 @@ export class Agent {
   }
 
   #sleep(ms: number, signal: AbortSignal): Promise<void> {
+    // Aborted during the tick: the "abort" event has fired already and would never end this sleep.
+    if (signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);

@@ -86,8 +86,10 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       clearInterval(rearm);
       roleFiles.close();
       await loop;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // close() waits for open connections: end the idle keep-alive ones (health checkers) now.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       controlPlane.close();
       await Promise.all([probe.close(), repmgr.close()]);
       logger.info("agent stopped");

@@ -13,6 +13,7 @@ import {
   MemoryHost,
   MemoryProbe,
   MemoryRepmgr,
+  memoryAgent,
   memoryCommandRunner,
   PRIMARY,
   STANDBY,
@@ -29,33 +30,14 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const clock = { now: START };
-  const logger = memoryLogger("agent");
-  const probe = new MemoryProbe();
-  const repmgr = new MemoryRepmgr();
-  const host = new MemoryHost();
-  const controlPlane = new MemoryControlPlane();
-  const commands = memoryCommandRunner();
-  const spool = await DiskSpool.open({ dir, maxBytes: 1024 * 1024, logger });
-  const agent = new Agent({
-    stateIntervalMs: 2000,
-    metricsIntervalMs: 15_000,
-    probe,
-    repmgr,
-    host,
-    controlPlane,
-    commands,
-    spool,
-    logger,
-    clock: () => clock.now,
-    random: () => 0,
-  });
+  const world = await memoryAgent(dir, START);
+  const { agent } = world;
   const actions = async (count: number) => {
     const out: string[] = [];
     for (let i = 0; i < count; i += 1) out.push((await agent.tick()).action);
     return out;
   };
-  return { clock, logger, probe, repmgr, host, controlPlane, commands, spool, agent, actions };
+  return { ...world, actions };
 }
 
 describe("Agent.tick", () => {
@@ -271,5 +253,36 @@ describe("Agent.run", () => {
     ]);
     expect(agent.status().counters.bugs).toBe(1);
     expect(controlPlane.accepted.map((r) => r.kind).slice(0, 3)).toEqual(["state", "metrics", "state"]);
+  });
+});
+
+describe("Agent.run stopping", () => {
+  it("ends promptly when stopped in the middle of a tick, even with a long interval", async () => {
+    const { agent, probe, controlPlane } = await memoryAgent(dir, Date.now(), { stateIntervalMs: 60_000 });
+    const abort = new AbortController();
+    const loop = agent.run(abort.signal);
+    for (let i = 0; i < 50 && controlPlane.accepted.length < 2; i += 1)
+      await new Promise((r) => setTimeout(r, 20));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // asleep now, for about 60 s
+    // Wake it into a tick that is still running when the stop comes.
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const calls = probe.readStateCalls;
+    const readState = probe.readState.bind(probe);
+    probe.readState = async () => {
+      await gate;
+      return readState();
+    };
+    agent.wake();
+    for (let i = 0; i < 50 && probe.readStateCalls === calls; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    release();
+    const started = Date.now();
+    await loop;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(controlPlane.accepted.map((r) => r.kind)).toEqual(["state", "metrics"]);
   });
 });

@@ -3,20 +3,10 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { memoryLogger } from "@pgaas/common";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Agent } from "../src/agent.js";
 import { family } from "../src/http/prometheus.js";
 import { createAgentHttpServer } from "../src/http/server.js";
-import { DiskSpool } from "../src/spool/disk-spool.js";
-import {
-  MemoryControlPlane,
-  MemoryHost,
-  MemoryProbe,
-  MemoryRepmgr,
-  memoryCommandRunner,
-  STANDBY,
-} from "./support/fakes.js";
+import { memoryAgent, STANDBY } from "./support/fakes.js";
 
 const START = Date.parse("2026-11-29T22:00:00.000Z");
 
@@ -32,22 +22,7 @@ afterEach(async () => {
 });
 
 async function start() {
-  const clock = { now: START };
-  const logger = memoryLogger("agent");
-  const probe = new MemoryProbe();
-  const host = new MemoryHost();
-  const agent = new Agent({
-    stateIntervalMs: 2000,
-    metricsIntervalMs: 15_000,
-    probe,
-    repmgr: new MemoryRepmgr(),
-    host,
-    controlPlane: new MemoryControlPlane(),
-    commands: memoryCommandRunner(),
-    spool: await DiskSpool.open({ dir, maxBytes: 1024 * 1024, logger }),
-    logger,
-    clock: () => clock.now,
-  });
+  const { clock, logger, probe, host, agent } = await memoryAgent(dir, START);
   server = createAgentHttpServer({
     status: () => agent.status(),
     probe,

@@ -12,14 +12,14 @@ const pair = new PostgresPair("billing", {
   sshPrivateKey: config.requireSecret("sshPrivateKey"),
   controlPlaneAddress: config.require("controlPlaneAddress"),
   agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
-  agentBundleUrl: config.get("agentBundleUrl"),
   gcp: {
     network: config.require("network"),
     subnetwork: config.require("subnetwork"),
     subnetworkCidr: config.require("subnetworkCidr"),
     zones: config.requireObject<[string, string]>("zones"),
-    machineType: config.get("machineType") ?? "e2-standard-2",
-    memoryMb: config.getNumber("memoryMb") ?? 8192,
+    // Unset, these take the component's defaults (e2-standard-2, 8192 MiB).
+    machineType: config.get("machineType"),
+    memoryMb: config.getNumber("memoryMb"),
     project: config.get("project"),
   },
 });

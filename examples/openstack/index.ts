@@ -13,7 +13,6 @@ const pair = new PostgresPair("orders", {
   sshPrivateKey: config.requireSecret("sshPrivateKey"),
   controlPlaneAddress: config.require("controlPlaneAddress"),
   agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
-  agentBundleUrl: config.get("agentBundleUrl"),
   settings: { work_mem: "16MB", max_connections: "200" },
   openstack: {
     networkId: config.require("networkId"),

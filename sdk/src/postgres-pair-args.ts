@@ -82,11 +82,6 @@ export interface PostgresPairArgs {
   witnessPort?: number;
   /** URL the agents report to (as the nodes reach it). No agents are installed when omitted. */
   agentControlPlaneUrl?: pulumi.Input<string>;
-  /**
-   * Cloud VMs: URL of a tarball of the built agent (agent/dist + production node_modules) the first-boot
-   * script unpacks into /opt/pgaas/agent. Without it the image must already carry the agent there.
-   */
-  agentBundleUrl?: pulumi.Input<string>;
   /** The agent's HTTP port (/health, /primary). Default 9187. */
   agentPort?: number;
   /** Register the pair with the control plane (provider config `pgaas:controlPlaneUrl`). Default true. */

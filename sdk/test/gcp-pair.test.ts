@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
+import { CLOUD_ACCESS_ARGS } from "./support/cloud-access-args.js";
 import {
   constructPair,
   isKnown,
@@ -13,10 +14,7 @@ import {
 function gcpArgs(): PostgresPairArgs {
   return {
     clientCidrs: ["10.20.0.0/16", "10.30.0.0/16"],
-    adminCidr: "198.51.100.0/24",
-    sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ0ZXN0a2V5 pgaas@ci",
-    sshPrivateKey: "NODE-PRIVATE-KEY",
-    controlPlaneAddress: "10.0.0.5",
+    ...CLOUD_ACCESS_ARGS,
     replicationMode: "synchronous",
     gcp: {
       network: "vpc-1",

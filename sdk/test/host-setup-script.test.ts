@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { HOST_READY_FILE, hostPackages, renderHostSetupScript } from "../src/plan/host-setup-script.js";
@@ -59,20 +60,19 @@ describe("renderHostSetupScript", () => {
     ]);
   });
 
-  it("unpacks the agent bundle into /opt/pgaas/agent only when one is given", () => {
-    expect(script).not.toContain("/opt/pgaas/agent");
-    const withAgent = renderHostSetupScript({
-      sshPublicKey: KEY,
-      packages: hostPackages("vip"),
-      agentBundleUrl: "https://artifacts.example.org/pgaas-agent 0.1.0.tgz",
-    }).split("\n");
-    expect(withAgent).toContain("install -d -m 0755 /opt/pgaas/agent");
-    expect(withAgent).toContain(
-      "curl -fsSL --retry 5 'https://artifacts.example.org/pgaas-agent 0.1.0.tgz' | tar -xz -C /opt/pgaas/agent",
+  it("installs Debian's nodejs for the agent and checks its major right after, downloading nothing", () => {
+    const check = lines.find((line) => line.startsWith("node -e "));
+    expect(check).toBe(
+      `node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' || { echo "pgaas: the agent needs Node.js >= 18" >&2; exit 1; }`,
     );
-    expect(withAgent.indexOf("install -d -m 0755 /opt/pgaas/agent")).toBeGreaterThan(
-      withAgent.findIndex((line) => line.startsWith("apt-get install")),
+    expect(lines.indexOf(check ?? "")).toBe(
+      lines.findIndex((line) => line.startsWith("apt-get install")) + 3,
     );
+    expect(script).not.toMatch(/curl -|tar -x|\/opt\/pgaas\/agent/);
+    // The check itself, run by this machine's Node (20): passes.
+    expect(execFileSync("bash", ["-c", check ?? "exit 9"], { encoding: "utf8" })).toBe("");
+    const withoutNode = renderHostSetupScript({ sshPublicKey: KEY, packages: ["postgresql-15"] });
+    expect(withoutNode).not.toContain("node -e");
   });
 
   it.each(["", "not a key", "ssh-ed25519 AAAA\nrm -rf /", "ssh-dss AAAAB3"])(

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
+import { CLOUD_ACCESS_ARGS, TEST_SSH_PUBLIC_KEY } from "./support/cloud-access-args.js";
 import {
   constructPair,
   installMocks,
@@ -11,15 +12,10 @@ import {
   unwrapSecretInput,
 } from "./support/pulumi-mocks.js";
 
-const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ0ZXN0a2V5 pgaas@ci";
-
 function openstackArgs(): PostgresPairArgs {
   return {
     clientCidrs: ["10.1.0.0/16"],
-    adminCidr: "198.51.100.0/24",
-    sshPublicKey: PUBLIC_KEY,
-    sshPrivateKey: "NODE-PRIVATE-KEY",
-    controlPlaneAddress: "10.0.0.5",
+    ...CLOUD_ACCESS_ARGS,
     agentControlPlaneUrl: "http://10.0.0.5:8080",
     settings: { work_mem: "8MB" },
     openstack: {
@@ -117,7 +113,7 @@ describe("PostgresPair on OpenStack", () => {
       expect(instance.inputs.networks).toEqual([{ port: `orders-${node}-port-id` }]);
       const userData = String(instance.inputs.userData);
       expect(userData.startsWith("#!/bin/bash\n# managed by pgaas — do not edit (sha256 ")).toBe(true);
-      expect(userData).toContain(`key='${PUBLIC_KEY}'`);
+      expect(userData).toContain(`key='${TEST_SSH_PUBLIC_KEY}'`);
       expect(userData).toContain(
         "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync curl keepalived",
       );

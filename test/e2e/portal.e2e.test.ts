@@ -137,13 +137,14 @@ describe("portal end to end", () => {
     async () => {
       const { page } = browser;
       await page.getByRole("heading", { name: "Metrics" }).waitFor();
-      // Some work for the commit and cache counters to show.
+      // Points are one-minute buckets: two samples (a drawn line) arrive within about a minute.
+      // Work done after the first sample shows in the commit and cache counters of the next.
+      expect(await waitForChartSamples(page, "Size", 1, 60_000)).toBeGreaterThanOrEqual(1);
       await withClient(ownerUri, async (client) => {
         for (let id = 2; id <= 201; id += 1)
           await client.query("INSERT INTO orders VALUES ($1, 'mug')", [id]);
         await client.query("DELETE FROM orders WHERE id > 1");
       });
-      // Points are one-minute buckets: two samples (a drawn line) arrive within about a minute.
       expect(await waitForChartSamples(page, "Size", 2, 150_000)).toBeGreaterThanOrEqual(2);
       expect(await page.locator('figure[data-chart="Size"] svg path').getAttribute("d")).toMatch(
         /^M[\d.]+,[\d.]+L/,
@@ -151,7 +152,7 @@ describe("portal end to end", () => {
       expect(await chartSamples(page, "Connections")).toBeGreaterThanOrEqual(2);
       await shot("06-database-detail");
     },
-    180_000,
+    240_000,
   );
 
   step("changes a setting and PostgreSQL applies it to new sessions", async () => {

@@ -103,29 +103,39 @@ async function ensureHealthy(timeline: Timeline): Promise<string> {
   return waitUntilHealthy(timeline);
 }
 
-async function drill<T>(
-  name: string,
-  body: (timeline: Timeline, roles: RoleWatch) => Promise<T>,
-): Promise<T> {
+interface DrillContext {
+  readonly timeline: Timeline;
+  readonly roles: RoleWatch;
+  /** Runs when the drill ends, passed or failed (stop writers and watchers). */
+  defer(cleanup: () => Promise<unknown>): void;
+}
+
+async function drill<T>(name: string, body: (context: DrillContext) => Promise<T>): Promise<T> {
   const timeline = new Timeline();
   const roles = watchRoles(
     timeline,
     ["n1", "n2"].map((node) => ({ name: node, target: admin(address(node)) })),
   );
+  const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    return await body(timeline, roles);
+    return await body({ timeline, roles, defer: (cleanup) => cleanups.push(cleanup) });
   } catch (error) {
     const saved = await saveLogs(spec, `drills/${name.split(":")[0]?.replaceAll(" ", "-")}-${Date.now()}`);
     process.stdout.write(`\n${name} FAILED; logs in ${saved}; timeline:\n${timeline.format()}\n`);
     throw error;
   } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    // Whatever happened, the next drill starts with every link up and no partition.
+    for (const node of ["n1", "n2"]) await restoreHost(fixture.lab, node);
+    await heal(fixture.lab, "n1", "n2");
     await roles.stop();
     process.stdout.write(`\n== ${name}\n${timeline.format()}\n`);
   }
 }
 
 beforeAll(async () => {
-  spec = labPairSpec(fixture.lab, "drill");
+  // Pair paths live on the filesystem all lab hosts share: a name per lab keeps concurrent runs apart.
+  spec = labPairSpec(fixture.lab, `drill-${fixture.lab.prefix}`);
   await freshPair();
 }, 240_000);
 
@@ -140,10 +150,11 @@ afterAll(async () => {
 
 describe("failover drills", () => {
   it("(a) kill -9 of the primary's postmaster: standby promoted, VIP moves, writes resume, 0 acked rows lost", async () => {
-    await drill("drill a: kill -9 postmaster", async (timeline) => {
+    await drill("drill a: kill -9 postmaster", async ({ timeline, defer }) => {
       const primary = await ensureHealthy(timeline);
       const standby = other(primary);
       const writer = await startWriter({ ...admin(vip()), table: "drill_a", maxDurationMs: 90_000 });
+      defer(() => writer.stop());
       await writer.firstAckAfter(Date.now(), 10_000);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const pid = await killPostmaster(fixture.lab, spec, primary);
@@ -168,13 +179,15 @@ describe("failover drills", () => {
   }, 240_000);
 
   it("(b) the primary host vanishes: failover; back, it never takes writes or the VIP until rejoined; then switch back", async () => {
-    await drill("drill b: primary host vanishes", async (timeline, roles) => {
+    await drill("drill b: primary host vanishes", async ({ timeline, roles, defer }) => {
       const primary = await ensureHealthy(timeline);
       const standby = other(primary);
       const writer = await startWriter({ ...admin(vip()), table: "drill_b", maxDurationMs: 150_000 });
+      defer(() => writer.stop());
       await writer.firstAckAfter(Date.now(), 10_000);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const inside = watchFromInside(timeline, fixture.lab, spec, primary);
+      defer(() => inside.stop());
       const isolatedAt = timeline.mark(`isolate ${primary}`);
       await isolateHost(fixture.lab, primary);
       const resumedAt = timeline.mark(
@@ -199,6 +212,7 @@ describe("failover drills", () => {
       expect(fencedAt as number).toBeLessThan(promotedAt as number);
 
       const watch = watchVip(fixture.lab, ["n1", "n2"], vip(), { maxDurationMs: 60_000 });
+      defer(() => watch.stop());
       await restoreHost(fixture.lab, primary);
       timeline.mark(`restore ${primary}`);
       const probes: string[] = [];
@@ -227,13 +241,15 @@ describe("failover drills", () => {
   }, 360_000);
 
   it("(c) n1↔n2 partition for 30 s: no promotion, never two VIP holders, 0 acked rows lost, sync again after heal", async () => {
-    await drill("drill c: partition n1↔n2", async (timeline) => {
+    await drill("drill c: partition n1↔n2", async ({ timeline, defer }) => {
       const primary = await ensureHealthy(timeline);
       const before = await pairStatus(spec, hosts());
       const timelineBefore = before.nodes.find((node) => node.name === primary)?.timeline;
       const writer = await startWriter({ ...admin(vip()), table: "drill_c", maxDurationMs: 120_000 });
+      defer(() => writer.stop());
       await writer.firstAckAfter(Date.now(), 10_000);
       const watch = watchVip(fixture.lab, ["n1", "n2"], vip(), { maxDurationMs: 90_000 });
+      defer(() => watch.stop());
       await partition(fixture.lab, "n1", "n2");
       timeline.mark("partition n1↔n2");
       await new Promise((resolve) => setTimeout(resolve, 30_000));

@@ -1,4 +1,6 @@
 // In-memory implementations of the agent's small interfaces, for decision and tick tests.
+
+import { memoryLogger } from "@pgaas/common";
 import type {
   AgentCommand,
   AgentCommandResult,
@@ -8,6 +10,7 @@ import type {
   DatabaseMetrics,
   HostMetrics,
 } from "@pgaas/common/wire";
+import { Agent } from "../../src/agent.js";
 import type { CommandRunner } from "../../src/commands/command-runner.js";
 import type { ControlPlaneClient } from "../../src/control-plane/client.js";
 import {
@@ -18,6 +21,7 @@ import {
 import type { HostProbe } from "../../src/host/host-probe.js";
 import type { PostgresProbe, PostgresState } from "../../src/postgres/probe.js";
 import type { CommandOutput, Repmgr, RepmgrStatus } from "../../src/repmgr/repmgr.js";
+import { DiskSpool } from "../../src/spool/disk-spool.js";
 
 export const PRIMARY: PostgresState = {
   inRecovery: false,
@@ -161,4 +165,30 @@ export function memoryCommandRunner(): CommandRunner & {
       };
     },
   };
+}
+
+/** An Agent wired to in-memory dependencies, a real spool in `dir` and a clock the test moves. */
+export async function memoryAgent(dir: string, start: number, options: { stateIntervalMs?: number } = {}) {
+  const clock = { now: start };
+  const logger = memoryLogger("agent");
+  const probe = new MemoryProbe();
+  const repmgr = new MemoryRepmgr();
+  const host = new MemoryHost();
+  const controlPlane = new MemoryControlPlane();
+  const commands = memoryCommandRunner();
+  const spool = await DiskSpool.open({ dir, maxBytes: 1024 * 1024, logger });
+  const agent = new Agent({
+    stateIntervalMs: options.stateIntervalMs ?? 2000,
+    metricsIntervalMs: 15_000,
+    probe,
+    repmgr,
+    host,
+    controlPlane,
+    commands,
+    spool,
+    logger,
+    clock: () => clock.now,
+    random: () => 0,
+  });
+  return { clock, logger, probe, repmgr, host, controlPlane, commands, spool, agent };
 }

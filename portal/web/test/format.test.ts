@@ -4,6 +4,7 @@ import {
   formatBytes,
   formatDateTime,
   formatDuration,
+  formatExpiry,
   formatNumber,
   formatPercent,
 } from "../src/lib/format.js";
@@ -63,5 +64,13 @@ describe("formatNumber and formatPercent", () => {
   it("prints a ratio as a percentage", () => {
     expect(formatPercent(0.98765)).toBe("98.8 %");
     expect(formatPercent(null)).toBe("—");
+  });
+});
+
+describe("formatExpiry", () => {
+  it("says never for open-ended grants and nothing before a grant", () => {
+    expect(formatExpiry("2030-01-31T12:00:00Z", true)).toBe("2030-01-31 12:00:00 UTC");
+    expect(formatExpiry(null, true)).toBe("never");
+    expect(formatExpiry(null, false)).toBe("—");
   });
 });

@@ -1,11 +1,13 @@
 // The daemons of a pair member as ServiceDefs. Each carries the sha256 of the files it reads in its
 // environment, so ensureRunning restarts it exactly when one of those files changed (and never else).
+// On systemd hosts each unit is enabled and ordered after the member's PostgreSQL unit (boot order);
+// the detached service manager ignores the systemd-only fields.
 import { createHash } from "node:crypto";
 import { scriptPaths } from "./layout.js";
 import type { Member } from "./members.js";
 import type { Daemon, RenderedFile } from "./plan-files.js";
 import { REPMGRD_BIN } from "./render/repmgr-conf.js";
-import type { ServiceDef } from "./services/service-def.js";
+import { type SystemdServiceDef, unitName } from "./services/systemd-unit.js";
 
 export const KEEPALIVED_BIN = "/usr/sbin/keepalived";
 
@@ -19,27 +21,39 @@ export function configHash(files: readonly RenderedFile[], daemon: Daemon): stri
 }
 
 /** `repmgrd-<pair>-<member>`: unique per host even when several pairs share one (service names allow no `_`). */
-function serviceName(member: Member, daemon: string): string {
+export function memberServiceName(member: Member, daemon: string): string {
   return `${daemon}-${member.layout.pair}-${member.name}`.replaceAll("_", "-");
 }
 
-export function repmgrdService(member: Member, files: readonly RenderedFile[]): ServiceDef {
+/** The unit that starts the member's PostgreSQL at boot on systemd hosts (render/postgres-unit.ts). */
+export function postgresUnitName(member: Member): string {
+  return unitName(memberServiceName(member, "postgres"));
+}
+
+/** On systemd hosts every daemon of a member starts after its PostgreSQL at boot. */
+function afterPostgres(member: Member): readonly string[] {
+  return [postgresUnitName(member)];
+}
+
+export function repmgrdService(member: Member, files: readonly RenderedFile[]): SystemdServiceDef {
   const layout = member.layout;
   return {
-    name: serviceName(member, "repmgrd"),
+    name: memberServiceName(member, "repmgrd"),
     argv: [REPMGRD_BIN, "-f", layout.repmgrConf, "--daemonize=false", "--no-pid-file"],
     user: "postgres",
     workingDir: "/tmp",
     logFile: `${layout.logDir}/repmgrd.log`,
     pidFile: `${layout.runDir}/repmgrd.pid`,
     env: { PGPASSFILE: layout.pgpass, PGAAS_CONFIG_SHA256: configHash(files, "repmgrd") },
+    startsAfter: afterPostgres(member),
+    keepChildrenOnStop: true,
   };
 }
 
-export function keepalivedService(member: Member, files: readonly RenderedFile[]): ServiceDef {
+export function keepalivedService(member: Member, files: readonly RenderedFile[]): SystemdServiceDef {
   const layout = member.layout;
   return {
-    name: serviceName(member, "keepalived"),
+    name: memberServiceName(member, "keepalived"),
     argv: [
       KEEPALIVED_BIN,
       "--dont-fork",
@@ -58,35 +72,46 @@ export function keepalivedService(member: Member, files: readonly RenderedFile[]
     logFile: `${layout.logDir}/keepalived.log`,
     pidFile: `${layout.runDir}/keepalived.service.pid`,
     env: { PGAAS_CONFIG_SHA256: configHash(files, "keepalived") },
+    startsAfter: afterPostgres(member),
   };
 }
 
-export function fenceWatcherService(member: Member, files: readonly RenderedFile[]): ServiceDef {
+export function fenceWatcherService(member: Member, files: readonly RenderedFile[]): SystemdServiceDef {
   const layout = member.layout;
   return {
-    name: serviceName(member, "fence"),
+    name: memberServiceName(member, "fence"),
     argv: ["/bin/bash", scriptPaths(layout).fenceWatcher],
     user: "postgres",
     workingDir: "/tmp",
     logFile: `${layout.logDir}/fence-watcher.log`,
     pidFile: `${layout.runDir}/fence-watcher.pid`,
     env: { PGAAS_CONFIG_SHA256: configHash(files, "fence") },
+    startsAfter: afterPostgres(member),
   };
 }
 
+/**
+ * The agent. `bundleSha256` is the sha256 of the uploaded agent bundle on systemd hosts: a new bundle
+ * changes the definition, so ensureRunning restarts the agent exactly when its code changed.
+ */
 export function agentService(
   member: Member,
   files: readonly RenderedFile[],
   agentArgv: readonly string[],
-): ServiceDef {
+  bundleSha256?: string,
+): SystemdServiceDef {
   const layout = member.layout;
   return {
-    name: serviceName(member, "agent"),
+    name: memberServiceName(member, "agent"),
     argv: [...agentArgv, "--config", layout.agentConfig],
     user: "postgres",
     workingDir: "/tmp",
     logFile: `${layout.logDir}/agent.log`,
     pidFile: `${layout.runDir}/agent.pid`,
-    env: { PGAAS_CONFIG_SHA256: configHash(files, "agent") },
+    env: {
+      PGAAS_CONFIG_SHA256: configHash(files, "agent"),
+      ...(bundleSha256 === undefined ? {} : { PGAAS_AGENT_BUNDLE_SHA256: bundleSha256 }),
+    },
+    startsAfter: afterPostgres(member),
   };
 }

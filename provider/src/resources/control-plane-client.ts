@@ -96,7 +96,7 @@ export async function unlessGone<T>(request: Promise<T>): Promise<T | undefined>
 }
 
 /** Maps an error answer to the typed error a caller can act on (404 → NotFoundError, …). */
-export function errorFromResponse(method: string, path: string, status: number, text: string): PgaasError {
+function errorFromResponse(method: string, path: string, status: number, text: string): PgaasError {
   let code = `http_${status}`;
   let message = text.slice(0, 500);
   let requestId = "";

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { CreateDatabaseRequest, CreateDatabaseResponse, DatabaseResponse } from "./control-plane-api.js";
 import { clientFromConfig, unlessGone } from "./control-plane-client.js";
-import { type ResourceHandler, schemaFailures, type WireProps } from "./resource-handler.js";
+import { parseInputs, type ResourceHandler, schemaFailures, type WireProps } from "./resource-handler.js";
 
 export const DATABASE_TOKEN = "pgaas:index:Database";
 
@@ -21,9 +21,9 @@ export const DatabaseInputs = z.object({
 export type DatabaseInputs = z.infer<typeof DatabaseInputs>;
 
 /** Inputs whose change creates a new database (the old one is dropped). */
-export const DATABASE_REPLACE_KEYS = ["pairId", "name", "owner"] as const;
+const DATABASE_REPLACE_KEYS = ["pairId", "name", "owner"] as const;
 /** Inputs changed in place. */
-export const DATABASE_UPDATE_KEYS = ["settings", "connectionLimit", "deletionProtection"] as const;
+const DATABASE_UPDATE_KEYS = ["settings", "connectionLimit", "deletionProtection"] as const;
 
 type Database = z.infer<typeof DatabaseResponse>["database"];
 
@@ -140,7 +140,7 @@ export const databaseHandler: ResourceHandler = {
   },
 
   async create(props, ctx) {
-    const inputs = DatabaseInputs.parse(unwrapSecrets(props));
+    const inputs = parseInputs(DatabaseInputs, props);
     const client = clientFromConfig(ctx.config, `Database ${inputs.name}`);
     const created = await client.request("POST", "/v1/databases", {
       body: {
@@ -191,7 +191,7 @@ export const databaseHandler: ResourceHandler = {
   },
 
   async update(id, olds, news, ctx) {
-    const inputs = DatabaseInputs.parse(unwrapSecrets(news));
+    const inputs = parseInputs(DatabaseInputs, news);
     const client = clientFromConfig(ctx.config, `Database ${inputs.name}`);
     const oldSettings = stringSettings(
       (unwrapSecrets(olds.settings) as Record<string, unknown> | undefined) ?? {},

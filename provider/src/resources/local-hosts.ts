@@ -4,8 +4,14 @@
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { createLocalLab, destroyLab, type LocalLab, labStatus } from "../engine/local/index.js";
-import { sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
-import { type ResourceHandler, schemaFailures, type WireProps } from "./resource-handler.js";
+import { wireSecret } from "../plugin/wire-values.js";
+import {
+  changedKeys,
+  parseInputs,
+  type ResourceHandler,
+  schemaFailures,
+  type WireProps,
+} from "./resource-handler.js";
 
 export const LOCAL_HOSTS_TOKEN = "pgaas:index:LocalHosts";
 
@@ -55,12 +61,12 @@ export const localHostsHandler: ResourceHandler = {
   },
 
   async diff(_id, olds, news) {
-    const replaces = INPUT_KEYS.filter((key) => !sameValue(olds[key], news[key]));
-    return { changes: replaces.length > 0, replaces: [...replaces], deleteBeforeReplace: true };
+    const replaces = changedKeys(INPUT_KEYS, olds, news);
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
 
   async create(props, ctx) {
-    const inputs = LocalHostsInputs.parse(unwrapSecrets(props));
+    const inputs = parseInputs(LocalHostsInputs, props);
     const lab = await createLocalLab(inputs);
     ctx.log.info("local hosts created", {
       prefix: inputs.prefix,
@@ -70,7 +76,7 @@ export const localHostsHandler: ResourceHandler = {
   },
 
   async read(id, props) {
-    const inputs = LocalHostsInputs.parse(unwrapSecrets(props));
+    const inputs = parseInputs(LocalHostsInputs, props);
     const status = await labStatus(inputs.stateDir);
     if (status === undefined || !status.switchExists || status.hosts.some((host) => !host.namespaceExists))
       return {};
@@ -82,7 +88,7 @@ export const localHostsHandler: ResourceHandler = {
   },
 
   async delete(_id, props, ctx) {
-    const inputs = LocalHostsInputs.parse(unwrapSecrets(props));
+    const inputs = parseInputs(LocalHostsInputs, props);
     try {
       await destroyLab(inputs.stateDir);
     } catch (error) {

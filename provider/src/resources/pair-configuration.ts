@@ -23,6 +23,8 @@ import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugi
 import { HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
 import { ResourceInitError } from "./init-failure.js";
 import {
+  changedKeys,
+  parseInputs,
   type ResourceContext,
   type ResourceHandler,
   schemaFailures,
@@ -32,11 +34,13 @@ import { waitForHosts } from "./wait-for-hosts.js";
 
 export const PAIR_CONFIGURATION_TOKEN = "pgaas:index:PairConfiguration";
 
+const DEFAULT_READY_TIMEOUT_SECONDS = 900;
+
 export const PairConfigurationInputs = z.object({
   spec: z.record(z.string(), z.unknown()),
   hosts: HostConnections,
   readyFile: z.string().startsWith("/").optional(),
-  readyTimeoutSeconds: z.number().int().min(1).max(7200).default(900),
+  readyTimeoutSeconds: z.number().int().min(1).max(7200).default(DEFAULT_READY_TIMEOUT_SECONDS),
 });
 export type PairConfigurationInputs = z.infer<typeof PairConfigurationInputs>;
 
@@ -47,9 +51,19 @@ interface ParsedInputs {
 }
 
 function parse(props: WireProps): ParsedInputs {
-  const inputs = PairConfigurationInputs.parse(unwrapSecrets(props));
+  const inputs = parseInputs(PairConfigurationInputs, props);
   const spec = parsePairSpec(inputs.spec);
   return { inputs, spec, hosts: pairHostsFor(spec, inputs.hosts) };
+}
+
+/** The inputs with Check's defaults filled in, so Diff and the state compare like with like. */
+function withDefaults(news: WireProps): WireProps {
+  return { ...news, readyTimeoutSeconds: news.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS };
+}
+
+/** The pair's generated credentials as the state holds them (a secret JSON string). */
+function storedSecrets(props: WireProps): PairSecrets {
+  return pairSecretsFrom(JSON.parse(String(unwrapSecrets(props.pairSecrets))));
 }
 
 /** Check failures of the spec (the engine's own validation) and of the hosts list against it. */
@@ -108,9 +122,8 @@ function stateOf(
   primary: string,
 ): WireProps {
   return {
-    ...props,
+    ...withDefaults(props),
     hosts: wireSecret(unwrapSecrets(props.hosts)),
-    readyTimeoutSeconds: props.readyTimeoutSeconds ?? 900,
     primary: status?.primary ?? primary,
     replication: status?.replication ?? "unknown",
     nodes: status === undefined ? [] : statusNodes(spec, status),
@@ -143,18 +156,16 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async check(_olds, news) {
     const failures = [...schemaFailures(PairConfigurationInputs, news), ...specFailures(news)];
-    return { inputs: { ...news, readyTimeoutSeconds: news.readyTimeoutSeconds ?? 900 }, failures };
+    return { inputs: withDefaults(news), failures };
   },
 
   async diff(_id, olds, news) {
-    const next: WireProps = { ...news, readyTimeoutSeconds: news.readyTimeoutSeconds ?? 900 };
+    const next = withDefaults(news);
     const replaces =
       containsUnknowns(nodeSet(next.spec)) || !sameValue(nodeSet(olds.spec), nodeSet(next.spec))
         ? ["spec"]
         : [];
-    const updates = ["spec", "hosts", "readyFile", "readyTimeoutSeconds"].filter(
-      (key) => !sameValue(olds[key], next[key]),
-    );
+    const updates = changedKeys(["spec", "hosts", "readyFile", "readyTimeoutSeconds"], olds, next);
     // The same hosts carry the new pair: the old one must be gone first.
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
   },
@@ -182,7 +193,7 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async read(id, props, ctx) {
     const parsed = parse(props);
-    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(props.pairSecrets))));
+    const secrets = storedSecrets(props);
     const status = await pairStatus(parsed.spec, parsed.hosts);
     if (status.primary === null)
       ctx.log.warn("no primary", { pair: parsed.spec.name, replication: status.replication });
@@ -198,14 +209,14 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async update(_id, olds, news, ctx) {
     const parsed = parse(news);
-    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(olds.pairSecrets))));
+    const secrets = storedSecrets(olds);
     const { result, status } = await converge(parsed, secrets, ctx);
     return { outs: stateOf(news, parsed.spec, secrets, status, result.primary) };
   },
 
   async delete(_id, props, ctx) {
     const parsed = parse(props);
-    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(props.pairSecrets))));
+    const secrets = storedSecrets(props);
     await teardownPair(parsed.spec, parsed.hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey });
     ctx.log.info("pair torn down", { pair: parsed.spec.name });
   },

@@ -10,6 +10,8 @@ import { PairResponse, RegisterPairRequest, RegisterPairResponse } from "./contr
 import { type ControlPlaneClient, clientFromConfig, unlessGone } from "./control-plane-client.js";
 import { HostConnections, pairHostsFor } from "./host-connections.js";
 import {
+  changedKeys,
+  parseInputs,
   type ResourceContext,
   type ResourceHandler,
   schemaFailures,
@@ -17,6 +19,8 @@ import {
 } from "./resource-handler.js";
 
 export const REGISTRATION_TOKEN = "pgaas:index:Registration";
+
+const DEFAULT_ADMIN_USERNAME = "pgaas_admin";
 
 const AgentsInput = z.object({
   spec: z.record(z.string(), z.unknown()),
@@ -30,7 +34,7 @@ export const RegistrationInputs = z.object({
   endpointPort: RegisterPairRequest.shape.endpoint.shape.port,
   nodes: RegisterPairRequest.shape.nodes,
   witness: RegisterPairRequest.shape.witness,
-  adminUsername: z.string().min(1).max(63).default("pgaas_admin"),
+  adminUsername: z.string().min(1).max(63).default(DEFAULT_ADMIN_USERNAME),
   adminPassword: z.string().min(1),
   agents: AgentsInput.optional(),
 });
@@ -46,6 +50,11 @@ const UPDATE_KEYS = [
   "adminPassword",
   "agents",
 ];
+
+/** The inputs with Check's defaults filled in, so Diff compares like with like. */
+function withDefaults(news: WireProps): WireProps {
+  return { ...news, adminUsername: news.adminUsername ?? DEFAULT_ADMIN_USERNAME };
+}
 
 function agentInstall(agents: z.infer<typeof AgentsInput>): AgentInstall {
   const spec = parsePairSpec(agents.spec);
@@ -96,21 +105,18 @@ export const registrationHandler: ResourceHandler = {
   token: REGISTRATION_TOKEN,
 
   async check(_olds, news) {
-    return {
-      inputs: { ...news, adminUsername: news.adminUsername ?? "pgaas_admin" },
-      failures: schemaFailures(RegistrationInputs, news),
-    };
+    return { inputs: withDefaults(news), failures: schemaFailures(RegistrationInputs, news) };
   },
 
   async diff(_id, olds, news) {
-    const next: WireProps = { ...news, adminUsername: news.adminUsername ?? "pgaas_admin" };
-    const replaces = sameValue(olds.name, next.name) ? [] : ["name"];
-    const updates = UPDATE_KEYS.filter((key) => !sameValue(olds[key], next[key]));
+    const next = withDefaults(news);
+    const replaces = changedKeys(["name"], olds, next);
+    const updates = changedKeys(UPDATE_KEYS, olds, next);
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
   },
 
   async create(props, ctx) {
-    const inputs = RegistrationInputs.parse(unwrapSecrets(props));
+    const inputs = parseInputs(RegistrationInputs, props);
     const client = clientFromConfig(ctx.config, `Registration ${inputs.name}`);
     const registered = await client.request("POST", "/v1/pairs", {
       body: { name: inputs.name, ...pairBody(inputs) },
@@ -122,7 +128,9 @@ export const registrationHandler: ResourceHandler = {
         await startAgents(agentInstall(inputs.agents), registered.agentTokens, progressLogger(ctx));
       } catch (error) {
         // Create is transactional: a registration whose agents could not start is rolled back.
-        await deregister(client, registered.pair.id).catch(() => {});
+        await deregister(client, registered.pair.id).catch((rollbackError: unknown) =>
+          ctx.log.warn("registration rollback failed", { pair: inputs.name, error: rollbackError }),
+        );
         throw error;
       }
     }
@@ -157,7 +165,7 @@ export const registrationHandler: ResourceHandler = {
   },
 
   async update(id, olds, news, ctx) {
-    const inputs = RegistrationInputs.parse(unwrapSecrets(news));
+    const inputs = parseInputs(RegistrationInputs, news);
     const client = clientFromConfig(ctx.config, `Registration ${inputs.name}`);
     const { pair } = await client.request("PUT", `/v1/pairs/${encodeURIComponent(id)}`, {
       body: pairBody(inputs),

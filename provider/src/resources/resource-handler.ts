@@ -4,7 +4,7 @@ import type { Logger } from "@pgaas/common";
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import type { ProviderConfig } from "../plugin/provider-config.js";
-import { containsUnknowns, UNKNOWN_VALUE, unwrapSecrets } from "../plugin/wire-values.js";
+import { containsUnknowns, sameValue, UNKNOWN_VALUE, unwrapSecrets } from "../plugin/wire-values.js";
 
 export type WireProps = Record<string, unknown>;
 
@@ -62,12 +62,7 @@ export function parseInputs<S extends z.ZodType>(schema: S, props: WireProps): z
   return schema.parse(unwrapSecrets(props));
 }
 
-/** Property names whose values differ between two objects (after defaults), in the given order. */
-export function changedKeys(
-  keys: readonly string[],
-  olds: WireProps,
-  news: WireProps,
-  same: (a: unknown, b: unknown) => boolean,
-): string[] {
-  return keys.filter((key) => !same(olds[key], news[key]));
+/** Property names whose wire values differ (secret wrappers ignored), in the given order. */
+export function changedKeys(keys: readonly string[], olds: WireProps, news: WireProps): string[] {
+  return keys.filter((key) => !sameValue(olds[key], news[key]));
 }

@@ -8,8 +8,9 @@ import { detachedServices, type ServiceDef } from "../../src/engine/services/ind
 import { connectSsh, SshCommandError, type SshSession } from "../../src/engine/ssh/index.js";
 
 const fixture = withLab({ range: { prefix: "pgh", first: "10.231.0.0/24", count: 10 }, hosts: ["n1"] });
-// Lab hosts share the machine's filesystem: paths here are the same inside n1.
-const DIR = "/run/pgaas-test-services";
+// Lab hosts share the machine's filesystem: paths here are the same inside n1 (per process, so two
+// runs of this file at once never share them).
+const DIR = `/run/pgaas-test-services-${process.pid}`;
 let ssh: SshSession;
 
 beforeAll(async () => {

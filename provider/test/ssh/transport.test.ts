@@ -21,8 +21,9 @@ import {
 
 const fixture = withLab({ range: { prefix: "pgh", first: "10.231.0.0/24", count: 10 }, hosts: ["n1"] });
 const target = () => fixture.lab.host("n1").ssh;
-// Lab hosts share the machine's filesystem: this directory is the same on the host side and in n1.
-const TEST_DIR = "/run/pgaas-test-ssh";
+// Lab hosts share the machine's filesystem: this directory is the same on the host side and in n1
+// (and per process, so two runs of this file at once never share it).
+const TEST_DIR = `/run/pgaas-test-ssh-${process.pid}`;
 afterAll(() => rm(TEST_DIR, { recursive: true, force: true }));
 
 async function rejection(promise: Promise<unknown>): Promise<SshError> {

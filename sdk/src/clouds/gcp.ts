@@ -2,14 +2,13 @@
 // reserved internal address and an internal passthrough load balancer whose failover backend and
 // health check on the agent's /primary send traffic only to the writable, unfenced primary.
 import * as compute from "@pulumi/gcp/compute/index.js";
-import type * as pulumi from "@pulumi/pulumi";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
-import { planIngressRules } from "../plan/ingress-rules.js";
 import type { GcpPairArgs } from "../postgres-pair-args.js";
 import { regionOfZone } from "../validate-pair-args.js";
 import {
   type CloudContext,
   cloudAccess,
+  cloudIngressRules,
   cloudNode,
   cloudSetupScript,
   controlPlaneWitness,
@@ -25,20 +24,12 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
   const { name, args, parent } = ctx;
   const opts = { parent };
   const access = cloudAccess(ctx, "gcp");
-  const { adminCidr, controlPlaneAddress, controlPlaneCidr } = access;
+  const { controlPlaneCidr } = access;
   const region = regionOfZone(gcp.zones[0]);
   const tag = `${name}-pgaas`;
   const project = gcp.project;
 
-  const rules = planIngressRules<pulumi.Input<string>>({
-    adminCidr,
-    clientCidrs: args.clientCidrs,
-    controlPlaneCidr,
-    postgresPort: ctx.postgresPort,
-    agentPort: ctx.agentPort,
-    endpointKind: "load-balancer",
-    healthCheckCidrs: [...GCP_HEALTH_CHECK_CIDRS],
-  });
+  const rules = cloudIngressRules(ctx, access, "load-balancer", GCP_HEALTH_CHECK_CIDRS);
   for (const rule of rules) {
     const source =
       rule.source.kind === "peers" ? { sourceTags: [tag] } : { sourceRanges: [rule.source.cidr] };
@@ -57,7 +48,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     );
   }
 
-  const startupScript = cloudSetupScript(access, args, "load-balancer");
+  const startupScript = cloudSetupScript(access, "load-balancer");
   const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
@@ -166,7 +157,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
 
   return {
     nodes,
-    witness: controlPlaneWitness(args, controlPlaneAddress),
+    witness: controlPlaneWitness(args, access),
     endpointKind: "load-balancer",
     endpointAddress: endpoint.address,
     publicEndpointAddress: undefined,

@@ -5,11 +5,11 @@ import * as compute from "@pulumi/openstack/compute/index.js";
 import * as networking from "@pulumi/openstack/networking/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
-import { planIngressRules } from "../plan/ingress-rules.js";
 import type { OpenStackPairArgs } from "../postgres-pair-args.js";
 import {
   type CloudContext,
   cloudAccess,
+  cloudIngressRules,
   cloudNode,
   cloudSetupScript,
   controlPlaneWitness,
@@ -22,22 +22,14 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
   const { name, args, parent } = ctx;
   const opts = { parent };
   const access = cloudAccess(ctx, "openstack");
-  const { adminCidr, controlPlaneAddress, controlPlaneCidr } = access;
+  const { controlPlaneCidr } = access;
 
   const group = new networking.SecGroup(
     `${name}-secgroup`,
     { name: `${name}-pgaas`, description: `pgaas pair ${name}: nodes, witness and control plane only` },
     opts,
   );
-  const rules = planIngressRules<pulumi.Input<string>>({
-    adminCidr,
-    clientCidrs: args.clientCidrs,
-    controlPlaneCidr,
-    postgresPort: ctx.postgresPort,
-    agentPort: ctx.agentPort,
-    endpointKind: "vip",
-    healthCheckCidrs: [],
-  });
+  const rules = cloudIngressRules(ctx, access, "vip", []);
   for (const rule of rules) {
     const source =
       rule.source.kind === "peers" ? { remoteGroupId: group.id } : { remoteIpPrefix: rule.source.cidr };
@@ -77,7 +69,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
     opts,
   );
   const vip = vipPort.allFixedIps.apply((ips) => firstAddress(ips, `${name}-vip`));
-  const userData = cloudSetupScript(access, args, "vip");
+  const userData = cloudSetupScript(access, "vip");
 
   const instances: compute.Instance[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
@@ -122,7 +114,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
 
   return {
     nodes,
-    witness: controlPlaneWitness(args, controlPlaneAddress),
+    witness: controlPlaneWitness(args, access),
     endpointKind: "vip",
     endpointAddress: vip,
     publicEndpointAddress: floating?.address,

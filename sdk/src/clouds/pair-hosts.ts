@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { HostConnectionInput } from "../native/types.js";
 import { hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
+import { type IngressRule, planIngressRules } from "../plan/ingress-rules.js";
 import type { PostgresPairArgs } from "../postgres-pair-args.js";
 
 export const NODE_NAMES = ["n1", "n2"] as const;
@@ -67,17 +68,32 @@ export function cloudAccess(ctx: CloudContext, cloud: "openstack" | "gcp"): Clou
   };
 }
 
+/** The ingress rules of a cloud pair: the planner fed from the component's args and ports. */
+export function cloudIngressRules(
+  ctx: CloudContext,
+  access: CloudAccess,
+  endpointKind: "vip" | "load-balancer",
+  healthCheckCidrs: readonly string[],
+): IngressRule<pulumi.Input<string>>[] {
+  return planIngressRules<pulumi.Input<string>>({
+    adminCidr: access.adminCidr,
+    clientCidrs: ctx.args.clientCidrs,
+    controlPlaneCidr: access.controlPlaneCidr,
+    postgresPort: ctx.postgresPort,
+    agentPort: ctx.agentPort,
+    endpointKind,
+    healthCheckCidrs,
+  });
+}
+
 /** The first-boot script of a cloud VM node (OpenStack user data, GCP startup-script). */
 export function cloudSetupScript(
   access: CloudAccess,
-  args: PostgresPairArgs,
   endpointKind: "vip" | "load-balancer",
 ): pulumi.Output<string> {
   return pulumi
-    .all([access.sshPublicKey, args.agentBundleUrl])
-    .apply(([key, agentBundleUrl]) =>
-      renderHostSetupScript({ sshPublicKey: key, packages: hostPackages(endpointKind), agentBundleUrl }),
-    );
+    .output(access.sshPublicKey)
+    .apply((key) => renderHostSetupScript({ sshPublicKey: key, packages: hostPackages(endpointKind) }));
 }
 
 /** A cloud VM node reached as root over SSH with the provider's key (kept secret). */
@@ -97,9 +113,8 @@ export function cloudNode(name: string, address: pulumi.Input<string>, access: C
 }
 
 /** The witness on the control-plane host, reached over SSH with the witness (or node) key. */
-export function controlPlaneWitness(args: PostgresPairArgs, address: pulumi.Input<string>): PlannedHost {
-  const privateKey = args.witnessSshPrivateKey ?? args.sshPrivateKey;
-  if (privateKey === undefined) throw new TypeError("witnessSshPrivateKey or sshPrivateKey is required");
+export function controlPlaneWitness(args: PostgresPairArgs, access: CloudAccess): PlannedHost {
+  const address = access.controlPlaneAddress;
   return {
     name: "witness",
     address,
@@ -108,7 +123,7 @@ export function controlPlaneWitness(args: PostgresPairArgs, address: pulumi.Inpu
       host: address,
       port: args.witnessSshPort ?? 22,
       username: args.witnessSshUsername ?? "root",
-      privateKey: pulumi.secret(privateKey),
+      privateKey: pulumi.secret(args.witnessSshPrivateKey ?? access.sshPrivateKey),
       serviceManager: "systemd",
     },
   };

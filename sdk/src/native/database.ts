@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PLUGIN_VERSION } from "./plugin-version.js";
+import { pgaasResourceOptions } from "./resource-options.js";
 
 export interface DatabaseResourceArgs {
   /** The control plane's id of the pair (PostgresPair.pairId). Changing it replaces the database. */
@@ -34,7 +34,7 @@ export class DatabaseResource extends pulumi.CustomResource {
       "pgaas:index:Database",
       name,
       { ...args, ownerPassword: undefined, connectionUri: undefined },
-      { version: PLUGIN_VERSION, ...opts, additionalSecretOutputs: ["ownerPassword", "connectionUri"] },
+      pgaasResourceOptions(opts, ["ownerPassword", "connectionUri"]),
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PLUGIN_VERSION } from "./plugin-version.js";
+import { pgaasResourceOptions } from "./resource-options.js";
 
 export interface LocalHostsResourceArgs {
   /** Namespace/link name prefix (short: link names are at most 15 characters). */
@@ -33,7 +33,7 @@ export class LocalHostsResource extends pulumi.CustomResource {
       "pgaas:index:LocalHosts",
       name,
       { ...args, hostAddress: undefined, hostStates: undefined, sshPrivateKey: undefined },
-      { version: PLUGIN_VERSION, ...opts, additionalSecretOutputs: ["sshPrivateKey"] },
+      pgaasResourceOptions(opts, ["sshPrivateKey"]),
     );
   }
 }

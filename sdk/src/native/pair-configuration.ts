@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PLUGIN_VERSION } from "./plugin-version.js";
+import { pgaasResourceOptions } from "./resource-options.js";
 import type { HostConnectionInput, PairSpecInput } from "./types.js";
 
 export interface PairConfigurationResourceArgs {
@@ -47,11 +47,7 @@ export class PairConfigurationResource extends pulumi.CustomResource {
         adminPassword: undefined,
         pairSecrets: undefined,
       },
-      {
-        version: PLUGIN_VERSION,
-        ...opts,
-        additionalSecretOutputs: ["adminPassword", "pairSecrets", "hosts"],
-      },
+      pgaasResourceOptions(opts, ["adminPassword", "pairSecrets", "hosts"]),
     );
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PLUGIN_VERSION } from "./plugin-version.js";
+import { pgaasResourceOptions } from "./resource-options.js";
 import type { HostConnectionInput, PairSpecInput, RegisteredNodeInput } from "./types.js";
 
 export interface RegistrationResourceArgs {
@@ -38,7 +38,7 @@ export class RegistrationResource extends pulumi.CustomResource {
       "pgaas:index:Registration",
       name,
       { ...args, pairId: undefined, agentTokens: undefined },
-      { version: PLUGIN_VERSION, ...opts, additionalSecretOutputs: ["agentTokens", "adminPassword"] },
+      pgaasResourceOptions(opts, ["agentTokens", "adminPassword"]),
     );
   }
 }

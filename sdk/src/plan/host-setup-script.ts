@@ -2,6 +2,7 @@
 // provider's SSH key for root, allow binding the endpoint address, install the packages with
 // services kept stopped (the pair engine starts what it needs), drop Debian's default cluster, and
 // leave a ready marker that PairConfiguration waits for. Safe to run again on every boot.
+// The agent needs only Debian's `nodejs` (v18): the pair engine uploads its single-file bundle.
 import { createHash } from "node:crypto";
 import { shellCommand, shellQuote } from "@pgaas/common";
 
@@ -11,17 +12,12 @@ export const HOST_READY_FILE = "/var/lib/pgaas/host-ready";
 export interface HostSetupInput {
   /** OpenSSH public key line authorised for root (the provider connects with the matching private key). */
   readonly sshPublicKey: string;
-  /** Debian packages to install. */
+  /** Debian packages to install (`hostPackages`). */
   readonly packages: readonly string[];
-  /**
-   * A tarball of the built agent (agent/dist with its production node_modules) unpacked into
-   * /opt/pgaas/agent, where the pair engine starts it (`node /opt/pgaas/agent/dist/main.js`).
-   */
-  readonly agentBundleUrl?: string;
 }
 
-/** Where the pair engine expects the agent on a VM (engine DEFAULT_AGENT_ARGV). */
-export const AGENT_DIR = "/opt/pgaas/agent";
+/** The oldest Node.js major the agent bundle runs on (agent/build-bundle.ts targets node18). */
+export const AGENT_MIN_NODE_MAJOR = 18;
 
 export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
   const base = ["postgresql-15", "postgresql-15-repmgr", "nodejs", "rsync", "curl"];
@@ -55,12 +51,12 @@ export function renderHostSetupScript(input: HostSetupInput): string {
     "apt-get update -q",
     shellCommand(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...input.packages]),
     'if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi',
-    ...(input.agentBundleUrl === undefined
-      ? []
-      : [
-          `install -d -m 0755 ${shellQuote(AGENT_DIR)}`,
-          `curl -fsSL --retry 5 ${shellQuote(input.agentBundleUrl)} | tar -xz -C ${shellQuote(AGENT_DIR)}`,
-        ]),
+    ...(input.packages.includes("nodejs")
+      ? [
+          "# The pair engine uploads the agent as one file for this node; fail here if the runtime is too old.",
+          `node -e ${shellQuote(`process.exit(Number(process.versions.node.split(".")[0]) >= ${AGENT_MIN_NODE_MAJOR} ? 0 : 1)`)} || { echo "pgaas: the agent needs Node.js >= ${AGENT_MIN_NODE_MAJOR}" >&2; exit 1; }`,
+        ]
+      : []),
     "# Debian's default cluster is never used: pgaas runs its own instances.",
     "pg_dropcluster --stop 15 main 2>/dev/null || true",
     ...(input.packages.includes("keepalived")

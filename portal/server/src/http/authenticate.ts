@@ -15,7 +15,7 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-export function bearerToken(req: Request): string | undefined {
+function bearerToken(req: Request): string | undefined {
   const match = /^Bearer (\S+)$/i.exec(req.get("authorization") ?? "");
   return match?.[1];
 }

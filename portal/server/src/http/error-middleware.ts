@@ -14,7 +14,7 @@ import {
 import type { ErrorRequestHandler, Response } from "express";
 import type { ErrorBody } from "../api/common.js";
 
-export function statusFor(error: PgaasError): number {
+function statusFor(error: PgaasError): number {
   if (error instanceof InputError) return 400;
   if (error instanceof UnauthenticatedError) return 401;
   if (error instanceof ForbiddenError) return 403;

@@ -3,20 +3,20 @@
 import { sqlIdent, sqlLiteral } from "@pgaas/common";
 
 /** `verifier` is a SCRAM-SHA-256 verifier, never a plaintext password. */
-export function createOwnerRoleSql(role: string, verifier: string): string {
+function createOwnerRoleSql(role: string, verifier: string): string {
   return `CREATE ROLE ${sqlIdent(role)} LOGIN PASSWORD ${sqlLiteral(verifier)}`;
 }
 
 /** PostgreSQL 15 lets a CREATEROLE role create a database owned by another role only as its member. */
-export function grantRoleToAdminSql(role: string): string {
+function grantRoleToAdminSql(role: string): string {
   return `GRANT ${sqlIdent(role)} TO CURRENT_USER`;
 }
 
-export function createDatabaseSql(name: string, owner: string, connectionLimit: number): string {
+function createDatabaseSql(name: string, owner: string, connectionLimit: number): string {
   return `CREATE DATABASE ${sqlIdent(name)} OWNER ${sqlIdent(owner)} CONNECTION LIMIT ${Math.trunc(connectionLimit)}`;
 }
 
-export function revokePublicConnectSql(name: string): string {
+function revokePublicConnectSql(name: string): string {
   return `REVOKE CONNECT, TEMPORARY ON DATABASE ${sqlIdent(name)} FROM PUBLIC`;
 }
 

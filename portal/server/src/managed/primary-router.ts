@@ -66,11 +66,8 @@ export async function withNode<T>(
   }
 }
 
-const noPrimary = () =>
-  new UnavailableError("the pair has no writable primary right now", {
-    code: "no_primary",
-    retryAfterSeconds: NO_PRIMARY_RETRY_SECONDS,
-  });
+const noPrimary = (message: string, cause?: unknown) =>
+  new UnavailableError(message, { code: "no_primary", retryAfterSeconds: NO_PRIMARY_RETRY_SECONDS, cause });
 
 export interface PrimaryWork<T> {
   readonly database: string;
@@ -83,7 +80,7 @@ export async function onPrimary<T>(pair: PairAccess, work: PrimaryWork<T>): Prom
   let lastError: unknown;
   for (let attempt = 0; attempt < 2; attempt += 1) {
     const primary = await pair.primary();
-    if (primary === undefined) throw noPrimary();
+    if (primary === undefined) throw noPrimary("the pair has no writable primary right now");
     try {
       return await withNode(primary, work.database, (client) => work.run(client, primary));
     } catch (error) {
@@ -95,9 +92,5 @@ export async function onPrimary<T>(pair: PairAccess, work: PrimaryWork<T>): Prom
       lastError = error;
     }
   }
-  throw new UnavailableError("the primary could not be reached", {
-    code: "no_primary",
-    retryAfterSeconds: NO_PRIMARY_RETRY_SECONDS,
-    cause: lastError,
-  });
+  throw noPrimary("the primary could not be reached", lastError);
 }

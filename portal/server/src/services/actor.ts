@@ -1,5 +1,4 @@
 // Who is calling. Domain services take an Actor and decide what it may see and do.
-import { ForbiddenError } from "@pgaas/common";
 import type { UserRole } from "../api/auth.js";
 
 export interface UserActor {
@@ -29,8 +28,4 @@ export function actorLabel(actor: Actor | undefined): string {
 
 export function isAdmin(actor: UserActor): boolean {
   return actor.role === "admin";
-}
-
-export function requireAdmin(actor: UserActor): void {
-  if (!isAdmin(actor)) throw new ForbiddenError("admins only");
 }

@@ -24,13 +24,15 @@ export interface AgentIngest {
 // nothing and so stores nothing), append the samples, move the latest state forward only when the
 // sample is newer, and hand over pending commands. One round trip and no explicit transaction keep
 // ingestion cheap at hundreds of reports per second. `previous` is the state before this statement.
+const RECORD_REPORT_ID = `seen AS (INSERT INTO seen_reports (report_id, node_id) VALUES ($2, $1)
+    ON CONFLICT (report_id) DO NOTHING RETURNING report_id)`;
 const DELIVER_COMMANDS = `cmds AS (UPDATE agent_commands SET state = 'delivered', delivered_at = now()
     WHERE node_id = $1 AND state = 'pending' RETURNING id, type, requested_at)`;
 const RESULT_COLUMNS = `(SELECT count(*) FROM seen)::int AS fresh,
   (SELECT coalesce(json_agg(json_build_object('id', id, 'type', type, 'requestedAt', requested_at)), '[]') FROM cmds) AS commands`;
 
 const INGEST_STATE_SQL = `
-  WITH seen AS (INSERT INTO seen_reports (report_id, node_id) VALUES ($2, $1) ON CONFLICT (report_id) DO NOTHING RETURNING report_id),
+  WITH ${RECORD_REPORT_ID},
   prev AS (SELECT role, writable, fenced, sync_state, sampled_at FROM node_state WHERE node_id = $1),
   sample AS (INSERT INTO state_samples (node_id, sampled_at, role, writable, fenced, sync_state, lag_bytes, lag_seconds)
     SELECT $1, $3, $4, $5, $6, $7, $10, $11 FROM seen RETURNING 1),
@@ -46,7 +48,7 @@ const INGEST_STATE_SQL = `
   SELECT ${RESULT_COLUMNS}, (SELECT row_to_json(prev) FROM prev) AS previous`;
 
 const INGEST_METRICS_SQL = `
-  WITH seen AS (INSERT INTO seen_reports (report_id, node_id) VALUES ($2, $1) ON CONFLICT (report_id) DO NOTHING RETURNING report_id),
+  WITH ${RECORD_REPORT_ID},
   m AS (SELECT * FROM unnest($4::text[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],
                               $11::bigint[], $12::bigint[], $13::timestamptz[], $14::jsonb[])
           AS t(name, size_bytes, connections, xact_commit, xact_rollback, blks_read, blks_hit, deadlocks, temp_bytes,
@@ -75,49 +77,54 @@ interface IngestRow {
 }
 
 // Named statements: each pooled connection plans them once, not on every report.
+async function runIngest(
+  db: pg.Pool,
+  statement: { name: string; text: string },
+  values: unknown[],
+): Promise<IngestRow> {
+  const result = await db.query<IngestRow>(statement, values);
+  return result.rows[0] as IngestRow;
+}
+
 function storeState(db: pg.Pool, actor: AgentActor, report: StateReport): Promise<IngestRow> {
   const state = report.state;
-  return db
-    .query<IngestRow>({ name: "pgaas_ingest_state", text: INGEST_STATE_SQL }, [
-      actor.nodeId,
-      report.reportId,
-      report.sampledAt,
-      state.role,
-      state.writable,
-      state.fenced,
-      state.syncState,
-      state.timeline,
-      state.lsn,
-      state.lagBytes,
-      state.lagSeconds,
-      state.pendingRestart,
-    ])
-    .then((result) => result.rows[0] as IngestRow);
+  return runIngest(db, { name: "pgaas_ingest_state", text: INGEST_STATE_SQL }, [
+    actor.nodeId,
+    report.reportId,
+    report.sampledAt,
+    state.role,
+    state.writable,
+    state.fenced,
+    state.syncState,
+    state.timeline,
+    state.lsn,
+    state.lagBytes,
+    state.lagSeconds,
+    state.pendingRestart,
+  ]);
 }
 
 function storeMetrics(db: pg.Pool, actor: AgentActor, report: MetricsReport): Promise<IngestRow> {
   const dbs = report.databases;
-  return db
-    .query<IngestRow>({ name: "pgaas_ingest_metrics", text: INGEST_METRICS_SQL }, [
-      actor.nodeId,
-      report.reportId,
-      report.sampledAt,
-      dbs.map((m) => m.name),
-      dbs.map((m) => m.sizeBytes),
-      dbs.map(
-        (m) =>
-          m.connections.active + m.connections.idle + m.connections.idleInTransaction + m.connections.other,
-      ),
-      dbs.map((m) => m.xactCommit),
-      dbs.map((m) => m.xactRollback),
-      dbs.map((m) => m.blksRead),
-      dbs.map((m) => m.blksHit),
-      dbs.map((m) => m.deadlocks),
-      dbs.map((m) => m.tempBytes),
-      dbs.map((m) => m.statsResetAt),
-      dbs.map((m) => JSON.stringify(m)),
-    ])
-    .then((result) => result.rows[0] as IngestRow);
+  return runIngest(db, { name: "pgaas_ingest_metrics", text: INGEST_METRICS_SQL }, [
+    actor.nodeId,
+    report.reportId,
+    report.sampledAt,
+    dbs.map((m) => m.name),
+    dbs.map((m) => m.sizeBytes),
+    dbs.map(
+      (m) =>
+        m.connections.active + m.connections.idle + m.connections.idleInTransaction + m.connections.other,
+    ),
+    dbs.map((m) => m.xactCommit),
+    dbs.map((m) => m.xactRollback),
+    dbs.map((m) => m.blksRead),
+    dbs.map((m) => m.blksHit),
+    dbs.map((m) => m.deadlocks),
+    dbs.map((m) => m.tempBytes),
+    dbs.map((m) => m.statsResetAt),
+    dbs.map((m) => JSON.stringify(m)),
+  ]);
 }
 
 /** Turns a state change into events; runs only when the stored state actually moved. */

@@ -8,13 +8,18 @@ export interface LoginThrottle {
   succeed(key: string): void;
 }
 
+/** Past this many keys, a failure first drops every key whose failures all left the window. */
+const SWEEP_AT_KEYS = 10_000;
+
 export function createLoginThrottle(maxFailures = 5, windowMs = 15 * 60_000): LoginThrottle {
   const failures = new Map<string, number[]>();
   const recent = (key: string, now: number) => (failures.get(key) ?? []).filter((at) => now - at < windowMs);
   return {
     check(key, now = Date.now()) {
       const times = recent(key, now);
-      failures.set(key, times);
+      // Keep only keys with recent failures: guessed emails must not grow the map for ever.
+      if (times.length === 0) failures.delete(key);
+      else failures.set(key, times);
       const oldest = times[0];
       if (times.length >= maxFailures && oldest !== undefined) {
         throw new RateLimitedError(
@@ -24,6 +29,11 @@ export function createLoginThrottle(maxFailures = 5, windowMs = 15 * 60_000): Lo
       }
     },
     fail(key, now = Date.now()) {
+      if (failures.size >= SWEEP_AT_KEYS) {
+        for (const other of [...failures.keys()]) {
+          if (recent(other, now).length === 0) failures.delete(other);
+        }
+      }
       failures.set(key, [...recent(key, now), now]);
     },
     succeed(key) {

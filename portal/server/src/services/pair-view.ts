@@ -47,7 +47,7 @@ export function currentPrimary<T extends Pick<NodeRow, "writable" | "fenced" | "
     .sort((a, b) => (b.sampled_at?.getTime() ?? 0) - (a.sampled_at?.getTime() ?? 0))[0];
 }
 
-export function nodeView(row: NodeRow, now: Date): NodeView {
+function nodeView(row: NodeRow, now: Date): NodeView {
   return {
     id: row.id,
     name: row.name,

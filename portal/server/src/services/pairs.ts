@@ -73,7 +73,7 @@ interface CommandRow {
   message: string | null;
 }
 
-export const toCommand = (row: CommandRow): SwitchoverCommand => ({
+const toCommand = (row: CommandRow): SwitchoverCommand => ({
   id: row.id,
   pairId: row.pair_id,
   nodeName: row.node_name,
@@ -173,21 +173,16 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
           const pair = rows[0] as PairRow;
           const sealed = box.seal(new Secret(request.admin.password), sealContext(pair.id));
           await db.query("UPDATE pairs SET admin_password_sealed = $2 WHERE id = $1", [pair.id, sealed]);
+          const agentTokens: Record<string, string> = {};
           for (const node of request.nodes) {
+            const token = newToken("agent");
             await db.query(
               `INSERT INTO nodes (pair_id, name, address, port, agent_port, agent_token_hash)
                VALUES ($1, $2, $3, $4, $5, $6)`,
-              [
-                pair.id,
-                node.name,
-                node.address,
-                node.port,
-                node.agentPort,
-                tokenHash(newToken("agent").reveal()),
-              ],
+              [pair.id, node.name, node.address, node.port, node.agentPort, tokenHash(token.reveal())],
             );
+            agentTokens[node.name] = token.reveal();
           }
-          const agentTokens = await issueTokens(db, pair.id);
           await insertEvent(db, {
             pairId: pair.id,
             nodeName: null,

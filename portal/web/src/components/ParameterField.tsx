@@ -1,11 +1,12 @@
 // One catalogue parameter as a labelled form control: a select for on/off and enums, a text box
 // for numbers, with its description, allowed range and current value as the hint.
+import type { ParameterMap } from "@api/common.js";
 import type { ParameterSpecView } from "@api/settings.js";
-import { describeRange } from "../lib/parameters.js";
+import { describeRange, displayValue } from "../lib/parameters.js";
 import { SelectField, TextField } from "./fields.js";
 
 /** The value "" means "not set here": the server default. */
-export function ParameterField({
+function ParameterField({
   spec,
   value,
   stored,
@@ -58,4 +59,33 @@ export function ParameterField({
       autoComplete="off"
     />
   );
+}
+
+/** One field per catalogue parameter; `draft` holds the typed text, `stored` the saved values. */
+export function ParameterFields({
+  catalog,
+  stored,
+  draft,
+  errors,
+  appliesWhen,
+  onChange,
+}: {
+  catalog: readonly ParameterSpecView[];
+  stored: ParameterMap;
+  draft: Readonly<Record<string, string>>;
+  errors: Readonly<Record<string, string | undefined>>;
+  appliesWhen: string;
+  onChange: (name: string, value: string) => void;
+}) {
+  return catalog.map((spec) => (
+    <ParameterField
+      key={spec.name}
+      appliesWhen={appliesWhen}
+      spec={spec}
+      value={draft[spec.name] ?? ""}
+      stored={displayValue(stored[spec.name])}
+      error={errors[spec.name]}
+      onChange={(value) => onChange(spec.name, value)}
+    />
+  ));
 }

@@ -62,3 +62,9 @@ export function formatPercent(ratio: number | null | undefined): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
+
+/** When granted access ends: "never" without an end date, "—" while nothing was granted. */
+export function formatExpiry(expiresAt: string | null, granted: boolean): string {
+  if (!granted) return "—";
+  return expiresAt ? formatDateTime(expiresAt) : "never";
+}

@@ -15,6 +15,13 @@ import type { PairSecrets } from "../secrets.js";
 import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
 import type { SshPool } from "../ssh/pool.js";
+import {
+  AGENT_BUNDLE_REMOTE_PATH,
+  type AgentBundle,
+  loadAgentBundle,
+  uploadAgentBundle,
+} from "./agent-bundle.js";
+import { adoptPostgres, installBootUnits } from "./boot-units.js";
 import { decideRoles, type NodeObservation } from "./decide-roles.js";
 import {
   ensurePairRoles,
@@ -28,8 +35,15 @@ import {
 } from "./postgres-steps.js";
 import { ensureDirectories, installFiles, preflight } from "./prepare-steps.js";
 
-/** The agent as run on a VM (built); local hosts pass `sourceAgentArgv(repoRoot)` in `agentArgv`. */
-export const DEFAULT_AGENT_ARGV = ["/usr/bin/node", "/opt/pgaas/agent/dist/main.js"] as const;
+/**
+ * The agent as run on a VM: the uploaded single-file bundle on Debian's Node 18, with the agent's small
+ * young generation (agent/src/launch.ts AGENT_NODE_FLAGS). Local hosts pass `sourceAgentArgv(repoRoot)`.
+ */
+export const DEFAULT_AGENT_ARGV = [
+  "/usr/bin/node",
+  "--max-semi-space-size=1",
+  AGENT_BUNDLE_REMOTE_PATH,
+] as const;
 
 /** The agent from a checkout's TypeScript sources through tsx (namespace hosts share the filesystem). */
 export function sourceAgentArgv(repoRoot: string): string[] {
@@ -48,7 +62,10 @@ export interface BootstrapOptions {
   readonly signal?: AbortSignal;
   /** Per node name: the control-plane token for its agent. The agent runs only with spec.agent and a token. */
   readonly agentTokens?: Readonly<Record<string, Secret>>;
+  /** Default DEFAULT_AGENT_ARGV; then systemd hosts get the bundle uploaded (see `agentBundlePath`). */
   readonly agentArgv?: readonly string[];
+  /** The bundle uploaded to systemd hosts running the default argv. Default: this checkout's agent/dist. */
+  readonly agentBundlePath?: string;
   /** Reuse SSH sessions across calls (otherwise opened and closed here). */
   readonly sshPool?: SshPool;
 }
@@ -120,6 +137,9 @@ export async function bootstrapPair(
         }),
       ),
     );
+
+    const systemd = pair.all.filter((s) => s.host.serviceManager === "systemd");
+    await Promise.all(systemd.map((s) => runner.run("boot-units", s.name, () => installBootUnits(s, spec))));
 
     const observations = (await Promise.all(
       pair.nodes.map(async (s): Promise<NodeObservation> => {
@@ -202,20 +222,28 @@ export async function bootstrapPair(
     );
     if (spec.agent && options.agentTokens) {
       const argv = options.agentArgv ?? DEFAULT_AGENT_ARGV;
+      const agentNodes = pair.nodes.filter((s) => options.agentTokens?.[s.name] !== undefined);
+      // The default argv runs the uploaded bundle: deliver it to systemd hosts first.
+      const delivers = (s: MemberSession) =>
+        options.agentArgv === undefined && s.host.serviceManager === "systemd";
+      const bundle: AgentBundle | undefined = agentNodes.some(delivers)
+        ? await loadAgentBundle(options.agentBundlePath)
+        : undefined;
       await Promise.all(
-        pair.nodes
-          .filter((s) => options.agentTokens?.[s.name] !== undefined)
-          .map((s) =>
-            runner.run("agent", s.name, () =>
-              s.services.ensureRunning(agentService(s.member, planOf(s), argv)),
-            ),
-          ),
+        agentNodes.map(async (s) => {
+          const delivered = bundle && delivers(s) ? bundle : undefined;
+          if (delivered) await runner.run("agent-bundle", s.name, () => uploadAgentBundle(s, delivered));
+          await runner.run("agent", s.name, () =>
+            s.services.ensureRunning(agentService(s.member, planOf(s), argv, delivered?.sha256)),
+          );
+        }),
       );
     }
     await runner.run("endpoint", "pair", async () => {
       await waitFor("the endpoint to accept a write", () => endpointAcceptsWrite(spec, primary), 60_000, 100);
       return { changed: false };
     });
+    await Promise.all(systemd.map((s) => runner.run("boot-adopt", s.name, () => adoptPostgres(s))));
     const files = pair.all.flatMap((s) => changedOf(s).map((file) => ({ host: s.name, path: file.path })));
     return {
       primary: primary.name,

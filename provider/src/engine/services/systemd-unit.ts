@@ -3,6 +3,17 @@
 import { createHash } from "node:crypto";
 import type { ServiceDef } from "./service-def.js";
 
+/** What only systemd needs to know about a service: its place in the boot order. */
+export interface SystemdServiceDef extends ServiceDef {
+  /** Units this one starts after at boot (ordering only: neither pulls the other in). */
+  readonly startsAfter?: readonly string[];
+  /**
+   * Stopping the unit signals the main process only (KillMode=process), never what it started:
+   * a restarted repmgrd must not take a PostgreSQL it happened to start down with it.
+   */
+  readonly keepChildrenOnStop?: boolean;
+}
+
 export const UNIT_DIR = "/etc/systemd/system";
 export const ENV_DIR = "/etc/pgaas/env";
 
@@ -43,11 +54,17 @@ export function renderEnvFile(def: ServiceDef): string | undefined {
   return `# Managed by pgaas - do not edit.\n${lines.join("\n")}\n`;
 }
 
+/** Prefixes a unit body with the managed header and the sha256 of the body. */
+export function withUnitHeader(body: string): string {
+  const hash = createHash("sha256").update(body).digest("hex");
+  return `# Managed by pgaas - do not edit. content-sha256: ${hash}\n${body}`;
+}
+
 /**
  * The unit for a service. Restart=no on purpose: a crashed postgres must stay down so repmgr can fail
  * over, and repmgr/keepalived are restarted by the engine, not behind its back.
  */
-export function renderSystemdUnit(def: ServiceDef): string {
+export function renderSystemdUnit(def: SystemdServiceDef): string {
   const forking = def.daemonizes === true;
   const service = [
     `Type=${forking ? "forking" : "simple"}`,
@@ -59,13 +76,14 @@ export function renderSystemdUnit(def: ServiceDef): string {
     `StandardOutput=append:${def.logFile}`,
     `StandardError=append:${def.logFile}`,
     `KillSignal=SIG${def.stopSignal ?? "TERM"}`,
+    ...(def.keepChildrenOnStop ? ["KillMode=process"] : []),
     "Restart=no",
     "TimeoutStopSec=60",
   ];
   const body = [
     "[Unit]",
     `Description=pgaas ${def.name}`,
-    "After=network-online.target",
+    `After=${["network-online.target", ...(def.startsAfter ?? [])].join(" ")}`,
     "Wants=network-online.target",
     "",
     "[Service]",
@@ -75,6 +93,5 @@ export function renderSystemdUnit(def: ServiceDef): string {
     "WantedBy=multi-user.target",
     "",
   ].join("\n");
-  const hash = createHash("sha256").update(body).digest("hex");
-  return `# Managed by pgaas - do not edit. content-sha256: ${hash}\n${body}`;
+  return withUnitHeader(body);
 }

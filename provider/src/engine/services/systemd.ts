@@ -5,19 +5,13 @@
 //   const { changed } = await services.ensureRunning(def); // writes /etc/systemd/system/pgaas-<name>.service
 import type { SshSession } from "../ssh/session.js";
 import { validateServiceDef } from "./definition-hash.js";
-import type {
-  ServiceChange,
-  ServiceControl,
-  ServiceDef,
-  ServiceRef,
-  ServiceStatus,
-  StopOptions,
-} from "./service-def.js";
+import type { ServiceChange, ServiceControl, ServiceRef, ServiceStatus, StopOptions } from "./service-def.js";
 import {
   ENV_DIR,
   envFilePath,
   renderEnvFile,
   renderSystemdUnit,
+  type SystemdServiceDef,
   unitName,
   unitPath,
 } from "./systemd-unit.js";
@@ -51,7 +45,7 @@ export function systemdServices(session: SshSession): ServiceControl {
     return parseSystemdShow(stdout);
   };
 
-  const install = async (def: ServiceDef): Promise<boolean> => {
+  const install = async (def: SystemdServiceDef): Promise<boolean> => {
     const step = `service ${def.name}: install unit`;
     const env = renderEnvFile(def);
     let changed = false;
@@ -88,7 +82,8 @@ export function systemdServices(session: SshSession): ServiceControl {
 
   return {
     kind: "systemd",
-    async ensureRunning(def: ServiceDef): Promise<ServiceChange> {
+    // A ServiceDef may carry the SystemdServiceDef fields (boot order): they go into the unit.
+    async ensureRunning(def: SystemdServiceDef): Promise<ServiceChange> {
       validateServiceDef(def);
       const unitChanged = await install(def);
       await systemctl(["enable", unitName(def.name)], `service ${def.name}: enable`);
@@ -99,7 +94,7 @@ export function systemdServices(session: SshSession): ServiceControl {
     },
     stop,
     status,
-    async restart(def: ServiceDef, options?: StopOptions): Promise<void> {
+    async restart(def: SystemdServiceDef, options?: StopOptions): Promise<void> {
       validateServiceDef(def);
       await install(def);
       await stop(def, options);

@@ -10,7 +10,7 @@ import { MutationError } from "../../components/MutationError.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
 import { ShownOnce } from "../../components/ShownOnce.js";
-import { formatDateTime } from "../../lib/format.js";
+import { formatDateTime, formatExpiry } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
 import { collectCredentials, revoke, useAccessRequests } from "./api.js";
@@ -114,7 +114,10 @@ export function AccessPage({ user }: { user: User }) {
                       {request.decisionNote ? <div className="muted">“{request.decisionNote}”</div> : null}
                     </td>
                     <td className="nowrap">
-                      {request.expiresAt ? formatDateTime(request.expiresAt) : "never"}
+                      {formatExpiry(
+                        request.expiresAt,
+                        request.state !== "pending" && request.state !== "denied",
+                      )}
                     </td>
                     <td className="nowrap">{formatDateTime(request.createdAt)}</td>
                     <td>

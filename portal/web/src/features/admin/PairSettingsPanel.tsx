@@ -6,7 +6,7 @@ import { Button } from "../../components/Button.js";
 import { EmptyState } from "../../components/EmptyState.js";
 import { MutationError } from "../../components/MutationError.js";
 import { Notice } from "../../components/Notice.js";
-import { ParameterField } from "../../components/ParameterField.js";
+import { ParameterFields } from "../../components/ParameterField.js";
 import { QueryView } from "../../components/QueryView.js";
 import { detailFieldErrors } from "../../lib/error-messages.js";
 import { displayValue, pairSettingsChanges } from "../../lib/parameters.js";
@@ -64,17 +64,14 @@ function PairSettingsForm({
       ) : null}
       {shown._form ? <p className="field-error">{shown._form}</p> : null}
       <div className="settings-grid">
-        {catalog.map((spec) => (
-          <ParameterField
-            key={spec.name}
-            appliesWhen="Applied by a reload."
-            spec={spec}
-            value={draft[spec.name] ?? ""}
-            stored={displayValue(pair.settings[spec.name])}
-            error={shown[spec.name]}
-            onChange={(value) => setDraft((current) => ({ ...current, [spec.name]: value }))}
-          />
-        ))}
+        <ParameterFields
+          catalog={catalog}
+          stored={pair.settings}
+          draft={draft}
+          errors={shown}
+          appliesWhen="Applied by a reload."
+          onChange={(name, value) => setDraft((current) => ({ ...current, [name]: value }))}
+        />
       </div>
       <div className="form-actions">
         <Button type="submit" variant="primary" busy={mutation.state.status === "running"}>

@@ -3,7 +3,7 @@ import { CopyButton } from "../../components/CopyButton.js";
 import { DataTable } from "../../components/DataTable.js";
 import { EmptyState } from "../../components/EmptyState.js";
 import { QueryView } from "../../components/QueryView.js";
-import { formatDateTime } from "../../lib/format.js";
+import { formatExpiry } from "../../lib/format.js";
 import { Link } from "../../lib/router.js";
 import { useDatabaseGrants } from "./api.js";
 
@@ -53,7 +53,10 @@ export function DatabaseGrants({ databaseId }: { databaseId: string }) {
                       <code>{request.roleName ?? "—"}</code>
                     </td>
                     <td className="nowrap">
-                      {request.expiresAt ? formatDateTime(request.expiresAt) : "never"}
+                      {formatExpiry(
+                        request.expiresAt,
+                        request.state !== "pending" && request.state !== "denied",
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -5,7 +5,7 @@ import { Button } from "../../components/Button.js";
 import { TextField } from "../../components/fields.js";
 import { MutationError } from "../../components/MutationError.js";
 import { Notice } from "../../components/Notice.js";
-import { ParameterField } from "../../components/ParameterField.js";
+import { ParameterFields } from "../../components/ParameterField.js";
 import { detailFieldErrors } from "../../lib/error-messages.js";
 import { displayValue, settingsChanges } from "../../lib/parameters.js";
 import { useMutation } from "../../lib/use-query.js";
@@ -61,17 +61,14 @@ export function SettingsEditor({
       ) : null}
       {shown._form ? <p className="field-error">{shown._form}</p> : null}
       <div className="settings-grid">
-        {catalog.map((spec) => (
-          <ParameterField
-            key={spec.name}
-            appliesWhen="Applies to new sessions."
-            spec={spec}
-            value={draft[spec.name] ?? ""}
-            stored={displayValue(database.settings[spec.name])}
-            error={shown[spec.name]}
-            onChange={(value) => setDraft((current) => ({ ...current, [spec.name]: value }))}
-          />
-        ))}
+        <ParameterFields
+          catalog={catalog}
+          stored={database.settings}
+          draft={draft}
+          errors={shown}
+          appliesWhen="Applies to new sessions."
+          onChange={(name, value) => setDraft((current) => ({ ...current, [name]: value }))}
+        />
         <TextField
           label="Connection limit"
           name="connectionLimit"

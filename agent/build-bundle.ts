@@ -1,0 +1,54 @@
+// Builds the agent as one self-contained ES module for cloud VMs: Debian 12's `nodejs` is v18 and the
+// VM has no node_modules, so every dependency is inlined and the syntax is held to what Node 18 runs
+// (esbuild fails the build on anything newer). The pair engine uploads the file over SSH.
+//
+//   npx tsx agent/build-bundle.ts            → agent/dist/pgaas-agent.mjs
+//   buildAgentBundle({ outfile })            → { outfile, bytes }
+import { stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+/** Node release line of Debian 12's `nodejs` package, the oldest runtime the bundle must run on. */
+export const BUNDLE_NODE_TARGET = "node18";
+
+export const AGENT_ENTRY = fileURLToPath(new URL("./src/main.ts", import.meta.url));
+export const DEFAULT_BUNDLE_PATH = fileURLToPath(new URL("./dist/pgaas-agent.mjs", import.meta.url));
+
+// pg and its helpers are CommonJS: inside an ES module their `require` of Node built-ins needs a real
+// `require`, which an .mjs file does not have.
+// (esbuild keeps main.ts's own `#!` line above this banner.)
+const REQUIRE_SHIM = [
+  "// pgaas-agent, bundled by agent/build-bundle.ts - do not edit.",
+  'import { createRequire as __pgaasCreateRequire } from "node:module";',
+  "const require = __pgaasCreateRequire(import.meta.url);",
+].join("\n");
+
+export interface BundleResult {
+  readonly outfile: string;
+  readonly bytes: number;
+}
+
+export async function buildAgentBundle(options: { outfile?: string } = {}): Promise<BundleResult> {
+  const outfile = options.outfile ?? DEFAULT_BUNDLE_PATH;
+  await build({
+    entryPoints: [AGENT_ENTRY],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: BUNDLE_NODE_TARGET,
+    // Workspace packages resolve to their TypeScript sources, as in the tests: no prior build needed.
+    conditions: ["pgaas-source"],
+    // pg loads its optional native binding only when asked to (`pg.native`); the agent never does.
+    external: ["pg-native"],
+    banner: { js: REQUIRE_SHIM },
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  return { outfile, bytes: (await stat(outfile)).size };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { outfile, bytes } = await buildAgentBundle();
+  process.stdout.write(`${outfile} ${bytes} bytes (${BUNDLE_NODE_TARGET})\n`);
+}
