@@ -1,5 +1,5 @@
-// How to start the agent from its TypeScript sources (local namespace hosts; VMs run the build,
-// `node agent/dist/main.js`). Every path is absolute: services start with cwd /tmp, where a bare
+// How to start the agent from its TypeScript sources (local namespace hosts; VMs run the single-file
+// bundle from agent/build-bundle.ts, uploaded by the pair engine). Every path is absolute: services start with cwd /tmp, where a bare
 // `--import tsx` would not resolve.
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -45,6 +45,24 @@ describe(`agent bundle (${BUNDLE_NODE_TARGET})`, () => {
     expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
+  it("calls none of the runtime APIs Node 18 lacks (esbuild checks syntax only)", async () => {
+    const text = await readFile(bundle, "utf8");
+    const newerThan18 = [
+      ".toSorted(",
+      ".toReversed(",
+      ".toSpliced(",
+      "Promise.withResolvers",
+      "Object.groupBy",
+      "Map.groupBy",
+      "Array.fromAsync",
+      "AbortSignal.any",
+      "import.meta.dirname",
+      "import.meta.filename",
+      "process.loadEnvFile",
+    ];
+    expect(newerThan18.filter((api) => text.includes(api))).toEqual([]);
+  });
+
   it("exits 2 naming the bad field for a bad config file", async () => {
     const file = join(dir, "bad.json");
     await writeFile(

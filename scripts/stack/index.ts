@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { agentSourceArgv } from "@pgaas/agent/launch";
 import { NotFoundError, Secret } from "@pgaas/common";
 import pg from "pg";
 import {
@@ -20,7 +21,6 @@ import {
   teardownPair,
 } from "../../provider/src/engine/index.js";
 import { createLocalLab, destroyLab, type LocalLab } from "../../provider/src/engine/local/index.js";
-import { localAgentArgv } from "../../provider/src/resources/agents.js";
 import { PairResponse, RegisterPairResponse } from "../../provider/src/resources/control-plane-api.js";
 import { createControlPlaneClient } from "../../provider/src/resources/control-plane-client.js";
 import {
@@ -235,7 +235,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     bootstrapPair(spec, hosts, {
       secrets: pairSecrets,
       agentTokens,
-      agentArgv: localAgentArgv(),
+      agentArgv: agentSourceArgv(),
       ...(options.onEngineProgress ? { onProgress: options.onEngineProgress } : {}),
     }),
   );

@@ -47,6 +47,7 @@ export async function startPortalStack(onProgress: (line: string) => void): Prom
       subnet: claim.subnet,
       portalPort: await freePort(),
       adminEmail: "admin@example.com",
+      pairName: `e2e-${claim.prefix}`,
       onProgress,
     });
     return { portalUrl: stack.portalUrl, admin: stack.admin, stop };

@@ -241,7 +241,7 @@ describe("failover drills", () => {
   }, 360_000);
 
   it("(c) n1↔n2 partition for 30 s: no promotion, never two VIP holders, 0 acked rows lost, sync again after heal", async () => {
-    await drill("drill c: partition n1↔n2", async ({ timeline, defer }) => {
+    await drill("drill c: partition n1↔n2", async ({ timeline, roles, defer }) => {
       const primary = await ensureHealthy(timeline);
       const before = await pairStatus(spec, hosts());
       const timelineBefore = before.nodes.find((node) => node.name === primary)?.timeline;
@@ -251,7 +251,7 @@ describe("failover drills", () => {
       const watch = watchVip(fixture.lab, ["n1", "n2"], vip(), { maxDurationMs: 90_000 });
       defer(() => watch.stop());
       await partition(fixture.lab, "n1", "n2");
-      timeline.mark("partition n1↔n2");
+      const partitionedAt = timeline.mark("partition n1↔n2");
       await new Promise((resolve) => setTimeout(resolve, 30_000));
       await heal(fixture.lab, "n1", "n2");
       timeline.mark("heal");
@@ -262,6 +262,14 @@ describe("failover drills", () => {
 
       expect(samples.filter((sample) => sample.holders.length > 1)).toEqual([]);
       expect(samples.length).toBeGreaterThan(100);
+      const standby = other(primary);
+      expect(
+        roles
+          .changes()
+          .filter(
+            (change) => change.at > partitionedAt && change.node === standby && change.role === "primary",
+          ),
+      ).toEqual([]);
       const after = await pairStatus(spec, hosts());
       expect(after.primary).toBe(primary);
       expect(after.nodes.find((node) => node.name === primary)?.timeline).toBe(timelineBefore);

@@ -505,6 +505,12 @@ describe("auth matrix", () => {
     expect(forged.status).toBe(401);
     errorBody(forged, "invalid_token", "invalid or expired token");
   });
+
+  it("answers a session cookie with a malformed escape as an expired session, not a server error", async () => {
+    const reply = await call("GET", "/v1/auth/me", { auth: { cookie: "pgaas_session=%E0%A4%A" } });
+    expect(reply.status).toBe(401);
+    errorBody(reply, "session_expired", "session expired; sign in again");
+  });
 });
 
 describe("users, tokens and pair lifecycle", () => {

@@ -7,7 +7,6 @@ export {
   bootstrapPair,
   DEFAULT_AGENT_ARGV,
   endpointAcceptsWrite,
-  sourceAgentArgv,
 } from "./bootstrap/bootstrap.js";
 export {
   decideRoles,

@@ -1,7 +1,6 @@
 // Agents on a pair's nodes: started by the pair engine's bootstrap (it renders the agent config and
 // token file when given tokens) and stopped through the hosts' service control on deregistration.
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { agentSourceArgv } from "@pgaas/agent/launch";
 import { Secret } from "@pgaas/common";
 import { bootstrapPair } from "../engine/bootstrap/bootstrap.js";
 import type { PairHosts } from "../engine/hosts.js";
@@ -10,22 +9,6 @@ import type { ProgressListener } from "../engine/progress.js";
 import { pairSecretsFrom } from "../engine/secrets.js";
 import { agentService } from "../engine/service-defs.js";
 import type { PairSpec } from "../engine/spec.js";
-
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-
-/**
- * How a namespace host runs the agent: the sources of this checkout through tsx (the hosts share this
- * machine's filesystem). Cloud VMs use the engine's default (the built agent under /opt/pgaas).
- */
-export function localAgentArgv(): string[] {
-  return [
-    process.execPath,
-    "--conditions=pgaas-source",
-    "--import",
-    createRequire(import.meta.url).resolve("tsx/esm"),
-    `${REPO_ROOT}agent/src/main.ts`,
-  ];
-}
 
 export interface AgentInstall {
   readonly spec: PairSpec;
@@ -44,7 +27,7 @@ export async function startAgents(
   await bootstrapPair(install.spec, install.hosts, {
     secrets: pairSecretsFrom(JSON.parse(install.pairSecrets)),
     agentTokens: Object.fromEntries(Object.entries(tokens).map(([node, token]) => [node, new Secret(token)])),
-    agentArgv: local ? localAgentArgv() : undefined,
+    agentArgv: local ? agentSourceArgv() : undefined,
     onProgress,
   });
 }

@@ -68,7 +68,7 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       const text = await response.text();
       if (!response.ok) throw errorFromResponse(method, path, response.status, text);
       if (schema === undefined) return undefined as never;
-      const parsed = schema.safeParse(text === "" ? undefined : JSON.parse(text));
+      const parsed = schema.safeParse(jsonOrText(text));
       if (!parsed.success) {
         throw new UnavailableError(`control plane answered ${method} ${path} with an unexpected body`, {
           code: "control_plane_bad_response",
@@ -80,6 +80,16 @@ export function createControlPlaneClient(options: ControlPlaneClientOptions): Co
       return parsed.data;
     },
   };
+}
+
+/** A body as JSON when it is JSON (a proxy's HTML page stays text and fails the schema check). */
+function jsonOrText(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /**

@@ -21,9 +21,11 @@ state=$PGAAS_FAKE_STATE
 echo "systemctl $*" >>"$state/calls.log"
 case $1 in
   daemon-reload) ;;
-  is-enabled) if [ -e "$state/enabled/$2" ]; then echo enabled; else echo disabled; exit 1; fi ;;
+  # Unit files are not modelled: a unit that is not enabled reads as absent (no output, exit 1).
+  is-enabled) if [ -e "$state/enabled/$2" ]; then echo enabled; else exit 1; fi ;;
   is-active) [ "$2" = --quiet ] && shift; [ -e "$state/active/$2" ] || exit 3 ;;
   enable) touch "$state/enabled/$2" ;;
+  disable) [ "$2" = --now ] && { shift; rm -f "$state/active/$2"; }; rm -f "$state/enabled/$2" ;;
   start|restart) touch "$state/active/$2" ;;
   stop) rm -f "$state/active/$2" ;;
   show) unit=\${!#}; if [ -e "$state/active/$unit" ]; then printf 'ActiveState=active\\nMainPID=4242\\n'; else printf 'ActiveState=inactive\\nMainPID=0\\n'; fi ;;

@@ -12,7 +12,7 @@ import {
   loadAgentBundle,
   uploadAgentBundle,
 } from "../../src/engine/bootstrap/agent-bundle.js";
-import { adoptPostgres, installBootUnits } from "../../src/engine/bootstrap/boot-units.js";
+import { adoptPostgres, installBootUnits, removeBootUnits } from "../../src/engine/bootstrap/boot-units.js";
 import { DEFAULT_AGENT_ARGV } from "../../src/engine/bootstrap/bootstrap.js";
 import { nodeMember, planNodeFiles } from "../../src/engine/index.js";
 import { MemberSession } from "../../src/engine/member-session.js";
@@ -68,6 +68,21 @@ describe("boot units on a systemd host", () => {
       "systemctl is-active --quiet pgaas-postgres-orders-n1.service",
       "systemctl start pgaas-postgres-orders-n1.service",
       "systemctl is-active --quiet pgaas-postgres-orders-n1.service",
+    ]);
+  });
+});
+
+describe("boot units at teardown", () => {
+  it("stops and disables PostgreSQL's unit and removes its files, once", async () => {
+    await vm.clearCalls();
+    expect(await removeBootUnits(session)).toEqual({ changed: true });
+    expect(await removeBootUnits(session)).toEqual({ changed: false });
+    expect(await vm.calls()).toEqual([
+      "systemctl is-enabled pgaas-postgres-orders-n1.service",
+      "systemctl disable --now pgaas-postgres-orders-n1.service",
+      "rm -f -- /etc/systemd/system/pgaas-postgres-orders-n1.service /etc/tmpfiles.d/pgaas-orders-n1.conf",
+      "systemctl daemon-reload",
+      "systemctl is-enabled pgaas-postgres-orders-n1.service",
     ]);
   });
 });

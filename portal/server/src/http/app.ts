@@ -74,6 +74,7 @@ export function createApp(services: Services): Express {
     authenticate: createAuthenticate(services.users, services.pairs),
     audit: services.audit,
     unaudited: new Set(["agentReport"]),
+    logger: services.logger,
   };
   mountAuth(router, deps, services.users, services.secureCookies);
   mountPairs(router, deps, services.pairs, services.pairSettings);

@@ -10,9 +10,18 @@ import type { Users } from "../services/users.js";
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
     const [key, ...rest] = part.trim().split("=");
-    if (key === name) return decodeURIComponent(rest.join("="));
+    if (key === name) return decodeCookieValue(rest.join("="));
   }
   return undefined;
+}
+
+/** A malformed escape is a bad credential (answered 401), not a server error. */
+function decodeCookieValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return "";
+  }
 }
 
 function bearerToken(req: Request): string | undefined {

@@ -1,7 +1,7 @@
 // Mounts a RouteSpec: authenticates, enforces the route's audience, parses params/query/body with
 // its schemas (once), runs the handler, answers with the declared status, records mutations in the
 // audit log.
-import { ForbiddenError, InputError, UnauthenticatedError } from "@pgaas/common";
+import { ForbiddenError, InputError, type Logger, UnauthenticatedError } from "@pgaas/common";
 import type { Request, Response, Router } from "express";
 import type { z } from "zod";
 import type { RouteSpec } from "../api/route.js";
@@ -36,6 +36,8 @@ export interface MountDeps {
   readonly audit: AuditLog;
   /** Routes whose calls are not written to the audit log (high-volume agent traffic). */
   readonly unaudited: ReadonlySet<string>;
+  /** Where a failure to write the audit record goes (the answer has been sent already). */
+  readonly logger: Logger;
 }
 
 function parse<T extends z.ZodType>(
@@ -121,7 +123,9 @@ export function mount<S extends RouteSpec>(
             requestId,
             details: { method: spec.method.toUpperCase(), path: spec.path },
           })
-          .catch(() => {});
+          .catch((error: unknown) =>
+            deps.logger.error("audit record failed", { requestId, action: spec.id, error }),
+          );
       }
     }
   });

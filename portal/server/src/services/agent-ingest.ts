@@ -76,22 +76,27 @@ interface IngestRow {
   } | null;
 }
 
-// Named statements: each pooled connection plans them once, not on every report.
+// Named statements: each pooled connection plans them once, not on every report. Both take the
+// node ($1), the report id ($2) and the sample time ($3) first, then their own values.
 async function runIngest(
   db: pg.Pool,
   statement: { name: string; text: string },
+  actor: AgentActor,
+  report: StateReport | MetricsReport,
   values: unknown[],
 ): Promise<IngestRow> {
-  const result = await db.query<IngestRow>(statement, values);
+  const result = await db.query<IngestRow>(statement, [
+    actor.nodeId,
+    report.reportId,
+    report.sampledAt,
+    ...values,
+  ]);
   return result.rows[0] as IngestRow;
 }
 
 function storeState(db: pg.Pool, actor: AgentActor, report: StateReport): Promise<IngestRow> {
   const state = report.state;
-  return runIngest(db, { name: "pgaas_ingest_state", text: INGEST_STATE_SQL }, [
-    actor.nodeId,
-    report.reportId,
-    report.sampledAt,
+  return runIngest(db, { name: "pgaas_ingest_state", text: INGEST_STATE_SQL }, actor, report, [
     state.role,
     state.writable,
     state.fenced,
@@ -106,10 +111,7 @@ function storeState(db: pg.Pool, actor: AgentActor, report: StateReport): Promis
 
 function storeMetrics(db: pg.Pool, actor: AgentActor, report: MetricsReport): Promise<IngestRow> {
   const dbs = report.databases;
-  return runIngest(db, { name: "pgaas_ingest_metrics", text: INGEST_METRICS_SQL }, [
-    actor.nodeId,
-    report.reportId,
-    report.sampledAt,
+  return runIngest(db, { name: "pgaas_ingest_metrics", text: INGEST_METRICS_SQL }, actor, report, [
     dbs.map((m) => m.name),
     dbs.map((m) => m.sizeBytes),
     dbs.map(

@@ -73,3 +73,22 @@ export async function adoptPostgres(session: MemberSession): Promise<StepOutcome
   );
   return { changed: out.trim() === "started" };
 }
+
+/**
+ * Teardown on systemd hosts: stops (ExecStop: pg-service stop, so before the config is removed) and
+ * disables PostgreSQL's unit, then removes the unit and the tmpfiles entry. Safe to run twice.
+ */
+export async function removeBootUnits(session: MemberSession): Promise<StepOutcome> {
+  const unit = postgresUnitName(session.member);
+  const step = `${session.name}.remove-boot-units`;
+  // Prints enabled/disabled/static…; nothing (exit 1) when no such unit file exists.
+  const state = (await session.ssh.run(["systemctl", "is-enabled", unit], { step })).stdout.trim();
+  if (state === "") return { changed: false };
+  // Failure here (already stopped, already disabled) must not stop the removal.
+  await session.ssh.run(["systemctl", "disable", "--now", unit], { step, timeoutMs: 200_000 });
+  await session.ssh.runChecked(["rm", "-f", "--", `${UNIT_DIR}/${unit}`, tmpfilesPath(session.member)], {
+    step,
+  });
+  await session.ssh.runChecked(["systemctl", "daemon-reload"], { step });
+  return { changed: true };
+}

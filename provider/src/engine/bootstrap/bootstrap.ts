@@ -37,24 +37,13 @@ import { ensureDirectories, installFiles, preflight } from "./prepare-steps.js";
 
 /**
  * The agent as run on a VM: the uploaded single-file bundle on Debian's Node 18, with the agent's small
- * young generation (agent/src/launch.ts AGENT_NODE_FLAGS). Local hosts pass `sourceAgentArgv(repoRoot)`.
+ * young generation (agent/src/launch.ts AGENT_NODE_FLAGS). Local hosts pass `agentSourceArgv()` from @pgaas/agent.
  */
 export const DEFAULT_AGENT_ARGV = [
   "/usr/bin/node",
   "--max-semi-space-size=1",
   AGENT_BUNDLE_REMOTE_PATH,
 ] as const;
-
-/** The agent from a checkout's TypeScript sources through tsx (namespace hosts share the filesystem). */
-export function sourceAgentArgv(repoRoot: string): string[] {
-  return [
-    "/usr/bin/node",
-    "--conditions=pgaas-source",
-    "--import",
-    `file://${repoRoot}/node_modules/tsx/dist/loader.mjs`,
-    `${repoRoot}/agent/src/main.ts`,
-  ];
-}
 
 export interface BootstrapOptions {
   readonly secrets: PairSecrets;

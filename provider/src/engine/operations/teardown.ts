@@ -1,6 +1,7 @@
 // teardownPair: stop every daemon of the pair and remove its files and data (Pulumi delete). Safe to
 // run twice and on half-built pairs; hosts that cannot be reached make it fail (nothing is left silently).
 import { shellCommand } from "@pgaas/common";
+import { removeBootUnits } from "../bootstrap/boot-units.js";
 import { DEFAULT_AGENT_ARGV } from "../bootstrap/bootstrap.js";
 import { removeAuthorizedKeyCommand } from "../commands/host-commands.js";
 import { pgStopImmediateCommand } from "../commands/pg-commands.js";
@@ -24,6 +25,8 @@ async function teardownMember(session: MemberSession, publicKey: string | undefi
     repmgrdService(member, NO_FILES),
   ];
   for (const def of defs) await session.services.stop(def, { timeoutMs: 15_000 });
+  // Before the config directory goes: the boot unit's stop command runs bin/pg-service.
+  if (session.host.serviceManager === "systemd") await removeBootUnits(session);
   await session.sh(pgStopImmediateCommand(member.layout), "teardown-postgres", 60_000);
   const layout = member.layout;
   await session.sh(
