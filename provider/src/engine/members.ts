@@ -43,7 +43,11 @@ export function allMembers(spec: PairSpec): Member[] {
   return [...spec.nodes.map((node) => nodeMember(spec, node.name)), witnessMember(spec)];
 }
 
-/** The libpq conninfo other members use to reach this one as repmgr (password from the pair .pgpass). */
+/**
+ * The libpq conninfo other members use to reach this one as repmgr (password from the pair .pgpass).
+ * Keepalives and a TCP user timeout bound a query in flight when the peer vanishes silently: with the
+ * kernel defaults repmgrd's connection would wait two hours before noticing.
+ */
 export function repmgrConninfo(member: Member, options: { database?: string } = {}): string {
   return conninfo({
     host: member.address,
@@ -51,6 +55,10 @@ export function repmgrConninfo(member: Member, options: { database?: string } = 
     user: REPMGR_USER,
     dbname: options.database ?? REPMGR_DATABASE,
     connect_timeout: 2,
+    keepalives_idle: 2,
+    keepalives_interval: 1,
+    keepalives_count: 3,
+    tcp_user_timeout: 5000,
     passfile: member.layout.pgpass,
   });
 }

@@ -119,9 +119,9 @@ describe("repmgr commands", () => {
     );
   });
 
-  it("rejoins with pg_rewind and a config archive", () => {
+  it("rejoins with pg_rewind and a config archive, naming the upstream by flags", () => {
     expect(nodeRejoinCommand(n1, n2)).toBe(
-      `${REPMGR} -f /etc/pgaas/orders/n1/repmgr.conf node rejoin -d 'host='\\''10.40.0.12'\\'' port='\\''5432'\\'' user='\\''repmgr'\\'' dbname='\\''repmgr'\\'' connect_timeout='\\''2'\\''' --force-rewind --config-archive-dir=/var/lib/pgaas/orders/n1/config-archive`,
+      `${REPMGR} -f /etc/pgaas/orders/n1/repmgr.conf -h 10.40.0.12 -p 5432 -U repmgr -d repmgr node rejoin --force-rewind --config-archive-dir=/var/lib/pgaas/orders/n1/config-archive`,
     );
   });
 

@@ -134,7 +134,7 @@ describe("rendered files (golden)", () => {
       "service_start_command = '/etc/pgaas/orders/n1/bin/pg-service start'",
       "node_id = '1'",
       "node_name = 'n1'",
-      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' passfile=''/etc/pgaas/orders/pgpass'''",
+      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''5000'' passfile=''/etc/pgaas/orders/pgpass'''",
     ]) {
       expect(conf.split("\n")).toContain(line);
     }

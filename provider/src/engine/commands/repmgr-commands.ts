@@ -1,5 +1,4 @@
 // repmgr command lines, always run as the postgres OS user with the pair's password file.
-import { conninfo } from "@pgaas/common";
 import type { Member } from "../members.js";
 import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 import { REPMGR_BIN } from "../render/repmgr-conf.js";
@@ -48,20 +47,23 @@ export function witnessRegisterCommand(witness: Member, primary: Member): string
   ]);
 }
 
-/** pg_rewind through repmgr (works after kill -9 on PG ≥ 13, pitfall 13), archiving config files first. */
+/**
+ * pg_rewind through repmgr (works after kill -9 on PG ≥ 13, pitfall 13), archiving config files first.
+ * The upstream is named by -h/-p/-U/-d: given as one `-d '<conninfo>'` string, repmgr 5.3.3 wrote the
+ * rejoining node's own address into primary_conninfo and the node never streamed.
+ */
 export function nodeRejoinCommand(member: Member, upstream: Member): string {
-  const upstreamConninfo = conninfo({
-    host: upstream.address,
-    port: upstream.port,
-    user: REPMGR_USER,
-    dbname: REPMGR_DATABASE,
-    connect_timeout: 2,
-  });
   return repmgr(member, [
+    "-h",
+    upstream.address,
+    "-p",
+    String(upstream.port),
+    "-U",
+    REPMGR_USER,
+    "-d",
+    REPMGR_DATABASE,
     "node",
     "rejoin",
-    "-d",
-    upstreamConninfo,
     "--force-rewind",
     `--config-archive-dir=${member.layout.configArchiveDir}`,
   ]);

@@ -15,11 +15,16 @@ import {
   standbyRegisterCommand,
 } from "../commands/repmgr-commands.js";
 import type { MemberSession } from "../member-session.js";
+import { ensurePhysicalSlotSql, replicationSlotName } from "../sql/slot-sql.js";
 import { SshCommandError } from "../ssh/errors.js";
 
 export async function rejoinNode(primary: MemberSession, node: MemberSession): Promise<StepOutcome> {
   const inspection = await node.inspect();
   if (inspection.running) await node.sh(pgServiceCommand(node.member.layout, "stop"), "rejoin-stop", 150_000);
+  // Right after a promotion the new primary's control file still names the old timeline until its
+  // first checkpoint; pg_rewind would then see "same timeline, no rewind required" and the node could
+  // never follow. A checkpoint first makes the divergence visible.
+  await primary.sql("CHECKPOINT", "rejoin-checkpoint");
   let method = "pg_rewind";
   try {
     await node.sh(nodeRejoinCommand(node.member, primary.member), "rejoin", 180_000);
@@ -32,6 +37,7 @@ export async function rejoinNode(primary: MemberSession, node: MemberSession): P
     await node.sh(markDataCompleteCommand(node.member.layout), "rejoin-clone");
     await startPostgres(node);
   }
+  await primary.sql(ensurePhysicalSlotSql(replicationSlotName(node.member)), "rejoin-slot");
   await waitFor(`${node.name} streaming from ${primary.name}`, () => streamsFrom(primary, node), 60_000);
   await node.sh(standbyRegisterCommand(node.member, true), "rejoin-register");
   await node.sh(removeFenceMarkerCommand(node.member.layout), "rejoin-unfence");
