@@ -13,7 +13,7 @@ if [ ! -x node_modules/.bin/tsx ] || [ package-lock.json -nt node_modules/.packa
   echo "… npm packages (npm ci)"
   npm ci --no-audit --no-fund
 fi
-if [ ! -f portal/web/dist/index.html ] || [ -n "$(find portal/web/src portal/web/index.html -newer portal/web/dist/index.html -print -quit)" ]; then
+if [ ! -f portal/web/dist/index.html ] || [ -n "$(find portal/web/src portal/web/index.html portal/server/src/api -newer portal/web/dist/index.html -print -quit)" ]; then
   echo "… web portal build"
   npm run build:web --silent
 fi

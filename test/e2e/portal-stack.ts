@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { startStack, stopStack } from "../../scripts/stack/index.js";
 import { allocateSubnet } from "../support/subnet-allocation.js";
 import { freePort } from "../support/throwaway-postgres.js";
-import { buildPortalWeb } from "./build-web.js";
+import { buildPortalWeb, webBuildIsStale } from "./build-web.js";
 
 export interface PortalStack {
   readonly portalUrl: string;
@@ -27,8 +27,12 @@ const STATE_ROOT = fileURLToPath(new URL("../../.pgaas/", import.meta.url));
 const RANGE = { prefix: "pgw", first: "10.231.60.0/24", count: 10 } as const;
 
 export async function startPortalStack(onProgress: (line: string) => void): Promise<PortalStack> {
-  onProgress("building the portal UI");
-  await buildPortalWeb(WEB_DIST);
+  // `npm test` builds the UI before any test runs (so a parallel `npm start` test never races with a
+  // rebuild); a standalone run of this file builds it when the sources are newer than the build.
+  if (webBuildIsStale(WEB_DIST)) {
+    onProgress("building the portal UI");
+    await buildPortalWeb(WEB_DIST);
+  }
   const claim = await allocateSubnet(RANGE);
   const root = join(STATE_ROOT, `e2e-${claim.prefix}`);
   const stop = async () => {
