@@ -24,6 +24,7 @@ import { createLocalLab, destroyLab, type LocalLab } from "../../provider/src/en
 import { PairResponse, RegisterPairResponse } from "../../provider/src/resources/control-plane-api.js";
 import { createControlPlaneClient } from "../../provider/src/resources/control-plane-client.js";
 import {
+  assertPostgresCanReach,
   freePort,
   initLocalPostgres,
   localPostgresUrl,
@@ -126,6 +127,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   const paths = stackPaths(options.root ?? DEFAULT_STACK_ROOT);
   const key = await ensureSecretKey(paths);
+  await assertPostgresCanReach(paths.root);
   const previous = await readRecord(paths);
   const record: StackRecord = previous ?? {
     version: 1,

@@ -43,6 +43,18 @@ function asPostgres(bin: string, args: readonly string[]): Promise<{ stdout: str
 
 const dataDir = (options: LocalPostgresOptions) => join(options.root, "data");
 
+/** Fails clearly when the postgres user cannot traverse to `dir` (e.g. a checkout under /root). */
+export async function assertPostgresCanReach(dir: string): Promise<void> {
+  try {
+    await run("runuser", ["-u", "postgres", "--", "test", "-x", dir], { cwd: "/tmp" });
+  } catch {
+    throw new Error(
+      `the postgres user cannot reach ${dir} (a parent directory is not searchable by others): ` +
+        "move the checkout or point PGAAS_STATE_DIR at a directory like /var/lib/pgaas-stack",
+    );
+  }
+}
+
 /** Creates the cluster once (superuser `postgres` with `password`); a no-op when it exists. */
 export async function initLocalPostgres(options: LocalPostgresOptions, password: string): Promise<boolean> {
   if (existsSync(join(dataDir(options), "PG_VERSION"))) return false;

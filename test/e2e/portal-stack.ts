@@ -18,10 +18,10 @@ export interface PortalStack {
 const WEB_DIST = fileURLToPath(new URL("../../portal/web/dist", import.meta.url));
 
 /**
- * State of the test's stack: inside the checkout's git-ignored .pgaas/ like `npm start`'s (the lab
- * claim's /run folder is root-only, and the postgres user must reach the store's files).
+ * State of the test's stack: under /run (root-owned, not world-writable), wherever the checkout is —
+ * sshd refuses lab keys below a world-writable directory and the postgres user must reach the store.
  */
-const STATE_ROOT = fileURLToPath(new URL("../../.pgaas/", import.meta.url));
+const STATE_ROOT = "/run/pgaas-e2e";
 
 /** Namespace prefix and subnets reserved for the browser end-to-end test. */
 const RANGE = { prefix: "pgw", first: "10.231.60.0/24", count: 10 } as const;
