@@ -31,9 +31,8 @@ import {
   rejoin,
   teardownPair,
 } from "../provider/src/engine/index.js";
-import { createLocalLab, destroyLab } from "../provider/src/engine/local/index.js";
 import { adminTarget, killPostmaster, serverRole, waitFor as waitUntil } from "../test/support/drill.js";
-import { allocateSubnet } from "../test/support/lab.js";
+import { claimFreshLab } from "../test/support/fresh-lab.js";
 import { freePort } from "../test/support/throwaway-postgres.js";
 import { LAB_HOSTS, labPairHosts, labPairSpec } from "../test/system/pair-fixture.js";
 
@@ -164,17 +163,15 @@ interface RealRound {
 
 /** kill -9 of the primary of a real pair whose agents report to the real control plane. */
 async function realPairRounds(rounds: number): Promise<RealRound[]> {
-  const claim = await allocateSubnet({ prefix: "pga", first: "10.231.45.0/24", count: 5 });
-  await destroyLab(claim.stateDir);
-  const lab = await createLocalLab({
-    prefix: claim.prefix,
-    subnet: claim.subnet,
-    hosts: LAB_HOSTS,
-    stateDir: claim.stateDir,
-  });
+  const { lab, release } = await claimFreshLab(
+    { prefix: "pga", first: "10.231.45.0/24", count: 5 },
+    LAB_HOSTS,
+  );
   const cp = await startControlPlaneStack(lab.hostAddress);
-  const secrets = generatePairSecrets("agb");
-  const spec = parsePairSpec({ ...labPairSpec(lab, "agb"), agent: { controlPlaneUrl: cp.url } });
+  // Lab hosts share one filesystem: a pair name per lab keeps parallel runs apart.
+  const pairName = `agb-${lab.prefix}`;
+  const secrets = generatePairSecrets(pairName);
+  const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: { controlPlaneUrl: cp.url } });
   const hosts = labPairHosts(lab);
   try {
     const { pairId, agentTokens } = await cp.registerPair(spec, secrets, spec.agent?.listenPort ?? 9187);
@@ -225,8 +222,7 @@ async function realPairRounds(rounds: number): Promise<RealRound[]> {
       () => undefined,
     );
     await cp.close();
-    await destroyLab(claim.stateDir);
-    await claim.release();
+    await release();
   }
 }
 
