@@ -2,3 +2,4 @@ export * from "./errors.js";
 export * from "./log.js";
 export * from "./quote.js";
 export * from "./secret.js";
+export * from "./tenant-boundary.js";

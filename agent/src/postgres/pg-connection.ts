@@ -1,6 +1,7 @@
 // One lazily opened connection to the local PostgreSQL over its Unix socket (peer authentication).
 // A failed connect, a broken connection or a query that outlives its timeout closes the connection;
 // the next query reconnects. Every failure surfaces as PostgresUnreachableError.
+import { ADMIN_SESSION_OPTIONS } from "@pgaas/common";
 import pg from "pg";
 import { PostgresUnreachableError } from "../errors.js";
 
@@ -68,6 +69,8 @@ export class PgConnection {
       connectionTimeoutMillis: timeoutMs,
       statement_timeout: timeoutMs,
       application_name: "pgaas-agent",
+      // The agent's queries resolve no name through a schema a tenant could write.
+      options: ADMIN_SESSION_OPTIONS,
     });
     client.on("error", () => {
       if (this.#client === client) this.#client = null;

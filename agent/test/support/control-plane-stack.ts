@@ -14,6 +14,12 @@ export interface PairView {
   readonly nodes: ReadonlyArray<{ name: string; role: string; lastReportAt: string | null }>;
 }
 
+export type Api = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: unknown }>;
+
 export interface ControlPlaneStack {
   readonly store: ThrowawayPostgres;
   readonly url: string;
@@ -23,8 +29,10 @@ export interface ControlPlaneStack {
     agentPort: number,
   ): Promise<{ pairId: string; agentTokens: Record<string, Secret> }>;
   pair(pairId: string): Promise<PairView>;
-  /** Any API call as the logged-in admin; the body is parsed JSON (undefined when empty). */
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
+  /** Any API call as the logged-in admin; a JSON body is parsed, others are text (undefined when empty). */
+  request: Api;
+  /** Logs in as another user and calls the API as that user. */
+  as(user: { email: string; password: string }): Promise<Api>;
   stop(): Promise<void>;
   restart(): Promise<void>;
   /** Stops the server (if running) and the store. */
@@ -50,25 +58,26 @@ export async function startControlPlaneStack(listenHost: string): Promise<Contro
   // Restarts come back on the same port: the agents' config names it.
   config = { ...config, port: server.port };
   const url = server.url;
-  const login = await fetch(`${url}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(ADMIN),
-  });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const api = async (
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: unknown }> => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { "content-type": "application/json", cookie },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  const as = async (user: { email: string; password: string }): Promise<Api> => {
+    const login = await fetch(`${url}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(user),
     });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    if (login.status !== 200) throw new Error(`login as ${user.email}: ${login.status}`);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    return async (method, path, body) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", cookie, origin: url },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      const json = (res.headers.get("content-type") ?? "").includes("json");
+      return { status: res.status, body: text === "" ? undefined : json ? JSON.parse(text) : text };
+    };
   };
+  const api = await as(ADMIN);
   const stop = async () => {
     await server?.stop();
     server = null;
@@ -106,6 +115,7 @@ export async function startControlPlaneStack(listenHost: string): Promise<Contro
       return ((await api("GET", `/v1/pairs/${pairId}`)).body as { pair: PairView }).pair;
     },
     request: api,
+    as,
     stop,
     async restart() {
       server ??= await startServer(config, memoryLogger("control-plane"));

@@ -1,10 +1,11 @@
 // Exact statements from the SQL builders, including hostile names.
 import { describe, expect, it } from "vitest";
-import { createAccessRoleSql, grantAccessPlan, revokeAccessPlan } from "../src/managed/access-sql.js";
+import { endAccessPlan, grantAccessSql, revokeAccessSql } from "../src/managed/access-sql.js";
 import {
   connectionLimitSql,
   createDatabasePlan,
-  dropDatabaseSql,
+  createTenantRoleSql,
+  dropDatabasePlan,
   dropRoleSql,
   resetDatabaseParameterSql,
   terminateSessionsSql,
@@ -12,7 +13,7 @@ import {
 import { alterSystemSql } from "../src/managed/settings-sql.js";
 
 describe("database SQL", () => {
-  it("creates role, membership, database, closes PUBLIC and sets parameters", () => {
+  it("creates the tenant role, the database from template1, closes PUBLIC, hands it over, sets parameters", () => {
     expect(
       createDatabasePlan({
         name: "shop",
@@ -22,24 +23,27 @@ describe("database SQL", () => {
         settings: [["statement_timeout", "5000"]],
       }),
     ).toEqual([
-      `CREATE ROLE "shop_owner" LOGIN PASSWORD 'SCRAM-SHA-256$4096:abc$def:ghi'`,
-      `GRANT "shop_owner" TO CURRENT_USER`,
-      `CREATE DATABASE "shop" OWNER "shop_owner" CONNECTION LIMIT 20`,
+      `SELECT "pgaas"."create_role"('shop_owner', 'SCRAM-SHA-256$4096:abc$def:ghi', NULL)`,
+      `CREATE DATABASE "shop" TEMPLATE template1 CONNECTION LIMIT 20`,
       `REVOKE CONNECT, TEMPORARY ON DATABASE "shop" FROM PUBLIC`,
-      `ALTER DATABASE "shop" SET "statement_timeout" TO '5000'`,
+      `SELECT "pgaas"."give_database"('shop', 'shop_owner')`,
+      `SELECT "pgaas"."set_database_setting"('shop', 'statement_timeout', '5000')`,
     ]);
   });
 
   it("quotes hostile identifiers and literals", () => {
-    expect(dropDatabaseSql('a"; DROP ROLE x; --')).toBe(
+    expect(dropDatabasePlan('a"; DROP ROLE x; --')).toEqual([
+      `SELECT "pgaas"."reclaim_database"('a"; DROP ROLE x; --')`,
       `DROP DATABASE IF EXISTS "a""; DROP ROLE x; --" WITH (FORCE)`,
-    );
+    ]);
     expect(terminateSessionsSql("o'brien")).toBe(
-      `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = 'o''brien' AND pid <> pg_backend_pid()`,
+      `SELECT count(pg_catalog.pg_terminate_backend(pid))::int AS terminated FROM pg_catalog.pg_stat_activity WHERE datname = 'o''brien' AND pid <> pg_catalog.pg_backend_pid()`,
     );
-    expect(dropRoleSql("ünï")).toBe(`DROP ROLE IF EXISTS "ünï"`);
-    expect(resetDatabaseParameterSql("shop", "work_mem")).toBe(`ALTER DATABASE "shop" RESET "work_mem"`);
-    expect(connectionLimitSql("shop", 7.9)).toBe(`ALTER DATABASE "shop" CONNECTION LIMIT 7`);
+    expect(dropRoleSql("ünï'")).toBe(`SELECT "pgaas"."drop_role"('ünï''')`);
+    expect(resetDatabaseParameterSql("shop", "work_mem")).toBe(
+      `SELECT "pgaas"."set_database_setting"('shop', 'work_mem', NULL)`,
+    );
+    expect(connectionLimitSql("shop", 7.9)).toBe(`SELECT "pgaas"."set_connection_limit"('shop', 7)`);
     expect(alterSystemSql("work_mem", "4096'; SELECT 1; --")).toBe(
       `ALTER SYSTEM SET "work_mem" TO '4096''; SELECT 1; --'`,
     );
@@ -47,36 +51,20 @@ describe("database SQL", () => {
 });
 
 describe("access SQL", () => {
-  it("creates a login role with an expiry", () => {
-    expect(createAccessRoleSql("shop_ro_abc123", "V", "2026-12-01T00:00:00.000Z")).toBe(
-      `CREATE ROLE "shop_ro_abc123" LOGIN PASSWORD 'V' VALID UNTIL '2026-12-01T00:00:00.000Z'`,
+  it("creates a tenant login role with or without an expiry", () => {
+    expect(createTenantRoleSql("shop_ro_abc123", "V", "2026-12-01T00:00:00.000Z")).toBe(
+      `SELECT "pgaas"."create_role"('shop_ro_abc123', 'V', '2026-12-01T00:00:00.000Z')`,
     );
-    expect(createAccessRoleSql("r", "V", null)).toBe(`CREATE ROLE "r" LOGIN PASSWORD 'V'`);
+    expect(createTenantRoleSql("r", "V")).toBe(`SELECT "pgaas"."create_role"('r', 'V', NULL)`);
   });
 
-  it("grants read-only and read-write with default privileges", () => {
-    expect(grantAccessPlan({ database: "shop", owner: "shop", role: "r", level: "read_only" })).toEqual([
-      `GRANT CONNECT ON DATABASE "shop" TO "r"`,
-      `GRANT USAGE ON SCHEMA public TO "r"`,
-      `GRANT SELECT ON ALL TABLES IN SCHEMA public TO "r"`,
-      `GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO "r"`,
-      `ALTER DEFAULT PRIVILEGES FOR ROLE "shop" IN SCHEMA public GRANT SELECT ON TABLES TO "r"`,
-      `ALTER DEFAULT PRIVILEGES FOR ROLE "shop" IN SCHEMA public GRANT SELECT ON SEQUENCES TO "r"`,
-    ]);
-    expect(grantAccessPlan({ database: "shop", owner: "shop", role: "w", level: "read_write" })[2]).toBe(
-      `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "w"`,
-    );
-  });
-
-  it("revokes everything it granted and ends the role's sessions", () => {
-    expect(revokeAccessPlan({ database: "shop", owner: "shop", role: "r" })).toEqual([
-      `ALTER DEFAULT PRIVILEGES FOR ROLE "shop" IN SCHEMA public REVOKE ALL ON TABLES FROM "r"`,
-      `ALTER DEFAULT PRIVILEGES FOR ROLE "shop" IN SCHEMA public REVOKE ALL ON SEQUENCES FROM "r"`,
-      `REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "r"`,
-      `REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM "r"`,
-      `REVOKE ALL ON SCHEMA public FROM "r"`,
-      `REVOKE ALL ON DATABASE "shop" FROM "r"`,
-      `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE usename = 'r'`,
+  it("grants and revokes through the boundary functions, then ends the role's sessions and drops it", () => {
+    expect(grantAccessSql("r", "read_only")).toBe(`SELECT "pgaas"."grant_access"('r', 'read_only')`);
+    expect(grantAccessSql("w", "read_write")).toBe(`SELECT "pgaas"."grant_access"('w', 'read_write')`);
+    expect(revokeAccessSql("r")).toBe(`SELECT "pgaas"."revoke_access"('r')`);
+    expect(endAccessPlan("r")).toEqual([
+      `SELECT count(pg_catalog.pg_terminate_backend(pid))::int AS terminated FROM pg_catalog.pg_stat_activity WHERE usename = 'r'`,
+      `SELECT "pgaas"."drop_role"('r')`,
     ]);
   });
 });

@@ -1,6 +1,8 @@
 // Migrations on a real store: applied once, a second run changes nothing; retention rolls up and prunes,
 // and reports read roll-ups and raw samples alike.
+
 import { randomBytes } from "node:crypto";
+import { memoryLogger } from "@pgaas/common";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../../../test/support/throwaway-postgres.js";
 import { createSecretBox } from "../src/crypto/cipher.js";
@@ -63,7 +65,7 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
   expect(rollups).toEqual([{ samples: 2, writable_samples: 1, degraded_samples: 1, max_lag_bytes: 5 }]);
   // A pair report over nine days reads the roll-up (old) and the raw sample (recent) alike.
   const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
-  const reports = createReports(store, pairs, createDatabases(store, pairs));
+  const reports = createReports(store, pairs, createDatabases(store, pairs, memoryLogger("store-test")));
   const report = await reports.pair(pairRows[0]?.id as string, {
     from: new Date(now.getTime() - 9 * 86_400_000).toISOString(),
     to: now.toISOString(),

@@ -14,6 +14,7 @@ export {
   type NodeObservation,
   type RolePlan,
 } from "./bootstrap/decide-roles.js";
+export { ensureTenantBoundary, type SuperuserSql } from "./bootstrap/tenant-boundary.js";
 export type { HostTarget, PairHosts } from "./hosts.js";
 export { LAB_PAIR_HOSTS, labPairHosts, labPairSpec } from "./lab-pair.js";
 export { type MemberLayout, memberLayout, PG_BIN_DIR, pairConfigRoot, scriptPaths } from "./layout.js";
@@ -54,3 +55,4 @@ export {
   parsePairSpec,
   type WitnessSpec,
 } from "./spec.js";
+export { adminRoleSql, psqlScript } from "./sql/roles-sql.js";

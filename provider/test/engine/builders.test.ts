@@ -61,14 +61,12 @@ describe("roles SQL", () => {
     });
     expect(sql.split("\n")).toEqual([
       `ALTER ROLE "postgres" WITH PASSWORD 'su''per';`,
-      `SELECT 'CREATE ROLE "repmgr" LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'repmgr')`,
-      "\\gexec",
+            `DO $pgaas$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'repmgr') THEN CREATE ROLE "repmgr" LOGIN; END IF; END $pgaas$;`,
       `ALTER ROLE "repmgr" WITH SUPERUSER REPLICATION LOGIN PASSWORD 'rep';`,
       `SELECT 'CREATE DATABASE "repmgr" OWNER "repmgr"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'repmgr')`,
       "\\gexec",
-      `SELECT 'CREATE ROLE "pgaas_admin" LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgaas_admin')`,
-      "\\gexec",
-      `ALTER ROLE "pgaas_admin" WITH LOGIN CREATEDB CREATEROLE NOSUPERUSER PASSWORD 'adm';`,
+      `DO $pgaas$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'pgaas_admin') THEN CREATE ROLE "pgaas_admin" LOGIN; END IF; END $pgaas$;`,
+      `ALTER ROLE "pgaas_admin" WITH LOGIN CREATEDB NOCREATEROLE NOSUPERUSER NOREPLICATION NOBYPASSRLS PASSWORD 'adm';`,
       `GRANT "pg_monitor", "pg_signal_backend" TO "pgaas_admin";`,
       `GRANT ALTER SYSTEM ON PARAMETER "max_connections", "shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "random_page_cost", "max_wal_size", "checkpoint_timeout", "log_min_duration_statement", "statement_timeout", "idle_in_transaction_session_timeout", "log_connections", "log_disconnections", "track_io_timing" TO "pgaas_admin";`,
       `GRANT EXECUTE ON FUNCTION pg_catalog.pg_reload_conf() TO "pgaas_admin";`,
@@ -156,9 +154,9 @@ describe("status parsers", () => {
 });
 
 describe("psql over the local socket", () => {
-  it("reads SQL from stdin and keeps errors terse (no statement echo)", () => {
+  it("reads SQL from stdin, keeps errors terse (no statement echo) and pins search_path", () => {
     expect(psqlCommand(n1.layout, 5432, "repmgr")).toBe(
-      "cd /tmp && runuser -u postgres -- /usr/lib/postgresql/15/bin/psql -X -A -t -q -v ON_ERROR_STOP=1 -v VERBOSITY=terse -h /run/pgaas/orders/n1 -p 5432 -d repmgr -f -",
+      "cd /tmp && runuser -u postgres -- env 'PGOPTIONS=-c search_path=pg_catalog,pg_temp' /usr/lib/postgresql/15/bin/psql -X -A -t -q -v ON_ERROR_STOP=1 -v VERBOSITY=terse -h /run/pgaas/orders/n1 -p 5432 -d repmgr -f -",
     );
   });
 });

@@ -1,47 +1,54 @@
-// SQL statements for databases and their owner roles. Every identifier and literal is quoted by
-// @pgaas/common; tests assert each statement exactly.
+// SQL for databases and their owner roles. The admin role creates and drops databases itself (neither
+// can run inside a function); roles, ownership, settings and limits go through the boundary functions.
+// Every identifier and literal is quoted by @pgaas/common; tests assert each statement exactly.
 import { sqlIdent, sqlLiteral } from "@pgaas/common";
+import { boundaryCall } from "./boundary-call.js";
 
 /** `verifier` is a SCRAM-SHA-256 verifier, never a plaintext password. */
-function createOwnerRoleSql(role: string, verifier: string): string {
-  return `CREATE ROLE ${sqlIdent(role)} LOGIN PASSWORD ${sqlLiteral(verifier)}`;
+export function createTenantRoleSql(
+  role: string,
+  verifier: string,
+  validUntil: string | null = null,
+): string {
+  return boundaryCall("create_role", role, verifier, validUntil);
 }
 
-/** PostgreSQL 15 lets a CREATEROLE role create a database owned by another role only as its member. */
-function grantRoleToAdminSql(role: string): string {
-  return `GRANT ${sqlIdent(role)} TO CURRENT_USER`;
-}
-
-function createDatabaseSql(name: string, owner: string, connectionLimit: number): string {
-  return `CREATE DATABASE ${sqlIdent(name)} OWNER ${sqlIdent(owner)} CONNECTION LIMIT ${Math.trunc(connectionLimit)}`;
+/** Created owned by the admin role from template1 (which carries the boundary functions), then handed over. */
+function createDatabaseSql(name: string, connectionLimit: number): string {
+  return `CREATE DATABASE ${sqlIdent(name)} TEMPLATE template1 CONNECTION LIMIT ${Math.trunc(connectionLimit)}`;
 }
 
 function revokePublicConnectSql(name: string): string {
   return `REVOKE CONNECT, TEMPORARY ON DATABASE ${sqlIdent(name)} FROM PUBLIC`;
 }
 
+function giveDatabaseSql(name: string, owner: string): string {
+  return boundaryCall("give_database", name, owner);
+}
+
 export function setDatabaseParameterSql(name: string, parameter: string, text: string): string {
-  return `ALTER DATABASE ${sqlIdent(name)} SET ${sqlIdent(parameter)} TO ${sqlLiteral(text)}`;
+  return boundaryCall("set_database_setting", name, parameter, text);
 }
 
 export function resetDatabaseParameterSql(name: string, parameter: string): string {
-  return `ALTER DATABASE ${sqlIdent(name)} RESET ${sqlIdent(parameter)}`;
+  return boundaryCall("set_database_setting", name, parameter, null);
 }
 
 export function connectionLimitSql(name: string, connectionLimit: number): string {
-  return `ALTER DATABASE ${sqlIdent(name)} CONNECTION LIMIT ${Math.trunc(connectionLimit)}`;
+  return boundaryCall("set_connection_limit", name, connectionLimit);
 }
 
 export function terminateSessionsSql(name: string): string {
-  return `SELECT count(pg_terminate_backend(pid))::int AS terminated FROM pg_stat_activity WHERE datname = ${sqlLiteral(name)} AND pid <> pg_backend_pid()`;
+  return `SELECT count(pg_catalog.pg_terminate_backend(pid))::int AS terminated FROM pg_catalog.pg_stat_activity WHERE datname = ${sqlLiteral(name)} AND pid <> pg_catalog.pg_backend_pid()`;
 }
 
-export function dropDatabaseSql(name: string): string {
-  return `DROP DATABASE IF EXISTS ${sqlIdent(name)} WITH (FORCE)`;
+/** Takes the database back from its tenant owner (if it still exists), then drops it. */
+export function dropDatabasePlan(name: string): string[] {
+  return [boundaryCall("reclaim_database", name), `DROP DATABASE IF EXISTS ${sqlIdent(name)} WITH (FORCE)`];
 }
 
 export function dropRoleSql(role: string): string {
-  return `DROP ROLE IF EXISTS ${sqlIdent(role)}`;
+  return boundaryCall("drop_role", role);
 }
 
 /** Statements that create a database with its owner, closed to PUBLIC, with its settings. */
@@ -53,10 +60,10 @@ export function createDatabasePlan(input: {
   readonly settings: readonly (readonly [string, string])[];
 }): string[] {
   return [
-    createOwnerRoleSql(input.owner, input.verifier),
-    grantRoleToAdminSql(input.owner),
-    createDatabaseSql(input.name, input.owner, input.connectionLimit),
+    createTenantRoleSql(input.owner, input.verifier),
+    createDatabaseSql(input.name, input.connectionLimit),
     revokePublicConnectSql(input.name),
+    giveDatabaseSql(input.name, input.owner),
     ...input.settings.map(([parameter, text]) => setDatabaseParameterSql(input.name, parameter, text)),
   ];
 }

@@ -2,7 +2,7 @@
 // every operation; on a connection error it is resolved again and the work retried once. Failing to
 // connect means nothing ran, so that retry is always safe; an error after the work started is
 // retried only for operations declared idempotent.
-import { UnavailableError } from "@pgaas/common";
+import { ADMIN_SESSION_OPTIONS, UnavailableError } from "@pgaas/common";
 import pg from "pg";
 import type { NodeTarget, PairAccess } from "../services/pairs.js";
 
@@ -36,7 +36,7 @@ export function isConnectionError(error: unknown): boolean {
 /** Raised when a node could not even be connected to (so nothing ran there). */
 export class NodeConnectError extends Error {}
 
-/** Connects to one node as the pair's admin role and runs `work`; always closes the connection. */
+/** Connects to one node as the pair's admin role (search_path pinned) and runs `work`; always closes. */
 export async function withNode<T>(
   target: NodeTarget,
   database: string,
@@ -51,6 +51,8 @@ export async function withNode<T>(
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: STATEMENT_TIMEOUT_MS,
     application_name: "pgaas-control-plane",
+    // No name in an administrative session may resolve through a schema a tenant can write.
+    options: ADMIN_SESSION_OPTIONS,
   });
   client.on("error", () => {});
   try {

@@ -1,6 +1,6 @@
 // Access requests: request → approve (login role + grants, credentials held sealed until the
 // requester collects them once) or deny → revoke.
-import { ConflictError, ForbiddenError, NotFoundError, type Secret } from "@pgaas/common";
+import { ConflictError, ForbiddenError, type Logger, NotFoundError, type Secret } from "@pgaas/common";
 import type {
   AccessCredentialsResponse,
   AccessRequest,
@@ -12,8 +12,8 @@ import type {
 import type { SecretBox } from "../crypto/cipher.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
-import { createAccessRoleSql, grantAccessPlan, revokeAccessPlan } from "../managed/access-sql.js";
-import { dropRoleSql } from "../managed/database-sql.js";
+import { endAccessPlan, grantAccessSql, revokeAccessSql } from "../managed/access-sql.js";
+import { createTenantRoleSql, dropRoleSql } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
 import type { Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
@@ -24,7 +24,6 @@ interface AccessRow {
   id: string;
   database_id: string;
   database_name: string;
-  database_owner: string;
   database_created_by: string | null;
   pair_id: string;
   requester_id: string;
@@ -42,7 +41,7 @@ interface AccessRow {
 }
 
 const SELECT_ACCESS = `
-  SELECT a.*, d.name AS database_name, d.owner AS database_owner, d.created_by AS database_created_by,
+  SELECT a.*, d.name AS database_name, d.created_by AS database_created_by,
          d.pair_id, u.email AS requester_email
     FROM access_requests a JOIN databases d ON d.id = a.database_id JOIN users u ON u.id = a.requester_id`;
 
@@ -85,7 +84,13 @@ export interface Access {
   collect(actor: UserActor, id: string): Promise<AccessCredentialsResponse>;
 }
 
-export function createAccess(store: Store, box: SecretBox, pairs: Pairs, databases: Databases): Access {
+export function createAccess(
+  store: Store,
+  box: SecretBox,
+  pairs: Pairs,
+  databases: Databases,
+  logger: Logger,
+): Access {
   const sealContext = (id: string) => `access:${id}`;
   const row = async (id: string): Promise<AccessRow> => {
     const { rows } = await store.query<AccessRow>(`${SELECT_ACCESS} WHERE a.id = $1`, [id]);
@@ -155,30 +160,27 @@ export function createAccess(store: Store, box: SecretBox, pairs: Pairs, databas
         database: "postgres",
         idempotent: false,
         async run(client) {
-          await client.query(createAccessRoleSql(role, scramVerifier(password), request.expiresAt ?? null));
+          await client.query(createTenantRoleSql(role, scramVerifier(password), request.expiresAt ?? null));
         },
       });
       try {
         await onPrimary(await pairs.access(found.pair_id), {
           database: found.database_name,
           idempotent: true,
-          async run(client) {
-            for (const statement of grantAccessPlan({
-              database: found.database_name,
-              owner: found.database_owner,
-              role,
-              level: found.level,
-            })) {
-              await client.query(statement);
-            }
-          },
+          run: (client) => client.query(grantAccessSql(role, found.level)),
         });
       } catch (error) {
         await onPrimary(await pairs.access(found.pair_id), {
           database: "postgres",
           idempotent: true,
           run: (client) => client.query(dropRoleSql(role)),
-        }).catch(() => {});
+        }).catch((undoError: unknown) => {
+          logger.error("could not drop the role of a failed grant; drop it by hand", {
+            role,
+            database: found.database_name,
+            error: (undoError as Error).message,
+          });
+        });
         throw error;
       }
       await store.query(
@@ -212,20 +214,14 @@ export function createAccess(store: Store, box: SecretBox, pairs: Pairs, databas
       await onPrimary(pair, {
         database: found.database_name,
         idempotent: true,
-        async run(client) {
-          for (const statement of revokeAccessPlan({
-            database: found.database_name,
-            owner: found.database_owner,
-            role,
-          })) {
-            await client.query(statement);
-          }
-        },
+        run: (client) => client.query(revokeAccessSql(role)),
       });
       await onPrimary(pair, {
         database: "postgres",
         idempotent: true,
-        run: (client) => client.query(dropRoleSql(role)),
+        async run(client) {
+          for (const statement of endAccessPlan(role)) await client.query(statement);
+        },
       });
       await store.query(
         "UPDATE access_requests SET state = 'revoked', credentials_sealed = NULL WHERE id = $1",

@@ -1,5 +1,12 @@
 // Databases on pairs: created on the current primary through the router, recorded in the store.
-import { ConflictError, ForbiddenError, InputError, NotFoundError, type Secret } from "@pgaas/common";
+import {
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  type Logger,
+  NotFoundError,
+  type Secret,
+} from "@pgaas/common";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import type { ParameterMap } from "../api/common.js";
 import type {
@@ -14,7 +21,7 @@ import { newPassword } from "../crypto/tokens.js";
 import {
   connectionLimitSql,
   createDatabasePlan,
-  dropDatabaseSql,
+  dropDatabasePlan,
   dropRoleSql,
   resetDatabaseParameterSql,
   setDatabaseParameterSql,
@@ -74,8 +81,9 @@ const toDatabase = (row: DatabaseRow): Database => ({
   deletedAt: row.deleted_at?.toISOString() ?? null,
 });
 
+/** Plan steps (createDatabasePlan): the role, then the database. */
 const CREATE_ROLE_STEP = 0;
-const CREATE_DATABASE_STEP = 2;
+const CREATE_DATABASE_STEP = 1;
 
 export function connectionUri(
   host: string,
@@ -103,7 +111,7 @@ export interface Databases {
 
 export type { DatabaseRow };
 
-export function createDatabases(store: Store, pairs: Pairs): Databases {
+export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Databases {
   const row = async (id: string): Promise<DatabaseRow> => {
     const { rows } = await store.query<DatabaseRow>(`${SELECT_DATABASES} WHERE d.id = $1`, [id]);
     const found = rows[0];
@@ -113,8 +121,9 @@ export function createDatabases(store: Store, pairs: Pairs): Databases {
 
   const canSee = async (actor: UserActor, found: DatabaseRow): Promise<boolean> => {
     if (isAdmin(actor) || found.created_by === actor.id) return true;
+    // A pending request shows nothing beyond what the share link named: only a live grant does.
     const { rows } = await store.query(
-      "SELECT 1 FROM access_requests WHERE database_id = $1 AND requester_id = $2 AND state IN ('pending', 'approved')",
+      "SELECT 1 FROM access_requests WHERE database_id = $1 AND requester_id = $2 AND state = 'approved' AND (expires_at IS NULL OR expires_at > now())",
       [found.id, actor.id],
     );
     return rows.length > 0;
@@ -170,10 +179,21 @@ export function createDatabases(store: Store, pairs: Pairs): Databases {
               done += 1;
             }
           } catch (error) {
-            // Undo only what this call created (plan: role, grant, database, …), never a pre-existing object.
-            if (done > CREATE_DATABASE_STEP)
-              await client.query(dropDatabaseSql(request.name)).catch(() => {});
-            if (done > CREATE_ROLE_STEP) await client.query(dropRoleSql(owner)).catch(() => {});
+            // Undo only what this call created (plan: role, database, …), never a pre-existing object.
+            const undo = [
+              ...(done > CREATE_DATABASE_STEP ? dropDatabasePlan(request.name) : []),
+              ...(done > CREATE_ROLE_STEP ? [dropRoleSql(owner)] : []),
+            ];
+            for (const statement of undo) {
+              await client.query(statement).catch((undoError: unknown) => {
+                logger.error("could not undo a failed database create; remove it by hand", {
+                  database: request.name,
+                  owner,
+                  statement,
+                  error: (undoError as Error).message,
+                });
+              });
+            }
             const code = (error as { code?: string }).code;
             if (code === "42P04" || code === "42710") {
               throw new ConflictError("the database or role already exists on the server", {
@@ -216,7 +236,7 @@ export function createDatabases(store: Store, pairs: Pairs): Databases {
         `${SELECT_DATABASES}
           WHERE ($1::uuid IS NULL OR d.pair_id = $1) AND ($2 OR d.state = 'active')
             AND ($3 OR d.created_by = $4 OR EXISTS (SELECT 1 FROM access_requests a WHERE a.database_id = d.id
-                  AND a.requester_id = $4 AND a.state IN ('pending', 'approved')))
+                  AND a.requester_id = $4 AND a.state = 'approved' AND (a.expires_at IS NULL OR a.expires_at > now())))
           ORDER BY p.name, d.name, d.created_at`,
         [query.pairId ?? null, query.includeDeleted === "true", isAdmin(actor), actor.id],
       );
@@ -285,7 +305,7 @@ export function createDatabases(store: Store, pairs: Pairs): Databases {
         async run(client) {
           await client.query(connectionLimitSql(found.name, 0));
           await client.query(terminateSessionsSql(found.name));
-          await client.query(dropDatabaseSql(found.name));
+          for (const statement of dropDatabasePlan(found.name)) await client.query(statement);
           for (const grant of grants) await client.query(dropRoleSql(grant.role_name));
           await client.query(dropRoleSql(found.owner));
         },

@@ -37,7 +37,7 @@ export function createServices(options: {
 }): Services {
   const box = createSecretBox(options.secretKey);
   const pairs = createPairs(options.store, box);
-  const databases = createDatabases(options.store, pairs);
+  const databases = createDatabases(options.store, pairs, options.logger);
   return {
     store: options.store,
     logger: options.logger,
@@ -46,7 +46,7 @@ export function createServices(options: {
     ingest: createAgentIngest(options.store),
     databases,
     pairSettings: createPairSettings(options.store, pairs),
-    access: createAccess(options.store, box, pairs, databases),
+    access: createAccess(options.store, box, pairs, databases, options.logger),
     reports: createReports(options.store, pairs, databases),
     audit: createAuditLog(options.store),
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),

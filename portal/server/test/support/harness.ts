@@ -2,8 +2,9 @@
 // PostgreSQL with a pgaas_admin role made like the engine makes it), the control plane listening on
 // a free port, and small HTTP helpers.
 import { randomBytes, randomUUID } from "node:crypto";
-import { memoryLogger, sqlIdent, sqlLiteral } from "@pgaas/common";
-import { PAIR_PARAMETERS, type StateSample } from "@pgaas/common/wire";
+import { ADMIN_SESSION_OPTIONS, memoryLogger, secret } from "@pgaas/common";
+import type { StateSample } from "@pgaas/common/wire";
+import { adminRoleSql, ensureTenantBoundary, psqlScript, type SuperuserSql } from "@pgaas/provider/engine";
 import pg from "pg";
 import {
   startThrowawayPostgres,
@@ -35,21 +36,26 @@ export interface Reply {
   readonly headers: Headers;
 }
 
-/** Creates pgaas_admin on a throwaway server the way the pair engine does (not a superuser). */
+/** Makes the admin role and the tenant boundary on a throwaway server with the pair engine's own SQL. */
 export async function createAdminRole(server: ThrowawayPostgres): Promise<void> {
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  try {
-    await client.query(
-      `CREATE ROLE pgaas_admin LOGIN CREATEDB CREATEROLE PASSWORD ${sqlLiteral(ADMIN_ROLE_PASSWORD)}`,
-    );
-    await client.query("GRANT pg_monitor, pg_signal_backend TO pgaas_admin");
-    for (const spec of PAIR_PARAMETERS)
-      await client.query(`GRANT ALTER SYSTEM ON PARAMETER ${sqlIdent(spec.name)} TO pgaas_admin`);
-    await client.query("GRANT EXECUTE ON FUNCTION pg_reload_conf() TO pgaas_admin");
-  } finally {
-    await client.end();
-  }
+  const run: SuperuserSql = async (sql, database) => {
+    const client = new pg.Client({
+      connectionString: server.urlFor(database),
+      options: ADMIN_SESSION_OPTIONS,
+    });
+    await client.connect();
+    try {
+      const results = await client.query(sql);
+      const last = Array.isArray(results) ? results.at(-1) : results;
+      return (last?.rows ?? [])
+        .map((row: Record<string, unknown>) => String(Object.values(row)[0]))
+        .join("\n");
+    } finally {
+      await client.end();
+    }
+  };
+  await run(psqlScript(adminRoleSql(secret(ADMIN_ROLE_PASSWORD))), "postgres");
+  await ensureTenantBoundary(run);
 }
 
 export async function startHarness(options: { webDir?: string } = {}): Promise<Harness> {

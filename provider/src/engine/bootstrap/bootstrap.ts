@@ -34,6 +34,7 @@ import {
   waitFor,
 } from "./postgres-steps.js";
 import { ensureDirectories, installFiles, preflight } from "./prepare-steps.js";
+import { ensureTenantBoundary } from "./tenant-boundary.js";
 
 /**
  * The agent as run on a VM: the uploaded single-file bundle on Debian's Node 18, with the agent's small
@@ -161,6 +162,9 @@ export async function bootstrapPair(
           ),
         );
         await runner.run("roles", primary.name, () => ensurePairRoles(primary, options.secrets));
+        await runner.run("tenant-boundary", primary.name, () =>
+          ensureTenantBoundary((sql, database) => primary.sql(sql, "tenant-boundary", database)),
+        );
         await runner.run("register", primary.name, () =>
           registerPrimary(primary, repmgrConfChanged(changedOf(primary), primary)),
         );

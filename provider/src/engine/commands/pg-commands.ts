@@ -1,6 +1,6 @@
 // PostgreSQL command lines (initdb, the pg_ctl wrapper, psql over the local socket). SQL travels on
 // stdin, never on the command line, so passwords in it do not show in `ps`.
-import { conninfo, shellCommand } from "@pgaas/common";
+import { ADMIN_SESSION_OPTIONS, conninfo, shellCommand } from "@pgaas/common";
 import { type MemberLayout, PG_BIN_DIR, scriptPaths } from "../layout.js";
 import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 import { asPostgres } from "./host-commands.js";
@@ -38,25 +38,29 @@ export function pgStopImmediateCommand(layout: MemberLayout): string {
  * failing statement is not echoed back (some carry passwords), so error messages stay secret-free.
  */
 export function psqlCommand(layout: MemberLayout, port: number, database = "postgres"): string {
-  return asPostgres([
-    `${PG_BIN_DIR}/psql`,
-    "-X",
-    "-A",
-    "-t",
-    "-q",
-    "-v",
-    "ON_ERROR_STOP=1",
-    "-v",
-    "VERBOSITY=terse",
-    "-h",
-    layout.runDir,
-    "-p",
-    String(port),
-    "-d",
-    database,
-    "-f",
-    "-",
-  ]);
+  // Administrative sessions resolve no name through a schema a tenant could write.
+  return asPostgres(
+    [
+      `${PG_BIN_DIR}/psql`,
+      "-X",
+      "-A",
+      "-t",
+      "-q",
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-v",
+      "VERBOSITY=terse",
+      "-h",
+      layout.runDir,
+      "-p",
+      String(port),
+      "-d",
+      database,
+      "-f",
+      "-",
+    ],
+    { PGOPTIONS: ADMIN_SESSION_OPTIONS },
+  );
 }
 
 /** After initdb: the data directory keeps only the stub postgresql.conf (config lives outside it). */
