@@ -1,4 +1,4 @@
-// The agent's one decision per cycle (CONVENTIONS 12): a pure function of an immutable snapshot,
+// The agent's one decision per cycle: a pure function of an immutable snapshot,
 // returning what to do and why. Everything with side effects lives in agent.ts.
 import type { AgentCommand, StateSample } from "@pgaas/common/wire";
 import { type ChangeKey, changeKeyOf, describeChange, summariseState } from "./state-sample.js";

@@ -1,4 +1,4 @@
-// The agent's error taxonomy (CONVENTIONS 14): every failure falls in one class with one set reaction.
+// The agent's error taxonomy: every failure falls in one class with one set reaction.
 //   AgentConfigError          → fatal: exit non-zero with a message naming the field
 //   ControlPlaneDownError     → degrade safely: spool the reports, back off with jitter, retry
 //   ControlPlaneRejectedError → the server refuses this batch for good: drop it, count it, log it

@@ -37,7 +37,7 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
 }
 
 function asPostgres(bin: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
-  // cd to a directory postgres can read (FIELD-NOTES pitfall 3)
+  // cd to a directory postgres can read: its tools fail in an unreadable working directory
   return run("runuser", ["-u", "postgres", "--", join(PG_BIN, bin), ...args], { cwd: "/tmp" });
 }
 

@@ -1,6 +1,7 @@
 // A bounded writer for failover drills: inserts one sequence number every 100 ms through the endpoint
 // and records which inserts were ACKNOWLEDGED (COMMIT returned, no "canceling wait for synchronous
-// replication" warning). Only acknowledged rows must survive a failover (FIELD-NOTES pitfall 15).
+// replication" warning). Only acknowledged rows must survive a failover: a cancelled synchronous
+// COMMIT may still turn out committed, so unacknowledged rows prove nothing either way.
 //
 //   const writer = await startWriter({ host: vip, port: 5432, user: "pgaas_admin", password, table: "drill" });
 //   const killedAt = Date.now(); …kill the primary…
@@ -10,7 +11,7 @@
 //   expect(check.missing).toEqual([]);
 //
 // Bounded in count (maxRows) and time (maxDurationMs); each attempt is bounded by connect_timeout 2 s
-// (libpq's minimum, pitfall 8) and a statement timeout.
+// (libpq's minimum) and a statement timeout.
 import { sqlIdent } from "@pgaas/common";
 import pg from "pg";
 

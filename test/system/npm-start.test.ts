@@ -50,7 +50,7 @@ describe("npm start / npm run stop", () => {
   });
 
   it("starts the whole service, reuses it on a second start and removes everything on stop", async () => {
-    // Not under /tmp: sshd refuses keys below a world-writable directory (FIELD-NOTES pitfall 6).
+    // Not under /tmp: sshd refuses keys below a world-writable directory.
     const parent = await mkdtemp("/run/pgaas-npm-start-");
     await chmod(parent, 0o711);
     stateDir = join(parent, "state");

@@ -1,4 +1,4 @@
-// The host facts a tick needs, behind one small interface (CONVENTIONS 13) so decision tests can
+// The host facts a tick needs, behind one small interface so decision tests can
 // set them. Contract: `fenced()` never throws (fails closed); `metrics()` throws on an unreadable host.
 import type { HostMetrics } from "@pgaas/common/wire";
 import { isFenced } from "./fence-marker.js";

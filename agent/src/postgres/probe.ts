@@ -1,4 +1,4 @@
-// What the agent needs from its local PostgreSQL, behind one small interface (CONVENTIONS 13).
+// What the agent needs from its local PostgreSQL, behind one small interface.
 // Contract: every method either answers from the live server or throws PostgresUnreachableError;
 // it never returns stale data. The real implementation is PgProbe; tests use an in-memory one.
 import type { DatabaseMetrics } from "@pgaas/common/wire";

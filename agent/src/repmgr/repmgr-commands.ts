@@ -1,9 +1,10 @@
-// argv builders for the repmgr commands the agent runs (CONVENTIONS 4: tests assert the exact argv).
+// argv builders for the repmgr commands the agent runs, kept apart so tests can assert the exact argv.
 
 /**
  * Promote this standby and demote the old primary, whose repmgr.conf sits at `remoteConfigFile` on its
- * host (paths differ per node, FIELD-NOTES pitfall 11). No `--siblings-follow`: with a witness it needs
- * SSH to the witness host, which is re-registered instead (pitfall 12).
+ * host (paths differ per node, and repmgr would otherwise look for its own path there). No
+ * `--siblings-follow`: with a witness it needs SSH to the witness host; the witness is re-registered
+ * against the new primary instead.
  */
 export function standbySwitchoverArgv(
   binary: string,

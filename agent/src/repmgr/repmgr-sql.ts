@@ -20,7 +20,7 @@ SELECT node_name, config_file FROM repmgr.nodes WHERE type = 'primary' AND activ
 
 /**
  * Before a switchover: this standby must not come up as a primary that waits for a standby that does
- * not stream yet (FIELD-NOTES pitfall 9); the event hook turns sync back on (`standby_switchover`).
+ * not stream yet (every commit would block); the event hook turns sync back on (`standby_switchover`).
  */
 export const SWITCHOVER_PREPARE_SQL = [
   "ALTER SYSTEM SET synchronous_standby_names = ''",

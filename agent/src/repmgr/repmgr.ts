@@ -1,4 +1,5 @@
-// What the agent needs from repmgr, behind one small interface (CONVENTIONS 13). Contract:
+// What the agent needs from repmgr, behind one small interface (in-memory for decision
+// tests). Contract:
 // readStatus() never throws for an unhealthy repmgr (that is a status, e.g. "repmgrd_stopped"); it
 // throws PostgresUnreachableError only when the local server cannot be asked at all.
 export interface RepmgrStatus {
@@ -18,7 +19,8 @@ export interface Repmgr {
   /**
    * Makes this standby the primary: sync names cleared here, `repmgr standby switchover` against the
    * registered primary's config, repmgrd unpaused. Resolves with the exit code and output of the step
-   * that decided the outcome. Re-registering the witness is the control plane's part (pitfall 12).
+   * that decided the outcome. Re-registering the witness is the control plane's part: it needs the
+   * witness host.
    */
   standbySwitchover(): Promise<CommandOutput>;
   close(): Promise<void>;

@@ -1,6 +1,5 @@
 // Where every file and directory of a pair member lives on its host. Pure. Paths include the pair and
-// the member name so members stay apart even when hosts share one filesystem (namespace hosts do,
-// FIELD-NOTES pitfall 4). Pair-wide files (.pgpass, the postgres SSH key) are identical on every member,
+// the member name so members stay apart even when hosts share one filesystem (namespace hosts do). Pair-wide files (.pgpass, the postgres SSH key) are identical on every member,
 // so they may share one path: repmgr stores each node's conninfo (with `passfile=`) for all to use.
 import type { PairSpec } from "./spec.js";
 

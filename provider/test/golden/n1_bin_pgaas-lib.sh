@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: b3d815552ce051622ca6eb9f1afeabe5c84b3aa10f0723075dfd8bcfc243280c
+# sha256: 286a8f0d55a03043ef91bfb82e17db2421fa3c9c37f73801d668849167979e94
 # Sourced by the pgaas scripts of n1 (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -52,7 +52,7 @@ pgaas_sees_a_peer() {
   return $seen
 }
 
-# Sync on only while a standby streams (FIELD-NOTES pitfall 9); off releases waiting commits.
+# Sync on only while a standby streams (else every commit blocks); off releases waiting commits.
 pgaas_set_sync() {
   if [ "$1" = on ]; then
     local streaming

@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 9e3f655e55f7bd59f20a14d2784dcdb96a5ece3aba7d9a8c4690b9c6f5a90536
+# sha256: 12cbfa0807b0902723a096d6ea3fc18cb56aba500754551db43d6dca9f479b55
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -52,7 +52,7 @@ pgaas_sees_a_peer() {
   return $seen
 }
 
-# Sync on only while a standby streams (FIELD-NOTES pitfall 9); off releases waiting commits.
+# Sync on only while a standby streams (else every commit blocks); off releases waiting commits.
 pgaas_set_sync() {
   if [ "$1" = on ]; then
     local streaming

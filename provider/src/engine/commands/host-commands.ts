@@ -3,7 +3,7 @@
 import { shellCommand, shellQuote } from "@pgaas/common";
 import type { DirectorySpec } from "../layout.js";
 
-/** Runs argv as the postgres OS user from a directory it can read (FIELD-NOTES pitfall 3). */
+/** Runs argv as the postgres OS user from /tmp: in root's home the tools fail to read their cwd. */
 export function asPostgres(argv: readonly string[], env: Readonly<Record<string, string>> = {}): string {
   const envArgs = Object.entries(env).map(([name, value]) => `${name}=${value}`);
   const command = envArgs.length > 0 ? ["env", ...envArgs, ...argv] : [...argv];

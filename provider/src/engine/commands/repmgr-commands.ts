@@ -14,7 +14,8 @@ export function primaryRegisterCommand(member: Member, force: boolean): string {
   return repmgr(member, ["primary", "register", ...(force ? ["--force"] : [])]);
 }
 
-/** Clones from the primary with a fast checkpoint (FIELD-NOTES pitfall 1); the slot comes from repmgr.conf. */
+/** Clones from the primary with a fast checkpoint (a spread one made clones wait
+ * ~96 s); the slot comes from repmgr.conf. */
 export function standbyCloneCommand(member: Member, primary: Member): string {
   return repmgr(member, [
     "-h",
@@ -48,7 +49,8 @@ export function witnessRegisterCommand(witness: Member, primary: Member): string
 }
 
 /**
- * pg_rewind through repmgr (works after kill -9 on PG ≥ 13, pitfall 13), archiving config files first.
+ * pg_rewind through repmgr (works after kill -9 on PG ≥ 13: pg_rewind runs crash
+ * recovery first), archiving config files first.
  * The upstream is named by -h/-p/-U/-d: given as one `-d '<conninfo>'` string, repmgr 5.3.3 wrote the
  * rejoining node's own address into primary_conninfo and the node never streamed.
  */
@@ -71,13 +73,13 @@ export function nodeRejoinCommand(member: Member, upstream: Member): string {
 
 /**
  * Run on the standby that becomes primary. repmgr 5.3 finds the old primary's config file from its
- * node record (registered with `-f`), so `--remote-config-file` is no longer needed (pitfall 11).
+ * node record (registered with `-f`), so `--remote-config-file` is no longer needed.
  */
 export function standbySwitchoverCommand(candidate: Member): string {
   return repmgr(candidate, ["standby", "switchover", "--force-rewind"]);
 }
 
-/** `cluster show --csv`: node_id, available (0 = yes), in_recovery (0 = primary) (pitfall 14). */
+/** `cluster show --csv`: node_id, available (0 = yes), in_recovery (0 = primary); exits 25 when a node is unwell. */
 export function clusterShowCsvCommand(member: Member): string {
   return repmgr(member, ["cluster", "show", "--csv"]);
 }

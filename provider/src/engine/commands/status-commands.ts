@@ -8,7 +8,7 @@ export function holdsAddress(ipBriefOutput: string, address: string): boolean {
   return ipBriefOutput.split("\n").some((line) => line.split(/\s+/).slice(2).includes(`${address}/32`));
 }
 
-/** Parses `repmgr cluster show --csv`: node_id, available (0 = yes), in_recovery (0 = primary) (pitfall 14). */
+/** Parses `repmgr cluster show --csv`: node_id, available (0 = yes), in_recovery (0 = primary). */
 export function parseClusterShowCsv(
   output: string,
 ): { nodeId: number; available: boolean; primary: boolean }[] {

@@ -1,5 +1,6 @@
 // createLocalLab: N hosts as network namespaces on a bridge in a switch namespace, each with its own
-// address and sshd; the host side joins by one veth (ARCHITECTURE.md decision 8).
+// address and sshd; the host side joins by one veth, so nothing else touches the
+// machine's own network and teardown removes everything.
 //
 //   const lab = await createLocalLab({ prefix: "pgh3", subnet: "10.231.3.0/24", hosts: ["n1", "n2", "w"],
 //     stateDir: "/run/pgaas-lab/pgh3" });

@@ -1,4 +1,5 @@
-// Local host driver: lab hosts as network namespaces reached over SSH (ARCHITECTURE.md decision 8).
+// Local host driver: lab hosts as network namespaces reached over SSH, like cloud VMs, so
+// the one SSH code path is the one tested here.
 //
 //   createLocalLab({ prefix, subnet: "10.231.3.0/24", hosts: ["n1", "n2", "w"], stateDir }) → LocalLab
 //     lab.hosts / lab.host(name) → { name, namespace, address, ssh: SshTarget (root, pinned key), serviceManager }

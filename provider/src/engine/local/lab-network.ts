@@ -42,7 +42,7 @@ export async function ensureSwitch(plan: LabPlan): Promise<void> {
   await ip("link", "set", plan.hostLink, "up");
 }
 
-/** A host namespace wired to the bridge, with its address and ip_nonlocal_bind (for the VIP, pitfall 5). */
+/** A host namespace wired to the bridge, with its address and ip_nonlocal_bind (PostgreSQL listens on a VIP it may not hold). */
 export async function ensureHostNetwork(plan: LabPlan, host: PlannedHost): Promise<void> {
   const sw = plan.switchNamespace;
   await ensureNamespace(host.namespace);

@@ -1,5 +1,5 @@
 // The local "cloud": hosts are Linux network namespaces on a bridge inside a dedicated switch
-// namespace, each with its own address and sshd (ARCHITECTURE.md decision 8).
+// namespace, each with its own address and sshd.
 import type { SshTarget } from "../ssh/target.js";
 
 export interface LocalLabOptions {

@@ -1,5 +1,6 @@
 // The sshd_config of one lab host (pure). Debian's openssh-server, one instance per namespace, each
-// with its own host key, pidfile and log (FIELD-NOTES pitfalls 4 and 6).
+// with its own host key, pidfile and log (namespaces share one filesystem, so defaults would
+// collide). UsePAM stays on: Debian's postgres account is locked and sshd refuses its key without PAM.
 
 export interface SshdConfigInput {
   readonly listenAddress: string;

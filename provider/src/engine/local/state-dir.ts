@@ -1,5 +1,5 @@
 // The lab's state directory holds root's authorized_keys for the lab hosts. sshd (StrictModes) refuses
-// keys whose path has a group/world-writable or foreign-owned ancestor (FIELD-NOTES pitfall 6), so
+// keys whose path has a group/world-writable or foreign-owned ancestor, so
 // /tmp is out: check up front and say so, instead of a login that fails later without a reason.
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";

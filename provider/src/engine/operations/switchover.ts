@@ -1,6 +1,6 @@
 // Planned switchover: the streaming standby becomes primary and the old primary its standby
 // (`repmgr standby switchover`), then the witness is re-registered against the new primary
-// (pitfall 12) and synchronous replication is turned back on.
+// (`--siblings-follow` would need SSH to the witness host) and synchronous replication is turned back on.
 import { ConflictError } from "@pgaas/common";
 import { endpointAcceptsWrite } from "../bootstrap/bootstrap.js";
 import { registerWitness, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
@@ -41,7 +41,8 @@ export async function switchover(
       });
     }
     await runner.run("prepare", candidate.name, async () => {
-      // The promoted node must not start with sync names that no standby can satisfy yet (pitfall 9).
+      // The promoted node must not start with sync names that no standby can satisfy yet: every commit
+      // would block.
       await candidate.sql(`${setSynchronousStandbyNamesSql("")};\n${RELOAD_SQL};\n`, "switchover-prepare");
       return { changed: true };
     });

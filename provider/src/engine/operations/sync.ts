@@ -1,5 +1,6 @@
 // Synchronous replication at run time: wait until a standby streams, then `ANY 1 (n1, n2)`; never
-// before (FIELD-NOTES pitfall 9). The hooks on the nodes do the same on repmgr events.
+// before: with no standby to confirm, every commit would block (even `repmgr primary register`).
+// The hooks on the nodes do the same on repmgr events.
 import { UnavailableError } from "@pgaas/common";
 import type { MemberSession } from "../member-session.js";
 import type { PairSpec } from "../spec.js";

@@ -82,7 +82,7 @@ pgaas_sees_a_peer() {
   return $seen
 }
 
-# Sync on only while a standby streams (FIELD-NOTES pitfall 9); off releases waiting commits.
+# Sync on only while a standby streams (else every commit blocks); off releases waiting commits.
 pgaas_set_sync() {
   if [ "$1" = on ]; then
     local streaming
@@ -110,7 +110,8 @@ export function renderKeepalivedCheck(member: Member): string {
   return script(member, `[ -e "$PGAAS_FENCE_MARKER" ] && exit 1\npgaas_is_writable\n`);
 }
 
-/** repmgr promote_command: a fenced node never promotes; clear sync first (pitfall 9), then promote. */
+/** repmgr promote_command: a fenced node never promotes; clear sync first (a promoted
+ * standby inherits synchronous_standby_names and would block every commit), then promote. */
 export function renderPromote(member: Member): string {
   return script(
     member,

@@ -1,6 +1,6 @@
 // Pure builders for the shell the detached service manager runs as root over SSH. Liveness is read
 // from /proc: a zombie (state Z) counts as stopped, because daemons started over SSH are re-parented
-// to a PID 1 that may never reap them (FIELD-NOTES pitfall 17).
+// to a PID 1 that may never reap them.
 import type { StopSignal } from "./service-def.js";
 
 /** Env var carrying the definition hash into the daemon's environment (read back from /proc/PID/environ). */

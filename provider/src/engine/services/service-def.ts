@@ -10,11 +10,11 @@ export interface ServiceDef {
   readonly argv: readonly string[];
   /** Unix user the daemon runs as. */
   readonly user: string;
-  /** Directory the daemon starts in (must be readable by `user`, FIELD-NOTES pitfall 3). */
+  /** Directory the daemon starts in (must be readable by `user`, or its tools fail). */
   readonly workingDir: string;
   /** stdout and stderr are appended here (its directory must exist and be writable by root). */
   readonly logFile: string;
-  /** Where the daemon's PID is kept. Per node: namespace hosts share one filesystem (pitfall 4). */
+  /** Where the daemon's PID is kept. Per node: namespace hosts share one filesystem. */
   readonly pidFile: string;
   readonly env?: Readonly<Record<string, string | Secret>>;
   /**
@@ -40,7 +40,8 @@ export interface ServiceDef {
 export type ServiceRef = Pick<ServiceDef, "name" | "pidFile" | "stopSignal">;
 
 export interface ServiceStatus {
-  /** True when the PID is alive and not a zombie (a zombie counts as stopped, pitfall 17). */
+  /** True when the PID is alive and not a zombie (a zombie counts as stopped: daemons started over SSH
+   * are re-parented to a PID 1 that may never reap them). */
   readonly running: boolean;
   readonly pid?: number;
 }

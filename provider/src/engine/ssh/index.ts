@@ -1,4 +1,5 @@
-// SSH transport: the one way the engine acts on a host (ARCHITECTURE.md decision 2).
+// SSH transport: the one way the engine acts on a host, cloud VM or
+// local namespace alike, so the path tested locally is the one that runs in the cloud.
 //
 //   connectSsh(target, { connectTimeoutMs?, keepaliveIntervalMs?, logger? }) → SshSession
 //   session.run(argv | shellCommandLine, { step, timeoutMs?, stdin?, env? }) → { stdout, stderr, code }

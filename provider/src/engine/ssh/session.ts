@@ -19,7 +19,8 @@ export interface RunOptions {
    * Default 60 000.
    */
   readonly timeoutMs?: number;
-  /** Bytes fed to the command's stdin. Without it stdin is /dev/null (FIELD-NOTES pitfall 7). */
+  /** Bytes fed to the command's stdin. Without it stdin is /dev/null, so a command that reads
+   * stdin cannot swallow the rest of a script. */
   readonly stdin?: string | Buffer;
   /**
    * Environment for the command. Values travel inside the channel's stdin stream (never on a
