@@ -12,3 +12,10 @@ if [ ! -x node_modules/.bin/tsx ] || [ package-lock.json -nt node_modules/.packa
   echo "… npm packages (npm ci)"
   npm ci --no-audit --no-fund
 fi
+# npm puts the Node.js pinned as the `node` devDependency first on the PATH of every npm script; any
+# other runtime here means the install is incomplete or this was not started through npm.
+pinned_node="v$(node -p 'require("./package.json").devDependencies.node')"
+if [ "$(node -v)" != "$pinned_node" ]; then
+  echo "pgaas: Node.js $pinned_node expected, found $(node -v) ($(command -v node)): start through npm (npm start, npm test) after npm ci" >&2
+  exit 1
+fi

@@ -22,13 +22,6 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     target: "es2022",
-    rollupOptions: {
-      // zod's sources carry comments Rollup cannot place; harmless, and noise in every build.
-      onwarn(warning, warn) {
-        if (warning.code === "INVALID_ANNOTATION" && warning.id?.includes("/node_modules/zod/")) return;
-        warn(warning);
-      },
-    },
   },
   server: {
     proxy: { "/v1": { target: devApiTarget, changeOrigin: false } },

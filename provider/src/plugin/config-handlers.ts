@@ -1,5 +1,5 @@
 // CheckConfig, DiffConfig and Configure for the pgaas plugin. Pulumi's Node.js provider server
-// (@pulumi/pulumi 3.248) answers CheckConfig with UNIMPLEMENTED and drops Configure's variables, so a
+// (@pulumi/pulumi 3.276) answers CheckConfig with UNIMPLEMENTED and drops Configure's variables, so a
 // provider written with `pulumi.provider.main` cannot see its own configuration. We keep that server
 // for everything else and replace only these three handlers, at the moment it registers its service.
 import * as grpc from "@grpc/grpc-js";
