@@ -61,7 +61,7 @@ describe("roles SQL", () => {
     });
     expect(sql.split("\n")).toEqual([
       `ALTER ROLE "postgres" WITH PASSWORD 'su''per';`,
-            `DO $pgaas$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'repmgr') THEN CREATE ROLE "repmgr" LOGIN; END IF; END $pgaas$;`,
+      `DO $pgaas$ BEGIN IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'repmgr') THEN CREATE ROLE "repmgr" LOGIN; END IF; END $pgaas$;`,
       `ALTER ROLE "repmgr" WITH SUPERUSER REPLICATION LOGIN PASSWORD 'rep';`,
       `SELECT 'CREATE DATABASE "repmgr" OWNER "repmgr"' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'repmgr')`,
       "\\gexec",
