@@ -1,6 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// The web UI's tests render React components, so they get a DOM; everything else runs in plain node.
+const WEB_TESTS = "portal/web/test/**/*.test.{ts,tsx}";
+
 // Tests run the TypeScript sources directly: the "pgaas-source" export condition maps every
 // @pgaas/* import to src/ so no build is needed before `npm test`.
 export default defineConfig({
@@ -11,11 +14,30 @@ export default defineConfig({
   },
   ssr: { resolve: { conditions: ["pgaas-source"], externalConditions: ["pgaas-source"] } },
   test: {
-    include: ["**/*.test.ts", "**/*.test.tsx"],
     exclude: ["**/node_modules/**", "**/dist/**"],
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: "forks",
     reporters: ["default"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["**/*.test.ts", "**/*.test.tsx"],
+          exclude: ["**/node_modules/**", "**/dist/**", WEB_TESTS],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "web",
+          include: [WEB_TESTS],
+          environment: "jsdom",
+          setupFiles: ["portal/web/test/support/setup.ts"],
+        },
+      },
+    ],
   },
 });

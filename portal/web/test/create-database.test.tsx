@@ -1,0 +1,142 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { CreateDatabasePage } from "../src/features/databases/CreateDatabasePage.js";
+import { created, failure, fakeApi, ok } from "./support/fake-api.js";
+import { database, IDS, pair } from "./support/fixtures.js";
+
+const SECOND_PAIR = "a4e5f607-1829-4a3b-9c4d-5e6f708192a3";
+
+async function openForm() {
+  const api = fakeApi().on(
+    "GET",
+    "/v1/pairs",
+    ok({ pairs: [pair(), pair({ id: SECOND_PAIR, name: "shop-us", health: "degraded" })] }),
+  );
+  render(<CreateDatabasePage />);
+  const name = await screen.findByLabelText("Name");
+  return { api, name, events: userEvent.setup() };
+}
+
+const submit = () => screen.getByRole("button", { name: "Create database" });
+
+describe("create database", () => {
+  it("offers every pair with its health, the first one chosen", async () => {
+    await openForm();
+    const select = screen.getByLabelText("Pair");
+    expect(select).toHaveValue(IDS.pair);
+    expect([...select.querySelectorAll("option")].map((option) => option.textContent)).toEqual([
+      "shop-eu (healthy)",
+      "shop-us (degraded)",
+    ]);
+  });
+
+  it("shows each field's rule under it and sends nothing", async () => {
+    const { api, name, events } = await openForm();
+    await events.type(name, "Orders DB");
+    await events.type(screen.getByLabelText("Owner role (optional)"), "postgres");
+    await events.type(screen.getByLabelText("Connection limit (optional)"), "20000");
+    await events.click(submit());
+
+    expect(name).toHaveAccessibleDescription(
+      "Lower-case letters, digits and _, starting with a letter (at most 63). lower-case letters, digits and _, starting with a letter, at most 63",
+    );
+    expect(screen.getByLabelText("Owner role (optional)")).toHaveAccessibleDescription(
+      "Defaults to the database name. reserved name",
+    );
+    expect(screen.getByLabelText("Connection limit (optional)")).toHaveAccessibleDescription(
+      "-1 for no limit (the default). Too big: expected number to be <=10000",
+    );
+    expect(api.writes).toEqual([]);
+  });
+
+  it("clears a field's error as soon as it is edited", async () => {
+    const { name, events } = await openForm();
+    await events.click(submit());
+    expect(name).toHaveAccessibleDescription(
+      "Lower-case letters, digits and _, starting with a letter (at most 63). Required",
+    );
+    await events.type(name, "o");
+    expect(name).toHaveAccessibleDescription(
+      "Lower-case letters, digits and _, starting with a letter (at most 63).",
+    );
+    expect(name).toBeValid();
+  });
+
+  it("creates on the chosen pair and shows the credentials once", async () => {
+    const { api, name, events } = await openForm();
+    const answer = {
+      database: database({ pairId: SECOND_PAIR, pairName: "shop-us", connectionLimit: 50 }),
+      credentials: { username: "orders", password: "Vq3t9LxR2mWp8sKd" },
+      connectionUri: "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders",
+    };
+    const creation = api.hold("POST", "/v1/databases");
+    await events.selectOptions(screen.getByLabelText("Pair"), "shop-us (degraded)");
+    await events.type(name, "orders");
+    await events.type(screen.getByLabelText("Connection limit (optional)"), "50");
+    await events.click(submit());
+    expect(submit()).toBeDisabled();
+
+    await creation.release(created(answer));
+    expect(screen.getByRole("heading", { name: "Database orders created" })).toBeVisible();
+    expect(screen.getByText("On pair shop-us")).toBeVisible();
+    const secrets = Object.fromEntries(
+      [...document.querySelectorAll("[data-secret]")].map((element) => [
+        element.getAttribute("data-secret"),
+        element.textContent,
+      ]),
+    );
+    expect(secrets).toEqual({
+      "connection-uri": "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders",
+      username: "orders",
+      password: "Vq3t9LxR2mWp8sKd",
+    });
+    expect(
+      screen.getByText("Copy these now: they are shown only this once and cannot be retrieved later."),
+    ).toBeVisible();
+    expect(screen.getByRole("link", { name: "Open orders" })).toHaveAttribute(
+      "href",
+      `/databases/${IDS.database}`,
+    );
+    expect(api.writes).toEqual([
+      {
+        method: "POST",
+        path: "/v1/databases",
+        body: { pairId: SECOND_PAIR, name: "orders", connectionLimit: 50 },
+      },
+    ]);
+  });
+
+  it("sends the owner when one is given and shows a refusal above the form", async () => {
+    const { api, name, events } = await openForm();
+    api.on(
+      "POST",
+      "/v1/databases",
+      failure(409, "database_exists", 'database "orders" already exists on pair shop-eu'),
+    );
+    await events.type(name, "orders");
+    await events.type(screen.getByLabelText("Owner role (optional)"), "orders_app");
+    await events.click(submit());
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "A database or owner role with that name already exists on the pair. Choose another name." +
+        'Server said: database "orders" already exists on pair shop-euRequest id: req-7f3a',
+    );
+    expect(name).toHaveValue("orders");
+    expect(submit()).toBeEnabled();
+    expect(api.writes).toEqual([
+      {
+        method: "POST",
+        path: "/v1/databases",
+        body: { pairId: IDS.pair, name: "orders", owner: "orders_app" },
+      },
+    ]);
+  });
+
+  it("says so when there is no pair to create on", async () => {
+    fakeApi().on("GET", "/v1/pairs", ok({ pairs: [] }));
+    render(<CreateDatabasePage />);
+    expect(await screen.findByText("No pair to create a database on")).toBeVisible();
+    expect(screen.queryByRole("button", { name: "Create database" })).toBeNull();
+  });
+});

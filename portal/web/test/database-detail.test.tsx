@@ -1,0 +1,250 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage.js";
+import { freezeClock } from "./support/clock.js";
+import { failure, fakeApi, noContent, ok } from "./support/fake-api.js";
+import { catalog, database, emptyReport, IDS, pair, user } from "./support/fixtures.js";
+
+freezeClock();
+
+const DATABASE_PATH = `/v1/databases/${IDS.database}`;
+const RANGE = "from=2026-11-29T21%3A00%3A00.000Z&to=2026-11-29T22%3A00%3A00.000Z";
+const stored = database({ settings: { statement_timeout: 30_000, jit: false } });
+
+const LOAD = [
+  { method: "GET", path: DATABASE_PATH },
+  { method: "GET", path: "/v1/settings/parameters" },
+  { method: "GET", path: `/v1/pairs/${IDS.pair}` },
+];
+
+async function openPage(viewer = user()) {
+  const api = fakeApi()
+    .on("GET", DATABASE_PATH, ok({ database: stored }))
+    .on("GET", "/v1/settings/parameters", ok(catalog()))
+    .on("GET", `/v1/pairs/${IDS.pair}`, ok({ pair: pair() }))
+    .on(
+      "GET",
+      `/v1/reports/databases/${IDS.database}?${RANGE}`,
+      ok(
+        emptyReport(
+          "database",
+          IDS.database,
+          "orders",
+          "2026-11-29T21:00:00.000Z",
+          "2026-11-29T22:00:00.000Z",
+        ),
+      ),
+    )
+    .on(
+      "GET",
+      `/v1/reports/pairs/${IDS.pair}?${RANGE}`,
+      ok(emptyReport("pair", IDS.pair, "shop-eu", "2026-11-29T21:00:00.000Z", "2026-11-29T22:00:00.000Z")),
+    )
+    .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }));
+  render(<DatabaseDetailPage id={IDS.database} user={viewer} />);
+  await screen.findByRole("heading", { name: "orders", level: 1 });
+  await screen.findByText("Only the owner has access");
+  return { api, events: userEvent.setup() };
+}
+
+const settingsForm = () => screen.getByRole("form", { name: "Database settings" });
+const field = (label: string) => within(settingsForm()).getByLabelText(label);
+const save = () => screen.getByRole("button", { name: "Save settings" });
+
+describe("database page", () => {
+  it("loads the database, its pair, metrics and grants, and shows the connection without a password", async () => {
+    const { api } = await openPage();
+    expect(api.requests).toEqual([
+      ...LOAD,
+      { method: "GET", path: `/v1/reports/databases/${IDS.database}?${RANGE}` },
+      { method: "GET", path: `/v1/reports/pairs/${IDS.pair}?${RANGE}` },
+      { method: "GET", path: `/v1/access-requests?databaseId=${IDS.database}` },
+    ]);
+    expect(screen.getByText("postgresql://orders@10.231.4.10:5432/orders")).toBeVisible();
+  });
+
+  it("shows each parameter's stored value, range and when it applies", async () => {
+    await openPage();
+    expect(field("statement_timeout (ms)")).toHaveValue("30000");
+    expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(
+      "Abort statements running longer than this (0 = off). Allowed: 0 – 86400000 ms. Currently 30000. Applies to new sessions.",
+    );
+    expect(field("jit")).toHaveValue("off");
+    expect(field("default_transaction_isolation")).toHaveValue("");
+    expect(field("default_transaction_isolation")).toHaveAccessibleDescription(
+      "Isolation level of new transactions. Allowed: one of read uncommitted, read committed, repeatable read, serializable. Currently the server default. Applies to new sessions.",
+    );
+    expect(field("Connection limit")).toHaveValue("-1");
+  });
+
+  it("sets changed parameters, resets cleared ones and reloads the page", async () => {
+    const { api, events } = await openPage();
+    const saving = api.hold("PATCH", DATABASE_PATH);
+    await events.clear(field("statement_timeout (ms)"));
+    await events.type(field("statement_timeout (ms)"), "5000");
+    await events.selectOptions(field("jit"), "Server default");
+    await events.selectOptions(field("default_transaction_isolation"), "serializable");
+    await events.click(save());
+    expect(save()).toBeDisabled();
+
+    api.on(
+      "GET",
+      DATABASE_PATH,
+      ok({
+        database: database({
+          settings: { statement_timeout: 5000, default_transaction_isolation: "serializable" },
+        }),
+      }),
+    );
+    await saving.release(
+      ok({
+        database: database({
+          settings: { statement_timeout: 5000, default_transaction_isolation: "serializable" },
+        }),
+      }),
+    );
+    expect(await screen.findByRole("status")).toHaveTextContent(
+      "Settings saved and applied with ALTER DATABASE. New sessions use them.",
+    );
+    await waitFor(() =>
+      expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(/ Currently 5000\. /),
+    );
+    expect(api.writes).toEqual([
+      {
+        method: "PATCH",
+        path: DATABASE_PATH,
+        body: {
+          settings: { statement_timeout: 5000, jit: null, default_transaction_isolation: "serializable" },
+        },
+      },
+    ]);
+    expect(api.requests.slice(-3)).toEqual(LOAD);
+  });
+
+  it("refuses values outside the parameter's range before sending", async () => {
+    const { api, events } = await openPage();
+    await events.clear(field("statement_timeout (ms)"));
+    await events.type(field("statement_timeout (ms)"), "90000000");
+    await events.click(save());
+    expect(field("statement_timeout (ms)")).toBeInvalid();
+    expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(
+      /Applies to new sessions\. must be between 0 and 86400000 \(ms\)$/,
+    );
+    await events.clear(field("statement_timeout (ms)"));
+    await events.type(field("statement_timeout (ms)"), "30s");
+    await events.click(save());
+    expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(/ must be an integer$/);
+    expect(api.writes).toEqual([]);
+  });
+
+  it("says when nothing changed", async () => {
+    const { api, events } = await openPage();
+    await events.click(save());
+    expect(within(settingsForm()).getByText("Nothing changed.")).toBeVisible();
+    expect(api.writes).toEqual([]);
+  });
+
+  it("changes the connection limit alone and checks its range", async () => {
+    const { api, events } = await openPage();
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "ten");
+    await events.click(save());
+    expect(field("Connection limit")).toHaveAccessibleDescription(
+      "-1 for no limit. a whole number from -1 (no limit) to 10000",
+    );
+    expect(api.writes).toEqual([]);
+
+    api.on("PATCH", DATABASE_PATH, ok({ database: database({ connectionLimit: 25 }) }));
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "25{Enter}");
+    expect(await screen.findByRole("status")).toBeVisible();
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit.");
+    expect(api.writes).toEqual([{ method: "PATCH", path: DATABASE_PATH, body: { connectionLimit: 25 } }]);
+  });
+
+  it("puts the server's reason for a refused setting on that field", async () => {
+    const { api, events } = await openPage();
+    api.on(
+      "PATCH",
+      DATABASE_PATH,
+      failure(400, "invalid_settings", "statement_timeout is not allowed here", {
+        settings: { statement_timeout: "must be at most 3600000 on this pair" },
+      }),
+    );
+    await events.clear(field("statement_timeout (ms)"));
+    await events.type(field("statement_timeout (ms)"), "7200000");
+    await events.click(save());
+    expect(await within(settingsForm()).findByRole("alert")).toHaveTextContent(
+      "Some settings are not allowed. Check the values marked below.Server said: statement_timeout is not allowed hereRequest id: req-7f3a",
+    );
+    expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(
+      / must be at most 3600000 on this pair$/,
+    );
+  });
+
+  it("shows neither settings nor delete to a member who did not create it", async () => {
+    await openPage(user({ id: IDS.member, email: "max@example.com", role: "member" }));
+    expect(screen.queryByRole("form", { name: "Database settings" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete database" })).toBeNull();
+  });
+});
+
+describe("delete dialog", () => {
+  it("opens on the name to type, enables Delete only for the exact name and deletes", async () => {
+    const { api, events } = await openPage();
+    expect(screen.queryByRole("dialog")).toBeNull();
+    await events.click(screen.getByRole("button", { name: "Delete database" }));
+
+    const dialog = screen.getByRole("dialog", { name: "Delete orders?" });
+    expect(dialog).toHaveTextContent(
+      "This drops the database on pair shop-eu, terminates its sessions and removes its grants. It cannot be undone.",
+    );
+    const typed = within(dialog).getByLabelText("Type orders to confirm");
+    const confirm = within(dialog).getByRole("button", { name: "Delete database" });
+    expect(typed).toHaveFocus();
+    expect(confirm).toBeDisabled();
+    await events.keyboard("order{Enter}");
+    expect(confirm).toBeDisabled();
+    expect(api.writes).toEqual([]);
+
+    api.on("DELETE", DATABASE_PATH, noContent);
+    await events.keyboard("s{Enter}");
+    await waitFor(() =>
+      expect(`${window.location.pathname}${window.location.search}`).toBe("/databases?deleted=orders"),
+    );
+    expect(api.writes).toEqual([{ method: "DELETE", path: DATABASE_PATH, body: { confirm: "orders" } }]);
+  });
+
+  it("closes on Escape without deleting and gives focus back", async () => {
+    const { api, events } = await openPage();
+    const open = screen.getByRole("button", { name: "Delete database" });
+    await events.click(open);
+    await events.keyboard("orders{Escape}");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(open).toHaveFocus();
+    await events.click(open);
+    expect(within(screen.getByRole("dialog")).getByLabelText("Type orders to confirm")).toHaveValue("");
+    expect(api.writes).toEqual([]);
+  });
+
+  it("keeps the dialog open with the reason when the delete fails, and Cancel clears it", async () => {
+    const { api, events } = await openPage();
+    const deleting = api.hold("DELETE", DATABASE_PATH);
+    await events.click(screen.getByRole("button", { name: "Delete database" }));
+    const dialog = screen.getByRole("dialog");
+    await events.keyboard("orders{Enter}");
+    expect(within(dialog).getByRole("button", { name: "Cancel" })).toBeDisabled();
+    expect(within(dialog).getByRole("button", { name: "Delete database" })).toBeDisabled();
+
+    await deleting.release(failure(503, "no_primary", "pair shop-eu has no primary"));
+    expect(within(dialog).getByRole("alert")).toHaveTextContent(
+      "The pair has no writable primary right now (a failover may be in progress). Try again shortly.",
+    );
+    expect(window.location.pathname).toBe("/");
+    await events.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    await events.click(screen.getByRole("button", { name: "Delete database" }));
+    expect(within(screen.getByRole("dialog")).queryByRole("alert")).toBeNull();
+  });
+});
