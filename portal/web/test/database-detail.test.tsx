@@ -208,11 +208,11 @@ describe("delete dialog", () => {
     expect(confirm).toBeDisabled();
     expect(api.writes).toEqual([]);
 
-    api.on("DELETE", DATABASE_PATH, noContent);
+    const deleting = api.hold("DELETE", DATABASE_PATH);
     await events.keyboard("s{Enter}");
-    await waitFor(() =>
-      expect(`${window.location.pathname}${window.location.search}`).toBe("/databases?deleted=orders"),
-    );
+    expect(window.location.pathname).toBe("/");
+    await deleting.release(noContent);
+    expect(`${window.location.pathname}${window.location.search}`).toBe("/databases?deleted=orders");
     expect(api.writes).toEqual([{ method: "DELETE", path: DATABASE_PATH, body: { confirm: "orders" } }]);
   });
 

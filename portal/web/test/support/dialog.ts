@@ -24,9 +24,13 @@ function close(this: HTMLDialogElement, returnValue?: string): void {
   this.removeAttribute("open");
   if (returnValue !== undefined) this.returnValue = returnValue;
   modals.splice(modals.indexOf(this), 1);
-  const previous = openedFrom.get(this);
-  if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
   this.dispatchEvent(new Event("close"));
+  // A task later: close() is called from a React effect, and a focus event in the middle of
+  // that commit makes React flush the page's pending updates outside the test's act().
+  const previous = openedFrom.get(this);
+  setTimeout(() => {
+    if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
+  });
 }
 
 function onEscape(event: KeyboardEvent): void {

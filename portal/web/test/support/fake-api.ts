@@ -71,11 +71,18 @@ export class FakeApi {
     });
     this.append(method, path, [{ reply }]);
     return {
-      release: (answer) =>
-        act(async () => {
+      release: async (answer) => {
+        await act(async () => {
           resolve(answer);
           await reply;
-        }),
+          await this.settle();
+        });
+        // React runs the renders and effects queued inside act when act ends; the calls those
+        // effects start (a reload after a save) get their own rounds.
+        for (let round = 0; round < 5 && this.inFlight.size > 0; round += 1) {
+          await act(() => this.settle());
+        }
+      },
     };
   }
 
@@ -84,7 +91,30 @@ export class FakeApi {
     return this.requests.filter((request) => request.method !== "GET");
   }
 
-  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+  readonly fetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const answer = this.answer(input, init);
+    this.inFlight.add(answer);
+    const done = () => this.inFlight.delete(answer);
+    answer.then(done, done);
+    return answer;
+  };
+
+  /**
+   * Lets the calls a released reply set off (a reload, and the calls that reload chains) answer
+   * and render before the test goes on. A body is read a few turns after its response arrives, so
+   * this waits until no call has been open for three turns; bounded, so polling cannot hang a test.
+   */
+  private async settle(): Promise<void> {
+    let quiet = 0;
+    for (let turn = 0; turn < 50 && quiet < 3; turn += 1) {
+      await new Promise((next) => setTimeout(next, 0));
+      quiet = this.inFlight.size === 0 ? quiet + 1 : 0;
+    }
+  }
+
+  private readonly inFlight = new Set<Promise<Response>>();
+
+  private async answer(input: string | URL | Request, init: RequestInit): Promise<Response> {
     const method = init.method ?? "GET";
     const path = String(input);
     const sent: SentRequest = { method, path };
@@ -103,7 +133,7 @@ export class FakeApi {
       status: reply.status,
       headers: { "content-type": "application/json", ...reply.headers },
     });
-  };
+  }
 
   private append(method: string, path: string, replies: Scripted[]): void {
     const key = `${method} ${path}`;

@@ -1,0 +1,274 @@
+import { act, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { AccessPage } from "../src/features/access/AccessPage.js";
+import { freezeClock } from "./support/clock.js";
+import { created, failure, fakeApi, ok } from "./support/fake-api.js";
+import { accessRequest, database, IDS, user } from "./support/fixtures.js";
+
+freezeClock();
+
+// The expiry picker takes the browser's local time; a zone off UTC shows the conversion.
+const zone = process.env.TZ;
+beforeAll(() => {
+  process.env.TZ = "Europe/Berlin";
+});
+afterAll(() => {
+  process.env.TZ = zone;
+});
+
+const REQUEST_PATH = `/v1/access-requests/${IDS.request}`;
+const admin = user();
+const member = user({ id: IDS.member, email: "max@example.com", role: "member" });
+const approved = accessRequest({
+  state: "approved",
+  roleName: "orders_ro_max",
+  decidedBy: IDS.admin,
+  decidedAt: "2026-11-29T20:30:00.000Z",
+  credentialsAvailable: true,
+});
+
+async function openPage(viewer = admin, requests = [accessRequest()], databases = [database()]) {
+  const api = fakeApi()
+    .on("GET", "/v1/databases", ok({ databases }))
+    .on("GET", "/v1/access-requests", ok({ accessRequests: requests }));
+  render(<AccessPage user={viewer} />);
+  if (requests.length > 0) await screen.findByRole("table", { name: "Access requests" });
+  else await screen.findByText("No access requests yet");
+  expect(api.requests).toEqual([
+    { method: "GET", path: "/v1/databases" },
+    { method: "GET", path: "/v1/access-requests" },
+  ]);
+  return { api, events: userEvent.setup() };
+}
+
+const requestForm = () => screen.getByRole("form", { name: "Request access" });
+const row = () => screen.getByRole("row", { name: /^orders / });
+
+describe("request access", () => {
+  it("needs a reason before it sends anything", async () => {
+    const { api, events } = await openPage(member, []);
+    await events.click(within(requestForm()).getByRole("button", { name: "Request access" }));
+    expect(within(requestForm()).getByLabelText("Reason")).toHaveAccessibleDescription(
+      "What you need it for; the approver sees this. Required",
+    );
+    expect(api.writes).toEqual([]);
+  });
+
+  it("sends the chosen database, level and reason, confirms and lists the new request", async () => {
+    const { api, events } = await openPage(member, []);
+    api
+      .on("POST", "/v1/access-requests", created({ accessRequest: accessRequest({ level: "read_write" }) }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [accessRequest({ level: "read_write" })] }));
+    const form = within(requestForm());
+    expect(form.getByLabelText("Database")).toHaveDisplayValue("orders (pair shop-eu)");
+    await events.selectOptions(form.getByLabelText("Access level"), "read_write");
+    await events.type(form.getByLabelText("Reason"), "  fix the invoice export  ");
+    await events.click(form.getByRole("button", { name: "Request access" }));
+
+    expect(await form.findByRole("status")).toHaveTextContent(
+      "Request sent. The database owner or an admin will approve or deny it.",
+    );
+    expect(form.getByLabelText("Reason")).toHaveValue("");
+    expect(await screen.findByRole("row", { name: /^orders you read-write / })).toBeVisible();
+    expect(api.writes).toEqual([
+      {
+        method: "POST",
+        path: "/v1/access-requests",
+        body: { databaseId: IDS.database, level: "read_write", reason: "fix the invoice export" },
+      },
+    ]);
+    expect(api.requests.at(-1)).toEqual({ method: "GET", path: "/v1/access-requests" });
+  });
+
+  it("offers a database shared by link that the user cannot list", async () => {
+    const linked = "b5f6a718-293a-4b4c-8d5e-6f708192a3b4";
+    window.history.replaceState(null, "", `/access?databaseId=${linked}`);
+    const { api, events } = await openPage(member, [], []);
+    api.on(
+      "POST",
+      "/v1/access-requests",
+      failure(409, "request_exists", "an open request for this database exists"),
+    );
+    const form = within(requestForm());
+    expect(form.getByLabelText("Database")).toHaveDisplayValue("Database shared by link (b5f6a718…)");
+    await events.type(form.getByLabelText("Reason"), "nightly export");
+    await events.click(form.getByRole("button", { name: "Request access" }));
+    expect(await form.findByRole("alert")).toHaveTextContent(
+      "You already have an open request or a grant for this database.",
+    );
+    expect(api.writes).toEqual([
+      {
+        method: "POST",
+        path: "/v1/access-requests",
+        body: { databaseId: linked, level: "read_only", reason: "nightly export" },
+      },
+    ]);
+  });
+
+  it("explains where the link comes from when there is no database to choose", async () => {
+    await openPage(member, [], [database({ state: "deleted", deletedAt: "2026-11-28T10:00:00.000Z" })]);
+    const form = within(requestForm());
+    expect(
+      form.getByText("No database to choose: ask its owner for the request link on the database page."),
+    ).toBeVisible();
+    expect(form.getByRole("button", { name: "Request access" })).toBeDisabled();
+  });
+
+  it("reloads the list every 10 seconds", async () => {
+    const { api } = await openPage(member, []);
+    await act(() => vi.advanceTimersByTimeAsync(9_999));
+    expect(api.requests).toHaveLength(2);
+    await act(() => vi.advanceTimersByTimeAsync(1));
+    expect(api.requests).toHaveLength(3);
+    expect(api.requests.at(-1)).toEqual({ method: "GET", path: "/v1/access-requests" });
+  });
+});
+
+describe("decide on a request", () => {
+  it("approves until a local date and time, sent as a UTC instant with the note", async () => {
+    const { api, events } = await openPage();
+    api
+      .on("POST", `${REQUEST_PATH}/approve`, ok({ accessRequest: approved }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [approved] }));
+    await events.click(within(row()).getByRole("button", { name: "Approve" }));
+
+    const dialog = screen.getByRole("dialog", { name: "Approve read-only access?" });
+    expect(dialog).toHaveTextContent(
+      "max@example.com asks for read-only access to orders: “monthly revenue report”",
+    );
+    const expires = within(dialog).getByLabelText("Expires (optional)");
+    expect(expires).toHaveFocus();
+    await events.type(expires, "2026-12-31T18:00");
+    await events.type(within(dialog).getByLabelText("Note to the requester (optional)"), "until year end");
+    await events.click(within(dialog).getByRole("button", { name: "Approve" }));
+
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(await within(row()).findByRole("button", { name: "Revoke" })).toBeVisible();
+    expect(api.writes).toEqual([
+      {
+        method: "POST",
+        path: `${REQUEST_PATH}/approve`,
+        body: { expiresAt: "2026-12-31T17:00:00.000Z", note: "until year end" },
+      },
+    ]);
+  });
+
+  it("refuses an expiry in the past and approves without one", async () => {
+    const { api, events } = await openPage();
+    api.on("POST", `${REQUEST_PATH}/approve`, ok({ accessRequest: approved }));
+    await events.click(within(row()).getByRole("button", { name: "Approve" }));
+    const dialog = screen.getByRole("dialog");
+    const expires = within(dialog).getByLabelText("Expires (optional)");
+    await events.type(expires, "2026-11-29T12:00");
+    await events.click(within(dialog).getByRole("button", { name: "Approve" }));
+    expect(expires).toHaveAccessibleDescription(
+      "Leave empty for access without an end date. a date and time in the future",
+    );
+    expect(api.writes).toEqual([]);
+
+    await events.clear(expires);
+    await events.click(within(dialog).getByRole("button", { name: "Approve" }));
+    expect(api.writes).toEqual([{ method: "POST", path: `${REQUEST_PATH}/approve`, body: {} }]);
+  });
+
+  it("denies with a note", async () => {
+    const denied = accessRequest({ state: "denied", decisionNote: "use the replica export" });
+    const { api, events } = await openPage();
+    api
+      .on("POST", `${REQUEST_PATH}/deny`, ok({ accessRequest: denied }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [denied] }));
+    await events.click(within(row()).getByRole("button", { name: "Deny" }));
+    const dialog = screen.getByRole("dialog", { name: "Deny this request?" });
+    expect(within(dialog).queryByLabelText("Expires (optional)")).toBeNull();
+    expect(within(dialog).getByLabelText("Note to the requester (optional)")).toHaveFocus();
+    await events.keyboard("use the replica export");
+    await events.click(within(dialog).getByRole("button", { name: "Deny" }));
+
+    expect(await within(row()).findByText("“use the replica export”")).toBeVisible();
+    expect(api.writes).toEqual([
+      { method: "POST", path: `${REQUEST_PATH}/deny`, body: { note: "use the replica export" } },
+    ]);
+  });
+
+  it("shows why a decision failed, and Escape leaves the request as it was", async () => {
+    const { api, events } = await openPage();
+    api.on("POST", `${REQUEST_PATH}/deny`, failure(409, "invalid_state", "the request is already approved"));
+    await events.click(within(row()).getByRole("button", { name: "Deny" }));
+    const dialog = screen.getByRole("dialog");
+    await events.click(within(dialog).getByRole("button", { name: "Deny" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent(
+      "This request was already decided or changed. Reload to see its state.",
+    );
+    await events.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(within(row()).getByText("pending")).toBeVisible();
+    expect(api.writes).toEqual([{ method: "POST", path: `${REQUEST_PATH}/deny`, body: {} }]);
+  });
+
+  it("offers no decision on one's own request", async () => {
+    await openPage(member);
+    expect(within(row()).getByText("you")).toBeVisible();
+    expect(within(row()).queryByRole("button")).toBeNull();
+  });
+});
+
+describe("revoke and credentials", () => {
+  it("revokes approved access after confirmation", async () => {
+    const revoked = { ...approved, state: "revoked" as const, credentialsAvailable: false };
+    const { api, events } = await openPage(admin, [approved]);
+    api
+      .on("POST", `${REQUEST_PATH}/revoke`, ok({ accessRequest: revoked }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [revoked] }));
+    await events.click(within(row()).getByRole("button", { name: "Revoke" }));
+    const dialog = screen.getByRole("dialog", { name: "Revoke this access?" });
+    expect(dialog).toHaveTextContent(
+      "The login role orders_ro_max and its grants on orders are removed; open sessions are ended.",
+    );
+    await events.click(within(dialog).getByRole("button", { name: "Revoke" }));
+
+    expect(await within(row()).findByText("revoked")).toBeVisible();
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(api.writes).toEqual([{ method: "POST", path: `${REQUEST_PATH}/revoke` }]);
+  });
+
+  it("lets the requester collect the credentials once", async () => {
+    const collected = { ...approved, credentialsAvailable: false };
+    const { api, events } = await openPage(member, [approved]);
+    api
+      .on(
+        "POST",
+        `${REQUEST_PATH}/credentials`,
+        ok({
+          credentials: { username: "orders_ro_max", password: "Hn4w8ZtQ1cVb6yPe" },
+          connectionUri: "postgresql://orders_ro_max:Hn4w8ZtQ1cVb6yPe@10.231.4.10:5432/orders",
+        }),
+      )
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [collected] }));
+    await events.click(within(row()).getByRole("button", { name: "Collect credentials" }));
+
+    const shown = await screen.findByRole("region", { name: "Credentials for orders" });
+    expect(within(shown).getByText("Hn4w8ZtQ1cVb6yPe")).toBeVisible();
+    expect(
+      within(shown).getByText("postgresql://orders_ro_max:Hn4w8ZtQ1cVb6yPe@10.231.4.10:5432/orders"),
+    ).toBeVisible();
+    await waitFor(() =>
+      expect(within(row()).queryByRole("button", { name: "Collect credentials" })).toBeNull(),
+    );
+    expect(api.writes).toEqual([{ method: "POST", path: `${REQUEST_PATH}/credentials` }]);
+  });
+
+  it("says so when the credentials were already collected", async () => {
+    const { api, events } = await openPage(member, [approved]);
+    api.on(
+      "POST",
+      `${REQUEST_PATH}/credentials`,
+      failure(409, "credentials_unavailable", "credentials were already collected"),
+    );
+    await events.click(within(row()).getByRole("button", { name: "Collect credentials" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "The credentials were already collected once and cannot be shown again.",
+    );
+    expect(screen.queryByRole("region", { name: /^Credentials for/ })).toBeNull();
+  });
+});

@@ -1,0 +1,62 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { ReportsPage } from "../src/features/reports/ReportsPage.js";
+import { freezeClock } from "./support/clock.js";
+import { fakeApi, ok } from "./support/fake-api.js";
+import { database, emptyReport, IDS, pair } from "./support/fixtures.js";
+
+freezeClock();
+
+const TO = "2026-11-29T22:00:00.000Z";
+const range = (from: string) => `from=${encodeURIComponent(from)}&to=${encodeURIComponent(TO)}`;
+const HOUR_AGO = "2026-11-29T21:00:00.000Z";
+const WEEK_AGO = "2026-11-22T22:00:00.000Z";
+
+describe("reports", () => {
+  it("reports on the first database, then on what and how far back the user picks", async () => {
+    const api = fakeApi()
+      .on("GET", "/v1/databases", ok({ databases: [database()] }))
+      .on("GET", "/v1/pairs", ok({ pairs: [pair()] }))
+      .on(
+        "GET",
+        `/v1/reports/databases/${IDS.database}?${range(HOUR_AGO)}`,
+        ok(emptyReport("database", IDS.database, "orders", HOUR_AGO, TO)),
+      )
+      .on(
+        "GET",
+        `/v1/reports/pairs/${IDS.pair}?${range(HOUR_AGO)}`,
+        ok(emptyReport("pair", IDS.pair, "shop-eu", HOUR_AGO, TO)),
+      )
+      .on(
+        "GET",
+        `/v1/reports/pairs/${IDS.pair}?${range(WEEK_AGO)}`,
+        ok(emptyReport("pair", IDS.pair, "shop-eu", WEEK_AGO, TO)),
+      );
+    render(<ReportsPage />);
+    expect(await screen.findByRole("heading", { name: "Database orders" })).toBeVisible();
+    expect(screen.getByRole("link", { name: "Download CSV" })).toHaveAttribute(
+      "href",
+      `/v1/reports/databases/${IDS.database}?${range(HOUR_AGO)}&format=csv`,
+    );
+
+    const events = userEvent.setup();
+    await events.selectOptions(screen.getByLabelText("Report on"), "pair shop-eu");
+    expect(await screen.findByRole("heading", { name: "Pair shop-eu" })).toBeVisible();
+    await events.selectOptions(screen.getByLabelText("Time range"), "Last 7 days");
+    expect(
+      await screen.findByText("2026-11-22 22:00:00 UTC – 2026-11-29 22:00:00 UTC", { exact: false }),
+    ).toBeVisible();
+    expect(screen.getByRole("link", { name: "Printable page" })).toHaveAttribute(
+      "href",
+      `/v1/reports/pairs/${IDS.pair}?${range(WEEK_AGO)}&format=html`,
+    );
+    expect(api.requests).toEqual([
+      { method: "GET", path: "/v1/databases" },
+      { method: "GET", path: "/v1/pairs" },
+      { method: "GET", path: `/v1/reports/databases/${IDS.database}?${range(HOUR_AGO)}` },
+      { method: "GET", path: `/v1/reports/pairs/${IDS.pair}?${range(HOUR_AGO)}` },
+      { method: "GET", path: `/v1/reports/pairs/${IDS.pair}?${range(WEEK_AGO)}` },
+    ]);
+  });
+});
