@@ -1,6 +1,7 @@
 import type { Report } from "@api/reports.js";
 import { describe, expect, it } from "vitest";
 import { axisStart, reportSeries } from "../src/components/ReportCharts.js";
+import { emptyReport } from "./support/fixtures.js";
 
 const point = (at: string, commits: number | null) => ({
   at,
@@ -16,25 +17,14 @@ const point = (at: string, commits: number | null) => ({
 });
 
 const report = (points: Report["points"]): Report => ({
-  subject: { kind: "database", id: "6f1c1d7e-9a51-4c4e-9a3e-3a1a6a0f5b10", name: "shop" },
-  from: "2026-11-29T21:00:00.000Z",
-  to: "2026-11-29T22:00:00.000Z",
-  bucketSeconds: 60,
+  ...emptyReport(
+    "database",
+    "6f1c1d7e-9a51-4c4e-9a3e-3a1a6a0f5b10",
+    "shop",
+    "2026-11-29T21:00:00.000Z",
+    "2026-11-29T22:00:00.000Z",
+  ),
   points,
-  summary: {
-    sizeGrowthBytes: null,
-    maxConnections: null,
-    commitsPerSecond: null,
-    rollbacksPerSecond: null,
-    cacheHitRatio: null,
-    deadlocks: null,
-    tempBytes: null,
-    maxLagBytes: null,
-    maxLagSeconds: null,
-    uptimeRatio: null,
-    failovers: 0,
-    degradedPeriods: [],
-  },
 });
 
 describe("reportSeries", () => {
