@@ -105,12 +105,14 @@ export function mount<S extends RouteSpec>(
         res.status(spec.status).json(result);
       }
     } finally {
-      // A public route (login) may name who it turned out to be.
+      // A public route (login) may name who it turned out to be, and add details worth keeping even
+      // when nobody was authenticated (a failed sign-in).
       actor ??= res.locals.actor as Actor | undefined;
+      const extraDetails = res.locals.auditDetails as Record<string, unknown> | undefined;
       if (
         spec.method !== "get" &&
         !deps.unaudited.has(spec.id) &&
-        (actor !== undefined || outcome === "succeeded")
+        (actor !== undefined || outcome === "succeeded" || extraDetails !== undefined)
       ) {
         const id = (req.params as Record<string, string | undefined>).id ?? null;
         await deps.audit
@@ -121,7 +123,7 @@ export function mount<S extends RouteSpec>(
             targetId: id,
             outcome,
             requestId,
-            details: { method: spec.method.toUpperCase(), path: spec.path },
+            details: { method: spec.method.toUpperCase(), path: spec.path, ...extraDetails },
           })
           .catch((error: unknown) =>
             deps.logger.error("audit record failed", { requestId, action: spec.id, error }),

@@ -9,7 +9,7 @@ import type {
   User,
   UserRole,
 } from "../api/auth.js";
-import { hashUserPassword, verifyUserPassword } from "../crypto/passwords.js";
+import { hashUserPassword, verifyNoUser, verifyUserPassword } from "../crypto/passwords.js";
 import { newToken, tokenHash } from "../crypto/tokens.js";
 import type { Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
@@ -56,7 +56,7 @@ const isUniqueViolation = (error: unknown) => (error as { code?: string }).code 
 
 export interface Users {
   ensureInitialAdmin(email: string, password: Secret): Promise<boolean>;
-  login(email: string, password: Secret, clientKey: string): Promise<{ user: User; session: Secret }>;
+  login(email: string, password: Secret, client: string): Promise<{ user: User; session: Secret }>;
   logout(session: string): Promise<void>;
   bySession(session: string): Promise<UserActor | undefined>;
   byApiToken(token: string): Promise<UserActor | undefined>;
@@ -89,18 +89,18 @@ export function createUsers(store: Store, throttle: LoginThrottle): Users {
       return rowCount === 1;
     },
 
-    async login(email, password, clientKey) {
-      const keys = [`email:${email}`, `client:${clientKey}`];
-      for (const key of keys) throttle.check(key);
+    async login(email, password, client) {
+      throttle.admit(email, client);
       const { rows } = await store.query<UserRow>("SELECT * FROM users WHERE email = $1", [email]);
       const row = rows[0];
       const ok =
-        row !== undefined && !row.disabled && (await verifyUserPassword(row.password_hash, password));
+        row === undefined
+          ? await verifyNoUser(password)
+          : (await verifyUserPassword(row.password_hash, password)) && !row.disabled;
       if (!ok || row === undefined) {
-        for (const key of keys) throttle.fail(key);
         throw new UnauthenticatedError("wrong email or password", { code: "invalid_credentials" });
       }
-      for (const key of keys) throttle.succeed(key);
+      throttle.succeeded(email, client);
       const session = newToken("sess");
       await store.query("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)", [
         tokenHash(session.reveal()),

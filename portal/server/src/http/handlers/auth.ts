@@ -1,5 +1,5 @@
 // Sign-in, users and API tokens.
-import { Secret } from "@pgaas/common";
+import { Secret, UnauthenticatedError } from "@pgaas/common";
 import type { Router } from "express";
 import * as api from "../../api/auth.js";
 import type { Users } from "../../services/users.js";
@@ -8,7 +8,19 @@ import { type MountDeps, mount } from "../mount.js";
 
 export function mountAuth(router: Router, deps: MountDeps, users: Users, secureCookies: boolean): void {
   mount(router, deps, api.login, async ({ body, req, res }) => {
-    const { user, session } = await users.login(body.email, new Secret(body.password), req.ip ?? "unknown");
+    // req.ip is the socket's address unless PGAAS_TRUSTED_PROXIES names the proxy in front.
+    const client = req.ip ?? "unknown";
+    let signedIn: Awaited<ReturnType<Users["login"]>>;
+    try {
+      signedIn = await users.login(body.email, new Secret(body.password), client);
+    } catch (error) {
+      // A wrong guess is audited with the account and client (never the password). Attempts the
+      // throttle refused are not: the audit log grows no faster than the throttle admits guesses.
+      if (error instanceof UnauthenticatedError) res.locals.auditDetails = { email: body.email, client };
+      throw error;
+    }
+    const { user, session } = signedIn;
+    res.locals.auditDetails = { email: body.email, client };
     res.locals.actor = {
       kind: "user",
       id: user.id,
