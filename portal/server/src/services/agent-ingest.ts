@@ -1,6 +1,6 @@
 // Agent reports: de-duplicated by report id, the latest state kept per node, raw samples appended,
 // role/sync/fence changes turned into events; pending commands returned with the acknowledgement.
-import { ConflictError, ForbiddenError, NotFoundError } from "@pgaas/common";
+import { ConflictError, ForbiddenError, InputError, NotFoundError } from "@pgaas/common";
 import type {
   AgentCommand,
   AgentCommandResult,
@@ -14,6 +14,12 @@ import type { Queryable, Store } from "../store/db.js";
 import type { AgentActor } from "./actor.js";
 import { insertEvent } from "./pairs.js";
 import { deriveEvents, type PreviousState } from "./state-events.js";
+
+/**
+ * How far ahead of this server's clock a sample may claim to be. Stored state only moves to newer
+ * samples, so a report dated in the future would freeze a node's state (and its events) until then.
+ */
+export const MAX_SAMPLE_CLOCK_SKEW_MS = 5000;
 
 export interface AgentIngest {
   ingest(actor: AgentActor, batch: AgentReportBatch): Promise<AgentReportAck>;
@@ -174,9 +180,29 @@ async function recordEvents(
   }
 }
 
-export function createAgentIngest(store: Store): AgentIngest {
+/** Refuses the whole batch before anything is stored: one agent's samples share one clock. */
+function refuseFutureSamples(batch: AgentReportBatch, now: number): void {
+  const future = batch.reports.find(
+    (report) => Date.parse(report.sampledAt) - now > MAX_SAMPLE_CLOCK_SKEW_MS,
+  );
+  if (future === undefined) return;
+  throw new InputError(
+    `sampledAt is more than ${MAX_SAMPLE_CLOCK_SKEW_MS / 1000} s ahead of the control plane's clock: check the node's time synchronisation`,
+    {
+      code: "sampled_at_in_future",
+      details: {
+        reportId: future.reportId,
+        sampledAt: future.sampledAt,
+        serverTime: new Date(now).toISOString(),
+      },
+    },
+  );
+}
+
+export function createAgentIngest(store: Store, clock: () => number = Date.now): AgentIngest {
   return {
     async ingest(actor, batch) {
+      refuseFutureSamples(batch, clock());
       let accepted = 0;
       const commands: AgentCommand[] = [];
       for (const report of batch.reports) {

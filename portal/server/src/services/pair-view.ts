@@ -38,13 +38,22 @@ export interface NodeRow {
   pending_restart: boolean | null;
 }
 
-/** The writable, unfenced node with the newest sample: newest report wins during a failover. */
-export function currentPrimary<T extends Pick<NodeRow, "writable" | "fenced" | "sampled_at">>(
+/**
+ * The writable, unfenced node on the highest timeline; between equal timelines, the one whose report
+ * this server received last. A promotion always starts a new timeline, so an old primary that still
+ * believes it is writable loses to the promoted one. The agent's own `sampledAt` is not used: a
+ * clock (or a forged report) far in the future must not pin the primary.
+ */
+export function currentPrimary<T extends Pick<NodeRow, "writable" | "fenced" | "timeline" | "received_at">>(
   nodes: readonly T[],
 ): T | undefined {
   return nodes
-    .filter((node) => node.writable === true && node.fenced !== true && node.sampled_at !== null)
-    .sort((a, b) => (b.sampled_at?.getTime() ?? 0) - (a.sampled_at?.getTime() ?? 0))[0];
+    .filter((node) => node.writable === true && node.fenced !== true && node.received_at !== null)
+    .sort(
+      (a, b) =>
+        (b.timeline ?? -1) - (a.timeline ?? -1) ||
+        (b.received_at?.getTime() ?? 0) - (a.received_at?.getTime() ?? 0),
+    )[0];
 }
 
 function nodeView(row: NodeRow, now: Date): NodeView {

@@ -32,7 +32,7 @@ export interface NodeTarget {
 export interface PairAccess {
   readonly pair: PairRow;
   readonly nodes: readonly NodeTarget[];
-  /** The current primary (writable, unfenced, newest report), re-read from the store each call. */
+  /** The current primary (see currentPrimary), re-read from the store each call. */
   primary(): Promise<NodeTarget | undefined>;
 }
 
