@@ -41,10 +41,11 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     switchoverTimeoutMs: SWITCHOVER_TIMEOUT_MS,
   });
   const host = systemHostProbe({ fenceMarkerFile: config.fenceMarkerFile, dataDir: config.postgres.dataDir });
+  const token = await watchedAgentToken(config.controlPlane.tokenFile);
   const controlPlane = new HttpControlPlaneClient({
     baseUrl: config.controlPlane.url,
     timeoutMs: config.controlPlane.timeoutMs,
-    token: await watchedAgentToken(config.controlPlane.tokenFile),
+    token,
   });
   const spool = await DiskSpool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, logger });
   const stateIntervalMs = config.intervals.stateSeconds * 1000;
@@ -65,6 +66,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     host,
     node: { pair: config.pairName, node: config.nodeName },
     staleAfterMs: Math.max(3 * stateIntervalMs, 10_000) + POSTGRES_TIMEOUT_MS,
+    token,
     logger,
   });
   await new Promise<void>((resolve, reject) => {

@@ -98,7 +98,7 @@ describe("pgaas-agent process", () => {
     await cp.stop();
     const acceptedBefore = cp.accepted.length;
     await new Promise((resolve) => setTimeout(resolve, 30_000));
-    const health = JSON.parse((await get("/health")).body) as {
+    const health = JSON.parse((await get("/health/detail")).body) as {
       spooledReports: number;
       controlPlaneFailures: number;
     };
@@ -107,7 +107,7 @@ describe("pgaas-agent process", () => {
     await cp.start();
     await waitFor(
       "the spool to drain",
-      async () => JSON.parse((await get("/health")).body).spooledReports === 0,
+      async () => JSON.parse((await get("/health/detail")).body).spooledReports === 0,
       20_000,
     );
     const sequences = cp.accepted.map((r) => r.sequence);

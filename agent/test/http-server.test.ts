@@ -1,14 +1,25 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
+import { Secret } from "@pgaas/common";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { family } from "../src/http/prometheus.js";
 import { createAgentHttpServer } from "../src/http/server.js";
 import { memoryAgent, STANDBY } from "./support/fakes.js";
 
 const START = Date.parse("2026-11-29T22:00:00.000Z");
+const TOKEN = `pgaas_agent_${"T".repeat(43)}`;
+
+/** This machine's first non-loopback IPv4 address: a caller that is not on the agent's loopback. */
+function outsideAddress(): string {
+  const address = Object.values(networkInterfaces())
+    .flat()
+    .find((entry) => entry !== undefined && entry.family === "IPv4" && !entry.internal)?.address;
+  if (address === undefined) throw new Error("this test needs a non-loopback IPv4 address on the machine");
+  return address;
+}
 
 let dir: string;
 let server: Server | null = null;
@@ -29,22 +40,55 @@ async function start() {
     host,
     node: { pair: "orders", node: "n1" },
     staleAfterMs: 10_000,
+    token: async () => new Secret(TOKEN),
     logger,
     clock: () => clock.now,
   });
-  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const get = async (path: string, method = "GET") => {
-    const res = await fetch(`${base}${path}`, { method });
-    return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+  await new Promise<void>((resolve) => server?.listen(0, "0.0.0.0", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const request = async (
+    host: string,
+    path: string,
+    method = "GET",
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`http://${host}:${port}${path}`, { method, headers });
+    return {
+      status: res.status,
+      type: res.headers.get("content-type"),
+      authenticate: res.headers.get("www-authenticate"),
+      body: await res.text(),
+    };
   };
-  return { clock, probe, host, agent, get };
+  const get = async (path: string, method = "GET") => {
+    const { status, type, body } = await request("127.0.0.1", path, method);
+    return { status, type, body };
+  };
+  const fromOutside = (path: string, headers: Record<string, string> = {}) =>
+    request(outsideAddress(), path, "GET", headers);
+  return { clock, probe, host, agent, get, fromOutside, logger };
 }
 
 describe("agent HTTP endpoints", () => {
-  it("/health is 503 before the first tick, 200 while ticking, 503 when the loop is stuck", async () => {
+  it("/health says only ok or stale, to anyone: 503 before the first tick, 200 while ticking, 503 when stuck", async () => {
+    const { clock, agent, fromOutside } = await start();
+    const answer = (status: number, word: string) => ({
+      status,
+      type: "application/json",
+      authenticate: null,
+      body: JSON.stringify({ status: word }),
+    });
+    expect(await fromOutside("/health")).toEqual(answer(503, "stale"));
+    await agent.tick();
+    clock.now = START + 1500;
+    expect(await fromOutside("/health")).toEqual(answer(200, "ok"));
+    clock.now = START + 10_001;
+    expect(await fromOutside("/health")).toEqual(answer(503, "stale"));
+  });
+
+  it("/health/detail tells the loop's state to loopback callers", async () => {
     const { clock, agent, get } = await start();
-    expect(await get("/health")).toEqual({
+    expect(await get("/health/detail")).toEqual({
       status: 503,
       type: "application/json",
       body: JSON.stringify({
@@ -58,7 +102,7 @@ describe("agent HTTP endpoints", () => {
     });
     await agent.tick();
     clock.now = START + 1500;
-    expect(await get("/health")).toEqual({
+    expect(await get("/health/detail")).toEqual({
       status: 200,
       type: "application/json",
       body: JSON.stringify({
@@ -70,12 +114,30 @@ describe("agent HTTP endpoints", () => {
         spooledReports: 0,
       }),
     });
-    clock.now = START + 10_001;
-    expect((await get("/health")).status).toBe(503);
+  });
+
+  it("asks callers from elsewhere for the node's agent token before any detail", async () => {
+    const { agent, fromOutside } = await start();
+    await agent.tick();
+    const refused = {
+      status: 401,
+      type: "text/plain; charset=utf-8",
+      authenticate: 'Bearer realm="pgaas-agent"',
+      body: "agent token required\n",
+    };
+    for (const path of ["/health/detail", "/metrics"]) {
+      expect(await fromOutside(path)).toEqual(refused);
+      expect(await fromOutside(path, { authorization: `Bearer ${TOKEN}x` })).toEqual(refused);
+      expect(await fromOutside(path, { authorization: "Bearer" })).toEqual(refused);
+    }
+    const detail = await fromOutside("/health/detail", { authorization: `Bearer ${TOKEN}` });
+    expect([detail.status, JSON.parse(detail.body).role]).toEqual([200, "primary"]);
+    const metrics = await fromOutside("/metrics", { authorization: `bearer ${TOKEN}` });
+    expect([metrics.status, metrics.body.includes("pgaas_agent_writable 1\n")]).toEqual([200, true]);
   });
 
   it("/primary is 200 only on the writable, unfenced primary, asked live", async () => {
-    const { probe, host, get } = await start();
+    const { probe, host, get, logger } = await start();
     const text = "text/plain; charset=utf-8";
     expect(await get("/primary")).toEqual({ status: 200, type: text, body: "primary\n" });
     probe.state = STANDBY;
@@ -83,11 +145,11 @@ describe("agent HTTP endpoints", () => {
     probe.state = { ...STANDBY, inRecovery: false, readOnly: true };
     expect(await get("/primary")).toEqual({ status: 503, type: text, body: "not a writable primary\n" });
     probe.state = "down";
-    expect(await get("/primary")).toEqual({
-      status: 503,
-      type: text,
-      body: "postgres unreachable: connect ECONNREFUSED /run/pg/.s.PGSQL.5432\n",
-    });
+    // The cause goes to the agent's log, not to whoever asks.
+    expect(await get("/primary")).toEqual({ status: 503, type: text, body: "postgres unreachable\n" });
+    expect(logger.lines.some((line) => line.includes("connect ECONNREFUSED /run/pg/.s.PGSQL.5432"))).toBe(
+      true,
+    );
     probe.state = { ...STANDBY, inRecovery: false };
     host.isFenced = true;
     expect(await get("/primary")).toEqual({ status: 503, type: text, body: "fenced\n" });

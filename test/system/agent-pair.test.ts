@@ -3,6 +3,7 @@
 // the new primary within two state intervals of the promotion and /primary flips; with the control
 // plane stopped for 30 s, every state sample reaches the store once; a switchover requested in the
 // API runs through the standby's agent. Needs root (network namespaces).
+import type { Secret } from "@pgaas/common";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentSourceArgv } from "../../agent/src/launch.js";
@@ -30,9 +31,15 @@ const secrets = generatePairSecrets("agt");
 let cp: ControlPlaneStack;
 let spec: PairSpec;
 
-async function agentGet(node: string, path: string): Promise<{ status: number; body: string }> {
+/** The agent's detail endpoints want the node's agent token from off the host. */
+async function agentGet(
+  node: string,
+  path: string,
+  token?: Secret,
+): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://${fixture.lab.host(node).address}:${AGENT_PORT}${path}`, {
     signal: AbortSignal.timeout(3000),
+    ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token.reveal()}` } }),
   });
   return { status: res.status, body: await res.text() };
 }
@@ -121,12 +128,14 @@ describe("agents on a real pair", () => {
         await waitFor(
           `${node}'s spool to drain`,
           async () => {
-            const health = JSON.parse((await agentGet(node, "/health")).body) as { spooledReports: number };
+            const health = JSON.parse((await agentGet(node, "/health/detail", agentTokens[node])).body) as {
+              spooledReports: number;
+            };
             return health.spooledReports === 0 ? true : undefined;
           },
           30_000,
         );
-        const metrics = (await agentGet(node, "/metrics")).body;
+        const metrics = (await agentGet(node, "/metrics", agentTokens[node])).body;
         expect(metrics).toMatch(/^pgaas_agent_spool_dropped_total\{kind="metrics"\} 0$/m);
         expect(metrics).toMatch(/^pgaas_agent_spool_dropped_total\{kind="state"\} 0$/m);
       }

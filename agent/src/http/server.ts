@@ -1,7 +1,11 @@
-// The agent's HTTP endpoints: GET /health (the loop is alive), GET /primary (200 only on the writable,
-// unfenced primary: the GCP load balancer and the keepalived check both use it), GET /metrics.
+// The agent's HTTP endpoints. Open to anyone who can reach the port, because load balancers and the
+// keepalived check call them without credentials: GET /primary (200 only on the writable, unfenced
+// primary) and GET /health (200 while the loop ticks). Both answer with fixed words and nothing about
+// the host. The details (GET /health/detail, GET /metrics) need the node's agent token as a Bearer
+// token, or a caller on this host's loopback.
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { describeError, type Logger } from "@pgaas/common";
+import { describeError, type Logger, type Secret } from "@pgaas/common";
 import type { AgentStatus } from "../agent.js";
 import type { HostProbe } from "../host/host-probe.js";
 import type { PostgresProbe } from "../postgres/probe.js";
@@ -15,8 +19,31 @@ export interface AgentHttpOptions {
   readonly node: { readonly pair: string; readonly node: string };
   /** /health answers 503 when no tick ran for this long. */
   readonly staleAfterMs: number;
+  /** The node's agent token (re-read on rotation); callers of the detail endpoints present it. */
+  readonly token: () => Promise<Secret>;
   readonly logger: Logger;
   readonly clock?: () => number;
+}
+
+type Access = "open" | "detail";
+
+interface Route {
+  readonly access: Access;
+  handle(res: ServerResponse): Promise<void>;
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+function fromLoopback(req: IncomingMessage): boolean {
+  const address = req.socket.remoteAddress ?? "";
+  return address === "::1" || /^(::ffff:)?127\./.test(address);
+}
+
+/** Compares digests, so neither the token's length nor its content leaks through timing. */
+async function presentsToken(req: IncomingMessage, token: () => Promise<Secret>): Promise<boolean> {
+  const match = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? "");
+  if (!match?.[1]) return false;
+  return timingSafeEqual(digest(match[1]), digest((await token()).reveal()));
 }
 
 interface PrimaryCheck {
@@ -35,37 +62,70 @@ export function createAgentHttpServer(options: AgentHttpOptions): Server {
     return inflight;
   };
 
-  const routes: Record<string, (res: ServerResponse) => Promise<void>> = {
-    "/health": async (res) => {
-      const status = options.status();
-      const age = status.lastTickAt === null ? null : clock() - status.lastTickAt;
-      const healthy = age !== null && age <= options.staleAfterMs;
-      send(
-        res,
-        healthy ? 200 : 503,
-        "application/json",
-        JSON.stringify({
-          status: healthy ? "ok" : "stale",
-          lastTickAgeMs: age,
-          lastDecision: status.lastDecision,
-          role: status.state?.role ?? null,
-          controlPlaneFailures: status.controlPlaneFailures,
-          spooledReports: status.spool.reports,
-        }),
-      );
+  const health = () => {
+    const status = options.status();
+    const age = status.lastTickAt === null ? null : clock() - status.lastTickAt;
+    return { status, age, healthy: age !== null && age <= options.staleAfterMs };
+  };
+
+  const routes: Record<string, Route> = {
+    "/health": {
+      access: "open",
+      handle: async (res) => {
+        const { healthy } = health();
+        send(
+          res,
+          healthy ? 200 : 503,
+          "application/json",
+          JSON.stringify({ status: healthy ? "ok" : "stale" }),
+        );
+      },
     },
-    "/primary": async (res) => {
-      const check = await checkPrimary();
-      send(res, check.primary ? 200 : 503, "text/plain; charset=utf-8", `${check.reason}\n`);
+    "/health/detail": {
+      access: "detail",
+      handle: async (res) => {
+        const { status, age, healthy } = health();
+        send(
+          res,
+          healthy ? 200 : 503,
+          "application/json",
+          JSON.stringify({
+            status: healthy ? "ok" : "stale",
+            lastTickAgeMs: age,
+            lastDecision: status.lastDecision,
+            role: status.state?.role ?? null,
+            controlPlaneFailures: status.controlPlaneFailures,
+            spooledReports: status.spool.reports,
+          }),
+        );
+      },
     },
-    "/metrics": async (res) => {
-      send(
-        res,
-        200,
-        "text/plain; version=0.0.4; charset=utf-8",
-        renderAgentMetrics(options.status(), options.node),
-      );
+    "/primary": {
+      access: "open",
+      handle: async (res) => {
+        const check = await checkPrimary();
+        send(res, check.primary ? 200 : 503, "text/plain; charset=utf-8", `${check.reason}\n`);
+      },
     },
+    "/metrics": {
+      access: "detail",
+      handle: async (res) => {
+        send(
+          res,
+          200,
+          "text/plain; version=0.0.4; charset=utf-8",
+          renderAgentMetrics(options.status(), options.node),
+        );
+      },
+    },
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse, route: Route) => {
+    if (route.access === "detail" && !fromLoopback(req) && !(await presentsToken(req, options.token))) {
+      res.setHeader("www-authenticate", 'Bearer realm="pgaas-agent"');
+      return send(res, 401, "text/plain; charset=utf-8", "agent token required\n");
+    }
+    await route.handle(res);
   };
 
   return createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -76,7 +136,7 @@ export function createAgentHttpServer(options: AgentHttpOptions): Server {
       res.setHeader("allow", "GET, HEAD");
       return send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
     }
-    route(res).catch((error: unknown) => {
+    serve(req, res, route).catch((error: unknown) => {
       options.logger.error("bug: http handler failed", { path, error: describeError(error) });
       if (!res.headersSent) send(res, 500, "text/plain; charset=utf-8", "internal error\n");
     });
@@ -90,7 +150,10 @@ async function primaryCheck(options: AgentHttpOptions): Promise<PrimaryCheck> {
       ? { primary: true, reason: "primary" }
       : { primary: false, reason: "not a writable primary" };
   } catch (error) {
-    return { primary: false, reason: `postgres unreachable: ${describeError(error)}` };
+    // The cause stays in the agent's log (each tick reports the down state too): the answer goes to
+    // whoever can reach the port.
+    options.logger.debug("primary check: postgres unreachable", { error: describeError(error) });
+    return { primary: false, reason: "postgres unreachable" };
   }
 }
 
