@@ -97,7 +97,11 @@ function client(url: string): Client {
     url,
     async call(method, path, options) {
       const headers: Record<string, string> = { "content-type": "application/json" };
-      if (options.cookie !== undefined) headers.cookie = options.cookie;
+      if (options.cookie !== undefined) {
+        headers.cookie = options.cookie;
+        // A signed-in write must name the server's own origin, as the portal's pages do.
+        headers.origin = url;
+      }
       if (options.bearer !== undefined) headers.authorization = `Bearer ${options.bearer}`;
       const reply = await fetch(`${url}${path}`, {
         method,

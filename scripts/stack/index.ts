@@ -109,7 +109,8 @@ async function createApiToken(portalUrl: string, email: string, password: string
   const cookie = await apiSession(portalUrl, email, password);
   const response = await fetch(`${portalUrl}/v1/tokens`, {
     method: "POST",
-    headers: { "content-type": "application/json", cookie },
+    // A signed-in write must name the server's own origin, as the portal's pages do.
+    headers: { "content-type": "application/json", cookie, origin: portalUrl },
     body: JSON.stringify({ name: `npm-start-${new Date().toISOString()}` }),
   });
   if (!response.ok)

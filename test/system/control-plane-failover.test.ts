@@ -39,7 +39,11 @@ async function api(
   auth = { cookie },
 ): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
-  if ("cookie" in auth) headers.cookie = auth.cookie;
+  if ("cookie" in auth) {
+    headers.cookie = auth.cookie;
+    // A signed-in write must name the server's own origin, as the portal's pages do.
+    headers.origin = server?.url ?? "";
+  }
   const reply = await fetch(`${server?.url}${path}`, {
     method,
     headers,

@@ -107,7 +107,7 @@ describe("provider CRUD on local hosts with a real control plane", () => {
     const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const token = await fetch(`${server.url}/v1/tokens`, {
       method: "POST",
-      headers: { cookie, "content-type": "application/json" },
+      headers: { cookie, "content-type": "application/json", origin: server.url },
       body: JSON.stringify({ name: "provider-crud" }),
     });
     apiToken = ((await token.json()) as { secret: string }).secret;

@@ -1,11 +1,18 @@
 // Server configuration from the environment, parsed by zod; every bad variable is named in one error.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { InputError, Secret } from "@pgaas/common";
 import { z } from "zod";
+
+/** One proxy address or network in PGAAS_TRUSTED_PROXIES. */
+const ProxyAddress = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
+  error: "an IP address or a CIDR network",
+});
 
 const Env = z
   .object({
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL"),
+    /** The store role's password in a file (mode 0600) rather than in DATABASE_URL and the environment. */
+    PGAAS_DATABASE_PASSWORD_FILE: z.string().startsWith("/", "an absolute path").optional(),
     /** One address, or several separated by commas (e.g. loopback plus the lab bridge for agents). */
     PGAAS_LISTEN_HOST: z
       .string()
@@ -18,6 +25,20 @@ const Env = z
     PGAAS_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
     PGAAS_WEB_DIR: z.string().optional(),
     PGAAS_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
+    /**
+     * Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed, separated by commas. Empty by
+     * default: then the client is the socket's peer and no header can pretend to be another client.
+     */
+    PGAAS_TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((list) =>
+        list
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ""),
+      )
+      .pipe(z.array(ProxyAddress)),
   })
   .refine((env) => env.PGAAS_SECRET_KEY !== undefined || env.PGAAS_SECRET_KEY_FILE !== undefined, {
     path: ["PGAAS_SECRET_KEY"],
@@ -30,6 +51,8 @@ const Env = z
 
 export interface ServerConfig {
   readonly databaseUrl: Secret;
+  /** From PGAAS_DATABASE_PASSWORD_FILE; overrides a password in the URL. */
+  readonly databasePassword?: Secret;
   /** Every address the API listens on, the first one names the server's URL. */
   readonly listenHosts: readonly [string, ...string[]];
   readonly port: number;
@@ -38,6 +61,8 @@ export interface ServerConfig {
   readonly initialAdmin?: { readonly email: string; readonly password: Secret };
   readonly webDir?: string;
   readonly secureCookies: boolean;
+  /** Addresses/CIDRs of reverse proxies trusted for X-Forwarded-*; empty trusts none. */
+  readonly trustedProxies: readonly string[];
 }
 
 function decodeKey(base64: string, source: string): Buffer {
@@ -51,16 +76,38 @@ function decodeKey(base64: string, source: string): Buffer {
   return key;
 }
 
-function readKeyFile(path: string): string {
+function readSecretFile(path: string, variable: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    throw new InputError(`invalid configuration: PGAAS_SECRET_KEY_FILE: cannot read ${path}`, {
+    throw new InputError(`invalid configuration: ${variable}: cannot read ${path}`, {
       code: "invalid_config",
-      details: { variable: "PGAAS_SECRET_KEY_FILE" },
+      details: { variable },
       cause: error,
     });
   }
+}
+
+/** A password file others can read is refused: the secret would not be one any more. */
+function readPasswordFile(path: string, variable: string): Secret {
+  const text = readSecretFile(path, variable);
+  if ((statSync(path).mode & 0o077) !== 0) {
+    throw new InputError(
+      `invalid configuration: ${variable}: ${path} must not be readable by others (chmod 600)`,
+      {
+        code: "invalid_config",
+        details: { variable },
+      },
+    );
+  }
+  const password = text.trim();
+  if (password === "") {
+    throw new InputError(`invalid configuration: ${variable}: ${path} is empty`, {
+      code: "invalid_config",
+      details: { variable },
+    });
+  }
+  return new Secret(password);
 }
 
 /** Reads the configuration; throws an InputError listing each bad variable and why. */
@@ -77,9 +124,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
   const secretKey =
     vars.PGAAS_SECRET_KEY !== undefined
       ? decodeKey(vars.PGAAS_SECRET_KEY, "PGAAS_SECRET_KEY")
-      : decodeKey(readKeyFile(vars.PGAAS_SECRET_KEY_FILE as string), "PGAAS_SECRET_KEY_FILE");
+      : decodeKey(
+          readSecretFile(vars.PGAAS_SECRET_KEY_FILE as string, "PGAAS_SECRET_KEY_FILE"),
+          "PGAAS_SECRET_KEY_FILE",
+        );
   return {
     databaseUrl: new Secret(vars.DATABASE_URL),
+    ...(vars.PGAAS_DATABASE_PASSWORD_FILE !== undefined
+      ? {
+          databasePassword: readPasswordFile(
+            vars.PGAAS_DATABASE_PASSWORD_FILE,
+            "PGAAS_DATABASE_PASSWORD_FILE",
+          ),
+        }
+      : {}),
     listenHosts: vars.PGAAS_LISTEN_HOST.split(",") as [string, ...string[]],
     port: vars.PGAAS_PORT,
     secretKey,
@@ -93,5 +151,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
       : {}),
     ...(vars.PGAAS_WEB_DIR !== undefined ? { webDir: vars.PGAAS_WEB_DIR } : {}),
     secureCookies: vars.PGAAS_SECURE_COOKIES === "true",
+    trustedProxies: vars.PGAAS_TRUSTED_PROXIES,
   };
 }

@@ -29,7 +29,10 @@ export async function startServer(
   config: ServerConfig,
   logger: Logger = createLogger({ component: "control-plane" }),
 ): Promise<RunningServer> {
-  const store = openStore(config.databaseUrl.reveal());
+  const store = openStore(
+    config.databaseUrl.reveal(),
+    config.databasePassword !== undefined ? { password: config.databasePassword.reveal() } : {},
+  );
   try {
     const applied = await migrate(store, MIGRATIONS);
     if (applied.length > 0) logger.info("migrations applied", { versions: applied });
@@ -47,7 +50,7 @@ export async function startServer(
       );
       if (created) logger.info("initial admin created", { email: config.initialAdmin.email });
     }
-    const app = createApp(services);
+    const app = createApp(services, { trustedProxies: config.trustedProxies });
     const listen = (host: string, port: number) =>
       new Promise<Server>((resolve, reject) => {
         const listening = app.listen(port, host, (error?: Error) =>

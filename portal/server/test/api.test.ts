@@ -730,7 +730,9 @@ describe("API surface", () => {
 
   it("serves /healthz, /metrics and /docs", async () => {
     expect((await h.call("GET", "/healthz")).body).toEqual({ status: "ok" });
-    expect((await h.call("GET", "/metrics")).text).toContain('pgaas_agent_reports_total{outcome="accepted"}');
+    expect((await h.call("GET", "/metrics", { auth: admin })).text).toContain(
+      'pgaas_agent_reports_total{outcome="accepted"}',
+    );
     expect((await h.call("GET", "/docs")).text).toContain("swagger-ui-bundle.js");
     expect((await h.call("GET", "/docs/assets/swagger-ui-bundle.js")).status).toBe(200);
   });

@@ -1,6 +1,9 @@
 // Pure pieces: parameter validation, event derivation, pair view, report arithmetic and rendering,
 // the secret box, tokens and configuration parsing.
 import { randomBytes } from "node:crypto";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { InputError, Secret } from "@pgaas/common";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import { describe, expect, it } from "vitest";
@@ -12,7 +15,7 @@ import { scramVerifier } from "../src/crypto/scram.js";
 import { newToken, tokenKind } from "../src/crypto/tokens.js";
 import { accessRoleName } from "../src/services/access.js";
 import { connectionUri } from "../src/services/databases.js";
-import { type NodeRow, pairView } from "../src/services/pair-view.js";
+import { currentPrimary, type NodeRow, pairView } from "../src/services/pair-view.js";
 import { validateParameters } from "../src/services/parameters.js";
 import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
 import { reportCsv } from "../src/services/report-render.js";
@@ -201,6 +204,28 @@ describe("pair view", () => {
     expect([fenced.primary, fenced.health]).toEqual([null, "no_primary"]);
     expect(pairView(pair, [node("n1", {})], 0, now).health).toBe("unknown");
   });
+
+  const writable = (name: string, timeline: number | null, receivedAgoMs: number, sampledAt: Date) =>
+    node(name, {
+      role: "primary",
+      writable: true,
+      fenced: false,
+      timeline,
+      sampled_at: sampledAt,
+      received_at: new Date(now.getTime() - receivedAgoMs),
+    });
+
+  it("chooses the primary by timeline first: the promoted node wins over a newer report from the old one", () => {
+    expect(currentPrimary([writable("n1", 2, 5000, now), writable("n2", 1, 100, now)])?.name).toBe("n1");
+    expect(currentPrimary([writable("n1", null, 100, now), writable("n2", 1, 5000, now)])?.name).toBe("n2");
+  });
+
+  it("breaks a timeline tie by receive time, never by the agent's sampledAt", () => {
+    const farFuture = new Date("9999-12-31T23:59:59.000Z");
+    expect(currentPrimary([writable("n1", 3, 5000, farFuture), writable("n2", 3, 100, now)])?.name).toBe(
+      "n2",
+    );
+  });
 });
 
 describe("reports", () => {
@@ -346,5 +371,33 @@ describe("configuration", () => {
     expect(() =>
       loadConfig({ DATABASE_URL: "postgres://x", PGAAS_SECRET_KEY_FILE: "/nonexistent/key" }),
     ).toThrow("invalid configuration: PGAAS_SECRET_KEY_FILE: cannot read /nonexistent/key");
+  });
+
+  it("trusts no proxy by default and only the addresses and networks listed", () => {
+    const env = { DATABASE_URL: "postgres://x@127.0.0.1/db", PGAAS_SECRET_KEY: key };
+    expect(loadConfig(env).trustedProxies).toEqual([]);
+    expect(
+      loadConfig({ ...env, PGAAS_TRUSTED_PROXIES: "10.0.0.5, 192.168.0.0/16,::1" }).trustedProxies,
+    ).toEqual(["10.0.0.5", "192.168.0.0/16", "::1"]);
+    expect(() => loadConfig({ ...env, PGAAS_TRUSTED_PROXIES: "10.0.0.5,loopback" })).toThrow(
+      "invalid configuration: PGAAS_TRUSTED_PROXIES.1: an IP address or a CIDR network",
+    );
+  });
+
+  it("reads the store password from a file only others cannot read", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pgaas-config-"));
+    try {
+      const env = { DATABASE_URL: "postgres://portal@127.0.0.1/db", PGAAS_SECRET_KEY: key };
+      const file = join(dir, "store-password");
+      await writeFile(file, "s3cret-store\n", { mode: 0o600 });
+      const config = loadConfig({ ...env, PGAAS_DATABASE_PASSWORD_FILE: file });
+      expect(config.databasePassword?.reveal()).toBe("s3cret-store");
+      await chmod(file, 0o644);
+      expect(() => loadConfig({ ...env, PGAAS_DATABASE_PASSWORD_FILE: file })).toThrow(
+        `invalid configuration: PGAAS_DATABASE_PASSWORD_FILE: ${file} must not be readable by others (chmod 600)`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

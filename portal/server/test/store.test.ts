@@ -19,7 +19,7 @@ let store: Store;
 
 beforeAll(async () => {
   server = await startThrowawayPostgres("pgs-migrate");
-  store = openStore(server.url, 4);
+  store = openStore(server.url, { max: 4 });
 });
 
 afterAll(async () => {

@@ -1,13 +1,15 @@
-// The Express application: request ids, JSON body limit, metrics, /healthz, /openapi.json, /docs,
-// the API routes, the web portal (SPA fallback) and the error middleware.
+// The Express application: request ids, security headers, the cross-site write guard, JSON body
+// limit, metrics, /healthz, /openapi.json, /docs, the API routes, the web portal (SPA fallback) and
+// the error middleware.
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { NotFoundError } from "@pgaas/common";
+import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@pgaas/common";
 import express, { type Express } from "express";
 import { ROUTES } from "../api/index.js";
 import type { Services } from "../services/index.js";
 import { createAuthenticate } from "./authenticate.js";
+import { crossSiteGuard } from "./cross-site-guard.js";
 import { docsRouter } from "./docs.js";
 import { errorMiddleware } from "./error-middleware.js";
 import { mountAgent } from "./handlers/agent.js";
@@ -18,16 +20,24 @@ import { mountPairs } from "./handlers/pairs.js";
 import { createMetrics } from "./metrics.js";
 import type { MountDeps } from "./mount.js";
 import { openApiDocument } from "./openapi.js";
+import { securityHeaders } from "./security-headers.js";
 
 export const BODY_LIMIT = "1mb";
 const VERSION = "0.1.0";
 
-export function createApp(services: Services): Express {
+export interface AppOptions {
+  /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs); none by default. */
+  readonly trustedProxies?: readonly string[];
+}
+
+export function createApp(services: Services, options: AppOptions = {}): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  const trusted = options.trustedProxies ?? [];
+  app.set("trust proxy", trusted.length === 0 ? false : [...trusted]);
   app.set("query parser", "simple");
   const metrics = createMetrics();
+  const authenticate = createAuthenticate(services.users, services.pairs);
 
   app.use((req, res, next) => {
     const incoming = req.get("x-request-id");
@@ -50,6 +60,8 @@ export function createApp(services: Services): Express {
     });
     next();
   });
+  app.use(securityHeaders());
+  app.use(crossSiteGuard());
   app.use(express.json({ limit: BODY_LIMIT }));
 
   app.get("/healthz", async (_req, res) => {
@@ -60,7 +72,12 @@ export function createApp(services: Services): Express {
       res.status(503).json({ status: "store_unavailable" });
     }
   });
-  app.get("/metrics", (_req, res) => {
+  // Route names, volumes and latencies tell an outsider what runs here: admins only (an admin's API
+  // token for a Prometheus scraper), the same on every address the server listens on.
+  app.get("/metrics", async (req, res) => {
+    const actor = await authenticate(req);
+    if (actor === undefined) throw new UnauthenticatedError();
+    if (actor.kind !== "user" || actor.role !== "admin") throw new ForbiddenError("admins only");
     res.type("text/plain; version=0.0.4").send(metrics.render());
   });
   const document = openApiDocument(ROUTES, VERSION);
@@ -71,7 +88,7 @@ export function createApp(services: Services): Express {
 
   const router = express.Router();
   const deps: MountDeps = {
-    authenticate: createAuthenticate(services.users, services.pairs),
+    authenticate,
     audit: services.audit,
     unaudited: new Set(["agentReport"]),
     logger: services.logger,

@@ -19,8 +19,17 @@ export interface Store extends Queryable {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
-export function openStore(databaseUrl: string, max = 20): Store {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, application_name: "pgaas-control-plane" });
+export function openStore(
+  databaseUrl: string,
+  options: { readonly max?: number; readonly password?: string } = {},
+): Store {
+  const { max = 20, password } = options;
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max,
+    application_name: "pgaas-control-plane",
+    ...(password !== undefined ? { password } : {}),
+  });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   return {

@@ -58,7 +58,9 @@ export async function createAdminRole(server: ThrowawayPostgres): Promise<void> 
   await ensureTenantBoundary(run);
 }
 
-export async function startHarness(options: { webDir?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { webDir?: string; env?: Record<string, string> } = {},
+): Promise<Harness> {
   const store = await startThrowawayPostgres("pgs-store");
   const node = await startThrowawayPostgres("pgs-node").catch(async (error) => {
     await store.stop();
@@ -75,6 +77,7 @@ export async function startHarness(options: { webDir?: string } = {}): Promise<H
         PGAAS_ADMIN_EMAIL: ADMIN.email,
         PGAAS_ADMIN_PASSWORD: ADMIN.password,
         ...(options.webDir === undefined ? {} : { PGAAS_WEB_DIR: options.webDir }),
+        ...options.env,
       }),
       logger,
     );
@@ -86,8 +89,15 @@ export async function startHarness(options: { webDir?: string } = {}): Promise<H
       async call(method, path, options = {}) {
         const headers: Record<string, string> = { ...options.headers };
         if (options.body !== undefined || options.raw !== undefined)
-          headers["content-type"] = "application/json";
-        if (options.auth !== undefined && "cookie" in options.auth) headers.cookie = options.auth.cookie;
+          headers["content-type"] ??= "application/json";
+        if (options.auth !== undefined && "cookie" in options.auth) {
+          headers.cookie = options.auth.cookie;
+          // What the portal's own pages send: the server refuses cookie writes from other origins.
+          if (method !== "GET") {
+            headers.origin ??= server.url;
+            headers["content-type"] ??= "application/json";
+          }
+        }
         if (options.auth !== undefined && "bearer" in options.auth)
           headers.authorization = `Bearer ${options.auth.bearer}`;
         const response = await fetch(`${server.url}${path}`, {

@@ -53,10 +53,10 @@ export async function apiRequest<T>(path: string, options: RequestOptions<T>): P
     headers: { accept: "application/json" },
   };
   if (options.signal) init.signal = options.signal;
-  if (options.body !== undefined) {
+  // The server refuses signed-in writes that are not JSON (a cross-site form cannot send JSON).
+  if (init.method !== "GET")
     init.headers = { accept: "application/json", "content-type": "application/json" };
-    init.body = JSON.stringify(options.body);
-  }
+  if (options.body !== undefined) init.body = JSON.stringify(options.body);
   let response: Response;
   try {
     response = await fetch(apiUrl(path, options.query), init);
