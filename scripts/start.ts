@@ -1,5 +1,6 @@
 // `npm start`: the whole service on this machine (see scripts/stack). Prints progress for every step,
-// then the portal URL and the admin credentials. Environment: PGAAS_SUBNET (default 10.230.1.0/24),
+// then the portal URL and how to sign in: the admin password itself only on the start that created
+// it, afterwards the 0600 file that keeps it. Environment: PGAAS_SUBNET (default 10.230.1.0/24),
 // PGAAS_PREFIX (namespace prefix, "pgaas"), PGAAS_PAIR (pair name, "demo"), PGAAS_PORT (8080), PGAAS_STATE_DIR (.pgaas in the checkout).
 import { describeError } from "@pgaas/common";
 import { DEFAULT_STACK_ROOT, startStack } from "./stack/index.js";
@@ -28,7 +29,12 @@ try {
       `pgaas is running (${seconds} s).`,
       `  portal:    ${stack.portalUrl}`,
       `  API docs:  ${stack.portalUrl}/docs`,
-      `  sign in:   ${stack.admin.email} / ${stack.admin.password}`,
+      ...(stack.admin.created
+        ? [
+            `  sign in:   ${stack.admin.email} / ${stack.admin.password}`,
+            `             (shown this once; kept in ${stack.admin.passwordFile}, mode 0600)`,
+          ]
+        : [`  sign in:   ${stack.admin.email} (password in ${stack.admin.passwordFile})`]),
       "  stop:      npm run stop        (add -- --purge to delete all data)",
       "",
     ].join("\n"),

@@ -8,7 +8,6 @@ import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { agentSourceArgv } from "@pgaas/agent/launch";
 import { NotFoundError, Secret } from "@pgaas/common";
-import pg from "pg";
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -41,8 +40,10 @@ import {
   type StackSecrets,
   stackPaths,
   writeRecord,
+  writeSecretFile,
   writeSecrets,
 } from "./stack-state.js";
+import { ensurePortalStoreRole, PORTAL_STORE_ROLE } from "./store-role.js";
 
 export const DEFAULT_STACK_ROOT = fileURLToPath(new URL("../../.pgaas", import.meta.url));
 const WEB_DIST = fileURLToPath(new URL("../../portal/web/dist", import.meta.url));
@@ -66,7 +67,14 @@ export interface StackOptions {
 
 export interface Stack {
   readonly portalUrl: string;
-  readonly admin: { readonly email: string; readonly password: string };
+  readonly admin: {
+    readonly email: string;
+    readonly password: string;
+    /** 0600 file holding the password, for the person who started the stack. */
+    readonly passwordFile: string;
+    /** True on the start that created the admin: the only time the password is shown. */
+    readonly created: boolean;
+  };
   readonly pairId: string;
   readonly lab: LocalLab;
   readonly paths: StackPaths;
@@ -80,17 +88,6 @@ async function timed<T>(progress: (line: string) => void, label: string, fn: () 
   const result = await fn();
   progress(`✓ ${label} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   return result;
-}
-
-async function ensureStoreDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [STORE_DATABASE]);
-    if (rowCount === 0) await client.query(`create database ${STORE_DATABASE}`);
-  } finally {
-    await client.end();
-  }
 }
 
 async function apiSession(portalUrl: string, email: string, password: string): Promise<string> {
@@ -139,22 +136,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pairName: options.pairName ?? "demo",
     adminEmail: options.adminEmail ?? "admin@pgaas.local",
   };
-  const secrets: StackSecrets = (await readSecrets(paths, key)) ?? {
+  const existing = await readSecrets(paths, key);
+  const secrets: StackSecrets = existing ?? {
     storePassword: randomBytes(18).toString("base64url"),
     adminPassword: randomBytes(12).toString("base64url"),
   };
+  // Stacks created before the store role existed get its password now.
+  secrets.portalStorePassword ??= randomBytes(18).toString("base64url");
+  const portalStorePassword = new Secret(secrets.portalStorePassword);
   const save = async () => {
     await writeRecord(paths, record);
     await writeSecrets(paths, key, secrets);
   };
   await save();
+  if (existing === undefined)
+    await writeSecretFile(paths.adminPasswordFile, new Secret(secrets.adminPassword));
 
   const store = { root: paths.store, port: record.storePort };
-  const storeUrl = localPostgresUrl(record.storePort, secrets.storePassword, STORE_DATABASE);
-  await timed(progress, "control-plane store (PostgreSQL 15)", async () => {
+  await timed(progress, `control-plane store (PostgreSQL 15, role ${PORTAL_STORE_ROLE})`, async () => {
     await initLocalPostgres(store, secrets.storePassword);
     await startLocalPostgres(store);
-    await ensureStoreDatabase(localPostgresUrl(record.storePort, secrets.storePassword));
+    await ensurePortalStoreRole(
+      localPostgresUrl(record.storePort, secrets.storePassword),
+      STORE_DATABASE,
+      portalStorePassword,
+    );
+    await writeSecretFile(paths.storePasswordFile, portalStorePassword);
   });
 
   const lab = await timed(progress, `local hosts ${LAB_PAIR_HOSTS.join(", ")} on ${record.subnet}`, () =>
@@ -174,7 +181,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logFile: paths.portalLog,
       healthUrl: `${portalUrl}/healthz`,
       env: {
-        DATABASE_URL: storeUrl,
+        // The least-privilege role; its password is read from the 0600 file, not the environment.
+        DATABASE_URL: `postgres://${PORTAL_STORE_ROLE}@127.0.0.1:${record.storePort}/${STORE_DATABASE}`,
+        PGAAS_DATABASE_PASSWORD_FILE: paths.storePasswordFile,
         PGAAS_LISTEN_HOST: `127.0.0.1,${lab.hostAddress}`,
         PGAAS_PORT: String(record.portalPort),
         PGAAS_SECRET_KEY_FILE: paths.secretKey,
@@ -254,7 +263,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     portalUrl,
-    admin: { email: record.adminEmail, password: secrets.adminPassword },
+    admin: {
+      email: record.adminEmail,
+      password: secrets.adminPassword,
+      passwordFile: paths.adminPasswordFile,
+      created: existing === undefined,
+    },
     pairId,
     lab,
     paths,

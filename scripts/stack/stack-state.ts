@@ -1,6 +1,8 @@
 // What `npm start` keeps between runs, under one folder (`.pgaas/` in the checkout by default):
 // stack.json (ports, names: nothing secret), secret.key (0600, the AES-256-GCM key the control plane
-// also uses) and secrets.sealed (the demo's credentials, sealed with that key — never plain text).
+// also uses), secrets.sealed (the demo's credentials, sealed with that key), and two 0600 files a
+// process or a person reads: store-password (the control plane's store role) and admin-password
+// (the first admin's, for the person who started the stack).
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
@@ -21,7 +23,10 @@ export const StackRecord = z.object({
 export type StackRecord = z.infer<typeof StackRecord>;
 
 export const StackSecrets = z.object({
+  /** The store's superuser (`postgres`): setup only, never given to the control plane. */
   storePassword: z.string(),
+  /** The control plane's least-privilege store role. */
+  portalStorePassword: z.string().optional(),
   adminPassword: z.string(),
   apiToken: z.string().optional(),
   pairSecrets: z.string().optional(),
@@ -41,6 +46,8 @@ export interface StackPaths {
   readonly lab: string;
   readonly portalPid: string;
   readonly portalLog: string;
+  readonly storePasswordFile: string;
+  readonly adminPasswordFile: string;
 }
 
 export function stackPaths(root: string): StackPaths {
@@ -53,6 +60,8 @@ export function stackPaths(root: string): StackPaths {
     lab: join(root, "lab"),
     portalPid: join(root, "portal.pid"),
     portalLog: join(root, "portal.log"),
+    storePasswordFile: join(root, "store-password"),
+    adminPasswordFile: join(root, "admin-password"),
   };
 }
 
@@ -60,6 +69,11 @@ async function writeAtomic(path: string, content: string | Buffer, mode: number)
   const temp = `${path}.${process.pid}.tmp`;
   await writeFile(temp, content, { mode });
   await rename(temp, path);
+}
+
+/** A secret for a process or a person to read: only root can (0600), replaced atomically. */
+export async function writeSecretFile(path: string, secret: Secret): Promise<void> {
+  await writeAtomic(path, `${secret.reveal()}\n`, 0o600);
 }
 
 /** The 32-byte key, created on first use (base64 in a 0600 file, the format PGAAS_SECRET_KEY_FILE reads). */

@@ -1,10 +1,11 @@
 // `npm start` on this machine → the portal answers and the demo pair is healthy → a second start
 // reuses what runs → `npm run stop -- --purge` leaves no process, namespace or state behind.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/throwaway-postgres.js";
 
@@ -90,7 +91,37 @@ describe("npm start / npm run stop", () => {
     const second = npm(["start"], env);
     expect(second.code, second.out).toBe(0);
     expect(Number(readFileSync(join(stateDir, "portal.pid"), "utf8"))).toBe(portalPid);
-    expect(second.out).toContain(`sign in:   admin@pgaas.local / ${password}`);
+    // The password was shown once; from then on only the 0600 file that keeps it is named.
+    const passwordFile = join(stateDir, "admin-password");
+    expect(second.out).toContain(`sign in:   admin@pgaas.local (password in ${passwordFile})`);
+    expect(second.out).not.toContain(password);
+    expect([statSync(passwordFile).mode & 0o777, readFileSync(passwordFile, "utf8")]).toEqual([
+      0o600,
+      `${password}\n`,
+    ]);
+    // The control plane uses its own store role, whose password sits in a 0600 file too.
+    const storePasswordFile = join(stateDir, "store-password");
+    expect(statSync(storePasswordFile).mode & 0o777).toBe(0o600);
+    const { storePort } = JSON.parse(readFileSync(join(stateDir, "stack.json"), "utf8")) as {
+      storePort: number;
+    };
+    const store = new pg.Client({
+      host: "127.0.0.1",
+      port: storePort,
+      database: "pgaas",
+      user: "pgaas_portal",
+      password: readFileSync(storePasswordFile, "utf8").trim(),
+    });
+    await store.connect();
+    try {
+      const { rows } = await store.query(
+        `SELECT DISTINCT usename, (SELECT rolsuper FROM pg_roles WHERE rolname = usename) AS superuser
+           FROM pg_stat_activity WHERE application_name = 'pgaas-control-plane'`,
+      );
+      expect(rows).toEqual([{ usename: "pgaas_portal", superuser: false }]);
+    } finally {
+      await store.end();
+    }
 
     const stop = npm(["run", "stop", "--", "--purge"], env);
     expect(stop.code, stop.out).toBe(0);
