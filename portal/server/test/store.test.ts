@@ -73,3 +73,15 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
   });
   expect([report.points.map((point) => point.lagBytes), report.summary.uptimeRatio]).toEqual([[5, 7], 0.5]);
 });
+
+it("connects with a password given apart from the URL (PGAAS_DATABASE_PASSWORD_FILE)", async () => {
+  const url = new URL(server.url);
+  url.password = "";
+  const separate = openStore(url.toString(), { max: 1, password: server.password });
+  try {
+    const { rows } = await separate.query<{ who: string }>("SELECT current_user AS who");
+    expect(rows).toEqual([{ who: "postgres" }]);
+  } finally {
+    await separate.close();
+  }
+});

@@ -1,5 +1,6 @@
 // The store's connection pool and a transaction helper.
 import pg from "pg";
+import { parseIntoClientConfig } from "pg-connection-string";
 
 /** Anything that runs a query: the pool or a client inside a transaction. */
 export interface Queryable {
@@ -24,11 +25,13 @@ export function openStore(
   options: { readonly max?: number; readonly password?: string } = {},
 ): Store {
   const { max = 20, password } = options;
+  // pg lets a connection string's (empty) password win over a `password` option: parse the URL here
+  // and set the password on the result instead.
   const pool = new pg.Pool({
-    connectionString: databaseUrl,
+    ...parseIntoClientConfig(databaseUrl),
+    ...(password !== undefined ? { password } : {}),
     max,
     application_name: "pgaas-control-plane",
-    ...(password !== undefined ? { password } : {}),
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});
