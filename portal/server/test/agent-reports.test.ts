@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN,
-  ADMIN_ROLE_PASSWORD,
   type Auth,
   type Harness,
   loginCookie,
+  pairRegistration,
   startHarness,
   stateReport,
   stateSample,
@@ -29,15 +29,7 @@ beforeAll(async () => {
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
   const pair = await h.call("POST", "/v1/pairs", {
     auth: admin,
-    body: {
-      name: "orders",
-      endpoint: { host: "127.0.0.1", port: h.node.port },
-      nodes: [
-        { name: "n1", address: "127.0.0.1", port: h.node.port, agentPort: 9187 },
-        { name: "n2", address: "127.0.0.1", port: h.node.port, agentPort: 9188 },
-      ],
-      admin: { username: "pgaas_admin", password: ADMIN_ROLE_PASSWORD },
-    },
+    body: pairRegistration(h),
   });
   const body = pair.body as { pair: { id: string }; agentTokens: Record<string, string> };
   pairId = body.pair.id;

@@ -13,6 +13,7 @@ import {
   type Auth,
   type Harness,
   loginCookie,
+  pairRegistration,
   type Reply,
   startHarness,
   stateReport,
@@ -76,15 +77,7 @@ describe("pairs and agent reports", () => {
   it("registers a pair and shows one agent token per node once", async () => {
     const reply = await call("POST", "/v1/pairs", {
       auth: admin,
-      body: {
-        name: "orders",
-        endpoint: { host: "127.0.0.1", port: h.node.port },
-        nodes: [
-          { name: "n1", address: "127.0.0.1", port: h.node.port, agentPort: 9187 },
-          { name: "n2", address: "127.0.0.1", port: h.node.port, agentPort: 9188 },
-        ],
-        admin: { username: "pgaas_admin", password: ADMIN_ROLE_PASSWORD },
-      },
+      body: pairRegistration(h),
     });
     expect(reply.status).toBe(201);
     const body = reply.body as {

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_CSP, DOCS_CSP } from "../src/http/security-headers.js";
 import {
   ADMIN,
-  ADMIN_ROLE_PASSWORD,
   type Auth,
   type Harness,
   loginCookie,
+  pairRegistration,
   startHarness,
 } from "./support/harness.js";
 
@@ -40,15 +40,7 @@ beforeAll(async () => {
   adminToken = (created.body as { secret: string }).secret;
   const pair = await h.call("POST", "/v1/pairs", {
     auth: admin,
-    body: {
-      name: "orders",
-      endpoint: { host: "127.0.0.1", port: h.node.port },
-      nodes: [
-        { name: "n1", address: "127.0.0.1", port: h.node.port, agentPort: 9187 },
-        { name: "n2", address: "127.0.0.1", port: h.node.port, agentPort: 9188 },
-      ],
-      admin: { username: "pgaas_admin", password: ADMIN_ROLE_PASSWORD },
-    },
+    body: pairRegistration(h),
   });
   agentToken = (pair.body as { agentTokens: Record<string, string> }).agentTokens.n1 as string;
 });

@@ -2,9 +2,9 @@
 // signing in meanwhile, X-Forwarded-For only from configured proxies, failed attempts in the audit log.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RawReply, rawRequest } from "../../../scripts/security/http.js";
 import { loadConfig, type RunningServer, startServer } from "../src/index.js";
 import { ADMIN, type Harness, loginCookie, startHarness } from "./support/harness.js";
-import { type PlainReply, requestFrom } from "./support/request-from.js";
 
 let h: Harness;
 let behindProxy: RunningServer | undefined;
@@ -12,9 +12,14 @@ const WRONG = "not-the-admin-password";
 const ATTACKER = "127.0.0.3";
 
 const login = (from: string, password: string, headers: Record<string, string> = {}, base = h.server.url) =>
-  requestFrom(from, `${base}/v1/auth/login`, { body: { email: ADMIN.email, password }, headers });
+  rawRequest(`${base}/v1/auth/login`, {
+    method: "POST",
+    body: { email: ADMIN.email, password },
+    headers,
+    localAddress: from,
+  });
 
-const errorOf = (reply: PlainReply) => (reply.body as { error: { code: string; message: string } }).error;
+const errorOf = (reply: RawReply) => (reply.json as { error: { code: string; message: string } }).error;
 
 interface AuditEntry {
   action: string;
@@ -58,7 +63,7 @@ describe("sign-in throttle", () => {
   it("still lets the right password in from another client while the attacker waits", async () => {
     expect((await login(ATTACKER, ADMIN.password)).status).toBe(429);
     const other = await login("127.0.0.4", ADMIN.password);
-    expect([other.status, (other.body as { user: { email: string } }).user.email]).toEqual([
+    expect([other.status, (other.json as { user: { email: string } }).user.email]).toEqual([
       200,
       ADMIN.email,
     ]);

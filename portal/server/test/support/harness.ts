@@ -128,6 +128,19 @@ export async function startHarness(
   }
 }
 
+/** A registration for a pair whose two nodes are the harness's managed server. */
+export function pairRegistration(harness: Harness, name = "orders") {
+  return {
+    name,
+    endpoint: { host: "127.0.0.1", port: harness.node.port },
+    nodes: [
+      { name: "n1", address: "127.0.0.1", port: harness.node.port, agentPort: 9187 },
+      { name: "n2", address: "127.0.0.1", port: harness.node.port, agentPort: 9188 },
+    ],
+    admin: { username: "pgaas_admin", password: ADMIN_ROLE_PASSWORD },
+  };
+}
+
 export async function loginCookie(harness: Harness, email: string, password: string): Promise<string> {
   const reply = await harness.call("POST", "/v1/auth/login", { body: { email, password } });
   if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${reply.text}`);
