@@ -5,14 +5,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { freePort, startThrowawayPostgres } from "@pgaas/testing";
 import {
   ADMIN,
   ADMIN_ROLE_PASSWORD,
   createAdminRole,
   stateReport,
   stateSample,
-} from "../portal/server/test/support/harness.js";
-import { freePort, startThrowawayPostgres } from "../test/support/throwaway-postgres.js";
+} from "@pgaas/testing/control-plane";
 
 const AGENTS = 1000;
 const INTERVAL_MS = 5000;

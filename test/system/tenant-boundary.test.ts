@@ -7,21 +7,21 @@
 // functions, and the admin role holds no CREATEROLE and no tenant membership. Needs root.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentSourceArgv } from "../../agent/src/launch.js";
+import { agentSourceArgv } from "@pgaas/agent/launch";
 import {
   type ControlPlaneStack,
   startControlPlaneStack,
-} from "../../agent/test/support/control-plane-stack.js";
+} from "@pgaas/testing/control-plane";
 import {
   bootstrapPair,
   generatePairSecrets,
   type PairSpec,
   parsePairSpec,
   teardownPair,
-} from "../../provider/src/engine/index.js";
-import { waitFor } from "../support/drill.js";
-import { withLab } from "../support/lab.js";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "./pair-fixture.js";
+} from "@pgaas/engine";
+import { waitFor } from "@pgaas/testing";
+import { withLab } from "@pgaas/testing";
+import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "@pgaas/testing";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "pgb", first: "10.231.70.0/24", count: 5 }, hosts: LAB_HOSTS });

@@ -1,11 +1,11 @@
 // Pure pieces: parameter validation, event derivation, pair view, report arithmetic and rendering,
 // the secret box, tokens and configuration parsing.
 import { randomBytes } from "node:crypto";
+import { buildPath, NotReservedName } from "@pgaas/api";
 import { InputError, Secret } from "@pgaas/common";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
+import { stateSample } from "@pgaas/testing/control-plane";
 import { describe, expect, it } from "vitest";
-import { NotReservedName } from "../src/api/common.js";
-import { buildPath } from "../src/api/route.js";
 import { loadConfig } from "../src/config.js";
 import { createSecretBox } from "../src/crypto/cipher.js";
 import { scramVerifier } from "../src/crypto/scram.js";
@@ -17,7 +17,6 @@ import { validateParameters } from "../src/services/parameters.js";
 import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
 import { reportCsv } from "../src/services/report-render.js";
 import { deriveEvents } from "../src/services/state-events.js";
-import { stateSample } from "./support/harness.js";
 
 describe("parameters", () => {
   it("accepts whitelisted values and renders PostgreSQL text", () => {

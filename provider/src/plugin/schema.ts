@@ -142,7 +142,7 @@ const registrationInputs = {
 };
 
 const pairConfigurationInputs = {
-  spec: any("The pair spec, validated by the pair engine (provider/src/engine/spec.ts)."),
+  spec: any("The pair spec, validated by the pair engine (engine/src/spec.ts)."),
   hosts: arrayOf(
     ref("HostConnection", ""),
     "SSH access to both nodes and the witness host, named as in the spec.",

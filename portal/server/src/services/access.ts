@@ -8,7 +8,7 @@ import type {
   ApproveAccessRequest,
   CreateAccessRequest,
   DenyAccessRequest,
-} from "../api/access-requests.js";
+} from "@pgaas/api";
 import type { SecretBox } from "../crypto/cipher.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";

@@ -8,14 +8,14 @@ import {
   type Secret,
 } from "@pgaas/common";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
-import type { ParameterMap } from "../api/common.js";
+import type { ParameterMap } from "@pgaas/api";
 import type {
   CreateDatabaseRequest,
   CreateDatabaseResponse,
   Database,
   ListDatabasesQuery,
   UpdateDatabaseRequest,
-} from "../api/databases.js";
+} from "@pgaas/api";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
 import {
