@@ -1,4 +1,5 @@
 // Building blocks every route schema uses. Pure zod, no Node imports: the web portal imports this too.
+import { ADMIN_ROLE } from "@pgaas/common/wire";
 import { z } from "zod";
 
 export const Id = z.uuid();
@@ -29,7 +30,7 @@ export const RESERVED_NAMES: readonly string[] = [
   "template0",
   "template1",
   "repmgr",
-  "pgaas_admin",
+  ADMIN_ROLE,
   "public",
   "all",
   "user",

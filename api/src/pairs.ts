@@ -1,11 +1,10 @@
 // Pairs, their nodes, events and switchover.
-import { NodeRole, SyncState } from "@pgaas/common/wire";
+import { NodeRole, PairName, SyncState } from "@pgaas/common/wire";
 import { z } from "zod";
 import { ConfirmBody, Id, IdParams, ParameterMap, Timestamp } from "./common.js";
 import { defineRoute } from "./route.js";
 
 const NodeName = z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "lower-case letters, digits and _, at most 31");
-const PairName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "lower-case letters, digits and -, at most 63");
 const Host = z
   .string()
   .min(1)

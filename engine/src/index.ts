@@ -40,7 +40,7 @@ export {
 } from "./plan-files.js";
 export type { ProgressEvent, ProgressListener, StepTiming } from "./progress.js";
 export { bodyHash, MANAGED_NOTICE } from "./render/header.js";
-export { ADMIN_ROLE, REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
+export { REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
 export {
   generatePairSecrets,
   type PairSecrets,

@@ -1,9 +1,10 @@
 // Where every file and directory of a pair member lives on its host. Pure. Paths include the pair and
 // the member name so members stay apart even when hosts share one filesystem (namespace hosts do). Pair-wide files (.pgpass, the postgres SSH key) are identical on every member,
 // so they may share one path: repmgr stores each node's conninfo (with `passfile=`) for all to use.
+import { POSTGRES_BIN_DIR } from "@pgaas/common/wire";
 import type { PairSpec } from "./spec.js";
 
-export const PG_BIN_DIR = "/usr/lib/postgresql/15/bin";
+export const PG_BIN_DIR = POSTGRES_BIN_DIR;
 
 export interface MemberLayout {
   readonly pair: string;

@@ -2,6 +2,7 @@
 // boundary with secure defaults. Renderers and steps take the parsed `PairSpec` and trust it.
 import { createHash } from "node:crypto";
 import { InputError } from "@pgaas/common";
+import { AGENT_PORT, PairName, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
 import { z } from "zod";
 
 const IPV4 = z.ipv4();
@@ -24,7 +25,7 @@ export type WitnessSpec = z.infer<typeof WitnessSpec>;
 const EndpointInput = z.object({
   kind: z.enum(["vip", "load-balancer"]).default("vip"),
   address: IPV4,
-  port: z.number().int().min(1).max(65535).default(5432),
+  port: z.number().int().min(1).max(65535).default(POSTGRES_PORT),
   /** The interface keepalived binds the VIP to on each node. */
   interface: z
     .string()
@@ -35,8 +36,8 @@ const EndpointInput = z.object({
 });
 
 const PostgresSpec = z.object({
-  major: z.literal(15).default(15),
-  port: z.number().int().min(1024).max(65535).default(5432),
+  major: z.literal(POSTGRES_MAJOR).default(POSTGRES_MAJOR),
+  port: z.number().int().min(1024).max(65535).default(POSTGRES_PORT),
   /** Memory of the VM in MiB; shared_buffers, effective_cache_size and work_mem derive from it. */
   memoryMb: z.number().int().min(256).max(4_194_304).default(1024),
 });
@@ -70,7 +71,7 @@ const SettingValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const AgentSpec = z.object({
   controlPlaneUrl: z.url({ protocol: /^https?$/ }),
-  listenPort: z.number().int().min(1).max(65535).default(9187),
+  listenPort: z.number().int().min(1).max(65535).default(AGENT_PORT),
   stateSeconds: z.number().min(0.2).max(300).default(2),
   metricsSeconds: z.number().min(1).max(3600).default(15),
 });
@@ -80,7 +81,7 @@ export const FENCE_PROBE_TIMEOUT_SECS = 1;
 
 const PairSpecSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "must match ^[a-z][a-z0-9-]{0,39}$"),
+    name: PairName,
     postgres: PostgresSpec.prefault({}),
     nodes: z.tuple([NodeSpec, NodeSpec]),
     witness: WitnessSpec,

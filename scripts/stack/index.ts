@@ -2,6 +2,7 @@
 // of namespace hosts and a demo pair with agents, all registered like a cloud pair would be. Used by
 // `npm start` / `npm run stop` and by the browser end-to-end test. Every step is idempotent, so a
 // second start reuses what runs.
+
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -9,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { agentSourceArgv } from "@pgaas/agent/launch";
 import { callRoute, createToken, getPair, login, registerPair } from "@pgaas/api";
 import { NotFoundError, Secret } from "@pgaas/common";
+import { ADMIN_ROLE, AGENT_PORT } from "@pgaas/common/wire";
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -208,10 +210,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           name: node.name,
           address: node.address,
           port: spec.postgres.port,
-          agentPort: spec.agent?.listenPort ?? 9187,
+          agentPort: spec.agent?.listenPort ?? AGENT_PORT,
         })),
         witness: { name: spec.witness.name, address: spec.witness.address },
-        admin: { username: "pgaas_admin", password: pairSecrets.adminPassword.reveal() },
+        admin: { username: ADMIN_ROLE, password: pairSecrets.adminPassword.reveal() },
       };
       const answer = await callRoute(portalUrl, registerPair, { body }, { token });
       secrets.pairId = answer.pair.id;

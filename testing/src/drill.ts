@@ -1,8 +1,10 @@
 // Helpers shared by the failover drills and the failover benchmark: reach a pair member directly,
 // kill its postmaster, wait (bounded) for conditions, and keep a timeline of what happened when.
+
 import { cp, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { sqlIdent } from "@pgaas/common";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
 import { memberLayout, type PairSecrets, type PairSpec } from "@pgaas/engine";
 import type { LocalLab } from "@pgaas/engine/local";
 import { hostExec } from "@pgaas/engine/testing";
@@ -17,7 +19,7 @@ export function adminTarget(spec: PairSpec, secrets: PairSecrets, host: string):
   return {
     host,
     port: spec.postgres.port,
-    user: "pgaas_admin",
+    user: ADMIN_ROLE,
     password: secrets.adminPassword.reveal(),
     database: DRILL_DATABASE,
   };

@@ -1,5 +1,6 @@
 // The first steps on every member: binaries present, directories in place, files uploaded (only when
 // bytes differ). Each returns what changed so later steps know what to reload or restart.
+import { POSTGRES_MAJOR } from "@pgaas/common/wire";
 import {
   ensureAuthorizedKeyCommand,
   ensureDirectoriesCommand,
@@ -24,8 +25,8 @@ export async function preflight(
   const out = await session.sh(preflightCommand(binaries), "preflight");
   const versions = out.trim().split("\n");
   const postgres = versions.find((line) => line.startsWith("postgres="));
-  if (!postgres?.includes(" 15."))
-    throw new Error(`${session.name}: PostgreSQL 15 required, found ${postgres ?? "nothing"}`);
+  if (!postgres?.includes(` ${POSTGRES_MAJOR}.`))
+    throw new Error(`${session.name}: PostgreSQL ${POSTGRES_MAJOR} required, found ${postgres ?? "nothing"}`);
   return { changed: false, detail: versions.join("; ") };
 }
 

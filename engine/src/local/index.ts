@@ -23,7 +23,6 @@ export {
   type LocalPostgresOptions,
   localPostgresRunning,
   localPostgresUrl,
-  PG_BIN,
   startLocalPostgres,
   stopLocalPostgres,
 } from "./local-postgres.js";

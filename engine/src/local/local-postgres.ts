@@ -1,15 +1,16 @@
 // A PostgreSQL 15 server owned by this machine's `postgres` user, listening on 127.0.0.1 with
 // scram-sha-256 and a private socket directory. Used for the control plane's store by `npm start`
 // and for throwaway test servers; the data directory is the caller's.
+
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, chown, mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { POSTGRES_BIN_DIR } from "@pgaas/common/wire";
 
 const run = promisify(execFile);
-export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
 export interface LocalPostgresOptions {
   /** Directory owned by postgres that holds data/, the socket and the server log. */
@@ -38,7 +39,7 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
 
 function asPostgres(bin: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
   // cd to a directory postgres can read: its tools fail in an unreadable working directory
-  return run("runuser", ["-u", "postgres", "--", join(PG_BIN, bin), ...args], { cwd: "/tmp" });
+  return run("runuser", ["-u", "postgres", "--", join(POSTGRES_BIN_DIR, bin), ...args], { cwd: "/tmp" });
 }
 
 const dataDir = (options: LocalPostgresOptions) => join(options.root, "data");

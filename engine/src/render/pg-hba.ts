@@ -2,13 +2,13 @@
 // replication only from the node subnet and the witness; the admin role only from the control plane;
 // reserved roles rejected from everywhere else; everybody else from the client networks.
 
+import { ADMIN_ROLE } from "@pgaas/common/wire";
 import type { PairSpec } from "../spec.js";
 import { withHeader } from "./header.js";
 import { assertOneLine } from "./one-line.js";
 
 export const REPMGR_USER = "repmgr";
 export const REPMGR_DATABASE = "repmgr";
-export const ADMIN_ROLE = "pgaas_admin";
 export const RESERVED_ROLES = ["postgres", REPMGR_USER, ADMIN_ROLE] as const;
 
 interface HbaRecord {

@@ -3,8 +3,8 @@
 // only when missing.
 import type { Secret } from "@pgaas/common";
 import { sqlIdent, sqlLiteral } from "@pgaas/common";
-import { PAIR_PARAMETERS } from "@pgaas/common/wire";
-import { ADMIN_ROLE, REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
+import { ADMIN_ROLE, PAIR_PARAMETERS } from "@pgaas/common/wire";
+import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 
 /** Parameters the control plane may change with ALTER SYSTEM: exactly the shared PAIR_PARAMETERS. */
 export const ADMIN_ALTERABLE_PARAMETERS: readonly string[] = PAIR_PARAMETERS.map(

@@ -1,5 +1,6 @@
 // A pair on a local lab (namespace hosts n1, n2 and w): the spec and host targets tests, benches and
 // the demo stack use. The lab's host side (.1) is the control plane and the client network.
+import { POSTGRES_PORT } from "@pgaas/common/wire";
 import type { PairHosts } from "../hosts.js";
 import type { LocalLab } from "../local/lab-types.js";
 import { type PairSpec, parsePairSpec } from "../spec.js";
@@ -19,7 +20,7 @@ export function labPairSpec(
       { name: "n1", address: lab.host("n1").address },
       { name: "n2", address: lab.host("n2").address },
     ],
-    witness: { name: "w", address: lab.host("w").address, port: 5432 },
+    witness: { name: "w", address: lab.host("w").address, port: POSTGRES_PORT },
     endpoint: { kind: "vip", address: `${base}.100`, interface: "eth0" },
     network: {
       nodeCidr: lab.subnet,

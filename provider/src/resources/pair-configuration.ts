@@ -4,8 +4,8 @@
 // a changed node set replaces the pair. Read reflects reality: after a failover refresh shows the new
 // primary. Generated credentials live in state only as secrets.
 import { describeError, InputError } from "@pgaas/common";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
 import {
-  ADMIN_ROLE,
   bootstrapPair,
   generatePairSecrets,
   type PairHosts,

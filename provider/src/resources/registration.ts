@@ -2,6 +2,7 @@
 // token per node), and, when `agents` is given, the agents installed and started on the nodes through
 // the pair engine. Delete stops the agents and deregisters. The admin password and the agent tokens
 // are secrets in and out.
+
 import {
   deletePair,
   getPair,
@@ -10,6 +11,7 @@ import {
   registerPair,
   updatePair,
 } from "@pgaas/api";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
 import { parsePairSpec } from "@pgaas/engine";
 import { z } from "zod";
 import { sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
@@ -27,8 +29,6 @@ import {
 
 export const REGISTRATION_TOKEN = "pgaas:index:Registration";
 
-const DEFAULT_ADMIN_USERNAME = "pgaas_admin";
-
 const AgentsInput = z.object({
   spec: z.record(z.string(), z.unknown()),
   hosts: HostConnections,
@@ -41,7 +41,7 @@ export const RegistrationInputs = z.object({
   endpointPort: RegisterPairRequest.shape.endpoint.shape.port,
   nodes: RegisterPairRequest.shape.nodes,
   witness: RegisterPairRequest.shape.witness,
-  adminUsername: z.string().min(1).max(63).default(DEFAULT_ADMIN_USERNAME),
+  adminUsername: z.string().min(1).max(63).default(ADMIN_ROLE),
   adminPassword: z.string().min(1),
   agents: AgentsInput.optional(),
 });
@@ -60,7 +60,7 @@ const UPDATE_KEYS = [
 
 /** The inputs with Check's defaults filled in, so Diff compares like with like. */
 function withDefaults(news: WireProps): WireProps {
-  return { ...news, adminUsername: news.adminUsername ?? DEFAULT_ADMIN_USERNAME };
+  return { ...news, adminUsername: news.adminUsername ?? ADMIN_ROLE };
 }
 
 function agentInstall(agents: z.infer<typeof AgentsInput>): AgentInstall {

@@ -1,8 +1,10 @@
 // The real control plane (portal/server) on a throwaway store, listening where lab hosts reach it,
 // with the first admin logged in: for the agent's real-pair test and benchmark. `restart()` brings it
 // back on the same port after `stop()` (an outage); `registerPair` returns the agents' tokens.
+
 import { randomBytes } from "node:crypto";
 import { memoryLogger, Secret } from "@pgaas/common";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
 import type { PairSecrets, PairSpec } from "@pgaas/engine";
 import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../throwaway-postgres.js";
@@ -96,7 +98,7 @@ export async function startControlPlaneStack(listenHost: string): Promise<Contro
           agentPort,
         })),
         witness: { name: spec.witness.name, address: spec.witness.address },
-        admin: { username: "pgaas_admin", password: secrets.adminPassword.reveal() },
+        admin: { username: ADMIN_ROLE, password: secrets.adminPassword.reveal() },
       });
       if (reply.status !== 201)
         throw new Error(`registering ${spec.name}: ${reply.status} ${JSON.stringify(reply.body)}`);

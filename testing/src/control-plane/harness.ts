@@ -9,7 +9,7 @@ import pg from "pg";
 import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
-} from "@pgaas/testing";
+} from "../throwaway-postgres.js";
 import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
 
 export const ADMIN = { email: "admin@example.com", password: "admin-password-123" };
