@@ -3,3 +3,4 @@ export * from "./log.js";
 export * from "./quote.js";
 export * from "./secret.js";
 export * from "./tenant-boundary.js";
+export * from "./switchover.js";

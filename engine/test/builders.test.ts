@@ -1,5 +1,5 @@
 // SQL and command builders: the exact text that reaches PostgreSQL and the remote shell.
-import { Secret } from "@pgaas/common";
+import { SERVICE_UNPAUSE_ARGS, Secret, standbySwitchoverArgs } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
 import {
   asPostgres,
@@ -15,8 +15,8 @@ import {
 import {
   clusterShowCsvCommand,
   nodeRejoinCommand,
+  repmgrCommand,
   standbyCloneCommand,
-  standbySwitchoverCommand,
   witnessRegisterCommand,
 } from "../src/commands/repmgr-commands.js";
 import { holdsAddress, parseClusterShowCsv } from "../src/commands/status-commands.js";
@@ -124,8 +124,11 @@ describe("repmgr commands", () => {
   });
 
   it("switches over from the candidate", () => {
-    expect(standbySwitchoverCommand(n2)).toBe(
+    expect(repmgrCommand(n2, standbySwitchoverArgs())).toBe(
       `${REPMGR} -f /etc/pgaas/orders/n2/repmgr.conf standby switchover --force-rewind`,
+    );
+    expect(repmgrCommand(n2, SERVICE_UNPAUSE_ARGS)).toBe(
+      `${REPMGR} -f /etc/pgaas/orders/n2/repmgr.conf service unpause`,
     );
   });
 

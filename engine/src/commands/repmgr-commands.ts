@@ -4,20 +4,21 @@ import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 import { REPMGR_BIN } from "../render/repmgr-conf.js";
 import { asPostgres } from "./host-commands.js";
 
-function repmgr(member: Member, args: readonly string[]): string {
+/** `repmgr -f <the member's repmgr.conf> <args…>`. */
+export function repmgrCommand(member: Member, args: readonly string[]): string {
   return asPostgres([REPMGR_BIN, "-f", member.layout.repmgrConf, ...args], {
     PGPASSFILE: member.layout.pgpass,
   });
 }
 
 export function primaryRegisterCommand(member: Member, force: boolean): string {
-  return repmgr(member, ["primary", "register", ...(force ? ["--force"] : [])]);
+  return repmgrCommand(member, ["primary", "register", ...(force ? ["--force"] : [])]);
 }
 
 /** Clones from the primary with a fast checkpoint (a spread one made clones wait
  * ~96 s); the slot comes from repmgr.conf. */
 export function standbyCloneCommand(member: Member, primary: Member): string {
-  return repmgr(member, [
+  return repmgrCommand(member, [
     "-h",
     primary.address,
     "-p",
@@ -33,11 +34,11 @@ export function standbyCloneCommand(member: Member, primary: Member): string {
 }
 
 export function standbyRegisterCommand(member: Member, force: boolean): string {
-  return repmgr(member, ["standby", "register", ...(force ? ["--force"] : [])]);
+  return repmgrCommand(member, ["standby", "register", ...(force ? ["--force"] : [])]);
 }
 
 export function witnessRegisterCommand(witness: Member, primary: Member): string {
-  return repmgr(witness, [
+  return repmgrCommand(witness, [
     "witness",
     "register",
     "--force",
@@ -55,7 +56,7 @@ export function witnessRegisterCommand(witness: Member, primary: Member): string
  * rejoining node's own address into primary_conninfo and the node never streamed.
  */
 export function nodeRejoinCommand(member: Member, upstream: Member): string {
-  return repmgr(member, [
+  return repmgrCommand(member, [
     "-h",
     upstream.address,
     "-p",
@@ -71,19 +72,7 @@ export function nodeRejoinCommand(member: Member, upstream: Member): string {
   ]);
 }
 
-/**
- * Run on the standby that becomes primary. repmgr 5.3 finds the old primary's config file from its
- * node record (registered with `-f`), so `--remote-config-file` is no longer needed.
- */
-export function standbySwitchoverCommand(candidate: Member): string {
-  return repmgr(candidate, ["standby", "switchover", "--force-rewind"]);
-}
-
 /** `cluster show --csv`: node_id, available (0 = yes), in_recovery (0 = primary); exits 25 when a node is unwell. */
 export function clusterShowCsvCommand(member: Member): string {
-  return repmgr(member, ["cluster", "show", "--csv"]);
-}
-
-export function serviceUnpauseCommand(member: Member): string {
-  return repmgr(member, ["service", "unpause"]);
+  return repmgrCommand(member, ["cluster", "show", "--csv"]);
 }

@@ -1,15 +1,14 @@
 // Planned switchover: the streaming standby becomes primary and the old primary its standby
 // (`repmgr standby switchover`), then the witness is re-registered against the new primary
 // (`--siblings-follow` would need SSH to the witness host) and synchronous replication is turned back on.
-import { ConflictError } from "@pgaas/common";
+import { ConflictError, standbySwitchover } from "@pgaas/common";
 import { endpointAcceptsWrite } from "../bootstrap/bootstrap.js";
 import { registerWitness, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
-import { serviceUnpauseCommand, standbySwitchoverCommand } from "../commands/repmgr-commands.js";
+import { repmgrCommand } from "../commands/repmgr-commands.js";
 import type { PairHosts } from "../hosts.js";
 import { openPairSessions } from "../pair-sessions.js";
 import { type ProgressListener, StepRunner, type StepTiming } from "../progress.js";
 import type { PairSpec } from "../spec.js";
-import { RELOAD_SQL, setSynchronousStandbyNamesSql } from "../sql/sync-sql.js";
 import type { SshPool } from "../ssh/pool.js";
 import { ensureSync, waitForStreaming } from "./sync.js";
 
@@ -40,18 +39,20 @@ export async function switchover(
         code: "standby_not_streaming",
       });
     }
-    await runner.run("prepare", candidate.name, async () => {
-      // The promoted node must not start with sync names that no standby can satisfy yet: every commit
-      // would block.
-      await candidate.sql(`${setSynchronousStandbyNamesSql("")};\n${RELOAD_SQL};\n`, "switchover-prepare");
-      return { changed: true };
-    });
     await runner.run("switchover", candidate.name, async () => {
-      await candidate.sh(standbySwitchoverCommand(candidate.member), "switchover", 300_000);
-      await candidate.ssh.run(serviceUnpauseCommand(candidate.member), {
-        step: `${candidate.name}.unpause`,
-        timeoutMs: 30_000,
-      });
+      // Over SSH a failed repmgr step throws (SshCommandError with its exit code and stderr).
+      await standbySwitchover(
+        {
+          sql: async (statements) => {
+            await candidate.sql(`${statements.join(";\n")};\n`, "switchover-prepare");
+          },
+          repmgr: async (args, timeoutMs) => ({
+            exitCode: 0,
+            output: await candidate.sh(repmgrCommand(candidate.member, args), "switchover", timeoutMs),
+          }),
+        },
+        { timeoutMs: 300_000 },
+      );
       return { changed: true };
     });
     await runner.run("witness", pair.witness.name, () => registerWitness(pair.witness, candidate, true));
