@@ -1,7 +1,8 @@
 // Agent delivery to systemd hosts (cloud VMs): the caller hands over the single-file agent bundle
-// (Node 18 syntax, no node_modules; @pgaas/agent builds it), which is uploaded over SSH to /opt/pgaas/agent and run by Debian's
-// `nodejs`. The upload writes only when the bytes differ; the bundle's sha256 goes into the agent's
-// service definition, so the agent restarts exactly when its code changed.
+// (Node 18 syntax, no node_modules; @pgaas/agent builds it), which is uploaded over SSH to
+// /opt/pgaas/agent and run by Debian's `nodejs`. The upload writes only when the bytes differ; the
+// bundle's sha256 goes into the agent's service definition, so the agent restarts exactly when its
+// code changed.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { shellCommand } from "@pgaas/common";
