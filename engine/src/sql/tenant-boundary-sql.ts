@@ -7,8 +7,8 @@
 // it, owned by the superuser), `postgres`, and each existing tenant database. Installing refuses a
 // `pgaas` schema that someone else owns, because its owner could swap the functions underneath us.
 import { ADMIN_SEARCH_PATH, BOUNDARY_SCHEMA, sqlIdent, sqlLiteral, TENANT_MARKER_ROLE } from "@pgaas/common";
-import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
-import { ADMIN_ROLE, REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
+import { ADMIN_ROLE, DATABASE_PARAMETERS } from "@pgaas/common/wire";
+import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 import { createRoleIfMissing, psqlScript } from "./roles-sql.js";
 
 /** Bumped whenever the function bodies change, so a re-run of the bootstrap reinstalls them. */

@@ -5,12 +5,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { ADMIN_SESSION_OPTIONS, memoryLogger, secret } from "@pgaas/common";
 import type { StateSample } from "@pgaas/common/wire";
 import { adminRoleSql, ensureTenantBoundary, psqlScript, type SuperuserSql } from "@pgaas/engine";
-import pg from "pg";
-import {
-  startThrowawayPostgres,
-  type ThrowawayPostgres,
-} from "../throwaway-postgres.js";
 import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
+import pg from "pg";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../throwaway-postgres.js";
 
 export const ADMIN = { email: "admin@example.com", password: "admin-password-123" };
 export const ADMIN_ROLE_PASSWORD = "pgaas-admin-secret";

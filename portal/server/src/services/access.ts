@@ -1,6 +1,6 @@
 // Access requests: request → approve (login role + grants, credentials held sealed until the
 // requester collects them once) or deny → revoke.
-import { ConflictError, ForbiddenError, type Logger, NotFoundError, type Secret } from "@pgaas/common";
+
 import type {
   AccessCredentialsResponse,
   AccessRequest,
@@ -9,6 +9,7 @@ import type {
   CreateAccessRequest,
   DenyAccessRequest,
 } from "@pgaas/api";
+import { ConflictError, ForbiddenError, type Logger, NotFoundError, type Secret } from "@pgaas/common";
 import type { SecretBox } from "../crypto/cipher.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
