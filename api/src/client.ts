@@ -79,7 +79,7 @@ export async function callRoute<S extends RouteSpec>(
     });
   }
   const text = await response.text();
-  if (!response.ok) throw errorFromResponse(method, path, response.status, text);
+  if (!response.ok) throw errorFromResponse(method, path, response, text);
   if (route.response === undefined) return undefined as RouteResult<S>;
   const parsed = route.response.safeParse(jsonOrText(text));
   if (!parsed.success) {
@@ -132,7 +132,8 @@ function jsonOrText(text: string): unknown {
 }
 
 /** Maps an error answer to the typed error a caller can act on (404 → NotFoundError, …). */
-function errorFromResponse(method: string, path: string, status: number, text: string): PgaasError {
+function errorFromResponse(method: string, path: string, response: Response, text: string): PgaasError {
+  const { status } = response;
   let code = `http_${status}`;
   let message = text.slice(0, 500);
   let requestId = "";
@@ -150,5 +151,9 @@ function errorFromResponse(method: string, path: string, status: number, text: s
   if (status === 403) return new ForbiddenError(summary, { code });
   if (status === 404) return new NotFoundError(summary, options);
   if (status === 409) return new ConflictError(summary, options);
-  return new UnavailableError(summary, options);
+  const retryAfterSeconds = Number(response.headers.get("retry-after") ?? Number.NaN);
+  return new UnavailableError(summary, {
+    ...options,
+    ...(Number.isFinite(retryAfterSeconds) ? { retryAfterSeconds } : {}),
+  });
 }

@@ -7,7 +7,7 @@ import { callRoute } from "../src/client.js";
 import { defineRoute } from "../src/route.js";
 
 // A stand-in for whatever answers at the control plane's address: the API, or a proxy in between.
-const ANSWERS: Record<string, { status: number; type: string; body: string }> = {
+const ANSWERS: Record<string, { status: number; type: string; body: string; retryAfter?: string }> = {
   "/v1/ok/orders": { status: 200, type: "application/json", body: '{"name":"orders"}' },
   "/v1/ok/orders?verbose=true": { status: 200, type: "application/json", body: '{"name":"verbose"}' },
   "/v1/proxy-page": { status: 200, type: "text/html", body: "<html>maintenance</html>" },
@@ -15,6 +15,12 @@ const ANSWERS: Record<string, { status: number; type: string; body: string }> = 
     status: 404,
     type: "application/json",
     body: '{"error":{"code":"pair_not_found","message":"pair not found"},"requestId":"r-1"}',
+  },
+  "/v1/busy": {
+    status: 503,
+    type: "application/json",
+    body: '{"error":{"code":"store_unavailable","message":"the store is down"},"requestId":"r-2"}',
+    retryAfter: "30",
   },
 };
 
@@ -32,7 +38,8 @@ beforeAll(async () => {
       const { method, headers } = req;
       seen.push({ method, authorization: headers.authorization, cookie: headers.cookie, body });
       const answer = ANSWERS[req.url ?? ""] ?? { status: 500, type: "text/plain", body: "no such answer" };
-      res.writeHead(answer.status, { "content-type": answer.type }).end(answer.body);
+      const retryAfter = answer.retryAfter === undefined ? {} : { "retry-after": answer.retryAfter };
+      res.writeHead(answer.status, { "content-type": answer.type, ...retryAfter }).end(answer.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -129,6 +136,18 @@ describe("callRoute", () => {
     await expect(failure).rejects.toMatchObject({
       code: "pair_not_found",
       message: "control plane: GET /v1/missing → 404 pair_not_found: pair not found (request r-1)",
+    });
+  });
+
+  it("keeps the server's Retry-After on an unavailable answer", async () => {
+    const getBusy = defineRoute({ ...getNamed, id: "getBusy", path: "/v1/busy", params: undefined });
+    const failure = callRoute(url, getBusy, {}, { token: new Secret("t") });
+    await expect(failure).rejects.toBeInstanceOf(UnavailableError);
+    await expect(failure).rejects.toMatchObject({
+      code: "store_unavailable",
+      message: "control plane: GET /v1/busy → 503 store_unavailable: the store is down (request r-2)",
+      retryAfterSeconds: 30,
+      details: { status: 503 },
     });
   });
 
