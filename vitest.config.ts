@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // The web UI's tests render React components, so they get a DOM; everything else runs in plain node.
@@ -9,8 +8,6 @@ const WEB_TESTS = "portal/web/test/**/*.test.{ts,tsx}";
 export default defineConfig({
   resolve: {
     conditions: ["pgaas-source"],
-    // The web UI imports the server's route schemas as @api/* (see portal/web/vite.config.ts).
-    alias: { "@api": fileURLToPath(new URL("./portal/server/src/api", import.meta.url)) },
   },
   ssr: { resolve: { conditions: ["pgaas-source"], externalConditions: ["pgaas-source"] } },
   test: {

@@ -7,12 +7,12 @@
 import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { AGENT_BUNDLE_PATH } from "./src/launch.js";
 
 /** Node release line of Debian 12's `nodejs` package, the oldest runtime the bundle must run on. */
 export const BUNDLE_NODE_TARGET = "node18";
 
 export const AGENT_ENTRY = fileURLToPath(new URL("./src/main.ts", import.meta.url));
-export const DEFAULT_BUNDLE_PATH = fileURLToPath(new URL("./dist/pgaas-agent.mjs", import.meta.url));
 
 // pg and its helpers are CommonJS: inside an ES module their `require` of Node built-ins needs a real
 // `require`, which an .mjs file does not have.
@@ -29,7 +29,7 @@ export interface BundleResult {
 }
 
 export async function buildAgentBundle(options: { outfile?: string } = {}): Promise<BundleResult> {
-  const outfile = options.outfile ?? DEFAULT_BUNDLE_PATH;
+  const outfile = options.outfile ?? AGENT_BUNDLE_PATH;
   await build({
     entryPoints: [AGENT_ENTRY],
     outfile,

@@ -11,18 +11,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { agentSourceArgv } from "@pgaas/agent/launch";
 import type { StateReport } from "@pgaas/common/wire";
-import { agentSourceArgv } from "../agent/src/launch.js";
-import {
-  type AgentEntry,
-  type AgentProcess,
-  spawnAgent,
-  waitFor,
-} from "../agent/test/support/agent-process.js";
-import { startControlPlaneStack } from "../agent/test/support/control-plane-stack.js";
-import { type LocalPostgres, startLocalPostgres } from "../agent/test/support/local-postgres.js";
-import { type LocalStandby, startLocalStandby } from "../agent/test/support/local-standby.js";
-import { RecordingControlPlane } from "../agent/test/support/recording-control-plane.js";
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -30,11 +20,25 @@ import {
   parsePairSpec,
   rejoin,
   teardownPair,
-} from "../provider/src/engine/index.js";
-import { adminTarget, killPostmaster, serverRole, waitFor as waitUntil } from "../test/support/drill.js";
-import { claimFreshLab } from "../test/support/fresh-lab.js";
-import { freePort } from "../test/support/throwaway-postgres.js";
-import { LAB_HOSTS, labPairHosts, labPairSpec } from "../test/system/pair-fixture.js";
+} from "@pgaas/engine";
+import {
+  adminTarget,
+  claimFreshLab,
+  freePort,
+  killPostmaster,
+  LAB_HOSTS,
+  type LocalPostgres,
+  type LocalStandby,
+  labPairHosts,
+  labPairSpec,
+  RecordingControlPlane,
+  serverRole,
+  startLocalPostgres,
+  startLocalStandby,
+  waitFor as waitUntil,
+} from "@pgaas/testing";
+import { type AgentEntry, type AgentProcess, spawnAgent, waitFor } from "@pgaas/testing/agent";
+import { startControlPlaneStack } from "@pgaas/testing/control-plane";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const PROMOTION_ROUNDS = 3;

@@ -2,17 +2,19 @@
 // every 5 s for 60 s), GET /v1/pairs with 500 registered pairs, and database create against a real
 // PostgreSQL node. Prints a table and a machine-readable RESULT line.
 // Run: npm run bench:api   (BENCH_SECONDS=… shortens the ingestion phase)
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
+import { freePort, startThrowawayPostgres } from "@pgaas/testing";
 import {
   ADMIN,
   ADMIN_ROLE_PASSWORD,
   createAdminRole,
   stateReport,
   stateSample,
-} from "../portal/server/test/support/harness.js";
-import { freePort, startThrowawayPostgres } from "../test/support/throwaway-postgres.js";
+} from "@pgaas/testing/control-plane";
 
 const AGENTS = 1000;
 const INTERVAL_MS = 5000;
@@ -162,7 +164,7 @@ async function registerPairs(h: Client, cookie: string, count: number): Promise<
           { name: "n1", address: "127.0.0.1", port: 1, agentPort: 9187 },
           { name: "n2", address: "127.0.0.1", port: 1, agentPort: 9187 },
         ],
-        admin: { username: "pgaas_admin", password: "unused" },
+        admin: { username: ADMIN_ROLE, password: "unused" },
       },
     });
     const body = reply.body as { agentTokens: Record<string, string> };
@@ -260,7 +262,7 @@ try {
         { name: "n1", address: "127.0.0.1", port: node.port, agentPort: 9187 },
         { name: "n2", address: "127.0.0.1", port: node.port, agentPort: 9188 },
       ],
-      admin: { username: "pgaas_admin", password: ADMIN_ROLE_PASSWORD },
+      admin: { username: ADMIN_ROLE, password: ADMIN_ROLE_PASSWORD },
     },
   });
   const realPair = real.body as { pair: { id: string }; agentTokens: Record<string, string> };

@@ -14,18 +14,22 @@ import {
   pairStatus,
   rejoin,
   teardownPair,
-} from "../provider/src/engine/index.js";
-import { isolateHost, type LocalLab, restoreHost } from "../provider/src/engine/local/index.js";
+} from "@pgaas/engine";
+import type { LocalLab } from "@pgaas/engine/local";
+import { isolateHost, restoreHost } from "@pgaas/engine/testing";
 import {
   adminTarget,
+  claimFreshLab,
   ensureDrillDatabase,
   killPostmaster,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
   serverRole,
+  startWriter,
+  verifyAcknowledged,
   waitFor,
-} from "../test/support/drill.js";
-import { claimFreshLab } from "../test/support/fresh-lab.js";
-import { startWriter, verifyAcknowledged } from "../test/support/writer.js";
-import { LAB_HOSTS, labPairHosts, labPairSpec } from "../test/system/pair-fixture.js";
+} from "@pgaas/testing";
 
 const { values } = parseArgs({
   options: { kills: { type: "string", default: "3" }, vanishes: { type: "string", default: "3" } },

@@ -5,7 +5,7 @@
 // Needs root (the stack's hosts are network namespaces).
 import { join } from "node:path";
 import { describeError } from "@pgaas/common";
-import { allocateSubnet } from "../test/support/subnet-allocation.js";
+import { allocateSubnet, freePort } from "@pgaas/testing";
 import { agentProbes } from "./security/agent-probes.js";
 import { apiProbes } from "./security/api-probes.js";
 import { burstProbes, lockoutProbes } from "./security/login-probes.js";
@@ -13,7 +13,6 @@ import { type ProbeResult, renderReport, runProbes, summarize } from "./security
 import { prepareTarget } from "./security/target.js";
 import { tenantProbes } from "./security/tenant-probes.js";
 import { startStack, stopStack } from "./stack/index.js";
-import { freePort } from "./stack/local-postgres.js";
 import { ensureSecretKey, readSecrets, stackPaths } from "./stack/stack-state.js";
 
 /** Subnets and namespace prefix reserved for this check (system tests use other ranges). */

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { describeError } from "@pgaas/common";
-import { createLocalLab, destroyLab, labStatus } from "../provider/src/engine/local/index.js";
+import { createLocalLab, destroyLab, labStatus } from "@pgaas/engine/local";
 
 const USAGE =
   "usage: lab.ts up|down|status [--prefix P] [--subnet 10.231.N.0/24] [--hosts n1,n2,w] [--state-dir DIR]";

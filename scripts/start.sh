@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "… Debian and npm packages"
 bash scripts/ensure-installed.sh
-if [ ! -f portal/web/dist/index.html ] || [ -n "$(find portal/web/src portal/web/index.html portal/server/src/api -newer portal/web/dist/index.html -print -quit)" ]; then
+if [ ! -f portal/web/dist/index.html ] || [ -n "$(find portal/web/src portal/web/index.html api/src -newer portal/web/dist/index.html -print -quit)" ]; then
   echo "… web portal build"
   npm run build:web --silent
 fi

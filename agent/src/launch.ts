@@ -10,6 +10,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
  */
 export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1"] as const;
 
+/** The agent's build (`npm run build`); the same file seen from src/launch.ts and dist/launch.js. */
+export const AGENT_DIST_MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+/** The single-file bundle for VMs (`npm run build:agent`): the artefact the pair engine uploads. */
+export const AGENT_BUNDLE_PATH = fileURLToPath(new URL("../dist/pgaas-agent.mjs", import.meta.url));
+
 export function agentSourceArgv(node: string = process.execPath): string[] {
   const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   // From src/launch.ts and from dist/launch.js alike, the sources are in ../src.

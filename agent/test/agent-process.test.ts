@@ -3,11 +3,9 @@ import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StateReport } from "@pgaas/common/wire";
+import { freePort, type LocalPostgres, RecordingControlPlane, startLocalPostgres } from "@pgaas/testing";
+import { type AgentProcess, spawnAgent, waitFor } from "@pgaas/testing/agent";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../test/support/throwaway-postgres.js";
-import { type AgentProcess, spawnAgent, waitFor } from "./support/agent-process.js";
-import { type LocalPostgres, startLocalPostgres } from "./support/local-postgres.js";
-import { RecordingControlPlane } from "./support/recording-control-plane.js";
 
 const TOKEN = "agt_e2e_Zk3vQ8pL1mN6";
 let pg: LocalPostgres;

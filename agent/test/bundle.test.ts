@@ -6,12 +6,10 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { StateReport } from "@pgaas/common/wire";
+import { freePort, type LocalPostgres, RecordingControlPlane, startLocalPostgres } from "@pgaas/testing";
+import { waitFor } from "@pgaas/testing/agent";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../test/support/throwaway-postgres.js";
 import { BUNDLE_NODE_TARGET, buildAgentBundle } from "../build-bundle.js";
-import { waitFor } from "./support/agent-process.js";
-import { type LocalPostgres, startLocalPostgres } from "./support/local-postgres.js";
-import { RecordingControlPlane } from "./support/recording-control-plane.js";
 
 const TOKEN = "agt_bundle_R4nd0mT0k3n";
 let dir: string;

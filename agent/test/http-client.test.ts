@@ -1,11 +1,11 @@
 import { Secret } from "@pgaas/common";
+import { RecordingControlPlane } from "@pgaas/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HttpControlPlaneClient } from "../src/control-plane/http-client.js";
 import { ControlPlaneDownError, ControlPlaneRejectedError } from "../src/errors.js";
 import { ReportFactory } from "../src/reports.js";
 import { composeStateSample } from "../src/state-sample.js";
 import { PRIMARY } from "./support/fakes.js";
-import { RecordingControlPlane } from "./support/recording-control-plane.js";
 
 const TOKEN = "agt_7mQ2wV0c9Lr4bX1s";
 const factory = new ReportFactory(new Date("2026-11-29T21:00:00.000Z"));

@@ -1,10 +1,10 @@
 // The probe on a real hot standby and the primary's view of it: the CASE branches in probe-sql.ts
 // that only run in recovery are exercised here.
+
+import { type LocalPostgres, type LocalStandby, startLocalPostgres, startLocalStandby } from "@pgaas/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgConnection } from "../src/postgres/pg-connection.js";
 import { PgProbe } from "../src/postgres/pg-probe.js";
-import { type LocalPostgres, startLocalPostgres } from "./support/local-postgres.js";
-import { type LocalStandby, startLocalStandby } from "./support/local-standby.js";
 
 let primary: LocalPostgres;
 let standby: LocalStandby;

@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type LocalPostgres, startLocalPostgres } from "@pgaas/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresUnreachableError } from "../src/errors.js";
 import { PgConnection } from "../src/postgres/pg-connection.js";
 import { PgProbe } from "../src/postgres/pg-probe.js";
 import { SystemRepmgr } from "../src/repmgr/system-repmgr.js";
-import { type LocalPostgres, startLocalPostgres } from "./support/local-postgres.js";
 
 let pg: LocalPostgres;
 let probe: PgProbe;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { repmgrCommandRunner } from "../src/commands/command-runner.js";
-import { serviceUnpauseArgv, standbySwitchoverArgv } from "../src/repmgr/repmgr-commands.js";
 import { parseRepmgrConf } from "../src/repmgr/repmgr-conf.js";
 import { MemoryRepmgr } from "./support/fakes.js";
 
@@ -32,31 +31,6 @@ describe("repmgr.conf facts", () => {
 });
 
 describe("switchover command", () => {
-  it("builds the exact argv (no --siblings-follow with a witness)", () => {
-    expect(
-      standbySwitchoverArgv(
-        "/usr/bin/repmgr",
-        "/etc/pgaas/orders/n2/repmgr.conf",
-        "/etc/pgaas/orders/n1/repmgr.conf",
-      ),
-    ).toEqual([
-      "/usr/bin/repmgr",
-      "-f",
-      "/etc/pgaas/orders/n2/repmgr.conf",
-      "standby",
-      "switchover",
-      "--remote-config-file=/etc/pgaas/orders/n1/repmgr.conf",
-      "--force-rewind",
-    ]);
-    expect(serviceUnpauseArgv("/usr/bin/repmgr", "/etc/pgaas/orders/n2/repmgr.conf")).toEqual([
-      "/usr/bin/repmgr",
-      "-f",
-      "/etc/pgaas/orders/n2/repmgr.conf",
-      "service",
-      "unpause",
-    ]);
-  });
-
   it("runs on a standby and reports repmgr's outcome", async () => {
     let now = Date.parse("2026-11-29T22:00:00.000Z");
     const repmgr = new MemoryRepmgr();

@@ -1,11 +1,10 @@
-// Vite build of the portal UI. The route schemas are imported straight from the server's
-// `src/api` modules (alias `@api`), so forms and responses are validated by the same zod code.
+// Vite build of the portal UI. The route schemas come from @pgaas/api (its sources, through the
+// "pgaas-source" condition), so forms and responses are validated by the same zod code as the server.
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defaultClientConditions, defineConfig } from "vite";
 
 const webRoot = fileURLToPath(new URL(".", import.meta.url));
-const apiSchemas = fileURLToPath(new URL("../server/src/api", import.meta.url));
 // Where `vite dev` forwards /v1 calls; the production build is served same-origin by the portal.
 const devApiTarget = process.env.PGAAS_DEV_API_URL ?? "http://127.0.0.1:8080";
 
@@ -14,7 +13,6 @@ export default defineConfig({
   base: "/",
   plugins: [react()],
   resolve: {
-    alias: { "@api": apiSchemas },
     conditions: ["pgaas-source", ...defaultClientConditions],
   },
   build: {

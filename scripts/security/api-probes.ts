@@ -1,6 +1,6 @@
 // Hostile input through the API: injection in names, settings and paths, odd bodies, every route
 // with the wrong kind of caller, and cross-site writes with a session cookie.
-import { ROUTES } from "../../portal/server/src/api/index.js";
+import { ROUTES } from "@pgaas/api";
 import { errorCode, type RawReply, rawRequest } from "./http.js";
 import { clean, escalation, failure, type Probe, type Verdict } from "./probe.js";
 import { type Credential, call, type Target } from "./target.js";

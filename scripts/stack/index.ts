@@ -2,34 +2,36 @@
 // of namespace hosts and a demo pair with agents, all registered like a cloud pair would be. Used by
 // `npm start` / `npm run stop` and by the browser end-to-end test. Every step is idempotent, so a
 // second start reuses what runs.
+
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { agentSourceArgv } from "@pgaas/agent/launch";
+import { callRoute, createToken, getPair, login, registerPair } from "@pgaas/api";
 import { NotFoundError, Secret } from "@pgaas/common";
+import { ADMIN_ROLE, AGENT_PORT } from "@pgaas/common/wire";
 import {
   bootstrapPair,
   generatePairSecrets,
-  LAB_PAIR_HOSTS,
-  labPairHosts,
-  labPairSpec,
   type ProgressEvent,
   pairSecretsFrom,
   revealPairSecrets,
   teardownPair,
-} from "../../provider/src/engine/index.js";
-import { createLocalLab, destroyLab, type LocalLab } from "../../provider/src/engine/local/index.js";
-import { PairResponse, RegisterPairResponse } from "../../provider/src/resources/control-plane-api.js";
-import { createControlPlaneClient } from "../../provider/src/resources/control-plane-client.js";
+} from "@pgaas/engine";
 import {
   assertPostgresCanReach,
+  createLocalLab,
+  destroyLab,
   freePort,
   initLocalPostgres,
+  type LocalLab,
   localPostgresUrl,
   startLocalPostgres,
   stopLocalPostgres,
-} from "./local-postgres.js";
+} from "@pgaas/engine/local";
+import { LAB_PAIR_HOSTS, labPairHosts, labPairSpec } from "@pgaas/engine/testing";
+import pg from "pg";
 import { ensurePortal, stopPortal } from "./portal-process.js";
 import {
   ensureSecretKey,
@@ -91,29 +93,23 @@ async function timed<T>(progress: (line: string) => void, label: string, fn: () 
 }
 
 async function apiSession(portalUrl: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${portalUrl}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!response.ok) throw new Error(`admin sign-in failed: ${response.status} ${await response.text()}`);
-  const cookie = response.headers.get("set-cookie");
+  let cookie: string | null = null;
+  // The session arrives as a header, which the typed client does not return: read it on the way.
+  const keepCookie: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    cookie = response.headers.get("set-cookie");
+    return response;
+  };
+  await callRoute(portalUrl, login, { body: { email, password } }, { fetch: keepCookie });
   if (!cookie) throw new Error("admin sign-in returned no session cookie");
-  return cookie.split(";")[0] ?? "";
+  return (cookie as string).split(";")[0] ?? "";
 }
 
 async function createApiToken(portalUrl: string, email: string, password: string): Promise<string> {
   const cookie = await apiSession(portalUrl, email, password);
-  const response = await fetch(`${portalUrl}/v1/tokens`, {
-    method: "POST",
-    // A signed-in write must name the server's own origin, as the portal's pages do.
-    headers: { "content-type": "application/json", cookie, origin: portalUrl },
-    body: JSON.stringify({ name: `npm-start-${new Date().toISOString()}` }),
-  });
-  if (!response.ok)
-    throw new Error(`creating an API token failed: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { secret: string };
-  return body.secret;
+  const body = { name: `npm-start-${new Date().toISOString()}` };
+  const { secret } = await callRoute(portalUrl, createToken, { body }, { cookie });
+  return secret;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -198,7 +194,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     secrets.apiToken = await createApiToken(portalUrl, record.adminEmail, secrets.adminPassword);
     await save();
   }
-  const api = createControlPlaneClient({ url: portalUrl, token: new Secret(secrets.apiToken) });
+  const token = new Secret(secrets.apiToken);
   const spec = labPairSpec(lab, record.pairName, { controlPlaneUrl: labPortalUrl });
   const hosts = labPairHosts(lab);
   if (secrets.pairSecrets === undefined) {
@@ -208,8 +204,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const pairSecrets = pairSecretsFrom(JSON.parse(secrets.pairSecrets));
 
   const registered = secrets.pairId
-    ? await api
-        .request("GET", `/v1/pairs/${secrets.pairId}`, { schema: PairResponse })
+    ? await callRoute(portalUrl, getPair, { params: { id: secrets.pairId } }, { token })
         .then(() => true)
         .catch((error: unknown) => {
           if (error instanceof NotFoundError) return false;
@@ -218,21 +213,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     : false;
   if (!registered) {
     await timed(progress, `register pair ${spec.name} with the control plane`, async () => {
-      const answer = await api.request("POST", "/v1/pairs", {
-        body: {
-          name: spec.name,
-          endpoint: { host: spec.endpoint.address, port: spec.endpoint.port },
-          nodes: spec.nodes.map((node) => ({
-            name: node.name,
-            address: node.address,
-            port: spec.postgres.port,
-            agentPort: spec.agent?.listenPort ?? 9187,
-          })),
-          witness: { name: spec.witness.name, address: spec.witness.address },
-          admin: { username: "pgaas_admin", password: pairSecrets.adminPassword.reveal() },
-        },
-        schema: RegisterPairResponse,
-      });
+      const body = {
+        name: spec.name,
+        endpoint: { host: spec.endpoint.address, port: spec.endpoint.port },
+        nodes: spec.nodes.map((node) => ({
+          name: node.name,
+          address: node.address,
+          port: spec.postgres.port,
+          agentPort: spec.agent?.listenPort ?? AGENT_PORT,
+        })),
+        witness: { name: spec.witness.name, address: spec.witness.address },
+        admin: { username: ADMIN_ROLE, password: pairSecrets.adminPassword.reveal() },
+      };
+      const answer = await callRoute(portalUrl, registerPair, { body }, { token });
       secrets.pairId = answer.pair.id;
       secrets.agentTokens = answer.agentTokens;
       await save();
@@ -254,7 +247,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   await timed(progress, "agents report a healthy pair", async () => {
     for (let attempt = 0; attempt < 60; attempt += 1) {
-      const { pair } = await api.request("GET", `/v1/pairs/${pairId}`, { schema: PairResponse });
+      const { pair } = await callRoute(portalUrl, getPair, { params: { id: pairId } }, { token });
       if (pair.health === "healthy" && pair.primary) return;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

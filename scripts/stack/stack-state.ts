@@ -8,8 +8,8 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Secret } from "@pgaas/common";
+import { createSecretBox } from "@pgaas/portal";
 import { z } from "zod";
-import { createSecretBox } from "../../portal/server/src/crypto/cipher.js";
 
 export const StackRecord = z.object({
   version: z.literal(1),

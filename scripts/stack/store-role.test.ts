@@ -1,9 +1,9 @@
 // The control plane's store role on a real PostgreSQL 15: made on a fresh server, and taking over a
 // store an older stack created as the superuser.
 import { Secret } from "@pgaas/common";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "@pgaas/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../../test/support/throwaway-postgres.js";
 import { ensurePortalStoreRole } from "./store-role.js";
 
 let server: ThrowawayPostgres;

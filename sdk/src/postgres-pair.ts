@@ -1,5 +1,6 @@
 // PostgresPair: hosts on one cloud, then the pair configured over SSH (PairConfiguration), then the
 // pair registered with the control plane and its agents started (Registration).
+import { AGENT_PORT, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
 import * as pulumi from "@pulumi/pulumi";
 import { createGcpHosts } from "./clouds/gcp.js";
 import { createLocalHosts } from "./clouds/local.js";
@@ -18,8 +19,6 @@ export type {
   PostgresPairArgs,
 } from "./postgres-pair-args.js";
 
-const DEFAULT_PORT = 5432;
-const DEFAULT_AGENT_PORT = 9187;
 const DEFAULT_WITNESS_PORT = 5433;
 
 export class PostgresPair extends pulumi.ComponentResource {
@@ -55,8 +54,8 @@ export class PostgresPair extends pulumi.ComponentResource {
       name,
       args,
       parent: this,
-      postgresPort: args.port ?? DEFAULT_PORT,
-      agentPort: args.agentPort ?? DEFAULT_AGENT_PORT,
+      postgresPort: args.port ?? POSTGRES_PORT,
+      agentPort: args.agentPort ?? AGENT_PORT,
     };
     const hosts = createHosts(selectCloud(args), ctx);
     const spec = pairSpecInput(name, args, ctx, hosts);
@@ -148,7 +147,7 @@ export function pairSpecInput(
 ): PairSpecInput {
   return {
     name,
-    postgres: { major: 15, port: ctx.postgresPort, memoryMb: hosts.memoryMb },
+    postgres: { major: POSTGRES_MAJOR, port: ctx.postgresPort, memoryMb: hosts.memoryMb },
     nodes: hosts.nodes.map((node) => ({ name: node.name, address: node.address })),
     witness: {
       name: hosts.witness.name,

@@ -1,4 +1,5 @@
 // Early, pure validation of PostgresPairArgs: each message names the arg and says how to fix it.
+import { PAIR_NAME_PATTERN } from "@pgaas/common/wire";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
 
 export type CloudKind = "openstack" | "gcp" | "local";
@@ -8,7 +9,6 @@ export interface PairArgsProblem {
   readonly message: string;
 }
 
-const PAIR_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const LOCAL_PREFIX = /^[a-z][a-z0-9]{0,5}$/;
 const SUBNET_24 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.0\/24$/;
 const ZONE = /^([a-z]+-[a-z]+\d+)-[a-z]$/;
@@ -32,10 +32,10 @@ function validPort(value: number | undefined): boolean {
 export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgsProblem[] {
   const problems: PairArgsProblem[] = [];
   const add = (arg: string, message: string) => problems.push({ arg, message });
-  if (!PAIR_NAME.test(name)) {
+  if (!PAIR_NAME_PATTERN.test(name)) {
     add(
       "name",
-      `"${name}" must match ^[a-z][a-z0-9-]{0,39}$ (it names the pair in repmgr and the control plane)`,
+      `"${name}" must match ${PAIR_NAME_PATTERN.source} (it names the pair in repmgr and the control plane)`,
     );
   }
   let cloud: CloudKind | undefined;

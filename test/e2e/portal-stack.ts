@@ -3,9 +3,8 @@
 // keepalived and agents — on a subnet and name prefix claimed from this test's own range.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { allocateSubnet, freePort } from "@pgaas/testing";
 import { startStack, stopStack } from "../../scripts/stack/index.js";
-import { allocateSubnet } from "../support/subnet-allocation.js";
-import { freePort } from "../support/throwaway-postgres.js";
 import { buildPortalWeb, webBuildIsStale } from "./build-web.js";
 
 export interface PortalStack {

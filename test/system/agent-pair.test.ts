@@ -3,14 +3,8 @@
 // the new primary within two state intervals of the promotion and /primary flips; with the control
 // plane stopped for 30 s, every state sample reaches the store once; a switchover requested in the
 // API runs through the standby's agent. Needs root (network namespaces).
+import { agentSourceArgv } from "@pgaas/agent/launch";
 import type { Secret } from "@pgaas/common";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentSourceArgv } from "../../agent/src/launch.js";
-import {
-  type ControlPlaneStack,
-  startControlPlaneStack,
-} from "../../agent/test/support/control-plane-stack.js";
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -18,10 +12,23 @@ import {
   parsePairSpec,
   rejoin,
   teardownPair,
-} from "../../provider/src/engine/index.js";
-import { adminTarget, killPostmaster, serverRole, Timeline, waitFor } from "../support/drill.js";
-import { withLab } from "../support/lab.js";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "./pair-fixture.js";
+} from "@pgaas/engine";
+import {
+  adminTarget,
+  dumpLogs,
+  killPostmaster,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
+  printProgress,
+  serverRole,
+  Timeline,
+  waitFor,
+  withLab,
+} from "@pgaas/testing";
+import { type ControlPlaneStack, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const STATE_SECONDS = 2;
 const AGENT_PORT = 9187;

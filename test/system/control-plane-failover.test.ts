@@ -4,20 +4,23 @@
 // for real (role, read-only, sync) and posts a state report with that node's agent token. Needs root.
 import { randomBytes, randomUUID } from "node:crypto";
 import type { StateSample } from "@pgaas/common/wire";
+import { bootstrapPair, generatePairSecrets, type PairSpec, teardownPair } from "@pgaas/engine";
+import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
+import {
+  dumpLogs,
+  killPostmaster,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+  Timeline,
+  waitFor,
+  withLab,
+} from "@pgaas/testing";
+import { stateSample } from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadConfig, type RunningServer, startServer } from "../../portal/server/src/index.js";
-import { stateSample } from "../../portal/server/test/support/harness.js";
-import {
-  bootstrapPair,
-  generatePairSecrets,
-  type PairSpec,
-  teardownPair,
-} from "../../provider/src/engine/index.js";
-import { killPostmaster, Timeline, waitFor } from "../support/drill.js";
-import { withLab } from "../support/lab.js";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../support/throwaway-postgres.js";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec } from "./pair-fixture.js";
 
 const fixture = withLab({ range: { prefix: "pgs", first: "10.231.30.0/24", count: 10 }, hosts: LAB_HOSTS });
 const secrets = generatePairSecrets("cpf");

@@ -2,7 +2,7 @@
 // inserts through the VIP every 100 ms: (a) kill -9 of the primary's postmaster, (b) the primary host
 // vanishes, comes back fenced, is rejoined and switched back, (c) n1↔n2 partition for 30 s with both
 // still seeing the witness. Each drill prints its timeline. Needs root (network namespaces).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -11,25 +11,31 @@ import {
   rejoin,
   switchover,
   teardownPair,
-} from "../../provider/src/engine/index.js";
-import { heal, isolateHost, partition, restoreHost } from "../../provider/src/engine/local/index.js";
+} from "@pgaas/engine";
+import { heal, isolateHost, partition, restoreHost } from "@pgaas/engine/testing";
 import {
   adminTarget,
   ensureDrillDatabase,
   killPostmaster,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
   type RoleWatch,
   saveLogs,
   serverRole,
+  startWriter,
   Timeline,
   tryWrite,
+  verifyAcknowledged,
+  vipHolders,
+  type WriterReport,
   waitFor,
   watchFromInside,
   watchRoles,
-} from "../support/drill.js";
-import { withLab } from "../support/lab.js";
-import { vipHolders, watchVip } from "../support/vip-watch.js";
-import { startWriter, verifyAcknowledged, type WriterReport } from "../support/writer.js";
-import { LAB_HOSTS, labPairHosts, labPairSpec } from "./pair-fixture.js";
+  watchVip,
+  withLab,
+} from "@pgaas/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const fixture = withLab({ range: { prefix: "pgd", first: "10.231.20.0/24", count: 10 }, hosts: LAB_HOSTS });
 const secrets = generatePairSecrets("drill");

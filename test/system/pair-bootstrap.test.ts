@@ -1,16 +1,11 @@
 // System test: a real pair on three namespace hosts (n1, n2, witness w) over SSH: bootstrap, a write
 // through the VIP that shows up on the standby, a second bootstrap that changes and restarts nothing,
 // and the exact status. Needs root (network namespaces).
+
+import { bootstrapPair, generatePairSecrets, pairStatus, teardownPair } from "@pgaas/engine";
+import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress, withLab } from "@pgaas/testing";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import {
-  bootstrapPair,
-  generatePairSecrets,
-  pairStatus,
-  teardownPair,
-} from "../../provider/src/engine/index.js";
-import { withLab } from "../support/lab.js";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "./pair-fixture.js";
 
 const fixture = withLab({ range: { prefix: "pgc", first: "10.231.10.0/24", count: 5 }, hosts: LAB_HOSTS });
 const secrets = generatePairSecrets("boot");

@@ -6,21 +6,21 @@
 // takes over, and bootstrap rejoins the fenced node when it returns.
 
 import { existsSync } from "node:fs";
-import pg from "pg";
-import { describe, expect, it } from "vitest";
-import { holdsAddress } from "../../provider/src/engine/commands/status-commands.js";
 import {
   bootstrapPair,
   generatePairSecrets,
+  holdsAddress,
   type PairStatus,
   pairStatus,
   rejoin,
   switchover,
   teardownPair,
-} from "../../provider/src/engine/index.js";
-import { hostExec, isolateHost, type LocalLab, restoreHost } from "../../provider/src/engine/local/index.js";
-import { withLab } from "../support/lab.js";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "./pair-fixture.js";
+} from "@pgaas/engine";
+import type { LocalLab } from "@pgaas/engine/local";
+import { hostExec, isolateHost, restoreHost } from "@pgaas/engine/testing";
+import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress, withLab } from "@pgaas/testing";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
 
 const fixture = withLab({ range: { prefix: "pgc", first: "10.231.15.0/24", count: 5 }, hosts: LAB_HOSTS });
 const secrets = generatePairSecrets("ops");

@@ -7,11 +7,17 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { createLogger, Secret } from "@pgaas/common";
+import { parsePairSpec, switchover } from "@pgaas/engine";
+import { destroyLab } from "@pgaas/engine/local";
+import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
+import {
+  allocateSubnet,
+  type SubnetClaim,
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from "@pgaas/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, type RunningServer, startServer } from "../../portal/server/src/index.js";
-import { parsePairSpec, switchover } from "../../provider/src/engine/index.js";
-import { destroyLab } from "../../provider/src/engine/local/index.js";
 import { isWireSecret, unwrapSecrets } from "../../provider/src/plugin/wire-values.js";
 import { databaseHandler } from "../../provider/src/resources/database.js";
 import { HostConnections, pairHostsFor } from "../../provider/src/resources/host-connections.js";
@@ -19,8 +25,6 @@ import { localHostsHandler } from "../../provider/src/resources/local-hosts.js";
 import { pairConfigurationHandler } from "../../provider/src/resources/pair-configuration.js";
 import { registrationHandler } from "../../provider/src/resources/registration.js";
 import type { ResourceContext, WireProps } from "../../provider/src/resources/resource-handler.js";
-import { allocateSubnet, type SubnetClaim } from "../support/lab.js";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../support/throwaway-postgres.js";
 
 const run = promisify(execFile);
 const ADMIN = { email: "pulumi@example.com", password: "pulumi-admin-password" };

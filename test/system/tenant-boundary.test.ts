@@ -5,23 +5,27 @@
 // into it); then every control-plane operation on that database runs, and the trap must stay empty.
 // Tenants can neither reach the system databases nor another tenant's database nor call the boundary
 // functions, and the admin role holds no CREATEROLE and no tenant membership. Needs root.
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentSourceArgv } from "../../agent/src/launch.js";
-import {
-  type ControlPlaneStack,
-  startControlPlaneStack,
-} from "../../agent/test/support/control-plane-stack.js";
+
+import { agentSourceArgv } from "@pgaas/agent/launch";
 import {
   bootstrapPair,
   generatePairSecrets,
   type PairSpec,
   parsePairSpec,
   teardownPair,
-} from "../../provider/src/engine/index.js";
-import { waitFor } from "../support/drill.js";
-import { withLab } from "../support/lab.js";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress } from "./pair-fixture.js";
+} from "@pgaas/engine";
+import {
+  dumpLogs,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
+  printProgress,
+  waitFor,
+  withLab,
+} from "@pgaas/testing";
+import { type ControlPlaneStack, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "pgb", first: "10.231.70.0/24", count: 5 }, hosts: LAB_HOSTS });

@@ -17,12 +17,3 @@ WHERE n.node_id = $1`;
 /** The active primary as repmgr has it registered, with its config path on its own host. */
 export const REPMGR_PRIMARY_SQL = `
 SELECT node_name, config_file FROM repmgr.nodes WHERE type = 'primary' AND active ORDER BY node_id LIMIT 1`;
-
-/**
- * Before a switchover: this standby must not come up as a primary that waits for a standby that does
- * not stream yet (every commit would block); the event hook turns sync back on (`standby_switchover`).
- */
-export const SWITCHOVER_PREPARE_SQL = [
-  "ALTER SYSTEM SET synchronous_standby_names = ''",
-  "SELECT pg_reload_conf()",
-] as const;

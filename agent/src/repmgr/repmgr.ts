@@ -2,6 +2,8 @@
 // tests). Contract:
 // readStatus() never throws for an unhealthy repmgr (that is a status, e.g. "repmgrd_stopped"); it
 // throws PostgresUnreachableError only when the local server cannot be asked at all.
+import type { CommandOutput } from "@pgaas/common";
+
 export interface RepmgrStatus {
   readonly nodeId: number | null;
   /** "running", "paused", "repmgrd_stopped", "inactive", "unregistered", "unavailable". */
@@ -9,10 +11,7 @@ export interface RepmgrStatus {
   readonly upstreamNode: string | null;
 }
 
-export interface CommandOutput {
-  readonly exitCode: number;
-  readonly output: string;
-}
+export type { CommandOutput };
 
 export interface Repmgr {
   readStatus(): Promise<RepmgrStatus>;

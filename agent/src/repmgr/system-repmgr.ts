@@ -1,16 +1,11 @@
 // Repmgr over the real system: status from the repmgr extension, switchover by running the binary.
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { standbySwitchover } from "@pgaas/common";
 import { PgConnection, type PgConnectionOptions } from "../postgres/pg-connection.js";
 import type { CommandOutput, Repmgr, RepmgrStatus } from "./repmgr.js";
-import { serviceUnpauseArgv, standbySwitchoverArgv } from "./repmgr-commands.js";
 import { parseRepmgrConf } from "./repmgr-conf.js";
-import {
-  REPMGR_EXTENSION_SQL,
-  REPMGR_NODE_SQL,
-  REPMGR_PRIMARY_SQL,
-  SWITCHOVER_PREPARE_SQL,
-} from "./repmgr-sql.js";
+import { REPMGR_EXTENSION_SQL, REPMGR_NODE_SQL, REPMGR_PRIMARY_SQL } from "./repmgr-sql.js";
 
 export interface SystemRepmgrOptions {
   readonly binary: string;
@@ -20,8 +15,6 @@ export interface SystemRepmgrOptions {
   /** A switchover waits for the old primary to restart as a standby: give it minutes, not seconds. */
   readonly switchoverTimeoutMs: number;
 }
-
-const UNPAUSE_TIMEOUT_MS = 30_000;
 
 interface NodeRow {
   active: boolean;
@@ -57,17 +50,15 @@ export class SystemRepmgr implements Repmgr {
     const pg = await this.#connectionTo(parseRepmgrConf(conf).database);
     const [primary] = await pg.query<{ node_name: string; config_file: string }>(REPMGR_PRIMARY_SQL);
     if (!primary) return { exitCode: 1, output: "repmgr has no active primary registered" };
-    for (const statement of SWITCHOVER_PREPARE_SQL) await pg.query(statement);
-    const switchover = await run(
-      standbySwitchoverArgv(binary, configFile, primary.config_file),
-      this.#options.switchoverTimeoutMs,
+    return standbySwitchover(
+      {
+        sql: async (statements) => {
+          for (const statement of statements) await pg.query(statement);
+        },
+        repmgr: (args, timeoutMs) => run([binary, "-f", configFile, ...args], timeoutMs),
+      },
+      { timeoutMs: this.#options.switchoverTimeoutMs, remoteConfigFile: primary.config_file },
     );
-    if (switchover.exitCode !== 0) return switchover;
-    const unpause = await run(serviceUnpauseArgv(binary, configFile), UNPAUSE_TIMEOUT_MS);
-    return {
-      exitCode: unpause.exitCode,
-      output: [switchover.output, unpause.output].filter((text) => text.length > 0).join("\n"),
-    };
   }
 
   async close(): Promise<void> {

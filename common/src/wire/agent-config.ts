@@ -1,6 +1,8 @@
 // The agent's configuration file: rendered by the pair engine (provider/), parsed by the agent.
 // Both sides import this schema, so a field the engine writes is a field the agent understands.
+
 import { z } from "zod";
+import { AGENT_PORT } from "./platform.js";
 
 export const AgentConfig = z.object({
   pairName: z.string().min(1).max(63),
@@ -29,7 +31,7 @@ export const AgentConfig = z.object({
   fenceMarkerFile: z.string().startsWith("/"),
   listen: z.object({
     host: z.string().min(1).default("0.0.0.0"),
-    port: z.number().int().min(1).max(65535).default(9187),
+    port: z.number().int().min(1).max(65535).default(AGENT_PORT),
   }),
   intervals: z.object({
     stateSeconds: z.number().min(0.2).max(300).default(2),

@@ -1,3 +1,5 @@
 export * from "./agent-config.js";
 export * from "./agent-report.js";
 export * from "./managed-parameters.js";
+export * from "./names.js";
+export * from "./platform.js";

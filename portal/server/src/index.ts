@@ -11,6 +11,7 @@ import { migrate } from "./store/migrate.js";
 import { MIGRATIONS } from "./store/migrations.js";
 
 export { loadConfig, type ServerConfig } from "./config.js";
+export { createSecretBox } from "./crypto/cipher.js";
 export { createApp } from "./http/app.js";
 export { createServices, type Services } from "./services/index.js";
 

@@ -1,6 +1,6 @@
 // Agent reports against the server's clock: a sample dated in the future is refused, and the current
 // primary follows timeline, then receive time, so no agent clock can pin it.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   ADMIN,
   type Auth,
@@ -10,7 +10,8 @@ import {
   startHarness,
   stateReport,
   stateSample,
-} from "./support/harness.js";
+} from "@pgaas/testing/control-plane";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let h: Harness;
 let admin: Auth;

@@ -3,10 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Validator } from "@seriousme/openapi-schema-validator";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROUTES } from "../src/api/index.js";
+import { ROUTES } from "@pgaas/api";
 import {
   ADMIN,
   ADMIN_ROLE_PASSWORD,
@@ -18,7 +15,10 @@ import {
   startHarness,
   stateReport,
   stateSample,
-} from "./support/harness.js";
+} from "@pgaas/testing/control-plane";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkResponses, type Recorded } from "./support/openapi-check.js";
 
 let h: Harness;

@@ -1,7 +1,6 @@
 // What a browser may do with the session cookie, the headers every answer carries, and who may read
 // /metrics: over HTTP against a real store.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { APP_CSP, DOCS_CSP } from "../src/http/security-headers.js";
+
 import {
   ADMIN,
   type Auth,
@@ -9,7 +8,9 @@ import {
   loginCookie,
   pairRegistration,
   startHarness,
-} from "./support/harness.js";
+} from "@pgaas/testing/control-plane";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { APP_CSP, DOCS_CSP } from "../src/http/security-headers.js";
 
 let h: Harness;
 let admin: Auth;

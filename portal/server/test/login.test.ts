@@ -1,10 +1,10 @@
 // Sign-in under attack, over HTTP on a real store: a parallel burst of wrong passwords, another client
 // signing in meanwhile, X-Forwarded-For only from configured proxies, failed attempts in the audit log.
 import { randomBytes } from "node:crypto";
+import { ADMIN, type Harness, loginCookie, startHarness } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RawReply, rawRequest } from "../../../scripts/security/http.js";
 import { loadConfig, type RunningServer, startServer } from "../src/index.js";
-import { ADMIN, type Harness, loginCookie, startHarness } from "./support/harness.js";
 
 let h: Harness;
 let behindProxy: RunningServer | undefined;

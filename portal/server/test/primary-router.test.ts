@@ -1,12 +1,8 @@
 // The router against a real PostgreSQL: re-resolves and retries once after a refused connection or a
 // read-only refusal, retries other mid-operation losses only when idempotent, and says no_primary.
 import { Secret, UnavailableError } from "@pgaas/common";
+import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from "@pgaas/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  freePort,
-  startThrowawayPostgres,
-  type ThrowawayPostgres,
-} from "../../../test/support/throwaway-postgres.js";
 import { onPrimary } from "../src/managed/primary-router.js";
 import type { NodeTarget, PairAccess } from "../src/services/pairs.js";
 

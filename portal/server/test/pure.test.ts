@@ -4,11 +4,11 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildPath, NotReservedName } from "@pgaas/api";
 import { InputError, Secret } from "@pgaas/common";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
+import { stateSample } from "@pgaas/testing/control-plane";
 import { describe, expect, it } from "vitest";
-import { NotReservedName } from "../src/api/common.js";
-import { buildPath } from "../src/api/route.js";
 import { loadConfig } from "../src/config.js";
 import { createSecretBox } from "../src/crypto/cipher.js";
 import { scramVerifier } from "../src/crypto/scram.js";
@@ -20,7 +20,6 @@ import { validateParameters } from "../src/services/parameters.js";
 import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
 import { reportCsv } from "../src/services/report-render.js";
 import { deriveEvents } from "../src/services/state-events.js";
-import { stateSample } from "./support/harness.js";
 
 describe("parameters", () => {
   it("accepts whitelisted values and renders PostgreSQL text", () => {

@@ -3,8 +3,8 @@
 
 import { randomBytes } from "node:crypto";
 import { memoryLogger } from "@pgaas/common";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "@pgaas/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startThrowawayPostgres, type ThrowawayPostgres } from "../../../test/support/throwaway-postgres.js";
 import { createSecretBox } from "../src/crypto/cipher.js";
 import { createDatabases } from "../src/services/databases.js";
 import { createPairs } from "../src/services/pairs.js";

@@ -1,4 +1,4 @@
-import type { ParameterSpecView } from "@api/settings.js";
+import type { ParameterSpecView } from "@pgaas/api";
 import { describe, expect, it } from "vitest";
 import {
   describeRange,

@@ -1,5 +1,4 @@
-import type { Database } from "@api/databases.js";
-import type { Pair } from "@api/pairs.js";
+import type { Database, Pair } from "@pgaas/api";
 import { describe, expect, it } from "vitest";
 import { connectionUriWithoutPassword } from "../src/features/databases/connection-uri.js";
 import { matchesSearch } from "../src/features/databases/search.js";

@@ -1,4 +1,4 @@
-import type { Report } from "@api/reports.js";
+import type { Report } from "@pgaas/api";
 import { describe, expect, it } from "vitest";
 import { axisStart, reportSeries } from "../src/components/ReportCharts.js";
 import { emptyReport } from "./support/fixtures.js";

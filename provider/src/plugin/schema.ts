@@ -2,6 +2,8 @@
 // generators read. provider/schema.json is generated from this module:
 //   node --conditions=pgaas-source --import tsx provider/src/plugin/write-schema.ts
 
+import { ADMIN_ROLE } from "@pgaas/common/wire";
+
 export const PROVIDER_VERSION = "0.1.0";
 
 type Property = Record<string, unknown>;
@@ -136,13 +138,13 @@ const registrationInputs = {
   endpointPort: int("The endpoint's port."),
   nodes: arrayOf(ref("RegisteredNode", ""), "Exactly two nodes."),
   witness: ref("Witness", "The witness host."),
-  adminUsername: str("The pair's admin role the control plane connects as.", { default: "pgaas_admin" }),
+  adminUsername: str("The pair's admin role the control plane connects as.", { default: ADMIN_ROLE }),
   adminPassword: secret("The admin role's password."),
   agents: ref("AgentInstall", "When set, the agents are installed and started on the nodes."),
 };
 
 const pairConfigurationInputs = {
-  spec: any("The pair spec, validated by the pair engine (provider/src/engine/spec.ts)."),
+  spec: any("The pair spec, validated by the pair engine (engine/src/spec.ts)."),
   hosts: arrayOf(
     ref("HostConnection", ""),
     "SSH access to both nodes and the witness host, named as in the spec.",

@@ -1,14 +1,9 @@
 // Agents on a pair's nodes: started by the pair engine's bootstrap (it renders the agent config and
 // token file when given tokens) and stopped through the hosts' service control on deregistration.
-import { agentSourceArgv } from "@pgaas/agent/launch";
+import { AGENT_BUNDLE_PATH, agentSourceArgv } from "@pgaas/agent/launch";
 import { Secret } from "@pgaas/common";
-import { bootstrapPair } from "../engine/bootstrap/bootstrap.js";
-import type { PairHosts } from "../engine/hosts.js";
-import { openPairSessions } from "../engine/pair-sessions.js";
-import type { ProgressListener } from "../engine/progress.js";
-import { pairSecretsFrom } from "../engine/secrets.js";
-import { agentService } from "../engine/service-defs.js";
-import type { PairSpec } from "../engine/spec.js";
+import type { PairHosts, PairSpec, ProgressListener } from "@pgaas/engine";
+import { agentService, bootstrapPair, openPairSessions, pairSecretsFrom } from "@pgaas/engine";
 
 export interface AgentInstall {
   readonly spec: PairSpec;
@@ -28,6 +23,7 @@ export async function startAgents(
     secrets: pairSecretsFrom(JSON.parse(install.pairSecrets)),
     agentTokens: Object.fromEntries(Object.entries(tokens).map(([node, token]) => [node, new Secret(token)])),
     agentArgv: local ? agentSourceArgv() : undefined,
+    agentBundlePath: AGENT_BUNDLE_PATH,
     onProgress,
   });
 }

@@ -1,11 +1,18 @@
 // pgaas:index:Database — a database and its owner role, through the control-plane API (no network
 // path to the database needed). Renaming or moving replaces; settings and the connection limit
 // update in place; deletion honours `deletionProtection`; the owner password leaves only as a secret.
+import {
+  CreateDatabaseRequest,
+  createDatabase,
+  type DatabaseResponse,
+  deleteDatabase,
+  getDatabase,
+  updateDatabase,
+} from "@pgaas/api";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
-import { CreateDatabaseRequest, CreateDatabaseResponse, DatabaseResponse } from "./control-plane-api.js";
-import { clientFromConfig, unlessGone } from "./control-plane-client.js";
+import { controlPlaneFromConfig, unlessGone } from "./control-plane.js";
 import { parseInputs, type ResourceHandler, schemaFailures, type WireProps } from "./resource-handler.js";
 
 export const DATABASE_TOKEN = "pgaas:index:Database";
@@ -141,8 +148,8 @@ export const databaseHandler: ResourceHandler = {
 
   async create(props, ctx) {
     const inputs = parseInputs(DatabaseInputs, props);
-    const client = clientFromConfig(ctx.config, `Database ${inputs.name}`);
-    const created = await client.request("POST", "/v1/databases", {
+    const api = controlPlaneFromConfig(ctx.config, `Database ${inputs.name}`);
+    const created = await api(createDatabase, {
       body: {
         pairId: inputs.pairId,
         name: inputs.name,
@@ -150,7 +157,6 @@ export const databaseHandler: ResourceHandler = {
         settings: apiSettings(inputs.settings),
         connectionLimit: inputs.connectionLimit,
       },
-      schema: CreateDatabaseResponse,
     });
     ctx.log.info("database created", { database: created.database.name, id: created.database.id });
     return {
@@ -163,10 +169,8 @@ export const databaseHandler: ResourceHandler = {
   },
 
   async read(id, props, ctx) {
-    const client = clientFromConfig(ctx.config, `Database ${String(props.name ?? id)}`);
-    const found = await unlessGone(
-      client.request("GET", `/v1/databases/${encodeURIComponent(id)}`, { schema: DatabaseResponse }),
-    );
+    const api = controlPlaneFromConfig(ctx.config, `Database ${String(props.name ?? id)}`);
+    const found = await unlessGone(api(getDatabase, { params: { id } }));
     if (found === undefined || found.database.state === "deleted") return {};
     const { database } = found;
     const deletionProtection =
@@ -192,7 +196,7 @@ export const databaseHandler: ResourceHandler = {
 
   async update(id, olds, news, ctx) {
     const inputs = parseInputs(DatabaseInputs, news);
-    const client = clientFromConfig(ctx.config, `Database ${inputs.name}`);
+    const api = controlPlaneFromConfig(ctx.config, `Database ${inputs.name}`);
     const oldSettings = stringSettings(
       (unwrapSecrets(olds.settings) as Record<string, unknown> | undefined) ?? {},
     );
@@ -201,11 +205,10 @@ export const databaseHandler: ResourceHandler = {
       {};
     if (Object.keys(patch).length > 0) body.settings = patch;
     if (olds.connectionLimit !== inputs.connectionLimit) body.connectionLimit = inputs.connectionLimit;
-    const path = `/v1/databases/${encodeURIComponent(id)}`;
     const { database } =
       Object.keys(body).length > 0
-        ? await client.request("PATCH", path, { body, schema: DatabaseResponse })
-        : await client.request("GET", path, { schema: DatabaseResponse });
+        ? await api(updateDatabase, { params: { id }, body })
+        : await api(getDatabase, { params: { id } });
     ctx.log.info("database updated", { database: database.name, id, changed: Object.keys(body) });
     return {
       outs: stateOf(database, inputs, {
@@ -222,10 +225,8 @@ export const databaseHandler: ResourceHandler = {
         `Database ${name} has deletionProtection enabled: set deletionProtection: false and run \`pulumi up\` before deleting or replacing it`,
       );
     }
-    const client = clientFromConfig(ctx.config, `Database ${name}`);
-    await unlessGone(
-      client.request("DELETE", `/v1/databases/${encodeURIComponent(id)}`, { body: { confirm: name } }),
-    );
+    const api = controlPlaneFromConfig(ctx.config, `Database ${name}`);
+    await unlessGone(api(deleteDatabase, { params: { id }, body: { confirm: name } }));
     ctx.log.info("database deleted", { database: name, id });
   },
 };

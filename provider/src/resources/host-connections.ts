@@ -1,9 +1,8 @@
 // How the provider reaches a pair's hosts: the `hosts` input of PairConfiguration (and of
 // Registration's agents), turned into the engine's PairHosts in spec order.
 import { Secret } from "@pgaas/common";
+import type { PairHosts, PairSpec } from "@pgaas/engine";
 import { z } from "zod";
-import type { PairHosts } from "../engine/hosts.js";
-import type { PairSpec } from "../engine/spec.js";
 
 export const HostConnection = z.object({
   name: z.string().min(1),

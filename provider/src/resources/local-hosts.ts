@@ -2,8 +2,8 @@
 // the whole product runs with `pulumi up` on one Linux box (root needed). Any input change replaces
 // the lab; delete removes every namespace, link and process it created.
 import { isAbsolute, resolve } from "node:path";
+import { createLocalLab, destroyLab, type LocalLab, labStatus } from "@pgaas/engine/local";
 import { z } from "zod";
-import { createLocalLab, destroyLab, type LocalLab, labStatus } from "../engine/local/index.js";
 import { wireSecret } from "../plugin/wire-values.js";
 import {
   changedKeys,

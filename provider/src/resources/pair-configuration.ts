@@ -4,9 +4,8 @@
 // a changed node set replaces the pair. Read reflects reality: after a failover refresh shows the new
 // primary. Generated credentials live in state only as secrets.
 import { describeError, InputError } from "@pgaas/common";
-import { z } from "zod";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
 import {
-  ADMIN_ROLE,
   bootstrapPair,
   generatePairSecrets,
   type PairHosts,
@@ -18,7 +17,8 @@ import {
   parsePairSpec,
   revealPairSecrets,
   teardownPair,
-} from "../engine/index.js";
+} from "@pgaas/engine";
+import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
 import { ResourceInitError } from "./init-failure.js";

@@ -2,12 +2,21 @@
 // token per node), and, when `agents` is given, the agents installed and started on the nodes through
 // the pair engine. Delete stops the agents and deregisters. The admin password and the agent tokens
 // are secrets in and out.
+
+import {
+  deletePair,
+  getPair,
+  type PairResponse,
+  RegisterPairRequest,
+  registerPair,
+  updatePair,
+} from "@pgaas/api";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
+import { parsePairSpec } from "@pgaas/engine";
 import { z } from "zod";
-import { parsePairSpec } from "../engine/spec.js";
 import { sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { type AgentInstall, startAgents, stopAgents } from "./agents.js";
-import { PairResponse, RegisterPairRequest, RegisterPairResponse } from "./control-plane-api.js";
-import { type ControlPlaneClient, clientFromConfig, unlessGone } from "./control-plane-client.js";
+import { type ControlPlane, controlPlaneFromConfig, unlessGone } from "./control-plane.js";
 import { HostConnections, pairHostsFor } from "./host-connections.js";
 import {
   changedKeys,
@@ -19,8 +28,6 @@ import {
 } from "./resource-handler.js";
 
 export const REGISTRATION_TOKEN = "pgaas:index:Registration";
-
-const DEFAULT_ADMIN_USERNAME = "pgaas_admin";
 
 const AgentsInput = z.object({
   spec: z.record(z.string(), z.unknown()),
@@ -34,7 +41,7 @@ export const RegistrationInputs = z.object({
   endpointPort: RegisterPairRequest.shape.endpoint.shape.port,
   nodes: RegisterPairRequest.shape.nodes,
   witness: RegisterPairRequest.shape.witness,
-  adminUsername: z.string().min(1).max(63).default(DEFAULT_ADMIN_USERNAME),
+  adminUsername: z.string().min(1).max(63).default(ADMIN_ROLE),
   adminPassword: z.string().min(1),
   agents: AgentsInput.optional(),
 });
@@ -53,7 +60,7 @@ const UPDATE_KEYS = [
 
 /** The inputs with Check's defaults filled in, so Diff compares like with like. */
 function withDefaults(news: WireProps): WireProps {
-  return { ...news, adminUsername: news.adminUsername ?? DEFAULT_ADMIN_USERNAME };
+  return { ...news, adminUsername: news.adminUsername ?? ADMIN_ROLE };
 }
 
 function agentInstall(agents: z.infer<typeof AgentsInput>): AgentInstall {
@@ -87,8 +94,8 @@ function stateOf(
   };
 }
 
-async function deregister(client: ControlPlaneClient, id: string): Promise<void> {
-  await unlessGone(client.request("DELETE", `/v1/pairs/${encodeURIComponent(id)}`, {}));
+async function deregister(api: ControlPlane, id: string): Promise<void> {
+  await unlessGone(api(deletePair, { params: { id } }));
 }
 
 function progressLogger(ctx: ResourceContext) {
@@ -117,18 +124,15 @@ export const registrationHandler: ResourceHandler = {
 
   async create(props, ctx) {
     const inputs = parseInputs(RegistrationInputs, props);
-    const client = clientFromConfig(ctx.config, `Registration ${inputs.name}`);
-    const registered = await client.request("POST", "/v1/pairs", {
-      body: { name: inputs.name, ...pairBody(inputs) },
-      schema: RegisterPairResponse,
-    });
+    const api = controlPlaneFromConfig(ctx.config, `Registration ${inputs.name}`);
+    const registered = await api(registerPair, { body: { name: inputs.name, ...pairBody(inputs) } });
     ctx.log.info("pair registered", { pair: inputs.name, id: registered.pair.id });
     if (inputs.agents !== undefined) {
       try {
         await startAgents(agentInstall(inputs.agents), registered.agentTokens, progressLogger(ctx));
       } catch (error) {
         // Create is transactional: a registration whose agents could not start is rolled back.
-        await deregister(client, registered.pair.id).catch((rollbackError: unknown) =>
+        await deregister(api, registered.pair.id).catch((rollbackError: unknown) =>
           ctx.log.warn("registration rollback failed", { pair: inputs.name, error: rollbackError }),
         );
         throw error;
@@ -141,10 +145,8 @@ export const registrationHandler: ResourceHandler = {
   },
 
   async read(id, props, ctx) {
-    const client = clientFromConfig(ctx.config, `Registration ${String(props.name ?? id)}`);
-    const found = await unlessGone(
-      client.request("GET", `/v1/pairs/${encodeURIComponent(id)}`, { schema: PairResponse }),
-    );
+    const api = controlPlaneFromConfig(ctx.config, `Registration ${String(props.name ?? id)}`);
+    const found = await unlessGone(api(getPair, { params: { id } }));
     if (found === undefined) return {};
     const { pair } = found;
     const observed: WireProps = {
@@ -166,11 +168,8 @@ export const registrationHandler: ResourceHandler = {
 
   async update(id, olds, news, ctx) {
     const inputs = parseInputs(RegistrationInputs, news);
-    const client = clientFromConfig(ctx.config, `Registration ${inputs.name}`);
-    const { pair } = await client.request("PUT", `/v1/pairs/${encodeURIComponent(id)}`, {
-      body: pairBody(inputs),
-      schema: PairResponse,
-    });
+    const api = controlPlaneFromConfig(ctx.config, `Registration ${inputs.name}`);
+    const { pair } = await api(updatePair, { params: { id }, body: pairBody(inputs) });
     const tokens = unwrapSecrets(olds.agentTokens) as Record<string, string>;
     const oldAgents = AgentsInput.optional().parse(unwrapSecrets(olds.agents));
     if (inputs.agents !== undefined && !sameValue(olds.agents, news.agents)) {
@@ -186,7 +185,7 @@ export const registrationHandler: ResourceHandler = {
     const name = String(props.name ?? id);
     const agents = AgentsInput.optional().parse(unwrapSecrets(props.agents));
     if (agents !== undefined) await stopAgents(agentInstall(agents));
-    await deregister(clientFromConfig(ctx.config, `Registration ${name}`), id);
+    await deregister(controlPlaneFromConfig(ctx.config, `Registration ${name}`), id);
     ctx.log.info("pair deregistered", { pair: name, id });
   },
 };

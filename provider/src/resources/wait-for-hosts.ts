@@ -1,8 +1,8 @@
 // Before configuring fresh cloud VMs: wait until each host answers SSH and holds the first-boot
 // script's ready marker (packages installed). Bounded by a deadline; the last error is reported.
 import { describeError } from "@pgaas/common";
-import type { HostTarget } from "../engine/hosts.js";
-import { connectSsh } from "../engine/ssh/index.js";
+import type { HostTarget } from "@pgaas/engine";
+import { connectSsh } from "@pgaas/engine/ssh";
 
 export interface WaitForHostsOptions {
   /** A file each host must hold; only SSH reachability is awaited when undefined. */

@@ -1,8 +1,6 @@
 // The plugin booted as a process and driven over gRPC the way the engine drives it, against a real
 // control plane (real store) and a real PostgreSQL standing in for the pair's primary node.
-import type provproto from "@pulumi/pulumi/proto/provider_pb.js";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   ADMIN,
   ADMIN_ROLE_PASSWORD,
@@ -11,7 +9,10 @@ import {
   startHarness,
   stateReport,
   stateSample,
-} from "../../../portal/server/test/support/harness.js";
+} from "@pgaas/testing/control-plane";
+import type provproto from "@pulumi/pulumi/proto/provider_pb.js";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { providerSchema } from "../../src/plugin/schema.js";
 import { SECRET_SIG, SECRET_SIG_KEY, UNKNOWN_VALUE, wireSecret } from "../../src/plugin/wire-values.js";
 import {

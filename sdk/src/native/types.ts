@@ -19,7 +19,7 @@ export interface HostConnectionInput {
   serviceManager?: pulumi.Input<"systemd" | "detached">;
 }
 
-/** The pair spec the engine validates (provider/src/engine/spec.ts); defaults noted per field there. */
+/** The pair spec the engine validates (engine/src/spec.ts); defaults noted per field there. */
 export interface PairSpecInput {
   name: pulumi.Input<string>;
   postgres?: pulumi.Input<{ major?: 15; port?: pulumi.Input<number>; memoryMb?: pulumi.Input<number> }>;

@@ -3,8 +3,10 @@
 // services kept stopped (the pair engine starts what it needs), drop Debian's default cluster, and
 // leave a ready marker that PairConfiguration waits for. Safe to run again on every boot.
 // The agent needs only Debian's `nodejs` (v18): the pair engine uploads its single-file bundle.
+
 import { createHash } from "node:crypto";
 import { shellCommand, shellQuote } from "@pgaas/common";
+import { POSTGRES_MAJOR } from "@pgaas/common/wire";
 
 /** The file PairConfiguration waits for before it configures a node. */
 export const HOST_READY_FILE = "/var/lib/pgaas/host-ready";
@@ -20,7 +22,13 @@ export interface HostSetupInput {
 export const AGENT_MIN_NODE_MAJOR = 18;
 
 export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
-  const base = ["postgresql-15", "postgresql-15-repmgr", "nodejs", "rsync", "curl"];
+  const base = [
+    `postgresql-${POSTGRES_MAJOR}`,
+    `postgresql-${POSTGRES_MAJOR}-repmgr`,
+    "nodejs",
+    "rsync",
+    "curl",
+  ];
   return endpointKind === "vip" ? [...base, "keepalived"] : base;
 }
 

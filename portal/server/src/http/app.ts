@@ -4,9 +4,9 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { ROUTES } from "@pgaas/api";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@pgaas/common";
 import express, { type Express } from "express";
-import { ROUTES } from "../api/index.js";
 import type { Services } from "../services/index.js";
 import { createAuthenticate } from "./authenticate.js";
 import { crossSiteGuard } from "./cross-site-guard.js";

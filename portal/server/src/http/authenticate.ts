@@ -1,7 +1,8 @@
 // Finds the caller from the session cookie or an `Authorization: Bearer` token (API or agent).
+
+import { SESSION_COOKIE } from "@pgaas/api";
 import { UnauthenticatedError } from "@pgaas/common";
 import type { Request } from "express";
-import { SESSION_COOKIE } from "../api/auth.js";
 import { tokenKind } from "../crypto/tokens.js";
 import type { Actor } from "../services/actor.js";
 import type { Pairs } from "../services/pairs.js";

@@ -3,9 +3,10 @@
 // a preflight. A cookie-authenticated write must therefore be JSON and come from this origin (Origin,
 // or Sec-Fetch-Site when a browser sent no Origin). Bearer-token calls are not affected: a browser
 // never adds that header by itself.
+
+import { SESSION_COOKIE } from "@pgaas/api";
 import { ForbiddenError } from "@pgaas/common";
 import type { Request, RequestHandler } from "express";
-import { SESSION_COOKIE } from "../api/auth.js";
 import { readCookie } from "./authenticate.js";
 
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);

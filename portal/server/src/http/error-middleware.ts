@@ -1,5 +1,7 @@
 // The one place errors become HTTP: typed domain errors map to a status and the standard body;
 // anything else is an internal_error without details (logged with its message, never sent).
+
+import type { ErrorBody } from "@pgaas/api";
 import {
   ConflictError,
   ForbiddenError,
@@ -12,7 +14,6 @@ import {
   UnavailableError,
 } from "@pgaas/common";
 import type { ErrorRequestHandler, Response } from "express";
-import type { ErrorBody } from "../api/common.js";
 
 function statusFor(error: PgaasError): number {
   if (error instanceof InputError) return 400;

@@ -1,10 +1,11 @@
 // Mounts a RouteSpec: authenticates, enforces the route's audience, parses params/query/body with
 // its schemas (once), runs the handler, answers with the declared status, records mutations in the
 // audit log.
+
+import type { RouteSpec } from "@pgaas/api";
 import { ForbiddenError, InputError, type Logger, UnauthenticatedError } from "@pgaas/common";
 import type { Request, Response, Router } from "express";
 import type { z } from "zod";
-import type { RouteSpec } from "../api/route.js";
 import type { Actor, AgentActor, UserActor } from "../services/actor.js";
 import type { AuditLog } from "../services/audit.js";
 import type { Authenticate } from "./authenticate.js";

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the route specs' zod schemas.
+
+import { ErrorBody, openApiPath, type RouteSpec } from "@pgaas/api";
 import { z } from "zod";
-import { ErrorBody } from "../api/common.js";
-import { openApiPath, type RouteSpec } from "../api/route.js";
 
 type JsonSchema = Record<string, unknown>;
 

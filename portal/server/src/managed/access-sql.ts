@@ -1,7 +1,8 @@
 // SQL for access grants: a tenant login role with read-only or read-write privileges on the public
 // schema (default privileges included), given and taken back by the boundary functions.
+
+import type { AccessLevel } from "@pgaas/api";
 import { sqlLiteral } from "@pgaas/common";
-import type { AccessLevel } from "../api/access-requests.js";
 import { boundaryCall } from "./boundary-call.js";
 
 /** Run inside the target database. */

@@ -1,6 +1,6 @@
 // Access requests: request → approve (login role + grants, credentials held sealed until the
 // requester collects them once) or deny → revoke.
-import { ConflictError, ForbiddenError, type Logger, NotFoundError, type Secret } from "@pgaas/common";
+
 import type {
   AccessCredentialsResponse,
   AccessRequest,
@@ -8,7 +8,8 @@ import type {
   ApproveAccessRequest,
   CreateAccessRequest,
   DenyAccessRequest,
-} from "../api/access-requests.js";
+} from "@pgaas/api";
+import { ConflictError, ForbiddenError, type Logger, NotFoundError, type Secret } from "@pgaas/common";
 import type { SecretBox } from "../crypto/cipher.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";

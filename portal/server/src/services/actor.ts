@@ -1,5 +1,5 @@
 // Who is calling. Domain services take an Actor and decide what it may see and do.
-import type { UserRole } from "../api/auth.js";
+import type { UserRole } from "@pgaas/api";
 
 export interface UserActor {
   readonly kind: "user";

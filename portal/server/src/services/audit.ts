@@ -1,5 +1,5 @@
 // The audit log: every mutation is recorded with actor, target and outcome.
-import type { AuditEntry, AuditQuery } from "../api/audit.js";
+import type { AuditEntry, AuditQuery } from "@pgaas/api";
 import type { Queryable, Store } from "../store/db.js";
 import { type Actor, actorLabel } from "./actor.js";
 

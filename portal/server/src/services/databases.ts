@@ -1,4 +1,13 @@
 // Databases on pairs: created on the current primary through the router, recorded in the store.
+
+import type {
+  CreateDatabaseRequest,
+  CreateDatabaseResponse,
+  Database,
+  ListDatabasesQuery,
+  ParameterMap,
+  UpdateDatabaseRequest,
+} from "@pgaas/api";
 import {
   ConflictError,
   ForbiddenError,
@@ -8,14 +17,6 @@ import {
   type Secret,
 } from "@pgaas/common";
 import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
-import type { ParameterMap } from "../api/common.js";
-import type {
-  CreateDatabaseRequest,
-  CreateDatabaseResponse,
-  Database,
-  ListDatabasesQuery,
-  UpdateDatabaseRequest,
-} from "../api/databases.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
 import {

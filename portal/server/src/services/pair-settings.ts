@@ -1,8 +1,9 @@
 // Pair-level parameters: ALTER SYSTEM on both nodes (a hot standby accepts it), reload, and report
 // which parameters wait for a restart on which node.
+
+import type { PairSettingsResponse } from "@pgaas/api";
 import { UnavailableError } from "@pgaas/common";
 import { PAIR_PARAMETERS, type ParameterValue } from "@pgaas/common/wire";
-import type { PairSettingsResponse } from "../api/settings.js";
 import { isConnectionError, NodeConnectError, withNode } from "../managed/primary-router.js";
 import { alterSystemSql, PENDING_RESTART_SQL, RELOAD_SQL } from "../managed/settings-sql.js";
 import type { Store } from "../store/db.js";

@@ -1,7 +1,7 @@
 // Pure: turns stored rows into the Pair the API answers (current primary, health, lag, sync state).
+
+import type { NodeView, Pair, PairHealth, ParameterMap, WitnessSpec } from "@pgaas/api";
 import type { NodeRole, SyncState } from "@pgaas/common/wire";
-import type { ParameterMap } from "../api/common.js";
-import type { NodeView, Pair, PairHealth, WitnessSpec } from "../api/pairs.js";
 
 export const STALE_AFTER_MS = 15_000;
 

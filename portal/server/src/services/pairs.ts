@@ -1,7 +1,6 @@
 // The pair registry: register, read (with the current primary from reports), update, deregister,
 // agent tokens, events and switchover requests.
-import { ConflictError, InputError, NotFoundError, Secret } from "@pgaas/common";
-import type pg from "pg";
+
 import type {
   Pair,
   PairEvent,
@@ -10,7 +9,9 @@ import type {
   RegisterPairResponse,
   SwitchoverCommand,
   UpdatePairRequest,
-} from "../api/pairs.js";
+} from "@pgaas/api";
+import { ConflictError, InputError, NotFoundError, Secret } from "@pgaas/common";
+import type pg from "pg";
 import type { SecretBox } from "../crypto/cipher.js";
 import { newToken, tokenHash } from "../crypto/tokens.js";
 import type { Queryable, Store } from "../store/db.js";

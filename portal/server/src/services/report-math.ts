@@ -1,5 +1,5 @@
 // Pure report arithmetic: buckets, per-bucket node choice and the summary.
-import type { ReportPoint, ReportSummary } from "../api/reports.js";
+import type { ReportPoint, ReportSummary } from "@pgaas/api";
 
 /** Buckets of whole minutes so a range gives at most ~200 points. */
 export function bucketSeconds(fromMs: number, toMs: number): number {

@@ -1,5 +1,5 @@
 // Pure: a report as CSV or as a printable HTML page.
-import type { Report, ReportPoint } from "../api/reports.js";
+import type { Report, ReportPoint } from "@pgaas/api";
 
 const COLUMNS: readonly (keyof ReportPoint)[] = [
   "at",

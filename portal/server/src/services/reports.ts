@@ -1,5 +1,5 @@
 // Reports from the stored time series: raw samples and, beyond the raw retention window, hourly roll-ups.
-import type { Report, ReportQuery } from "../api/reports.js";
+import type { Report, ReportQuery } from "@pgaas/api";
 import type { Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
 import type { Databases } from "./databases.js";

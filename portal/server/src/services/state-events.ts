@@ -1,7 +1,8 @@
 // Pure: which pair events a new state sample implies, given the node's previous state and whether a
 // switchover is in flight. Measured durations come from sample times, not from arrival times.
+
+import type { PairEventType } from "@pgaas/api";
 import type { StateSample } from "@pgaas/common/wire";
-import type { PairEventType } from "../api/pairs.js";
 
 export interface PreviousState {
   readonly role: string;

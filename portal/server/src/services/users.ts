@@ -1,5 +1,5 @@
 // Users, sessions and API tokens.
-import { ConflictError, NotFoundError, Secret, UnauthenticatedError } from "@pgaas/common";
+
 import type {
   ApiToken,
   CreateApiTokenRequest,
@@ -8,7 +8,8 @@ import type {
   UpdateUserRequest,
   User,
   UserRole,
-} from "../api/auth.js";
+} from "@pgaas/api";
+import { ConflictError, NotFoundError, Secret, UnauthenticatedError } from "@pgaas/common";
 import { hashUserPassword, verifyNoUser, verifyUserPassword } from "../crypto/passwords.js";
 import { newToken, tokenHash } from "../crypto/tokens.js";
 import type { Store } from "../store/db.js";

@@ -1,4 +1,4 @@
-import type { User } from "@api/auth.js";
+import type { User } from "@pgaas/api";
 import type { ReactNode } from "react";
 import { Button } from "../components/Button.js";
 import { Logo } from "../components/Logo.js";

@@ -1,5 +1,5 @@
 // Path → page. Each page comes from its feature slice; only this file knows them all.
-import type { User } from "@api/auth.js";
+import type { User } from "@pgaas/api";
 import { useEffect } from "react";
 import { EmptyState } from "../components/EmptyState.js";
 import { AccessPage } from "../features/access/AccessPage.js";

@@ -1,4 +1,4 @@
-import type { UserRole } from "@api/auth.js";
+import type { UserRole } from "@pgaas/api";
 
 export interface NavItem {
   to: string;

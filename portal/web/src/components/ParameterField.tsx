@@ -1,7 +1,6 @@
 // One catalogue parameter as a labelled form control: a select for on/off and enums, a text box
 // for numbers, with its description, allowed range and current value as the hint.
-import type { ParameterMap } from "@api/common.js";
-import type { ParameterSpecView } from "@api/settings.js";
+import type { ParameterMap, ParameterSpecView } from "@pgaas/api";
 import { describeRange, displayValue } from "../lib/parameters.js";
 import { SelectField, TextField } from "./fields.js";
 

@@ -1,5 +1,5 @@
 // Charts of a control-plane report (database or pair), one per metric, on the report's time range.
-import type { Report, ReportPoint } from "@api/reports.js";
+import type { Report, ReportPoint } from "@pgaas/api";
 import { formatBytes, formatNumber, formatPercent } from "../lib/format.js";
 import { type ChartSeries, LineChart } from "./LineChart.js";
 

@@ -1,7 +1,6 @@
 // The one way the portal talks to the control plane: same-origin fetch with the session cookie,
 // every response body parsed by the route's zod schema, every failure turned into an ApiError.
-import { ErrorBody } from "@api/common.js";
-import { buildPath, type RouteSpec } from "@api/route.js";
+import { buildPath, ErrorBody, type RouteSpec } from "@pgaas/api";
 import { z } from "zod";
 import { env } from "../config/env.js";
 import { ApiError } from "./api-error.js";

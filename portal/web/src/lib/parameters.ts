@@ -1,7 +1,6 @@
 // Turns what a user typed for one parameter into the value the API takes, checked with the same
 // `checkParameter` the server applies, so most mistakes never leave the page.
-import type { ParameterMap } from "@api/common.js";
-import type { ParameterSpecView } from "@api/settings.js";
+import type { ParameterMap, ParameterSpecView } from "@pgaas/api";
 import { checkParameter } from "@pgaas/common/wire";
 
 export type ParameterValue = ParameterMap[string];

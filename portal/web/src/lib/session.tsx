@@ -1,5 +1,5 @@
 // Who is signed in. Loaded once at boot from GET /v1/auth/me; every page reads it from context.
-import { logout as logoutRoute, me, type User } from "@api/auth.js";
+import { logout as logoutRoute, me, type User } from "@pgaas/api";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { callRoute, SESSION_ENDED_EVENT } from "./api-client.js";
 import { ApiError } from "./api-error.js";

@@ -1,12 +1,18 @@
 // Answers as the control plane gives them, typed by the route schemas so a fixture that drifts
 // from the API fails the type-check. Fixed ids and instants keep request paths and text exact.
-import type { AccessRequest } from "@api/access-requests.js";
-import type { AuditEntry } from "@api/audit.js";
-import type { ApiToken, User } from "@api/auth.js";
-import type { Database } from "@api/databases.js";
-import type { NodeView, Pair, PairEvent } from "@api/pairs.js";
-import type { Report } from "@api/reports.js";
-import type { ParameterCatalog, ParameterSpecView } from "@api/settings.js";
+import type {
+  AccessRequest,
+  ApiToken,
+  AuditEntry,
+  Database,
+  NodeView,
+  Pair,
+  PairEvent,
+  ParameterCatalog,
+  ParameterSpecView,
+  Report,
+  User,
+} from "@pgaas/api";
 import { DATABASE_PARAMETERS, PAIR_PARAMETERS, type ParameterSpec } from "@pgaas/common/wire";
 
 export const IDS = {

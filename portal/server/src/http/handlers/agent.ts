@@ -1,6 +1,7 @@
 // Agent reports and command results.
+
+import * as api from "@pgaas/api";
 import type { Router } from "express";
-import * as api from "../../api/agent.js";
 import type { AgentIngest } from "../../services/agent-ingest.js";
 import type { Metrics } from "../metrics.js";
 import { type MountDeps, mount } from "../mount.js";

@@ -1,6 +1,7 @@
 // The audit log.
+
+import * as api from "@pgaas/api";
 import type { Router } from "express";
-import * as api from "../../api/audit.js";
 import type { AuditLog } from "../../services/audit.js";
 import { type MountDeps, mount } from "../mount.js";
 

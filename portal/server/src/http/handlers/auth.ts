@@ -1,7 +1,8 @@
 // Sign-in, users and API tokens.
+
+import * as api from "@pgaas/api";
 import { Secret, UnauthenticatedError } from "@pgaas/common";
 import type { Router } from "express";
-import * as api from "../../api/auth.js";
 import type { Users } from "../../services/users.js";
 import { readCookie } from "../authenticate.js";
 import { type MountDeps, mount } from "../mount.js";

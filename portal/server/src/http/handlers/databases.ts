@@ -1,11 +1,12 @@
 // Databases, the parameter catalogue, access requests and reports.
+
+import type { Report } from "@pgaas/api";
+import * as access from "@pgaas/api";
+import * as api from "@pgaas/api";
+import * as reportsApi from "@pgaas/api";
+import * as settingsApi from "@pgaas/api";
 import { DATABASE_PARAMETERS, PAIR_PARAMETERS } from "@pgaas/common/wire";
 import type { Router } from "express";
-import * as access from "../../api/access-requests.js";
-import * as api from "../../api/databases.js";
-import type { Report } from "../../api/reports.js";
-import * as reportsApi from "../../api/reports.js";
-import * as settingsApi from "../../api/settings.js";
 import type { Access } from "../../services/access.js";
 import type { Databases } from "../../services/databases.js";
 import { reportCsv, reportHtml } from "../../services/report-render.js";

@@ -1,8 +1,9 @@
 // Pairs, events, switchover and pair-level settings.
+
+import * as api from "@pgaas/api";
+import * as settingsApi from "@pgaas/api";
 import { PAIR_PARAMETERS } from "@pgaas/common/wire";
 import type { Router } from "express";
-import * as api from "../../api/pairs.js";
-import * as settingsApi from "../../api/settings.js";
 import type { PairSettings } from "../../services/pair-settings.js";
 import type { Pairs } from "../../services/pairs.js";
 import { validateParameters } from "../../services/parameters.js";

@@ -1,5 +1,4 @@
-import type { AccessCredentialsResponse, AccessRequest } from "@api/access-requests.js";
-import type { User } from "@api/auth.js";
+import type { AccessCredentialsResponse, AccessRequest, User } from "@pgaas/api";
 import { useState } from "react";
 import { Badge, type Tone } from "../../components/Badge.js";
 import { Button } from "../../components/Button.js";

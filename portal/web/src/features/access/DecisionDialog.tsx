@@ -1,4 +1,4 @@
-import { type AccessRequest, ApproveAccessRequest, DenyAccessRequest } from "@api/access-requests.js";
+import { type AccessRequest, ApproveAccessRequest, DenyAccessRequest } from "@pgaas/api";
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";
 import { TextAreaField, TextField } from "../../components/fields.js";

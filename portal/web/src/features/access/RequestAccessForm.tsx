@@ -1,4 +1,4 @@
-import { CreateAccessRequest } from "@api/access-requests.js";
+import { CreateAccessRequest } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
 import { SelectField, TextAreaField } from "../../components/fields.js";

@@ -7,9 +7,9 @@ import {
   type DenyAccessRequest,
   denyAccessRequest,
   listAccessRequests,
+  listDatabases,
   revokeAccessRequest,
-} from "@api/access-requests.js";
-import { listDatabases } from "@api/databases.js";
+} from "@pgaas/api";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 

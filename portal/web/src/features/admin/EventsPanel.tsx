@@ -1,4 +1,4 @@
-import type { Pair, PairEventType } from "@api/pairs.js";
+import type { Pair, PairEventType } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
 import { Button } from "../../components/Button.js";

@@ -1,6 +1,4 @@
-import type { ParameterMap } from "@api/common.js";
-import type { Pair } from "@api/pairs.js";
-import type { ParameterSpecView } from "@api/settings.js";
+import type { Pair, ParameterMap, ParameterSpecView } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
 import { EmptyState } from "../../components/EmptyState.js";

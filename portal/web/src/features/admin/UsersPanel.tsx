@@ -1,4 +1,4 @@
-import { CreateUserRequest, type User, UserRole } from "@api/auth.js";
+import { CreateUserRequest, type User, UserRole } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Badge } from "../../components/Badge.js";
 import { Button } from "../../components/Button.js";

@@ -1,15 +1,21 @@
 // The admin slice's calls: events of every pair, switchover, audit log, users.
-import { listAudit } from "@api/audit.js";
+
+import type { ParameterMap } from "@pgaas/api";
 import {
   type CreateUserRequest,
   createUser,
+  listAudit,
+  listPairEvents,
+  listPairs,
   listUsers,
+  type Pair,
+  type PairEvent,
+  parameterCatalog,
+  switchover,
   type UpdateUserRequest,
+  updatePairSettings,
   updateUser,
-} from "@api/auth.js";
-import type { ParameterMap } from "@api/common.js";
-import { listPairEvents, listPairs, type Pair, type PairEvent, switchover } from "@api/pairs.js";
-import { parameterCatalog, updatePairSettings } from "@api/settings.js";
+} from "@pgaas/api";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 

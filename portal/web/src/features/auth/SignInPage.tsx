@@ -1,4 +1,4 @@
-import { LoginRequest } from "@api/auth.js";
+import { LoginRequest } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
 import { TextField } from "../../components/fields.js";

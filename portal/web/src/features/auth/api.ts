@@ -1,4 +1,4 @@
-import { type LoginRequest, login } from "@api/auth.js";
+import { type LoginRequest, login } from "@pgaas/api";
 import { callRoute } from "../../lib/api-client.js";
 
 export function signIn(credentials: LoginRequest) {

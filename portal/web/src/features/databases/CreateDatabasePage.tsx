@@ -1,4 +1,4 @@
-import { CreateDatabaseRequest } from "@api/databases.js";
+import { CreateDatabaseRequest } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
 import { EmptyState } from "../../components/EmptyState.js";

@@ -1,6 +1,4 @@
-import type { User } from "@api/auth.js";
-import type { Database } from "@api/databases.js";
-import type { Pair } from "@api/pairs.js";
+import type { Database, Pair, User } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
 import { Button } from "../../components/Button.js";

@@ -1,4 +1,4 @@
-import type { Database } from "@api/databases.js";
+import type { Database } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
 import { DataTable } from "../../components/DataTable.js";

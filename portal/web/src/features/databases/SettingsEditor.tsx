@@ -1,5 +1,5 @@
-import { ConnectionLimit, type Database } from "@api/databases.js";
-import type { ParameterSpecView } from "@api/settings.js";
+import type { ParameterSpecView } from "@pgaas/api";
+import { ConnectionLimit, type Database } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
 import { TextField } from "../../components/fields.js";

@@ -1,17 +1,19 @@
 // The databases slice's calls: list, one, create, settings, delete, its grants and its metrics.
-import { listAccessRequests } from "@api/access-requests.js";
 import {
   type CreateDatabaseRequest,
   createDatabase,
+  databaseReport,
   deleteDatabase,
   getDatabase,
+  getPair,
+  listAccessRequests,
   listDatabases,
+  listPairs,
+  pairReport,
+  parameterCatalog,
   type UpdateDatabaseRequest,
   updateDatabase,
-} from "@api/databases.js";
-import { getPair, listPairs } from "@api/pairs.js";
-import { databaseReport, pairReport } from "@api/reports.js";
-import { parameterCatalog } from "@api/settings.js";
+} from "@pgaas/api";
 import { rangeBounds } from "../../components/RangePicker.js";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";

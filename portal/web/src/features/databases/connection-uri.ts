@@ -1,5 +1,4 @@
-import type { Database } from "@api/databases.js";
-import type { Pair } from "@api/pairs.js";
+import type { Database, Pair } from "@pgaas/api";
 
 /** The URI without a password (it was shown once at creation): user, stable endpoint, database. */
 export function connectionUriWithoutPassword(database: Database, pair: Pair): string {

@@ -1,4 +1,4 @@
-import type { Database } from "@api/databases.js";
+import type { Database } from "@pgaas/api";
 
 /** Case-insensitive match on name, owner or pair name. */
 export function matchesSearch(database: Database, search: string): boolean {

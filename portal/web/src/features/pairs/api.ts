@@ -1,4 +1,4 @@
-import { listPairEvents, listPairs, type Pair, type PairEvent } from "@api/pairs.js";
+import { listPairEvents, listPairs, type Pair, type PairEvent } from "@pgaas/api";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 

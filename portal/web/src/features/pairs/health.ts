@@ -1,5 +1,5 @@
 // How pair and node states read on screen: one tone and one word each.
-import type { NodeView, PairHealth } from "@api/pairs.js";
+import type { NodeView, PairHealth } from "@pgaas/api";
 import type { SyncState } from "@pgaas/common/wire";
 import type { Tone } from "../../components/Badge.js";
 

@@ -1,4 +1,4 @@
-import type { Report } from "@api/reports.js";
+import type { Report } from "@pgaas/api";
 import { useState } from "react";
 import { Button } from "../../components/Button.js";
 import { EmptyState } from "../../components/EmptyState.js";

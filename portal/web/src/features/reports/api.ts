@@ -1,6 +1,4 @@
-import { listDatabases } from "@api/databases.js";
-import { listPairs } from "@api/pairs.js";
-import { databaseReport, pairReport } from "@api/reports.js";
+import { databaseReport, listDatabases, listPairs, pairReport } from "@pgaas/api";
 import { rangeBounds } from "../../components/RangePicker.js";
 import { callRoute, routeUrl } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";

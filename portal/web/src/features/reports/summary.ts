@@ -1,4 +1,4 @@
-import type { ReportSummary } from "@api/reports.js";
+import type { ReportSummary } from "@pgaas/api";
 import { formatBytes, formatDuration, formatNumber, formatPercent } from "../../lib/format.js";
 
 /** The summary rows, in the order and words of the printed report. */

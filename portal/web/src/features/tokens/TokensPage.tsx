@@ -1,4 +1,4 @@
-import { type ApiToken, CreateApiTokenRequest } from "@api/auth.js";
+import { type ApiToken, CreateApiTokenRequest } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";

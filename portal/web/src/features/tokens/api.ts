@@ -1,4 +1,4 @@
-import { type CreateApiTokenRequest, createToken, deleteToken, listTokens } from "@api/auth.js";
+import { type CreateApiTokenRequest, createToken, deleteToken, listTokens } from "@pgaas/api";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 

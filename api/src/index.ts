@@ -1,0 +1,61 @@
+// The control-plane API contract: every route (the server mounts exactly these; the OpenAPI document
+// lists exactly these) and callRoute, the typed client for them.
+import * as access from "./access-requests.js";
+import * as agent from "./agent.js";
+import * as audit from "./audit.js";
+import * as auth from "./auth.js";
+import * as databases from "./databases.js";
+import * as pairs from "./pairs.js";
+import * as reports from "./reports.js";
+import type { RouteSpec } from "./route.js";
+import * as settings from "./settings.js";
+
+export * from "./access-requests.js";
+export * from "./agent.js";
+export * from "./audit.js";
+export * from "./auth.js";
+export * from "./client.js";
+export * from "./common.js";
+export * from "./databases.js";
+export * from "./pairs.js";
+export * from "./reports.js";
+export * from "./route.js";
+export * from "./settings.js";
+
+export const ROUTES: readonly RouteSpec[] = [
+  auth.login,
+  auth.logout,
+  auth.me,
+  auth.listUsers,
+  auth.createUser,
+  auth.updateUser,
+  auth.listTokens,
+  auth.createToken,
+  auth.deleteToken,
+  pairs.listPairs,
+  pairs.registerPair,
+  pairs.getPair,
+  pairs.updatePair,
+  pairs.deletePair,
+  pairs.rotateAgentTokens,
+  pairs.listPairEvents,
+  pairs.switchover,
+  settings.parameterCatalog,
+  settings.updatePairSettings,
+  agent.agentReport,
+  agent.agentCommandResult,
+  databases.createDatabase,
+  databases.listDatabases,
+  databases.getDatabase,
+  databases.updateDatabase,
+  databases.deleteDatabase,
+  access.createAccessRequest,
+  access.listAccessRequests,
+  access.approveAccessRequest,
+  access.denyAccessRequest,
+  access.revokeAccessRequest,
+  access.accessCredentials,
+  reports.databaseReport,
+  reports.pairReport,
+  audit.listAudit,
+];

@@ -1,0 +1,248 @@
+// Pairs, their nodes, events and switchover.
+import { NodeRole, PairName, SyncState } from "@pgaas/common/wire";
+import { z } from "zod";
+import { ConfirmBody, Id, IdParams, ParameterMap, Timestamp } from "./common.js";
+import { defineRoute } from "./route.js";
+
+const NodeName = z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "lower-case letters, digits and _, at most 31");
+const Host = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.:-]+$/, "a host name or IP address");
+const Port = z.number().int().min(1).max(65535);
+
+export const Endpoint = z.object({ host: Host, port: Port });
+export type Endpoint = z.infer<typeof Endpoint>;
+export const NodeSpec = z.object({ name: NodeName, address: Host, port: Port, agentPort: Port });
+export type NodeSpec = z.infer<typeof NodeSpec>;
+export const WitnessSpec = z.object({ name: NodeName, address: Host });
+export type WitnessSpec = z.infer<typeof WitnessSpec>;
+export const AdminCredentials = z.object({
+  username: z.string().min(1).max(63),
+  password: z.string().min(1).max(1024),
+});
+
+const twoDistinctNodes = z
+  .array(NodeSpec)
+  .length(2)
+  .refine((nodes) => nodes[0]?.name !== nodes[1]?.name, { message: "node names must differ" });
+
+export const RegisterPairRequest = z.object({
+  name: PairName,
+  endpoint: Endpoint,
+  nodes: twoDistinctNodes,
+  witness: WitnessSpec.optional(),
+  admin: AdminCredentials,
+  settings: ParameterMap.optional(),
+});
+export type RegisterPairRequest = z.infer<typeof RegisterPairRequest>;
+
+/** PUT replaces endpoint, nodes (same names), witness and optionally the admin credentials. */
+export const UpdatePairRequest = z.object({
+  endpoint: Endpoint,
+  nodes: twoDistinctNodes,
+  witness: WitnessSpec.optional(),
+  admin: AdminCredentials.optional(),
+});
+export type UpdatePairRequest = z.infer<typeof UpdatePairRequest>;
+
+export const PairHealth = z.enum(["healthy", "degraded", "no_primary", "unknown"]);
+export type PairHealth = z.infer<typeof PairHealth>;
+
+export const NodeView = z.object({
+  id: Id,
+  name: z.string(),
+  address: z.string(),
+  port: z.number().int(),
+  agentPort: z.number().int(),
+  role: NodeRole,
+  writable: z.boolean(),
+  fenced: z.boolean(),
+  timeline: z.number().int().nullable(),
+  lsn: z.string().nullable(),
+  lagBytes: z.number().nullable(),
+  lagSeconds: z.number().nullable(),
+  syncState: SyncState,
+  pendingRestart: z.boolean(),
+  lastReportAt: Timestamp.nullable(),
+  /** No state report for longer than three report intervals (15 s). */
+  stale: z.boolean(),
+});
+export type NodeView = z.infer<typeof NodeView>;
+
+export const Pair = z.object({
+  id: Id,
+  name: z.string(),
+  endpoint: Endpoint,
+  nodes: z.array(NodeView),
+  witness: WitnessSpec.nullable(),
+  /** Name of the writable, unfenced node with the newest report, null when none. */
+  primary: z.string().nullable(),
+  health: PairHealth,
+  syncState: SyncState,
+  lagBytes: z.number().nullable(),
+  lagSeconds: z.number().nullable(),
+  lastReportAt: Timestamp.nullable(),
+  settings: ParameterMap,
+  databaseCount: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Pair = z.infer<typeof Pair>;
+
+export const AgentTokens = z.record(z.string(), z.string());
+export const RegisterPairResponse = z.object({ pair: Pair, agentTokens: AgentTokens });
+export type RegisterPairResponse = z.infer<typeof RegisterPairResponse>;
+export const PairResponse = z.object({ pair: Pair });
+export type PairResponse = z.infer<typeof PairResponse>;
+export const PairList = z.object({ pairs: z.array(Pair) });
+export type PairList = z.infer<typeof PairList>;
+export const AgentTokensResponse = z.object({ agentTokens: AgentTokens });
+export type AgentTokensResponse = z.infer<typeof AgentTokensResponse>;
+export const DeletePairQuery = z.object({ force: z.enum(["true", "false"]).optional() });
+
+export const PairEventType = z.enum([
+  "registered",
+  "role_changed",
+  "failover",
+  "switchover_requested",
+  "switchover_succeeded",
+  "switchover_failed",
+  "sync_degraded",
+  "sync_restored",
+  "fenced",
+  "unfenced",
+  "settings_changed",
+]);
+export type PairEventType = z.infer<typeof PairEventType>;
+
+export const PairEvent = z.object({
+  id: Id,
+  pairId: Id,
+  nodeName: z.string().nullable(),
+  type: PairEventType,
+  message: z.string(),
+  occurredAt: Timestamp,
+  /** Measured duration where one applies (failover: last report of the old primary → first of the new). */
+  durationMs: z.number().int().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type PairEvent = z.infer<typeof PairEvent>;
+export const PairEventList = z.object({ events: z.array(PairEvent) });
+export type PairEventList = z.infer<typeof PairEventList>;
+export const EventsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+export const SwitchoverRequest = ConfirmBody;
+export const CommandState = z.enum(["pending", "delivered", "succeeded", "failed"]);
+export const SwitchoverCommand = z.object({
+  id: Id,
+  pairId: Id,
+  nodeName: z.string(),
+  type: z.literal("switchover"),
+  state: CommandState,
+  requestedAt: Timestamp,
+  finishedAt: Timestamp.nullable(),
+  message: z.string().nullable(),
+});
+export type SwitchoverCommand = z.infer<typeof SwitchoverCommand>;
+export const SwitchoverResponse = z.object({ command: SwitchoverCommand });
+export type SwitchoverResponse = z.infer<typeof SwitchoverResponse>;
+
+export const listPairs = defineRoute({
+  id: "listPairs",
+  method: "get",
+  path: "/v1/pairs",
+  summary: "List pairs with their current primary, health, lag and sync state",
+  tag: "pairs",
+  auth: "user",
+  status: 200,
+  response: PairList,
+});
+
+export const registerPair = defineRoute({
+  id: "registerPair",
+  method: "post",
+  path: "/v1/pairs",
+  summary: "Register a pair; answers one agent token per node (shown once)",
+  tag: "pairs",
+  auth: "admin",
+  body: RegisterPairRequest,
+  status: 201,
+  response: RegisterPairResponse,
+});
+
+export const getPair = defineRoute({
+  id: "getPair",
+  method: "get",
+  path: "/v1/pairs/:id",
+  summary: "One pair",
+  tag: "pairs",
+  auth: "user",
+  params: IdParams,
+  status: 200,
+  response: PairResponse,
+});
+
+export const updatePair = defineRoute({
+  id: "updatePair",
+  method: "put",
+  path: "/v1/pairs/:id",
+  summary: "Replace a pair's endpoint, node addresses, witness and admin credentials (idempotent)",
+  tag: "pairs",
+  auth: "admin",
+  params: IdParams,
+  body: UpdatePairRequest,
+  status: 200,
+  response: PairResponse,
+});
+
+export const deletePair = defineRoute({
+  id: "deletePair",
+  method: "delete",
+  path: "/v1/pairs/:id",
+  summary: "Deregister a pair (refused while databases exist unless force=true)",
+  tag: "pairs",
+  auth: "admin",
+  params: IdParams,
+  query: DeletePairQuery,
+  status: 204,
+});
+
+export const rotateAgentTokens = defineRoute({
+  id: "rotateAgentTokens",
+  method: "post",
+  path: "/v1/pairs/:id/agent-tokens",
+  summary: "Issue new agent tokens for both nodes (old ones stop working)",
+  tag: "pairs",
+  auth: "admin",
+  params: IdParams,
+  status: 200,
+  response: AgentTokensResponse,
+});
+
+export const listPairEvents = defineRoute({
+  id: "listPairEvents",
+  method: "get",
+  path: "/v1/pairs/:id/events",
+  summary: "Failovers, switchovers, degrades, fences, newest first",
+  tag: "pairs",
+  auth: "user",
+  params: IdParams,
+  query: EventsQuery,
+  status: 200,
+  response: PairEventList,
+});
+
+export const switchover = defineRoute({
+  id: "switchover",
+  method: "post",
+  path: "/v1/pairs/:id/switchover",
+  summary: "Ask the standby's agent to take over as primary (confirm with the pair name)",
+  tag: "pairs",
+  auth: "admin",
+  params: IdParams,
+  body: SwitchoverRequest,
+  status: 202,
+  response: SwitchoverResponse,
+});

@@ -1,0 +1,58 @@
+// A planned switchover as repmgr runs it on the standby that becomes primary: synchronous replication
+// off, `repmgr standby switchover`, repmgrd unpaused. The one implementation of these steps: the pair
+// engine runs it over SSH, the agent on its own host; each says how to run SQL and repmgr there.
+
+export interface CommandOutput {
+  readonly exitCode: number;
+  readonly output: string;
+}
+
+export interface SwitchoverHost {
+  /** Runs the statements, in order, on the candidate's local server. */
+  sql(statements: readonly string[]): Promise<void>;
+  /** Runs `repmgr -f <the candidate's repmgr.conf> <args…>` as the postgres user. */
+  repmgr(args: readonly string[], timeoutMs: number): Promise<CommandOutput>;
+}
+
+/**
+ * The promoted node must not come up as a primary that waits for a standby that does not stream yet;
+ * synchronous replication is turned back on once the old primary streams from it.
+ */
+export const SWITCHOVER_PREPARE_SQL = [
+  "ALTER SYSTEM SET synchronous_standby_names = ''",
+  "SELECT pg_reload_conf()",
+] as const;
+
+/**
+ * No `--siblings-follow`: with a witness it needs SSH to the witness host, which is re-registered
+ * instead. repmgr finds the old primary's repmgr.conf from its node record; the agent names it
+ * (`remoteConfigFile`) because paths differ per node.
+ */
+export function standbySwitchoverArgs(remoteConfigFile?: string): string[] {
+  return [
+    "standby",
+    "switchover",
+    ...(remoteConfigFile === undefined ? [] : [`--remote-config-file=${remoteConfigFile}`]),
+    "--force-rewind",
+  ];
+}
+
+/** A switchover pauses repmgrd on both nodes; monitoring resumes only after this. */
+export const SERVICE_UNPAUSE_ARGS = ["service", "unpause"] as const;
+
+const UNPAUSE_TIMEOUT_MS = 30_000;
+
+/** Resolves with the exit code and output of the step that decided the outcome. */
+export async function standbySwitchover(
+  host: SwitchoverHost,
+  options: { readonly timeoutMs: number; readonly remoteConfigFile?: string },
+): Promise<CommandOutput> {
+  await host.sql(SWITCHOVER_PREPARE_SQL);
+  const switchover = await host.repmgr(standbySwitchoverArgs(options.remoteConfigFile), options.timeoutMs);
+  if (switchover.exitCode !== 0) return switchover;
+  const unpause = await host.repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
+  return {
+    exitCode: unpause.exitCode,
+    output: [switchover.output, unpause.output].filter((text) => text.length > 0).join("\n"),
+  };
+}

@@ -1,0 +1,12 @@
+// What a pair runs and listens on: one PostgreSQL major (Debian's postgresql-15 and
+// postgresql-15-repmgr packages) and the default ports of PostgreSQL and the agent.
+
+export const POSTGRES_MAJOR = 15;
+
+/** Where Debian installs that major's server binaries, repmgr and repmgrd. */
+export const POSTGRES_BIN_DIR = `/usr/lib/postgresql/${POSTGRES_MAJOR}/bin`;
+
+export const POSTGRES_PORT = 5432;
+
+/** The agent's HTTP port (/health, /primary, /metrics). */
+export const AGENT_PORT = 9187;

@@ -1,0 +1,288 @@
+// bootstrapPair: converge a pair to its spec over SSH. Idempotent and resumable: every step inspects
+// first, so a second run changes nothing and restarts nothing, and a run interrupted anywhere completes
+// when run again. Reality is discovered before acting (after a failover nodes[1] may be the primary).
+import { InputError, type Secret } from "@pgaas/common";
+import { writeProbeCommand } from "../commands/pg-commands.js";
+import { holdsAddress, IP_BRIEF_ADDR_COMMAND } from "../commands/status-commands.js";
+import type { PairHosts } from "../hosts.js";
+import type { MemberSession } from "../member-session.js";
+import { rejoinNode } from "../operations/rejoin-node.js";
+import { ensureSync, waitForStreaming } from "../operations/sync.js";
+import { openPairSessions } from "../pair-sessions.js";
+import { planNodeFiles, planWitnessFiles, type RenderedFile } from "../plan-files.js";
+import { type ProgressListener, StepRunner, type StepTiming } from "../progress.js";
+import type { PairSecrets } from "../secrets.js";
+import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
+import type { PairSpec } from "../spec.js";
+import type { SshPool } from "../ssh/pool.js";
+import {
+  AGENT_BUNDLE_REMOTE_PATH,
+  type AgentBundle,
+  loadAgentBundle,
+  uploadAgentBundle,
+} from "./agent-bundle.js";
+import { adoptPostgres, installBootUnits } from "./boot-units.js";
+import { decideRoles, type NodeObservation } from "./decide-roles.js";
+import {
+  ensurePairRoles,
+  ensurePrimary,
+  ensureStandby,
+  ensureWitness,
+  registerPrimary,
+  registerStandby,
+  registerWitness,
+  waitFor,
+} from "./postgres-steps.js";
+import { ensureDirectories, installFiles, preflight } from "./prepare-steps.js";
+import { ensureTenantBoundary } from "./tenant-boundary.js";
+
+/**
+ * The agent as run on a VM: the uploaded single-file bundle on Debian's Node 18, with the agent's small
+ * young generation (agent/src/launch.ts AGENT_NODE_FLAGS). Local hosts pass `agentSourceArgv()` from @pgaas/agent.
+ */
+export const DEFAULT_AGENT_ARGV = [
+  "/usr/bin/node",
+  "--max-semi-space-size=1",
+  AGENT_BUNDLE_REMOTE_PATH,
+] as const;
+
+export interface BootstrapOptions {
+  readonly secrets: PairSecrets;
+  readonly onProgress?: ProgressListener;
+  readonly signal?: AbortSignal;
+  /** Per node name: the control-plane token for its agent. The agent runs only with spec.agent and a token. */
+  readonly agentTokens?: Readonly<Record<string, Secret>>;
+  /** Default DEFAULT_AGENT_ARGV; then systemd hosts get the bundle uploaded (see `agentBundlePath`). */
+  readonly agentArgv?: readonly string[];
+  /** The agent bundle uploaded to systemd hosts running the default argv (needed only for those). */
+  readonly agentBundlePath?: string;
+  /** Reuse SSH sessions across calls (otherwise opened and closed here). */
+  readonly sshPool?: SshPool;
+}
+
+export interface BootstrapResult {
+  readonly primary: string;
+  readonly standby: string;
+  /** Files whose bytes, mode or owner changed, per member. */
+  readonly changedFiles: readonly { readonly host: string; readonly path: string }[];
+  /** True when any step changed something. */
+  readonly changed: boolean;
+  readonly steps: readonly StepTiming[];
+  readonly durationMs: number;
+}
+
+function touches(files: readonly RenderedFile[], daemon: RenderedFile["affects"][number]): boolean {
+  return files.some((file) => file.affects.includes(daemon));
+}
+
+function repmgrConfChanged(files: readonly RenderedFile[], session: MemberSession): boolean {
+  return files.some((file) => file.path === session.member.layout.repmgrConf);
+}
+
+export async function bootstrapPair(
+  spec: PairSpec,
+  hosts: PairHosts,
+  options: BootstrapOptions,
+): Promise<BootstrapResult> {
+  const started = performance.now();
+  const runner = new StepRunner(options.onProgress, options.signal);
+  const pair = await openPairSessions(spec, hosts, options.sshPool);
+  try {
+    const vip = spec.endpoint.kind === "vip";
+    const plans = new Map<string, RenderedFile[]>(
+      pair.all.map((session) => [
+        session.name,
+        session.member.kind === "witness"
+          ? planWitnessFiles(spec, options.secrets)
+          : planNodeFiles(spec, session.name, options.secrets, {
+              agentToken: options.agentTokens?.[session.name],
+            }),
+      ]),
+    );
+    const planOf = (session: MemberSession) => plans.get(session.name) ?? [];
+    const changedFiles = new Map<string, RenderedFile[]>();
+    const changedOf = (session: MemberSession) => changedFiles.get(session.name) ?? [];
+
+    await Promise.all(
+      pair.all.map((s) =>
+        runner.run("preflight", s.name, () => preflight(s, vip && s.member.kind === "node")),
+      ),
+    );
+    await Promise.all(
+      pair.all.map((s) =>
+        runner.run("directories", s.name, () =>
+          ensureDirectories(s, s.member.kind === "node" ? options.secrets.postgresSshPublicKey : undefined),
+        ),
+      ),
+    );
+    await Promise.all(
+      pair.all.map((s) =>
+        runner.run("files", s.name, async () => {
+          const changed = await installFiles(s, planOf(s));
+          changedFiles.set(s.name, changed);
+          return {
+            changed: changed.length > 0,
+            detail: `${changed.length} of ${planOf(s).length} files changed`,
+          };
+        }),
+      ),
+    );
+
+    const systemd = pair.all.filter((s) => s.host.serviceManager === "systemd");
+    await Promise.all(systemd.map((s) => runner.run("boot-units", s.name, () => installBootUnits(s, spec))));
+
+    const observations = (await Promise.all(
+      pair.nodes.map(async (s): Promise<NodeObservation> => {
+        const inspection = await s.inspect();
+        if (!inspection.running) return { name: s.name, inspection };
+        const state = await s.state();
+        return { name: s.name, inspection, live: { inRecovery: state.inRecovery, timeline: state.timeline } };
+      }),
+    )) as unknown as [NodeObservation, NodeObservation];
+    const roles = decideRoles(observations);
+    const primary = pair.node(roles.primary);
+    const standby = pair.node(roles.standby);
+    const observed = (name: string) => {
+      const found = observations.find((o) => o.name === name);
+      if (!found) throw new TypeError(`no observation for ${name}`);
+      return found.inspection;
+    };
+    const action = (name: string) => roles.actions[name] ?? "keep-standby";
+
+    // The witness's own PostgreSQL does not depend on the pair: prepare it while the nodes converge.
+    await Promise.all([
+      (async () => {
+        await runner.run("primary", primary.name, () =>
+          ensurePrimary(
+            primary,
+            action(primary.name),
+            observed(primary.name),
+            roles.unfence.includes(primary.name),
+            touches(changedOf(primary), "postgres"),
+          ),
+        );
+        await runner.run("roles", primary.name, () => ensurePairRoles(primary, options.secrets));
+        await runner.run("tenant-boundary", primary.name, () =>
+          ensureTenantBoundary((sql, database) => primary.sql(sql, "tenant-boundary", database)),
+        );
+        await runner.run("register", primary.name, () =>
+          registerPrimary(primary, repmgrConfChanged(changedOf(primary), primary)),
+        );
+        await runner.run("standby", standby.name, () =>
+          ensureStandby(
+            standby,
+            primary,
+            action(standby.name),
+            observed(standby.name),
+            touches(changedOf(standby), "postgres"),
+            () => rejoinOnBootstrap(primary, standby, planOf(standby)),
+          ),
+        );
+        await runner.run("register", standby.name, () =>
+          registerStandby(standby, primary, repmgrConfChanged(changedOf(standby), standby)),
+        );
+      })(),
+      runner.run("witness", pair.witness.name, () =>
+        ensureWitness(pair.witness, options.secrets, touches(changedOf(pair.witness), "postgres")),
+      ),
+    ]);
+    await runner.run("register", pair.witness.name, () =>
+      registerWitness(pair.witness, primary, repmgrConfChanged(changedOf(pair.witness), pair.witness)),
+    );
+    await Promise.all(
+      pair.all.map((s) =>
+        runner.run("repmgrd", s.name, () => s.services.ensureRunning(repmgrdService(s.member, planOf(s)))),
+      ),
+    );
+    await runner.run("sync", primary.name, async () => {
+      await waitForStreaming(spec, primary);
+      return ensureSync(spec, primary);
+    });
+    // keepalived and the fence watchers start together: the VIP follows the writable, unfenced primary.
+    await Promise.all(
+      pair.nodes.flatMap((s) => [
+        ...(vip
+          ? [
+              runner.run("keepalived", s.name, () =>
+                s.services.ensureRunning(keepalivedService(s.member, planOf(s))),
+              ),
+            ]
+          : []),
+        runner.run("fence-watcher", s.name, () =>
+          s.services.ensureRunning(fenceWatcherService(s.member, planOf(s))),
+        ),
+      ]),
+    );
+    if (spec.agent && options.agentTokens) {
+      const argv = options.agentArgv ?? DEFAULT_AGENT_ARGV;
+      const agentNodes = pair.nodes.filter((s) => options.agentTokens?.[s.name] !== undefined);
+      // The default argv runs the uploaded bundle: deliver it to systemd hosts first.
+      const delivers = (s: MemberSession) =>
+        options.agentArgv === undefined && s.host.serviceManager === "systemd";
+      const bundle: AgentBundle | undefined = agentNodes.some(delivers)
+        ? await loadAgentBundle(requiredBundlePath(options.agentBundlePath))
+        : undefined;
+      await Promise.all(
+        agentNodes.map(async (s) => {
+          const delivered = bundle && delivers(s) ? bundle : undefined;
+          if (delivered) await runner.run("agent-bundle", s.name, () => uploadAgentBundle(s, delivered));
+          await runner.run("agent", s.name, () =>
+            s.services.ensureRunning(agentService(s.member, planOf(s), argv, delivered?.sha256)),
+          );
+        }),
+      );
+    }
+    await runner.run("endpoint", "pair", async () => {
+      await waitFor("the endpoint to accept a write", () => endpointAcceptsWrite(spec, primary), 60_000, 100);
+      return { changed: false };
+    });
+    await Promise.all(systemd.map((s) => runner.run("boot-adopt", s.name, () => adoptPostgres(s))));
+    const files = pair.all.flatMap((s) => changedOf(s).map((file) => ({ host: s.name, path: file.path })));
+    return {
+      primary: primary.name,
+      standby: standby.name,
+      changedFiles: files,
+      changed: runner.timings.some((timing) => timing.changed),
+      steps: runner.timings,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await pair.close();
+  }
+}
+
+/** Asks the primary's host to write through the endpoint (the VIP; the primary itself for a load balancer). */
+export async function endpointAcceptsWrite(spec: PairSpec, primary: MemberSession): Promise<boolean> {
+  const vip = spec.endpoint.kind === "vip";
+  // Until keepalived has put the VIP on the primary, a connection to it would only sit out libpq's
+  // 2 s connect timeout: look first, then probe.
+  if (vip && !holdsAddress(await primary.sh(IP_BRIEF_ADDR_COMMAND, "ip-addr"), spec.endpoint.address))
+    return false;
+  const host = vip ? spec.endpoint.address : primary.member.address;
+  const result = await primary.ssh.run(writeProbeCommand(primary.member.layout, host, spec.endpoint.port), {
+    step: `${primary.name}.endpoint`,
+    timeoutMs: 10_000,
+  });
+  return result.code === 0 && /^\d+$/.test(result.stdout.trim());
+}
+
+/** A former primary rejoined during bootstrap gets a fresh repmgrd, so it monitors as a standby. */
+async function rejoinOnBootstrap(
+  primary: MemberSession,
+  standby: MemberSession,
+  files: readonly RenderedFile[],
+) {
+  const outcome = await rejoinNode(primary, standby);
+  await standby.services.restart(repmgrdService(standby.member, files));
+  return outcome;
+}
+
+/** Systemd hosts run the uploaded bundle: the engine has no agent of its own to fall back on. */
+function requiredBundlePath(path: string | undefined): string {
+  if (path === undefined) {
+    throw new InputError("agents on systemd hosts need the agent bundle: pass agentBundlePath", {
+      code: "agent_bundle_required",
+    });
+  }
+  return path;
+}

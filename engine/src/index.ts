@@ -1,0 +1,61 @@
+// The pair engine's public API (usable without Pulumi): spec, secrets, pure renderers and planners,
+// bootstrap and operations over SSH. The SSH transport, service control and the local host driver
+// have their own entry points (@pgaas/engine/ssh, @pgaas/engine/local); fault injection and lab
+// fixtures are in @pgaas/engine/testing.
+export {
+  type BootstrapOptions,
+  type BootstrapResult,
+  bootstrapPair,
+  DEFAULT_AGENT_ARGV,
+  endpointAcceptsWrite,
+} from "./bootstrap/bootstrap.js";
+export {
+  decideRoles,
+  type NodeAction,
+  type NodeObservation,
+  type RolePlan,
+} from "./bootstrap/decide-roles.js";
+export { ensureTenantBoundary, type SuperuserSql } from "./bootstrap/tenant-boundary.js";
+export { holdsAddress } from "./commands/status-commands.js";
+export type { HostTarget, PairHosts } from "./hosts.js";
+export { type MemberLayout, memberLayout, PG_BIN_DIR, pairConfigRoot, scriptPaths } from "./layout.js";
+export { allMembers, type Member, nodeMember, repmgrConninfo, witnessMember } from "./members.js";
+export { type RejoinResult, rejoin } from "./operations/rejoin.js";
+export {
+  type NodeRole,
+  type NodeStatus,
+  type PairStatus,
+  pairStatus,
+  type ReplicationState,
+} from "./operations/status.js";
+export { type SwitchoverResult, switchover } from "./operations/switchover.js";
+export { teardownPair } from "./operations/teardown.js";
+export { openPairSessions, type PairSessions } from "./pair-sessions.js";
+export {
+  type Daemon,
+  type NodeFileExtras,
+  planNodeFiles,
+  planWitnessFiles,
+  type RenderedFile,
+} from "./plan-files.js";
+export type { ProgressEvent, ProgressListener, StepTiming } from "./progress.js";
+export { bodyHash, MANAGED_NOTICE } from "./render/header.js";
+export { REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
+export {
+  generatePairSecrets,
+  type PairSecrets,
+  pairSecretsFrom,
+  revealPairSecrets,
+  StoredPairSecrets,
+} from "./secrets.js";
+export { agentService } from "./service-defs.js";
+export { FIXED_PARAMETERS, resolveSettings, type Settings } from "./settings.js";
+export {
+  FENCE_PROBE_TIMEOUT_SECS,
+  type NodeSpec,
+  PairSpec,
+  type PairSpecInput,
+  parsePairSpec,
+  type WitnessSpec,
+} from "./spec.js";
+export { adminRoleSql, psqlScript } from "./sql/roles-sql.js";

@@ -1,0 +1,124 @@
+// Where every file and directory of a pair member lives on its host. Pure. Paths include the pair and
+// the member name so members stay apart even when hosts share one filesystem (namespace hosts do). Pair-wide files (.pgpass, the postgres SSH key) are identical on every member,
+// so they may share one path: repmgr stores each node's conninfo (with `passfile=`) for all to use.
+import { POSTGRES_BIN_DIR } from "@pgaas/common/wire";
+import type { PairSpec } from "./spec.js";
+
+export const PG_BIN_DIR = POSTGRES_BIN_DIR;
+
+export interface MemberLayout {
+  readonly pair: string;
+  /** node or witness name */
+  readonly member: string;
+  readonly dataDir: string;
+  /** postgresql.conf, pg_hba.conf, pg_ident.conf, repmgr.conf, keepalived.conf */
+  readonly configDir: string;
+  readonly scriptsDir: string;
+  /** unix sockets and PID files (created on every start: /run is a tmpfs on VMs) */
+  readonly runDir: string;
+  readonly logDir: string;
+  /** persistent state outside the data directory: fence marker, agent spool, rejoin config archive */
+  readonly stateDir: string;
+  readonly postgresqlConf: string;
+  readonly hbaFile: string;
+  readonly identFile: string;
+  readonly repmgrConf: string;
+  readonly keepalivedConf: string;
+  readonly agentConfig: string;
+  readonly agentTokenFile: string;
+  readonly postgresLog: string;
+  /** what the pgaas scripts (hooks, degrade, fence watcher) did, one line per action */
+  readonly scriptsLog: string;
+  readonly fenceMarker: string;
+  /** written once initdb or a clone finished: a data directory without it is a half-made leftover */
+  readonly dataCompleteMarker: string;
+  readonly spoolDir: string;
+  readonly configArchiveDir: string;
+  /** pair-wide, same on every member */
+  readonly pgpass: string;
+  readonly sshDir: string;
+  readonly sshPrivateKey: string;
+}
+
+export interface ScriptPaths {
+  readonly lib: string;
+  readonly keepalivedCheck: string;
+  readonly promote: string;
+  readonly eventHook: string;
+  readonly degrade: string;
+  readonly fenceWatcher: string;
+  /** start|stop|restart|reload through pg_ctl -D <configDir>; refuses to start a fenced primary */
+  readonly pgService: string;
+}
+
+export function pairConfigRoot(pairName: string): string {
+  return `/etc/pgaas/${pairName}`;
+}
+
+export function memberLayout(spec: PairSpec, member: string): MemberLayout {
+  const pairRoot = pairConfigRoot(spec.name);
+  const configDir = `${pairRoot}/${member}`;
+  const stateDir = `/var/lib/pgaas/${spec.name}/${member}`;
+  const runDir = `/run/pgaas/${spec.name}/${member}`;
+  const logDir = `/var/log/pgaas/${spec.name}/${member}`;
+  return {
+    pair: spec.name,
+    member,
+    dataDir: `${stateDir}/data`,
+    configDir,
+    scriptsDir: `${configDir}/bin`,
+    runDir,
+    logDir,
+    stateDir,
+    postgresqlConf: `${configDir}/postgresql.conf`,
+    hbaFile: `${configDir}/pg_hba.conf`,
+    identFile: `${configDir}/pg_ident.conf`,
+    repmgrConf: `${configDir}/repmgr.conf`,
+    keepalivedConf: `${configDir}/keepalived.conf`,
+    agentConfig: `${configDir}/agent.json`,
+    agentTokenFile: `${configDir}/agent.token`,
+    postgresLog: `${logDir}/postgresql.log`,
+    scriptsLog: `${logDir}/pgaas-scripts.log`,
+    fenceMarker: `${stateDir}/FENCED`,
+    dataCompleteMarker: `${stateDir}/data.complete`,
+    spoolDir: `${stateDir}/spool`,
+    configArchiveDir: `${stateDir}/config-archive`,
+    pgpass: `${pairRoot}/pgpass`,
+    sshDir: `${pairRoot}/ssh`,
+    sshPrivateKey: `${pairRoot}/ssh/id_ed25519`,
+  };
+}
+
+export function scriptPaths(layout: MemberLayout): ScriptPaths {
+  const dir = layout.scriptsDir;
+  return {
+    lib: `${dir}/pgaas-lib.sh`,
+    keepalivedCheck: `${dir}/keepalived-check`,
+    promote: `${dir}/promote`,
+    eventHook: `${dir}/event-hook`,
+    degrade: `${dir}/degrade`,
+    fenceWatcher: `${dir}/fence-watcher`,
+    pgService: `${dir}/pg-service`,
+  };
+}
+
+/** Directories to create before any file is written, with owner and mode. */
+export interface DirectorySpec {
+  readonly path: string;
+  readonly owner: string;
+  readonly mode: number;
+}
+
+export function memberDirectories(layout: MemberLayout): DirectorySpec[] {
+  return [
+    { path: layout.configDir.replace(/\/[^/]+$/, ""), owner: "root", mode: 0o755 },
+    { path: layout.configDir, owner: "root", mode: 0o755 },
+    { path: layout.scriptsDir, owner: "root", mode: 0o755 },
+    { path: layout.sshDir, owner: "postgres", mode: 0o700 },
+    { path: layout.stateDir, owner: "postgres", mode: 0o700 },
+    { path: layout.spoolDir, owner: "postgres", mode: 0o700 },
+    { path: layout.configArchiveDir, owner: "postgres", mode: 0o700 },
+    { path: layout.runDir, owner: "postgres", mode: 0o755 },
+    { path: layout.logDir, owner: "postgres", mode: 0o755 },
+  ];
+}

@@ -1,0 +1,82 @@
+// pg_hba.conf: local socket `peer` only; every TCP line is scram-sha-256 (never trust); repmgr and
+// replication only from the node subnet and the witness; the admin role only from the control plane;
+// reserved roles rejected from everywhere else; everybody else from the client networks.
+
+import { ADMIN_ROLE } from "@pgaas/common/wire";
+import type { PairSpec } from "../spec.js";
+import { withHeader } from "./header.js";
+import { assertOneLine } from "./one-line.js";
+
+export const REPMGR_USER = "repmgr";
+export const REPMGR_DATABASE = "repmgr";
+export const RESERVED_ROLES = ["postgres", REPMGR_USER, ADMIN_ROLE] as const;
+
+interface HbaRecord {
+  readonly type: "local" | "host";
+  readonly database: string;
+  readonly user: string;
+  readonly address?: string;
+  readonly method: "peer" | "scram-sha-256" | "reject";
+}
+
+/** pg_hba's escaper: plain tokens as they are, anything else double-quoted (quotes doubled). */
+export function hbaToken(token: string): string {
+  if (/^[A-Za-z0-9_./:,-]+$/.test(token)) return token;
+  assertOneLine(token, "pg_hba token");
+  return `"${token.replaceAll('"', '""')}"`;
+}
+
+function line(record: HbaRecord): string {
+  const fields = [record.type, hbaToken(record.database), hbaToken(record.user)];
+  if (record.address !== undefined) fields.push(hbaToken(record.address));
+  fields.push(record.method);
+  return `${fields.join("\t")}\n`;
+}
+
+function records(spec: PairSpec, member: "node" | "witness"): HbaRecord[] {
+  const trusted = [spec.network.nodeCidr, `${spec.witness.address}/32`];
+  const scram = "scram-sha-256" as const;
+  return [
+    { type: "local", database: "all", user: "all", method: "peer" },
+    { type: "local", database: "replication", user: "all", method: "peer" },
+    ...trusted.map(
+      (address): HbaRecord => ({
+        type: "host",
+        database: REPMGR_DATABASE,
+        user: REPMGR_USER,
+        address,
+        method: scram,
+      }),
+    ),
+    ...trusted.map(
+      (address): HbaRecord => ({
+        type: "host",
+        database: "replication",
+        user: REPMGR_USER,
+        address,
+        method: scram,
+      }),
+    ),
+    ...trusted.map(
+      (address): HbaRecord => ({
+        type: "host",
+        database: "postgres",
+        user: REPMGR_USER,
+        address,
+        method: scram,
+      }),
+    ),
+    ...(member === "witness" ? [] : spec.network.controlPlaneCidrs).map(
+      (address): HbaRecord => ({ type: "host", database: "all", user: ADMIN_ROLE, address, method: scram }),
+    ),
+    { type: "host", database: "all", user: RESERVED_ROLES.join(","), address: "0.0.0.0/0", method: "reject" },
+    ...(member === "witness" ? [] : spec.network.clientCidrs).map(
+      (address): HbaRecord => ({ type: "host", database: "all", user: "all", address, method: scram }),
+    ),
+  ];
+}
+
+/** The witness only serves repmgr: no admin or client lines. */
+export function renderPgHba(spec: PairSpec, member: "node" | "witness"): string {
+  return withHeader(`# TYPE\tDATABASE\tUSER\tADDRESS\tMETHOD\n${records(spec, member).map(line).join("")}`);
+}

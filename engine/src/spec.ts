@@ -1,0 +1,212 @@
+// The pair spec: everything the engine needs to know about one PostgreSQL pair, validated once at the
+// boundary with secure defaults. Renderers and steps take the parsed `PairSpec` and trust it.
+import { createHash } from "node:crypto";
+import { InputError } from "@pgaas/common";
+import { AGENT_PORT, PairName, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
+import { z } from "zod";
+
+const IPV4 = z.ipv4();
+const CIDR = z.cidrv4();
+
+/** repmgr node_name and application_name: also a synchronous_standby_names member. */
+const NodeName = z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "must match ^[a-z][a-z0-9_]{0,30}$");
+
+export const NodeSpec = z.object({ name: NodeName, address: IPV4 });
+export type NodeSpec = z.infer<typeof NodeSpec>;
+
+export const WitnessSpec = z.object({
+  name: NodeName,
+  address: IPV4,
+  /** One witness PostgreSQL per pair (repmgr keeps node state per instance), so each pair needs its own port. */
+  port: z.number().int().min(1024).max(65535),
+});
+export type WitnessSpec = z.infer<typeof WitnessSpec>;
+
+const EndpointInput = z.object({
+  kind: z.enum(["vip", "load-balancer"]).default("vip"),
+  address: IPV4,
+  port: z.number().int().min(1).max(65535).default(POSTGRES_PORT),
+  /** The interface keepalived binds the VIP to on each node. */
+  interface: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,15}$/)
+    .default("eth0"),
+  /** VRRP virtual_router_id; unique per broadcast domain. Default derived from the pair name. */
+  vrrpRouterId: z.number().int().min(1).max(255).optional(),
+});
+
+const PostgresSpec = z.object({
+  major: z.literal(POSTGRES_MAJOR).default(POSTGRES_MAJOR),
+  port: z.number().int().min(1024).max(65535).default(POSTGRES_PORT),
+  /** Memory of the VM in MiB; shared_buffers, effective_cache_size and work_mem derive from it. */
+  memoryMb: z.number().int().min(256).max(4_194_304).default(1024),
+});
+
+const NetworkSpec = z.object({
+  /** Subnet of both nodes (and the VIP): repmgr and replication connections come from here. */
+  nodeCidr: CIDR,
+  /** Application clients: any role but the reserved ones, scram-sha-256. */
+  clientCidrs: z.array(CIDR).default([]),
+  /** The control plane: the pgaas_admin role. */
+  controlPlaneCidrs: z.array(CIDR).default([]),
+});
+
+const ReplicationSpec = z.object({
+  mode: z.enum(["synchronous", "asynchronous"]).default("synchronous"),
+  /** Seconds with no streaming standby before the primary stops waiting for one (repmgr child_nodes_disconnect_timeout). */
+  degradeAfterSeconds: z.number().int().min(1).max(600).default(3),
+});
+
+const FailoverSpec = z.object({
+  monitorIntervalSecs: z.number().int().min(1).max(60).default(1),
+  reconnectAttempts: z.number().int().min(1).max(60).default(3),
+  reconnectIntervalSecs: z.number().int().min(1).max(60).default(1),
+  /** How often the fence watcher checks whether this primary still sees its standby or the witness. */
+  fenceCheckIntervalSecs: z.number().min(0.2).max(10).default(0.5),
+  /** How long a primary may see neither peer before it stops itself. */
+  fencePeerTimeoutSecs: z.number().min(0.5).max(60).default(1),
+});
+
+const SettingValue = z.union([z.string(), z.number(), z.boolean()]);
+
+const AgentSpec = z.object({
+  controlPlaneUrl: z.url({ protocol: /^https?$/ }),
+  listenPort: z.number().int().min(1).max(65535).default(AGENT_PORT),
+  stateSeconds: z.number().min(0.2).max(300).default(2),
+  metricsSeconds: z.number().min(1).max(3600).default(15),
+});
+
+/** Seconds a fence-watcher reachability probe may take (coreutils `timeout` on a TCP connect). */
+export const FENCE_PROBE_TIMEOUT_SECS = 1;
+
+const PairSpecSchema = z
+  .object({
+    name: PairName,
+    postgres: PostgresSpec.prefault({}),
+    nodes: z.tuple([NodeSpec, NodeSpec]),
+    witness: WitnessSpec,
+    endpoint: EndpointInput,
+    network: NetworkSpec,
+    replication: ReplicationSpec.prefault({}),
+    failover: FailoverSpec.prefault({}),
+    settings: z
+      .record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "not a PostgreSQL parameter name"), SettingValue)
+      .default({}),
+    agent: AgentSpec.optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const [a, b] = spec.nodes;
+    if (a.name === b.name)
+      ctx.addIssue({ code: "custom", path: ["nodes", 1, "name"], message: "node names must differ" });
+    if (a.address === b.address) {
+      ctx.addIssue({ code: "custom", path: ["nodes", 1, "address"], message: "node addresses must differ" });
+    }
+    if (spec.witness.name === a.name || spec.witness.name === b.name) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["witness", "name"],
+        message: "witness name must differ from the node names",
+      });
+    }
+    if (spec.witness.address === a.address || spec.witness.address === b.address) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["witness", "address"],
+        message: "the witness must be a third host",
+      });
+    }
+    for (const [index, node] of spec.nodes.entries()) {
+      if (IPV4.safeParse(node.address).success && !cidrContains(spec.network.nodeCidr, node.address)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["nodes", index, "address"],
+          message: `not inside network.nodeCidr ${spec.network.nodeCidr}`,
+        });
+      }
+    }
+    if (spec.endpoint.kind === "vip") {
+      if (spec.endpoint.port !== spec.postgres.port) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint", "port"],
+          message: "a VIP endpoint serves PostgreSQL's own port: set it to postgres.port",
+        });
+      }
+      if (spec.nodes.some((node) => node.address === spec.endpoint.address)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint", "address"],
+          message: "the VIP must not be a node address",
+        });
+      }
+      if (
+        IPV4.safeParse(spec.endpoint.address).success &&
+        !cidrContains(spec.network.nodeCidr, spec.endpoint.address)
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["endpoint", "address"],
+          message: `a VIP must be inside network.nodeCidr ${spec.network.nodeCidr}`,
+        });
+      }
+    }
+    const f = spec.failover;
+    const worstFence = f.fencePeerTimeoutSecs + f.fenceCheckIntervalSecs + FENCE_PROBE_TIMEOUT_SECS;
+    const earliestPromotion = f.reconnectAttempts * f.reconnectIntervalSecs;
+    if (worstFence >= earliestPromotion) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["failover", "fencePeerTimeoutSecs"],
+        message: `an isolated primary fences after up to ${worstFence} s (timeout + check interval + ${FENCE_PROBE_TIMEOUT_SECS} s probe) but the standby may promote after ${earliestPromotion} s (reconnectAttempts × reconnectIntervalSecs): lower the fence timeout or raise the reconnect budget`,
+      });
+    }
+  })
+  .transform((spec) => ({
+    ...spec,
+    endpoint: { ...spec.endpoint, vrrpRouterId: spec.endpoint.vrrpRouterId ?? defaultRouterId(spec.name) },
+  }));
+
+export const PairSpec = PairSpecSchema;
+export type PairSpec = z.output<typeof PairSpecSchema>;
+export type PairSpecInput = z.input<typeof PairSpecSchema>;
+
+/** Parses untrusted input; an invalid spec throws `InputError` whose message names every bad field. */
+export function parsePairSpec(input: unknown): PairSpec {
+  const result = PairSpecSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message }));
+  const text = issues.map((issue) => `${issue.path || "(spec)"}: ${issue.message}`).join("; ");
+  throw new InputError(`invalid pair spec: ${text}`, { code: "invalid_pair_spec", details: { issues } });
+}
+
+/** A stable VRRP router id in 1–255 from the pair name, so two pairs on one segment rarely collide. */
+export function defaultRouterId(pairName: string): number {
+  return (createHash("sha256").update(pairName).digest().readUInt16BE(0) % 255) + 1;
+}
+
+function ipv4ToInt(address: string): number {
+  return address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+export function cidrContains(cidr: string, address: string): boolean {
+  const [base = "", bits = "32"] = cidr.split("/");
+  const prefix = Number(bits);
+  const size = 2 ** (32 - prefix);
+  const start = Math.floor(ipv4ToInt(base) / size) * size;
+  const value = ipv4ToInt(address);
+  return value >= start && value < start + size;
+}
+
+/** Both nodes, in spec order; nodes[0] is the initial primary. */
+export function nodeByName(spec: PairSpec, name: string): NodeSpec {
+  const node = spec.nodes.find((candidate) => candidate.name === name);
+  if (!node) throw new InputError(`pair ${spec.name} has no node ${name}`, { code: "unknown_node" });
+  return node;
+}
+
+export function peerOf(spec: PairSpec, name: string): NodeSpec {
+  nodeByName(spec, name);
+  const peer = spec.nodes.find((candidate) => candidate.name !== name);
+  if (!peer) throw new InputError(`pair ${spec.name} has no peer for ${name}`);
+  return peer;
+}

@@ -1,0 +1,173 @@
+// Golden tests: every rendered file for a fixed spec, byte for byte, plus the semantic facts each file
+// must hold. Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { Secret } from "@pgaas/common";
+import { describe, expect, it } from "vitest";
+import { parsePairSpec, planNodeFiles, planWitnessFiles, type RenderedFile } from "../src/index.js";
+import { SECRETS, SPEC, SPEC_INPUT } from "./fixtures.js";
+
+const GOLDEN_DIR = new URL("./golden/", import.meta.url);
+
+/** `/etc/pgaas/orders/n1/bin/promote` → `n1_bin_promote` */
+function goldenName(path: string): string {
+  return path.replace(/^\/etc\/pgaas\/orders\//, "").replaceAll("/", "_");
+}
+
+async function checkGolden(file: RenderedFile): Promise<void> {
+  const url = new URL(goldenName(file.path), GOLDEN_DIR);
+  if (process.env.UPDATE_GOLDEN === "1") {
+    await mkdir(GOLDEN_DIR, { recursive: true });
+    await writeFile(url, file.content);
+  }
+  expect(file.content, file.path).toBe(await readFile(url, "utf8"));
+}
+
+const n1 = planNodeFiles(SPEC, "n1", SECRETS, { agentToken: new Secret("agent-token-n1") });
+const witness = planWitnessFiles(SPEC, SECRETS);
+const byPath = (files: RenderedFile[], suffix: string) => {
+  const found = files.find((file) => file.path.endsWith(suffix));
+  if (!found) throw new Error(`no ${suffix}`);
+  return found.content;
+};
+
+describe("rendered files (golden)", () => {
+  it("plans exactly these files for a node, with modes, owners and affected daemons", () => {
+    expect(n1.map((f) => `${f.path} ${f.mode.toString(8)} ${f.owner} ${f.affects.join(",")}`)).toEqual([
+      "/etc/pgaas/orders/n1/postgresql.conf 644 postgres postgres",
+      "/etc/pgaas/orders/n1/pg_hba.conf 640 postgres postgres",
+      "/etc/pgaas/orders/n1/pg_ident.conf 640 postgres postgres",
+      "/etc/pgaas/orders/n1/repmgr.conf 644 postgres repmgrd",
+      "/etc/pgaas/orders/pgpass 600 postgres ",
+      "/etc/pgaas/orders/ssh/id_ed25519 600 postgres ",
+      "/etc/pgaas/orders/ssh/id_ed25519.pub 644 postgres ",
+      "/etc/pgaas/orders/n1/bin/pgaas-lib.sh 755 root fence",
+      "/etc/pgaas/orders/n1/bin/event-hook 755 root ",
+      "/etc/pgaas/orders/n1/bin/pg-service 755 root ",
+      "/etc/pgaas/orders/n1/bin/promote 755 root ",
+      "/etc/pgaas/orders/n1/bin/degrade 755 root ",
+      "/etc/pgaas/orders/n1/bin/fence-watcher 755 root fence",
+      "/etc/pgaas/orders/n1/bin/keepalived-check 755 root ",
+      "/etc/pgaas/orders/n1/keepalived.conf 644 root keepalived",
+      "/etc/pgaas/orders/n1/agent.json 640 postgres agent",
+      "/etc/pgaas/orders/n1/agent.token 600 postgres agent",
+    ]);
+    expect(witness.map((f) => f.path)).toEqual([
+      "/etc/pgaas/orders/w/postgresql.conf",
+      "/etc/pgaas/orders/w/pg_hba.conf",
+      "/etc/pgaas/orders/w/pg_ident.conf",
+      "/etc/pgaas/orders/w/repmgr.conf",
+      "/etc/pgaas/orders/pgpass",
+      "/etc/pgaas/orders/ssh/id_ed25519",
+      "/etc/pgaas/orders/ssh/id_ed25519.pub",
+      "/etc/pgaas/orders/w/bin/pgaas-lib.sh",
+      "/etc/pgaas/orders/w/bin/event-hook",
+      "/etc/pgaas/orders/w/bin/pg-service",
+    ]);
+  });
+
+  it("matches the golden files byte for byte", async () => {
+    // The SSH private key and the agent token are fixture secrets copied verbatim: nothing to render.
+    const verbatim = ["/id_ed25519", "/agent.token"];
+    const rendered = [...n1, ...witness.filter((f) => f.path.includes("/w/"))].filter(
+      (f) => !verbatim.some((s) => f.path.endsWith(s)),
+    );
+    expect(rendered.length).toBe(22);
+    for (const file of rendered) await checkGolden(file);
+  });
+
+  it("plans no keepalived for a load-balancer endpoint and listens on the node address only", () => {
+    const lb = parsePairSpec({
+      ...SPEC_INPUT,
+      endpoint: { kind: "load-balancer", address: "10.40.2.10", port: 5432 },
+    });
+    const files = planNodeFiles(lb, "n2", SECRETS);
+    expect(files.filter((f) => f.path.includes("keepalived"))).toEqual([]);
+    expect(byPath(files, "/n2/postgresql.conf").split("\n")).toContain("listen_addresses = '10.40.0.12'");
+    expect(files.filter((f) => f.path.includes("agent"))).toEqual([]);
+  });
+
+  it("starts every text file with the managed header and the sha256 of its body", () => {
+    for (const file of n1.filter((f) => f.path.endsWith(".conf") || f.path.includes("/bin/"))) {
+      const lines = file.content.split("\n");
+      const offset = lines[0]?.startsWith("#!") ? 1 : 0;
+      expect(lines[offset], file.path).toBe("# managed by pgaas — do not edit");
+      const body = lines.slice(offset + 2).join("\n");
+      expect(lines[offset + 1], file.path).toBe(
+        `# sha256: ${createHash("sha256").update(body).digest("hex")}`,
+      );
+    }
+  });
+
+  it("pg_hba: peer locally, scram over TCP, never trust, reserved roles rejected outside their networks", () => {
+    const hba = byPath(n1, "/pg_hba.conf");
+    expect(hba).not.toMatch(/\btrust\b/);
+    const rules = hba.split("\n").filter((l) => l && !l.startsWith("#"));
+    expect(rules).toEqual([
+      "local\tall\tall\tpeer",
+      "local\treplication\tall\tpeer",
+      "host\trepmgr\trepmgr\t10.40.0.0/24\tscram-sha-256",
+      "host\trepmgr\trepmgr\t10.40.1.5/32\tscram-sha-256",
+      "host\treplication\trepmgr\t10.40.0.0/24\tscram-sha-256",
+      "host\treplication\trepmgr\t10.40.1.5/32\tscram-sha-256",
+      "host\tpostgres\trepmgr\t10.40.0.0/24\tscram-sha-256",
+      "host\tpostgres\trepmgr\t10.40.1.5/32\tscram-sha-256",
+      "host\tall\tpgaas_admin\t10.40.1.0/28\tscram-sha-256",
+      "host\tall\tpostgres,repmgr,pgaas_admin\t0.0.0.0/0\treject",
+      "host\tall\tall\t10.50.0.0/16\tscram-sha-256",
+    ]);
+    expect(byPath(witness, "/pg_hba.conf")).not.toContain("10.50.0.0/16");
+  });
+
+  it("repmgr.conf carries the measured failover settings", () => {
+    const conf = byPath(n1, "/n1/repmgr.conf");
+    for (const line of [
+      "monitor_interval_secs = '1'",
+      "reconnect_attempts = '3'",
+      "reconnect_interval = '1'",
+      "connection_check_type = 'ping'",
+      "primary_visibility_consensus = 'true'",
+      "use_replication_slots = 'yes'",
+      "child_nodes_disconnect_timeout = '3'",
+      "child_nodes_disconnect_command = '/etc/pgaas/orders/n1/bin/degrade'",
+      "promote_command = '/etc/pgaas/orders/n1/bin/promote'",
+      "service_start_command = '/etc/pgaas/orders/n1/bin/pg-service start'",
+      "node_id = '1'",
+      "node_name = 'n1'",
+      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''5000'' passfile=''/etc/pgaas/orders/pgpass'''",
+    ]) {
+      expect(conf.split("\n")).toContain(line);
+    }
+  });
+
+  it("keepalived: VRRPv3 unicast, BACKUP + nopreempt, VIP /32, track script without weight", () => {
+    const conf = byPath(n1, "/keepalived.conf");
+    expect(conf).toContain("vrrp_version 3");
+    expect(conf).toContain("advert_int 0.2");
+    expect(conf).toContain("unicast_src_ip 10.40.0.11");
+    expect(conf).toContain("unicast_peer {\n    10.40.0.12\n  }");
+    expect(conf).toContain("state BACKUP\n  nopreempt");
+    expect(conf).toContain("10.40.0.100/32 dev eth0");
+    expect(conf).not.toContain("weight");
+  });
+
+  it("postgresql.conf: fixed parameters, VIP in listen_addresses, sizes from memory, user settings", () => {
+    const conf = byPath(n1, "/n1/postgresql.conf");
+    for (const line of [
+      "listen_addresses = '10.40.0.11,10.40.0.100'",
+      "data_directory = '/var/lib/pgaas/orders/n1/data'",
+      "hba_file = '/etc/pgaas/orders/n1/pg_hba.conf'",
+      "shared_preload_libraries = 'repmgr'",
+      "shared_buffers = '1024MB'",
+      "effective_cache_size = '3072MB'",
+      "work_mem = '8MB'",
+      "log_min_duration_statement = '500'",
+      "wal_log_hints = 'on'",
+      "synchronous_commit = 'on'",
+    ]) {
+      expect(conf.split("\n")).toContain(line);
+    }
+    expect(conf).not.toContain("synchronous_standby_names");
+    expect(byPath(witness, "/w/postgresql.conf").split("\n")).toContain("shared_buffers = '16MB'");
+  });
+});

@@ -1,0 +1,117 @@
+// A stand-in for a systemd VM reached over SSH, for the steps that only run on cloud VMs (no systemd in
+// namespace hosts). Uploads land in memory (changed only when bytes, mode or owner differ, like the
+// real upload). Shell lines run for real in bash with `systemctl` and `systemd-tmpfiles` replaced by a
+// small script that keeps unit state (enabled, active) in a directory and logs every call. argv
+// commands other than systemctl are recorded only, so nothing on this machine is touched.
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Secret, shellCommand } from "@pgaas/common";
+import type { RemoteCommand, RunOptions, RunResult, SshSession, UploadOptions } from "../src/ssh/session.js";
+
+const FAKE_SYSTEMCTL = `#!/bin/bash
+state=$PGAAS_FAKE_STATE
+echo "systemctl $*" >>"$state/calls.log"
+case $1 in
+  daemon-reload) ;;
+  # Unit files are not modelled: a unit that is not enabled reads as absent (no output, exit 1).
+  is-enabled) if [ -e "$state/enabled/$2" ]; then echo enabled; else exit 1; fi ;;
+  is-active) [ "$2" = --quiet ] && shift; [ -e "$state/active/$2" ] || exit 3 ;;
+  enable) touch "$state/enabled/$2" ;;
+  disable) [ "$2" = --now ] && { shift; rm -f "$state/active/$2"; }; rm -f "$state/enabled/$2" ;;
+  start|restart) touch "$state/active/$2" ;;
+  stop) rm -f "$state/active/$2" ;;
+  show) unit=\${!#}; if [ -e "$state/active/$unit" ]; then printf 'ActiveState=active\\nMainPID=4242\\n'; else printf 'ActiveState=inactive\\nMainPID=0\\n'; fi ;;
+  *) echo "fake systemctl: unsupported $1" >&2; exit 1 ;;
+esac
+`;
+
+const FAKE_TMPFILES = `#!/bin/bash
+echo "systemd-tmpfiles $*" >>"$PGAAS_FAKE_STATE/calls.log"
+`;
+
+export interface SimulatedVm {
+  readonly session: SshSession;
+  readonly files: Map<string, { content: Buffer; mode: number; owner?: string }>;
+  /** Every systemctl / systemd-tmpfiles call and every recorded argv command, in order. */
+  calls(): Promise<string[]>;
+  clearCalls(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function simulatedVm(name: string): Promise<SimulatedVm> {
+  const dir = await mkdtemp(join(tmpdir(), "pgaas-simulated-vm-"));
+  for (const sub of ["bin", "enabled", "active"]) await mkdir(join(dir, sub));
+  await writeFile(join(dir, "bin", "systemctl"), FAKE_SYSTEMCTL);
+  await writeFile(join(dir, "bin", "systemd-tmpfiles"), FAKE_TMPFILES);
+  await chmod(join(dir, "bin", "systemctl"), 0o755);
+  await chmod(join(dir, "bin", "systemd-tmpfiles"), 0o755);
+  const log = join(dir, "calls.log");
+  const files = new Map<string, { content: Buffer; mode: number; owner?: string }>();
+
+  const bash = (line: string): Promise<RunResult> =>
+    new Promise((resolve) => {
+      execFile(
+        "bash",
+        ["-c", line],
+        {
+          timeout: 10_000,
+          env: { PATH: `${join(dir, "bin")}:/usr/bin:/bin`, PGAAS_FAKE_STATE: dir },
+        },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+          resolve({ stdout, stderr, code });
+        },
+      );
+    });
+
+  const run = async (command: RemoteCommand, _options: RunOptions): Promise<RunResult> => {
+    if (typeof command === "string") return bash(command);
+    if (command[0] === "systemctl") return bash(shellCommand(command));
+    await writeFile(log, `${command.join(" ")}\n`, { flag: "a" });
+    return { stdout: "", stderr: "", code: 0 };
+  };
+
+  const session: SshSession = {
+    target: {
+      host: "simulated.invalid",
+      port: 22,
+      username: "root",
+      privateKey: new Secret("unused"),
+      label: name,
+    },
+    run,
+    async runChecked(command, options) {
+      const result = await run(command, options);
+      if (result.code !== 0) throw new Error(`${options.step}: exit ${result.code}: ${result.stderr}`);
+      return result;
+    },
+    async upload(path: string, content: string | Buffer, options: UploadOptions) {
+      const bytes = Buffer.from(content);
+      const current = files.get(path);
+      const same =
+        current?.content.equals(bytes) && current.mode === options.mode && current.owner === options.owner;
+      if (!same) files.set(path, { content: bytes, mode: options.mode, owner: options.owner });
+      return { changed: !same };
+    },
+    async readFile(path: string) {
+      return files.get(path)?.content.toString("utf8") ?? null;
+    },
+    isOpen: () => true,
+    close: async () => {},
+  };
+
+  return {
+    session,
+    files,
+    async calls() {
+      const text = await readFile(log, "utf8").catch(() => "");
+      return text.split("\n").filter(Boolean);
+    },
+    async clearCalls() {
+      await rm(log, { force: true });
+    },
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}

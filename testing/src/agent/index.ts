@@ -1,0 +1,2 @@
+// The real pgaas-agent process, started from sources or from its build.
+export * from "./agent-process.js";

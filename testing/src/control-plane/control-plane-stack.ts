@@ -1,0 +1,130 @@
+// The real control plane (portal/server) on a throwaway store, listening where lab hosts reach it,
+// with the first admin logged in: for the agent's real-pair test and benchmark. `restart()` brings it
+// back on the same port after `stop()` (an outage); `registerPair` returns the agents' tokens.
+
+import { randomBytes } from "node:crypto";
+import { memoryLogger, Secret } from "@pgaas/common";
+import { ADMIN_ROLE } from "@pgaas/common/wire";
+import type { PairSecrets, PairSpec } from "@pgaas/engine";
+import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
+import { startThrowawayPostgres, type ThrowawayPostgres } from "../throwaway-postgres.js";
+
+const ADMIN = { email: "admin@example.com", password: "agent-pair-admin-password" };
+
+export interface PairView {
+  readonly primary: string | null;
+  readonly nodes: ReadonlyArray<{ name: string; role: string; lastReportAt: string | null }>;
+}
+
+export type Api = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: unknown }>;
+
+export interface ControlPlaneStack {
+  readonly store: ThrowawayPostgres;
+  readonly url: string;
+  registerPair(
+    spec: PairSpec,
+    secrets: PairSecrets,
+    agentPort: number,
+  ): Promise<{ pairId: string; agentTokens: Record<string, Secret> }>;
+  pair(pairId: string): Promise<PairView>;
+  /** Any API call as the logged-in admin; a JSON body is parsed, others are text (undefined when empty). */
+  request: Api;
+  /** Logs in as another user and calls the API as that user. */
+  as(user: { email: string; password: string }): Promise<Api>;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Stops the server (if running) and the store. */
+  close(): Promise<void>;
+}
+
+export async function startControlPlaneStack(listenHost: string): Promise<ControlPlaneStack> {
+  const store = await startThrowawayPostgres("pga-store");
+  let config = loadConfig({
+    DATABASE_URL: store.url,
+    PGAAS_LISTEN_HOST: listenHost,
+    PGAAS_PORT: "0",
+    PGAAS_SECRET_KEY: randomBytes(32).toString("base64"),
+    PGAAS_ADMIN_EMAIL: ADMIN.email,
+    PGAAS_ADMIN_PASSWORD: ADMIN.password,
+  });
+  let server: RunningServer | null = await startServer(config, memoryLogger("control-plane")).catch(
+    async (error) => {
+      await store.stop();
+      throw error;
+    },
+  );
+  // Restarts come back on the same port: the agents' config names it.
+  config = { ...config, port: server.port };
+  const url = server.url;
+  const as = async (user: { email: string; password: string }): Promise<Api> => {
+    const login = await fetch(`${url}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(user),
+    });
+    if (login.status !== 200) throw new Error(`login as ${user.email}: ${login.status}`);
+    const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    return async (method, path, body) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { "content-type": "application/json", cookie, origin: url },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      const json = (res.headers.get("content-type") ?? "").includes("json");
+      return { status: res.status, body: text === "" ? undefined : json ? JSON.parse(text) : text };
+    };
+  };
+  const api = await as(ADMIN);
+  const stop = async () => {
+    await server?.stop();
+    server = null;
+  };
+  return {
+    store,
+    url,
+    async registerPair(spec, secrets, agentPort) {
+      const reply = await api("POST", "/v1/pairs", {
+        name: spec.name,
+        endpoint: { host: spec.endpoint.address, port: spec.postgres.port },
+        nodes: spec.nodes.map((node) => ({
+          name: node.name,
+          address: node.address,
+          port: spec.postgres.port,
+          agentPort,
+        })),
+        witness: { name: spec.witness.name, address: spec.witness.address },
+        admin: { username: ADMIN_ROLE, password: secrets.adminPassword.reveal() },
+      });
+      if (reply.status !== 201)
+        throw new Error(`registering ${spec.name}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      const { pair, agentTokens } = reply.body as {
+        pair: { id: string };
+        agentTokens: Record<string, string>;
+      };
+      return {
+        pairId: pair.id,
+        agentTokens: Object.fromEntries(
+          Object.entries(agentTokens).map(([node, token]) => [node, new Secret(token)]),
+        ),
+      };
+    },
+    async pair(pairId) {
+      return ((await api("GET", `/v1/pairs/${pairId}`)).body as { pair: PairView }).pair;
+    },
+    request: api,
+    as,
+    stop,
+    async restart() {
+      server ??= await startServer(config, memoryLogger("control-plane"));
+    },
+    async close() {
+      await stop();
+      await store.stop();
+    },
+  };
+}

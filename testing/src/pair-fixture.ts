@@ -1,0 +1,26 @@
+// Shared by the pair system tests: the lab pair (spec and hosts from the engine), a progress printer
+// and a log dump for failures.
+import type { PairSpec, ProgressEvent } from "@pgaas/engine";
+
+export { LAB_PAIR_HOSTS as LAB_HOSTS, labPairHosts, labPairSpec } from "@pgaas/engine/testing";
+
+export function printProgress(event: ProgressEvent): void {
+  if (event.status === "start") return;
+  const mark = event.changed ? "changed" : event.status;
+  process.stdout.write(
+    `  ${event.step.padEnd(14)} ${event.host.padEnd(5)} ${mark.padEnd(8)} ${String(event.durationMs).padStart(6)} ms ${event.detail ?? ""}\n`,
+  );
+}
+
+/** On failure: the tail of every member's logs, so a broken run explains itself. */
+export async function dumpLogs(spec: PairSpec): Promise<void> {
+  const { readFile, readdir } = await import("node:fs/promises");
+  for (const member of [...spec.nodes.map((n) => n.name), spec.witness.name]) {
+    const dir = `/var/log/pgaas/${spec.name}/${member}`;
+    const files = await readdir(dir).catch(() => [] as string[]);
+    for (const file of files) {
+      const text = await readFile(`${dir}/${file}`, "utf8").catch(() => "");
+      process.stdout.write(`----- ${dir}/${file}\n${text.split("\n").slice(-25).join("\n")}\n`);
+    }
+  }
+}
