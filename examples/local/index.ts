@@ -11,7 +11,7 @@ const pair = new PostgresPair("demo", {
   clientCidrs: [subnet],
   agentControlPlaneUrl: config.get("agentControlPlaneUrl") ?? `http://${hostSide}:8080`,
   settings: { work_mem: "4MB" },
-  local: { subnet, prefix: config.get("prefix") ?? "pgl" },
+  local: { subnet, prefix: config.get("prefix") ?? "pgl", stateDir: config.get("stateDir") },
 });
 
 const app = new Database(

@@ -75,7 +75,8 @@ export interface PulumiEngine {
   setConfig(key: string, value: string, options?: { secret?: boolean }): void;
   removeConfig(key: string): void;
   preview(): Promise<OperationResult>;
-  up(): Promise<OperationResult>;
+  /** Like `pulumi up --yes`: a preview first (its failures stop the update), then the update. */
+  up(options?: { skipPreview?: boolean }): Promise<OperationResult>;
   refresh(): Promise<OperationResult>;
   destroy(): Promise<OperationResult>;
   state(): Promise<ResourceState[]>;
@@ -432,7 +433,10 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
       config.delete(key);
     },
     preview: () => deploy(true),
-    up: () => deploy(false),
+    async up({ skipPreview = false } = {}) {
+      if (!skipPreview) await deploy(true);
+      return deploy(false);
+    },
     state: () => store.load(),
 
     async refresh() {

@@ -7,6 +7,7 @@ import { localHostsHandler } from "../resources/local-hosts.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
 import { registrationHandler } from "../resources/registration.js";
 import type { ResourceContext, ResourceHandler, WireProps } from "../resources/resource-handler.js";
+import { controlPlaneFailures } from "./control-plane-preflight.js";
 import {
   type ConfigFailure,
   checkConfigInputs,
@@ -33,6 +34,8 @@ export class PgaasProvider implements pulumi.provider.Provider {
   readonly #handlers: ReadonlyMap<string, ResourceHandler>;
   readonly #log: Logger;
   #config: ProviderConfig = EMPTY_CONFIG;
+  /** The control-plane probe of the current configuration, made once by the first Check that needs it. */
+  #preflight: Promise<ConfigFailure[]> | undefined;
 
   constructor(options: { handlers?: readonly ResourceHandler[]; log?: Logger } = {}) {
     this.#handlers = new Map(
@@ -51,6 +54,7 @@ export class PgaasProvider implements pulumi.provider.Provider {
 
   configure(config: ProviderConfig): void {
     this.#config = config;
+    this.#preflight = undefined;
     this.#log.info("configured", {
       controlPlaneUrl: config.controlPlaneUrl ?? null,
       apiToken: config.apiToken !== undefined,
@@ -69,7 +73,13 @@ export class PgaasProvider implements pulumi.provider.Provider {
   }
 
   async check(urn: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.CheckResult> {
-    return this.#handler(urn).check(olds ?? {}, news ?? {});
+    const handler = this.#handler(urn);
+    if (handler.usesControlPlane) {
+      this.#preflight ??= controlPlaneFailures(this.#config);
+      const failures = await this.#preflight;
+      if (failures.length > 0) return { inputs: news ?? {}, failures };
+    }
+    return handler.check(olds ?? {}, news ?? {});
   }
 
   async diff(id: string, urn: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.DiffResult> {

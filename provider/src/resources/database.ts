@@ -123,6 +123,7 @@ export function diffDatabase(
 
 export const databaseHandler: ResourceHandler = {
   token: DATABASE_TOKEN,
+  usesControlPlane: true,
 
   async check(_olds, news) {
     const failures = schemaFailures(DatabaseInputs, news);

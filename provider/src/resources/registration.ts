@@ -103,6 +103,7 @@ function progressLogger(ctx: ResourceContext) {
 
 export const registrationHandler: ResourceHandler = {
   token: REGISTRATION_TOKEN,
+  usesControlPlane: true,
 
   async check(_olds, news) {
     return { inputs: withDefaults(news), failures: schemaFailures(RegistrationInputs, news) };
