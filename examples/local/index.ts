@@ -10,7 +10,7 @@ const hostSide = subnet.replace(/\.0\/24$/, ".1");
 const pair = new PostgresPair("demo", {
   clientCidrs: [subnet],
   agentControlPlaneUrl: config.get("agentControlPlaneUrl") ?? `http://${hostSide}:8080`,
-  settings: { work_mem: "4MB" },
+  settings: { work_mem: config.get("workMem") ?? "4MB" },
   local: { subnet, prefix: config.get("prefix") ?? "pgl", stateDir: config.get("stateDir") },
 });
 

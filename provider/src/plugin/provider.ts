@@ -15,6 +15,12 @@ import {
   type ProviderConfig,
 } from "./provider-config.js";
 import { PROVIDER_VERSION, schemaJson } from "./schema.js";
+import { withoutUndefined } from "./wire-values.js";
+
+/** Properties as they leave for the engine (see withoutUndefined). */
+function wireProps(props: WireProps | undefined): WireProps {
+  return withoutUndefined(props ?? {}) as WireProps;
+}
 
 export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
   databaseHandler,
@@ -87,11 +93,17 @@ export class PgaasProvider implements pulumi.provider.Provider {
   }
 
   async create(urn: string, inputs: WireProps): Promise<pulumi.provider.CreateResult> {
-    return this.#handler(urn).create(inputs ?? {}, this.#context(urn));
+    const created = await this.#handler(urn).create(inputs ?? {}, this.#context(urn));
+    return { ...created, outs: wireProps(created.outs) };
   }
 
   async read(id: string, urn: string, props?: WireProps): Promise<pulumi.provider.ReadResult> {
-    return this.#handler(urn).read(id, props ?? {}, this.#context(urn));
+    const read = await this.#handler(urn).read(id, props ?? {}, this.#context(urn));
+    return {
+      ...read,
+      ...(read.props === undefined ? {} : { props: wireProps(read.props) }),
+      ...(read.inputs === undefined ? {} : { inputs: wireProps(read.inputs) }),
+    };
   }
 
   async update(
@@ -100,7 +112,8 @@ export class PgaasProvider implements pulumi.provider.Provider {
     olds: WireProps,
     news: WireProps,
   ): Promise<pulumi.provider.UpdateResult> {
-    return this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
+    const updated = await this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
+    return { ...updated, ...(updated.outs === undefined ? {} : { outs: wireProps(updated.outs) }) };
   }
 
   async delete(id: string, urn: string, props: WireProps): Promise<void> {

@@ -2,6 +2,7 @@
 // token per node), and, when `agents` is given, the agents installed and started on the nodes through
 // the pair engine. Delete stops the agents and deregisters. The admin password and the agent tokens
 // are secrets in and out.
+import { UnavailableError } from "@pgaas/common";
 import { z } from "zod";
 import { parsePairSpec } from "../engine/spec.js";
 import { sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
@@ -54,6 +55,33 @@ const UPDATE_KEYS = [
 /** The inputs with Check's defaults filled in, so Diff compares like with like. */
 function withDefaults(news: WireProps): WireProps {
   return { ...news, adminUsername: news.adminUsername ?? DEFAULT_ADMIN_USERNAME };
+}
+
+/** How long Create waits for the agents' first reports (they report every few seconds). */
+const FIRST_REPORT_TIMEOUT_MS = 90_000;
+const FIRST_REPORT_POLL_MS = 1_000;
+
+type Pair = z.infer<typeof PairResponse>["pair"];
+
+/**
+ * Waits until the control plane knows the pair's primary from the agents' reports, so resources that
+ * depend on the registration (a Database) find a writable primary; bounded, with the likely cause named.
+ */
+async function firstReports(client: ControlPlaneClient, id: string, agents: AgentInstall): Promise<Pair> {
+  const deadline = Date.now() + FIRST_REPORT_TIMEOUT_MS;
+  for (;;) {
+    const { pair } = await client.request("GET", `/v1/pairs/${encodeURIComponent(id)}`, {
+      schema: PairResponse,
+    });
+    if (pair.primary) return pair;
+    if (Date.now() > deadline) {
+      throw new UnavailableError(
+        `the agents of pair ${pair.name} did not report a primary within ${FIRST_REPORT_TIMEOUT_MS / 1000} s: check that the nodes reach ${agents.spec.agent?.controlPlaneUrl ?? "the control plane"} (agentControlPlaneUrl) and the agents' logs under /var/log/pgaas`,
+        { code: "agents_not_reporting" },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, FIRST_REPORT_POLL_MS));
+  }
 }
 
 function agentInstall(agents: z.infer<typeof AgentsInput>): AgentInstall {
@@ -124,11 +152,18 @@ export const registrationHandler: ResourceHandler = {
       schema: RegisterPairResponse,
     });
     ctx.log.info("pair registered", { pair: inputs.name, id: registered.pair.id });
+    let pair = registered.pair;
     if (inputs.agents !== undefined) {
+      const install = agentInstall(inputs.agents);
       try {
-        await startAgents(agentInstall(inputs.agents), registered.agentTokens, progressLogger(ctx));
+        await startAgents(install, registered.agentTokens, progressLogger(ctx));
+        pair = await firstReports(client, registered.pair.id, install);
       } catch (error) {
-        // Create is transactional: a registration whose agents could not start is rolled back.
+        // Create is transactional: a registration whose agents could not start or report is rolled
+        // back, the agents stopped first.
+        await stopAgents(install).catch((stopError: unknown) =>
+          ctx.log.warn("stopping the agents failed", { pair: inputs.name, error: stopError }),
+        );
         await deregister(client, registered.pair.id).catch((rollbackError: unknown) =>
           ctx.log.warn("registration rollback failed", { pair: inputs.name, error: rollbackError }),
         );
@@ -137,7 +172,7 @@ export const registrationHandler: ResourceHandler = {
     }
     return {
       id: registered.pair.id,
-      outs: stateOf(props, registered.pair, wireSecret(registered.agentTokens)),
+      outs: stateOf(props, pair, wireSecret(registered.agentTokens)),
     };
   },
 

@@ -7,6 +7,7 @@ import {
   UNKNOWN_VALUE,
   unwrapSecrets,
   wireSecret,
+  withoutUndefined,
 } from "../../src/plugin/wire-values.js";
 
 describe("wire values", () => {
@@ -15,6 +16,12 @@ describe("wire values", () => {
     expect(unwrapSecrets(value)).toEqual({ a: { b: ["x"] }, c: 1 });
     expect(containsUnknowns(value)).toBe(false);
     expect(containsUnknowns({ a: [wireSecret({ b: UNKNOWN_VALUE })] })).toBe(true);
+  });
+
+  it("drops undefined before the value becomes a protobuf Struct", () => {
+    const value = { a: undefined, b: [1, undefined], c: { d: undefined, e: wireSecret("x") } };
+    expect(withoutUndefined(value)).toEqual({ b: [1, null], c: { e: wireSecret("x") } });
+    expect(Object.keys(withoutUndefined(value) as object)).toEqual(["b", "c"]);
   });
 
   it.each([
