@@ -10,8 +10,8 @@ const hostSide = subnet.replace(/\.0\/24$/, ".1");
 const pair = new PostgresPair("demo", {
   clientCidrs: [subnet],
   agentControlPlaneUrl: config.get("agentControlPlaneUrl") ?? `http://${hostSide}:8080`,
-  settings: { work_mem: "4MB" },
-  local: { subnet, prefix: config.get("prefix") ?? "pgl" },
+  settings: { work_mem: config.get("workMem") ?? "4MB" },
+  local: { subnet, prefix: config.get("prefix") ?? "pgl", stateDir: config.get("stateDir") },
 });
 
 const app = new Database(

@@ -1,5 +1,5 @@
-// @pgaas/provider: the Pulumi resource provider (the plugin's entry is ./plugin/main.ts). The pair
-// engine, usable without Pulumi, is the "./engine" export.
+// @pgaas/provider: the Pulumi resource provider (the plugin's entry is ./plugin/main.ts, loaded by
+// bin/pulumi-resource-pgaas.cjs). The pair engine, usable without Pulumi, is the "./engine" export.
 export { configHandlers, installConfigHandlers } from "./plugin/config-handlers.js";
 export { PgaasProvider, RESOURCE_HANDLERS, typeOfUrn } from "./plugin/provider.js";
 export { checkConfigInputs, type ProviderConfig, parseProviderConfig } from "./plugin/provider-config.js";

@@ -105,7 +105,8 @@ async function apiSession(portalUrl: string, email: string, password: string): P
   return (cookie as string).split(";")[0] ?? "";
 }
 
-async function createApiToken(portalUrl: string, email: string, password: string): Promise<string> {
+/** A new API token of the admin `email` (signs in, then POST /v1/tokens); shown once, so keep it. */
+export async function createApiToken(portalUrl: string, email: string, password: string): Promise<string> {
   const cookie = await apiSession(portalUrl, email, password);
   const body = { name: `npm-start-${new Date().toISOString()}` };
   const { secret } = await callRoute(portalUrl, createToken, { body }, { cookie });

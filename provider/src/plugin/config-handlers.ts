@@ -2,6 +2,9 @@
 // (@pulumi/pulumi 3.276) answers CheckConfig with UNIMPLEMENTED and drops Configure's variables, so a
 // provider written with `pulumi.provider.main` cannot see its own configuration. We keep that server
 // for everything else and replace only these three handlers, at the moment it registers its service.
+// Checked again against 3.276.0: its `Provider` interface still has no config hooks (no checkConfig,
+// diffConfig or configure) and its server still answers CheckConfig/DiffConfig with UNIMPLEMENTED,
+// so this patch stays until an SDK release offers them.
 import * as grpc from "@grpc/grpc-js";
 import provrpc from "@pulumi/pulumi/proto/provider_grpc_pb.js";
 import provproto from "@pulumi/pulumi/proto/provider_pb.js";

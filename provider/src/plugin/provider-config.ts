@@ -23,11 +23,48 @@ export interface ConfigFailure {
   readonly reason: string;
 }
 
+const CONFIG_KEYS = Object.keys(ConfigInputs.shape);
+/** Provider inputs the engine adds itself (the plugin's version and where it came from). */
+const ENGINE_KEYS = new Set(["version", "pluginDownloadURL", "pluginChecksums"]);
+
+/** A known key that `key` is probably a typo of (same letters ignoring case, or one edit away). */
+function likelyMeant(key: string): string | undefined {
+  return CONFIG_KEYS.find(
+    (known) => known.toLowerCase() === key.toLowerCase() || editDistance(known, key) <= 2,
+  );
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function unknownKeyFailure(key: string): ConfigFailure {
+  const meant = likelyMeant(key);
+  const fix = meant
+    ? `did you mean pgaas:${meant}? \`pulumi config rm pgaas:${key}\` and set pgaas:${meant} instead`
+    : `the provider's settings are ${CONFIG_KEYS.map((known) => `pgaas:${known}`).join(" and ")}: \`pulumi config rm pgaas:${key}\``;
+  return { property: key, reason: `pgaas:${key} is not a pgaas setting; ${fix}` };
+}
+
 /** Validates config inputs (keys without the `pgaas:` prefix); failures name the key. */
 export function checkConfigInputs(raw: Record<string, unknown>): ConfigFailure[] {
+  const unknown = Object.keys(raw)
+    .filter((key) => !CONFIG_KEYS.includes(key) && !ENGINE_KEYS.has(key))
+    .map(unknownKeyFailure);
   const result = ConfigInputs.safeParse(relevant(unwrapSecrets(raw) as Record<string, unknown>));
-  if (result.success) return [];
-  return result.error.issues.map((issue) => ({ property: issue.path.join("."), reason: issue.message }));
+  const invalid = result.success
+    ? []
+    : result.error.issues.map((issue) => ({ property: issue.path.join("."), reason: issue.message }));
+  return [...unknown, ...invalid];
 }
 
 /**
@@ -41,7 +78,7 @@ export function parseProviderConfig(
 ): ProviderConfig {
   const fromArgs = relevant(unwrapSecrets(args) as Record<string, unknown>);
   const pick = (key: string, envName: string): unknown =>
-    fromArgs[key] ?? variables.get(`pgaas:config:${key}`) ?? env[envName] ?? undefined;
+    fromArgs[key] ?? emptyToUndefined(variables.get(`pgaas:config:${key}`)) ?? emptyToUndefined(env[envName]);
   const result = ConfigInputs.safeParse({
     controlPlaneUrl: pick("controlPlaneUrl", "PGAAS_CONTROL_PLANE_URL"),
     apiToken: pick("apiToken", "PGAAS_API_TOKEN"),

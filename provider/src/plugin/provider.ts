@@ -7,6 +7,7 @@ import { localHostsHandler } from "../resources/local-hosts.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
 import { registrationHandler } from "../resources/registration.js";
 import type { ResourceContext, ResourceHandler, WireProps } from "../resources/resource-handler.js";
+import { controlPlaneFailures } from "./control-plane-preflight.js";
 import {
   type ConfigFailure,
   checkConfigInputs,
@@ -14,6 +15,12 @@ import {
   type ProviderConfig,
 } from "./provider-config.js";
 import { PROVIDER_VERSION, schemaJson } from "./schema.js";
+import { withoutUndefined } from "./wire-values.js";
+
+/** Properties as they leave for the engine (see withoutUndefined). */
+function wireProps(props: WireProps | undefined): WireProps {
+  return withoutUndefined(props ?? {}) as WireProps;
+}
 
 export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
   databaseHandler,
@@ -33,6 +40,8 @@ export class PgaasProvider implements pulumi.provider.Provider {
   readonly #handlers: ReadonlyMap<string, ResourceHandler>;
   readonly #log: Logger;
   #config: ProviderConfig = EMPTY_CONFIG;
+  /** The control-plane probe of the current configuration, made once by the first Check that needs it. */
+  #preflight: Promise<ConfigFailure[]> | undefined;
 
   constructor(options: { handlers?: readonly ResourceHandler[]; log?: Logger } = {}) {
     this.#handlers = new Map(
@@ -51,6 +60,7 @@ export class PgaasProvider implements pulumi.provider.Provider {
 
   configure(config: ProviderConfig): void {
     this.#config = config;
+    this.#preflight = undefined;
     this.#log.info("configured", {
       controlPlaneUrl: config.controlPlaneUrl ?? null,
       apiToken: config.apiToken !== undefined,
@@ -69,7 +79,13 @@ export class PgaasProvider implements pulumi.provider.Provider {
   }
 
   async check(urn: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.CheckResult> {
-    return this.#handler(urn).check(olds ?? {}, news ?? {});
+    const handler = this.#handler(urn);
+    if (handler.usesControlPlane) {
+      this.#preflight ??= controlPlaneFailures(this.#config);
+      const failures = await this.#preflight;
+      if (failures.length > 0) return { inputs: news ?? {}, failures };
+    }
+    return handler.check(olds ?? {}, news ?? {});
   }
 
   async diff(id: string, urn: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.DiffResult> {
@@ -77,11 +93,17 @@ export class PgaasProvider implements pulumi.provider.Provider {
   }
 
   async create(urn: string, inputs: WireProps): Promise<pulumi.provider.CreateResult> {
-    return this.#handler(urn).create(inputs ?? {}, this.#context(urn));
+    const created = await this.#handler(urn).create(inputs ?? {}, this.#context(urn));
+    return { ...created, outs: wireProps(created.outs) };
   }
 
   async read(id: string, urn: string, props?: WireProps): Promise<pulumi.provider.ReadResult> {
-    return this.#handler(urn).read(id, props ?? {}, this.#context(urn));
+    const read = await this.#handler(urn).read(id, props ?? {}, this.#context(urn));
+    return {
+      ...read,
+      ...(read.props === undefined ? {} : { props: wireProps(read.props) }),
+      ...(read.inputs === undefined ? {} : { inputs: wireProps(read.inputs) }),
+    };
   }
 
   async update(
@@ -90,7 +112,8 @@ export class PgaasProvider implements pulumi.provider.Provider {
     olds: WireProps,
     news: WireProps,
   ): Promise<pulumi.provider.UpdateResult> {
-    return this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
+    const updated = await this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
+    return { ...updated, ...(updated.outs === undefined ? {} : { outs: wireProps(updated.outs) }) };
   }
 
   async delete(id: string, urn: string, props: WireProps): Promise<void> {

@@ -34,6 +34,22 @@ export function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
+/**
+ * A deep copy without undefined: protobuf's Struct cannot carry it (the server would fail the call with
+ * "Unexpected struct type"), so absent properties are left out and undefined array items become null.
+ */
+export function withoutUndefined(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : withoutUndefined(item)));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, inner]) => inner !== undefined)
+        .map(([key, inner]) => [key, withoutUndefined(inner)]),
+    );
+  }
+  return value;
+}
+
 /** True when the value or anything inside it is unknown (preview before dependencies exist). */
 export function containsUnknowns(value: unknown): boolean {
   if (value === UNKNOWN_VALUE) return true;

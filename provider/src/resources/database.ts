@@ -130,6 +130,7 @@ export function diffDatabase(
 
 export const databaseHandler: ResourceHandler = {
   token: DATABASE_TOKEN,
+  usesControlPlane: true,
 
   async check(_olds, news) {
     const failures = schemaFailures(DatabaseInputs, news);

@@ -11,6 +11,7 @@ import {
   registerPair,
   updatePair,
 } from "@pgaas/api";
+import { UnavailableError } from "@pgaas/common";
 import { ADMIN_ROLE } from "@pgaas/common/wire";
 import { parsePairSpec } from "@pgaas/engine";
 import { z } from "zod";
@@ -63,6 +64,31 @@ function withDefaults(news: WireProps): WireProps {
   return { ...news, adminUsername: news.adminUsername ?? ADMIN_ROLE };
 }
 
+/** How long Create waits for the agents' first reports (they report every few seconds). */
+const FIRST_REPORT_TIMEOUT_MS = 90_000;
+const FIRST_REPORT_POLL_MS = 1_000;
+
+type Pair = PairResponse["pair"];
+
+/**
+ * Waits until the control plane knows the pair's primary from the agents' reports, so resources that
+ * depend on the registration (a Database) find a writable primary; bounded, with the likely cause named.
+ */
+async function firstReports(api: ControlPlane, id: string, agents: AgentInstall): Promise<Pair> {
+  const deadline = Date.now() + FIRST_REPORT_TIMEOUT_MS;
+  for (;;) {
+    const { pair } = await api(getPair, { params: { id } });
+    if (pair.primary) return pair;
+    if (Date.now() > deadline) {
+      throw new UnavailableError(
+        `the agents of pair ${pair.name} did not report a primary within ${FIRST_REPORT_TIMEOUT_MS / 1000} s: check that the nodes reach ${agents.spec.agent?.controlPlaneUrl ?? "the control plane"} (agentControlPlaneUrl) and the agents' logs under /var/log/pgaas`,
+        { code: "agents_not_reporting" },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, FIRST_REPORT_POLL_MS));
+  }
+}
+
 function agentInstall(agents: z.infer<typeof AgentsInput>): AgentInstall {
   const spec = parsePairSpec(agents.spec);
   return { spec, hosts: pairHostsFor(spec, agents.hosts), pairSecrets: agents.pairSecrets };
@@ -110,6 +136,7 @@ function progressLogger(ctx: ResourceContext) {
 
 export const registrationHandler: ResourceHandler = {
   token: REGISTRATION_TOKEN,
+  usesControlPlane: true,
 
   async check(_olds, news) {
     return { inputs: withDefaults(news), failures: schemaFailures(RegistrationInputs, news) };
@@ -127,11 +154,18 @@ export const registrationHandler: ResourceHandler = {
     const api = controlPlaneFromConfig(ctx.config, `Registration ${inputs.name}`);
     const registered = await api(registerPair, { body: { name: inputs.name, ...pairBody(inputs) } });
     ctx.log.info("pair registered", { pair: inputs.name, id: registered.pair.id });
+    let pair = registered.pair;
     if (inputs.agents !== undefined) {
+      const install = agentInstall(inputs.agents);
       try {
-        await startAgents(agentInstall(inputs.agents), registered.agentTokens, progressLogger(ctx));
+        await startAgents(install, registered.agentTokens, progressLogger(ctx));
+        pair = await firstReports(api, registered.pair.id, install);
       } catch (error) {
-        // Create is transactional: a registration whose agents could not start is rolled back.
+        // Create is transactional: a registration whose agents could not start or report is rolled
+        // back, the agents stopped first.
+        await stopAgents(install).catch((stopError: unknown) =>
+          ctx.log.warn("stopping the agents failed", { pair: inputs.name, error: stopError }),
+        );
         await deregister(api, registered.pair.id).catch((rollbackError: unknown) =>
           ctx.log.warn("registration rollback failed", { pair: inputs.name, error: rollbackError }),
         );
@@ -140,7 +174,7 @@ export const registrationHandler: ResourceHandler = {
     }
     return {
       id: registered.pair.id,
-      outs: stateOf(props, registered.pair, wireSecret(registered.agentTokens)),
+      outs: stateOf(props, pair, wireSecret(registered.agentTokens)),
     };
   },
 

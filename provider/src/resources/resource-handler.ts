@@ -16,6 +16,8 @@ export interface ResourceContext {
 export interface ResourceHandler {
   /** e.g. "pgaas:index:Database" */
   readonly token: string;
+  /** The resource lives in the control plane: Check first makes sure the provider can reach it. */
+  readonly usesControlPlane?: boolean;
   check(olds: WireProps, news: WireProps): Promise<pulumi.provider.CheckResult>;
   diff(id: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.DiffResult>;
   create(inputs: WireProps, ctx: ResourceContext): Promise<pulumi.provider.CreateResult>;

@@ -7,6 +7,7 @@ import {
   UNKNOWN_VALUE,
   unwrapSecrets,
   wireSecret,
+  withoutUndefined,
 } from "../../src/plugin/wire-values.js";
 
 describe("wire values", () => {
@@ -15,6 +16,12 @@ describe("wire values", () => {
     expect(unwrapSecrets(value)).toEqual({ a: { b: ["x"] }, c: 1 });
     expect(containsUnknowns(value)).toBe(false);
     expect(containsUnknowns({ a: [wireSecret({ b: UNKNOWN_VALUE })] })).toBe(true);
+  });
+
+  it("drops undefined before the value becomes a protobuf Struct", () => {
+    const value = { a: undefined, b: [1, undefined], c: { d: undefined, e: wireSecret("x") } };
+    expect(withoutUndefined(value)).toEqual({ b: [1, null], c: { e: wireSecret("x") } });
+    expect(Object.keys(withoutUndefined(value) as object)).toEqual(["b", "c"]);
   });
 
   it.each([
@@ -55,6 +62,9 @@ describe("provider config", () => {
     ]);
     const none = parseProviderConfig({}, new Map(), {});
     expect(none).toEqual({ controlPlaneUrl: undefined, apiToken: undefined });
+    // An empty environment variable is unset, not an empty (invalid) value.
+    const emptyEnv = parseProviderConfig({}, new Map(), { PGAAS_CONTROL_PLANE_URL: "", PGAAS_API_TOKEN: "" });
+    expect(emptyEnv).toEqual({ controlPlaneUrl: undefined, apiToken: undefined });
   });
 
   it("never prints the token and names a bad URL", () => {
@@ -64,5 +74,30 @@ describe("provider config", () => {
       "invalid provider configuration: pgaas:controlPlaneUrl must be an http(s) URL, e.g. https://pgaas.example.org",
     );
     expect(checkConfigInputs({ controlPlaneUrl: "", apiToken: wireSecret("t") })).toEqual([]);
+  });
+
+  it("names an unknown key, suggests the one meant and accepts the engine's own inputs", () => {
+    expect(
+      checkConfigInputs({ controlPlaneURL: "http://cp:8080", apiTokn: "t", region: "x", version: "0.1.0" }),
+    ).toEqual([
+      {
+        property: "controlPlaneURL",
+        reason:
+          "pgaas:controlPlaneURL is not a pgaas setting; did you mean pgaas:controlPlaneUrl? `pulumi config rm pgaas:controlPlaneURL` and set pgaas:controlPlaneUrl instead",
+      },
+      {
+        property: "apiTokn",
+        reason:
+          "pgaas:apiTokn is not a pgaas setting; did you mean pgaas:apiToken? `pulumi config rm pgaas:apiTokn` and set pgaas:apiToken instead",
+      },
+      {
+        property: "region",
+        reason:
+          "pgaas:region is not a pgaas setting; the provider's settings are pgaas:controlPlaneUrl and pgaas:apiToken: `pulumi config rm pgaas:region`",
+      },
+    ]);
+    expect(
+      checkConfigInputs({ controlPlaneUrl: "http://cp:8080", version: "0.1.0", pluginDownloadURL: "" }),
+    ).toEqual([]);
   });
 });

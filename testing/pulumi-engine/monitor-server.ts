@@ -1,0 +1,192 @@
+// The engine's side of the program's gRPC connection: ResourceMonitor (SupportsFeature,
+// RegisterResource, RegisterResourceOutputs, Invoke) and Engine (Log, GetRootResource,
+// SetRootResource) on one server on loopback. The deployment decides what each registration means;
+// this file only translates messages. Methods not listed answer UNIMPLEMENTED (grpc-js's default),
+// which the Node.js SDK treats as "feature not supported".
+import * as grpc from "@grpc/grpc-js";
+import enginerpc from "@pulumi/pulumi/proto/engine_grpc_pb.js";
+import engineproto from "@pulumi/pulumi/proto/engine_pb.js";
+import provproto from "@pulumi/pulumi/proto/provider_pb.js";
+import resrpc from "@pulumi/pulumi/proto/resource_grpc_pb.js";
+import resproto from "@pulumi/pulumi/proto/resource_pb.js";
+import emptyproto from "google-protobuf/google/protobuf/empty_pb.js";
+import { fromStruct, type Props, toStruct } from "./grpc-call.js";
+import type { CheckFailure } from "./provider-plugin.js";
+
+/** Features this engine implements; the SDK probes them one by one. */
+const SUPPORTED_FEATURES = new Set(["secrets"]);
+
+export type LogSeverity = "debug" | "info" | "warning" | "error";
+
+export interface LogEntry {
+  readonly severity: LogSeverity;
+  readonly message: string;
+  readonly urn: string;
+}
+
+export interface Registration {
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string;
+  readonly custom: boolean;
+  readonly inputs: Props;
+  /** Explicit and property dependencies, deduplicated. */
+  readonly dependencies: string[];
+  /** `<urn>::<id>` of an explicit provider, or "" for the package's default provider. */
+  readonly provider: string;
+  readonly version: string;
+  readonly deleteBeforeReplace: boolean;
+  readonly additionalSecretOutputs: string[];
+  readonly acceptSecrets: boolean;
+}
+
+export interface RegistrationResult {
+  readonly urn: string;
+  readonly id: string;
+  readonly outputs: Props;
+}
+
+export interface MonitorHandlers {
+  registerResource(registration: Registration): Promise<RegistrationResult>;
+  registerResourceOutputs(urn: string, outputs: Props): void;
+  invoke(
+    token: string,
+    args: Props,
+    provider: string,
+    version: string,
+  ): Promise<{ result: Props; failures: CheckFailure[] }>;
+  log(entry: LogEntry): void;
+}
+
+export interface MonitorServer {
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+type Callback = (error: Partial<grpc.ServiceError> | null, response?: unknown) => void;
+interface Call<Request> {
+  readonly request: Request;
+}
+
+const SEVERITIES: Record<number, LogSeverity> = {
+  [engineproto.LogSeverity.DEBUG]: "debug",
+  [engineproto.LogSeverity.INFO]: "info",
+  [engineproto.LogSeverity.WARNING]: "warning",
+  [engineproto.LogSeverity.ERROR]: "error",
+};
+
+function failed(callback: Callback, error: unknown): void {
+  callback({ code: grpc.status.UNKNOWN, details: (error as Error).message ?? String(error) });
+}
+
+function registrationOf(request: resproto.RegisterResourceRequest): Registration {
+  const dependencies = new Set(request.getDependenciesList());
+  request.getPropertydependenciesMap().forEach((deps) => {
+    for (const urn of deps.getUrnsList()) dependencies.add(urn);
+  });
+  return {
+    type: request.getType(),
+    name: request.getName(),
+    parent: request.getParent(),
+    custom: request.getCustom(),
+    inputs: fromStruct(request.getObject()),
+    dependencies: [...dependencies],
+    provider: request.getProvider(),
+    version: request.getVersion(),
+    deleteBeforeReplace: request.getDeletebeforereplace(),
+    additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+    acceptSecrets: request.getAcceptsecrets(),
+  };
+}
+
+export async function startMonitorServer(handlers: MonitorHandlers): Promise<MonitorServer> {
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+  let rootUrn = "";
+
+  server.addService(resrpc.ResourceMonitorService, {
+    supportsFeature(call: Call<resproto.SupportsFeatureRequest>, callback: Callback) {
+      callback(
+        null,
+        new resproto.SupportsFeatureResponse().setHassupport(SUPPORTED_FEATURES.has(call.request.getId())),
+      );
+    },
+    registerResource(call: Call<resproto.RegisterResourceRequest>, callback: Callback) {
+      handlers.registerResource(registrationOf(call.request)).then(
+        (result) =>
+          callback(
+            null,
+            new resproto.RegisterResourceResponse()
+              .setUrn(result.urn)
+              .setId(result.id)
+              .setObject(toStruct(result.outputs)),
+          ),
+        (error) => failed(callback, error),
+      );
+    },
+    registerResourceOutputs(call: Call<resproto.RegisterResourceOutputsRequest>, callback: Callback) {
+      try {
+        handlers.registerResourceOutputs(call.request.getUrn(), fromStruct(call.request.getOutputs()));
+        callback(null, new emptyproto.Empty());
+      } catch (error) {
+        failed(callback, error);
+      }
+    },
+    invoke(call: Call<resproto.ResourceInvokeRequest>, callback: Callback) {
+      const request = call.request;
+      handlers
+        .invoke(request.getTok(), fromStruct(request.getArgs()), request.getProvider(), request.getVersion())
+        .then(
+          ({ result, failures }) =>
+            callback(
+              null,
+              new resproto.ResourceInvokeResponse()
+                .setReturn(toStruct(result))
+                .setFailuresList(
+                  failures.map((failure) =>
+                    new provproto.CheckFailure().setProperty(failure.property).setReason(failure.reason),
+                  ),
+                ),
+            ),
+          (error) => failed(callback, error),
+        );
+    },
+  });
+
+  server.addService(enginerpc.EngineService, {
+    log(call: Call<engineproto.LogRequest>, callback: Callback) {
+      handlers.log({
+        severity: SEVERITIES[call.request.getSeverity()] ?? "info",
+        message: call.request.getMessage(),
+        urn: call.request.getUrn(),
+      });
+      callback(null, new emptyproto.Empty());
+    },
+    getRootResource(_call: Call<engineproto.GetRootResourceRequest>, callback: Callback) {
+      callback(null, new engineproto.GetRootResourceResponse().setUrn(rootUrn));
+    },
+    setRootResource(call: Call<engineproto.SetRootResourceRequest>, callback: Callback) {
+      rootUrn = call.request.getUrn();
+      callback(null, new engineproto.SetRootResourceResponse());
+    },
+  });
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return {
+    address: `127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 5_000);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
