@@ -54,7 +54,7 @@ async function agentGet(
 beforeAll(async () => {
   cp = await startControlPlaneStack(fixture.lab.hostAddress);
   spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, "agt"),
+    ...labPairSpec(fixture.lab, `agt-${fixture.lab.prefix}`),
     agent: {
       controlPlaneUrl: cp.url,
       listenPort: AGENT_PORT,

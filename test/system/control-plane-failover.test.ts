@@ -156,7 +156,7 @@ async function currentDatabaseThrough(uri: string): Promise<{ db: string; standb
 }
 
 beforeAll(async () => {
-  spec = labPairSpec(fixture.lab, "cpf");
+  spec = labPairSpec(fixture.lab, `cpf-${fixture.lab.prefix}`);
   const hosts = labPairHosts(fixture.lab);
   await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
     () => undefined,
@@ -179,7 +179,7 @@ beforeAll(async () => {
   });
   cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] as string;
   const registered = await api("POST", "/v1/pairs", {
-    name: "cpf",
+    name: spec.name,
     endpoint: { host: spec.endpoint.address, port: spec.postgres.port },
     nodes: spec.nodes.map((node) => ({
       name: node.name,

@@ -49,7 +49,7 @@ async function leftovers(pair: string): Promise<string[]> {
 describe("pair bootstrap on namespace hosts", () => {
   it("bootstraps, replicates through the VIP, converges with zero changes, reports exact status", async () => {
     const lab = fixture.lab;
-    const spec = labPairSpec(lab, "boot");
+    const spec = labPairSpec(lab, `boot-${lab.prefix}`);
     const hosts = labPairHosts(lab);
     const admin = secrets.adminPassword.reveal();
     try {
@@ -138,8 +138,8 @@ describe("pair bootstrap on namespace hosts", () => {
       const tuned = { ...spec, settings: { work_mem: "16MB" } };
       const third = await bootstrapPair(tuned, hosts, { secrets, onProgress: printProgress });
       expect(third.changedFiles).toEqual([
-        { host: "n1", path: "/etc/pgaas/boot/n1/postgresql.conf" },
-        { host: "n2", path: "/etc/pgaas/boot/n2/postgresql.conf" },
+        { host: "n1", path: `/etc/pgaas/${spec.name}/n1/postgresql.conf` },
+        { host: "n2", path: `/etc/pgaas/${spec.name}/n2/postgresql.conf` },
       ]);
       const changedSteps = third.steps
         .filter((step) => step.changed)

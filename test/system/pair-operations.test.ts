@@ -75,7 +75,7 @@ function roles(status: PairStatus): string[] {
 describe("pair operations on namespace hosts", () => {
   it("switches over and back, degrades and recovers sync, rejoins a killed primary", async () => {
     const lab = fixture.lab;
-    const spec = labPairSpec(lab, "ops");
+    const spec = labPairSpec(lab, `ops-${lab.prefix}`);
     const hosts = labPairHosts(lab);
     const admin = secrets.adminPassword.reveal();
     const vip = spec.endpoint.address;

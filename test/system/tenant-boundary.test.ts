@@ -94,7 +94,7 @@ const TRAPS = [
 beforeAll(async () => {
   cp = await startControlPlaneStack(fixture.lab.hostAddress);
   spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, "tnb"),
+    ...labPairSpec(fixture.lab, `tnb-${fixture.lab.prefix}`),
     agent: { controlPlaneUrl: cp.url, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
   });
 }, 120_000);
