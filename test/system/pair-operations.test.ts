@@ -134,7 +134,7 @@ describe("pair operations on namespace hosts", () => {
         "--",
         "/usr/lib/postgresql/15/bin/pg_ctl",
         "-D",
-        "/etc/pgaas/ops/n2",
+        `/etc/pgaas/${spec.name}/n2`,
         "stop",
         "-m",
         "immediate",
@@ -152,7 +152,7 @@ describe("pair operations on namespace hosts", () => {
         "-u",
         "postgres",
         "--",
-        "/etc/pgaas/ops/n2/bin/pg-service",
+        `/etc/pgaas/${spec.name}/n2/bin/pg-service`,
         "start",
       ]);
       const resyncSeconds = await until(
@@ -244,7 +244,7 @@ describe("pair operations on namespace hosts", () => {
         "--",
         "/usr/lib/postgresql/15/bin/pg_ctl",
         "-D",
-        "/etc/pgaas/ops/n2",
+        `/etc/pgaas/${spec.name}/n2`,
         "status",
       ]);
       expect(n2Postgres.code).toBe(3);
