@@ -17,9 +17,11 @@ const pair = new PostgresPair("billing", {
     subnetwork: config.require("subnetwork"),
     subnetworkCidr: config.require("subnetworkCidr"),
     zones: config.requireObject<[string, string]>("zones"),
-    // Unset, these take the component's defaults (e2-standard-2, 8192 MiB).
+    // Unset, these take the component's defaults (e2-standard-2, 8192 MiB, 50 GB pd-ssd).
     machineType: config.get("machineType"),
     memoryMb: config.getNumber("memoryMb"),
+    dataDiskSizeGb: config.getNumber("dataDiskSizeGb"),
+    dataDiskType: config.get("dataDiskType") === "pd-balanced" ? "pd-balanced" : "pd-ssd",
     project: config.get("project"),
   },
 });

@@ -23,6 +23,8 @@ const pair = new PostgresPair("orders", {
     memoryMb: config.getNumber("memoryMb") ?? 4096,
     availabilityZones: zones,
     floatingIpPool: config.get("floatingIpPool"),
+    dataVolumeSizeGb: config.getNumber("dataVolumeSizeGb") ?? 50,
+    dataVolumeType: config.get("dataVolumeType"),
   },
 });
 

@@ -21,6 +21,13 @@ export interface OpenStackPairArgs {
   floatingIpPool?: pulumi.Input<string>;
   /** Interface name inside the guest keepalived binds the VIP to. Default "ens3". */
   interfaceName?: string;
+  /**
+   * Size in GB of each node's Cinder data volume (PostgreSQL's data lives there, not on the VM's
+   * disk). Default 50. See `dataVolume` for protect / retainOnDelete.
+   */
+  dataVolumeSizeGb?: pulumi.Input<number>;
+  /** Cinder volume type of the data volumes (e.g. an SSD type); the cloud's default when omitted. */
+  dataVolumeType?: pulumi.Input<string>;
 }
 
 export interface GcpPairArgs {
@@ -38,8 +45,12 @@ export interface GcpPairArgs {
   memoryMb?: number;
   /** Default "debian-cloud/debian-12". */
   image?: pulumi.Input<string>;
-  /** Boot disk size in GB. Default 50. */
+  /** Boot disk size in GB. Default 20 (PostgreSQL's data is on the data disk). */
   diskSizeGb?: pulumi.Input<number>;
+  /** Size in GB of each node's persistent data disk. Default 50. See `dataVolume`. */
+  dataDiskSizeGb?: pulumi.Input<number>;
+  /** "pd-ssd" (default) or "pd-balanced": never the HDD default. */
+  dataDiskType?: "pd-ssd" | "pd-balanced";
   /** Fixed internal address for the load balancer; GCP picks one when omitted. */
   endpointAddress?: pulumi.Input<string>;
   project?: pulumi.Input<string>;
@@ -52,6 +63,23 @@ export interface LocalPairArgs {
   subnet: string;
   /** Where the local driver keeps its state. Default ".pgaas/local/<name>". */
   stateDir?: string;
+}
+
+/**
+ * Pulumi options of the data volumes. A replaced VM mounts the same volume and keeps its data; these
+ * guard the volume itself.
+ */
+export interface DataVolumeGuardArgs {
+  /**
+   * Pulumi `protect`: any plan that would delete a data volume (destroy, or a change that replaces
+   * it) fails until you set this to false and run `pulumi up`. Default true.
+   */
+  protect?: boolean;
+  /**
+   * Pulumi `retainOnDelete`: deleting the resource only forgets it, the volume stays in the cloud
+   * (delete it by hand, or import it into a new pair). Default false.
+   */
+  retainOnDelete?: boolean;
 }
 
 export interface PostgresPairArgs {
@@ -86,6 +114,14 @@ export interface PostgresPairArgs {
   agentPort?: number;
   /** Register the pair with the control plane (provider config `pgaas:controlPlaneUrl`). Default true. */
   register?: boolean;
+  /** How the nodes' data volumes (OpenStack) / data disks (GCP) are guarded. */
+  dataVolume?: DataVolumeGuardArgs;
+  /**
+   * Replace the VMs when their first-boot script (OpenStack user data, GCP startup-script) changes.
+   * Default false: a changed script (new key, new pgaas version) is ignored on existing VMs, so an
+   * upgrade never recreates a node under a running pair; new VMs boot the new script.
+   */
+  replaceVmsOnBootScriptChange?: boolean;
   openstack?: OpenStackPairArgs;
   gcp?: GcpPairArgs;
   local?: LocalPairArgs;

@@ -37,6 +37,7 @@ describe("PostgresPair on GCP", () => {
   it("creates exactly the planned resources", () => {
     expect(registry.counts()).toEqual({
       "gcp:compute/address:Address": 1,
+      "gcp:compute/disk:Disk": 2,
       "gcp:compute/firewall:Firewall": 7,
       "gcp:compute/forwardingRule:ForwardingRule": 1,
       "gcp:compute/healthCheck:HealthCheck": 1,
@@ -61,7 +62,8 @@ describe("PostgresPair on GCP", () => {
         machineType: "e2-standard-2",
         tags: ["billing-pgaas"],
         networkInterfaces: [{ network: "vpc-1", subnetwork: "subnet-1" }],
-        bootDisk: { initializeParams: { image: "debian-cloud/debian-12", size: 50 } },
+        bootDisk: { initializeParams: { image: "debian-cloud/debian-12", size: 20 } },
+        attachedDisks: [{ source: `https://compute/billing-${node}-data`, deviceName: "pgaas-data" }],
       });
       const script = String(instance.inputs.metadataStartupScript);
       expect(script).toContain(
@@ -70,6 +72,37 @@ describe("PostgresPair on GCP", () => {
       expect(script).not.toContain("keepalived");
       const group = registry.named("gcp:compute/instanceGroup:InstanceGroup", `billing-${node}-group`);
       expect(group.inputs).toMatchObject({ zone, instances: [`https://compute/billing-${node}`] });
+    }
+  });
+
+  it("keeps each node's data on its own protected SSD disk, mounted by device name", () => {
+    for (const [node, zone] of [
+      ["n1", "europe-west1-b"],
+      ["n2", "europe-west1-c"],
+    ]) {
+      const disk = registry.named("gcp:compute/disk:Disk", `billing-${node}-data`);
+      expect(disk.inputs).toEqual({
+        project: "acme",
+        zone,
+        name: `billing-${node}-data`,
+        description: `pgaas pair billing: PostgreSQL data of ${node}`,
+        type: "pd-ssd",
+        size: 50,
+        labels: { "pgaas-pair": "billing", "pgaas-node": node },
+      });
+      expect(registry.optionsOf("gcp:compute/disk:Disk", `billing-${node}-data`)).toEqual({
+        protect: true,
+        retainOnDelete: false,
+        ignoreChanges: undefined,
+        dependsOn: [],
+      });
+      const instance = registry.named("gcp:compute/instance:Instance", `billing-${node}`);
+      expect(String(instance.inputs.metadataStartupScript)).toContain(
+        "  for candidate in /dev/disk/by-id/google-pgaas-data; do",
+      );
+      expect(registry.optionsOf("gcp:compute/instance:Instance", `billing-${node}`).ignoreChanges).toEqual([
+        "metadataStartupScript",
+      ]);
     }
   });
 
@@ -186,9 +219,9 @@ describe("PostgresPair on GCP", () => {
 });
 
 describe("PostgresPair on GCP in preview", () => {
-  it("registers the same 18 resources while addresses are unknown", async () => {
+  it("registers the same 20 resources while addresses are unknown", async () => {
     const { registry, pair } = await constructPair("billing", gcpArgs(), { preview: true });
-    expect(registry.resources.length).toBe(18);
+    expect(registry.resources.length).toBe(20);
     expect(await isKnown(pair.endpointHost)).toBe(false);
   });
 });

@@ -75,6 +75,44 @@ describe("renderHostSetupScript", () => {
     expect(withoutNode).not.toContain("node -e");
   });
 
+  it("mounts the data volume before the ready check, formatting only a blank one (golden)", () => {
+    const withVolume = renderHostSetupScript({
+      sshPublicKey: KEY,
+      packages: hostPackages("vip"),
+      dataDevices: ["/dev/disk/by-id/virtio-0123456789abcdef0123", "/dev/disk/by-id/scsi-0QEMU_x"],
+    }).split("\n");
+    const start = withVolume.indexOf(
+      "# The data volume: wait for it, format it only when blank, mount it where the pair keeps its data.",
+    );
+    expect(withVolume.slice(start, withVolume.indexOf('if [ -e "$ready" ]; then exit 0; fi'))).toEqual([
+      "# The data volume: wait for it, format it only when blank, mount it where the pair keeps its data.",
+      "data_mount=/var/lib/pgaas",
+      "data_device=",
+      "for _ in $(seq 1 150); do",
+      "  for candidate in /dev/disk/by-id/virtio-0123456789abcdef0123 /dev/disk/by-id/scsi-0QEMU_x; do",
+      '    if [ -b "$candidate" ]; then data_device=$candidate; break 2; fi',
+      "  done",
+      "  sleep 2",
+      "done",
+      'if [ -z "$data_device" ]; then echo "pgaas: the data volume did not appear within 300 s" >&2; exit 1; fi',
+      "# blkid exits 2 when the device holds no signature at all; any other failure stops here.",
+      'probe=0; blkid -p "$data_device" >/dev/null 2>&1 || probe=$?',
+      'if [ "$probe" = 2 ]; then mkfs.ext4 -q -L pgaas-data "$data_device"; elif [ "$probe" != 0 ]; then echo "pgaas: cannot probe $data_device (blkid $probe)" >&2; exit 1; fi',
+      'install -d -m 0755 "$data_mount"',
+      `grep -qF " $data_mount " /etc/fstab || printf '%s %s ext4 defaults,nofail 0 2\\n' "$data_device" "$data_mount" >> /etc/fstab`,
+      'mountpoint -q "$data_mount" || mount "$data_mount"',
+    ]);
+    expect(start).toBeGreaterThan(0);
+    expect(execFileSync("bash", ["-n"], { input: withVolume.join("\n"), encoding: "utf8" })).toBe("");
+    expect(script).not.toContain("data_device");
+  });
+
+  it("refuses data devices that are not stable by-id paths", () => {
+    expect(() =>
+      renderHostSetupScript({ sshPublicKey: KEY, packages: [], dataDevices: ["/dev/vdb"] }),
+    ).toThrow("dataDevices must be stable /dev/disk/by-id/ paths");
+  });
+
   it.each(["", "not a key", "ssh-ed25519 AAAA\nrm -rf /", "ssh-dss AAAAB3"])(
     "refuses the public key %j",
     (key) => {

@@ -26,6 +26,8 @@ function openstackArgs(): PostgresPairArgs {
       flavorName: "m1.medium",
       availabilityZones: ["az1", "az2"],
       floatingIpPool: "public",
+      dataVolumeSizeGb: 80,
+      dataVolumeType: "ssd",
     },
   };
 }
@@ -40,8 +42,10 @@ describe("PostgresPair on OpenStack", () => {
 
   it("creates exactly the planned resources", () => {
     expect(registry.counts()).toEqual({
+      "openstack:blockstorage/volume:Volume": 2,
       "openstack:compute/instance:Instance": 2,
       "openstack:compute/serverGroup:ServerGroup": 1,
+      "openstack:compute/volumeAttach:VolumeAttach": 2,
       "openstack:networking/floatingIp:FloatingIp": 1,
       "openstack:networking/port:Port": 3,
       "openstack:networking/secGroup:SecGroup": 1,
@@ -122,6 +126,47 @@ describe("PostgresPair on OpenStack", () => {
     expect(floating.inputs).toMatchObject({ pool: "public", portId: "orders-vip-id" });
   });
 
+  it("keeps each node's data on its own protected Cinder volume, attached and mounted by serial", () => {
+    for (const [node, zone] of [
+      ["n1", "az1"],
+      ["n2", "az2"],
+    ]) {
+      const volume = registry.named("openstack:blockstorage/volume:Volume", `orders-${node}-data`);
+      expect(volume.inputs).toEqual({
+        name: `orders-${node}-data`,
+        description: `pgaas pair orders: PostgreSQL data of ${node}`,
+        size: 80,
+        volumeType: "ssd",
+        availabilityZone: zone,
+        metadata: { "pgaas-pair": "orders", "pgaas-node": node },
+      });
+      expect(registry.optionsOf("openstack:blockstorage/volume:Volume", `orders-${node}-data`)).toEqual({
+        protect: true,
+        retainOnDelete: false,
+        ignoreChanges: undefined,
+        dependsOn: [],
+      });
+      const attach = registry.named("openstack:compute/volumeAttach:VolumeAttach", `orders-${node}-data`);
+      expect(attach.inputs).toEqual({ instanceId: `orders-${node}-id`, volumeId: `orders-${node}-data-id` });
+      const instance = registry.named("openstack:compute/instance:Instance", `orders-${node}`);
+      expect(String(instance.inputs.userData)).toContain(
+        `  for candidate in /dev/disk/by-id/virtio-orders-${node}-data-id /dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_orders-${node}-data-id; do`,
+      );
+      expect(registry.optionsOf("openstack:compute/instance:Instance", `orders-${node}`)).toEqual({
+        protect: undefined,
+        retainOnDelete: undefined,
+        ignoreChanges: ["userData"],
+        dependsOn: [],
+      });
+    }
+    expect(registry.optionsOf("pgaas:index:PairConfiguration", "orders-configuration").dependsOn).toEqual([
+      "orders-n1",
+      "orders-n1-data",
+      "orders-n2",
+      "orders-n2-data",
+    ]);
+  });
+
   it("configures the pair with the hosts' addresses and keeps SSH keys secret", () => {
     const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
     expect(config.inputs.spec).toEqual({
@@ -138,7 +183,7 @@ describe("PostgresPair on OpenStack", () => {
       settings: { work_mem: "8MB" },
       agent: { controlPlaneUrl: "http://10.0.0.5:8080", listenPort: 9187 },
     });
-    expect(config.inputs.readyFile).toBe("/var/lib/pgaas/host-ready");
+    expect(config.inputs.readyFile).toBe("/etc/pgaas/host-ready");
     expect(isSecretInput(config.inputs.hosts)).toBe(true);
     expect(unwrapSecretInput(config.inputs.hosts)).toEqual([
       {
@@ -234,10 +279,25 @@ describe("PostgresPair on OpenStack: bad args", () => {
   });
 });
 
+describe("PostgresPair on OpenStack: data volume guards and boot-script replacement", () => {
+  it("retains volumes on delete and replaces VMs on a new boot script when asked", async () => {
+    const { registry } = await constructPair("orders", {
+      ...openstackArgs(),
+      dataVolume: { protect: false, retainOnDelete: true },
+      replaceVmsOnBootScriptChange: true,
+    });
+    expect(registry.optionsOf("openstack:blockstorage/volume:Volume", "orders-n1-data")).toMatchObject({
+      protect: false,
+      retainOnDelete: true,
+    });
+    expect(registry.optionsOf("openstack:compute/instance:Instance", "orders-n1").ignoreChanges).toEqual([]);
+  });
+});
+
 describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
   it("registers the same resources without resolving unknown addresses", async () => {
     const { registry, pair } = await constructPair("orders", openstackArgs(), { preview: true });
-    expect(registry.resources.length).toBe(18);
+    expect(registry.resources.length).toBe(22);
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
     expect(await isKnown(pair.endpointHost)).toBe(false);
     expect(await isKnown(pair.nodeAddresses)).toBe(false);

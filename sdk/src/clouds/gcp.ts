@@ -1,17 +1,20 @@
 // GCP (no gratuitous ARP, no multicast): two instances in two zones, firewall rules from the plan, a
-// reserved internal address and an internal passthrough load balancer whose failover backend and
+// persistent SSD (or balanced) data disk per node, a reserved internal address and an internal passthrough load balancer whose failover backend and
 // health check on the agent's /primary send traffic only to the writable, unfenced primary.
 import * as compute from "@pulumi/gcp/compute/index.js";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import type { GcpPairArgs } from "../postgres-pair-args.js";
 import { regionOfZone } from "../validate-pair-args.js";
 import {
+  bootScriptIgnoreChanges,
   type CloudContext,
   cloudAccess,
   cloudIngressRules,
   cloudNode,
   cloudSetupScript,
   controlPlaneWitness,
+  DEFAULT_DATA_VOLUME_SIZE_GB,
+  dataVolumeOptions,
   NODE_NAMES,
   type PairHosts,
   type PlannedHost,
@@ -19,6 +22,9 @@ import {
 
 /** Google's health-check probe ranges for internal passthrough load balancers. */
 export const GCP_HEALTH_CHECK_CIDRS = ["35.191.0.0/16", "130.211.0.0/22"] as const;
+
+/** The data disk's device name: the guest sees it as /dev/disk/by-id/google-<device name>. */
+export const GCP_DATA_DEVICE_NAME = "pgaas-data";
 
 export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
   const { name, args, parent } = ctx;
@@ -48,11 +54,26 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     );
   }
 
-  const startupScript = cloudSetupScript(access, "load-balancer");
+  const startupScript = cloudSetupScript(access, "load-balancer", [
+    `/dev/disk/by-id/google-${GCP_DATA_DEVICE_NAME}`,
+  ]);
   const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
     const zone = gcp.zones[index] as string;
+    const dataDisk = new compute.Disk(
+      `${name}-${node}-data`,
+      {
+        project,
+        zone,
+        name: `${name}-${node}-data`,
+        description: `pgaas pair ${name}: PostgreSQL data of ${node}`,
+        type: gcp.dataDiskType ?? "pd-ssd",
+        size: gcp.dataDiskSizeGb ?? DEFAULT_DATA_VOLUME_SIZE_GB,
+        labels: { "pgaas-pair": name, "pgaas-node": node },
+      },
+      dataVolumeOptions(ctx),
+    );
     const instance = new compute.Instance(
       `${name}-${node}`,
       {
@@ -61,15 +82,17 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         name: `${name}-${node}`,
         machineType: gcp.machineType ?? "e2-standard-2",
         bootDisk: {
-          initializeParams: { image: gcp.image ?? "debian-cloud/debian-12", size: gcp.diskSizeGb ?? 50 },
+          initializeParams: { image: gcp.image ?? "debian-cloud/debian-12", size: gcp.diskSizeGb ?? 20 },
         },
+        // Attached, never auto-deleted: a replaced VM takes the same disk and its data.
+        attachedDisks: [{ source: dataDisk.selfLink, deviceName: GCP_DATA_DEVICE_NAME }],
         networkInterfaces: [{ network: gcp.network, subnetwork: gcp.subnetwork }],
         metadataStartupScript: startupScript,
         tags: [tag],
         labels: { "pgaas-pair": name, "pgaas-node": node },
         allowStoppingForUpdate: true,
       },
-      opts,
+      { parent, ignoreChanges: bootScriptIgnoreChanges(ctx, "metadataStartupScript") },
     );
     instances.push(instance);
     groups.push(

@@ -1,18 +1,23 @@
 // OpenStack: a security group with the planned rules, an anti-affinity server group, a reserved VIP
 // port listed in both node ports' allowed_address_pairs (/32), two instances (separate availability
-// zones when given) booted with the host setup script, and an optional floating IP on the VIP.
+// zones when given) booted with the host setup script, each with its own Cinder data volume, and an
+// optional floating IP on the VIP.
+import * as blockstorage from "@pulumi/openstack/blockstorage/index.js";
 import * as compute from "@pulumi/openstack/compute/index.js";
 import * as networking from "@pulumi/openstack/networking/index.js";
 import * as pulumi from "@pulumi/pulumi";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import type { OpenStackPairArgs } from "../postgres-pair-args.js";
 import {
+  bootScriptIgnoreChanges,
   type CloudContext,
   cloudAccess,
   cloudIngressRules,
   cloudNode,
   cloudSetupScript,
   controlPlaneWitness,
+  DEFAULT_DATA_VOLUME_SIZE_GB,
+  dataVolumeOptions,
   NODE_NAMES,
   type PairHosts,
   type PlannedHost,
@@ -69,9 +74,8 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
     opts,
   );
   const vip = vipPort.allFixedIps.apply((ips) => firstAddress(ips, `${name}-vip`));
-  const userData = cloudSetupScript(access, "vip");
 
-  const instances: compute.Instance[] = [];
+  const instances: pulumi.Resource[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
     const port = new networking.Port(
       `${name}-${node}-port`,
@@ -84,6 +88,18 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
       },
       opts,
     );
+    const volume = new blockstorage.Volume(
+      `${name}-${node}-data`,
+      {
+        name: `${name}-${node}-data`,
+        description: `pgaas pair ${name}: PostgreSQL data of ${node}`,
+        size: os.dataVolumeSizeGb ?? DEFAULT_DATA_VOLUME_SIZE_GB,
+        volumeType: os.dataVolumeType,
+        availabilityZone: os.availabilityZones?.[index],
+        metadata: { "pgaas-pair": name, "pgaas-node": node },
+      },
+      dataVolumeOptions(ctx),
+    );
     const instance = new compute.Instance(
       `${name}-${node}`,
       {
@@ -93,12 +109,18 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
         availabilityZone: os.availabilityZones?.[index],
         networks: [{ port: port.id }],
         schedulerHints: [{ group: serverGroup.id }],
-        userData,
+        userData: cloudSetupScript(access, "vip", volume.id.apply(cinderDevicePaths)),
         metadata: { "pgaas-pair": name, "pgaas-node": node },
       },
+      { parent, ignoreChanges: bootScriptIgnoreChanges(ctx, "userData") },
+    );
+    // Replacing the VM replaces the attachment; the volume, and the data on it, stays.
+    const attachment = new compute.VolumeAttach(
+      `${name}-${node}-data`,
+      { instanceId: instance.id, volumeId: volume.id },
       opts,
     );
-    instances.push(instance);
+    instances.push(instance, attachment);
     const address = port.allFixedIps.apply((ips) => firstAddress(ips, `${name}-${node}-port`));
     return cloudNode(node, address, access);
   }) as [PlannedHost, PlannedHost];
@@ -125,6 +147,17 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
     readyFile: HOST_READY_FILE,
     instances,
   };
+}
+
+/**
+ * Where a Cinder volume appears in the guest: Nova passes the volume id as the disk serial, which
+ * udev lists by id (virtio-blk keeps its first 20 characters; virtio-scsi keeps all of it).
+ */
+export function cinderDevicePaths(volumeId: string): string[] {
+  return [
+    `/dev/disk/by-id/virtio-${volumeId.slice(0, 20)}`,
+    `/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_${volumeId}`,
+  ];
 }
 
 function firstAddress(ips: readonly string[] | undefined, resource: string): string {

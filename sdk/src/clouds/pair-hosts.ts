@@ -29,7 +29,7 @@ export interface PairHosts {
   readonly memoryMb: number;
   /** The marker the hosts' first-boot script leaves; undefined when hosts are ready at once. */
   readonly readyFile: string | undefined;
-  /** The instances: configuration waits for them. */
+  /** The instances and their data volumes' attachments: configuration waits for them. */
   readonly instances: pulumi.Resource[];
 }
 
@@ -90,11 +90,33 @@ export function cloudIngressRules(
 export function cloudSetupScript(
   access: CloudAccess,
   endpointKind: "vip" | "load-balancer",
+  dataDevices: pulumi.Input<string[]>,
 ): pulumi.Output<string> {
-  return pulumi
-    .output(access.sshPublicKey)
-    .apply((key) => renderHostSetupScript({ sshPublicKey: key, packages: hostPackages(endpointKind) }));
+  return pulumi.all([access.sshPublicKey, dataDevices]).apply(([key, devices]) =>
+    renderHostSetupScript({
+      sshPublicKey: key,
+      packages: hostPackages(endpointKind),
+      dataDevices: devices,
+    }),
+  );
 }
+
+/** Options of a node's data volume: protected by default, retained on delete when asked. */
+export function dataVolumeOptions(ctx: CloudContext): pulumi.CustomResourceOptions {
+  const guard = ctx.args.dataVolume ?? {};
+  return {
+    parent: ctx.parent,
+    protect: guard.protect ?? true,
+    retainOnDelete: guard.retainOnDelete ?? false,
+  };
+}
+
+/** A VM ignores changes to its first-boot script unless the args ask to replace it. */
+export function bootScriptIgnoreChanges(ctx: CloudContext, property: string): string[] {
+  return ctx.args.replaceVmsOnBootScriptChange === true ? [] : [property];
+}
+
+export const DEFAULT_DATA_VOLUME_SIZE_GB = 50;
 
 /** A cloud VM node reached as root over SSH with the provider's key (kept secret). */
 export function cloudNode(name: string, address: pulumi.Input<string>, access: CloudAccess): PlannedHost {

@@ -1,5 +1,6 @@
 // The first-boot script of a pair node (OpenStack user data, GCP startup-script): authorise the
-// provider's SSH key for root, allow binding the endpoint address, install the packages with
+// provider's SSH key for root, allow binding the endpoint address, mount the data volume where the
+// pair keeps PostgreSQL's data (formatting it only when blank), install the packages with
 // services kept stopped (the pair engine starts what it needs), drop Debian's default cluster, and
 // leave a ready marker that PairConfiguration waits for. Safe to run again on every boot.
 // The agent needs only Debian's `nodejs` (v18): the pair engine uploads its single-file bundle.
@@ -8,14 +9,29 @@ import { createHash } from "node:crypto";
 import { shellCommand, shellQuote } from "@pgaas/common";
 import { POSTGRES_MAJOR } from "@pgaas/common/wire";
 
-/** The file PairConfiguration waits for before it configures a node. */
-export const HOST_READY_FILE = "/var/lib/pgaas/host-ready";
+/**
+ * The file PairConfiguration waits for before it configures a node. On the root disk, not the data
+ * volume: a replacement VM that mounts an old volume still installs its packages.
+ */
+export const HOST_READY_FILE = "/etc/pgaas/host-ready";
+
+/** Where the data volume is mounted: the engine keeps every member's state and data dir under it. */
+export const DATA_MOUNT = "/var/lib/pgaas";
+/** The filesystem label of the data volume. */
+export const DATA_LABEL = "pgaas-data";
+/** How long first boot waits for the data volume to appear (OpenStack attaches it after boot). */
+export const DATA_DEVICE_WAIT_SECONDS = 300;
 
 export interface HostSetupInput {
   /** OpenSSH public key line authorised for root (the provider connects with the matching private key). */
   readonly sshPublicKey: string;
   /** Debian packages to install (`hostPackages`). */
   readonly packages: readonly string[];
+  /**
+   * Stable device paths the data volume may appear under (/dev/disk/by-id/…), first match wins;
+   * no data volume when omitted (the data stays on the root disk).
+   */
+  readonly dataDevices?: readonly string[];
 }
 
 /** The oldest Node.js major the agent bundle runs on (agent/build-bundle.ts targets node18). */
@@ -52,6 +68,7 @@ export function renderHostSetupScript(input: HostSetupInput): string {
     "# The endpoint address is bound before this node holds it.",
     "printf 'net.ipv4.ip_nonlocal_bind = 1\\n' > /etc/sysctl.d/60-pgaas.conf",
     "sysctl -q -p /etc/sysctl.d/60-pgaas.conf",
+    ...(input.dataDevices === undefined ? [] : mountDataVolume(input.dataDevices)),
     'if [ -e "$ready" ]; then exit 0; fi',
     "# Package installs must not start services: the pair engine starts what it needs.",
     "created_policy=0",
@@ -76,4 +93,33 @@ export function renderHostSetupScript(input: HostSetupInput): string {
   ].join("\n");
   const hash = createHash("sha256").update(body).digest("hex");
   return `#!/bin/bash\n# managed by pgaas — do not edit (sha256 ${hash})\n${body}`;
+}
+
+/**
+ * Wait for the data volume, format it only when it holds no filesystem (a replaced VM keeps the data
+ * it finds), and mount it at boot by its stable device path.
+ */
+function mountDataVolume(devices: readonly string[]): string[] {
+  if (devices.length === 0 || devices.some((device) => !device.startsWith("/dev/disk/by-id/"))) {
+    throw new TypeError("dataDevices must be stable /dev/disk/by-id/ paths");
+  }
+  const attempts = DATA_DEVICE_WAIT_SECONDS / 2;
+  return [
+    "# The data volume: wait for it, format it only when blank, mount it where the pair keeps its data.",
+    `data_mount=${shellQuote(DATA_MOUNT)}`,
+    "data_device=",
+    `for _ in $(seq 1 ${attempts}); do`,
+    `  for candidate in ${devices.map(shellQuote).join(" ")}; do`,
+    '    if [ -b "$candidate" ]; then data_device=$candidate; break 2; fi',
+    "  done",
+    "  sleep 2",
+    "done",
+    `if [ -z "$data_device" ]; then echo "pgaas: the data volume did not appear within ${DATA_DEVICE_WAIT_SECONDS} s" >&2; exit 1; fi`,
+    "# blkid exits 2 when the device holds no signature at all; any other failure stops here.",
+    'probe=0; blkid -p "$data_device" >/dev/null 2>&1 || probe=$?',
+    `if [ "$probe" = 2 ]; then mkfs.ext4 -q -L ${DATA_LABEL} "$data_device"; elif [ "$probe" != 0 ]; then echo "pgaas: cannot probe $data_device (blkid $probe)" >&2; exit 1; fi`,
+    'install -d -m 0755 "$data_mount"',
+    'grep -qF " $data_mount " /etc/fstab || printf \'%s %s ext4 defaults,nofail 0 2\\n\' "$data_device" "$data_mount" >> /etc/fstab',
+    'mountpoint -q "$data_mount" || mount "$data_mount"',
+  ];
 }

@@ -56,6 +56,7 @@ function computedOutputs(
         networkInterfaces: nics.map((nic) => ({ ...nic, networkIp: computed(MOCK_ADDRESSES[node ?? "n1"]) })),
       };
     }
+    case "gcp:compute/disk:Disk":
     case "gcp:compute/instanceGroup:InstanceGroup":
     case "gcp:compute/regionBackendService:RegionBackendService":
       return { selfLink: `https://compute/${name}` };
@@ -106,8 +107,39 @@ function previewOutputs(
   );
 }
 
+/** The options a resource was constructed with (mocks never see them; a transformation does). */
+export interface RecordedOptions {
+  readonly protect: boolean | undefined;
+  readonly retainOnDelete: boolean | undefined;
+  readonly ignoreChanges: string[] | undefined;
+  /** Names of the resources it explicitly depends on, sorted. */
+  readonly dependsOn: string[];
+}
+
 export class MockRegistry {
   readonly resources: RecordedResource[] = [];
+  readonly #options = new Map<string, RecordedOptions>();
+
+  /** A component transformation that records each child's options (children inherit it). */
+  readonly recordOptions: pulumi.ResourceTransformation = ({ type, name, opts }) => {
+    const dependsOn = ([] as unknown[])
+      .concat(opts.dependsOn ?? [])
+      .map((resource) => (resource as { __name?: string }).__name ?? "?")
+      .sort();
+    this.#options.set(`${type}::${name}`, {
+      protect: opts.protect,
+      retainOnDelete: opts.retainOnDelete,
+      ignoreChanges: opts.ignoreChanges,
+      dependsOn,
+    });
+    return undefined;
+  };
+
+  optionsOf(type: string, name: string): RecordedOptions {
+    const found = this.#options.get(`${type}::${name}`);
+    if (!found) throw new Error(`no options recorded for ${type} ${name}`);
+    return found;
+  }
 
   ofType(type: string): RecordedResource[] {
     return this.resources.filter((resource) => resource.type === type);
@@ -195,7 +227,7 @@ export async function constructPair(
 ): Promise<{ registry: MockRegistry; pair: import("../../src/postgres-pair.js").PostgresPair }> {
   const registry = await installMocks(options);
   const { PostgresPair } = await import("../../src/postgres-pair.js");
-  const pair = new PostgresPair(name, args);
+  const pair = new PostgresPair(name, args, { transformations: [registry.recordOptions] });
   if (!options.preview) await resolved(pair.connectionUri);
   await registry.settle();
   return { registry, pair };
