@@ -149,7 +149,9 @@ const pairConfigurationInputs = {
     ref("HostConnection", ""),
     "SSH access to both nodes and the witness host, named as in the spec.",
   ),
-  readyFile: str("A file each host must hold before it is configured (the first-boot script's marker)."),
+  readyFile: str(
+    "A file each node must hold before it is configured (the first-boot script's marker); the witness host is checked for PostgreSQL 15 and repmgr instead.",
+  ),
   readyTimeoutSeconds: int("How long to wait for the hosts.", { default: 900 }),
 };
 

@@ -30,7 +30,7 @@ import {
   schemaFailures,
   type WireProps,
 } from "./resource-handler.js";
-import { waitForHosts } from "./wait-for-hosts.js";
+import { waitForPairHosts } from "./wait-for-hosts.js";
 
 export const PAIR_CONFIGURATION_TOKEN = "pgaas:index:PairConfiguration";
 
@@ -173,7 +173,7 @@ export const pairConfigurationHandler: ResourceHandler = {
   async create(props, ctx) {
     const parsed = parse(props);
     // Hosts that never came up: nothing was made, so the create simply fails.
-    await waitForHosts([...parsed.hosts.nodes, parsed.hosts.witness], {
+    await waitForPairHosts(parsed.hosts, {
       readyFile: parsed.inputs.readyFile,
       timeoutMs: parsed.inputs.readyTimeoutSeconds * 1000,
     });

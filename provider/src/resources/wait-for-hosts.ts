@@ -1,50 +1,104 @@
-// Before configuring fresh cloud VMs: wait until each host answers SSH and holds the first-boot
-// script's ready marker (packages installed). Bounded by a deadline; the last error is reported.
+// Before configuring a pair: wait until the nodes answer SSH and hold their first-boot script's ready
+// marker (packages installed), and until the witness host answers SSH and has the programs the
+// witness runs. The witness lives on the control-plane host, which no first boot of ours prepares:
+// when it lacks a program, waiting cannot help, so that fails at once and names what to install.
+// Bounded by a deadline; the last error is reported.
 import { describeError } from "@pgaas/common";
-import type { HostTarget } from "@pgaas/engine";
-import { connectSsh } from "@pgaas/engine/ssh";
+import { POSTGRES_BIN_DIR } from "@pgaas/common/wire";
+import type { HostTarget, PairHosts } from "@pgaas/engine";
+import { connectSsh, type SshSession } from "@pgaas/engine/ssh";
 
 export interface WaitForHostsOptions {
-  /** A file each host must hold; only SSH reachability is awaited when undefined. */
+  /** A file each node must hold; only SSH reachability is awaited when undefined. */
   readonly readyFile: string | undefined;
   readonly timeoutMs: number;
   readonly intervalMs?: number;
+  /** Programs the witness host must have. Default WITNESS_PROGRAMS. */
+  readonly witnessPrograms?: readonly string[];
 }
 
-async function hostReady(host: HostTarget, readyFile: string | undefined): Promise<void> {
+/** What the witness runs on its host: PostgreSQL 15 (initdb, pg_ctl) and repmgr. */
+export const WITNESS_PROGRAMS = ["initdb", "pg_ctl", "postgres", "repmgr"].map(
+  (program) => `${POSTGRES_BIN_DIR}/${program}`,
+);
+
+/** A host that answered but can never become ready by waiting. */
+export class HostPrerequisiteError extends Error {
+  readonly code = "host_prerequisite_missing";
+}
+
+async function withSession(host: HostTarget, check: (session: SshSession) => Promise<void>): Promise<void> {
   const session = await connectSsh(host.ssh, { connectTimeoutMs: 10_000 });
   try {
-    if (readyFile !== undefined) {
-      await session.runChecked(["test", "-e", readyFile], { step: "wait-for-host", timeoutMs: 10_000 });
-    }
+    await check(session);
   } finally {
     await session.close();
   }
 }
 
-export async function waitForHosts(
-  hosts: readonly HostTarget[],
+function nodeReady(readyFile: string | undefined) {
+  return async (session: SshSession) => {
+    if (readyFile !== undefined) {
+      await session.runChecked(["test", "-e", readyFile], { step: "wait-for-host", timeoutMs: 10_000 });
+    }
+  };
+}
+
+/** Fails with HostPrerequisiteError naming every missing program of `programs`. */
+function witnessReady(programs: readonly string[]) {
+  return async (session: SshSession) => {
+    const missing: string[] = [];
+    for (const program of programs) {
+      const { code } = await session.run(["test", "-x", program], {
+        step: "witness-prerequisites",
+        timeoutMs: 10_000,
+      });
+      if (code !== 0) missing.push(program);
+    }
+    if (missing.length > 0) {
+      throw new HostPrerequisiteError(
+        `witness host ${session.target.label} (${session.target.host}) lacks ${missing.join(", ")}: ` +
+          "install postgresql-15 and postgresql-15-repmgr there (scripts/install-os-packages.sh)",
+      );
+    }
+  };
+}
+
+async function waitForHost(
+  host: HostTarget,
+  check: (session: SshSession) => Promise<void>,
   options: WaitForHostsOptions,
+  deadline: number,
+  awaited: string,
 ): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 5000;
-  await Promise.all(
-    hosts.map(async (host) => {
-      for (;;) {
-        try {
-          await hostReady(host, options.readyFile);
-          return;
-        } catch (error) {
-          if (Date.now() + interval > deadline) {
-            throw new Error(
-              `host ${host.ssh.label} (${host.ssh.host}) not ready after ${Math.round(options.timeoutMs / 1000)} s${
-                options.readyFile === undefined ? "" : ` (waiting for ${options.readyFile})`
-              }: ${describeError(error)}`,
-            );
-          }
-          await new Promise((resolve) => setTimeout(resolve, interval));
-        }
+  for (;;) {
+    try {
+      await withSession(host, check);
+      return;
+    } catch (error) {
+      if (error instanceof HostPrerequisiteError) throw error;
+      if (Date.now() + interval > deadline) {
+        throw new Error(
+          `host ${host.ssh.label} (${host.ssh.host}) not ready after ${Math.round(options.timeoutMs / 1000)} s${awaited}: ${describeError(error)}`,
+        );
       }
-    }),
-  );
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+  }
+}
+
+export async function waitForPairHosts(hosts: PairHosts, options: WaitForHostsOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const awaited = options.readyFile === undefined ? "" : ` (waiting for ${options.readyFile})`;
+  await Promise.all([
+    ...hosts.nodes.map((node) => waitForHost(node, nodeReady(options.readyFile), options, deadline, awaited)),
+    waitForHost(
+      hosts.witness,
+      witnessReady(options.witnessPrograms ?? WITNESS_PROGRAMS),
+      options,
+      deadline,
+      "",
+    ),
+  ]);
 }

@@ -6,7 +6,10 @@ export interface PairConfigurationResourceArgs {
   spec: pulumi.Input<PairSpecInput>;
   /** SSH access to both nodes and the witness host, named as in the spec. */
   hosts: pulumi.Input<pulumi.Input<HostConnectionInput>[]>;
-  /** A file each host must hold before it is configured (cloud-init's marker); none when omitted. */
+  /**
+   * A file each node must hold before it is configured (the first-boot marker); none when omitted.
+   * The witness host is checked for PostgreSQL 15 and repmgr instead.
+   */
   readyFile?: pulumi.Input<string>;
   /** How long to wait for the hosts to answer SSH and hold `readyFile`. Default 900. */
   readyTimeoutSeconds?: pulumi.Input<number>;
