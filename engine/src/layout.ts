@@ -38,6 +38,8 @@ export interface MemberLayout {
   readonly pgpass: string;
   readonly sshDir: string;
   readonly sshPrivateKey: string;
+  /** The nodes' host keys, pinned for repmgr's node-to-node SSH. */
+  readonly knownHosts: string;
 }
 
 export interface ScriptPaths {
@@ -86,6 +88,7 @@ export function memberLayout(spec: PairSpec, member: string): MemberLayout {
     pgpass: `${pairRoot}/pgpass`,
     sshDir: `${pairRoot}/ssh`,
     sshPrivateKey: `${pairRoot}/ssh/id_ed25519`,
+    knownHosts: `${pairRoot}/ssh/known_hosts`,
   };
 }
 

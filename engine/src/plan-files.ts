@@ -5,6 +5,7 @@ import { scriptPaths } from "./layout.js";
 import { type Member, nodeMember, witnessMember } from "./members.js";
 import { renderAgentConfig } from "./render/agent-config.js";
 import { renderKeepalivedConf } from "./render/keepalived-conf.js";
+import { type KnownHost, renderKnownHosts } from "./render/known-hosts.js";
 import { renderPgHba } from "./render/pg-hba.js";
 import { renderPgpass } from "./render/pgpass.js";
 import { renderPgIdent, renderPostgresqlConf } from "./render/postgresql-conf.js";
@@ -83,6 +84,8 @@ function commonScripts(spec: PairSpec, member: Member): RenderedFile[] {
 export interface NodeFileExtras {
   /** The node's control-plane token; the agent config and token file are planned only with it. */
   readonly agentToken?: Secret;
+  /** Both nodes' addresses and host keys; the managed known_hosts is planned only with them. */
+  readonly nodeHostKeys?: readonly KnownHost[];
 }
 
 export function planNodeFiles(
@@ -105,6 +108,9 @@ export function planNodeFiles(
     files.push(
       file(member.layout.keepalivedConf, renderKeepalivedConf(spec, member), 0o644, "root", ["keepalived"]),
     );
+  }
+  if (extras.nodeHostKeys) {
+    files.push(file(member.layout.knownHosts, renderKnownHosts(extras.nodeHostKeys), 0o644, "postgres", []));
   }
   if (spec.agent && extras.agentToken) {
     files.push(

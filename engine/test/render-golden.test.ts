@@ -23,7 +23,14 @@ async function checkGolden(file: RenderedFile): Promise<void> {
   expect(file.content, file.path).toBe(await readFile(url, "utf8"));
 }
 
-const n1 = planNodeFiles(SPEC, "n1", SECRETS, { agentToken: new Secret("agent-token-n1") });
+const NODE_HOST_KEYS = [
+  { address: "10.40.0.11", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4xaG9zdGtleQ==" },
+  { address: "10.40.0.12", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4yaG9zdGtleQ==" },
+];
+const n1 = planNodeFiles(SPEC, "n1", SECRETS, {
+  agentToken: new Secret("agent-token-n1"),
+  nodeHostKeys: NODE_HOST_KEYS,
+});
 const witness = planWitnessFiles(SPEC, SECRETS);
 const byPath = (files: RenderedFile[], suffix: string) => {
   const found = files.find((file) => file.path.endsWith(suffix));
@@ -49,6 +56,7 @@ describe("rendered files (golden)", () => {
       "/etc/pgaas/orders/n1/bin/fence-watcher 755 root fence",
       "/etc/pgaas/orders/n1/bin/keepalived-check 755 root ",
       "/etc/pgaas/orders/n1/keepalived.conf 644 root keepalived",
+      "/etc/pgaas/orders/ssh/known_hosts 644 postgres ",
       "/etc/pgaas/orders/n1/agent.json 640 postgres agent",
       "/etc/pgaas/orders/n1/agent.token 600 postgres agent",
     ]);
@@ -72,7 +80,7 @@ describe("rendered files (golden)", () => {
     const rendered = [...n1, ...witness.filter((f) => f.path.includes("/w/"))].filter(
       (f) => !verbatim.some((s) => f.path.endsWith(s)),
     );
-    expect(rendered.length).toBe(22);
+    expect(rendered.length).toBe(23);
     for (const file of rendered) await checkGolden(file);
   });
 
@@ -119,6 +127,14 @@ describe("rendered files (golden)", () => {
     expect(byPath(witness, "/pg_hba.conf")).not.toContain("10.50.0.0/16");
   });
 
+  it("known_hosts pins both nodes' host keys for repmgr's node-to-node SSH", () => {
+    expect(byPath(n1, "/ssh/known_hosts").split("\n").slice(2)).toEqual([
+      "10.40.0.11 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4xaG9zdGtleQ==",
+      "10.40.0.12 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG4yaG9zdGtleQ==",
+      "",
+    ]);
+  });
+
   it("repmgr.conf carries the measured failover settings", () => {
     const conf = byPath(n1, "/n1/repmgr.conf");
     for (const line of [
@@ -134,6 +150,7 @@ describe("rendered files (golden)", () => {
       "service_start_command = '/etc/pgaas/orders/n1/bin/pg-service start'",
       "node_id = '1'",
       "node_name = 'n1'",
+      "ssh_options = '-q -i /etc/pgaas/orders/ssh/id_ed25519 -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/etc/pgaas/orders/ssh/known_hosts -o ConnectTimeout=5'",
       "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''5000'' passfile=''/etc/pgaas/orders/pgpass'''",
     ]) {
       expect(conf.split("\n")).toContain(line);

@@ -81,6 +81,7 @@ export async function simulatedVm(name: string): Promise<SimulatedVm> {
       privateKey: new Secret("unused"),
       label: name,
     },
+    hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISimulated",
     run,
     async runChecked(command, options) {
       const result = await run(command, options);

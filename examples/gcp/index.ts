@@ -11,6 +11,7 @@ const pair = new PostgresPair("billing", {
   sshPublicKey: config.require("sshPublicKey"),
   sshPrivateKey: config.requireSecret("sshPrivateKey"),
   controlPlaneAddress: config.require("controlPlaneAddress"),
+  witnessSshHostKeySha256: config.require("controlPlaneHostKeySha256"),
   agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
   gcp: {
     network: config.require("network"),

@@ -12,6 +12,7 @@ const pair = new PostgresPair("orders", {
   sshPublicKey: config.require("sshPublicKey"),
   sshPrivateKey: config.requireSecret("sshPrivateKey"),
   controlPlaneAddress: config.require("controlPlaneAddress"),
+  witnessSshHostKeySha256: config.require("controlPlaneHostKeySha256"),
   agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
   settings: { work_mem: "16MB", max_connections: "200" },
   openstack: {

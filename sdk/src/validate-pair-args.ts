@@ -48,7 +48,13 @@ export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgs
     if (!validPort(args[key])) add(key, `${key} must be an integer port in 1024–65535`);
   }
   if (cloud === "openstack" || cloud === "gcp") {
-    for (const key of ["adminCidr", "sshPublicKey", "sshPrivateKey", "controlPlaneAddress"] as const) {
+    for (const key of [
+      "adminCidr",
+      "sshPublicKey",
+      "sshPrivateKey",
+      "controlPlaneAddress",
+      "witnessSshHostKeySha256",
+    ] as const) {
       if (args[key] === undefined) add(key, `${key} is required on ${cloud}`);
     }
   }

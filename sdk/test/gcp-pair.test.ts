@@ -47,6 +47,7 @@ describe("PostgresPair on GCP", () => {
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:PairConfiguration": 1,
       "pgaas:index:Registration": 1,
+      "tls:index/privateKey:PrivateKey": 2,
     });
   });
 
@@ -65,7 +66,8 @@ describe("PostgresPair on GCP", () => {
         bootDisk: { initializeParams: { image: "debian-cloud/debian-12", size: 20 } },
         attachedDisks: [{ source: `https://compute/billing-${node}-data`, deviceName: "pgaas-data" }],
       });
-      const script = String(instance.inputs.metadataStartupScript);
+      expect(isSecretInput(instance.inputs.metadataStartupScript)).toBe(true);
+      const script = String(unwrapSecretInput(instance.inputs.metadataStartupScript));
       expect(script).toContain(
         "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync curl\n",
       );
@@ -97,7 +99,7 @@ describe("PostgresPair on GCP", () => {
         dependsOn: [],
       });
       const instance = registry.named("gcp:compute/instance:Instance", `billing-${node}`);
-      expect(String(instance.inputs.metadataStartupScript)).toContain(
+      expect(String(unwrapSecretInput(instance.inputs.metadataStartupScript))).toContain(
         "  for candidate in /dev/disk/by-id/google-pgaas-data; do",
       );
       expect(registry.optionsOf("gcp:compute/instance:Instance", `billing-${node}`).ignoreChanges).toEqual([
@@ -184,10 +186,15 @@ describe("PostgresPair on GCP", () => {
     });
     expect((config.inputs.spec as Record<string, unknown>).agent).toBeUndefined();
     expect(isSecretInput(config.inputs.hosts)).toBe(true);
-    expect((unwrapSecretInput(config.inputs.hosts) as { name: string }[]).map((host) => host.name)).toEqual([
-      "n1",
-      "n2",
-      "witness",
+    expect(
+      (unwrapSecretInput(config.inputs.hosts) as { name: string; hostKeySha256: string }[]).map((host) => [
+        host.name,
+        host.hostKeySha256,
+      ]),
+    ).toEqual([
+      ["n1", "SHA256:HOSTKEY-n1"],
+      ["n2", "SHA256:HOSTKEY-n2"],
+      ["witness", "SHA256:WITNESS-HOSTKEY"],
     ]);
     expect(registry.named("pgaas:index:Registration", "billing-registration").inputs.agents).toBeUndefined();
     expect(await resolved(pair.endpointHost)).toBe("10.128.0.50");
@@ -219,9 +226,9 @@ describe("PostgresPair on GCP", () => {
 });
 
 describe("PostgresPair on GCP in preview", () => {
-  it("registers the same 20 resources while addresses are unknown", async () => {
+  it("registers the same 22 resources while addresses are unknown", async () => {
     const { registry, pair } = await constructPair("billing", gcpArgs(), { preview: true });
-    expect(registry.resources.length).toBe(20);
+    expect(registry.resources.length).toBe(22);
     expect(await isKnown(pair.endpointHost)).toBe(false);
   });
 });

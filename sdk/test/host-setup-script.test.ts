@@ -113,6 +113,19 @@ describe("renderHostSetupScript", () => {
     ).toThrow("dataDevices must be stable /dev/disk/by-id/ paths");
   });
 
+  it.each([
+    [
+      { privateKeyOpenssh: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n", publicKeyOpenssh: "ssh-rsa AAAA" },
+      "hostKey.publicKeyOpenssh must be one ssh-ed25519 public key line",
+    ],
+    [
+      { privateKeyOpenssh: "not a key", publicKeyOpenssh: "ssh-ed25519 AAAA\n" },
+      "hostKey.privateKeyOpenssh must be an OpenSSH private key",
+    ],
+  ])("refuses a host key that is not an ed25519 OpenSSH pair (%#)", (hostKey, message) => {
+    expect(() => renderHostSetupScript({ sshPublicKey: KEY, packages: [], hostKey })).toThrow(message);
+  });
+
   it.each(["", "not a key", "ssh-ed25519 AAAA\nrm -rf /", "ssh-dss AAAAB3"])(
     "refuses the public key %j",
     (key) => {

@@ -53,6 +53,7 @@ describe("PostgresPair on OpenStack", () => {
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:PairConfiguration": 1,
       "pgaas:index:Registration": 1,
+      "tls:index/privateKey:PrivateKey": 2,
     });
     expect(registry.namesOf("openstack:networking/port:Port")).toEqual([
       "orders-n1-port",
@@ -115,7 +116,8 @@ describe("PostgresPair on OpenStack", () => {
       expect(instance.inputs.availabilityZone).toBe(zone);
       expect(instance.inputs.schedulerHints).toEqual([{ group: "orders-anti-affinity-id" }]);
       expect(instance.inputs.networks).toEqual([{ port: `orders-${node}-port-id` }]);
-      const userData = String(instance.inputs.userData);
+      expect(isSecretInput(instance.inputs.userData)).toBe(true);
+      const userData = String(unwrapSecretInput(instance.inputs.userData));
       expect(userData.startsWith("#!/bin/bash\n# managed by pgaas — do not edit (sha256 ")).toBe(true);
       expect(userData).toContain(`key='${TEST_SSH_PUBLIC_KEY}'`);
       expect(userData).toContain(
@@ -124,6 +126,25 @@ describe("PostgresPair on OpenStack", () => {
     }
     const floating = registry.named("openstack:networking/floatingIp:FloatingIp", "orders-vip-public");
     expect(floating.inputs).toMatchObject({ pool: "public", portId: "orders-vip-id" });
+  });
+
+  it("generates each node's ed25519 host key, installs it at first boot and pins it", () => {
+    for (const node of ["n1", "n2"]) {
+      const key = registry.named("tls:index/privateKey:PrivateKey", `orders-${node}-host-key`);
+      expect(key.inputs).toEqual({ algorithm: "ED25519" });
+      const instance = registry.named("openstack:compute/instance:Instance", `orders-${node}`);
+      const script = String(unwrapSecretInput(instance.inputs.userData));
+      const lines = script.split("\n");
+      expect(script).toContain(
+        `(umask 077 && printf '%s\\n' '-----BEGIN OPENSSH PRIVATE KEY-----\nHOSTKEY${node}\n-----END OPENSSH PRIVATE KEY-----' > /etc/ssh/ssh_host_ed25519_key)\n`,
+      );
+      expect(lines).toContain(
+        `printf '%s\\n' 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5HOSTKEY${node}' > /etc/ssh/ssh_host_ed25519_key.pub`,
+      );
+      expect(lines).toContain(
+        "printf 'PermitRootLogin prohibit-password\\nHostKey %s\\n' /etc/ssh/ssh_host_ed25519_key > /etc/ssh/sshd_config.d/60-pgaas.conf",
+      );
+    }
   });
 
   it("keeps each node's data on its own protected Cinder volume, attached and mounted by serial", () => {
@@ -149,7 +170,7 @@ describe("PostgresPair on OpenStack", () => {
       const attach = registry.named("openstack:compute/volumeAttach:VolumeAttach", `orders-${node}-data`);
       expect(attach.inputs).toEqual({ instanceId: `orders-${node}-id`, volumeId: `orders-${node}-data-id` });
       const instance = registry.named("openstack:compute/instance:Instance", `orders-${node}`);
-      expect(String(instance.inputs.userData)).toContain(
+      expect(String(unwrapSecretInput(instance.inputs.userData))).toContain(
         `  for candidate in /dev/disk/by-id/virtio-orders-${node}-data-id /dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_orders-${node}-data-id; do`,
       );
       expect(registry.optionsOf("openstack:compute/instance:Instance", `orders-${node}`)).toEqual({
@@ -192,6 +213,7 @@ describe("PostgresPair on OpenStack", () => {
         port: 22,
         username: "root",
         privateKey: "NODE-PRIVATE-KEY",
+        hostKeySha256: "SHA256:HOSTKEY-n1",
         serviceManager: "systemd",
       },
       {
@@ -200,6 +222,7 @@ describe("PostgresPair on OpenStack", () => {
         port: 22,
         username: "root",
         privateKey: "NODE-PRIVATE-KEY",
+        hostKeySha256: "SHA256:HOSTKEY-n2",
         serviceManager: "systemd",
       },
       {
@@ -208,6 +231,7 @@ describe("PostgresPair on OpenStack", () => {
         port: 22,
         username: "root",
         privateKey: "NODE-PRIVATE-KEY",
+        hostKeySha256: "SHA256:WITNESS-HOSTKEY",
         serviceManager: "systemd",
       },
     ]);
@@ -263,6 +287,11 @@ describe("PostgresPair on OpenStack: bad args", () => {
       { local: { subnet: "10.231.60.0/24" } },
       "openstack/gcp/local: exactly one of openstack, gcp, local must be set (got openstack, local)",
     ],
+    [
+      "no witness host key",
+      { witnessSshHostKeySha256: undefined },
+      "witnessSshHostKeySha256: witnessSshHostKeySha256 is required on openstack",
+    ],
     ["bad port", { port: 80 }, "port: port must be an integer port in 1024–65535"],
   ] as const)("rejects %s naming the arg", async (_case, override, message) => {
     const { PostgresPair } = await import("../src/postgres-pair.js");
@@ -297,7 +326,7 @@ describe("PostgresPair on OpenStack: data volume guards and boot-script replacem
 describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
   it("registers the same resources without resolving unknown addresses", async () => {
     const { registry, pair } = await constructPair("orders", openstackArgs(), { preview: true });
-    expect(registry.resources.length).toBe(22);
+    expect(registry.resources.length).toBe(24);
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
     expect(await isKnown(pair.endpointHost)).toBe(false);
     expect(await isKnown(pair.nodeAddresses)).toBe(false);

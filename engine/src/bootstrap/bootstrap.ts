@@ -89,6 +89,11 @@ export async function bootstrapPair(
   const pair = await openPairSessions(spec, hosts, options.sshPool);
   try {
     const vip = spec.endpoint.kind === "vip";
+    // The keys the (pinned) sessions saw are the ones repmgr's node-to-node SSH accepts.
+    const nodeHostKeys = pair.nodes.map((node) => ({
+      address: node.member.address,
+      hostKey: node.ssh.hostKey,
+    }));
     const plans = new Map<string, RenderedFile[]>(
       pair.all.map((session) => [
         session.name,
@@ -96,6 +101,7 @@ export async function bootstrapPair(
           ? planWitnessFiles(spec, options.secrets)
           : planNodeFiles(spec, session.name, options.secrets, {
               agentToken: options.agentTokens?.[session.name],
+              nodeHostKeys,
             }),
       ]),
     );

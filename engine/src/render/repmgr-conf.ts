@@ -12,7 +12,10 @@ import { sortedEntries, withHeader } from "./header.js";
 export const REPMGR_BIN = `${PG_BIN_DIR}/repmgr`;
 export const REPMGRD_BIN = `${PG_BIN_DIR}/repmgrd`;
 
-/** ssh options repmgr uses between nodes (switchover): the pair's postgres key, no prompts, short timeout. */
+/**
+ * ssh options repmgr uses between nodes (switchover): the pair's postgres key, the nodes' pinned host
+ * keys (the managed known_hosts: a changed key is refused), no prompts, short timeout.
+ */
 export function repmgrSshOptions(member: Member): string {
   return [
     "-q",
@@ -21,9 +24,9 @@ export function repmgrSshOptions(member: Member): string {
     "-o",
     "BatchMode=yes",
     "-o",
-    "StrictHostKeyChecking=no",
+    "StrictHostKeyChecking=yes",
     "-o",
-    "UserKnownHostsFile=/dev/null",
+    `UserKnownHostsFile=${member.layout.knownHosts}`,
     "-o",
     "ConnectTimeout=5",
   ].join(" ");

@@ -56,6 +56,12 @@ export function hostKeyFingerprint(key: Buffer): string {
   return createHash("sha256").update(key).digest("base64").replace(/=+$/, "");
 }
 
+/** The OpenSSH public key line of a host key blob (its first field names the key type). */
+export function hostKeyLine(key: Buffer): string {
+  const typeLength = key.readUInt32BE(0);
+  return `${key.subarray(4, 4 + typeLength).toString("ascii")} ${key.toString("base64")}`;
+}
+
 function normalizePin(pin: string): string {
   return pin.replace(/^SHA256:/, "").replace(/=+$/, "");
 }
@@ -65,6 +71,7 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
   const context = (step: string, cause?: unknown): SshErrorContext => ({ host: target.label, step, cause });
   const pin = target.hostKeySha256 === undefined ? undefined : normalizePin(target.hostKeySha256);
   let presentedKey: string | undefined;
+  let presentedLine = "";
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error & { level?: string; code?: string }) => {
@@ -82,6 +89,7 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
       client.connect(
         connectConfig(target, options, (key) => {
           presentedKey = hostKeyFingerprint(key);
+          presentedLine = hostKeyLine(key);
           return pin === undefined || presentedKey === pin;
         }),
       );
@@ -92,7 +100,7 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
       reject(new SshAuthError(context("connect", error)));
     }
   });
-  return new Ssh2Session(target, client, options.logger);
+  return new Ssh2Session(target, client, presentedLine, options.logger);
 }
 
 function connectConfig(
@@ -134,14 +142,16 @@ interface Pending {
 
 class Ssh2Session implements SshSession {
   readonly target: SshTarget;
+  readonly hostKey: string;
   readonly #client: Client;
   readonly #log: Logger | undefined;
   readonly #pending = new Set<Pending>();
   readonly #channels = new ChannelLimiter();
   #closed = false;
 
-  constructor(target: SshTarget, client: Client, logger: Logger | undefined) {
+  constructor(target: SshTarget, client: Client, hostKey: string, logger: Logger | undefined) {
     this.target = target;
+    this.hostKey = hostKey;
     this.#client = client;
     this.#log = logger?.child({ host: target.label });
     const onGone = () => this.#connectionGone();

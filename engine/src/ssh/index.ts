@@ -6,6 +6,7 @@
 //   session.runChecked(…) → same, or throws SshCommandError (exit code + last 2 KB of stderr)
 //   session.upload(path, content, { step, mode, owner?, group? }) → { changed } (atomic; no write if same)
 //   session.readFile(path) → string | null;  session.isOpen();  session.close()
+//   session.hostKey — the host key the server presented ("ssh-ed25519 AAAA…"), the pinned one if pinned
 //   withSsh(target, fn) — connect, run, always close;  createSshPool() — one live session per target
 // Errors (all name host label + step): SshUnreachableError, SshAuthError, SshHostKeyError,
 // SshTimeoutError (remote process group killed), SshCommandError, SshDisconnectedError.

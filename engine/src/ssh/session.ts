@@ -54,6 +54,11 @@ export interface UploadResult {
 
 export interface SshSession {
   readonly target: SshTarget;
+  /**
+   * The host key the server presented, as an OpenSSH public key line ("ssh-ed25519 AAAA…"): the
+   * pinned one when the target pins it. Peers' known_hosts are written from it.
+   */
+  readonly hostKey: string;
   /** Runs a command and returns its output and exit code, whatever the code. */
   run(command: RemoteCommand, options: RunOptions): Promise<RunResult>;
   /** Like `run`, but a non-zero exit throws `SshCommandError` (exit code + stderr tail). */

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   connectSsh,
   createSshPool,
+  hostKeyFingerprint,
   SshAuthError,
   SshCommandError,
   SshDisconnectedError,
@@ -168,12 +169,22 @@ describe("connect errors", () => {
     }
   });
 
+  it("a pinned session carries the host key it verified, as an OpenSSH line", async () => {
+    const hostKey = await withSsh(target(), async (ssh) => ssh.hostKey);
+    const [type, blob] = hostKey.split(" ");
+    expect(type).toBe("ssh-ed25519");
+    expect(hostKeyFingerprint(Buffer.from(blob ?? "", "base64"))).toBe(target().hostKeySha256);
+  });
+
   it("unexpected host key → SshHostKeyError", async () => {
     const pinned = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     const error = await rejection(connectSsh({ ...target(), hostKeySha256: `SHA256:${pinned}` }));
     expect(error).toBeInstanceOf(SshHostKeyError);
     expect((error as SshHostKeyError).expected).toBe(pinned);
     expect((error as SshHostKeyError).actual).toBe(target().hostKeySha256);
+    expect(error.message).toBe(
+      `n1: connect: host key mismatch (expected SHA256:${pinned}, got SHA256:${target().hostKeySha256})`,
+    );
   });
 
   it("connection lost mid-command → SshDisconnectedError", async () => {

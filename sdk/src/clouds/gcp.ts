@@ -16,6 +16,7 @@ import {
   DEFAULT_DATA_VOLUME_SIZE_GB,
   dataVolumeOptions,
   NODE_NAMES,
+  nodeHostKey,
   type PairHosts,
   type PlannedHost,
 } from "./pair-hosts.js";
@@ -25,6 +26,7 @@ export const GCP_HEALTH_CHECK_CIDRS = ["35.191.0.0/16", "130.211.0.0/22"] as con
 
 /** The data disk's device name: the guest sees it as /dev/disk/by-id/google-<device name>. */
 export const GCP_DATA_DEVICE_NAME = "pgaas-data";
+const GCP_DATA_DEVICE = `/dev/disk/by-id/google-${GCP_DATA_DEVICE_NAME}`;
 
 export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
   const { name, args, parent } = ctx;
@@ -54,13 +56,11 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     );
   }
 
-  const startupScript = cloudSetupScript(access, "load-balancer", [
-    `/dev/disk/by-id/google-${GCP_DATA_DEVICE_NAME}`,
-  ]);
   const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
     const zone = gcp.zones[index] as string;
+    const hostKey = nodeHostKey(ctx, node);
     const dataDisk = new compute.Disk(
       `${name}-${node}-data`,
       {
@@ -87,7 +87,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         // Attached, never auto-deleted: a replaced VM takes the same disk and its data.
         attachedDisks: [{ source: dataDisk.selfLink, deviceName: GCP_DATA_DEVICE_NAME }],
         networkInterfaces: [{ network: gcp.network, subnetwork: gcp.subnetwork }],
-        metadataStartupScript: startupScript,
+        metadataStartupScript: cloudSetupScript(access, "load-balancer", [GCP_DATA_DEVICE], hostKey),
         tags: [tag],
         labels: { "pgaas-pair": name, "pgaas-node": node },
         allowStoppingForUpdate: true,
@@ -107,7 +107,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
       if (!ip) throw new Error(`${name}-${node} has no internal address`);
       return ip;
     });
-    return cloudNode(node, address, access);
+    return cloudNode(node, address, access, hostKey);
   }) as [PlannedHost, PlannedHost];
 
   const endpoint = new compute.Address(

@@ -19,6 +19,7 @@ import {
   DEFAULT_DATA_VOLUME_SIZE_GB,
   dataVolumeOptions,
   NODE_NAMES,
+  nodeHostKey,
   type PairHosts,
   type PlannedHost,
 } from "./pair-hosts.js";
@@ -88,6 +89,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
       },
       opts,
     );
+    const hostKey = nodeHostKey(ctx, node);
     const volume = new blockstorage.Volume(
       `${name}-${node}-data`,
       {
@@ -109,7 +111,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
         availabilityZone: os.availabilityZones?.[index],
         networks: [{ port: port.id }],
         schedulerHints: [{ group: serverGroup.id }],
-        userData: cloudSetupScript(access, "vip", volume.id.apply(cinderDevicePaths)),
+        userData: cloudSetupScript(access, "vip", volume.id.apply(cinderDevicePaths), hostKey),
         metadata: { "pgaas-pair": name, "pgaas-node": node },
       },
       { parent, ignoreChanges: bootScriptIgnoreChanges(ctx, "userData") },
@@ -122,7 +124,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
     );
     instances.push(instance, attachment);
     const address = port.allFixedIps.apply((ips) => firstAddress(ips, `${name}-${node}-port`));
-    return cloudNode(node, address, access);
+    return cloudNode(node, address, access, hostKey);
   }) as [PlannedHost, PlannedHost];
 
   const floating =

@@ -1,6 +1,7 @@
 // What every cloud hands to PostgresPair: two node hosts, the witness host, the endpoint and how the
 // provider reaches each host. Cloud files only create infrastructure; the pair is configured once.
 import * as pulumi from "@pulumi/pulumi";
+import { PrivateKey } from "@pulumi/tls/privateKey.js";
 import type { HostConnectionInput } from "../native/types.js";
 import { hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
 import { type IngressRule, planIngressRules } from "../plan/ingress-rules.js";
@@ -48,6 +49,7 @@ export interface CloudAccess {
   readonly sshPublicKey: pulumi.Input<string>;
   readonly sshPrivateKey: pulumi.Input<string>;
   readonly controlPlaneAddress: pulumi.Input<string>;
+  readonly witnessSshHostKeySha256: pulumi.Input<string>;
   /** The control-plane host as a /32. */
   readonly controlPlaneCidr: pulumi.Output<string>;
 }
@@ -64,6 +66,7 @@ export function cloudAccess(ctx: CloudContext, cloud: "openstack" | "gcp"): Clou
     sshPublicKey: required(args.sshPublicKey, "sshPublicKey"),
     sshPrivateKey: required(args.sshPrivateKey, "sshPrivateKey"),
     controlPlaneAddress,
+    witnessSshHostKeySha256: required(args.witnessSshHostKeySha256, "witnessSshHostKeySha256"),
     controlPlaneCidr: pulumi.interpolate`${controlPlaneAddress}/32`,
   };
 }
@@ -86,18 +89,32 @@ export function cloudIngressRules(
   });
 }
 
-/** The first-boot script of a cloud VM node (OpenStack user data, GCP startup-script). */
+/**
+ * A node's SSH host key, generated in the program so that the very first session already pins it
+ * (no trust on first use). Its private half is in the node's first-boot script: secret in state.
+ */
+export function nodeHostKey(ctx: CloudContext, node: string): PrivateKey {
+  return new PrivateKey(`${ctx.name}-${node}-host-key`, { algorithm: "ED25519" }, { parent: ctx.parent });
+}
+
+/** The first-boot script of a cloud VM node (OpenStack user data, GCP startup-script); secret. */
 export function cloudSetupScript(
   access: CloudAccess,
   endpointKind: "vip" | "load-balancer",
   dataDevices: pulumi.Input<string[]>,
+  hostKey: PrivateKey,
 ): pulumi.Output<string> {
-  return pulumi.all([access.sshPublicKey, dataDevices]).apply(([key, devices]) =>
-    renderHostSetupScript({
-      sshPublicKey: key,
-      packages: hostPackages(endpointKind),
-      dataDevices: devices,
-    }),
+  return pulumi.secret(
+    pulumi
+      .all([access.sshPublicKey, dataDevices, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
+      .apply(([key, devices, privateKeyOpenssh, publicKeyOpenssh]) =>
+        renderHostSetupScript({
+          sshPublicKey: key,
+          packages: hostPackages(endpointKind),
+          dataDevices: devices,
+          hostKey: { privateKeyOpenssh, publicKeyOpenssh },
+        }),
+      ),
   );
 }
 
@@ -118,8 +135,13 @@ export function bootScriptIgnoreChanges(ctx: CloudContext, property: string): st
 
 export const DEFAULT_DATA_VOLUME_SIZE_GB = 50;
 
-/** A cloud VM node reached as root over SSH with the provider's key (kept secret). */
-export function cloudNode(name: string, address: pulumi.Input<string>, access: CloudAccess): PlannedHost {
+/** A cloud VM node reached as root over SSH with the provider's key (kept secret), its host key pinned. */
+export function cloudNode(
+  name: string,
+  address: pulumi.Input<string>,
+  access: CloudAccess,
+  hostKey: PrivateKey,
+): PlannedHost {
   return {
     name,
     address,
@@ -129,6 +151,7 @@ export function cloudNode(name: string, address: pulumi.Input<string>, access: C
       port: 22,
       username: "root",
       privateKey: pulumi.secret(access.sshPrivateKey),
+      hostKeySha256: hostKey.publicKeyFingerprintSha256,
       serviceManager: "systemd",
     },
   };
@@ -146,6 +169,7 @@ export function controlPlaneWitness(args: PostgresPairArgs, access: CloudAccess)
       port: args.witnessSshPort ?? 22,
       username: args.witnessSshUsername ?? "root",
       privateKey: pulumi.secret(args.witnessSshPrivateKey ?? access.sshPrivateKey),
+      hostKeySha256: access.witnessSshHostKeySha256,
       serviceManager: "systemd",
     },
   };

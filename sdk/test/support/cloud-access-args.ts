@@ -9,4 +9,5 @@ export const CLOUD_ACCESS_ARGS = {
   sshPublicKey: TEST_SSH_PUBLIC_KEY,
   sshPrivateKey: "NODE-PRIVATE-KEY",
   controlPlaneAddress: "10.0.0.5",
+  witnessSshHostKeySha256: "SHA256:WITNESS-HOSTKEY",
 } as const satisfies Partial<PostgresPairArgs>;

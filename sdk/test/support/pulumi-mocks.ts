@@ -62,6 +62,14 @@ function computedOutputs(
       return { selfLink: `https://compute/${name}` };
     case "gcp:compute/address:Address":
       return { address: MOCK_ADDRESSES.endpoint };
+    case "tls:index/privateKey:PrivateKey": {
+      const host = /-(n1|n2)-host-key$/.exec(name)?.[1] ?? "x";
+      return {
+        privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nHOSTKEY${host}\n-----END OPENSSH PRIVATE KEY-----\n`,
+        publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5HOSTKEY${host}\n`,
+        publicKeyFingerprintSha256: `SHA256:HOSTKEY-${host}`,
+      };
+    }
     case "pgaas:index:LocalHosts":
       return {
         hostAddress: "10.231.60.1",
