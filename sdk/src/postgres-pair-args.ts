@@ -1,5 +1,6 @@
 // The public contract of PostgresPair: flat inputs named in PostgreSQL/repmgr terms, one cloud block.
 import type * as pulumi from "@pulumi/pulumi";
+import type { SshBastionInput } from "./native/types.js";
 
 export interface OpenStackPairArgs {
   /** Network both node ports (and the VIP port) live on. */
@@ -93,6 +94,12 @@ export interface PostgresPairArgs {
   clientCidrs: pulumi.Input<string>[];
   /** Network `pulumi up` runs from: SSH to the nodes is allowed from it. Required on OpenStack and GCP. */
   adminCidr?: pulumi.Input<string>;
+  /**
+   * An SSH server the provider reaches the nodes and the control-plane host through, when the machine
+   * running `pulumi up` has no route to their private addresses (like `connection.proxy` in
+   * @pulumi/command). Its host key is pinned. Allow SSH from it: it must be inside `adminCidr`.
+   */
+  bastion?: SshBastionInput;
   /** Public key authorised for root on the nodes (cloud only; local hosts bring their own key). */
   sshPublicKey?: pulumi.Input<string>;
   /** Matching private key the provider configures the nodes with (cloud only; stays secret). */

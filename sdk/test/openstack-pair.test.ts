@@ -323,6 +323,22 @@ describe("PostgresPair on OpenStack: data volume guards and boot-script replacem
   });
 });
 
+describe("PostgresPair on OpenStack behind a bastion", () => {
+  it("reaches every host through the bastion, its key secret and its host key pinned", async () => {
+    const bastion = {
+      host: "203.0.113.9",
+      privateKey: "BASTION-PRIVATE-KEY",
+      hostKeySha256: "SHA256:BASTION",
+    };
+    const { registry } = await constructPair("orders", { ...openstackArgs(), bastion });
+    const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
+    const hosts = unwrapSecretInput(config.inputs.hosts) as { name: string; bastion: unknown }[];
+    expect(hosts.map((host) => [host.name, host.bastion])).toEqual(
+      ["n1", "n2", "witness"].map((name) => [name, bastion]),
+    );
+  });
+});
+
 describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
   it("registers the same resources without resolving unknown addresses", async () => {
     const { registry, pair } = await constructPair("orders", openstackArgs(), { preview: true });

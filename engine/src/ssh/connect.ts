@@ -67,6 +67,41 @@ function normalizePin(pin: string): string {
 }
 
 export async function connectSsh(target: SshTarget, options: SshConnectOptions = {}): Promise<SshSession> {
+  if (target.jump === undefined) {
+    const { client, hostKey } = await handshake(target, options, undefined);
+    return new Ssh2Session(target, client, hostKey, options.logger, undefined);
+  }
+  // The jump host is verified (pinned) and authenticated first; the target's SSH then runs inside a
+  // direct-tcpip channel it opens, so the target's key is verified end to end as usual.
+  const jumpLabel = `${target.label} (jump host ${target.jump.host})`;
+  const jump = await handshake({ ...target.jump, label: jumpLabel }, options, undefined);
+  try {
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      jump.client.forwardOut("127.0.0.1", 0, target.host, target.port, (error, stream) => {
+        if (error) {
+          reject(
+            new SshUnreachableError(
+              { host: target.label, step: "connect", cause: error },
+              `jump host ${target.jump?.host} cannot reach ${target.host}:${target.port}: ${error.message}`,
+            ),
+          );
+        } else resolve(stream);
+      });
+    });
+    const { client, hostKey } = await handshake(target, options, channel);
+    return new Ssh2Session(target, client, hostKey, options.logger, jump.client);
+  } catch (error) {
+    jump.client.end();
+    throw error;
+  }
+}
+
+/** TCP (or `sock`) + key exchange + host key check + authentication; typed errors naming the target. */
+async function handshake(
+  target: Omit<SshTarget, "jump">,
+  options: SshConnectOptions,
+  sock: ClientChannel | undefined,
+): Promise<{ client: Client; hostKey: string }> {
   const client = new Client();
   const context = (step: string, cause?: unknown): SshErrorContext => ({ host: target.label, step, cause });
   const pin = target.hostKeySha256 === undefined ? undefined : normalizePin(target.hostKeySha256);
@@ -86,13 +121,14 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
     client.once("ready", onReady);
     client.once("error", onError);
     try {
-      client.connect(
-        connectConfig(target, options, (key) => {
+      client.connect({
+        ...connectConfig(target, options, (key) => {
           presentedKey = hostKeyFingerprint(key);
           presentedLine = hostKeyLine(key);
           return pin === undefined || presentedKey === pin;
         }),
-      );
+        ...(sock === undefined ? {} : { sock }),
+      });
     } catch (error) {
       // ssh2 throws synchronously for a key it cannot parse: that is an authentication problem.
       client.removeListener("ready", onReady);
@@ -100,11 +136,11 @@ export async function connectSsh(target: SshTarget, options: SshConnectOptions =
       reject(new SshAuthError(context("connect", error)));
     }
   });
-  return new Ssh2Session(target, client, presentedLine, options.logger);
+  return { client, hostKey: presentedLine };
 }
 
 function connectConfig(
-  target: SshTarget,
+  target: Omit<SshTarget, "jump">,
   options: SshConnectOptions,
   hostVerifier: (key: Buffer) => boolean,
 ): ConnectConfig {
@@ -144,19 +180,31 @@ class Ssh2Session implements SshSession {
   readonly target: SshTarget;
   readonly hostKey: string;
   readonly #client: Client;
+  /** The jump host's connection the session's channel runs through; closed with the session. */
+  readonly #jump: Client | undefined;
   readonly #log: Logger | undefined;
   readonly #pending = new Set<Pending>();
   readonly #channels = new ChannelLimiter();
   #closed = false;
 
-  constructor(target: SshTarget, client: Client, hostKey: string, logger: Logger | undefined) {
+  constructor(
+    target: SshTarget,
+    client: Client,
+    hostKey: string,
+    logger: Logger | undefined,
+    jump: Client | undefined,
+  ) {
     this.target = target;
     this.hostKey = hostKey;
     this.#client = client;
+    this.#jump = jump;
     this.#log = logger?.child({ host: target.label });
     const onGone = () => this.#connectionGone();
     client.on("close", onGone);
     client.on("error", onGone);
+    // The jump connection lives exactly as long as the session: a lost jump drops the tunnel too.
+    client.on("close", () => jump?.end());
+    jump?.on("error", () => client.destroy());
   }
 
   #connectionGone(): void {
@@ -234,6 +282,7 @@ class Ssh2Session implements SshSession {
       });
       this.#client.end();
     });
+    this.#jump?.end();
   }
 
   #exec(line: string, input: Buffer, step: string, localLimitMs: number): Promise<RunResult | "timeout"> {

@@ -1,6 +1,16 @@
 // Where and as whom the engine reaches a host. The same shape serves cloud VMs and local namespace hosts.
 import type { Secret } from "@pgaas/common";
 
+/** An SSH server the connection is tunnelled through (like `ssh -J`, or `connection.proxy` in @pulumi/command). */
+export interface SshJumpHost {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly privateKey: Secret;
+  /** Pinned like the target's own key; the jump host is verified before anything goes through it. */
+  readonly hostKeySha256?: string;
+}
+
 export interface SshTarget {
   /** Address or DNS name sshd listens on. */
   readonly host: string;
@@ -15,4 +25,6 @@ export interface SshTarget {
   readonly hostKeySha256?: string;
   /** The host's name, used in every error and log line (e.g. "n1"). */
   readonly label: string;
+  /** Reach the host through this SSH server (a bastion) when the runner has no route to it. */
+  readonly jump?: SshJumpHost;
 }

@@ -20,7 +20,7 @@ import {
 } from "../../src/ssh/index.js";
 import { hostExec, isolateHost, restoreHost } from "../../src/testing/index.js";
 
-const fixture = withLab({ range: { prefix: "pgh", first: "10.231.0.0/24", count: 10 }, hosts: ["n1"] });
+const fixture = withLab({ range: { prefix: "pgh", first: "10.231.0.0/24", count: 10 }, hosts: ["n1", "n2"] });
 const target = () => fixture.lab.host("n1").ssh;
 // Lab hosts share the machine's filesystem: this directory is the same on the host side and in n1
 // (and per process, so two runs of this file at once never share it).
@@ -201,6 +201,57 @@ describe("connect errors", () => {
       await restoreHost(fixture.lab, "n1");
       await ssh.close();
     }
+  });
+});
+
+describe("through a jump host", () => {
+  const viaN1 = () => {
+    const jump = fixture.lab.host("n1").ssh;
+    return {
+      ...fixture.lab.host("n2").ssh,
+      jump: {
+        host: jump.host,
+        port: jump.port,
+        username: jump.username,
+        privateKey: jump.privateKey,
+        hostKeySha256: jump.hostKeySha256,
+      },
+    };
+  };
+
+  it("reaches the target through the jump host's channel, both keys pinned", async () => {
+    const result = await withSsh(viaN1(), async (ssh) => {
+      const run = await ssh.runChecked('printf %s "$SSH_CONNECTION"', { step: "probe" });
+      return { connection: run.stdout.split(" "), hostKey: ssh.hostKey };
+    });
+    // sshd on n2 sees the connection coming from n1: it went through the jump host.
+    expect([result.connection[0], result.connection[2]]).toEqual([
+      fixture.lab.host("n1").address,
+      fixture.lab.host("n2").address,
+    ]);
+    expect(hostKeyFingerprint(Buffer.from(result.hostKey.split(" ")[1] ?? "", "base64"))).toBe(
+      fixture.lab.host("n2").ssh.hostKeySha256,
+    );
+  });
+
+  it("refuses a jump host with another key, naming it and both fingerprints", async () => {
+    const target = viaN1();
+    const pinned = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+    const error = await rejection(connectSsh({ ...target, jump: { ...target.jump, hostKeySha256: pinned } }));
+    expect(error).toBeInstanceOf(SshHostKeyError);
+    expect(error.message).toBe(
+      `n2 (jump host ${fixture.lab.host("n1").address}): connect: host key mismatch (expected SHA256:${pinned}, got SHA256:${fixture.lab.host("n1").ssh.hostKeySha256})`,
+    );
+  });
+
+  it("names the target when the jump host cannot reach it", async () => {
+    const error = await rejection(connectSsh({ ...viaN1(), port: 2222 }));
+    expect(error).toBeInstanceOf(SshUnreachableError);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^n2: connect: host unreachable \\(jump host ${fixture.lab.host("n1").address.replaceAll(".", "\\.")} cannot reach ${fixture.lab.host("n2").address.replaceAll(".", "\\.")}:2222: `,
+      ),
+    );
   });
 });
 

@@ -62,8 +62,21 @@ const types = {
       serviceManager: str('"systemd" on cloud VMs, "detached" on local namespace hosts.', {
         default: "systemd",
       }),
+      bastion: ref("SshBastion", "An SSH server to reach the host through (like `ssh -J`)."),
     },
     required: ["name", "host", "privateKey"],
+  },
+  "pgaas:index:SshBastion": {
+    type: "object",
+    description: "A jump host: the SSH session to the host runs inside a channel it opens.",
+    properties: {
+      host: str("The bastion's address, reachable from where Pulumi runs."),
+      port: int("SSH port.", { default: 22 }),
+      username: str("SSH user on the bastion (needs only TCP forwarding).", { default: "root" }),
+      privateKey: secret("OpenSSH or PEM private key for the bastion."),
+      hostKeySha256: str("The bastion's pinned host key (base64 SHA-256 as `ssh-keygen -lf` prints)."),
+    },
+    required: ["host", "privateKey", "hostKeySha256"],
   },
   "pgaas:index:RegisteredNode": {
     type: "object",

@@ -4,6 +4,15 @@ import { Secret } from "@pgaas/common";
 import type { PairHosts, PairSpec } from "@pgaas/engine";
 import { z } from "zod";
 
+/** A jump host, pinned like any host: nothing is sent through an unverified bastion. */
+export const SshBastion = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(22),
+  username: z.string().min(1).default("root"),
+  privateKey: z.string().includes("PRIVATE KEY", { message: "must be a private key (PEM or OpenSSH)" }),
+  hostKeySha256: z.string().min(1),
+});
+
 export const HostConnection = z.object({
   name: z.string().min(1),
   host: z.string().min(1),
@@ -12,6 +21,7 @@ export const HostConnection = z.object({
   privateKey: z.string().includes("PRIVATE KEY", { message: "must be a private key (PEM or OpenSSH)" }),
   hostKeySha256: z.string().min(1).optional(),
   serviceManager: z.enum(["systemd", "detached"]).default("systemd"),
+  bastion: SshBastion.optional(),
 });
 export type HostConnection = z.infer<typeof HostConnection>;
 
@@ -40,6 +50,10 @@ export function pairHostsFor(spec: PairSpec, hosts: readonly HostConnection[]): 
         privateKey: new Secret(host.privateKey),
         hostKeySha256: host.hostKeySha256,
         label: name,
+        jump:
+          host.bastion === undefined
+            ? undefined
+            : { ...host.bastion, privateKey: new Secret(host.bastion.privateKey) },
       },
     };
   };

@@ -2,7 +2,7 @@
 // provider reaches each host. Cloud files only create infrastructure; the pair is configured once.
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateKey } from "@pulumi/tls/privateKey.js";
-import type { HostConnectionInput } from "../native/types.js";
+import type { HostConnectionInput, SshBastionInput } from "../native/types.js";
 import { hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
 import { type IngressRule, planIngressRules } from "../plan/ingress-rules.js";
 import type { PostgresPairArgs } from "../postgres-pair-args.js";
@@ -50,6 +50,8 @@ export interface CloudAccess {
   readonly sshPrivateKey: pulumi.Input<string>;
   readonly controlPlaneAddress: pulumi.Input<string>;
   readonly witnessSshHostKeySha256: pulumi.Input<string>;
+  /** The jump host every connection goes through, when given. */
+  readonly bastion: SshBastionInput | undefined;
   /** The control-plane host as a /32. */
   readonly controlPlaneCidr: pulumi.Output<string>;
 }
@@ -67,6 +69,10 @@ export function cloudAccess(ctx: CloudContext, cloud: "openstack" | "gcp"): Clou
     sshPrivateKey: required(args.sshPrivateKey, "sshPrivateKey"),
     controlPlaneAddress,
     witnessSshHostKeySha256: required(args.witnessSshHostKeySha256, "witnessSshHostKeySha256"),
+    bastion:
+      args.bastion === undefined
+        ? undefined
+        : { ...args.bastion, privateKey: pulumi.secret(args.bastion.privateKey) },
     controlPlaneCidr: pulumi.interpolate`${controlPlaneAddress}/32`,
   };
 }
@@ -153,6 +159,7 @@ export function cloudNode(
       privateKey: pulumi.secret(access.sshPrivateKey),
       hostKeySha256: hostKey.publicKeyFingerprintSha256,
       serviceManager: "systemd",
+      bastion: access.bastion,
     },
   };
 }
@@ -171,6 +178,7 @@ export function controlPlaneWitness(args: PostgresPairArgs, access: CloudAccess)
       privateKey: pulumi.secret(args.witnessSshPrivateKey ?? access.sshPrivateKey),
       hostKeySha256: access.witnessSshHostKeySha256,
       serviceManager: "systemd",
+      bastion: access.bastion,
     },
   };
 }

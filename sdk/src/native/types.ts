@@ -17,6 +17,21 @@ export interface HostConnectionInput {
   hostKeySha256?: pulumi.Input<string>;
   /** "systemd" on cloud VMs (default), "detached" on local namespace hosts. */
   serviceManager?: pulumi.Input<"systemd" | "detached">;
+  /** An SSH server to reach the host through (like `ssh -J`); direct when omitted. */
+  bastion?: pulumi.Input<SshBastionInput>;
+}
+
+/** A jump host (like `connection.proxy` in @pulumi/command): pinned, its key kept secret. */
+export interface SshBastionInput {
+  /** The bastion's address, reachable from where `pulumi up` runs. */
+  host: pulumi.Input<string>;
+  /** Default 22. */
+  port?: pulumi.Input<number>;
+  /** Default "root"; the user needs only TCP forwarding (`AllowTcpForwarding yes`). */
+  username?: pulumi.Input<string>;
+  privateKey: pulumi.Input<string>;
+  /** The bastion's host key, `SHA256:…` as `ssh-keygen -lf` prints it. */
+  hostKeySha256: pulumi.Input<string>;
 }
 
 /** The pair spec the engine validates (engine/src/spec.ts); defaults noted per field there. */
