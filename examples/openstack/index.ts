@@ -24,6 +24,7 @@ const pair = new PostgresPair("orders", {
     memoryMb: config.getNumber("memoryMb") ?? 4096,
     availabilityZones: zones,
     floatingIpPool: config.get("floatingIpPool"),
+    nodeFloatingIps: config.getBoolean("nodeFloatingIps") ?? false,
     dataVolumeSizeGb: config.getNumber("dataVolumeSizeGb") ?? 50,
     dataVolumeType: config.get("dataVolumeType"),
   },

@@ -20,6 +20,12 @@ export interface OpenStackPairArgs {
   vipAddress?: pulumi.Input<string>;
   /** External network (pool) for an optional floating IP on the VIP. */
   floatingIpPool?: pulumi.Input<string>;
+  /**
+   * A floating IP (from `floatingIpPool`) on each node too, and the provider's SSH goes there instead
+   * of the private address: a way in without a bastion. Only SSH from `adminCidr` is allowed on it.
+   * Default false.
+   */
+  nodeFloatingIps?: boolean;
   /** Interface name inside the guest keepalived binds the VIP to. Default "ens3". */
   interfaceName?: string;
   /**

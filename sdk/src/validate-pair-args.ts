@@ -58,6 +58,13 @@ export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgs
       if (args[key] === undefined) add(key, `${key} is required on ${cloud}`);
     }
   }
+  if (
+    cloud === "openstack" &&
+    args.openstack?.nodeFloatingIps &&
+    args.openstack.floatingIpPool === undefined
+  ) {
+    add("openstack.nodeFloatingIps", "nodeFloatingIps needs openstack.floatingIpPool (the external network)");
+  }
   if (cloud === "gcp" && args.gcp) {
     const [a, b] = args.gcp.zones;
     const regionA = ZONE.exec(a)?.[1];

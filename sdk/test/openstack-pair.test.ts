@@ -323,6 +323,55 @@ describe("PostgresPair on OpenStack: data volume guards and boot-script replacem
   });
 });
 
+describe("PostgresPair on OpenStack with a floating IP per node", () => {
+  it("reaches each node's sshd on its floating IP; the pair itself keeps the private addresses", async () => {
+    const args = openstackArgs();
+    const { registry } = await constructPair("orders", {
+      ...args,
+      openstack: { ...(args.openstack as NonNullable<typeof args.openstack>), nodeFloatingIps: true },
+    });
+    expect(registry.namesOf("openstack:networking/floatingIp:FloatingIp")).toEqual([
+      "orders-n1-public",
+      "orders-n2-public",
+      "orders-vip-public",
+    ]);
+    expect(registry.named("openstack:networking/floatingIp:FloatingIp", "orders-n1-public").inputs).toEqual({
+      pool: "public",
+      portId: "orders-n1-port-id",
+      description: "pgaas pair orders: SSH to n1",
+    });
+    const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
+    const hosts = unwrapSecretInput(config.inputs.hosts) as { name: string; host: string }[];
+    expect(hosts.map((host) => [host.name, host.host])).toEqual([
+      ["n1", "203.0.113.11"],
+      ["n2", "203.0.113.12"],
+      ["witness", "10.0.0.5"],
+    ]);
+    expect((config.inputs.spec as { nodes: unknown }).nodes).toEqual([
+      { name: "n1", address: "10.0.0.11" },
+      { name: "n2", address: "10.0.0.12" },
+    ]);
+  });
+
+  it("wants a pool for them, naming the arg", async () => {
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    const args = openstackArgs();
+    expect(
+      () =>
+        new PostgresPair("orders", {
+          ...args,
+          openstack: {
+            ...(args.openstack as NonNullable<typeof args.openstack>),
+            floatingIpPool: undefined,
+            nodeFloatingIps: true,
+          },
+        }),
+    ).toThrow(
+      "invalid PostgresPair orders: openstack.nodeFloatingIps: nodeFloatingIps needs openstack.floatingIpPool (the external network)",
+    );
+  });
+});
+
 describe("PostgresPair on OpenStack behind a bastion", () => {
   it("reaches every host through the bastion, its key secret and its host key pinned", async () => {
     const bastion = {

@@ -124,7 +124,16 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
     );
     instances.push(instance, attachment);
     const address = port.allFixedIps.apply((ips) => firstAddress(ips, `${name}-${node}-port`));
-    return cloudNode(node, address, access, hostKey);
+    // A public address per node lets the provider reach it directly instead of through a bastion.
+    const nodeFloating =
+      os.nodeFloatingIps && os.floatingIpPool !== undefined
+        ? new networking.FloatingIp(
+            `${name}-${node}-public`,
+            { pool: os.floatingIpPool, portId: port.id, description: `pgaas pair ${name}: SSH to ${node}` },
+            opts,
+          )
+        : undefined;
+    return cloudNode(node, address, access, hostKey, nodeFloating?.address);
   }) as [PlannedHost, PlannedHost];
 
   const floating =

@@ -147,13 +147,15 @@ export function cloudNode(
   address: pulumi.Input<string>,
   access: CloudAccess,
   hostKey: PrivateKey,
+  /** Where the provider reaches sshd, when not at the node's address (a floating IP). */
+  sshHost: pulumi.Input<string> = address,
 ): PlannedHost {
   return {
     name,
     address,
     connection: {
       name,
-      host: address,
+      host: sshHost,
       port: 22,
       username: "root",
       privateKey: pulumi.secret(access.sshPrivateKey),

@@ -43,12 +43,12 @@ function computedOutputs(
   inputs: Record<string, unknown>,
   computed: (value: unknown) => unknown,
 ): Record<string, unknown> {
-  const node = /-(n1|n2)(-port)?$/.exec(name)?.[1];
+  const node = /-(n1|n2)(-port|-public)?$/.exec(name)?.[1];
   switch (type) {
     case "openstack:networking/port:Port":
       return { allFixedIps: [name.endsWith("-vip") ? MOCK_ADDRESSES.vip : MOCK_ADDRESSES[node ?? "vip"]] };
     case "openstack:networking/floatingIp:FloatingIp":
-      return { address: "203.0.113.7" };
+      return { address: node === undefined ? "203.0.113.7" : `203.0.113.${node === "n1" ? 11 : 12}` };
     case "gcp:compute/instance:Instance": {
       const nics = inputs.networkInterfaces as Record<string, unknown>[];
       return {
