@@ -47,10 +47,9 @@ function file(
 
 function postgresFiles(spec: PairSpec, member: Member, secrets: PairSecrets): RenderedFile[] {
   const layout = member.layout;
-  const listen =
-    member.kind === "node" && spec.endpoint.kind === "vip"
-      ? [member.address, spec.endpoint.address]
-      : [member.address];
+  // Nodes also listen on the endpoint: the VIP they may hold, or the load balancer's address, which a
+  // passthrough load balancer (GCP) leaves as the packets' destination.
+  const listen = member.kind === "node" ? [member.address, spec.endpoint.address] : [member.address];
   const identity = {
     clusterName: `${spec.name}-${member.name}`,
     listenAddresses: listen,

@@ -84,15 +84,19 @@ describe("rendered files (golden)", () => {
     for (const file of rendered) await checkGolden(file);
   });
 
-  it("plans no keepalived for a load-balancer endpoint and listens on the node address only", () => {
+  it("plans no keepalived for a load-balancer endpoint; PostgreSQL also listens on its address", () => {
     const lb = parsePairSpec({
       ...SPEC_INPUT,
       endpoint: { kind: "load-balancer", address: "10.40.2.10", port: 5432 },
     });
     const files = planNodeFiles(lb, "n2", SECRETS);
     expect(files.filter((f) => f.path.includes("keepalived"))).toEqual([]);
-    expect(byPath(files, "/n2/postgresql.conf").split("\n")).toContain("listen_addresses = '10.40.0.12'");
+    expect(byPath(files, "/n2/postgresql.conf").split("\n")).toContain(
+      "listen_addresses = '10.40.0.12,10.40.2.10'",
+    );
     expect(files.filter((f) => f.path.includes("agent"))).toEqual([]);
+    const withAgent = planNodeFiles(lb, "n2", SECRETS, { agentToken: new Secret("agent-token-n2") });
+    expect(JSON.parse(byPath(withAgent, "/n2/agent.json")).listen).toEqual({ host: "0.0.0.0", port: 9187 });
   });
 
   it("starts every text file with the managed header and the sha256 of its body", () => {

@@ -65,6 +65,18 @@ export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgs
   ) {
     add("openstack.nodeFloatingIps", "nodeFloatingIps needs openstack.floatingIpPool (the external network)");
   }
+  if (cloud === "gcp") {
+    // The load balancer's health check asks the agent which node is primary: no agent, no backend.
+    if (args.agentControlPlaneUrl === undefined) {
+      add(
+        "agentControlPlaneUrl",
+        "agentControlPlaneUrl is required on gcp (the load balancer's health check asks the agent)",
+      );
+    }
+    if (args.register === false) {
+      add("register", "register cannot be false on gcp (the agents need the control plane's tokens)");
+    }
+  }
   if (cloud === "gcp" && args.gcp) {
     const [a, b] = args.gcp.zones;
     const regionA = ZONE.exec(a)?.[1];

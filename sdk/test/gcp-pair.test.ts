@@ -16,6 +16,7 @@ function gcpArgs(): PostgresPairArgs {
     clientCidrs: ["10.20.0.0/16", "10.30.0.0/16"],
     ...CLOUD_ACCESS_ARGS,
     replicationMode: "synchronous",
+    agentControlPlaneUrl: "http://10.0.0.5:8080",
     gcp: {
       network: "vpc-1",
       subnetwork: "subnet-1",
@@ -184,7 +185,10 @@ describe("PostgresPair on GCP", () => {
       ],
       postgres: { major: 15, port: 5432, memoryMb: 8192 },
     });
-    expect((config.inputs.spec as Record<string, unknown>).agent).toBeUndefined();
+    expect((config.inputs.spec as Record<string, unknown>).agent).toEqual({
+      controlPlaneUrl: "http://10.0.0.5:8080",
+      listenPort: 9187,
+    });
     expect(isSecretInput(config.inputs.hosts)).toBe(true);
     expect(
       (unwrapSecretInput(config.inputs.hosts) as { name: string; hostKeySha256: string }[]).map((host) => [
@@ -196,10 +200,30 @@ describe("PostgresPair on GCP", () => {
       ["n2", "SHA256:HOSTKEY-n2"],
       ["witness", "SHA256:WITNESS-HOSTKEY"],
     ]);
-    expect(registry.named("pgaas:index:Registration", "billing-registration").inputs.agents).toBeUndefined();
+    expect(
+      isSecretInput(registry.named("pgaas:index:Registration", "billing-registration").inputs.agents),
+    ).toBe(true);
     expect(await resolved(pair.endpointHost)).toBe("10.128.0.50");
     expect(await resolved(pair.publicEndpointHost)).toBeUndefined();
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
+  });
+
+  it.each([
+    [
+      "no agent",
+      { agentControlPlaneUrl: undefined },
+      "agentControlPlaneUrl: agentControlPlaneUrl is required on gcp (the load balancer's health check asks the agent)",
+    ],
+    [
+      "no registration",
+      { register: false },
+      "register: register cannot be false on gcp (the agents need the control plane's tokens)",
+    ],
+  ] as const)("rejects %s naming the arg", async (_case, override, message) => {
+    const { PostgresPair } = await import("../src/postgres-pair.js");
+    expect(() => new PostgresPair("billing", { ...gcpArgs(), ...override })).toThrow(
+      `invalid PostgresPair billing: ${message}`,
+    );
   });
 
   it.each([

@@ -23,7 +23,13 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
     },
     repmgr: { binary: REPMGR_BIN, configFile: layout.repmgrConf },
     fenceMarkerFile: layout.fenceMarker,
-    listen: { host: member.address, port: agent.listenPort },
+    // Behind a passthrough load balancer the health check's probes arrive addressed to the forwarding
+    // rule's IP: the agent listens on every address there (the firewall admits only the control plane
+    // and the health-check ranges).
+    listen: {
+      host: spec.endpoint.kind === "load-balancer" ? "0.0.0.0" : member.address,
+      port: agent.listenPort,
+    },
     intervals: { stateSeconds: agent.stateSeconds, metricsSeconds: agent.metricsSeconds },
     spool: { dir: layout.spoolDir, maxBytes: 64 * 1024 * 1024 },
   };
