@@ -17,8 +17,8 @@ import { accessRoleName } from "../src/services/access.js";
 import { connectionUri } from "../src/services/databases.js";
 import { currentPrimary, type NodeRow, pairView } from "../src/services/pair-view.js";
 import { validateParameters } from "../src/services/parameters.js";
-import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
-import { reportCsv } from "../src/services/report-render.js";
+import { bucketSeconds, databasePoints, degradedPeriods, uptimeRatio } from "../src/services/report-math.js";
+import { reportCsv, reportCsvFilename } from "../src/services/report-render.js";
 import { deriveEvents } from "../src/services/state-events.js";
 
 describe("parameters", () => {
@@ -228,8 +228,38 @@ describe("pair view", () => {
 });
 
 describe("reports", () => {
-  it("chooses 1-minute buckets for an hour and larger ones for a week", () => {
-    expect([bucketSeconds(0, 3600_000), bucketSeconds(0, 7 * 86_400_000)]).toEqual([60, 3060]);
+  it("chooses round buckets: a minute for an hour, an hour for a week, whole hours on roll-ups", () => {
+    expect([
+      bucketSeconds(0, 3600_000),
+      bucketSeconds(0, 86_400_000),
+      bucketSeconds(0, 7 * 86_400_000),
+      bucketSeconds(0, 30 * 86_400_000),
+      bucketSeconds(0, 3600_000, true),
+    ]).toEqual([60, 600, 3600, 21_600, 3600]);
+  });
+
+  it("counts uptime over every minute of the range, a silent minute as down", () => {
+    const minute = 60_000;
+    expect([
+      uptimeRatio(60, 0, 60 * minute),
+      uptimeRatio(45, 0, 60 * minute),
+      uptimeRatio(0, 0, 60 * minute),
+      uptimeRatio(3, 30_000, 3 * minute),
+      uptimeRatio(0, 60 * minute, 60 * minute),
+    ]).toEqual([1, 0.75, 0, 1, null]);
+  });
+
+  it("names the CSV after the subject and the range", () => {
+    expect(
+      reportCsvFilename({
+        subject: { kind: "database", id: "00000000-0000-4000-8000-000000000000", name: "orders" },
+        from: "2026-12-01T00:00:00.000Z",
+        to: "2026-12-06T03:45:10.000Z",
+        bucketSeconds: 3600,
+        points: [],
+        summary: {} as never,
+      }),
+    ).toBe("orders-20261201T0000Z-20261206T0345Z.csv");
   });
 
   it("takes the primary's numbers per bucket (most commits) and sums databases", () => {

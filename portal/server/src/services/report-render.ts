@@ -19,6 +19,15 @@ const cell = (value: string | number | null) => {
   return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
+// 2026-12-01T00:00:00.000Z -> 20261201T0000Z: sortable, and without the colons some systems refuse.
+const compactTime = (iso: string) => `${iso.slice(0, 16).replaceAll("-", "").replace(":", "")}Z`;
+
+/** `<subject>-<from>-<to>.csv`, the subject's name reduced to characters every file system takes. */
+export function reportCsvFilename(report: Report): string {
+  const name = report.subject.name.replace(/[^A-Za-z0-9_.-]/g, "_");
+  return `${name}-${compactTime(report.from)}-${compactTime(report.to)}.csv`;
+}
+
 export function reportCsv(report: Report): string {
   const lines = [
     COLUMNS.join(","),
