@@ -96,6 +96,12 @@ describe("reports", () => {
     const axis = [...container.querySelectorAll('figure[data-chart="Size"] text')].map(
       (label) => label.textContent,
     );
-    expect(axis.filter((label) => label?.startsWith("11-29 "))).toHaveLength(2);
+    expect(axis.filter((label) => label?.includes(":"))).toEqual([
+      "11-29 21:50:00",
+      "11-29 21:52:30",
+      "11-29 21:55:00",
+      "11-29 21:57:30",
+      "11-29 22:00:00",
+    ]);
   });
 });
