@@ -349,7 +349,7 @@ describe("databases", () => {
     const html = await call("GET", `/v1/reports/databases/${databaseId}?from=${from}&to=${to}&format=html`, {
       auth: member,
     });
-    expect(html.text).toContain("<h1>database shop: ");
+    expect(html.text).toContain("<h1>Database shop</h1>");
   });
 
   it("deletes only with the right confirmation and keeps the record", async () => {

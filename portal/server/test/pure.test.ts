@@ -18,7 +18,7 @@ import { connectionUri } from "../src/services/databases.js";
 import { currentPrimary, type NodeRow, pairView } from "../src/services/pair-view.js";
 import { validateParameters } from "../src/services/parameters.js";
 import { bucketSeconds, databasePoints, degradedPeriods, uptimeRatio } from "../src/services/report-math.js";
-import { reportCsv, reportCsvFilename } from "../src/services/report-render.js";
+import { reportCsv, reportCsvFilename, reportHtml } from "../src/services/report-render.js";
 import { deriveEvents } from "../src/services/state-events.js";
 
 describe("parameters", () => {
@@ -247,6 +247,54 @@ describe("reports", () => {
       uptimeRatio(3, 30_000, 3 * minute),
       uptimeRatio(0, 60 * minute, 60 * minute),
     ]).toEqual([1, 0.75, 0, 1, null]);
+  });
+
+  it("prints a designed report: formatted figures, dated charts and a readable table", () => {
+    const point = (at: string, sizeBytes: number | null) => ({
+      at,
+      sizeBytes,
+      connections: 3,
+      commitsPerSecond: 1.5,
+      rollbacksPerSecond: 0,
+      cacheHitRatio: 0.995,
+      deadlocks: 0,
+      tempBytes: 0,
+      lagBytes: null,
+      lagSeconds: null,
+    });
+    const html = reportHtml({
+      subject: { kind: "database", id: "00000000-0000-4000-8000-000000000000", name: "shop<1>" },
+      from: "2026-11-29T10:00:00.000Z",
+      to: "2026-11-29T10:02:00.000Z",
+      bucketSeconds: 60,
+      points: [point("2026-11-29T10:00:00.000Z", 8192), point("2026-11-29T10:01:00.000Z", 1_572_864)],
+      summary: {
+        sizeGrowthBytes: 1_564_672,
+        maxConnections: 3,
+        commitsPerSecond: 1.5,
+        rollbacksPerSecond: 0,
+        cacheHitRatio: 0.995,
+        deadlocks: 0,
+        tempBytes: 0,
+        maxLagBytes: null,
+        maxLagSeconds: null,
+        uptimeRatio: 0.875,
+        failovers: 1,
+        degradedPeriods: [{ from: "2026-11-29T10:00:30.000Z", to: "2026-11-29T10:01:30.000Z" }],
+      },
+    });
+    const fragments = [
+      "<h1>Database shop&lt;1&gt;</h1>",
+      '<p class="meta">2026-11-29 10:00 UTC – 2026-11-29 10:02 UTC · 2 points, one per 1 min · all times UTC</p>',
+      '<tr><th scope="row">Uptime (writable primary, silent minutes count as down)</th><td>87.50 %</td></tr>',
+      '<tr><th scope="row">Size growth</th><td>1.5 MiB</td></tr>',
+      "<tr><td>2026-11-29 10:00 UTC</td><td>2026-11-29 10:01 UTC</td><td>1 min</td></tr>",
+      "<tr><td>2026-11-29 10:01 UTC</td><td>1.5 MiB</td><td>3</td><td>1.50</td><td>0.00</td><td>99.50 %</td><td>0</td><td>0 B</td><td>–</td><td>–</td></tr>",
+      '<path d="M70.0,125.4L350.0,10.0"/>',
+      '<text x="70" y="144">2026-11-29 10:00 UTC</text>',
+    ];
+    expect(fragments.filter((fragment) => !html.includes(fragment))).toEqual([]);
+    expect(html).not.toMatch(/sizeBytes|uptimeRatio|T10:00:00/);
   });
 
   it("names the CSV after the subject and the range", () => {
