@@ -38,6 +38,13 @@ describe("parameters", () => {
     ]);
   });
 
+  it("takes PostgreSQL's units and sends the value in the base unit", () => {
+    expect(validateParameters(DATABASE_PARAMETERS, { statement_timeout: "30s", work_mem: "64MB" })).toEqual([
+      ["statement_timeout", "30000"],
+      ["work_mem", "65536"],
+    ]);
+  });
+
   it("names every refused parameter", () => {
     try {
       validateParameters(DATABASE_PARAMETERS, {
