@@ -341,7 +341,7 @@ describe("databases", () => {
     });
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("content-disposition")).toMatch(
-      /^attachment; filename="shop-\d{8}T\d{4}Z-\d{8}T\d{4}Z\.csv"$/,
+      /^attachment; filename=shop-\d{8}T\d{4}Z-\d{8}T\d{4}Z\.csv$/,
     );
     expect(csv.text.split("\n")[0]).toBe(
       "at,sizeBytes,connections,commitsPerSecond,rollbacksPerSecond,cacheHitRatio,deadlocks,tempBytes,lagBytes,lagSeconds",
