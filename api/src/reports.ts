@@ -41,7 +41,11 @@ export const ReportSummary = z.object({
   tempBytes: z.number().nullable(),
   maxLagBytes: z.number().nullable(),
   maxLagSeconds: z.number().nullable(),
-  /** Share of the range with a writable primary reported, 0..1; null without reports. */
+  /**
+   * Share of the minutes since the report's start (the subject's creation at the earliest) up to its end or
+   * now with a writable, unfenced primary reported, 0..1; a minute without reports counts as down. Null for
+   * an empty range. Defined in docs/operations.md ("Reports: what the figures mean").
+   */
   uptimeRatio: z.number().nullable(),
   failovers: z.number().int(),
   degradedPeriods: z.array(Period),

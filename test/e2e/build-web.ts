@@ -14,11 +14,16 @@ function newestMtime(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))));
 }
 
-/** True when outDir has no build or a source of the UI (or the server's route schemas) is newer. */
+/** True when outDir has no build or a source of the UI (or the route specs and checks it imports) is newer. */
 export function webBuildIsStale(outDir: string): boolean {
   const index = join(outDir, "index.html");
   if (!existsSync(index)) return true;
-  const sources = [join(WEB_ROOT, "src"), join(WEB_ROOT, "index.html"), join(WEB_ROOT, "../server/src/api")];
+  const sources = [
+    join(WEB_ROOT, "src"),
+    join(WEB_ROOT, "index.html"),
+    join(WEB_ROOT, "../../api/src"),
+    join(WEB_ROOT, "../../common/src"),
+  ];
   return Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs;
 }
 

@@ -162,6 +162,61 @@ export const PAIR_PARAMETERS: readonly ParameterSpec[] = [
 /** A parameter value as the API takes it; rendered to PostgreSQL's text form by `parameterText`. */
 export type ParameterValue = string | number | boolean;
 
+// PostgreSQL's units (case-sensitive, as in postgresql.conf): memory in bytes, time in milliseconds.
+const MEMORY_UNITS: Readonly<Record<string, number>> = {
+  B: 1,
+  kB: 1024,
+  MB: 1024 ** 2,
+  GB: 1024 ** 3,
+  TB: 1024 ** 4,
+};
+const TIME_UNITS: Readonly<Record<string, number>> = {
+  us: 0.001,
+  ms: 1,
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+const BASE_UNITS: Readonly<
+  Record<string, { readonly units: Readonly<Record<string, number>>; readonly size: number }>
+> = {
+  B: { units: MEMORY_UNITS, size: 1 },
+  kB: { units: MEMORY_UNITS, size: 1024 },
+  "8kB": { units: MEMORY_UNITS, size: 8192 },
+  MB: { units: MEMORY_UNITS, size: 1024 ** 2 },
+  ms: { units: TIME_UNITS, size: 1 },
+  s: { units: TIME_UNITS, size: 1000 },
+  min: { units: TIME_UNITS, size: 60_000 },
+};
+
+/**
+ * `30s`, `64MB`, `1.5h` or a bare number, in the parameter's base unit, rounded like PostgreSQL rounds
+ * (to the nearest base unit). A reason instead when the text is no quantity or its unit does not fit.
+ */
+export function parseQuantity(
+  spec: ParameterSpec,
+  text: string,
+): { ok: true; value: number } | { ok: false; reason: string } {
+  const match = /^\s*(-?\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
+  const base = spec.unit === undefined ? undefined : BASE_UNITS[spec.unit];
+  if (match === null)
+    return {
+      ok: false,
+      reason: `must be a number${base ? `, with a unit such as ${example(base.units)}` : ""}`,
+    };
+  const [, amount = "", unit = ""] = match;
+  if (unit === "") return { ok: true, value: Number(amount) };
+  if (base === undefined) return { ok: false, reason: "takes no unit" };
+  const factor = base.units[unit];
+  if (factor === undefined)
+    return { ok: false, reason: `unknown unit "${unit}": use ${Object.keys(base.units).join(", ")}` };
+  const value = (Number(amount) * factor) / base.size;
+  return { ok: true, value: spec.type === "integer" ? Math.round(value) : value };
+}
+
+const example = (units: Readonly<Record<string, number>>) => (units === TIME_UNITS ? "30s" : "64MB");
+
 /** Checks a value against its spec; returns the text PostgreSQL receives or a reason it was refused. */
 export function checkParameter(
   spec: ParameterSpec,
@@ -176,6 +231,11 @@ export function checkParameter(
       return { ok: false, reason: `must be one of: ${(spec.values ?? []).join(", ")}` };
     case "integer":
     case "real": {
+      if (typeof value === "string") {
+        const parsed = parseQuantity(spec, value);
+        if (!parsed.ok) return parsed;
+        return checkParameter(spec, parsed.value);
+      }
       const isNumber = typeof value === "number" && Number.isFinite(value);
       if (!isNumber || (spec.type === "integer" && !Number.isInteger(value))) {
         return { ok: false, reason: spec.type === "integer" ? "must be an integer" : "must be a number" };

@@ -17,8 +17,8 @@ import { accessRoleName } from "../src/services/access.js";
 import { connectionUri } from "../src/services/databases.js";
 import { currentPrimary, type NodeRow, pairView } from "../src/services/pair-view.js";
 import { validateParameters } from "../src/services/parameters.js";
-import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
-import { reportCsv } from "../src/services/report-render.js";
+import { bucketSeconds, databasePoints, degradedPeriods, uptimeRatio } from "../src/services/report-math.js";
+import { reportCsv, reportCsvFilename, reportHtml } from "../src/services/report-render.js";
 import { deriveEvents } from "../src/services/state-events.js";
 
 describe("parameters", () => {
@@ -35,6 +35,13 @@ describe("parameters", () => {
       ["jit", "on"],
       ["random_page_cost", "1.1"],
       ["work_mem", "4096"],
+    ]);
+  });
+
+  it("takes PostgreSQL's units and sends the value in the base unit", () => {
+    expect(validateParameters(DATABASE_PARAMETERS, { statement_timeout: "30s", work_mem: "64MB" })).toEqual([
+      ["statement_timeout", "30000"],
+      ["work_mem", "65536"],
     ]);
   });
 
@@ -228,8 +235,86 @@ describe("pair view", () => {
 });
 
 describe("reports", () => {
-  it("chooses 1-minute buckets for an hour and larger ones for a week", () => {
-    expect([bucketSeconds(0, 3600_000), bucketSeconds(0, 7 * 86_400_000)]).toEqual([60, 3060]);
+  it("chooses round buckets: a minute for an hour, an hour for a week, whole hours on roll-ups", () => {
+    expect([
+      bucketSeconds(0, 3600_000),
+      bucketSeconds(0, 86_400_000),
+      bucketSeconds(0, 7 * 86_400_000),
+      bucketSeconds(0, 30 * 86_400_000),
+      bucketSeconds(0, 3600_000, true),
+    ]).toEqual([60, 600, 3600, 21_600, 3600]);
+  });
+
+  it("counts uptime over every minute of the range, a silent minute as down", () => {
+    const minute = 60_000;
+    expect([
+      uptimeRatio(60, 0, 60 * minute),
+      uptimeRatio(45, 0, 60 * minute),
+      uptimeRatio(0, 0, 60 * minute),
+      uptimeRatio(3, 30_000, 3 * minute),
+      uptimeRatio(0, 60 * minute, 60 * minute),
+    ]).toEqual([1, 0.75, 0, 1, null]);
+  });
+
+  it("prints a designed report: formatted figures, dated charts and a readable table", () => {
+    const point = (at: string, sizeBytes: number | null) => ({
+      at,
+      sizeBytes,
+      connections: 3,
+      commitsPerSecond: 1.5,
+      rollbacksPerSecond: 0,
+      cacheHitRatio: 0.995,
+      deadlocks: 0,
+      tempBytes: 0,
+      lagBytes: null,
+      lagSeconds: null,
+    });
+    const html = reportHtml({
+      subject: { kind: "database", id: "00000000-0000-4000-8000-000000000000", name: "shop<1>" },
+      from: "2026-11-29T10:00:00.000Z",
+      to: "2026-11-29T10:02:00.000Z",
+      bucketSeconds: 60,
+      points: [point("2026-11-29T10:00:00.000Z", 8192), point("2026-11-29T10:01:00.000Z", 1_572_864)],
+      summary: {
+        sizeGrowthBytes: 1_564_672,
+        maxConnections: 3,
+        commitsPerSecond: 1.5,
+        rollbacksPerSecond: 0,
+        cacheHitRatio: 0.995,
+        deadlocks: 0,
+        tempBytes: 0,
+        maxLagBytes: null,
+        maxLagSeconds: null,
+        uptimeRatio: 0.875,
+        failovers: 1,
+        degradedPeriods: [{ from: "2026-11-29T10:00:30.000Z", to: "2026-11-29T10:01:30.000Z" }],
+      },
+    });
+    const fragments = [
+      "<h1>Database shop&lt;1&gt;</h1>",
+      '<p class="meta">2026-11-29 10:00 UTC – 2026-11-29 10:02 UTC · 2 points, one per 1 min · all times UTC</p>',
+      '<tr><th scope="row">Uptime (writable primary, silent minutes count as down)</th><td>87.50 %</td></tr>',
+      '<tr><th scope="row">Size growth</th><td>1.5 MiB</td></tr>',
+      "<tr><td>2026-11-29 10:00 UTC</td><td>2026-11-29 10:01 UTC</td><td>1 min</td></tr>",
+      "<tr><td>2026-11-29 10:01 UTC</td><td>1.5 MiB</td><td>3</td><td>1.50</td><td>0.00</td><td>99.50 %</td><td>0</td><td>0 B</td><td>–</td><td>–</td></tr>",
+      '<path d="M70.0,125.4L350.0,10.0"/>',
+      '<text x="70" y="144">2026-11-29 10:00 UTC</text>',
+    ];
+    expect(fragments.filter((fragment) => !html.includes(fragment))).toEqual([]);
+    expect(html).not.toMatch(/sizeBytes|uptimeRatio|T10:00:00/);
+  });
+
+  it("names the CSV after the subject and the range", () => {
+    expect(
+      reportCsvFilename({
+        subject: { kind: "database", id: "00000000-0000-4000-8000-000000000000", name: "orders" },
+        from: "2026-12-01T00:00:00.000Z",
+        to: "2026-12-06T03:45:10.000Z",
+        bucketSeconds: 3600,
+        points: [],
+        summary: {} as never,
+      }),
+    ).toBe("orders-20261201T0000Z-20261206T0345Z.csv");
   });
 
   it("takes the primary's numbers per bucket (most commits) and sums databases", () => {

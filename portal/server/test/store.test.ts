@@ -37,7 +37,7 @@ it("applies migrations once, concurrently safe and idempotent", async () => {
 
 it("rolls raw samples older than the window into hourly rows and deletes them", async () => {
   const { rows: pairRows } = await store.query<{ id: string }>(
-    "INSERT INTO pairs (name, endpoint_host, endpoint_port, admin_username, admin_password_sealed) VALUES ('p', 'h', 5432, 'a', '\\x00') RETURNING id",
+    "INSERT INTO pairs (name, endpoint_host, endpoint_port, admin_username, admin_password_sealed, created_at) VALUES ('p', 'h', 5432, 'a', '\\x00', '2026-11-01T00:00:00Z') RETURNING id",
   );
   const { rows: nodes } = await store.query<{ id: string }>(
     "INSERT INTO nodes (pair_id, name, address, port, agent_port, agent_token_hash) VALUES ($1, 'n1', 'h', 5432, 9187, '\\x01') RETURNING id",
@@ -65,13 +65,130 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
   expect(rollups).toEqual([{ samples: 2, writable_samples: 1, degraded_samples: 1, max_lag_bytes: 5 }]);
   // A pair report over nine days reads the roll-up (old) and the raw sample (recent) alike.
   const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
-  const reports = createReports(store, pairs, createDatabases(store, pairs, memoryLogger("store-test")));
+  const reports = createReports(
+    store,
+    pairs,
+    createDatabases(store, pairs, memoryLogger("store-test")),
+    () => now,
+  );
   const report = await reports.pair(pairRows[0]?.id as string, {
     from: new Date(now.getTime() - 9 * 86_400_000).toISOString(),
     to: now.toISOString(),
     format: "json",
   });
-  expect([report.points.map((point) => point.lagBytes), report.summary.uptimeRatio]).toEqual([[5, 7], 0.5]);
+  // Up: the one roll-up hour with a writable report, out of nine days of minutes.
+  expect([
+    report.bucketSeconds,
+    report.points.map((point) => point.lagBytes),
+    report.summary.uptimeRatio,
+  ]).toEqual([7200, [5, 7], 60 / (9 * 1440)]);
+});
+
+it("starts a database report at the database's creation and counts a silent outage as down", async () => {
+  const now = new Date("2026-11-29T12:00:00.000Z");
+  const at = (hhmm: string, seconds = 30) =>
+    new Date(`2026-11-29T${hhmm}:${String(seconds).padStart(2, "0")}Z`);
+  const { rows: pairRows } = await store.query<{ id: string }>(
+    "INSERT INTO pairs (name, endpoint_host, endpoint_port, admin_username, admin_password_sealed, created_at) VALUES ('history', 'h', 5432, 'a', '\\x00', '2026-11-20T00:00:00Z') RETURNING id",
+  );
+  const pairId = pairRows[0]?.id as string;
+  const { rows: nodes } = await store.query<{ id: string; name: string }>(
+    "INSERT INTO nodes (pair_id, name, address, port, agent_port, agent_token_hash) VALUES ($1, 'n1', 'h', 5432, 9187, '\\x11'), ($1, 'n2', 'h', 5433, 9187, '\\x12') RETURNING id, name",
+    [pairId],
+  );
+  const node = (name: string) => nodes.find((row) => row.name === name)?.id as string;
+  const { rows: databaseRows } = await store.query<{ id: string }>(
+    "INSERT INTO databases (pair_id, name, owner, state, created_at) VALUES ($1, 'shop', 'shop_owner', 'active', '2026-11-29T10:00:00Z') RETURNING id",
+    [pairId],
+  );
+  // Known history: n1 primary 09:00–10:59 (degraded 09:40–09:44, a failover at 09:30), silence
+  // 11:00–11:14, a failover at 11:15 and n2 primary 11:15–11:59. The database appears at 10:00.
+  const minutes = (fromMinute: number, toMinute: number) =>
+    Array.from({ length: toMinute - fromMinute + 1 }, (_, index) => fromMinute + index);
+  const hhmm = (minute: number) =>
+    `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+  const primarySample = async (name: string, minute: number, syncState: string) =>
+    store.query(
+      "INSERT INTO state_samples (node_id, sampled_at, role, writable, fenced, sync_state, lag_bytes, lag_seconds) VALUES ($1, $2, 'primary', true, false, $3, null, null)",
+      [node(name), at(hhmm(minute)), syncState],
+    );
+  for (const minute of minutes(9 * 60, 10 * 60 + 59))
+    await primarySample("n1", minute, minute >= 9 * 60 + 40 && minute <= 9 * 60 + 44 ? "degraded" : "sync");
+  for (const minute of minutes(11 * 60 + 15, 11 * 60 + 59)) await primarySample("n2", minute, "sync");
+  await store.query(
+    "INSERT INTO pair_events (pair_id, node_name, type, message, occurred_at) VALUES ($1, 'n1', 'failover', 'x', '2026-11-29T09:30:00Z'), ($1, 'n2', 'failover', 'y', '2026-11-29T11:15:00Z')",
+    [pairId],
+  );
+  // An older database of the same name left a sample at 09:50; the new one counts 60 commits a minute.
+  for (const [sampledAt, size, commits] of [
+    [at("09:50"), 999, 5000],
+    [at("10:00"), 8192, 0],
+    [at("10:01"), 16_384, 60],
+    [at("10:02"), 16_384, 120],
+  ] as const) {
+    await store.query(
+      "INSERT INTO database_samples (node_id, database_name, sampled_at, size_bytes, connections, xact_commit, xact_rollback, blks_read, blks_hit, deadlocks, temp_bytes) VALUES ($1, 'shop', $2, $3, 1, $4, 0, 0, 0, 0, 0)",
+      [node("n1"), sampledAt, size, commits],
+    );
+  }
+  const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
+  const reports = createReports(
+    store,
+    pairs,
+    createDatabases(store, pairs, memoryLogger("store-test")),
+    () => now,
+  );
+  const admin = {
+    kind: "user",
+    id: "00000000-0000-4000-8000-000000000001",
+    email: "a@example.com",
+    role: "admin",
+    via: { kind: "session" },
+  } as const;
+  const report = await reports.database(admin, databaseRows[0]?.id as string, {
+    from: "2026-11-29T06:00:00.000Z",
+    to: now.toISOString(),
+    format: "json",
+  });
+  const withSize = report.points.filter((point) => point.sizeBytes !== null);
+  expect({
+    from: report.from,
+    bucketSeconds: report.bucketSeconds,
+    points: report.points.length,
+    firstPoint: report.points[0]?.at,
+    sizes: withSize.map((point) => [point.at, point.sizeBytes, point.commitsPerSecond]),
+    uptimeRatio: report.summary.uptimeRatio,
+    failovers: report.summary.failovers,
+    degradedPeriods: report.summary.degradedPeriods,
+    sizeGrowthBytes: report.summary.sizeGrowthBytes,
+  }).toEqual({
+    from: "2026-11-29T10:00:00.000Z",
+    bucketSeconds: 60,
+    // One point per minute with a report: 10:00–10:59 and 11:15–11:59.
+    points: 105,
+    firstPoint: "2026-11-29T10:00:00.000Z",
+    sizes: [
+      ["2026-11-29T10:00:00.000Z", 8192, null],
+      ["2026-11-29T10:01:00.000Z", 16_384, 1],
+      ["2026-11-29T10:02:00.000Z", 16_384, 1],
+    ],
+    // 105 of the 120 minutes since creation had a writable primary; the 15 silent ones count as down.
+    uptimeRatio: 105 / 120,
+    failovers: 1,
+    degradedPeriods: [],
+    sizeGrowthBytes: 8192,
+  });
+  // The pair, registered long before, is charged with both failovers and the degraded period.
+  const pairReport = await reports.pair(pairId, {
+    from: "2026-11-29T09:00:00.000Z",
+    to: now.toISOString(),
+    format: "json",
+  });
+  expect([
+    pairReport.summary.failovers,
+    pairReport.summary.degradedPeriods,
+    pairReport.summary.uptimeRatio,
+  ]).toEqual([2, [{ from: "2026-11-29T09:40:30.000Z", to: "2026-11-29T09:45:30.000Z" }], 165 / 180]);
 });
 
 it("connects with a password given apart from the URL (PGAAS_DATABASE_PASSWORD_FILE)", async () => {

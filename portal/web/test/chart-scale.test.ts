@@ -29,10 +29,10 @@ describe("timeTicks and timeLabel", () => {
     expect(timeTicks(5, 5)).toEqual([5]);
   });
 
-  it("shows seconds for short spans and the date only for spans over a day", () => {
+  it("always shows the date, and seconds for short spans", () => {
     const instant = Date.parse("2026-11-29T21:40:05Z");
-    expect(timeLabel(instant, 120_000)).toBe("21:40:05");
-    expect(timeLabel(instant, 3_600_000)).toBe("21:40");
+    expect(timeLabel(instant, 120_000)).toBe("11-29 21:40:05");
+    expect(timeLabel(instant, 3_600_000)).toBe("11-29 21:40");
     expect(timeLabel(instant, 7 * 86_400_000)).toBe("11-29 21:40");
   });
 });

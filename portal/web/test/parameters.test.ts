@@ -47,7 +47,11 @@ describe("parseParameterInput", () => {
     expect(parseParameterInput(workMem, "10")).toEqual({ ok: false, error: range });
     expect(parseParameterInput(workMem, "9999999")).toEqual({ ok: false, error: range });
     expect(parseParameterInput(workMem, "1.5")).toEqual({ ok: false, error: "must be an integer" });
-    expect(parseParameterInput(workMem, "4MB")).toEqual({ ok: false, error: "must be an integer" });
+    expect(parseParameterInput(workMem, "4MB")).toEqual({ ok: true, value: "4MB" });
+    expect(parseParameterInput(workMem, "4mb")).toEqual({
+      ok: false,
+      error: 'unknown unit "mb": use B, kB, MB, GB, TB',
+    });
     expect(parseParameterInput(logLevel, "2")).toEqual({ ok: false, error: "must be between 0 and 1" });
     expect(parseParameterInput(logLevel, "x")).toEqual({ ok: false, error: "must be a number" });
     expect(parseParameterInput(jit, "maybe")).toEqual({ ok: false, error: "must be true or false" });

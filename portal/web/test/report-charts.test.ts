@@ -56,10 +56,10 @@ describe("axisStart", () => {
     );
   });
 
-  it("starts at the range when there is no data or data reaches back", () => {
+  it("starts at the range without data, and at the bucket holding the range's start", () => {
     expect(axisStart(report([]))).toBe(Date.parse("2026-11-29T21:00:00Z"));
     expect(axisStart(report([point("2026-11-29T20:59:00.000Z", 1)]))).toBe(
-      Date.parse("2026-11-29T21:00:00Z"),
+      Date.parse("2026-11-29T20:59:00Z"),
     );
   });
 });

@@ -59,4 +59,49 @@ describe("reports", () => {
       { method: "GET", path: `/v1/reports/pairs/${IDS.pair}?${range(WEEK_AGO)}` },
     ]);
   });
+
+  it("counts points the same way in the header and on the charts, with dated axes", async () => {
+    const at = (minute: number) => `2026-11-29T21:5${minute}:00.000Z`;
+    const point = (minute: number, sizeBytes: number | null) => ({
+      at: at(minute),
+      sizeBytes,
+      connections: 2,
+      commitsPerSecond: 1,
+      rollbacksPerSecond: 0,
+      cacheHitRatio: 1,
+      deadlocks: 0,
+      tempBytes: 0,
+      lagBytes: null,
+      lagSeconds: null,
+    });
+    fakeApi()
+      .on("GET", "/v1/databases", ok({ databases: [database()] }))
+      .on("GET", "/v1/pairs", ok({ pairs: [] }))
+      .on(
+        "GET",
+        `/v1/reports/databases/${IDS.database}?${range(HOUR_AGO)}`,
+        ok({
+          ...emptyReport("database", IDS.database, "orders", HOUR_AGO, TO),
+          points: [point(0, 8192), point(1, null), point(2, 16_384)],
+        }),
+      );
+    const { container } = render(<ReportsPage />);
+    expect(await screen.findByText(/3 points of /)).toBeVisible();
+    const caption = (chart: string) =>
+      container.querySelector(`figure[data-chart="${chart}"] .chart-summary`)?.textContent;
+    expect([caption("Size"), caption("Connections")]).toEqual([
+      "2 of 3 points, latest 16.0 KiB",
+      "3 points, latest 2",
+    ]);
+    const axis = [...container.querySelectorAll('figure[data-chart="Size"] text')].map(
+      (label) => label.textContent,
+    );
+    expect(axis.filter((label) => label?.includes(":"))).toEqual([
+      "11-29 21:50:00",
+      "11-29 21:52:30",
+      "11-29 21:55:00",
+      "11-29 21:57:30",
+      "11-29 22:00:00",
+    ]);
+  });
 });

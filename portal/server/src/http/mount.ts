@@ -15,6 +15,8 @@ import { requestIdOf } from "./error-middleware.js";
 export interface RawBody {
   readonly raw: string;
   readonly contentType: string;
+  /** Offered as a download under this name (Content-Disposition: attachment). */
+  readonly filename?: string;
 }
 
 type Field<S, K extends string> = S extends { readonly [key in K]: infer T extends z.ZodType }
@@ -101,6 +103,7 @@ export function mount<S extends RouteSpec>(
         "contentType" in result
       ) {
         const raw = result as RawBody;
+        if (raw.filename !== undefined) res.attachment(raw.filename);
         res.status(spec.status).type(raw.contentType).send(raw.raw);
       } else {
         res.status(spec.status).json(result);

@@ -1,9 +1,17 @@
 // Pure report arithmetic: buckets, per-bucket node choice and the summary.
 import type { ReportPoint, ReportSummary } from "@pgaas/api";
 
-/** Buckets of whole minutes so a range gives at most ~200 points. */
-export function bucketSeconds(fromMs: number, toMs: number): number {
-  return Math.max(60, Math.ceil((toMs - fromMs) / 1000 / 200 / 60) * 60);
+// Bucket widths a reader recognises; from one hour up they hold whole hourly roll-ups.
+const BUCKET_WIDTHS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400] as const;
+const HOUR = 3600;
+
+/**
+ * The smallest round bucket that keeps a range to at most 200 points. Ranges that reach into hourly
+ * roll-ups use whole hours, so a roll-up is never split across buckets.
+ */
+export function bucketSeconds(fromMs: number, toMs: number, readsRollups = false): number {
+  const wanted = Math.max((toMs - fromMs) / 1000 / 200, readsRollups ? HOUR : 0);
+  return BUCKET_WIDTHS.find((width) => width >= wanted) ?? Math.ceil(wanted / 86_400) * 86_400;
 }
 
 /** One node's aggregates for one database in one bucket (deltas already reset-aware). */
@@ -85,9 +93,20 @@ export function databasePoints(
   });
 }
 
+/**
+ * Uptime: the share of the minutes from the subject's start to the end of the range (or now, whichever
+ * is earlier) in which a writable, unfenced primary reported. A minute without any report counts as down:
+ * an outage that silences the agents is still an outage. Beyond the raw window a roll-up hour with a
+ * writable report counts as 60 minutes up.
+ */
+export function uptimeRatio(upMinutes: number, fromMs: number, endMs: number): number | null {
+  const expected = Math.ceil(endMs / 60_000) - Math.floor(fromMs / 60_000);
+  return expected <= 0 ? null : Math.min(1, upMinutes / expected);
+}
+
 export function summarize(
   points: readonly ReportPoint[],
-  states: readonly StateBucket[],
+  uptime: number | null,
   failovers: number,
   degradedPeriods: ReportSummary["degradedPeriods"],
 ): ReportSummary {
@@ -110,7 +129,7 @@ export function summarize(
     tempBytes: total(present((point) => point.tempBytes)),
     maxLagBytes: maxOrNull(points.map((point) => point.lagBytes)),
     maxLagSeconds: maxOrNull(points.map((point) => point.lagSeconds)),
-    uptimeRatio: states.length === 0 ? null : states.filter((state) => state.writable).length / states.length,
+    uptimeRatio: uptime,
     failovers,
     degradedPeriods,
   };

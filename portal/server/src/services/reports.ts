@@ -1,4 +1,5 @@
 // Reports from the stored time series: raw samples and, beyond the raw retention window, hourly roll-ups.
+// A report starts when its subject was created: a database is not charged with what happened before it.
 import type { Report, ReportQuery } from "@pgaas/api";
 import type { Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
@@ -11,7 +12,9 @@ import {
   degradedPeriods,
   type StateBucket,
   summarize,
+  uptimeRatio,
 } from "./report-math.js";
+import { DEFAULT_RETENTION } from "./retention.js";
 
 // Reset-aware delta of a cumulative counter against the previous sample of the same node.
 const delta = (column: string) =>
@@ -27,7 +30,7 @@ const DATABASE_BUCKETS_SQL = `
            coalesce(extract(epoch FROM sampled_at - lag(sampled_at) OVER w), 0) AS seconds
       FROM database_samples
      WHERE node_id = ANY($1::uuid[]) AND ($2::text IS NULL OR database_name = $2)
-       AND sampled_at >= $3::timestamptz - interval '1 hour' AND sampled_at < $4
+       AND sampled_at >= $6 AND sampled_at < $4
     WINDOW w AS (PARTITION BY node_id, database_name ORDER BY sampled_at)),
   raw AS (
     SELECT node_id, database_name, sampled_at AS at, size_bytes, connections, commits, rollbacks, blks_read, blks_hit,
@@ -37,14 +40,14 @@ const DATABASE_BUCKETS_SQL = `
            blks_read, blks_hit, deadlocks, temp_bytes, extract(epoch FROM last_sampled_at - first_sampled_at) AS seconds
       FROM database_rollups
      WHERE node_id = ANY($1::uuid[]) AND ($2::text IS NULL OR database_name = $2) AND bucket >= $3 AND bucket < $4)
-  SELECT node_id, database_name, date_bin(make_interval(secs => $5), at, $3::timestamptz) AS bucket,
+  SELECT node_id, database_name, date_bin(make_interval(secs => $5), at, 'epoch'::timestamptz) AS bucket,
          max(size_bytes) AS size_bytes, max(connections) AS connections, sum(commits) AS commits,
          sum(rollbacks) AS rollbacks, sum(blks_read) AS blks_read, sum(blks_hit) AS blks_hit,
          sum(deadlocks) AS deadlocks, sum(temp_bytes) AS temp_bytes, sum(seconds) AS seconds
     FROM (SELECT * FROM raw UNION ALL SELECT * FROM rolled) AS both_sources GROUP BY 1, 2, 3 ORDER BY 3`;
 
 const STATE_BUCKETS_SQL = `
-  SELECT date_bin(make_interval(secs => $4), at, $2::timestamptz) AS bucket, bool_or(writable) AS writable,
+  SELECT date_bin(make_interval(secs => $4), at, 'epoch'::timestamptz) AS bucket, bool_or(writable) AS writable,
          max(lag_bytes) AS lag_bytes, max(lag_seconds) AS lag_seconds
     FROM (
       SELECT ss.sampled_at AS at, ss.writable AND NOT ss.fenced AS writable,
@@ -58,26 +61,47 @@ const STATE_BUCKETS_SQL = `
        WHERE n.pair_id = $1 AND r.bucket >= $2 AND r.bucket < $3) AS both_sources
    GROUP BY 1 ORDER BY 1`;
 
+// Minutes with a writable, unfenced primary: distinct raw minutes plus 60 per roll-up hour.
+const UP_MINUTES_SQL = `
+  SELECT ((SELECT count(DISTINCT date_trunc('minute', ss.sampled_at))
+            FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
+           WHERE n.pair_id = $1 AND ss.writable AND NOT ss.fenced AND ss.sampled_at >= $2 AND ss.sampled_at < $3)
+       + (SELECT count(DISTINCT r.bucket) * 60
+            FROM state_rollups r JOIN nodes n ON n.id = r.node_id
+           WHERE n.pair_id = $1 AND r.writable_samples > 0 AND r.bucket >= date_trunc('hour', $2::timestamptz)
+             AND r.bucket < $3))::int AS up_minutes`;
+
 export interface Reports {
   database(actor: UserActor, id: string, query: ReportQuery): Promise<Report>;
   pair(id: string, query: ReportQuery): Promise<Report>;
 }
 
-export function createReports(store: Store, pairs: Pairs, databases: Databases): Reports {
+export function createReports(
+  store: Store,
+  pairs: Pairs,
+  databases: Databases,
+  now: () => Date = () => new Date(),
+): Reports {
   const build = async (
     subject: Report["subject"],
     pairId: string,
     database: string | null,
     query: ReportQuery,
+    createdAt: string,
   ): Promise<Report> => {
-    const from = new Date(query.from);
     const to = new Date(query.to);
-    const bucket = bucketSeconds(from.getTime(), to.getTime());
+    const from = new Date(Math.min(Math.max(Date.parse(query.from), Date.parse(createdAt)), to.getTime()));
+    const end = Math.min(to.getTime(), now().getTime());
+    const rawSince = now().getTime() - DEFAULT_RETENTION.rawDays * 86_400_000;
+    const bucket = bucketSeconds(from.getTime(), to.getTime(), from.getTime() < rawSince);
+    // Rates need the sample before the first bucket, but never one from before the subject existed
+    // (a database of the same name dropped earlier).
+    const baselineFrom = new Date(Math.max(from.getTime() - 3600_000, Date.parse(createdAt)));
     const { rows: nodes } = await store.query<{ id: string }>("SELECT id FROM nodes WHERE pair_id = $1", [
       pairId,
     ]);
     const nodeIds = nodes.map((node) => node.id);
-    const [dbRows, stateRows, samples, failovers] = await Promise.all([
+    const [dbRows, stateRows, samples, failovers, up] = await Promise.all([
       store.query<{
         node_id: string;
         database_name: string;
@@ -91,7 +115,7 @@ export function createReports(store: Store, pairs: Pairs, databases: Databases):
         deadlocks: number;
         temp_bytes: number;
         seconds: number;
-      }>(DATABASE_BUCKETS_SQL, [nodeIds, database, from, to, bucket]),
+      }>(DATABASE_BUCKETS_SQL, [nodeIds, database, from, to, bucket, baselineFrom]),
       store.query<{ bucket: Date; writable: boolean; lag_bytes: number | null; lag_seconds: number | null }>(
         STATE_BUCKETS_SQL,
         [pairId, from, to, bucket],
@@ -105,6 +129,7 @@ export function createReports(store: Store, pairs: Pairs, databases: Databases):
         "SELECT count(*)::int AS count FROM pair_events WHERE pair_id = $1 AND type = 'failover' AND occurred_at >= $2 AND occurred_at < $3",
         [pairId, from, to],
       ),
+      store.query<{ up_minutes: number }>(UP_MINUTES_SQL, [pairId, from, new Date(end)]),
     ]);
     const buckets: DatabaseBucket[] = dbRows.rows.map((row) => ({
       nodeId: row.node_id,
@@ -133,18 +158,29 @@ export function createReports(store: Store, pairs: Pairs, databases: Databases):
       to: to.toISOString(),
       bucketSeconds: bucket,
       points,
-      summary: summarize(points, states, failovers.rows[0]?.count ?? 0, degradedPeriods(samples.rows)),
+      summary: summarize(
+        points,
+        uptimeRatio(up.rows[0]?.up_minutes ?? 0, from.getTime(), end),
+        failovers.rows[0]?.count ?? 0,
+        degradedPeriods(samples.rows),
+      ),
     };
   };
 
   return {
     async database(actor, id, query) {
       const found = await databases.get(actor, id);
-      return build({ kind: "database", id, name: found.name }, found.pairId, found.name, query);
+      return build(
+        { kind: "database", id, name: found.name },
+        found.pairId,
+        found.name,
+        query,
+        found.createdAt,
+      );
     },
     async pair(id, query) {
       const pair = await pairs.get(id);
-      return build({ kind: "pair", id, name: pair.name }, id, null, query);
+      return build({ kind: "pair", id, name: pair.name }, id, null, query, pair.createdAt);
     },
   };
 }

@@ -71,12 +71,14 @@ export function LineChart({
 }: LineChartProps) {
   const { ref, width } = useWidth<HTMLDivElement>(600);
   const present = series.flatMap((s) => s.points.filter((p): p is { t: number; v: number } => p.v !== null));
+  // Counted in the report's own unit (points), so a chart and the report header never disagree.
   const samples = new Set(present.map((p) => p.t)).size;
+  const points = new Set(series.flatMap((s) => s.points.map((p) => p.t))).size;
   const last = series[0]?.points.findLast((p) => p.v !== null)?.v ?? null;
   const summary =
     samples === 0
       ? "no data in this range"
-      : `${plural(samples, "sample")}${last === null ? "" : `, latest ${formatValue(last)}`}`;
+      : `${samples === points ? plural(points, "point") : `${samples} of ${plural(points, "point")}`}${last === null ? "" : `, latest ${formatValue(last)}`}`;
 
   const tMin = from ?? Math.min(...present.map((p) => p.t));
   const tMax = to ?? Math.max(...present.map((p) => p.t));

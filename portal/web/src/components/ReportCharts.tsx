@@ -66,12 +66,13 @@ export function reportSeries(report: Report, metric: MetricKey): ChartSeries[] {
 }
 
 /**
- * Where the time axis starts: the range's start, or the first point when data begins later, so a
- * fresh database's first minutes are readable instead of squeezed against the right edge.
+ * Where the time axis starts: the first point, so a fresh database's first minutes are readable instead
+ * of squeezed against the right edge (and the bucket holding the range's start, which buckets aligned
+ * to UTC may open a little earlier, stays on the chart); the range's start without data.
  */
 export function axisStart(report: Report): number {
   const first = report.points[0];
-  return Math.max(Date.parse(report.from), first ? Date.parse(first.at) : Number.NEGATIVE_INFINITY);
+  return first ? Date.parse(first.at) : Date.parse(report.from);
 }
 
 export function ReportCharts({ report, metrics }: { report: Report; metrics: readonly MetricKey[] }) {

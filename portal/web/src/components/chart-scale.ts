@@ -37,6 +37,6 @@ export function timeTicks(from: number, to: number, count = 4): number[] {
  */
 export function timeLabel(instant: number, spanMs: number): string {
   const iso = new Date(instant).toISOString();
-  if (spanMs <= 600_000) return iso.slice(11, 19);
-  return spanMs <= 86_400_000 ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  // Every label carries its date: a short range can still cross midnight, and a bare time is ambiguous.
+  return `${iso.slice(5, 10)} ${iso.slice(11, spanMs <= 600_000 ? 19 : 16)}`;
 }

@@ -7,12 +7,15 @@ export type ParameterValue = ParameterMap[string];
 
 const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
 
-/** Text typed in the form → the typed value the API takes (checked afterwards by `checkParameter`). */
+/**
+ * Text typed in the form → the typed value the API takes (checked afterwards by `checkParameter`). A
+ * quantity with a PostgreSQL unit (`30s`, `64MB`) stays text: the server converts it the same way.
+ */
 function typedValue(spec: ParameterSpecView, text: string): ParameterValue {
   switch (spec.type) {
     case "integer":
     case "real":
-      return NUMBER_TEXT.test(text) ? Number(text) : Number.NaN;
+      return NUMBER_TEXT.test(text) ? Number(text) : text;
     case "bool":
       return text === "on" ? true : text === "off" ? false : text;
     case "enum":

@@ -9,12 +9,17 @@ import { DATABASE_PARAMETERS, PAIR_PARAMETERS } from "@pgaas/common/wire";
 import type { Router } from "express";
 import type { Access } from "../../services/access.js";
 import type { Databases } from "../../services/databases.js";
-import { reportCsv, reportHtml } from "../../services/report-render.js";
+import { reportCsv, reportCsvFilename, reportHtml } from "../../services/report-render.js";
 import type { Reports } from "../../services/reports.js";
 import { type MountDeps, mount, type RawBody } from "../mount.js";
 
 function render(report: Report, format: "json" | "csv" | "html"): Report | RawBody {
-  if (format === "csv") return { raw: reportCsv(report), contentType: "text/csv; charset=utf-8" };
+  if (format === "csv")
+    return {
+      raw: reportCsv(report),
+      contentType: "text/csv; charset=utf-8",
+      filename: reportCsvFilename(report),
+    };
   if (format === "html") return { raw: reportHtml(report), contentType: "text/html; charset=utf-8" };
   return report;
 }
