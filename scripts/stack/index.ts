@@ -31,7 +31,6 @@ import {
   stopLocalPostgres,
 } from "@pgaas/engine/local";
 import { LAB_PAIR_HOSTS, labPairHosts, labPairSpec } from "@pgaas/engine/testing";
-import pg from "pg";
 import { ensurePortal, stopPortal } from "./portal-process.js";
 import {
   ensureSecretKey,
