@@ -54,12 +54,12 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function acceptsWrites(lab: LocalLab, node: string): Promise<boolean> {
+async function acceptsWrites(lab: LocalLab, pair: string, node: string): Promise<boolean> {
   const psql = [
     "/usr/lib/postgresql/15/bin/psql",
     "-XAtq",
     "-h",
-    `/run/pgaas/ops/${node}`,
+    `/run/pgaas/${pair}/${node}`,
     "-c",
     "SELECT pg_is_in_recovery()",
   ];
@@ -172,7 +172,7 @@ describe("pair operations on namespace hosts", () => {
       );
       expect(vanishedDegradeSeconds).toBeLessThan(10);
       await new Promise((resolve) => setTimeout(resolve, 15_000));
-      expect(await acceptsWrites(lab, "n2")).toBe(false);
+      expect(await acceptsWrites(lab, spec.name, "n2")).toBe(false);
       await restoreHost(lab, "n2");
       await until(
         "sync again after the standby host returned",
@@ -183,7 +183,7 @@ describe("pair operations on namespace hosts", () => {
 
       // kill -9 of the primary's postmaster: n2 is promoted, n1 stays down (nothing restarts it as primary).
       const pid = (
-        await hostExec(lab, "n1", ["head", "-n1", "/var/lib/pgaas/ops/n1/data/postmaster.pid"])
+        await hostExec(lab, "n1", ["head", "-n1", `/var/lib/pgaas/${spec.name}/n1/data/postmaster.pid`])
       ).stdout.trim();
       await hostExec(lab, "n1", ["kill", "-9", pid]);
       const failoverSeconds = await until(
@@ -232,7 +232,7 @@ describe("pair operations on namespace hosts", () => {
       const isolated = performance.now();
       const fenceSeconds = await until(
         "n2 fenced",
-        async () => existsSync("/var/lib/pgaas/ops/n2/FENCED"),
+        async () => existsSync(`/var/lib/pgaas/${spec.name}/n2/FENCED`),
         20_000,
       );
       process.stdout.write(`isolated primary fenced itself after ${fenceSeconds.toFixed(1)} s\n`);
@@ -249,7 +249,7 @@ describe("pair operations on namespace hosts", () => {
       ]);
       expect(n2Postgres.code).toBe(3);
       // Measured inside the namespaces: SSH status probes would wait on the vanished host.
-      await until("n1 promoted", () => acceptsWrites(lab, "n1"), 60_000);
+      await until("n1 promoted", () => acceptsWrites(lab, spec.name, "n1"), 60_000);
       const promotedAfter = (performance.now() - isolated) / 1000;
       await until(
         "VIP on n1",
