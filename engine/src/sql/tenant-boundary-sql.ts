@@ -235,10 +235,13 @@ export const BOUNDARY_FUNCTIONS = [
   REVOKE_ACCESS,
 ] as const;
 
+/** `pgaas.name(arg type, …)` without defaults: how GRANT and REVOKE name a function. */
+const qualifiedName = (fn: BoundaryFunction) => `${schema}.${fn.signature.replace(/ DEFAULT [^,)]+/g, "")}`;
+
 function functionSql(fn: BoundaryFunction): string[] {
   const body = fn.body.trimStart().startsWith("DECLARE") ? fn.body : `\n  BEGIN${fn.body}\n  END`;
   const name = `${schema}.${fn.signature}`;
-  const bare = `${schema}.${fn.signature.replace(/ DEFAULT [^,)]+/g, "")}`;
+  const bare = qualifiedName(fn);
   return [
     `CREATE OR REPLACE FUNCTION ${name} RETURNS ${fn.returns} LANGUAGE plpgsql SECURITY DEFINER SET search_path = ${ADMIN_SEARCH_PATH} AS $pgaas$${body}\n$pgaas$`,
     `REVOKE ALL ON FUNCTION ${bare} FROM PUBLIC`,
@@ -262,10 +265,7 @@ END $pgaas$`,
     `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`,
     `GRANT USAGE ON SCHEMA ${schema} TO ${admin}`,
     ...[...HELPERS, ...BOUNDARY_FUNCTIONS].flatMap(functionSql),
-    ...BOUNDARY_FUNCTIONS.map(
-      (fn) =>
-        `GRANT EXECUTE ON FUNCTION ${schema}.${fn.signature.replace(/ DEFAULT [^,)]+/g, "")} TO ${admin}`,
-    ),
+    ...BOUNDARY_FUNCTIONS.map((fn) => `GRANT EXECUTE ON FUNCTION ${qualifiedName(fn)} TO ${admin}`),
     `CREATE OR REPLACE FUNCTION ${schema}.boundary_version() RETURNS integer LANGUAGE sql IMMUTABLE AS ${sqlLiteral(VERSION_BODY)}`,
   ];
   return `BEGIN;\n${psqlScript(statements)}COMMIT;\n`;
