@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { agentSourceArgv } from "@pgaas/agent/launch";
+import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { callRoute, createToken, getPair, login, registerPair } from "@pgaas/api";
 import { NotFoundError, Secret } from "@pgaas/common";
 import { ADMIN_ROLE, AGENT_PORT } from "@pgaas/common/wire";
@@ -240,7 +240,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     bootstrapPair(spec, hosts, {
       secrets: pairSecrets,
       agentTokens,
-      agentArgv: agentSourceArgv(),
+      agentArtefactPath: AGENT_ARTEFACT_PATH,
       ...(options.onEngineProgress ? { onProgress: options.onEngineProgress } : {}),
     }),
   );
