@@ -46,12 +46,17 @@ import {
 } from "./stack-state.js";
 import { ensurePortalStoreRole, PORTAL_STORE_ROLE } from "./store-role.js";
 
-export const DEFAULT_STACK_ROOT = fileURLToPath(new URL("../../.pgaas", import.meta.url));
+/**
+ * Outside the checkout, so any clone works (in /tmp, in a 0700 home): the postgres user must reach the
+ * store and sshd refuses the lab key below a world-writable directory. A sibling of /var/lib/pgaas,
+ * where the pair engine keeps the hosts' data, so nothing it removes there can touch the stack.
+ */
+export const DEFAULT_STACK_ROOT = "/var/lib/pgaas-stack";
 const WEB_DIST = fileURLToPath(new URL("../../portal/web/dist", import.meta.url));
 const STORE_DATABASE = "pgaas";
 
 export interface StackOptions {
-  /** Folder for all state (default `.pgaas/` in the checkout). */
+  /** Folder for all state (default DEFAULT_STACK_ROOT). */
   readonly root?: string;
   /** Namespace/link name prefix for the lab hosts. */
   readonly prefix?: string;
