@@ -130,5 +130,5 @@ describe("npm start / npm run stop", () => {
     expect(existsSync(stateDir)).toBe(false);
     expect(existsSync(`/var/lib/pgaas/${pair}`)).toBe(false);
     expect(existsSync(`/opt/pgaas/${pair}`)).toBe(false);
-  });
+  }, 900_000);
 });
