@@ -122,11 +122,16 @@ async function startWriteStop(clone: Clone): Promise<void> {
   );
   expect([writer.status, /^\d+$/.test(writer.stdout.trim())], writer.stderr).toEqual([0, true]);
 
-  // The agents run the artefact installed in their hosts' folders, not anything in the clone.
-  const agentArgs = processesUsing([`/opt/pgaas/${clone.env.PGAAS_PAIR}/`]).filter((line) =>
-    line.includes("pgaas-agent"),
-  );
-  expect(agentArgs.length).toBe(2);
+  // The agents run the artefact's own runtime, installed in their hosts' folders, nothing in the clone.
+  const pair = clone.env.PGAAS_PAIR;
+  const executables = processesUsing([`/opt/pgaas/${pair}/`])
+    .map((line) => line.trim().split(/\s+/)[1] ?? "")
+    .filter((executable) => executable.startsWith("/opt/"))
+    .sort();
+  expect(executables).toEqual([
+    `/opt/pgaas/${pair}/n1/agent/bin/node`,
+    `/opt/pgaas/${pair}/n2/agent/bin/node`,
+  ]);
   const portalPid = Number((await readFile(join(clone.stateDir, "portal.pid"), "utf8")).trim());
 
   const stopped = run("npm", ["run", "stop"], clone.checkout, clone.env);
