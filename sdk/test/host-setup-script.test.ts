@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { HOST_READY_FILE, hostPackages, renderHostSetupScript } from "../src/plan/host-setup-script.js";
