@@ -1,16 +1,14 @@
-// Builds the agent as one self-contained ES module for cloud VMs: Debian 12's `nodejs` is v18 and the
-// VM has no node_modules, so every dependency is inlined and the syntax is held to what Node 18 runs
-// (esbuild fails the build on anything newer). The pair engine uploads the file over SSH.
+// Builds the agent as one self-contained ES module: hosts have no node_modules, so every dependency is
+// inlined. The bundle runs on the Node runtime packed beside it (build-artefact.ts), so the syntax
+// target is that runtime's release line.
 //
-//   npx tsx agent/build-bundle.ts            → agent/dist/pgaas-agent.mjs
 //   buildAgentBundle({ outfile })            → { outfile, bytes }
 import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { AGENT_BUNDLE_PATH } from "./src/launch.js";
 
-/** Node release line of Debian 12's `nodejs` package, the oldest runtime the bundle must run on. */
-export const BUNDLE_NODE_TARGET = "node18";
+/** The release line of the runtime shipped in the artefact (the root `node` devDependency). */
+export const BUNDLE_NODE_TARGET = "node24";
 
 export const AGENT_ENTRY = fileURLToPath(new URL("./src/main.ts", import.meta.url));
 
@@ -28,8 +26,8 @@ export interface BundleResult {
   readonly bytes: number;
 }
 
-export async function buildAgentBundle(options: { outfile?: string } = {}): Promise<BundleResult> {
-  const outfile = options.outfile ?? AGENT_BUNDLE_PATH;
+export async function buildAgentBundle(options: { outfile: string }): Promise<BundleResult> {
+  const { outfile } = options;
   await build({
     entryPoints: [AGENT_ENTRY],
     outfile,
@@ -46,9 +44,4 @@ export async function buildAgentBundle(options: { outfile?: string } = {}): Prom
     logLevel: "silent",
   });
   return { outfile, bytes: (await stat(outfile)).size };
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { outfile, bytes } = await buildAgentBundle();
-  process.stdout.write(`${outfile} ${bytes} bytes (${BUNDLE_NODE_TARGET})\n`);
 }

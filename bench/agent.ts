@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { agentSourceArgv } from "@pgaas/agent/launch";
+import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import type { StateReport } from "@pgaas/common/wire";
 import {
   bootstrapPair,
@@ -179,7 +179,7 @@ async function realPairRounds(rounds: number): Promise<RealRound[]> {
   const hosts = labPairHosts(lab);
   try {
     const { pairId, agentTokens } = await cp.registerPair(spec, secrets, spec.agent?.listenPort ?? 9187);
-    await bootstrapPair(spec, hosts, { secrets, agentTokens, agentArgv: agentSourceArgv() });
+    await bootstrapPair(spec, hosts, { secrets, agentTokens, agentArtefactPath: AGENT_ARTEFACT_PATH });
     const results: RealRound[] = [];
     for (let round = 1; round <= rounds; round += 1) {
       const primary = await waitUntil(

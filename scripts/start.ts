@@ -1,7 +1,8 @@
 // `npm start`: the whole service on this machine (see scripts/stack). Prints progress for every step,
 // then the portal URL and how to sign in: the admin password itself only on the start that created
 // it, afterwards the 0600 file that keeps it. Environment: PGAAS_SUBNET (default 10.230.1.0/24),
-// PGAAS_PREFIX (namespace prefix, "pgaas"), PGAAS_PAIR (pair name, "demo"), PGAAS_PORT (8080), PGAAS_STATE_DIR (.pgaas in the checkout).
+// PGAAS_PREFIX (namespace prefix, "pgaas"), PGAAS_PAIR (pair name, "demo"), PGAAS_PORT (8080),
+// PGAAS_STATE_DIR (/var/lib/pgaas-stack).
 import { describeError } from "@pgaas/common";
 import { DEFAULT_STACK_ROOT, startStack } from "./stack/index.js";
 

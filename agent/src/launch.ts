@@ -1,23 +1,32 @@
-// How to start the agent from its TypeScript sources (local namespace hosts; VMs run the single-file
-// bundle from agent/build-bundle.ts, uploaded by the pair engine). Every path is absolute: services start with cwd /tmp, where a bare
-// `--import tsx` would not resolve.
+// Where the agent's builds are. Hosts (namespace hosts and VMs alike) run the artefact from
+// `npm run build:agent`: the bundle plus its own Node runtime, installed by the pair engine. Tests of
+// the process itself may start it from its TypeScript sources through tsx. Every path is absolute:
+// services start with cwd /tmp, where a bare `--import tsx` would not resolve.
 import { createRequire } from "node:module";
+import { arch } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { AGENT_NODE_FLAGS } from "@pgaas/common/wire";
 
-/**
- * Node flags for the agent, built or not: a 1 MB young generation (V8's default is 16 MB) keeps the
- * resident set ~9 MB smaller; the agent allocates little, so the extra scavenges cost next to no CPU.
- */
-export const AGENT_NODE_FLAGS = ["--max-semi-space-size=1"] as const;
+export { AGENT_NODE_FLAGS };
+
+const require = createRequire(import.meta.url);
+
+/** The same for src/launch.ts and dist/launch.js: both sit one level below the package. */
+const AGENT_VERSION: string = (require("../package.json") as { version: string }).version;
 
 /** The agent's build (`npm run build`); the same file seen from src/launch.ts and dist/launch.js. */
 export const AGENT_DIST_MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
-/** The single-file bundle for VMs (`npm run build:agent`): the artefact the pair engine uploads. */
-export const AGENT_BUNDLE_PATH = fileURLToPath(new URL("../dist/pgaas-agent.mjs", import.meta.url));
+/** The name of the artefact for this machine's architecture (the runtime inside is per architecture). */
+export const AGENT_ARTEFACT_NAME = `pgaas-agent-${AGENT_VERSION}-linux-${arch()}`;
+
+/** The artefact hosts run (`npm run build:agent`): pass this path to the pair engine. */
+export const AGENT_ARTEFACT_PATH = fileURLToPath(
+  new URL(`../dist/${AGENT_ARTEFACT_NAME}.tar.gz`, import.meta.url),
+);
 
 export function agentSourceArgv(node: string = process.execPath): string[] {
-  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
   // From src/launch.ts and from dist/launch.js alike, the sources are in ../src.
   const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
   return [node, ...AGENT_NODE_FLAGS, "--conditions=pgaas-source", "--import", tsxLoader, main];

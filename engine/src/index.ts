@@ -6,7 +6,6 @@ export {
   type BootstrapOptions,
   type BootstrapResult,
   bootstrapPair,
-  DEFAULT_AGENT_ARGV,
   endpointAcceptsWrite,
 } from "./bootstrap/bootstrap.js";
 export {

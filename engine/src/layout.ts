@@ -19,6 +19,8 @@ export interface MemberLayout {
   readonly logDir: string;
   /** persistent state outside the data directory: fence marker, agent spool, rejoin config archive */
   readonly stateDir: string;
+  /** the installed agent artefact (its runtime and bundle), root-owned, readable by the agent */
+  readonly agentDir: string;
   readonly postgresqlConf: string;
   readonly hbaFile: string;
   readonly identFile: string;
@@ -57,6 +59,11 @@ export function pairConfigRoot(pairName: string): string {
   return `/etc/pgaas/${pairName}`;
 }
 
+/** Installed software per pair; a member's agent lives below it. */
+export function pairSoftwareRoot(pairName: string): string {
+  return `/opt/pgaas/${pairName}`;
+}
+
 export function memberLayout(spec: PairSpec, member: string): MemberLayout {
   const pairRoot = pairConfigRoot(spec.name);
   const configDir = `${pairRoot}/${member}`;
@@ -72,6 +79,7 @@ export function memberLayout(spec: PairSpec, member: string): MemberLayout {
     runDir,
     logDir,
     stateDir,
+    agentDir: `${pairSoftwareRoot(spec.name)}/${member}/agent`,
     postgresqlConf: `${configDir}/postgresql.conf`,
     hbaFile: `${configDir}/pg_hba.conf`,
     identFile: `${configDir}/pg_ident.conf`,

@@ -3,6 +3,7 @@
 // On systemd hosts each unit is enabled and ordered after the member's PostgreSQL unit (boot order);
 // the detached service manager ignores the systemd-only fields.
 import { createHash } from "node:crypto";
+import { agentArtefactArgv } from "@pgaas/common/wire";
 import { scriptPaths } from "./layout.js";
 import type { Member } from "./members.js";
 import type { Daemon, RenderedFile } from "./plan-files.js";
@@ -91,26 +92,26 @@ export function fenceWatcherService(member: Member, files: readonly RenderedFile
 }
 
 /**
- * The agent. `bundleSha256` is the sha256 of the uploaded agent bundle on systemd hosts: a new bundle
- * changes the definition, so ensureRunning restarts the agent exactly when its code changed.
+ * The agent, run from the artefact installed in the member's agent directory. `artefactSha256` is that
+ * artefact's sha256: a new one changes the definition, so ensureRunning restarts the agent exactly
+ * when its code changed. (Stopping needs only the name and PID file: the hash may be left out.)
  */
 export function agentService(
   member: Member,
   files: readonly RenderedFile[],
-  agentArgv: readonly string[],
-  bundleSha256?: string,
+  artefactSha256?: string,
 ): SystemdServiceDef {
   const layout = member.layout;
   return {
     name: memberServiceName(member, "agent"),
-    argv: [...agentArgv, "--config", layout.agentConfig],
+    argv: [...agentArtefactArgv(layout.agentDir), "--config", layout.agentConfig],
     user: "postgres",
     workingDir: "/tmp",
     logFile: `${layout.logDir}/agent.log`,
     pidFile: `${layout.runDir}/agent.pid`,
     env: {
       PGAAS_CONFIG_SHA256: configHash(files, "agent"),
-      ...(bundleSha256 === undefined ? {} : { PGAAS_AGENT_BUNDLE_SHA256: bundleSha256 }),
+      ...(artefactSha256 === undefined ? {} : { PGAAS_AGENT_ARTEFACT_SHA256: artefactSha256 }),
     },
     startsAfter: afterPostgres(member),
   };

@@ -4,7 +4,6 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Secret } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
 import { planBootFiles } from "../src/bootstrap/boot-units.js";
-import { DEFAULT_AGENT_ARGV } from "../src/bootstrap/bootstrap.js";
 import { nodeMember, planNodeFiles, witnessMember } from "../src/index.js";
 import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../src/service-defs.js";
 import {
@@ -16,7 +15,7 @@ import {
 import { SECRETS, SPEC } from "./fixtures.js";
 
 const GOLDEN_DIR = new URL("./golden/systemd/", import.meta.url);
-const BUNDLE_SHA256 = "ab".repeat(32);
+const ARTEFACT_SHA256 = "ab".repeat(32);
 
 async function checkGolden(name: string, content: string): Promise<void> {
   const url = new URL(name, GOLDEN_DIR);
@@ -33,7 +32,7 @@ const daemons: SystemdServiceDef[] = [
   repmgrdService(n1, n1Files),
   keepalivedService(n1, n1Files),
   fenceWatcherService(n1, n1Files),
-  agentService(n1, n1Files, DEFAULT_AGENT_ARGV, BUNDLE_SHA256),
+  agentService(n1, n1Files, ARTEFACT_SHA256),
 ];
 const lines = (text: string) => text.split("\n");
 
@@ -95,7 +94,7 @@ describe("daemon units on systemd hosts", () => {
       const env = renderEnvFile(def) ?? "";
       // The agent's env carries the bundle hash: a new bundle restarts it, an unchanged one does not.
       if (def.name.startsWith("agent-"))
-        expect(lines(env)).toContain(`PGAAS_AGENT_BUNDLE_SHA256="${BUNDLE_SHA256}"`);
+        expect(lines(env)).toContain(`PGAAS_AGENT_ARTEFACT_SHA256="${ARTEFACT_SHA256}"`);
     }
     expect(daemons.map((def) => unitPath(def.name))).toEqual([
       "/etc/systemd/system/pgaas-repmgrd-orders-n1.service",
@@ -126,9 +125,9 @@ describe("daemon units on systemd hosts", () => {
     ]);
   });
 
-  it("runs the uploaded agent bundle with Debian's node", () => {
+  it("runs the installed agent artefact with its own runtime", () => {
     expect(lines(renderSystemdUnit(daemons[3] as SystemdServiceDef))).toContain(
-      "ExecStart=/usr/bin/node --max-semi-space-size=1 /opt/pgaas/agent/pgaas-agent.mjs --config /etc/pgaas/orders/n1/agent.json",
+      "ExecStart=/opt/pgaas/orders/n1/agent/bin/node --max-semi-space-size=1 /opt/pgaas/orders/n1/agent/pgaas-agent.mjs --config /etc/pgaas/orders/n1/agent.json",
     );
   });
 });

@@ -46,6 +46,7 @@ describe("memberLayout", () => {
       l.runDir,
       l.logDir,
       l.stateDir,
+      l.agentDir,
       l.fenceMarker,
       l.spoolDir,
     ];
@@ -61,6 +62,7 @@ describe("memberLayout", () => {
       configDir: "/etc/pgaas/orders/n1",
       runDir: "/run/pgaas/orders/n1",
       logDir: "/var/log/pgaas/orders/n1",
+      agentDir: "/opt/pgaas/orders/n1/agent",
       fenceMarker: "/var/lib/pgaas/orders/n1/FENCED",
     });
   });

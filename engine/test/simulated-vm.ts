@@ -2,7 +2,9 @@
 // namespace hosts). Uploads land in memory (changed only when bytes, mode or owner differ, like the
 // real upload). Shell lines run for real in bash with `systemctl` and `systemd-tmpfiles` replaced by a
 // small script that keeps unit state (enabled, active) in a directory and logs every call. argv
-// commands other than systemctl are recorded only, so nothing on this machine is touched.
+// commands other than systemctl and `bash -c` are recorded only, so nothing on this machine is
+// touched; `bash -c` scripts (the agent artefact's install) run for real, and files under `root` are
+// read from disk, so a test that points a member's paths there sees what such a script wrote.
 import { execFile } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -33,6 +35,8 @@ echo "systemd-tmpfiles $*" >>"$PGAAS_FAKE_STATE/calls.log"
 
 export interface SimulatedVm {
   readonly session: SshSession;
+  /** A scratch directory of this VM: the only place on disk its files may be read from. */
+  readonly root: string;
   readonly files: Map<string, { content: Buffer; mode: number; owner?: string }>;
   /** Every systemctl / systemd-tmpfiles call and every recorded argv command, in order. */
   calls(): Promise<string[]>;
@@ -50,9 +54,9 @@ export async function simulatedVm(name: string): Promise<SimulatedVm> {
   const log = join(dir, "calls.log");
   const files = new Map<string, { content: Buffer; mode: number; owner?: string }>();
 
-  const bash = (line: string): Promise<RunResult> =>
+  const bash = (line: string, stdin?: string | Buffer): Promise<RunResult> =>
     new Promise((resolve) => {
-      execFile(
+      const child = execFile(
         "bash",
         ["-c", line],
         {
@@ -64,10 +68,15 @@ export async function simulatedVm(name: string): Promise<SimulatedVm> {
           resolve({ stdout, stderr, code });
         },
       );
+      child.stdin?.end(stdin ?? "");
     });
 
-  const run = async (command: RemoteCommand, _options: RunOptions): Promise<RunResult> => {
-    if (typeof command === "string") return bash(command);
+  const run = async (command: RemoteCommand, options: RunOptions): Promise<RunResult> => {
+    if (typeof command === "string") return bash(command, options.stdin);
+    if (command[0] === "bash" && command[1] === "-c" && command.length === 3) {
+      await writeFile(log, "bash -c <script>\n", { flag: "a" });
+      return bash(command[2] ?? "", options.stdin);
+    }
     if (command[0] === "systemctl") return bash(shellCommand(command));
     await writeFile(log, `${command.join(" ")}\n`, { flag: "a" });
     return { stdout: "", stderr: "", code: 0 };
@@ -97,7 +106,10 @@ export async function simulatedVm(name: string): Promise<SimulatedVm> {
       return { changed: !same };
     },
     async readFile(path: string) {
-      return files.get(path)?.content.toString("utf8") ?? null;
+      const uploaded = files.get(path);
+      if (uploaded) return uploaded.content.toString("utf8");
+      if (!path.startsWith(`${dir}/`)) return null;
+      return readFile(path, "utf8").catch(() => null);
     },
     isOpen: () => true,
     close: async () => {},
@@ -105,6 +117,7 @@ export async function simulatedVm(name: string): Promise<SimulatedVm> {
 
   return {
     session,
+    root: dir,
     files,
     async calls() {
       const text = await readFile(log, "utf8").catch(() => "");

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { agentSourceArgv } from "@pgaas/agent/launch";
+import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { callRoute, createToken, getPair, login, registerPair } from "@pgaas/api";
 import { NotFoundError, Secret } from "@pgaas/common";
 import { ADMIN_ROLE, AGENT_PORT } from "@pgaas/common/wire";
@@ -46,12 +46,17 @@ import {
 } from "./stack-state.js";
 import { ensurePortalStoreRole, PORTAL_STORE_ROLE } from "./store-role.js";
 
-export const DEFAULT_STACK_ROOT = fileURLToPath(new URL("../../.pgaas", import.meta.url));
+/**
+ * Outside the checkout, so any clone works (in /tmp, in a 0700 home): the postgres user must reach the
+ * store and sshd refuses the lab key below a world-writable directory. A sibling of /var/lib/pgaas,
+ * where the pair engine keeps the hosts' data, so nothing it removes there can touch the stack.
+ */
+export const DEFAULT_STACK_ROOT = "/var/lib/pgaas-stack";
 const WEB_DIST = fileURLToPath(new URL("../../portal/web/dist", import.meta.url));
 const STORE_DATABASE = "pgaas";
 
 export interface StackOptions {
-  /** Folder for all state (default `.pgaas/` in the checkout). */
+  /** Folder for all state (default DEFAULT_STACK_ROOT). */
   readonly root?: string;
   /** Namespace/link name prefix for the lab hosts. */
   readonly prefix?: string;
@@ -240,7 +245,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     bootstrapPair(spec, hosts, {
       secrets: pairSecrets,
       agentTokens,
-      agentArgv: agentSourceArgv(),
+      agentArtefactPath: AGENT_ARTEFACT_PATH,
       ...(options.onEngineProgress ? { onProgress: options.onEngineProgress } : {}),
     }),
   );

@@ -1,12 +1,12 @@
-// The control plane as a long-running process of its own (so `npm start` can return), started with
-// its configuration in the environment, tracked by a PID file and stopped by that PID only.
+// The control plane as a long-running process of its own (so `npm start` can return), run from its
+// build (`npm run build`) as it would be deployed, with its configuration in the environment, tracked
+// by a PID file and stopped by that PID only.
 import { spawn } from "node:child_process";
 import { existsSync, openSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const SERVER_MAIN = fileURLToPath(new URL("../../portal/server/src/main.ts", import.meta.url));
+const SERVER_MAIN = fileURLToPath(new URL("../../portal/dist/server/main.js", import.meta.url));
 const HEALTH_ATTEMPTS = 120;
 const HEALTH_DELAY_MS = 250;
 
@@ -49,9 +49,11 @@ export async function ensurePortal(
   const running = await recordedPid(options.pidFile);
   if (running !== undefined && (await healthy(options.healthUrl))) return { started: false, pid: running };
   if (running !== undefined) await stopPortal(options.pidFile);
+  if (!existsSync(SERVER_MAIN)) {
+    throw new Error(`the control plane is not built (${SERVER_MAIN} is missing): run \`npm run build\``);
+  }
   const log = openSync(options.logFile, "a", 0o600);
-  const tsx = createRequire(import.meta.url).resolve("tsx/esm");
-  const child = spawn(process.execPath, ["--conditions=pgaas-source", "--import", tsx, SERVER_MAIN], {
+  const child = spawn(process.execPath, [SERVER_MAIN], {
     detached: true,
     stdio: ["ignore", log, log],
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...options.env },

@@ -1,4 +1,4 @@
-// What `npm start` keeps between runs, under one folder (`.pgaas/` in the checkout by default):
+// What `npm start` keeps between runs, under one folder (/var/lib/pgaas-stack by default):
 // stack.json (ports, names: nothing secret), secret.key (0600, the AES-256-GCM key the control plane
 // also uses), secrets.sealed (the demo's credentials, sealed with that key), and two 0600 files a
 // process or a person reads: store-password (the control plane's store role) and admin-password

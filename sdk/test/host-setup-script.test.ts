@@ -29,7 +29,7 @@ describe("renderHostSetupScript", () => {
 
   it("installs with services held stopped and leaves the ready marker last", () => {
     const install = lines.indexOf(
-      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr nodejs rsync curl keepalived",
+      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr rsync curl keepalived",
     );
     const policy = lines.findIndex((line) => line.startsWith("if [ ! -e /usr/sbin/policy-rc.d ]"));
     const removePolicy = lines.indexOf('if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi');
@@ -46,33 +46,16 @@ describe("renderHostSetupScript", () => {
     expect(hostPackages("vip")).toEqual([
       "postgresql-15",
       "postgresql-15-repmgr",
-      "nodejs",
       "rsync",
       "curl",
       "keepalived",
     ]);
-    expect(hostPackages("load-balancer")).toEqual([
-      "postgresql-15",
-      "postgresql-15-repmgr",
-      "nodejs",
-      "rsync",
-      "curl",
-    ]);
+    expect(hostPackages("load-balancer")).toEqual(["postgresql-15", "postgresql-15-repmgr", "rsync", "curl"]);
   });
 
-  it("installs Debian's nodejs for the agent and checks its major right after, downloading nothing", () => {
-    const check = lines.find((line) => line.startsWith("node -e "));
-    expect(check).toBe(
-      `node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' || { echo "pgaas: the agent needs Node.js >= 18" >&2; exit 1; }`,
-    );
-    expect(lines.indexOf(check ?? "")).toBe(
-      lines.findIndex((line) => line.startsWith("apt-get install")) + 3,
-    );
-    expect(script).not.toMatch(/curl -|tar -x|\/opt\/pgaas\/agent/);
-    // The check itself, run by this machine's Node (20): passes.
-    expect(execFileSync("bash", ["-c", check ?? "exit 9"], { encoding: "utf8" })).toBe("");
-    const withoutNode = renderHostSetupScript({ sshPublicKey: KEY, packages: ["postgresql-15"] });
-    expect(withoutNode).not.toContain("node -e");
+  it("installs no Node.js and downloads nothing: the agent artefact brings its own runtime", () => {
+    expect(lines.filter((line) => /\bnodejs\b|^node /.test(line))).toEqual([]);
+    expect(script).not.toMatch(/curl -|wget |tar -x/);
   });
 
   it("mounts the data volume before the ready check, formatting only a blank one (golden)", () => {

@@ -3,7 +3,7 @@
 // the new primary within two state intervals of the promotion and /primary flips; with the control
 // plane stopped for 30 s, every state sample reaches the store once; a switchover requested in the
 // API runs through the standby's agent. Needs root (network namespaces).
-import { agentSourceArgv } from "@pgaas/agent/launch";
+import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import type { Secret } from "@pgaas/common";
 import {
   bootstrapPair,
@@ -82,7 +82,7 @@ describe("agents on a real pair", () => {
         secrets,
         onProgress: printProgress,
         agentTokens,
-        agentArgv: agentSourceArgv(),
+        agentArtefactPath: AGENT_ARTEFACT_PATH,
       });
       timeline.mark("bootstrapped");
 

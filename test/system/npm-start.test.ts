@@ -129,5 +129,6 @@ describe("npm start / npm run stop", () => {
     expect(alive(portalPid)).toBe(false);
     expect(existsSync(stateDir)).toBe(false);
     expect(existsSync(`/var/lib/pgaas/${pair}`)).toBe(false);
-  });
+    expect(existsSync(`/opt/pgaas/${pair}`)).toBe(false);
+  }, 900_000);
 });

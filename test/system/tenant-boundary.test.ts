@@ -6,7 +6,7 @@
 // Tenants can neither reach the system databases nor another tenant's database nor call the boundary
 // functions, and the admin role holds no CREATEROLE and no tenant membership. Needs root.
 
-import { agentSourceArgv } from "@pgaas/agent/launch";
+import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -115,7 +115,7 @@ describe("tenant boundary on a real pair", () => {
         secrets,
         onProgress: printProgress,
         agentTokens,
-        agentArgv: agentSourceArgv(),
+        agentArtefactPath: AGENT_ARTEFACT_PATH,
       });
       await waitFor(
         "the control plane knows the primary",

@@ -1,3 +1,4 @@
+export * from "./agent-artefact.js";
 export * from "./agent-config.js";
 export * from "./agent-report.js";
 export * from "./managed-parameters.js";

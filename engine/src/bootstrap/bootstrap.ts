@@ -15,12 +15,7 @@ import type { PairSecrets } from "../secrets.js";
 import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
 import type { SshPool } from "../ssh/pool.js";
-import {
-  AGENT_BUNDLE_REMOTE_PATH,
-  type AgentBundle,
-  loadAgentBundle,
-  uploadAgentBundle,
-} from "./agent-bundle.js";
+import { installAgentArtefact, loadAgentArtefact } from "./agent-artefact.js";
 import { adoptPostgres, installBootUnits } from "./boot-units.js";
 import { decideRoles, type NodeObservation } from "./decide-roles.js";
 import {
@@ -36,26 +31,17 @@ import {
 import { ensureDirectories, installFiles, preflight } from "./prepare-steps.js";
 import { ensureTenantBoundary } from "./tenant-boundary.js";
 
-/**
- * The agent as run on a VM: the uploaded single-file bundle on Debian's Node 18, with the agent's small
- * young generation (agent/src/launch.ts AGENT_NODE_FLAGS). Local hosts pass `agentSourceArgv()` from @pgaas/agent.
- */
-export const DEFAULT_AGENT_ARGV = [
-  "/usr/bin/node",
-  "--max-semi-space-size=1",
-  AGENT_BUNDLE_REMOTE_PATH,
-] as const;
-
 export interface BootstrapOptions {
   readonly secrets: PairSecrets;
   readonly onProgress?: ProgressListener;
   readonly signal?: AbortSignal;
   /** Per node name: the control-plane token for its agent. The agent runs only with spec.agent and a token. */
   readonly agentTokens?: Readonly<Record<string, Secret>>;
-  /** Default DEFAULT_AGENT_ARGV; then systemd hosts get the bundle uploaded (see `agentBundlePath`). */
-  readonly agentArgv?: readonly string[];
-  /** The agent bundle uploaded to systemd hosts running the default argv (needed only for those). */
-  readonly agentBundlePath?: string;
+  /**
+   * The agent artefact (`npm run build:agent`, AGENT_ARTEFACT_PATH of @pgaas/agent/launch), installed
+   * on every node that runs an agent; needed when agentTokens are given.
+   */
+  readonly agentArtefactPath?: string;
   /** Reuse SSH sessions across calls (otherwise opened and closed here). */
   readonly sshPool?: SshPool;
 }
@@ -220,20 +206,17 @@ export async function bootstrapPair(
       ]),
     );
     if (spec.agent && options.agentTokens) {
-      const argv = options.agentArgv ?? DEFAULT_AGENT_ARGV;
       const agentNodes = pair.nodes.filter((s) => options.agentTokens?.[s.name] !== undefined);
-      // The default argv runs the uploaded bundle: deliver it to systemd hosts first.
-      const delivers = (s: MemberSession) =>
-        options.agentArgv === undefined && s.host.serviceManager === "systemd";
-      const bundle: AgentBundle | undefined = agentNodes.some(delivers)
-        ? await loadAgentBundle(requiredBundlePath(options.agentBundlePath))
-        : undefined;
+      const artefact =
+        agentNodes.length > 0
+          ? await loadAgentArtefact(requiredArtefactPath(options.agentArtefactPath))
+          : undefined;
       await Promise.all(
         agentNodes.map(async (s) => {
-          const delivered = bundle && delivers(s) ? bundle : undefined;
-          if (delivered) await runner.run("agent-bundle", s.name, () => uploadAgentBundle(s, delivered));
+          if (!artefact) return;
+          await runner.run("agent-artefact", s.name, () => installAgentArtefact(s, artefact));
           await runner.run("agent", s.name, () =>
-            s.services.ensureRunning(agentService(s.member, planOf(s), argv, delivered?.sha256)),
+            s.services.ensureRunning(agentService(s.member, planOf(s), artefact.sha256)),
           );
         }),
       );
@@ -283,11 +266,11 @@ async function rejoinOnBootstrap(
   return outcome;
 }
 
-/** Systemd hosts run the uploaded bundle: the engine has no agent of its own to fall back on. */
-function requiredBundlePath(path: string | undefined): string {
+/** Hosts run the installed artefact: the engine has no agent of its own to fall back on. */
+function requiredArtefactPath(path: string | undefined): string {
   if (path === undefined) {
-    throw new InputError("agents on systemd hosts need the agent bundle: pass agentBundlePath", {
-      code: "agent_bundle_required",
+    throw new InputError("agents need the agent artefact: pass agentArtefactPath", {
+      code: "agent_artefact_required",
     });
   }
   return path;

@@ -51,7 +51,7 @@ export async function assertPostgresCanReach(dir: string): Promise<void> {
   } catch {
     throw new Error(
       `the postgres user cannot reach ${dir} (a parent directory is not searchable by others): ` +
-        "move the checkout or point PGAAS_STATE_DIR at a directory like /var/lib/pgaas-stack",
+        "point PGAAS_STATE_DIR at a directory whose parents others may search, like /var/lib/pgaas-stack",
     );
   }
 }

@@ -2,11 +2,10 @@
 // run twice and on half-built pairs; hosts that cannot be reached make it fail (nothing is left silently).
 import { shellCommand } from "@pgaas/common";
 import { removeBootUnits } from "../bootstrap/boot-units.js";
-import { DEFAULT_AGENT_ARGV } from "../bootstrap/bootstrap.js";
 import { removeAuthorizedKeyCommand } from "../commands/host-commands.js";
 import { pgStopImmediateCommand } from "../commands/pg-commands.js";
 import type { PairHosts } from "../hosts.js";
-import { pairConfigRoot } from "../layout.js";
+import { pairConfigRoot, pairSoftwareRoot } from "../layout.js";
 import type { MemberSession } from "../member-session.js";
 import { openPairSessions } from "../pair-sessions.js";
 import type { RenderedFile } from "../plan-files.js";
@@ -19,7 +18,7 @@ const NO_FILES: readonly RenderedFile[] = [];
 async function teardownMember(session: MemberSession, publicKey: string | undefined): Promise<void> {
   const member = session.member;
   const defs = [
-    agentService(member, NO_FILES, DEFAULT_AGENT_ARGV),
+    agentService(member, NO_FILES),
     fenceWatcherService(member, NO_FILES),
     keepalivedService(member, NO_FILES),
     repmgrdService(member, NO_FILES),
@@ -30,7 +29,14 @@ async function teardownMember(session: MemberSession, publicKey: string | undefi
   await session.sh(pgStopImmediateCommand(member.layout), "teardown-postgres", 60_000);
   const layout = member.layout;
   await session.sh(
-    `rm -rf -- ${shellCommand([layout.configDir, layout.stateDir, layout.runDir, layout.logDir])}`,
+    `rm -rf -- ${shellCommand([
+      layout.configDir,
+      layout.stateDir,
+      layout.runDir,
+      layout.logDir,
+      // The artefact's directory only: its parent is the member's, shared with nothing else.
+      layout.agentDir.replace(/\/agent$/, ""),
+    ])}`,
     "teardown-files",
   );
   if (publicKey) await session.sh(removeAuthorizedKeyCommand(publicKey), "teardown-key");
@@ -43,6 +49,7 @@ async function removePairRoots(spec: PairSpec, session: MemberSession): Promise<
     `/var/lib/pgaas/${spec.name}`,
     `/run/pgaas/${spec.name}`,
     `/var/log/pgaas/${spec.name}`,
+    pairSoftwareRoot(spec.name),
   ];
   await session.sh(
     `for d in ${shellCommand(roots)}; do if [ -d "$d" ] && [ -z "$(ls -A "$d" | grep -v -x -e ssh -e pgpass)" ]; then rm -rf -- "$d"; fi; done`,

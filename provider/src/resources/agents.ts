@@ -1,6 +1,6 @@
 // Agents on a pair's nodes: started by the pair engine's bootstrap (it renders the agent config and
 // token file when given tokens) and stopped through the hosts' service control on deregistration.
-import { AGENT_BUNDLE_PATH, agentSourceArgv } from "@pgaas/agent/launch";
+import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { Secret } from "@pgaas/common";
 import type { PairHosts, PairSpec, ProgressListener } from "@pgaas/engine";
 import { agentService, bootstrapPair, openPairSessions, pairSecretsFrom } from "@pgaas/engine";
@@ -18,12 +18,10 @@ export async function startAgents(
   tokens: Readonly<Record<string, string>>,
   onProgress?: ProgressListener,
 ): Promise<void> {
-  const local = install.hosts.nodes.every((host) => host.serviceManager === "detached");
   await bootstrapPair(install.spec, install.hosts, {
     secrets: pairSecretsFrom(JSON.parse(install.pairSecrets)),
     agentTokens: Object.fromEntries(Object.entries(tokens).map(([node, token]) => [node, new Secret(token)])),
-    agentArgv: local ? agentSourceArgv() : undefined,
-    agentBundlePath: AGENT_BUNDLE_PATH,
+    agentArtefactPath: AGENT_ARTEFACT_PATH,
     onProgress,
   });
 }
@@ -34,7 +32,7 @@ export async function stopAgents(install: Pick<AgentInstall, "spec" | "hosts">):
   try {
     await Promise.all(
       pair.nodes.map((session) => {
-        const { name, pidFile } = agentService(session.member, [], []);
+        const { name, pidFile } = agentService(session.member, []);
         return session.services.stop({ name, pidFile });
       }),
     );

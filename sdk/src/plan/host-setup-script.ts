@@ -3,7 +3,7 @@
 // pair keeps PostgreSQL's data (formatting it only when blank), install the packages with
 // services kept stopped (the pair engine starts what it needs), drop Debian's default cluster, and
 // leave a ready marker that PairConfiguration waits for. Safe to run again on every boot.
-// The agent needs only Debian's `nodejs` (v18): the pair engine uploads its single-file bundle.
+// No Node.js is installed: the pair engine installs the agent artefact, which carries its own runtime.
 
 import { createHash } from "node:crypto";
 import { shellCommand, shellQuote } from "@pgaas/common";
@@ -41,17 +41,8 @@ export interface HostSetupInput {
 
 export const SSH_HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 
-/** The oldest Node.js major the agent bundle runs on (agent/build-bundle.ts targets node18). */
-export const AGENT_MIN_NODE_MAJOR = 18;
-
 export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
-  const base = [
-    `postgresql-${POSTGRES_MAJOR}`,
-    `postgresql-${POSTGRES_MAJOR}-repmgr`,
-    "nodejs",
-    "rsync",
-    "curl",
-  ];
+  const base = [`postgresql-${POSTGRES_MAJOR}`, `postgresql-${POSTGRES_MAJOR}-repmgr`, "rsync", "curl"];
   return endpointKind === "vip" ? [...base, "keepalived"] : base;
 }
 
@@ -86,12 +77,6 @@ export function renderHostSetupScript(input: HostSetupInput): string {
     "apt-get update -q",
     shellCommand(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...input.packages]),
     'if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi',
-    ...(input.packages.includes("nodejs")
-      ? [
-          "# The pair engine uploads the agent as one file for this node; fail here if the runtime is too old.",
-          `node -e ${shellQuote(`process.exit(Number(process.versions.node.split(".")[0]) >= ${AGENT_MIN_NODE_MAJOR} ? 0 : 1)`)} || { echo "pgaas: the agent needs Node.js >= ${AGENT_MIN_NODE_MAJOR}" >&2; exit 1; }`,
-        ]
-      : []),
     "# Debian's default cluster is never used: pgaas runs its own instances.",
     "pg_dropcluster --stop 15 main 2>/dev/null || true",
     ...(input.packages.includes("keepalived")

@@ -1,65 +1,85 @@
-// The single-file agent bundle cloud VMs run: built with target node18 (the build fails on any syntax
-// Node 18 lacks), then run as a plain `node pgaas-agent.mjs` from /tmp with no node_modules in reach,
-// once with a bad config and once against a real PostgreSQL and a recording control plane.
+// The one agent artefact every host runs: built from the sources and the `node` devDependency's
+// runtime, unpacked away from the repository and run as a host runs it (its own bin/node, cwd /tmp, no
+// node_modules in reach), once with a bad config and once against a real PostgreSQL and a recording
+// control plane.
 import { execFile, spawn } from "node:child_process";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { StateReport } from "@pgaas/common/wire";
+import { agentArtefactArgv } from "@pgaas/common/wire";
 import { freePort, type LocalPostgres, RecordingControlPlane, startLocalPostgres } from "@pgaas/testing";
 import { waitFor } from "@pgaas/testing/agent";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUNDLE_NODE_TARGET, buildAgentBundle } from "../build-bundle.js";
+import { type ArtefactResult, buildAgentArtefact } from "../build-artefact.js";
+import { AGENT_ARTEFACT_NAME } from "../src/launch.js";
 
 const TOKEN = "agt_bundle_R4nd0mT0k3n";
 let dir: string;
-let bundle: string;
+let built: ArtefactResult;
+/** Where the artefact was unpacked, as the pair engine installs it (top directory stripped). */
+let installed: string;
+let agentArgv: string[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "pgaas-agent-bundle-"));
-  const built = await buildAgentBundle({ outfile: join(dir, "build", "pgaas-agent.mjs") });
-  // Away from the repository: a bundle that still imported a package would fail to resolve here.
-  bundle = join(dir, "pgaas-agent.mjs");
-  await copyFile(built.outfile, bundle);
-}, 60_000);
+  dir = await mkdtemp(join(tmpdir(), "pgaas-agent-artefact-"));
+  built = await buildAgentArtefact({ outfile: join(dir, "build", `${AGENT_ARTEFACT_NAME}.tar.gz`) });
+  installed = join(dir, "installed");
+  await mkdir(installed);
+  await promisify(execFile)("tar", ["-xzf", built.outfile, "-C", installed, "--strip-components=1"]);
+  agentArgv = agentArtefactArgv(installed);
+}, 120_000);
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function runBundle(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function runAgent(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const [node = "", ...argv] = agentArgv;
   return new Promise((resolve) => {
-    execFile(process.execPath, [bundle, ...args], { cwd: "/tmp", timeout: 30_000 }, (error, _out, stderr) => {
+    execFile(node, [...argv, ...args], { cwd: "/tmp", timeout: 30_000, env: {} }, (error, _out, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stderr });
     });
   });
 }
 
-describe(`agent bundle (${BUNDLE_NODE_TARGET})`, () => {
-  it("is one ES module with no import of anything but Node built-ins", async () => {
-    const text = await readFile(bundle, "utf8");
+describe("agent artefact", () => {
+  it("holds exactly the runtime and the bundle, the bundle importing only Node built-ins", async () => {
+    const { stdout } = await promisify(execFile)("tar", ["-tzvf", built.outfile]);
+    const entries = stdout
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const fields = line.split(/\s+/);
+        return `${fields[0]} ${fields[1]} ${fields.at(-1)}`;
+      });
+    expect(entries).toEqual([
+      `drwxr-xr-x 0/0 ${AGENT_ARTEFACT_NAME}/`,
+      `drwxr-xr-x 0/0 ${AGENT_ARTEFACT_NAME}/bin/`,
+      `-rwxr-xr-x 0/0 ${AGENT_ARTEFACT_NAME}/bin/node`,
+      `-rw-r--r-- 0/0 ${AGENT_ARTEFACT_NAME}/pgaas-agent.mjs`,
+    ]);
+    const text = await readFile(join(installed, "pgaas-agent.mjs"), "utf8");
     const specifiers = [...text.matchAll(/^import .* from "([^"]+)";$/gm)].map((match) => match[1]);
     expect(specifiers.filter((specifier) => !specifier?.startsWith("node:"))).toEqual([]);
-    expect(text.startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
-  it("calls none of the runtime APIs Node 18 lacks (esbuild checks syntax only)", async () => {
-    const text = await readFile(bundle, "utf8");
-    const newerThan18 = [
-      ".toSorted(",
-      ".toReversed(",
-      ".toSpliced(",
-      "Promise.withResolvers",
-      "Object.groupBy",
-      "Map.groupBy",
-      "Array.fromAsync",
-      "AbortSignal.any",
-      "import.meta.dirname",
-      "import.meta.filename",
-      "process.loadEnvFile",
-    ];
-    expect(newerThan18.filter((api) => text.includes(api))).toEqual([]);
+  it("ships the Node 24 runtime of the node devDependency", async () => {
+    const { stdout } = await promisify(execFile)(agentArgv[0] ?? "", ["--version"], { env: {} });
+    const pinned = JSON.parse(await readFile(new URL("../../package.json", import.meta.url), "utf8")) as {
+      devDependencies: { node: string };
+    };
+    expect([stdout.trim(), built.nodeVersion]).toEqual([
+      `v${pinned.devDependencies.node}`,
+      `v${pinned.devDependencies.node}`,
+    ]);
   });
+
+  it("is byte for byte the same when built again, so hosts receive nothing new", async () => {
+    const again = await buildAgentArtefact({ outfile: join(dir, "again", `${AGENT_ARTEFACT_NAME}.tar.gz`) });
+    expect(again.sha256).toBe(built.sha256);
+  }, 120_000);
 
   it("exits 2 naming the bad field for a bad config file", async () => {
     const file = join(dir, "bad.json");
@@ -77,7 +97,7 @@ describe(`agent bundle (${BUNDLE_NODE_TARGET})`, () => {
         spool: { dir: join(dir, "spool-bad") },
       }),
     );
-    expect(await runBundle(["--config", file])).toEqual({
+    expect(await runAgent(["--config", file])).toEqual({
       code: 2,
       stderr: `pgaas-agent: invalid config ${file}: controlPlane.url: Invalid URL\n`,
     });
@@ -116,7 +136,8 @@ describe(`agent bundle (${BUNDLE_NODE_TARGET})`, () => {
           spool: { dir: join(dir, "spool") },
         }),
       );
-      const child = spawn(process.execPath, [bundle, "--config", configFile], {
+      const [node = "", ...argv] = agentArgv;
+      const child = spawn(node, [...argv, "--config", configFile], {
         cwd: "/tmp",
         stdio: ["ignore", "ignore", "pipe"],
       });

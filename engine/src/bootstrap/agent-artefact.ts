@@ -1,0 +1,71 @@
+// Agent delivery to every host, namespace host or VM alike: the caller hands over the agent artefact
+// (a gzipped tar of the bundled agent and its Node runtime; @pgaas/agent builds it, the engine never
+// imports it), which is installed into the member's own agent directory. The host keeps the sha256 of
+// what it installed, so the bytes cross the SSH connection only when that hash differs; the hash also
+// goes into the agent's service definition, so the agent restarts exactly when its code changed.
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { InputError, shellQuote } from "@pgaas/common";
+import type { MemberSession } from "../member-session.js";
+
+/** The file beside the installed artefact that names its sha256. */
+export const AGENT_ARTEFACT_HASH_FILE = "artefact.sha256";
+
+export interface AgentArtefact {
+  readonly content: Buffer;
+  readonly sha256: string;
+}
+
+export async function loadAgentArtefact(path: string): Promise<AgentArtefact> {
+  let content: Buffer;
+  try {
+    content = await readFile(path);
+  } catch (error) {
+    throw new InputError(`agent artefact not found at ${path}: build it with \`npm run build:agent\``, {
+      code: "agent_artefact_missing",
+      cause: error,
+    });
+  }
+  return { content, sha256: createHash("sha256").update(content).digest("hex") };
+}
+
+/**
+ * Reads the archive from stdin into a temporary file, checks its sha256, unpacks it beside the
+ * installed one and swaps the directories, so a broken transfer never replaces a working agent. A
+ * running agent keeps its open files; the service restart that follows picks up the new ones.
+ */
+export function installArtefactScript(dir: string, sha256: string): string {
+  const d = shellQuote(dir);
+  return [
+    "set -euo pipefail",
+    `dir=${d}`,
+    'install -d -m 0755 "$(dirname "$dir")"',
+    'rm -rf -- "$dir.new" "$dir.old" "$dir.tar.gz"',
+    'cat > "$dir.tar.gz"',
+    `printf '%s  %s\\n' ${shellQuote(sha256)} "$dir.tar.gz" | sha256sum --check --status`,
+    'install -d -m 0755 "$dir.new"',
+    'tar -xzf "$dir.tar.gz" -C "$dir.new" --strip-components=1 --no-same-owner',
+    'rm -f -- "$dir.tar.gz"',
+    `printf '%s\\n' ${shellQuote(sha256)} > "$dir.new/${AGENT_ARTEFACT_HASH_FILE}"`,
+    'if [ -e "$dir" ]; then mv -- "$dir" "$dir.old"; fi',
+    'mv -- "$dir.new" "$dir"',
+    'rm -rf -- "$dir.old"',
+  ].join("\n");
+}
+
+export async function installAgentArtefact(
+  session: MemberSession,
+  artefact: AgentArtefact,
+): Promise<{ changed: boolean; detail: string }> {
+  const step = `${session.name}.agent-artefact`;
+  const dir = session.member.layout.agentDir;
+  const detail = `sha256 ${artefact.sha256.slice(0, 12)}`;
+  const installed = await session.ssh.readFile(`${dir}/${AGENT_ARTEFACT_HASH_FILE}`, { step });
+  if (installed?.trim() === artefact.sha256) return { changed: false, detail };
+  await session.ssh.runChecked(["bash", "-c", installArtefactScript(dir, artefact.sha256)], {
+    step,
+    stdin: artefact.content,
+    timeoutMs: 300_000,
+  });
+  return { changed: true, detail };
+}
