@@ -28,7 +28,12 @@ export {
   type ReplicationState,
 } from "./operations/status.js";
 export { type SwitchoverResult, switchover } from "./operations/switchover.js";
-export { teardownPair } from "./operations/teardown.js";
+export {
+  type TeardownOptions,
+  type TeardownResult,
+  teardownPair,
+  type UnreachableMember,
+} from "./operations/teardown.js";
 export { openPairSessions, type PairSessions } from "./pair-sessions.js";
 export {
   type Daemon,

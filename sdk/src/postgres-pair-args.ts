@@ -61,6 +61,13 @@ export interface GcpPairArgs {
   /** Fixed internal address for the load balancer; GCP picks one when omitted. */
   endpointAddress?: pulumi.Input<string>;
   project?: pulumi.Input<string>;
+  /**
+   * The nodes have no public address; their first boot reaches Debian's mirrors through Cloud NAT.
+   * Omitted: the pair creates a Cloud Router and a NAT for its subnetwork only. Set it to the name of
+   * an existing Cloud Router whose NAT already covers the subnetwork, and nothing is created (a
+   * subnetwork can be covered by one NAT only).
+   */
+  natRouter?: pulumi.Input<string>;
 }
 
 export interface LocalPairArgs {

@@ -45,11 +45,37 @@ describe("PostgresPair on GCP", () => {
       "gcp:compute/instance:Instance": 2,
       "gcp:compute/instanceGroup:InstanceGroup": 2,
       "gcp:compute/regionBackendService:RegionBackendService": 1,
+      "gcp:compute/router:Router": 1,
+      "gcp:compute/routerNat:RouterNat": 1,
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:PairConfiguration": 1,
       "pgaas:index:Registration": 1,
       "tls:index/privateKey:PrivateKey": 2,
     });
+  });
+
+  it("gives the nodes Cloud NAT for their subnetwork only, before they boot", () => {
+    expect(registry.named("gcp:compute/router:Router", "billing-router").inputs).toEqual({
+      project: "acme",
+      region: "europe-west1",
+      name: "billing-router",
+      network: "vpc-1",
+    });
+    expect(registry.named("gcp:compute/routerNat:RouterNat", "billing-nat").inputs).toEqual({
+      project: "acme",
+      region: "europe-west1",
+      name: "billing-nat",
+      router: "billing-router",
+      natIpAllocateOption: "AUTO_ONLY",
+      sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+      subnetworks: [{ name: "subnet-1", sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+      logConfig: { enable: true, filter: "ERRORS_ONLY" },
+    });
+    for (const node of ["n1", "n2"]) {
+      expect(registry.optionsOf("gcp:compute/instance:Instance", `billing-${node}`).dependsOn).toEqual([
+        "billing-nat",
+      ]);
+    }
   });
 
   it("puts one node in each zone, tagged for the firewall rules, with the startup script", () => {
@@ -250,9 +276,22 @@ describe("PostgresPair on GCP", () => {
 });
 
 describe("PostgresPair on GCP in preview", () => {
-  it("registers the same 22 resources while addresses are unknown", async () => {
+  it("registers the same 24 resources while addresses are unknown", async () => {
     const { registry, pair } = await constructPair("billing", gcpArgs(), { preview: true });
-    expect(registry.resources.length).toBe(22);
+    expect(registry.resources.length).toBe(24);
     expect(await isKnown(pair.endpointHost)).toBe(false);
+  });
+});
+
+describe("PostgresPair on GCP with the user's Cloud NAT", () => {
+  it("creates no router and no NAT, and the nodes wait for nothing extra", async () => {
+    const args = gcpArgs();
+    const { registry } = await constructPair("ledger", {
+      ...args,
+      gcp: { ...(args.gcp as NonNullable<PostgresPairArgs["gcp"]>), natRouter: "corp-router" },
+    });
+    expect(registry.namesOf("gcp:compute/router:Router")).toEqual([]);
+    expect(registry.namesOf("gcp:compute/routerNat:RouterNat")).toEqual([]);
+    expect(registry.optionsOf("gcp:compute/instance:Instance", "ledger-n1").dependsOn).toEqual([]);
   });
 });

@@ -1,7 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HOST_FAILED_FILE, HOST_SETUP_LOG } from "@pgaas/common/wire";
 import { describe, expect, it } from "vitest";
-import { HOST_READY_FILE, hostPackages, renderHostSetupScript } from "../src/plan/host-setup-script.js";
+import {
+  firstBootGuard,
+  HOST_READY_FILE,
+  hostPackages,
+  renderHostSetupScript,
+} from "../src/plan/host-setup-script.js";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ0ZXN0a2V5 pgaas's key";
 
@@ -117,4 +126,67 @@ describe("renderHostSetupScript", () => {
       );
     },
   );
+});
+
+describe("first-boot failure marker", () => {
+  it("guards the script from its first line, with the marker and log the provider reads", () => {
+    const lines = renderHostSetupScript({ sshPublicKey: KEY, packages: [] }).split("\n");
+    expect(lines.slice(2, 4 + firstBootGuard(HOST_FAILED_FILE, HOST_SETUP_LOG).length - 1)).toEqual([
+      "set -euo pipefail",
+      ...firstBootGuard(HOST_FAILED_FILE, HOST_SETUP_LOG),
+    ]);
+  });
+
+  // These exact lines, run by bash: what a failed, an aborted and a good first boot leave behind.
+  async function boot(tail: string[]): Promise<{ code: number; marker: string | undefined; log: string }> {
+    const dir = await mkdtemp(join(tmpdir(), "pgaas-first-boot-"));
+    try {
+      const failed = join(dir, "etc", "host-failed");
+      const log = join(dir, "setup.log");
+      const script = ["set -euo pipefail", ...firstBootGuard(failed, log), ...tail].join("\n");
+      let code = 0;
+      try {
+        execFileSync("bash", ["-c", script], { stdio: "ignore" });
+      } catch (error) {
+        code = (error as { status: number }).status;
+      }
+      // tee may still be flushing after bash exits.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const marker = await readFile(failed, "utf8").catch(() => undefined);
+      return { code, marker, log: await readFile(log, "utf8") };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("records the failing command and its line, and keeps the output in the log", async () => {
+    expect(await boot(["echo installing", "ls /nonexistent-pgaas-first-boot", "echo never"])).toEqual({
+      code: 2,
+      marker: "exit 2 after line 10: ls /nonexistent-pgaas-first-boot\n",
+      log: "installing\nls: cannot access '/nonexistent-pgaas-first-boot': No such file or directory\n",
+    });
+  });
+
+  it("records an explicit exit", async () => {
+    expect(await boot(['echo "pgaas: the data volume did not appear" >&2; exit 1'])).toEqual({
+      code: 1,
+      marker: "exit 1 after exit 1\n",
+      log: "pgaas: the data volume did not appear\n",
+    });
+  });
+
+  it("removes the marker of an earlier failed boot when this one succeeds", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "pgaas-first-boot-"));
+    try {
+      const failed = join(dir, "host-failed");
+      await writeFile(failed, "exit 1 after exit 1\n");
+      execFileSync("bash", [
+        "-c",
+        ["set -euo pipefail", ...firstBootGuard(failed, join(dir, "log")), "true"].join("\n"),
+      ]);
+      await expect(readFile(failed, "utf8")).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

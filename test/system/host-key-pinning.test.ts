@@ -32,7 +32,11 @@ describe("host keys pinned in every SSH session", () => {
     );
     const created = pairConfigurationHandler.create(
       { spec, hosts, readyTimeoutSeconds: 1 },
-      { config: { controlPlaneUrl: undefined, apiToken: undefined }, log: memoryLogger() },
+      {
+        config: { controlPlaneUrl: undefined, apiToken: undefined },
+        log: memoryLogger(),
+        warn: async () => {},
+      },
     );
     await expect(created).rejects.toThrow(
       `host n1 (${lab.host("n1").address}) not ready after 1 s: n1: connect: host key mismatch (expected SHA256:${pinOf("w")}, got SHA256:${pinOf("n1")})`,

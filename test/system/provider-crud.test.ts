@@ -82,6 +82,7 @@ describe("provider CRUD on local hosts with a real control plane", () => {
     ctx = {
       config: { controlPlaneUrl: undefined, apiToken: undefined },
       log: createLogger({ component: "provider-crud", level: "warn" }),
+      warn: async (message) => ctx.log.warn(message),
     };
     const lab = await checked(localHostsHandler, {
       prefix: claim.prefix,

@@ -1,17 +1,20 @@
 // teardownPair: stop every daemon of the pair and remove its files and data (Pulumi delete). Safe to
-// run twice and on half-built pairs; hosts that cannot be reached make it fail (nothing is left silently).
+// run twice and on half-built pairs. A host that stays unreachable through a few connection attempts
+// is taken as gone (a deleted or dead VM): the rest of the pair is torn down and the result names the
+// host, so the caller says so; any other failure (refused key, a failing command) stops the teardown.
 import { shellCommand } from "@pgaas/common";
 import { removeBootUnits } from "../bootstrap/boot-units.js";
 import { removeAuthorizedKeyCommand } from "../commands/host-commands.js";
 import { pgStopImmediateCommand } from "../commands/pg-commands.js";
-import type { PairHosts } from "../hosts.js";
+import type { HostTarget, PairHosts } from "../hosts.js";
 import { pairConfigRoot, pairSoftwareRoot } from "../layout.js";
-import type { MemberSession } from "../member-session.js";
-import { openPairSessions } from "../pair-sessions.js";
+import { MemberSession } from "../member-session.js";
+import { type Member, nodeMember, witnessMember } from "../members.js";
 import type { RenderedFile } from "../plan-files.js";
 import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
-import type { SshPool } from "../ssh/pool.js";
+import { SshUnreachableError } from "../ssh/errors.js";
+import { createSshPool, type SshPool } from "../ssh/pool.js";
 
 const NO_FILES: readonly RenderedFile[] = [];
 
@@ -57,16 +60,67 @@ async function removePairRoots(spec: PairSpec, session: MemberSession): Promise<
   );
 }
 
+/** A member whose host never answered: nothing of the pair was removed there. */
+export interface UnreachableMember {
+  readonly member: string;
+  readonly host: string;
+  readonly reason: string;
+}
+
+export interface TeardownOptions {
+  readonly postgresSshPublicKey?: string;
+  readonly sshPool?: SshPool;
+  /** Connection attempts per host before it is taken as gone. Default 3. */
+  readonly connectAttempts?: number;
+  /** Pause between connection attempts. Default 5 s. */
+  readonly connectRetryMs?: number;
+}
+
+export interface TeardownResult {
+  readonly unreachable: readonly UnreachableMember[];
+}
+
+async function openOrGone(
+  pool: SshPool,
+  member: Member,
+  host: HostTarget,
+  options: TeardownOptions,
+): Promise<MemberSession | UnreachableMember> {
+  const attempts = options.connectAttempts ?? 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return new MemberSession(member, host, await pool.session(host.ssh));
+    } catch (error) {
+      if (!(error instanceof SshUnreachableError)) throw error;
+      if (attempt >= attempts) return { member: member.name, host: host.ssh.host, reason: error.message };
+      await new Promise((resolve) => setTimeout(resolve, options.connectRetryMs ?? 5000));
+    }
+  }
+}
+
 export async function teardownPair(
   spec: PairSpec,
   hosts: PairHosts,
-  options: { postgresSshPublicKey?: string; sshPool?: SshPool } = {},
-): Promise<void> {
-  const pair = await openPairSessions(spec, hosts, options.sshPool);
+  options: TeardownOptions = {},
+): Promise<TeardownResult> {
+  const pool = options.sshPool ?? createSshPool();
+  const targets: [Member, HostTarget][] = [
+    [nodeMember(spec, spec.nodes[0].name), hosts.nodes[0]],
+    [nodeMember(spec, spec.nodes[1].name), hosts.nodes[1]],
+    [witnessMember(spec), hosts.witness],
+  ];
   try {
-    await Promise.all(pair.all.map((session) => teardownMember(session, options.postgresSshPublicKey)));
-    for (const session of pair.all) await removePairRoots(spec, session);
+    const opened = await Promise.all(
+      targets.map(([member, host]) => openOrGone(pool, member, host, options)),
+    );
+    const sessions = opened.filter((entry): entry is MemberSession => entry instanceof MemberSession);
+    const unreachable = opened.filter(
+      (entry): entry is UnreachableMember => !(entry instanceof MemberSession),
+    );
+    await Promise.all(sessions.map((session) => teardownMember(session, options.postgresSshPublicKey)));
+    for (const session of sessions) await removePairRoots(spec, session);
+    return { unreachable };
   } finally {
-    await pair.close();
+    if (!options.sshPool) await pool.closeAll();
   }
 }

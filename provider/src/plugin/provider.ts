@@ -1,5 +1,6 @@
 // The pgaas resource provider: dispatches each CRUD call to the handler of the URN's type, with the
 // configuration Configure delivered. No dynamic providers: this is a real plugin (`pgaas`).
+
 import { createLogger, type Logger } from "@pgaas/common";
 import type * as pulumi from "@pulumi/pulumi";
 import { databaseHandler } from "../resources/database.js";
@@ -8,6 +9,7 @@ import { pairConfigurationHandler } from "../resources/pair-configuration.js";
 import { registrationHandler } from "../resources/registration.js";
 import type { ResourceContext, ResourceHandler, WireProps } from "../resources/resource-handler.js";
 import { controlPlaneFailures } from "./control-plane-preflight.js";
+import { warnThroughEngine } from "./engine-warning.js";
 import {
   type ConfigFailure,
   checkConfigInputs,
@@ -75,7 +77,15 @@ export class PgaasProvider implements pulumi.provider.Provider {
   }
 
   #context(urn: string): ResourceContext {
-    return { config: this.#config, log: this.#log.child({ urn }) };
+    const log = this.#log.child({ urn });
+    return {
+      config: this.#config,
+      log,
+      warn: (message, fields) => {
+        log.warn(message, fields);
+        return warnThroughEngine(urn, message);
+      },
+    };
   }
 
   async check(urn: string, olds: WireProps, news: WireProps): Promise<pulumi.provider.CheckResult> {

@@ -217,7 +217,20 @@ export const pairConfigurationHandler: ResourceHandler = {
   async delete(_id, props, ctx) {
     const parsed = parse(props);
     const secrets = storedSecrets(props);
-    await teardownPair(parsed.spec, parsed.hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey });
-    ctx.log.info("pair torn down", { pair: parsed.spec.name });
+    const { unreachable } = await teardownPair(parsed.spec, parsed.hosts, {
+      postgresSshPublicKey: secrets.postgresSshPublicKey,
+    });
+    for (const gone of unreachable) {
+      await ctx.warn(
+        `${gone.member} (${gone.host}) is unreachable (${gone.reason}): taken as gone, nothing of pair ` +
+          `${parsed.spec.name} was removed there. If that host comes back, remove its pgaas services and ` +
+          'files (docs/operations.md, "Destroy with a dead node") or delete the host.',
+        { pair: parsed.spec.name, member: gone.member, host: gone.host },
+      );
+    }
+    ctx.log.info("pair torn down", {
+      pair: parsed.spec.name,
+      unreachable: unreachable.map((gone) => gone.member),
+    });
   },
 };

@@ -11,6 +11,8 @@ export type WireProps = Record<string, unknown>;
 export interface ResourceContext {
   readonly config: ProviderConfig;
   readonly log: Logger;
+  /** Shown to the user by the Pulumi engine under this resource (and logged). */
+  readonly warn: (message: string, fields?: Record<string, unknown>) => Promise<void>;
 }
 
 export interface ResourceHandler {

@@ -1,7 +1,8 @@
-import { memoryLogger } from "@pgaas/common";
+import { generatePairSecrets, revealPairSecrets } from "@pgaas/engine";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_VALUE, wireSecret } from "../../src/plugin/wire-values.js";
 import { pairConfigurationHandler, specFailures } from "../../src/resources/pair-configuration.js";
+import { recordingContext } from "../support/resource-context.js";
 
 const spec = {
   name: "orders",
@@ -109,9 +110,39 @@ describe("PairConfiguration create", () => {
     );
     const created = pairConfigurationHandler.create(
       { spec, hosts: closed, readyTimeoutSeconds: 1 },
-      { config: { controlPlaneUrl: undefined, apiToken: undefined }, log: memoryLogger() },
+      recordingContext().context,
     );
     await expect(created).rejects.toThrow(/^host (n1|n2|w) \(127\.0\.0\.1\) not ready after 1 s: /);
     await expect(created).rejects.not.toHaveProperty("id");
   });
+});
+
+describe("PairConfiguration delete", () => {
+  it("tears down what it reaches and warns, host by host, about hosts that are gone", async () => {
+    const secrets = generatePairSecrets("orders");
+    // Port 1 on loopback refuses every connection: three hosts that are gone.
+    const gone = wireSecret(
+      ["n1", "n2", "w"].map((name) => ({
+        name,
+        host: "127.0.0.1",
+        port: 1,
+        privateKey: secrets.postgresSshPrivateKey.reveal(),
+        serviceManager: "detached",
+      })),
+    );
+    const { context, warnings } = recordingContext();
+    await pairConfigurationHandler.delete(
+      "orders",
+      { ...state, hosts: gone, pairSecrets: wireSecret(JSON.stringify(revealPairSecrets(secrets))) },
+      context,
+    );
+    expect(warnings).toEqual(
+      ["n1", "n2", "w"].map(
+        (member) =>
+          `${member} (127.0.0.1) is unreachable (${member}: connect: host unreachable (ECONNREFUSED)): taken as gone, ` +
+          "nothing of pair orders was removed there. If that host comes back, remove its pgaas services and files " +
+          '(docs/operations.md, "Destroy with a dead node") or delete the host.',
+      ),
+    );
+  }, 30_000);
 });

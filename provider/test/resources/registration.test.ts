@@ -1,7 +1,7 @@
-import { memoryLogger } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN_VALUE, wireSecret } from "../../src/plugin/wire-values.js";
 import { registrationHandler } from "../../src/resources/registration.js";
+import { recordingContext } from "../support/resource-context.js";
 
 const inputs = {
   name: "orders",
@@ -54,7 +54,7 @@ describe("Registration", () => {
   });
 
   it("refuses to run without the control plane configured, naming the config keys", async () => {
-    const ctx = { config: { controlPlaneUrl: undefined, apiToken: undefined }, log: memoryLogger() };
+    const ctx = recordingContext().context;
     await expect(
       registrationHandler.create({ ...inputs, adminUsername: "pgaas_admin" }, ctx),
     ).rejects.toThrow(

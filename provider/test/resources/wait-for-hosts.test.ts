@@ -5,6 +5,7 @@ import type { HostTarget, PairHosts } from "@pgaas/engine";
 import { withLab } from "@pgaas/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  FirstBootFailedError,
   HostPrerequisiteError,
   WITNESS_PROGRAMS,
   waitForPairHosts,
@@ -70,5 +71,34 @@ describe("waitForPairHosts", () => {
         `^host n[12] \\(10\\.231\\.\\d+\\.\\d+\\) not ready after 1 s \\(waiting for ${TEST_DIR}/never-written\\): `,
       ),
     );
+  });
+
+  it("fails at once with the marker and the boot log's tail when a node's first boot failed", async () => {
+    await mkdir(TEST_DIR, { recursive: true });
+    await writeFile(
+      `${TEST_DIR}/host-failed`,
+      "exit 100 after line 31: apt-get install -y -q postgresql-15\n",
+    );
+    await writeFile(
+      `${TEST_DIR}/setup.log`,
+      `${Array.from({ length: 25 }, (_, index) => `line ${index + 1}`).join("\n")}\nE: Unable to locate package postgresql-15\n`,
+    );
+    const started = Date.now();
+    const waiting = waitForPairHosts(pairHosts(), {
+      readyFile: `${TEST_DIR}/never-written`,
+      failedFile: `${TEST_DIR}/host-failed`,
+      setupLog: `${TEST_DIR}/setup.log`,
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
+    await expect(waiting).rejects.toBeInstanceOf(FirstBootFailedError);
+    await expect(waiting).rejects.toThrow(
+      new RegExp(
+        `^first boot of n[12] \\(10\\.231\\.\\d+\\.\\d+\\) failed: exit 100 after line 31: apt-get install -y -q postgresql-15 ` +
+          `\\(${TEST_DIR}/host-failed\\); last lines of ${TEST_DIR}/setup.log:\nline 7\n(line \\d+\n){18}E: Unable to locate package postgresql-15$`,
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await rm(`${TEST_DIR}/host-failed`);
   });
 });

@@ -1,5 +1,6 @@
 // GCP (no gratuitous ARP, no multicast): two instances in two zones, firewall rules from the plan, a
-// persistent SSD (or balanced) data disk per node, a reserved internal address and an internal passthrough load balancer whose failover backend and
+// persistent SSD (or balanced) data disk per node, Cloud NAT for their first boot (or the user's), a
+// reserved internal address and an internal passthrough load balancer whose failover backend and
 // health check on the agent's /primary send traffic only to the writable, unfenced primary.
 import * as compute from "@pulumi/gcp/compute/index.js";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
@@ -56,6 +57,29 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     );
   }
 
+  // First boot installs packages from Debian's mirrors: without a public address that needs NAT.
+  const nat =
+    gcp.natRouter === undefined
+      ? new compute.RouterNat(
+          `${name}-nat`,
+          {
+            project,
+            region,
+            name: `${name}-nat`,
+            router: new compute.Router(
+              `${name}-router`,
+              { project, region, name: `${name}-router`, network: gcp.network },
+              opts,
+            ).name,
+            natIpAllocateOption: "AUTO_ONLY",
+            sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+            subnetworks: [{ name: gcp.subnetwork, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+            logConfig: { enable: true, filter: "ERRORS_ONLY" },
+          },
+          opts,
+        )
+      : undefined;
+
   const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
@@ -92,7 +116,11 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         labels: { "pgaas-pair": name, "pgaas-node": node },
         allowStoppingForUpdate: true,
       },
-      { parent, ignoreChanges: bootScriptIgnoreChanges(ctx, "metadataStartupScript") },
+      {
+        parent,
+        ignoreChanges: bootScriptIgnoreChanges(ctx, "metadataStartupScript"),
+        dependsOn: nat === undefined ? [] : [nat],
+      },
     );
     instances.push(instance);
     groups.push(

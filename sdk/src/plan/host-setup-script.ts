@@ -2,18 +2,15 @@
 // provider's SSH key for root, allow binding the endpoint address, mount the data volume where the
 // pair keeps PostgreSQL's data (formatting it only when blank), install the packages with
 // services kept stopped (the pair engine starts what it needs), drop Debian's default cluster, and
-// leave a ready marker that PairConfiguration waits for. Safe to run again on every boot.
+// leave a ready marker that PairConfiguration waits for; a failure leaves a failure marker instead,
+// so `pulumi up` stops at once with the boot log's tail. Safe to run again on every boot.
 // No Node.js is installed: the pair engine installs the agent artefact, which carries its own runtime.
 
 import { createHash } from "node:crypto";
 import { shellCommand, shellQuote } from "@pgaas/common";
-import { POSTGRES_MAJOR } from "@pgaas/common/wire";
+import { HOST_FAILED_FILE, HOST_READY_FILE, HOST_SETUP_LOG, POSTGRES_MAJOR } from "@pgaas/common/wire";
 
-/**
- * The file PairConfiguration waits for before it configures a node. On the root disk, not the data
- * volume: a replacement VM that mounts an old volume still installs its packages.
- */
-export const HOST_READY_FILE = "/etc/pgaas/host-ready";
+export { HOST_READY_FILE };
 
 /** Where the data volume is mounted: the engine keeps every member's state and data dir under it. */
 export const DATA_MOUNT = "/var/lib/pgaas";
@@ -55,6 +52,7 @@ export function renderHostSetupScript(input: HostSetupInput): string {
   }
   const body = [
     "set -euo pipefail",
+    ...firstBootGuard(HOST_FAILED_FILE, HOST_SETUP_LOG),
     "export DEBIAN_FRONTEND=noninteractive",
     `ready=${shellQuote(HOST_READY_FILE)}`,
     `key=${shellQuote(key)}`,
@@ -88,6 +86,23 @@ export function renderHostSetupScript(input: HostSetupInput): string {
   ].join("\n");
   const hash = createHash("sha256").update(body).digest("hex");
   return `#!/bin/bash\n# managed by pgaas — do not edit (sha256 ${hash})\n${body}`;
+}
+
+/**
+ * The script's output goes to `log` too, and any failure (a failing command under `set -e`, or an
+ * explicit `exit 1`) leaves `failed` holding the exit code, the line and the command; a successful
+ * run removes an old one. Exported so a test runs these exact lines.
+ */
+export function firstBootGuard(failed: string, log: string): string[] {
+  return [
+    `failed=${shellQuote(failed)}`,
+    'install -d -m 0755 "$(dirname "$failed")"',
+    'rm -f "$failed"',
+    `exec > >(tee -a ${shellQuote(log)}) 2>&1`,
+    "failed_at=",
+    "trap 'failed_at=\"line $LINENO: $BASH_COMMAND\"' ERR",
+    'trap \'code=$?; if [ "$code" != 0 ]; then [ -n "$failed_at" ] || failed_at=$BASH_COMMAND; printf "exit %s after %s\\n" "$code" "$failed_at" > "$failed"; fi\' EXIT',
+  ];
 }
 
 /**
