@@ -121,7 +121,7 @@ describe("PostgresPair on OpenStack", () => {
       expect(userData.startsWith("#!/bin/bash\n# managed by pgaas — do not edit (sha256 ")).toBe(true);
       expect(userData).toContain(`key='${TEST_SSH_PUBLIC_KEY}'`);
       expect(userData).toContain(
-        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr rsync curl keepalived",
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest rsync curl keepalived",
       );
     }
     const floating = registry.named("openstack:networking/floatingIp:FloatingIp", "orders-vip-public");
