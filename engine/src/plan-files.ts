@@ -5,6 +5,7 @@ import { backupLayout, PGBACKREST_BIN, stanzaOf } from "./backup/backup-layout.j
 import { scriptPaths } from "./layout.js";
 import { type Member, nodeMember, witnessMember } from "./members.js";
 import { renderAgentConfig } from "./render/agent-config.js";
+import { renderArchiveHandover } from "./render/archive-handover.js";
 import { renderKeepalivedConf } from "./render/keepalived-conf.js";
 import { type KnownHost, renderKnownHosts } from "./render/known-hosts.js";
 import { renderPgHba } from "./render/pg-hba.js";
@@ -97,6 +98,7 @@ function backupFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Rend
     return [
       file(paths.conf, renderNodePgbackrestConf(spec, member.name, secrets), 0o600, "postgres", []),
       ssh,
+      file(paths.archiveHandover, renderArchiveHandover(spec, member), 0o755, "root", []),
     ];
   if (spec.backup.repository.kind !== "local") return [];
   return [
@@ -106,11 +108,15 @@ function backupFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Rend
   ];
 }
 
+function archiveHandoverOf(spec: PairSpec, member: Member): string | undefined {
+  return spec.backup && member.kind === "node" ? backupLayout(member.layout).archiveHandover : undefined;
+}
+
 function commonScripts(spec: PairSpec, member: Member): RenderedFile[] {
   const scripts = scriptPaths(member.layout);
   return [
     file(scripts.lib, renderScriptLib(spec, member), 0o755, "root", ["fence"]),
-    file(scripts.eventHook, renderEventHook(member), 0o755, "root", []),
+    file(scripts.eventHook, renderEventHook(member, archiveHandoverOf(spec, member)), 0o755, "root", []),
     file(scripts.pgService, renderPgService(member), 0o755, "root", []),
   ];
 }

@@ -182,11 +182,11 @@ function exactValues(identity: MemberIdentity): Settings {
     listen_addresses: identity.listenAddresses.join(","),
     port: String(identity.port),
     unix_socket_directories: identity.layout.runDir,
-    // `always`: the standby archives what it receives too (pgBackRest accepts an identical segment
-    // twice), so segments the old primary had not pushed yet are not lost to a failover.
+    // `on`, not `always` (pgBackRest refuses it): a promoted node pushes the old timeline's segments
+    // itself (bin/archive-handover), so a failover leaves no gap.
     ...(identity.archiveCommand === undefined
       ? {}
-      : { archive_mode: "always", archive_command: identity.archiveCommand }),
+      : { archive_mode: "on", archive_command: identity.archiveCommand }),
   };
 }
 

@@ -12,6 +12,8 @@ export interface BackupLayout {
   readonly restoreConf: string;
   /** `cmd-ssh`: ssh with the pair's key and the pinned host keys. */
   readonly sshWrapper: string;
+  /** Run by the event hook after a promotion: pushes the old timeline's complete segments. */
+  readonly archiveHandover: string;
   /** archive-async's queue of WAL waiting to be pushed (persistent: it must survive a restart). */
   readonly spoolDir: string;
   readonly lockDir: string;
@@ -25,6 +27,7 @@ export function backupLayout(layout: MemberLayout): BackupLayout {
     conf: `${layout.configDir}/pgbackrest.conf`,
     restoreConf: `${layout.configDir}/pgbackrest-restore.conf`,
     sshWrapper: `${layout.scriptsDir}/pgbackrest-ssh`,
+    archiveHandover: `${layout.scriptsDir}/archive-handover`,
     spoolDir: `${layout.stateDir}/pgbackrest-spool`,
     lockDir: layout.runDir,
     logDir: layout.logDir,
