@@ -75,8 +75,8 @@ export function scratchStartCommand(paths: ScratchPaths): string {
     "-c archive_mode=off",
     "-c synchronous_standby_names=",
     "-c shared_preload_libraries=",
+    // No max_connections here: hot standby refuses to start below the value in the restored pg_control.
     "-c shared_buffers=64MB",
-    "-c max_connections=20",
   ].join(" ");
   return asPostgres([
     `${PG_BIN_DIR}/pg_ctl`,

@@ -249,7 +249,11 @@ async function startScratch(
     repository.member.kind === "witness" ? "restoreConf" : "conf"
   ];
   await repository.sh(restoreCommand(conf, stanzaOf(spec), paths, target), "restore", RESTORE_TIMEOUT_MS);
-  await repository.sh(scratchStartCommand(paths), "scratch-start", PROMOTE_WAIT_MS);
+  const start = await repository.ssh.run(scratchStartCommand(paths), {
+    step: `${repository.name}.scratch-start`,
+    timeoutMs: PROMOTE_WAIT_MS,
+  });
+  if (start.code !== 0) await failWithLog(spec, repository, paths, "could not start the restored instance");
   const started = Date.now();
   for (let attempt = 0; attempt < 1200; attempt += 1) {
     const result = await repository.ssh.run(scratchPsqlCommand(paths), {
@@ -264,19 +268,27 @@ async function startScratch(
         step: `${repository.name}.scratch-status`,
       },
     );
-    if (running.code !== 0) {
-      const log = await repository.ssh.run(shellCommand(["tail", "-n", "5", paths.log]), {
-        step: "scratch-log",
-      });
-      throw new ConflictError(`restore of ${spec.name} stopped during recovery: ${log.stdout.trim()}`, {
-        code: "restore_failed",
-      });
-    }
+    if (running.code !== 0) await failWithLog(spec, repository, paths, "recovery stopped");
     if (Date.now() - started > PROMOTE_WAIT_MS) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new ConflictError(`restore of ${spec.name} did not finish recovery in ${PROMOTE_WAIT_MS / 1000} s`, {
     code: "restore_timeout",
+  });
+}
+
+/** The restored instance's own last log lines say why (a missing WAL segment, a bad setting). */
+async function failWithLog(
+  spec: PairSpec,
+  repository: MemberSession,
+  paths: ScratchPaths,
+  what: string,
+): Promise<never> {
+  const log = await repository.ssh.run(shellCommand(["tail", "-n", "5", paths.log]), {
+    step: `${repository.name}.scratch-log`,
+  });
+  throw new ConflictError(`restore of ${spec.name}: ${what}: ${log.stdout.trim()}`, {
+    code: "restore_failed",
   });
 }
 
