@@ -457,5 +457,6 @@ function copyCommand(
     "-d",
     newName,
   ]);
-  return `set -o pipefail\n${dump} | ${restore}`;
+  // The remote shell is sh: bash for pipefail (a failed pg_dump must fail the copy).
+  return shellCommand(["bash", "-o", "pipefail", "-c", `(${dump}) | (${restore})`]);
 }
