@@ -55,6 +55,7 @@ describe("renderHostSetupScript", () => {
     expect(hostPackages("vip")).toEqual([
       "postgresql-15",
       "postgresql-15-repmgr",
+      "pgbackrest",
       "rsync",
       "curl",
       "keepalived",
