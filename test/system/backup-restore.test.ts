@@ -16,7 +16,6 @@ import {
 import type { LocalLab } from "@pgaas/engine/local";
 import { hostExec } from "@pgaas/engine/testing";
 import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress, withLab } from "@pgaas/testing";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 
 const fixture = withLab({ range: { prefix: "pbk", first: "10.231.150.0/24", count: 5 }, hosts: LAB_HOSTS });
