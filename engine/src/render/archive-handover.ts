@@ -17,6 +17,9 @@ export function renderArchiveHandover(spec: PairSpec, member: Member): string {
 readonly conf=${shellQuote(backupLayout(member.layout).conf)}
 readonly stanza=${shellQuote(stanzaOf(spec))}
 readonly wal="$PGAAS_DATA_DIR/pg_wal"
+# repmgr may report one promotion as two events: one run does the work.
+exec 9>"$PGAAS_SOCKET_DIR/archive-handover.lock"
+flock -n 9 || { pgaas_log "archive handover: already running"; exit 0; }
 history=$(find "$wal" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9A-F]{8}\\.history' -printf '%f\\n' | sort | tail -n 1)
 if [ -z "$history" ]; then
   pgaas_log "archive handover: no timeline history, nothing to push"
