@@ -399,3 +399,16 @@ describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
     expect((config.inputs.spec as { name: string }).name).toBe("orders");
   });
 });
+
+describe("PostgresPair with backups", () => {
+  it("hands the backup arguments to the pair configuration's spec unchanged", async () => {
+    const backup = {
+      repository: { kind: "local" as const, path: "/srv/pgbackrest" },
+      schedule: { full: "0 2 * * 0" },
+      retention: { full: 4 },
+    };
+    const { registry } = await constructPair("orders", { ...openstackArgs(), backup });
+    const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
+    expect((config.inputs.spec as { backup: unknown }).backup).toEqual(backup);
+  });
+});
