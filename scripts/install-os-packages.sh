@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  postgresql-15 postgresql-15-repmgr postgresql-client-15
+  postgresql-15 postgresql-15-repmgr postgresql-client-15 pgbackrest
   keepalived openssh-server openssh-client
   iproute2 iputils-ping procps util-linux
   chromium fonts-liberation

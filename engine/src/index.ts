@@ -2,6 +2,9 @@
 // bootstrap and operations over SSH. The SSH transport, service control and the local host driver
 // have their own entry points (@pgaas/engine/ssh, @pgaas/engine/local); fault injection and lab
 // fixtures are in @pgaas/engine/testing.
+
+export type { BackupEntry, RepositoryInfo } from "./backup/backup-info.js";
+export { BackupRepository, BackupSpec } from "./backup/backup-spec.js";
 export {
   type BootstrapOptions,
   type BootstrapResult,
@@ -19,6 +22,18 @@ export { holdsAddress } from "./commands/status-commands.js";
 export type { HostTarget, PairHosts } from "./hosts.js";
 export { type MemberLayout, memberLayout, PG_BIN_DIR, pairConfigRoot, scriptPaths } from "./layout.js";
 export { allMembers, type Member, nodeMember, repmgrConninfo, witnessMember } from "./members.js";
+export {
+  type BackupList,
+  listBackups,
+  type PointInTime,
+  type RestoreDatabaseRequest,
+  type RestoreDatabaseResult,
+  removeScratch,
+  restoreDatabase,
+  restorePairToScratch,
+  type ScratchInstance,
+  takeBackup,
+} from "./operations/backups.js";
 export { type RejoinResult, rejoin } from "./operations/rejoin.js";
 export {
   type NodeRole,
@@ -51,6 +66,7 @@ export {
   pairSecretsFrom,
   revealPairSecrets,
   StoredPairSecrets,
+  withBackupKey,
 } from "./secrets.js";
 export { agentService } from "./service-defs.js";
 export { FIXED_PARAMETERS, resolveSettings, type Settings } from "./settings.js";

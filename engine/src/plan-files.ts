@@ -1,12 +1,20 @@
 // Every file a pair member needs, rendered from the spec: the bootstrap installs them (writing only
 // when bytes differ) and uses `affects` to know which daemon must reload or restart after a change.
-import type { Secret } from "@pgaas/common";
+import { type Secret, shellCommand } from "@pgaas/common";
+import { backupLayout, PGBACKREST_BIN, stanzaOf } from "./backup/backup-layout.js";
 import { scriptPaths } from "./layout.js";
 import { type Member, nodeMember, witnessMember } from "./members.js";
 import { renderAgentConfig } from "./render/agent-config.js";
+import { renderArchiveHandover } from "./render/archive-handover.js";
 import { renderKeepalivedConf } from "./render/keepalived-conf.js";
 import { type KnownHost, renderKnownHosts } from "./render/known-hosts.js";
 import { renderPgHba } from "./render/pg-hba.js";
+import {
+  renderNodePgbackrestConf,
+  renderRepositoryPgbackrestConf,
+  renderRestorePgbackrestConf,
+} from "./render/pgbackrest-conf.js";
+import { renderPgbackrestSsh } from "./render/pgbackrest-ssh.js";
 import { renderPgpass } from "./render/pgpass.js";
 import { renderPgIdent, renderPostgresqlConf } from "./render/postgresql-conf.js";
 import { renderRepmgrConf } from "./render/repmgr-conf.js";
@@ -50,15 +58,17 @@ function postgresFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Re
   // Nodes also listen on the endpoint: the VIP they may hold, or the load balancer's address, which a
   // passthrough load balancer (GCP) leaves as the packets' destination.
   const listen = member.kind === "node" ? [member.address, spec.endpoint.address] : [member.address];
+  const archives = member.kind === "node" && spec.backup !== undefined;
   const identity = {
     clusterName: `${spec.name}-${member.name}`,
     listenAddresses: listen,
     port: member.port,
     layout,
+    ...(archives ? { archiveCommand: archiveCommand(spec, member) } : {}),
   };
   const settings =
     member.kind === "node"
-      ? resolveSettings(spec, identity)
+      ? resolveSettings(spec, identity, archives ? ARCHIVE_DEFAULTS : {})
       : resolveSettings({ ...spec, settings: {} }, identity, WITNESS_OVERRIDES);
   return [
     file(layout.postgresqlConf, renderPostgresqlConf(settings), 0o644, "postgres", ["postgres"]),
@@ -71,11 +81,42 @@ function postgresFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Re
   ];
 }
 
+/** An idle primary still closes a segment every minute: the archive is never more than that behind. */
+const ARCHIVE_DEFAULTS = { archive_timeout: "60s" } as const;
+
+function archiveCommand(spec: PairSpec, member: Member): string {
+  const conf = backupLayout(member.layout).conf;
+  return `${shellCommand([PGBACKREST_BIN, `--config=${conf}`, `--stanza=${stanzaOf(spec)}`, "archive-push"])} %p`;
+}
+
+/** pgBackRest's files: the node's archive-push config, or the repository host's repository and restore configs. */
+function backupFiles(spec: PairSpec, member: Member, secrets: PairSecrets): RenderedFile[] {
+  if (!spec.backup) return [];
+  const paths = backupLayout(member.layout);
+  const ssh = file(paths.sshWrapper, renderPgbackrestSsh(member), 0o755, "root", []);
+  if (member.kind === "node")
+    return [
+      file(paths.conf, renderNodePgbackrestConf(spec, member.name, secrets), 0o600, "postgres", []),
+      ssh,
+      file(paths.archiveHandover, renderArchiveHandover(spec, member), 0o755, "root", []),
+    ];
+  if (spec.backup.repository.kind !== "local") return [];
+  return [
+    file(paths.conf, renderRepositoryPgbackrestConf(spec, secrets), 0o600, "postgres", []),
+    file(paths.restoreConf, renderRestorePgbackrestConf(spec, secrets), 0o600, "postgres", []),
+    ssh,
+  ];
+}
+
+function archiveHandoverOf(spec: PairSpec, member: Member): string | undefined {
+  return spec.backup && member.kind === "node" ? backupLayout(member.layout).archiveHandover : undefined;
+}
+
 function commonScripts(spec: PairSpec, member: Member): RenderedFile[] {
   const scripts = scriptPaths(member.layout);
   return [
     file(scripts.lib, renderScriptLib(spec, member), 0o755, "root", ["fence"]),
-    file(scripts.eventHook, renderEventHook(member), 0o755, "root", []),
+    file(scripts.eventHook, renderEventHook(member, archiveHandoverOf(spec, member)), 0o755, "root", []),
     file(scripts.pgService, renderPgService(member), 0o755, "root", []),
   ];
 }
@@ -101,6 +142,7 @@ export function planNodeFiles(
     file(scripts.promote, renderPromote(member), 0o755, "root", []),
     file(scripts.degrade, renderDegrade(member), 0o755, "root", []),
     file(scripts.fenceWatcher, renderFenceWatcher(spec, member), 0o755, "root", ["fence"]),
+    ...backupFiles(spec, member, secrets),
   ];
   if (spec.endpoint.kind === "vip") {
     files.push(file(scripts.keepalivedCheck, renderKeepalivedCheck(member), 0o755, "root", []));
@@ -122,7 +164,27 @@ export function planNodeFiles(
   return files;
 }
 
-export function planWitnessFiles(spec: PairSpec, secrets: PairSecrets): RenderedFile[] {
+/**
+ * The witness. With a local repository it is also the repository host: pgBackRest's SSH to the nodes
+ * needs the pinned host keys of all three hosts (`hostKeys`), the same file the nodes get.
+ */
+export function planWitnessFiles(
+  spec: PairSpec,
+  secrets: PairSecrets,
+  hostKeys?: readonly KnownHost[],
+): RenderedFile[] {
   const member = witnessMember(spec);
-  return [...postgresFiles(spec, member, secrets), ...commonScripts(spec, member)];
+  const files = [
+    ...postgresFiles(spec, member, secrets),
+    ...commonScripts(spec, member),
+    ...backupFiles(spec, member, secrets),
+  ];
+  if (hostKeys && usesRepositoryHost(spec))
+    files.push(file(member.layout.knownHosts, renderKnownHosts(hostKeys), 0o644, "postgres", []));
+  return files;
+}
+
+/** True when the witness host is the pair's pgBackRest repository host (SSH in both directions). */
+export function usesRepositoryHost(spec: PairSpec): boolean {
+  return spec.backup?.repository.kind === "local";
 }

@@ -15,6 +15,13 @@ export interface PairSecrets {
   readonly postgresSshPrivateKey: Secret;
   /** `ssh-ed25519 AAAA… pgaas-<pair>` */
   readonly postgresSshPublicKey: string;
+  /**
+   * The pgBackRest repository's encryption passphrase (repo1-cipher-pass, AES-256-CBC). Absent only in
+   * secrets stored before backups existed: `withBackupKey` adds one, and only while no repository uses it.
+   */
+  readonly backupCipherPass?: Secret;
+  /** S3 (OpenStack Swift EC2 credentials) for an `s3` repository: given by the operator, never generated. */
+  readonly backupS3Credentials?: { readonly accessKeyId: string; readonly secretAccessKey: Secret };
 }
 
 function password(): Secret {
@@ -36,7 +43,18 @@ export function generatePairSecrets(pairName: string): PairSecrets {
       ),
     ),
     postgresSshPublicKey: `ssh-ed25519 ${sshPublicBlob(publicKey.export({ format: "der", type: "spki" })).toString("base64")} pgaas-${pairName}`,
+    backupCipherPass: cipherPass(),
   };
+}
+
+/** 48 random bytes: pgBackRest derives the repository's AES-256 key from this passphrase. */
+function cipherPass(): Secret {
+  return new Secret(randomBytes(48).toString("base64url"));
+}
+
+/** Secrets stored before backups existed get a repository key; others are returned unchanged. */
+export function withBackupKey(secrets: PairSecrets): PairSecrets {
+  return secrets.backupCipherPass ? secrets : { ...secrets, backupCipherPass: cipherPass() };
 }
 
 /** The shape secrets take when stored (e.g. Pulumi state, encrypted by the caller). */
@@ -46,6 +64,10 @@ export const StoredPairSecrets = z.object({
   adminPassword: z.string().min(16),
   postgresSshPrivateKey: z.string().includes("OPENSSH PRIVATE KEY"),
   postgresSshPublicKey: z.string().startsWith("ssh-ed25519 "),
+  backupCipherPass: z.string().min(32).optional(),
+  backupS3Credentials: z
+    .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) })
+    .optional(),
 });
 export type StoredPairSecrets = z.infer<typeof StoredPairSecrets>;
 
@@ -56,6 +78,15 @@ export function revealPairSecrets(secrets: PairSecrets): StoredPairSecrets {
     adminPassword: secrets.adminPassword.reveal(),
     postgresSshPrivateKey: secrets.postgresSshPrivateKey.reveal(),
     postgresSshPublicKey: secrets.postgresSshPublicKey,
+    ...(secrets.backupCipherPass ? { backupCipherPass: secrets.backupCipherPass.reveal() } : {}),
+    ...(secrets.backupS3Credentials
+      ? {
+          backupS3Credentials: {
+            accessKeyId: secrets.backupS3Credentials.accessKeyId,
+            secretAccessKey: secrets.backupS3Credentials.secretAccessKey.reveal(),
+          },
+        }
+      : {}),
   };
 }
 
@@ -67,6 +98,15 @@ export function pairSecretsFrom(stored: unknown): PairSecrets {
     adminPassword: new Secret(parsed.adminPassword),
     postgresSshPrivateKey: new Secret(parsed.postgresSshPrivateKey),
     postgresSshPublicKey: parsed.postgresSshPublicKey,
+    ...(parsed.backupCipherPass ? { backupCipherPass: new Secret(parsed.backupCipherPass) } : {}),
+    ...(parsed.backupS3Credentials
+      ? {
+          backupS3Credentials: {
+            accessKeyId: parsed.backupS3Credentials.accessKeyId,
+            secretAccessKey: new Secret(parsed.backupS3Credentials.secretAccessKey),
+          },
+        }
+      : {}),
   };
 }
 

@@ -55,6 +55,8 @@ type Rule =
 
 /** The fixed-parameter table (documentation and enforcement in one place). */
 export const FIXED_PARAMETERS: Readonly<Record<string, Rule>> = {
+  archive_command: { kind: "exact", reason: "WAL archiving is pgBackRest's, set by the pair's backup spec" },
+  archive_mode: { kind: "exact", reason: "WAL archiving is pgBackRest's, set by the pair's backup spec" },
   archive_cleanup_command: { kind: "exact", reason: "recovery settings are written by repmgr" },
   cluster_name: { kind: "exact", reason: "names the pair member in ps and logs" },
   data_directory: { kind: "exact", reason: "the layout places the data directory; config lives outside it" },
@@ -167,6 +169,8 @@ export interface MemberIdentity {
   readonly listenAddresses: readonly string[];
   readonly port: number;
   readonly layout: MemberLayout;
+  /** Set on nodes of a pair with backups: PostgreSQL hands every WAL segment to it. */
+  readonly archiveCommand?: string;
 }
 
 function exactValues(identity: MemberIdentity): Settings {
@@ -178,6 +182,11 @@ function exactValues(identity: MemberIdentity): Settings {
     listen_addresses: identity.listenAddresses.join(","),
     port: String(identity.port),
     unix_socket_directories: identity.layout.runDir,
+    // `on`, not `always` (pgBackRest refuses it): a promoted node pushes the old timeline's segments
+    // itself (bin/archive-handover), so a failover leaves no gap.
+    ...(identity.archiveCommand === undefined
+      ? {}
+      : { archive_mode: "on", archive_command: identity.archiveCommand }),
   };
 }
 

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { InputError } from "@pgaas/common";
 import { AGENT_PORT, PairName, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
 import { z } from "zod";
+import { BackupSpec } from "./backup/backup-spec.js";
 
 const IPV4 = z.ipv4();
 const CIDR = z.cidrv4();
@@ -93,6 +94,8 @@ const PairSpecSchema = z
       .record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "not a PostgreSQL parameter name"), SettingValue)
       .default({}),
     agent: AgentSpec.optional(),
+    /** Continuous WAL archiving and scheduled backups with pgBackRest; absent: none. */
+    backup: BackupSpec.optional(),
   })
   .superRefine((spec, ctx) => {
     const [a, b] = spec.nodes;

@@ -1,6 +1,6 @@
 // The public contract of PostgresPair: flat inputs named in PostgreSQL/repmgr terms, one cloud block.
 import type * as pulumi from "@pulumi/pulumi";
-import type { SshBastionInput } from "./native/types.js";
+import type { PairBackupInput, SshBastionInput } from "./native/types.js";
 
 export interface OpenStackPairArgs {
   /** Network both node ports (and the VIP port) live on. */
@@ -103,6 +103,8 @@ export interface PostgresPairArgs {
   settings?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** "synchronous" (default: zero acknowledged-row loss while the standby streams) or "asynchronous". */
   replicationMode?: "synchronous" | "asynchronous";
+  /** Continuous WAL archiving and scheduled backups with pgBackRest (see PairBackupInput). */
+  backup?: PairBackupInput;
   /** Networks whose clients may connect to PostgreSQL (scram-sha-256). */
   clientCidrs: pulumi.Input<string>[];
   /** Network `pulumi up` runs from: SSH to the nodes is allowed from it. Required on OpenStack and GCP. */

@@ -167,6 +167,7 @@ export function pairSpecInput(
     },
     replication: { mode: args.replicationMode ?? "synchronous" },
     settings: args.settings ?? {},
+    ...(args.backup === undefined ? {} : { backup: args.backup }),
     agent:
       args.agentControlPlaneUrl === undefined
         ? undefined

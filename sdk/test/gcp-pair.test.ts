@@ -96,7 +96,7 @@ describe("PostgresPair on GCP", () => {
       expect(isSecretInput(instance.inputs.metadataStartupScript)).toBe(true);
       const script = String(unwrapSecretInput(instance.inputs.metadataStartupScript));
       expect(script).toContain(
-        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr rsync curl\n",
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest rsync curl\n",
       );
       expect(script).not.toContain("keepalived");
       const group = registry.named("gcp:compute/instanceGroup:InstanceGroup", `billing-${node}-group`);

@@ -38,7 +38,7 @@ describe("renderHostSetupScript", () => {
 
   it("installs with services held stopped and leaves the ready marker last", () => {
     const install = lines.indexOf(
-      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr rsync curl keepalived",
+      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest rsync curl keepalived",
     );
     const policy = lines.findIndex((line) => line.startsWith("if [ ! -e /usr/sbin/policy-rc.d ]"));
     const removePolicy = lines.indexOf('if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi');
@@ -55,11 +55,18 @@ describe("renderHostSetupScript", () => {
     expect(hostPackages("vip")).toEqual([
       "postgresql-15",
       "postgresql-15-repmgr",
+      "pgbackrest",
       "rsync",
       "curl",
       "keepalived",
     ]);
-    expect(hostPackages("load-balancer")).toEqual(["postgresql-15", "postgresql-15-repmgr", "rsync", "curl"]);
+    expect(hostPackages("load-balancer")).toEqual([
+      "postgresql-15",
+      "postgresql-15-repmgr",
+      "pgbackrest",
+      "rsync",
+      "curl",
+    ]);
   });
 
   it("installs no Node.js and downloads nothing: the agent artefact brings its own runtime", () => {

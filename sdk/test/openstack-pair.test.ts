@@ -121,7 +121,7 @@ describe("PostgresPair on OpenStack", () => {
       expect(userData.startsWith("#!/bin/bash\n# managed by pgaas — do not edit (sha256 ")).toBe(true);
       expect(userData).toContain(`key='${TEST_SSH_PUBLIC_KEY}'`);
       expect(userData).toContain(
-        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr rsync curl keepalived",
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest rsync curl keepalived",
       );
     }
     const floating = registry.named("openstack:networking/floatingIp:FloatingIp", "orders-vip-public");
@@ -397,5 +397,18 @@ describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
     expect(await isKnown(pair.nodeAddresses)).toBe(false);
     const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
     expect((config.inputs.spec as { name: string }).name).toBe("orders");
+  });
+});
+
+describe("PostgresPair with backups", () => {
+  it("hands the backup arguments to the pair configuration's spec unchanged", async () => {
+    const backup = {
+      repository: { kind: "local" as const, path: "/srv/pgbackrest" },
+      schedule: { full: "0 2 * * 0" },
+      retention: { full: 4 },
+    };
+    const { registry } = await constructPair("orders", { ...openstackArgs(), backup });
+    const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
+    expect((config.inputs.spec as { backup: unknown }).backup).toEqual(backup);
   });
 });

@@ -2,6 +2,7 @@
 // first, so a second run changes nothing and restarts nothing, and a run interrupted anywhere completes
 // when run again. Reality is discovered before acting (after a failover nodes[1] may be the primary).
 import { InputError, type Secret } from "@pgaas/common";
+import { ensureBackupDirectories, ensureStanza, repositorySession } from "../backup/backup-steps.js";
 import { writeProbeCommand } from "../commands/pg-commands.js";
 import { holdsAddress, IP_BRIEF_ADDR_COMMAND } from "../commands/status-commands.js";
 import type { PairHosts } from "../hosts.js";
@@ -9,7 +10,7 @@ import type { MemberSession } from "../member-session.js";
 import { rejoinNode } from "../operations/rejoin-node.js";
 import { ensureSync, waitForStreaming } from "../operations/sync.js";
 import { openPairSessions } from "../pair-sessions.js";
-import { planNodeFiles, planWitnessFiles, type RenderedFile } from "../plan-files.js";
+import { planNodeFiles, planWitnessFiles, type RenderedFile, usesRepositoryHost } from "../plan-files.js";
 import { type ProgressListener, StepRunner, type StepTiming } from "../progress.js";
 import type { PairSecrets } from "../secrets.js";
 import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
@@ -76,7 +77,8 @@ export async function bootstrapPair(
   try {
     const vip = spec.endpoint.kind === "vip";
     // The keys the (pinned) sessions saw are the ones repmgr's node-to-node SSH accepts.
-    const nodeHostKeys = pair.nodes.map((node) => ({
+    // With a repository host, pgBackRest's SSH also runs between the nodes and the witness host.
+    const nodeHostKeys = (usesRepositoryHost(spec) ? pair.all : pair.nodes).map((node) => ({
       address: node.member.address,
       hostKey: node.ssh.hostKey,
     }));
@@ -84,7 +86,7 @@ export async function bootstrapPair(
       pair.all.map((session) => [
         session.name,
         session.member.kind === "witness"
-          ? planWitnessFiles(spec, options.secrets)
+          ? planWitnessFiles(spec, options.secrets, nodeHostKeys)
           : planNodeFiles(spec, session.name, options.secrets, {
               agentToken: options.agentTokens?.[session.name],
               nodeHostKeys,
@@ -102,9 +104,16 @@ export async function bootstrapPair(
     );
     await Promise.all(
       pair.all.map((s) =>
-        runner.run("directories", s.name, () =>
-          ensureDirectories(s, s.member.kind === "node" ? options.secrets.postgresSshPublicKey : undefined),
-        ),
+        runner.run("directories", s.name, async () => {
+          // The repository host accepts the pair's key too: the nodes push WAL to it over SSH.
+          const acceptsPairKey = s.member.kind === "node" || usesRepositoryHost(spec);
+          const base = await ensureDirectories(
+            s,
+            acceptsPairKey ? options.secrets.postgresSshPublicKey : undefined,
+          );
+          const backup = await ensureBackupDirectories(spec, s);
+          return { changed: base.changed || backup.changed };
+        }),
       ),
     );
     await Promise.all(
@@ -225,6 +234,10 @@ export async function bootstrapPair(
       await waitFor("the endpoint to accept a write", () => endpointAcceptsWrite(spec, primary), 60_000, 100);
       return { changed: false };
     });
+    if (spec.backup) {
+      const repository = repositorySession(spec, pair.witness, primary);
+      await runner.run("backup-stanza", repository.name, () => ensureStanza(spec, repository));
+    }
     await Promise.all(systemd.map((s) => runner.run("boot-adopt", s.name, () => adoptPostgres(s))));
     const files = pair.all.flatMap((s) => changedOf(s).map((file) => ({ host: s.name, path: file.path })));
     return {

@@ -126,11 +126,17 @@ exec "$PGAAS_REPMGR" -f "$PGAAS_REPMGR_CONF" standby promote
   );
 }
 
-/** repmgr event_notification_command ($1 event, $2 success, $3 node id); the witness only logs. */
-export function renderEventHook(member: Member): string {
+/**
+ * repmgr event_notification_command ($1 event, $2 success, $3 node id); the witness only logs. With
+ * `archiveHandover` (pairs with backups) a promotion also starts it, detached: repmgrd waits for hooks.
+ */
+export function renderEventHook(member: Member, archiveHandover?: string): string {
   if (member.kind === "witness") {
     return script(member, `pgaas_log "event \${1:-} success=\${2:-} node=\${3:-}"\nexit 0\n`);
   }
+  const handover = archiveHandover
+    ? `case "$event" in\n  standby_promote | repmgrd_failover_promote)\n    setsid ${shellQuote(archiveHandover)} </dev/null >/dev/null 2>&1 & ;;\nesac\n`
+    : "";
   return script(
     member,
     `event=\${1:-} success=\${2:-} node=\${3:-}
@@ -141,7 +147,7 @@ case "$event" in
   standby_promote | repmgrd_failover_promote)
     pgaas_set_sync off ;;
 esac
-exit 0
+${handover}exit 0
 `,
   );
 }

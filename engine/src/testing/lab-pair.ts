@@ -3,14 +3,14 @@
 import { POSTGRES_PORT } from "@pgaas/common/wire";
 import type { PairHosts } from "../hosts.js";
 import type { LocalLab } from "../local/lab-types.js";
-import { type PairSpec, parsePairSpec } from "../spec.js";
+import { type PairSpec, type PairSpecInput, parsePairSpec } from "../spec.js";
 
 export const LAB_PAIR_HOSTS = ["n1", "n2", "w"] as const;
 
 export function labPairSpec(
   lab: LocalLab,
   name: string,
-  options: { controlPlaneUrl?: string } = {},
+  options: { controlPlaneUrl?: string; backup?: PairSpecInput["backup"] } = {},
 ): PairSpec {
   const base = lab.subnet.replace(/\.0\/24$/, "");
   return parsePairSpec({
@@ -28,6 +28,7 @@ export function labPairSpec(
       controlPlaneCidrs: [`${lab.hostAddress}/32`],
     },
     ...(options.controlPlaneUrl ? { agent: { controlPlaneUrl: options.controlPlaneUrl } } : {}),
+    ...(options.backup ? { backup: options.backup } : {}),
   });
 }
 

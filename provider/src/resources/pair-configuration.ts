@@ -17,6 +17,7 @@ import {
   parsePairSpec,
   revealPairSecrets,
   teardownPair,
+  withBackupKey,
 } from "@pgaas/engine";
 import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
@@ -209,7 +210,8 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async update(_id, olds, news, ctx) {
     const parsed = parse(news);
-    const secrets = storedSecrets(olds);
+    // State written before backups existed has no repository key: the first update adds one.
+    const secrets = withBackupKey(storedSecrets(olds));
     const { result, status } = await converge(parsed, secrets, ctx);
     return { outs: stateOf(news, parsed.spec, secrets, status, result.primary) };
   },

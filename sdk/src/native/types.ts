@@ -63,6 +63,24 @@ export interface PairSpecInput {
   }>;
   settings?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   agent?: pulumi.Input<{ controlPlaneUrl: pulumi.Input<string>; listenPort?: pulumi.Input<number> }>;
+  /** WAL archiving and backups with pgBackRest; absent: none. */
+  backup?: pulumi.Input<PairBackupInput>;
+}
+
+/**
+ * Where a pair's pgBackRest repository lives and how long backups are kept (engine/src/backup/backup-spec.ts).
+ * `local`: a directory on the witness (control-plane) host; `gcs`: a bucket the nodes reach with their
+ * service account. The repository is always encrypted with a generated key kept in the pair's secrets.
+ */
+export interface PairBackupInput {
+  repository: pulumi.Input<
+    | { kind: "local"; path?: pulumi.Input<string> }
+    | { kind: "gcs"; bucket: pulumi.Input<string>; path?: pulumi.Input<string> }
+  >;
+  /** Five-field cron schedules; defaults full "0 1 * * 0", differential "0 1 * * 1-6". */
+  schedule?: pulumi.Input<{ full?: pulumi.Input<string>; differential?: pulumi.Input<string> }>;
+  /** Full backups kept (default 2) and differential ones per full backup (default 6). */
+  retention?: pulumi.Input<{ full?: pulumi.Input<number>; differential?: pulumi.Input<number> }>;
 }
 
 /** A node as the control plane knows it. */

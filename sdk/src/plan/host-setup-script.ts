@@ -39,7 +39,14 @@ export interface HostSetupInput {
 export const SSH_HOST_KEY_PATH = "/etc/ssh/ssh_host_ed25519_key";
 
 export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
-  const base = [`postgresql-${POSTGRES_MAJOR}`, `postgresql-${POSTGRES_MAJOR}-repmgr`, "rsync", "curl"];
+  const base = [
+    `postgresql-${POSTGRES_MAJOR}`,
+    `postgresql-${POSTGRES_MAJOR}-repmgr`,
+    // WAL archiving and backups (archive-push runs on whichever node is primary).
+    "pgbackrest",
+    "rsync",
+    "curl",
+  ];
   return endpointKind === "vip" ? [...base, "keepalived"] : base;
 }
 

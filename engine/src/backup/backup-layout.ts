@@ -1,0 +1,48 @@
+// Where pgBackRest's files live for one pair member. Every path carries the pair and the member, like
+// the rest of the layout, so namespace hosts sharing one filesystem never share a spool or a lock.
+import type { MemberLayout } from "../layout.js";
+import type { PairSpec } from "../spec.js";
+
+export const PGBACKREST_BIN = "/usr/bin/pgbackrest";
+
+export interface BackupLayout {
+  /** This member's pgbackrest.conf (every command gets `--config=` it: Debian's /etc/pgbackrest.conf is never read). */
+  readonly conf: string;
+  /** The witness only: the repository without the nodes, for restores into scratch instances there. */
+  readonly restoreConf: string;
+  /** `cmd-ssh`: ssh with the pair's key and the pinned host keys. */
+  readonly sshWrapper: string;
+  /** Run by the event hook after a promotion: pushes the old timeline's complete segments. */
+  readonly archiveHandover: string;
+  /** archive-async's queue of WAL waiting to be pushed (persistent: it must survive a restart). */
+  readonly spoolDir: string;
+  readonly lockDir: string;
+  readonly logDir: string;
+  /** The witness only: scratch instances restored from the repository live below it. */
+  readonly scratchRoot: string;
+}
+
+export function backupLayout(layout: MemberLayout): BackupLayout {
+  return {
+    conf: `${layout.configDir}/pgbackrest.conf`,
+    restoreConf: `${layout.configDir}/pgbackrest-restore.conf`,
+    sshWrapper: `${layout.scriptsDir}/pgbackrest-ssh`,
+    archiveHandover: `${layout.scriptsDir}/archive-handover`,
+    spoolDir: `${layout.stateDir}/pgbackrest-spool`,
+    lockDir: layout.runDir,
+    logDir: layout.logDir,
+    scratchRoot: `${layout.stateDir}/restore`,
+  };
+}
+
+/** The pair's repository directory on the repository host (local repositories). */
+export function localRepositoryPath(spec: PairSpec): string {
+  const repository = spec.backup?.repository;
+  if (repository?.kind !== "local") throw new TypeError(`pair ${spec.name} has no local repository`);
+  return `${repository.path.replace(/\/+$/, "")}/${spec.name}`;
+}
+
+/** The stanza is the pair's name: one stanza per pair and repository. */
+export function stanzaOf(spec: PairSpec): string {
+  return spec.name;
+}
