@@ -2,7 +2,8 @@
 // witness, repmgr, keepalived) with agents reporting to the real control plane. The old primary is
 // `unreachable` within three report intervals and the pair `degraded` with a reason; repmgr promotes
 // n2 and the API names it; at no polled instant are two nodes writable; when the old primary's host
-// comes back fenced, a switchover towards it is refused with 409. Needs root (network namespaces).
+// comes back (fenced, or still writable and so superseded), a switchover towards it is refused with
+// 409. Needs root (network namespaces).
 import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import {
   bootstrapPair,
@@ -72,7 +73,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe("registry truth while a primary host vanishes", () => {
-  it("shows the old primary unreachable within 6 s, one writable node at every instant, and refuses a switchover to it once fenced", async () => {
+  it("shows the old primary unreachable within 6 s, one writable node at every instant, and refuses a switchover to it when it is back", async () => {
     const lab = fixture.lab;
     const timeline = new Timeline();
     const seen: Snapshot[] = [];
@@ -155,28 +156,54 @@ describe("registry truth while a primary host vanishes", () => {
       await restoreHost(lab, "n1");
       isolated = false;
       timeline.mark("n1's host is back");
+      // n1 reports again; its agent first replays what it spooled while cut off. Wait until its state
+      // holds for two report intervals, then the API must refuse a switchover towards it either way:
+      // fenced (its fence watcher stopped it) or superseded (it still claims writes on the old timeline).
+      let previous = "";
+      let since = 0;
       const back = await waitFor(
-        "n1 reporting again",
+        "n1 reporting a settled state",
         async () => {
           const view = await look();
-          return node(view, "n1")?.state !== "unreachable" ? view : undefined;
+          const n1 = node(view, "n1");
+          const key = `${n1?.state}/${n1?.fenced}`;
+          if (n1?.state === "unreachable" || key !== previous) {
+            [previous, since] = [key, view.at];
+            return undefined;
+          }
+          return view.at - since >= 2 * STATE_REPORT_INTERVAL_MS ? view : undefined;
         },
         60_000,
         POLL_MS,
       );
-      timeline.mark(`API shows n1 ${node(back, "n1")?.state}, fenced ${node(back, "n1")?.fenced}`, back.at);
-      expect([back.primary, node(back, "n1")?.fenced, back.reason?.code]).toEqual([
-        "n2",
-        true,
-        "standby_fenced",
-      ]);
+      const n1 = node(back, "n1");
+      timeline.mark(`API shows n1 ${n1?.state}, fenced ${n1?.fenced}`, since);
       const refused = await cp.request("POST", `/v1/pairs/${pairId}/switchover`, { confirm: spec.name });
+      const expected = n1?.fenced
+        ? {
+            state: "reporting",
+            reason: "standby_fenced",
+            code: "switchover_target_fenced",
+            message: "n1 is fenced: it must be rejoined first",
+          }
+        : {
+            state: "superseded",
+            reason: "standby_superseded",
+            code: "switchover_target_superseded",
+            message: "n1 is a superseded primary, not a standby: it must be rejoined first",
+          };
+      expect([back.primary, n1?.state, n1?.writable, back.reason?.code]).toEqual([
+        "n2",
+        expected.state,
+        false,
+        expected.reason,
+      ]);
       expect(refused).toEqual({
         status: 409,
         body: expect.objectContaining({
           error: {
-            code: "switchover_target_fenced",
-            message: "n1 is fenced: it must be rejoined first",
+            code: expected.code,
+            message: expected.message,
             details: { primary: "n2", target: "n1" },
           },
         }),
@@ -193,5 +220,5 @@ describe("registry truth while a primary host vanishes", () => {
       process.stdout.write(`${timeline.format()}\n`);
       throw error;
     }
-  });
+  }, 300_000);
 });

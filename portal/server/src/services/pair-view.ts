@@ -1,4 +1,5 @@
-// Pure: turns stored rows into the Pair the API answers (current primary, health, lag, sync state).
+// Pure: turns stored rows into the Pair the API answers: current primary, node states (reporting,
+// unreachable, superseded), health with its reason, switchover readiness, lag and sync state.
 
 import type { NodeState, NodeView, Pair, ParameterMap, WitnessSpec } from "@pgaas/api";
 import { AgentConfig, type NodeRole, type SyncState } from "@pgaas/common/wire";
