@@ -1,13 +1,12 @@
 // Pure: the registry truth the API answers from stored reports: unreachable after three report
 // intervals, one primary when reports conflict, the reason a pair is degraded, switchover readiness.
 import { describe, expect, it } from "vitest";
+import { currentPrimary, type NodeRow, pairView } from "../src/services/pair-view.js";
 import {
-  currentPrimary,
-  type NodeRow,
-  pairView,
+  REPLAYED_AFTER_MS,
   STATE_REPORT_INTERVAL_MS,
   UNREACHABLE_AFTER_MS,
-} from "../src/services/pair-view.js";
+} from "../src/services/report-timing.js";
 
 const now = new Date("2026-11-29T22:00:00.000Z");
 const ago = (ms: number) => new Date(now.getTime() - ms);
@@ -93,8 +92,34 @@ const summary = (...nodes: NodeRow[]) => {
 };
 
 describe("unreachable nodes", () => {
-  it("derives 6 s from the agents' 2 s report interval", () => {
-    expect([STATE_REPORT_INTERVAL_MS, UNREACHABLE_AFTER_MS]).toEqual([2000, 6000]);
+  it("derives 6 s from the agents' 2 s report interval, and 11 s for a replayed sample", () => {
+    expect([STATE_REPORT_INTERVAL_MS, UNREACHABLE_AFTER_MS, REPLAYED_AFTER_MS]).toEqual([2000, 6000, 11_000]);
+  });
+
+  it("keeps a node unreachable while it replays samples it spooled when cut off", () => {
+    // n1 was cut off; its agent now replays a sample taken 11.001 s before it arrived.
+    const replaying = primary("n1", 100, { sampled_at: ago(11_101), timeline: 3 });
+    const promoted = primary("n2", 500, { timeline: 4, sync_state: "degraded" });
+    expect(summary(replaying, promoted)).toEqual({
+      primary: "n2",
+      health: "degraded",
+      reason: {
+        code: "standby_unreachable",
+        node: "n1",
+        since: "2026-11-29T21:59:48.899Z",
+        message:
+          "n1 unreachable since 2026-11-29T21:59:48Z: commits are not synchronously replicated, so they exist only on n2",
+      },
+      nodes: [
+        ["n1", "unreachable", false],
+        ["n2", "reporting", true],
+      ],
+    });
+    // 11 s on the way is still the present (clock skew), and reads as the old primary it is.
+    expect(summary(primary("n1", 100, { sampled_at: ago(11_100) }), promoted).nodes).toEqual([
+      ["n1", "superseded", false],
+      ["n2", "reporting", true],
+    ]);
   });
 
   it("keeps a primary reporting at exactly 6 s and calls it unreachable 1 ms later", () => {

@@ -13,13 +13,8 @@ import type pg from "pg";
 import type { Queryable, Store } from "../store/db.js";
 import type { AgentActor } from "./actor.js";
 import { insertEvent } from "./pairs.js";
+import { MAX_SAMPLE_CLOCK_SKEW_MS } from "./report-timing.js";
 import { deriveEvents, type PreviousState } from "./state-events.js";
-
-/**
- * How far ahead of this server's clock a sample may claim to be. Stored state only moves to newer
- * samples, so a report dated in the future would freeze a node's state (and its events) until then.
- */
-export const MAX_SAMPLE_CLOCK_SKEW_MS = 5000;
 
 export interface AgentIngest {
   ingest(actor: AgentActor, batch: AgentReportBatch): Promise<AgentReportAck>;

@@ -40,12 +40,12 @@ function standbyReason(primary: NodeRow, other: AssessedNode | undefined): Healt
     return reason("standby_not_streaming", null, null, `the pair has no second node: ${then}`);
   const row = other.row;
   if (other.state === "unreachable") {
-    const what = row.received_at === null ? "has never reported" : "unreachable";
+    const what = other.currentAt === null ? "has never reported" : "unreachable";
     return reason(
       "standby_unreachable",
       row.name,
-      row.received_at,
-      `${row.name} ${what}${sinceText(row.received_at)}: ${then}`,
+      other.currentAt,
+      `${row.name} ${what}${sinceText(other.currentAt)}: ${then}`,
     );
   }
   if (other.state === "superseded") {
@@ -124,8 +124,8 @@ export function assessHealth(
       reason: reason(
         "primary_unreachable",
         row.name,
-        row.received_at,
-        `${row.name} (primary) unreachable${sinceText(row.received_at)}: writes may be failing; ${lossIfPrimaryLost(row, other?.row)}`,
+        primary.currentAt,
+        `${row.name} (primary) unreachable${sinceText(primary.currentAt)}: writes may be failing; ${lossIfPrimaryLost(row, other?.row)}`,
       ),
     };
   }

@@ -2,14 +2,10 @@
 // unreachable, superseded), health with its reason, switchover readiness, lag and sync state.
 
 import type { NodeState, NodeView, Pair, ParameterMap, WitnessSpec } from "@pgaas/api";
-import { AgentConfig, type NodeRole, type SyncState } from "@pgaas/common/wire";
+import type { NodeRole, SyncState } from "@pgaas/common/wire";
 import { assessHealth } from "./pair-health.js";
+import { REPLAYED_AFTER_MS, UNREACHABLE_AFTER_MS } from "./report-timing.js";
 import { switchoverReadiness } from "./switchover-readiness.js";
-
-/** How often agents send a state report: the agent configuration's default, its one source of truth. */
-export const STATE_REPORT_INTERVAL_MS = AgentConfig.shape.intervals.parse({}).stateSeconds * 1000;
-/** A node whose last report is older than three report intervals (6 s by default) is unreachable. */
-export const UNREACHABLE_AFTER_MS = 3 * STATE_REPORT_INTERVAL_MS;
 
 export interface PairRow {
   id: string;
@@ -52,6 +48,8 @@ export interface NodeRow {
 export interface AssessedNode {
   readonly row: NodeRow;
   readonly state: NodeState;
+  /** Until when its stored state was current: its receive time, or its sample time when replayed. */
+  readonly currentAt: Date | null;
 }
 
 /**
@@ -72,10 +70,17 @@ export function currentPrimary<T extends Pick<NodeRow, "writable" | "fenced" | "
     )[0];
 }
 
-/** Unreachable beats superseded: a silent node's last claim is history, whatever it was. */
+function currentAt(row: NodeRow): Date | null {
+  const { received_at: received, sampled_at: sampled } = row;
+  if (received === null || sampled === null) return received;
+  return received.getTime() - sampled.getTime() > REPLAYED_AFTER_MS ? sampled : received;
+}
+
+/** Unreachable beats superseded: a silent (or replaying) node's last claim is history, whatever it was. */
 function nodeState(row: NodeRow, primary: NodeRow | undefined, now: Date): NodeState {
-  if (row.received_at === null || now.getTime() - row.received_at.getTime() > UNREACHABLE_AFTER_MS)
-    return "unreachable";
+  const received = row.received_at;
+  if (received === null || now.getTime() - received.getTime() > UNREACHABLE_AFTER_MS) return "unreachable";
+  if (currentAt(row) !== received) return "unreachable";
   const claimsPrimary = row.writable === true && row.fenced !== true;
   return claimsPrimary && row.id !== primary?.id ? "superseded" : "reporting";
 }
@@ -88,7 +93,7 @@ export function assessNodes(
   const primaryRow = currentPrimary(rows);
   const nodes = [...rows]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((row) => ({ row, state: nodeState(row, primaryRow, now) }));
+    .map((row) => ({ row, state: nodeState(row, primaryRow, now), currentAt: currentAt(row) }));
   return { nodes, primary: nodes.find((node) => node.row === primaryRow) };
 }
 

@@ -26,16 +26,16 @@ export function switchoverReadiness(
     return refuse(
       to.name,
       "switchover_primary_unreachable",
-      `${from.name} (primary) is unreachable${sinceText(from.received_at)}: a switchover needs both agents`,
+      `${from.name} (primary) is unreachable${sinceText(primary.currentAt)}: a switchover needs both agents`,
     );
   }
   if (target.state === "unreachable") {
     return refuse(
       to.name,
       "switchover_target_unreachable",
-      to.received_at === null
+      target.currentAt === null
         ? `${to.name} has never reported`
-        : `${to.name} is unreachable${sinceText(to.received_at)}`,
+        : `${to.name} is unreachable${sinceText(target.currentAt)}`,
     );
   }
   if (target.state === "superseded") {
