@@ -152,6 +152,7 @@ describe("pair view", () => {
     lag_bytes: null,
     lag_seconds: null,
     pending_restart: null,
+    heal_state: "none",
     ...overrides,
   });
   const pair = {

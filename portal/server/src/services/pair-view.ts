@@ -1,7 +1,7 @@
 // Pure: turns stored rows into the Pair the API answers (current primary, health, lag, sync state).
 
 import type { NodeView, Pair, PairHealth, ParameterMap, WitnessSpec } from "@pgaas/api";
-import type { NodeRole, SyncState } from "@pgaas/common/wire";
+import type { HealState, NodeRole, SyncState } from "@pgaas/common/wire";
 
 export const STALE_AFTER_MS = 15_000;
 
@@ -36,6 +36,7 @@ export interface NodeRow {
   lag_bytes: number | null;
   lag_seconds: number | null;
   pending_restart: boolean | null;
+  heal_state: HealState | null;
 }
 
 /**
@@ -74,6 +75,7 @@ function nodeView(row: NodeRow, now: Date): NodeView {
     pendingRestart: row.pending_restart ?? false,
     lastReportAt: row.received_at?.toISOString() ?? null,
     stale: row.received_at === null || now.getTime() - row.received_at.getTime() > STALE_AFTER_MS,
+    healState: row.heal_state ?? "none",
   };
 }
 

@@ -19,7 +19,8 @@ import type { AgentActor } from "./actor.js";
 import { currentPrimary, type NodeRow, type PairRow, pairView } from "./pair-view.js";
 
 const NODE_COLUMNS = `n.id, n.pair_id, n.name, n.address, n.port, n.agent_port, s.sampled_at, s.received_at,
-  s.role, s.writable, s.fenced, s.sync_state, s.timeline, s.lsn, s.lag_bytes, s.lag_seconds, s.pending_restart`;
+  s.role, s.writable, s.fenced, s.sync_state, s.timeline, s.lsn, s.lag_bytes, s.lag_seconds, s.pending_restart,
+  s.heal_state`;
 
 /** What the router needs to reach a node as the pair's admin role. */
 export interface NodeTarget {

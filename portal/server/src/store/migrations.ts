@@ -204,4 +204,9 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at DESC);
 `,
   },
+  {
+    version: 2,
+    name: "automatic rejoin state per node",
+    sql: `ALTER TABLE node_state ADD COLUMN heal_state text NOT NULL DEFAULT 'none';`,
+  },
 ];
