@@ -1,6 +1,10 @@
-// Runs the engine's command lines on this host (the agent runs as root), with the contract of the
-// engine's SSH session: a non-zero exit throws SshCommandError, a timeout kills the command's process
-// group and throws SshTimeoutError. The agent holds no SSH keys; this is how it acts on its own node.
+// Runs the engine's command lines on this host, with the contract of the engine's SSH session: a
+// non-zero exit throws SshCommandError, a timeout kills the command's process group and throws
+// SshTimeoutError. The agent holds no SSH keys; this is how it acts on its own node.
+//
+// The engine wraps postgres-side commands in `runuser -u postgres --`, which only root may run; the
+// agent runs as postgres itself. A shell function makes `runuser` to the current user a plain exec
+// (anything else still goes to the real runuser and fails as it should).
 import { spawn } from "node:child_process";
 import { Secret, shellCommand } from "@pgaas/common";
 import {
@@ -13,6 +17,8 @@ import {
 } from "@pgaas/engine/self-heal";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const SAME_USER_RUNUSER =
+  'runuser() { if [ "$1" = -u ] && [ "$2" = "$(id -un)" ] && [ "$3" = -- ]; then shift 3; "$@"; else command runuser "$@"; fi; }';
 /** Output kept per stream: enough for any error message, bounded for a chatty command. */
 const MAX_OUTPUT = 1024 * 1024;
 
@@ -34,7 +40,8 @@ export function localTransport(hostLabel: string): CommandTransport {
 }
 
 function runLocal(hostLabel: string, command: RemoteCommand, options: RunOptions): Promise<RunResult> {
-  const line = typeof command === "string" ? command : shellCommand(command);
+  const line = `${SAME_USER_RUNUSER}
+${typeof command === "string" ? command : shellCommand(command)}`;
   const env: Record<string, string> = { ...process.env } as Record<string, string>;
   for (const [name, value] of Object.entries(options.env ?? {})) {
     env[name] = value instanceof Secret ? value.reveal() : value;
