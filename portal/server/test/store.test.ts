@@ -12,7 +12,7 @@ import { createReports } from "../src/services/reports.js";
 import { applyRetention } from "../src/services/retention.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { migrate } from "../src/store/migrate.js";
-import { MIGRATIONS, MIGRATIONS } from "../src/store/migrations.js";
+import { MIGRATIONS } from "../src/store/migrations.js";
 
 let server: ThrowawayPostgres;
 let store: Store;
