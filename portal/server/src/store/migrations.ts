@@ -205,6 +205,11 @@ CREATE INDEX audit_log_at ON audit_log (at DESC);
 `,
   },
   {
+    version: 2,
+    name: "automatic rejoin state per node",
+    sql: `ALTER TABLE node_state ADD COLUMN heal_state text NOT NULL DEFAULT 'none';`,
+  },
+  {
     version: 4,
     name: "node state since",
     // When a node's role (or writable/fenced) and its sync state last changed, so a degraded pair
