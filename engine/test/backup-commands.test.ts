@@ -1,6 +1,6 @@
 // Exact command lines of backups and scratch restores, and the parsing of `pgbackrest info`.
 import { describe, expect, it } from "vitest";
-import { parseRepositoryInfo } from "../src/backup/backup-info.js";
+import { parseRepositoryInfo } from "@pgaas/common/wire";
 import { backupCommand, infoCommand } from "../src/backup/pgbackrest-commands.js";
 import {
   restoreCommand,

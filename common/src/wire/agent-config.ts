@@ -4,6 +4,8 @@
 import { z } from "zod";
 import { AGENT_PORT } from "./platform.js";
 
+const Argv = z.array(z.string().min(1)).min(1);
+
 export const AgentConfig = z.object({
   pairName: z.string().min(1).max(63),
   nodeName: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/),
@@ -37,6 +39,19 @@ export const AgentConfig = z.object({
     stateSeconds: z.number().min(0.2).max(300).default(2),
     metricsSeconds: z.number().min(1).max(3600).default(15),
   }),
+  /**
+   * pgBackRest command lines rendered by the engine (absent: the pair has no backups). The agent runs
+   * them as they are: it never builds a pgBackRest command itself.
+   */
+  backup: z
+    .object({
+      stanza: z.string().min(1),
+      /** `pgbackrest info --output=json` with this node's config (it reaches the repository itself). */
+      infoArgv: Argv,
+      /** A backup of each type, run where the repository is (a local repository: over the pair's pinned SSH). */
+      backupArgv: z.object({ full: Argv, diff: Argv, incr: Argv }),
+    })
+    .optional(),
   spool: z.object({
     dir: z.string().startsWith("/"),
     maxBytes: z

@@ -1,7 +1,10 @@
 // The agent's JSON config (schema shared with the agent in @pgaas/common/wire). JSON has no comments,
 // so the do-not-edit notice and the body hash travel as two extra keys the schema ignores.
-import { AgentConfig, type AgentConfigInput } from "@pgaas/common/wire";
-import type { Member } from "../members.js";
+import { shellCommand } from "@pgaas/common";
+import { AgentConfig, type AgentConfigInput, type BackupType } from "@pgaas/common/wire";
+import { backupLayout, stanzaOf } from "../backup/backup-layout.js";
+import { backupArgv, infoArgv } from "../backup/pgbackrest-commands.js";
+import { type Member, witnessMember } from "../members.js";
 import type { PairSpec } from "../spec.js";
 import { bodyHash, MANAGED_NOTICE } from "./header.js";
 import { REPMGR_BIN } from "./repmgr-conf.js";
@@ -31,9 +34,34 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
       port: agent.listenPort,
     },
     intervals: { stateSeconds: agent.stateSeconds, metricsSeconds: agent.metricsSeconds },
+    ...(spec.backup ? { backup: agentBackupCommands(spec, member) } : {}),
     spool: { dir: layout.spoolDir, maxBytes: 64 * 1024 * 1024 },
   };
   return AgentConfig.parse(input);
+}
+
+/**
+ * The agent's pgBackRest commands. `backup` must run on the repository host for a local repository
+ * (pgBackRest refuses it elsewhere): the node reaches it as postgres over the wrapper with the
+ * pair's key and pinned host keys, as restores already do. A bucket is reached from the node itself.
+ */
+function agentBackupCommands(spec: PairSpec, member: Member): NonNullable<AgentConfigInput["backup"]> {
+  const stanza = stanzaOf(spec);
+  const own = backupLayout(member.layout);
+  const witness = witnessMember(spec);
+  const backupOf = (type: BackupType): string[] =>
+    spec.backup?.repository.kind === "local"
+      ? [
+          own.sshWrapper,
+          `postgres@${witness.address}`,
+          shellCommand(backupArgv(backupLayout(witness.layout).conf, stanza, type)),
+        ]
+      : backupArgv(own.conf, stanza, type);
+  return {
+    stanza,
+    infoArgv: infoArgv(own.conf, stanza),
+    backupArgv: { full: backupOf("full"), diff: backupOf("diff"), incr: backupOf("incr") },
+  };
 }
 
 function sortKeys(value: unknown): unknown {
