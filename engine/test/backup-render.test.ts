@@ -81,6 +81,24 @@ describe("backup files (golden)", () => {
     await checkGolden("n1_bin_archive-handover", content(n1, "/n1/bin/archive-handover"));
   });
 
+  it("gives the agent its pgBackRest commands: info here, backup on the repository host over pinned SSH", () => {
+    const withAgent = planNodeFiles(SPEC, "n1", BACKUP_SECRETS, {
+      nodeHostKeys: HOST_KEYS,
+      agentToken: new Secret("agent-token-n1"),
+    });
+    const conf = "--config=/etc/pgaas/orders/n1/pgbackrest.conf";
+    const remote = (type: string) => [
+      "/etc/pgaas/orders/n1/bin/pgbackrest-ssh",
+      "postgres@10.40.1.5",
+      `/usr/bin/pgbackrest --config=/etc/pgaas/orders/w/pgbackrest.conf --stanza=orders --type=${type} backup`,
+    ];
+    expect(JSON.parse(content(withAgent, "/n1/agent.json")).backup).toEqual({
+      stanza: "orders",
+      infoArgv: ["/usr/bin/pgbackrest", conf, "--stanza=orders", "--output=json", "info"],
+      backupArgv: { full: remote("full"), diff: remote("diff"), incr: remote("incr") },
+    });
+  });
+
   it("archives every segment through pgBackRest from either node, and at least once a minute", () => {
     const conf = content(n1, "/n1/postgresql.conf").split("\n");
     expect(conf).toContain("archive_mode = 'on'");

@@ -194,7 +194,10 @@ export async function runPulumiLocalScenario(
     log("change the node set: preview shows a replacement (nothing is changed)");
     engine.setConfig("pgaas-local:subnet", "10.231.99.0/24");
     const planned = await engine.preview();
-    expectEqual("replacements previewed", stepsOf(planned, "replace"), [`${pairName}-hosts`, `${pairName}-configuration`]);
+    expectEqual("replacements previewed", stepsOf(planned, "replace"), [
+      `${pairName}-hosts`,
+      `${pairName}-configuration`,
+    ]);
     engine.setConfig("pgaas-local:subnet", claim.subnet);
 
     log("switch over to n2, then refresh");

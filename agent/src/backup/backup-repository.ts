@@ -5,8 +5,8 @@
 import { execFile } from "node:child_process";
 import type { CommandOutput } from "@pgaas/common";
 import {
-  ARCHIVER_SQL,
   type AgentConfig,
+  ARCHIVER_SQL,
   ArchiverState,
   type BackupInventory,
   type BackupType,

@@ -42,7 +42,8 @@ export function repmgrCommandRunner(
         case "backup": {
           const type = command.backupType ?? "full";
           if (backups === null) return finish("failed", "this pair has no backups configured");
-          if (role !== "primary") return finish("failed", `backups are started by the primary; this node is ${role}`);
+          if (role !== "primary")
+            return finish("failed", `backups are started by the primary; this node is ${role}`);
           const { exitCode, output } = await backups.take(type);
           return exitCode === 0
             ? finish("succeeded", `${type} backup completed`)

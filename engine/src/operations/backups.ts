@@ -93,7 +93,9 @@ async function listWith(
   primary: MemberSession | null,
 ): Promise<BackupList> {
   const info = await readInfo(spec, repository);
-  const archiver = primary ? ArchiverState.parse(JSON.parse(await primary.sql(ARCHIVER_SQL, "archiver"))) : null;
+  const archiver = primary
+    ? ArchiverState.parse(JSON.parse(await primary.sql(ARCHIVER_SQL, "archiver")))
+    : null;
   return backupInventory(info, archiver);
 }
 

@@ -204,4 +204,18 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at DESC);
 `,
   },
+  {
+    version: 5,
+    name: "backup inventory and command parameters",
+    sql: `
+CREATE TABLE backup_inventory (
+  pair_id uuid PRIMARY KEY REFERENCES pairs ON DELETE CASCADE,
+  node_name text NOT NULL,
+  sampled_at timestamptz NOT NULL,
+  inventory jsonb NOT NULL
+);
+ALTER TABLE agent_commands ADD COLUMN parameters jsonb NOT NULL DEFAULT '{}';
+CREATE INDEX agent_commands_pair_type ON agent_commands (pair_id, type, requested_at DESC);
+`,
+  },
 ];
