@@ -34,6 +34,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
   node_unreachable: "A database server of the pair cannot be reached right now. Try again shortly.",
   switchover_in_progress: "A switchover is already running on this pair.",
   switchover_not_possible: "A switchover is not possible now: the pair needs a healthy, streaming standby.",
+  backups_not_configured: "This pair has no backups configured (its spec has no backup block).",
+  backup_in_progress: "A backup of this pair is already running; wait for it to finish.",
   command_not_found: "That command does not exist.",
   command_finished: "That command has already finished.",
   invalid_token: "That API token is invalid or expired.",

@@ -16,16 +16,19 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "failover":
     case "fenced":
     case "switchover_failed":
+    case "backup_failed":
       return "bad";
     case "sync_degraded":
     case "role_changed":
       return "warn";
     case "sync_restored":
     case "switchover_succeeded":
+    case "backup_succeeded":
     case "unfenced":
       return "ok";
     case "registered":
     case "switchover_requested":
+    case "backup_requested":
     case "settings_changed":
       return "info";
     default: {
