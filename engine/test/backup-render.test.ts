@@ -96,6 +96,7 @@ describe("backup files (golden)", () => {
       stanza: "orders",
       infoArgv: ["/usr/bin/pgbackrest", conf, "--stanza=orders", "--output=json", "info"],
       backupArgv: { full: remote("full"), diff: remote("diff"), incr: remote("incr") },
+      schedule: { full: "0 1 * * 0", differential: "0 1 * * 1-6" },
     });
   });
 

@@ -74,18 +74,15 @@ describe("backups through the control plane", () => {
       );
       const inventory = first.inventory;
       if (!inventory) throw new Error("no inventory");
-      expect([first.reportedBy, inventory.stanza, inventory.statusCode, inventory.archiveFailures]).toEqual([
-        "n1",
-        spec.name,
-        0,
-        0,
-      ]);
+      // archiveFailures counts since the server started: the bootstrap's archiving before the stanza
+      // existed failed, so it is not asserted; the lag shows archiving works now.
+      expect([first.reportedBy, inventory.stanza, inventory.statusCode]).toEqual(["n1", spec.name, 0]);
+      expect(inventory.archiveLagSeconds).toBeLessThan(120);
       expect(inventory.backups.map((b) => b.type)).toEqual(["full"]);
       expect(inventory.restorableFrom).toBe(inventory.backups[0]?.stoppedAt);
       expect(Date.parse(inventory.restorableTo ?? "")).toBeGreaterThanOrEqual(
         Date.parse(inventory.restorableFrom ?? ""),
       );
-      expect(inventory.archiveLagSeconds).toBeGreaterThanOrEqual(0);
       expect(inventory.backups[0]?.databaseBytes).toBeGreaterThan(1_000_000);
 
       // Take a diff backup now; a second request while it runs is refused.

@@ -34,10 +34,13 @@ export function systemBackupRepository(
       const info = await run(config.infoArgv, INFO_TIMEOUT_MS);
       if (info.exitCode !== 0) throw new Error(`pgbackrest info exited ${info.exitCode}: ${info.output}`);
       const [row] = await pg.query<{ json_build_object: unknown }>(ARCHIVER_SQL);
-      return backupInventory(
-        parseRepositoryInfo(info.stdout, config.stanza),
-        ArchiverState.parse(row?.json_build_object),
-      );
+      return {
+        ...backupInventory(
+          parseRepositoryInfo(info.stdout, config.stanza),
+          ArchiverState.parse(row?.json_build_object),
+        ),
+        schedule: config.schedule,
+      };
     },
     async take(type) {
       const { exitCode, output } = await run(config.backupArgv[type], BACKUP_TIMEOUT_MS);

@@ -2,6 +2,7 @@
 // Both sides import this schema, so a field the engine writes is a field the agent understands.
 
 import { z } from "zod";
+import { BackupSchedule } from "./backup-inventory.js";
 import { AGENT_PORT } from "./platform.js";
 
 const Argv = z.array(z.string().min(1)).min(1);
@@ -50,6 +51,8 @@ export const AgentConfig = z.object({
       infoArgv: Argv,
       /** A backup of each type, run where the repository is (a local repository: over the pair's pinned SSH). */
       backupArgv: z.object({ full: Argv, diff: Argv, incr: Argv }),
+      /** The spec's schedule, reported with the inventory so the control plane can run it. */
+      schedule: BackupSchedule,
     })
     .optional(),
   spool: z.object({

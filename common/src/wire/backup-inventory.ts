@@ -3,6 +3,7 @@
 // the agent (on the primary, for the control plane) and the control plane, so all three read and
 // show the same numbers.
 import { z } from "zod";
+import { CronSchedule } from "./cron.js";
 
 const InfoBackup = z.object({
   label: z.string(),
@@ -55,6 +56,10 @@ export const RepositoryInfo = z.object({
 });
 export type RepositoryInfo = z.infer<typeof RepositoryInfo>;
 
+/** When full and differential backups are due (UTC cron), as the pair's spec sets them. */
+export const BackupSchedule = z.object({ full: CronSchedule, differential: CronSchedule });
+export type BackupSchedule = z.infer<typeof BackupSchedule>;
+
 export const BackupInventory = RepositoryInfo.extend({
   /** Earliest second a restore can reach: the end of the oldest backup. */
   restorableFrom: Instant.nullable(),
@@ -63,6 +68,8 @@ export const BackupInventory = RepositoryInfo.extend({
   /** Seconds of WAL the repository lacks (the RPO right now): 0 while the current segment has nothing new. */
   archiveLagSeconds: z.number().nonnegative().nullable(),
   archiveFailures: z.number().int().nonnegative(),
+  /** Reported by the agent from its config: the control plane runs it (absent: nobody schedules). */
+  schedule: BackupSchedule.optional(),
 });
 export type BackupInventory = z.infer<typeof BackupInventory>;
 

@@ -34,7 +34,7 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
       port: agent.listenPort,
     },
     intervals: { stateSeconds: agent.stateSeconds, metricsSeconds: agent.metricsSeconds },
-    ...(spec.backup ? { backup: agentBackupCommands(spec, member) } : {}),
+    ...(spec.backup ? { backup: agentBackupCommands(spec, member, spec.backup) } : {}),
     spool: { dir: layout.spoolDir, maxBytes: 64 * 1024 * 1024 },
   };
   return AgentConfig.parse(input);
@@ -45,12 +45,16 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
  * (pgBackRest refuses it elsewhere): the node reaches it as postgres over the wrapper with the
  * pair's key and pinned host keys, as restores already do. A bucket is reached from the node itself.
  */
-function agentBackupCommands(spec: PairSpec, member: Member): NonNullable<AgentConfigInput["backup"]> {
+function agentBackupCommands(
+  spec: PairSpec,
+  member: Member,
+  backup: NonNullable<PairSpec["backup"]>,
+): NonNullable<AgentConfigInput["backup"]> {
   const stanza = stanzaOf(spec);
   const own = backupLayout(member.layout);
   const witness = witnessMember(spec);
   const backupOf = (type: BackupType): string[] =>
-    spec.backup?.repository.kind === "local"
+    backup.repository.kind === "local"
       ? [
           own.sshWrapper,
           `postgres@${witness.address}`,
@@ -61,6 +65,7 @@ function agentBackupCommands(spec: PairSpec, member: Member): NonNullable<AgentC
     stanza,
     infoArgv: infoArgv(own.conf, stanza),
     backupArgv: { full: backupOf("full"), diff: backupOf("diff"), incr: backupOf("incr") },
+    schedule: backup.schedule,
   };
 }
 

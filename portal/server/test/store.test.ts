@@ -34,7 +34,7 @@ it("applies migrations once, concurrently safe and idempotent", async () => {
   const { rows } = await store.query("SELECT version, name FROM schema_migrations ORDER BY version");
   expect(rows).toEqual([
     { version: 1, name: "initial schema" },
-    { version: 5, name: "backup inventory and command parameters" },
+    { version: 5, name: "backup inventory, command parameters and backup schedule runs" },
   ]);
 });
 

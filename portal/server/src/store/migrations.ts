@@ -206,7 +206,7 @@ CREATE INDEX audit_log_at ON audit_log (at DESC);
   },
   {
     version: 5,
-    name: "backup inventory and command parameters",
+    name: "backup inventory, command parameters and backup schedule runs",
     sql: `
 CREATE TABLE backup_inventory (
   pair_id uuid PRIMARY KEY REFERENCES pairs ON DELETE CASCADE,
@@ -216,6 +216,12 @@ CREATE TABLE backup_inventory (
 );
 ALTER TABLE agent_commands ADD COLUMN parameters jsonb NOT NULL DEFAULT '{}';
 CREATE INDEX agent_commands_pair_type ON agent_commands (pair_id, type, requested_at DESC);
+CREATE TABLE backup_schedule_runs (
+  pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('full', 'differential')),
+  last_due_at timestamptz NOT NULL,
+  PRIMARY KEY (pair_id, kind)
+);
 `,
   },
 ];

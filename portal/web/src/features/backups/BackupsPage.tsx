@@ -76,7 +76,7 @@ function Inventory({ inventory }: { inventory: BackupInventory }) {
         <dd>{inventory.restorableFrom ? formatDateTime(inventory.restorableFrom) : "no backup yet"}</dd>
         <dt>RPO (archive lag)</dt>
         <dd>{rpoBadge(inventory)}</dd>
-        <dt>Archive failures</dt>
+        <dt>Archive failures (since PostgreSQL started)</dt>
         <dd>
           {inventory.archiveFailures === 0 ? "none" : <Badge tone="bad">{inventory.archiveFailures}</Badge>}
         </dd>
