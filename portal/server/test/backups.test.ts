@@ -201,3 +201,25 @@ describe("take a backup now", () => {
     expect([reply.status, errorCode(reply)]).toEqual([409, "no_primary"]);
   });
 });
+
+describe("backup schedule", () => {
+  it("starts the clock on first sight, then requests the due full backup once through the same command", async () => {
+    await report("n1", [stateReport(new Date(), stateSample())]);
+    const schedule = { full: "0 1 * * 0", differential: "0 1 * * 1-6" };
+    await report("n1", [metricsReport(new Date(), { ...INVENTORY, schedule })]);
+    const backupsService = h.server.services.backups;
+    // Sunday 2026-12-06 00:59: first sight, nothing runs retroactively.
+    expect(await backupsService.runSchedules(new Date("2026-12-06T00:59:30Z"))).toBe(0);
+    expect(await backupsService.runSchedules(new Date("2026-12-06T01:00:20Z"))).toBe(1);
+    expect(await backupsService.runSchedules(new Date("2026-12-06T01:00:50Z"))).toBe(0);
+    const listed = (await backups()) as { requests: { backupType: string; state: string }[] };
+    expect(listed.requests[0]).toMatchObject({ backupType: "full", state: "pending" });
+    const events = await h.call("GET", `/v1/pairs/${pairId}/events?limit=100`, { auth: admin });
+    const scheduled = (events.body as { events: { message: string; occurredAt: string }[] }).events.filter(
+      (e) => e.message.startsWith("scheduled"),
+    );
+    expect(scheduled).toMatchObject([
+      { message: "scheduled full backup requested on n1", occurredAt: "2026-12-06T01:00:20.000Z" },
+    ]);
+  });
+});
