@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Secret } from "@pgaas/common";
-import { pairRoots, parsePairSpec, switchover } from "@pgaas/engine";
+import { pairRoots, pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
 import { destroyLab } from "@pgaas/engine/local";
 import { allocateSubnet } from "@pgaas/testing";
 import pg from "pg";
@@ -204,7 +204,8 @@ export async function runPulumiLocalScenario(
     const configuration = byType(await engine.state(), "pgaas:index:PairConfiguration");
     const spec = parsePairSpec(unwrapSecrets(configuration.inputs.spec));
     const connections = HostConnections.parse(unwrapSecrets(configuration.inputs.hosts));
-    const switched = await switchover(spec, pairHostsFor(spec, connections));
+    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(configuration.outputs.pairSecrets))));
+    const switched = await switchover(spec, pairHostsFor(spec, connections), secrets);
     expectEqual("switchover", [switched.oldPrimary, switched.newPrimary], ["n1", "n2"]);
     const [refreshed, refreshSeconds] = await timed(() => (engine as PulumiEngine).refresh());
     const seen = byType(refreshed.resources, "pgaas:index:PairConfiguration").outputs;

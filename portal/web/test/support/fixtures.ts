@@ -56,7 +56,7 @@ export function node(overrides: Partial<NodeView> = {}): NodeView {
     syncState: "sync",
     pendingRestart: false,
     lastReportAt: "2026-11-29T21:59:58.000Z",
-    stale: false,
+    state: "reporting",
     ...overrides,
   };
 }
@@ -73,6 +73,8 @@ export function pair(overrides: Partial<Pair> = {}): Pair {
     witness: null,
     primary: "node_a",
     health: "healthy",
+    reason: null,
+    switchover: { target: "node_b", refusal: null },
     syncState: "sync",
     lagBytes: 0,
     lagSeconds: 0,
