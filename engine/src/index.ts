@@ -4,6 +4,7 @@
 // fixtures are in @pgaas/engine/testing.
 
 export type { BackupEntry, BackupInventory, RepositoryInfo } from "@pgaas/common/wire";
+export { pairBackupRoots } from "./backup/backup-layout.js";
 export { BackupRepository, BackupSpec } from "./backup/backup-spec.js";
 export {
   type BootstrapOptions,

@@ -6,6 +6,7 @@ import { Secret } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
 import {
   type PairSecrets,
+  pairBackupRoots,
   parsePairSpec,
   planNodeFiles,
   planWitnessFiles,
@@ -138,6 +139,18 @@ describe("backup files (golden)", () => {
     expect(content(planNodeFiles(gcs, "n1", creds), "/n1/pgbackrest.conf").split("\n")).toContain(
       "repo1-gcs-key-type=auto",
     );
+  });
+
+  it("names the local repository as the pair's backup root to remove with it; a bucket has none on a host", () => {
+    expect(pairBackupRoots(SPEC)).toEqual(["/var/lib/pgbackrest/orders"]);
+    const elsewhere = parsePairSpec({
+      ...SPEC_INPUT,
+      backup: { repository: { kind: "local", path: "/srv/backups/" } },
+    });
+    expect(pairBackupRoots(elsewhere)).toEqual(["/srv/backups/orders"]);
+    const gcs = parsePairSpec({ ...SPEC_INPUT, backup: { repository: { kind: "gcs", bucket: "b1" } } });
+    expect(pairBackupRoots(gcs)).toEqual([]);
+    expect(pairBackupRoots(parsePairSpec(SPEC_INPUT))).toEqual([]);
   });
 
   it("refuses a schedule that is not five cron fields and a retention of zero", () => {

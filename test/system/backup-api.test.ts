@@ -19,6 +19,7 @@ import {
   labPairHosts,
   labPairSpec,
   printProgress,
+  removePairLeftovers,
   waitFor,
   withLab,
 } from "@pgaas/testing";
@@ -38,6 +39,7 @@ beforeAll(async () => {
     ...labPairSpec(fixture.lab, `bu-${fixture.lab.prefix}`, { backup: { repository: { kind: "local" } } }),
     agent: { controlPlaneUrl: cp.url, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
   });
+  await removePairLeftovers(spec);
 }, 120_000);
 
 afterAll(async () => {
