@@ -2,6 +2,7 @@
 // a log dump for failures and the removal of what a killed earlier run left.
 import { rm } from "node:fs/promises";
 import { type PairSpec, type ProgressEvent, pairBackupRoots, pairRoots } from "@pgaas/engine";
+import { saveLogs } from "./drill.js";
 
 export { LAB_PAIR_HOSTS as LAB_HOSTS, labPairHosts, labPairSpec } from "@pgaas/engine/testing";
 
@@ -24,6 +25,9 @@ export async function dumpLogs(spec: PairSpec): Promise<void> {
       process.stdout.write(`----- ${dir}/${file}\n${text.split("\n").slice(-25).join("\n")}\n`);
     }
   }
+  // The tails above rarely hold the cause; the whole logs outlive the teardown that follows.
+  const saved = await saveLogs(spec, `failed/${spec.name}-${Date.now()}`);
+  process.stdout.write(`----- full logs in ${saved}\n`);
 }
 
 /**
