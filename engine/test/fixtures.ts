@@ -18,6 +18,11 @@ export const SPEC_INPUT: PairSpecInput = {
 
 export const SPEC: PairSpec = parsePairSpec(SPEC_INPUT);
 
+const FIXTURE_CA_CERTIFICATE =
+  "-----BEGIN CERTIFICATE-----\nMIIBVDCCAQagAwIBAgIQQCPadZoNSg3DoQ9czVDHZjAFBgMrZXAwKjEOMAwGA1UE\nCgwFcGdhYXMxGDAWBgNVBAMMD3BnYWFzIG9yZGVycyBDQTAeFw0yNTEyMzEyMzAw\nMDBaFw0zNjAxMDEwMDAwMDBaMCoxDjAMBgNVBAoMBXBnYWFzMRgwFgYDVQQDDA9w\nZ2FhcyBvcmRlcnMgQ0EwKjAFBgMrZXADIQCGsaq+dP8fvHhtd799ehPawZjM1K3S\nT8fDvA1zxB/v9qNCMEAwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYw\nHQYDVR0OBBYEFBgdcgO9gouSO+aHl12kiSTrt/5QMAUGAytlcANBADDO28Fp5YQE\nixPotKnObNyExl3wKzdz6rlSbYxISCDmmunRU8VOzdi7RwnfO1MwOakqe+bayssU\ndRiASdGkqAo=\n-----END CERTIFICATE-----\n";
+const FIXTURE_CA_KEY =
+  "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEILLNlH1YOhlKRzwJCKtVdRh29pKi2TtMWR0/DgymzUFa\n-----END PRIVATE KEY-----\n";
+
 export const SECRETS: PairSecrets = {
   superuserPassword: new Secret("super-secret-1"),
   repmgrPassword: new Secret("repl:pa\\ss'word"),
@@ -26,4 +31,6 @@ export const SECRETS: PairSecrets = {
     "-----BEGIN OPENSSH PRIVATE KEY-----\nFIXTURE\n-----END OPENSSH PRIVATE KEY-----\n",
   ),
   postgresSshPublicKey: "ssh-ed25519 AAAAFIXTURE pgaas-orders",
+  // A fixed CA (generatePairCa("orders", 2026-01-01)): issued certificates are deterministic, so goldens hold.
+  tlsCa: { certificate: FIXTURE_CA_CERTIFICATE, privateKey: new Secret(FIXTURE_CA_KEY) },
 };

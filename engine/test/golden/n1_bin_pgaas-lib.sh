@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 286a8f0d55a03043ef91bfb82e17db2421fa3c9c37f73801d668849167979e94
+# sha256: 307dffe313d4ade02f8596b46697fddddbe46c53780ac56b5732b0cbbffb237a
 # Sourced by the pgaas scripts of n1 (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -24,6 +24,9 @@ readonly PGAAS_SQL_RELOAD='SELECT pg_reload_conf()'
 export PGCONNECT_TIMEOUT=2
 # libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
 export PGPASSFILE=/etc/pgaas/orders/pgpass
+# TCP connections to other members verify them against the pair CA (sockets never use TLS).
+export PGSSLMODE=verify-full
+export PGSSLROOTCERT=/etc/pgaas/orders/ca.crt
 
 pgaas_log() {
   printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${0##*/}" "$*" >>"$PGAAS_LOG" 2>/dev/null || true

@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 12cbfa0807b0902723a096d6ea3fc18cb56aba500754551db43d6dca9f479b55
+# sha256: 42be35c0178ce8d7727a3a01ebb3f293208f74df19f188366533d57509426be0
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -24,6 +24,9 @@ readonly PGAAS_SQL_RELOAD='SELECT pg_reload_conf()'
 export PGCONNECT_TIMEOUT=2
 # libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
 export PGPASSFILE=/etc/pgaas/orders/pgpass
+# TCP connections to other members verify them against the pair CA (sockets never use TLS).
+export PGSSLMODE=verify-full
+export PGSSLROOTCERT=/etc/pgaas/orders/ca.crt
 
 pgaas_log() {
   printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${0##*/}" "$*" >>"$PGAAS_LOG" 2>/dev/null || true
