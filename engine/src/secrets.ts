@@ -31,7 +31,7 @@ export interface PairSecrets {
 }
 
 export interface PairSecretOptions {
-  /** Bring your own CA (Ed25519 or RSA key) instead of a generated one. */
+  /** Bring your own CA (RSA key) instead of a generated one. */
   readonly tlsCa?: PairCa;
 }
 

@@ -1,8 +1,7 @@
 // The pair's certificate authority and the server certificates it issues to each member.
 //
 // Issuing is a pure function of (CA, member name, SANs): the member key is derived from the CA key
-// with HKDF and signed with a deterministic signature (Ed25519, or RSA PKCS#1 v1.5 for a CA brought
-// by the operator), and the certificate copies the CA's validity. So the renderers stay pure, a
+// with HKDF (Ed25519) and signed with a deterministic signature (RSA PKCS#1 v1.5 SHA-256), and the certificate copies the CA's validity. So the renderers stay pure, a
 // re-run of bootstrap writes identical bytes (zero changes), and a changed endpoint reissues exactly
 // the certificates whose SANs changed. A derived key reveals nothing about the CA key (HKDF is one-way).
 import {
@@ -45,7 +44,6 @@ export interface IssuedCertificate {
   readonly privateKey: Secret;
 }
 
-const ED25519 = "1.3.101.112";
 const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
 const CA_YEARS = 10;
 
@@ -60,17 +58,18 @@ function commonName(name: string): Buffer {
 }
 
 function signatureAlgorithm(key: KeyObject): Buffer {
-  if (key.asymmetricKeyType === "ed25519") return sequence(objectId(ED25519));
+  // Not Ed25519: PostgreSQL 15's libpq derives SCRAM channel binding from the certificate's signature
+  // digest and fails ("could not find digest for NID UNDEF") when there is none. RSA PKCS#1 v1.5 is
+  // deterministic (ECDSA is not), so certificates do not change on every bootstrap.
   if (key.asymmetricKeyType === "rsa") return sequence(objectId(SHA256_WITH_RSA), nullValue());
   throw new InputError(
-    `a pair CA key must be Ed25519 or RSA (got ${key.asymmetricKeyType ?? "unknown"}): their signatures are deterministic, so certificates do not change on every bootstrap`,
+    `a pair CA key must be RSA (got ${key.asymmetricKeyType ?? "unknown"}): deterministic signatures with a digest libpq's channel binding accepts`,
     { code: "tls_ca_key_type" },
   );
 }
 
 function signed(tbs: Buffer, key: KeyObject): Buffer {
-  const digest = key.asymmetricKeyType === "ed25519" ? null : "sha256";
-  return sequence(tbs, signatureAlgorithm(key), bitString(sign(digest, tbs, key)));
+  return sequence(tbs, signatureAlgorithm(key), bitString(sign("sha256", tbs, key)));
 }
 
 function pem(label: string, der: Buffer): string {
@@ -82,9 +81,9 @@ function keyIdentifier(spki: Buffer): Buffer {
   return createHash("sha1").update(spki).digest();
 }
 
-/** A new self-signed Ed25519 CA valid for ten years, named after the pair. */
+/** A new self-signed RSA-3072 CA valid for ten years, named after the pair. */
 export function generatePairCa(pairName: string, now: Date = new Date()): PairCa {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 3072 });
   const spki = publicKey.export({ format: "der", type: "spki" });
   const name = commonName(`pgaas ${pairName} CA`);
   const notAfter = new Date(now);

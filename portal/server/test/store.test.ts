@@ -29,10 +29,13 @@ afterAll(async () => {
 
 it("applies migrations once, concurrently safe and idempotent", async () => {
   const runs = await Promise.all([migrate(store, MIGRATIONS), migrate(store, MIGRATIONS)]);
-  expect(runs.map((applied) => applied.length).sort()).toEqual([0, 1]);
+  expect(runs.map((applied) => applied.length).sort()).toEqual([0, 2]);
   expect(await migrate(store, MIGRATIONS)).toEqual([]);
   const { rows } = await store.query("SELECT version, name FROM schema_migrations");
-  expect(rows).toEqual([{ version: 1, name: "initial schema" }]);
+  expect(rows).toEqual([
+    { version: 1, name: "initial schema" },
+    { version: 3, name: "pair CA certificate" },
+  ]);
 });
 
 it("rolls raw samples older than the window into hourly rows and deletes them", async () => {

@@ -204,4 +204,10 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at DESC);
 `,
   },
+  {
+    // Version 2 is reserved for a parallel branch; versions apply in order, so a gap is harmless.
+    version: 3,
+    name: "pair CA certificate",
+    sql: "ALTER TABLE pairs ADD COLUMN ca_certificate text",
+  },
 ];
