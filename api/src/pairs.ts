@@ -52,13 +52,25 @@ export type UpdatePairRequest = z.infer<typeof UpdatePairRequest>;
 export const PairHealth = z.enum(["healthy", "degraded", "no_primary", "unknown"]);
 export type PairHealth = z.infer<typeof PairHealth>;
 
+/**
+ * What the control plane believes about a node, from its reports:
+ * `reporting` — reports arrive and are believed;
+ * `unreachable` — no report for three report intervals (or never): its last report is history;
+ * `superseded` — it still reports itself as a writable primary, but another node won (a higher
+ * timeline, then the later report): an old primary that must be fenced and rejoined.
+ */
+export const NodeState = z.enum(["reporting", "unreachable", "superseded"]);
+export type NodeState = z.infer<typeof NodeState>;
+
 export const NodeView = z.object({
   id: Id,
   name: z.string(),
   address: z.string(),
   port: z.number().int(),
   agentPort: z.number().int(),
+  /** The role the node's last report gave; read it together with `state`. */
   role: NodeRole,
+  /** True on the current primary only, while it reports: never on two nodes at once. */
   writable: z.boolean(),
   fenced: z.boolean(),
   timeline: z.number().int().nullable(),
@@ -68,10 +80,53 @@ export const NodeView = z.object({
   syncState: SyncState,
   pendingRestart: z.boolean(),
   lastReportAt: Timestamp.nullable(),
-  /** No state report for longer than three report intervals (15 s). */
-  stale: z.boolean(),
+  state: NodeState,
 });
 export type NodeView = z.infer<typeof NodeView>;
+
+/** Why a pair is not healthy, one stable code per cause, most urgent first. */
+export const HealthReasonCode = z.enum([
+  "no_primary",
+  "primary_unreachable",
+  "standby_unreachable",
+  "standby_superseded",
+  "standby_fenced",
+  "standby_not_streaming",
+  "sync_degraded",
+  "asynchronous",
+]);
+export type HealthReasonCode = z.infer<typeof HealthReasonCode>;
+
+export const HealthReason = z.object({
+  code: HealthReasonCode,
+  /** The node the cause is about, null when it concerns the pair as a whole. */
+  node: z.string().nullable(),
+  /** When the cause began as far as reports tell, null when unknown (e.g. never reported). */
+  since: Timestamp.nullable(),
+  /** One sentence: which node, since when, and what it means for durability. */
+  message: z.string(),
+});
+export type HealthReason = z.infer<typeof HealthReason>;
+
+/** Why a switchover cannot run now; the same codes the switchover route answers 409 with. */
+export const SwitchoverRefusalCode = z.enum([
+  "switchover_no_primary",
+  "switchover_primary_unreachable",
+  "switchover_target_unreachable",
+  "switchover_target_superseded",
+  "switchover_target_fenced",
+  "switchover_target_not_standby",
+  "switchover_target_not_sync",
+]);
+export type SwitchoverRefusalCode = z.infer<typeof SwitchoverRefusalCode>;
+
+export const SwitchoverReadiness = z.object({
+  /** The node a switchover would promote, null when there is none. */
+  target: z.string().nullable(),
+  /** Null when a switchover may run now. */
+  refusal: z.object({ code: SwitchoverRefusalCode, message: z.string() }).nullable(),
+});
+export type SwitchoverReadiness = z.infer<typeof SwitchoverReadiness>;
 
 export const Pair = z.object({
   id: Id,
@@ -79,9 +134,15 @@ export const Pair = z.object({
   endpoint: Endpoint,
   nodes: z.array(NodeView),
   witness: WitnessSpec.nullable(),
-  /** Name of the writable, unfenced node with the newest report, null when none. */
+  /**
+   * The writable, unfenced node on the highest timeline (then the latest report), null when none.
+   * It stays named while unreachable (the last known primary): `health` and `reason` say so.
+   */
   primary: z.string().nullable(),
   health: PairHealth,
+  /** Set whenever `health` is `degraded` or `no_primary`. */
+  reason: HealthReason.nullable(),
+  switchover: SwitchoverReadiness,
   syncState: SyncState,
   lagBytes: z.number().nullable(),
   lagSeconds: z.number().nullable(),
@@ -242,7 +303,8 @@ export const switchover = defineRoute({
   id: "switchover",
   method: "post",
   path: "/v1/pairs/:id/switchover",
-  summary: "Ask the standby's agent to take over as primary (confirm with the pair name)",
+  summary:
+    "Ask the standby's agent to take over as primary (confirm with the pair name); 409 with a switchover_* code unless it is a healthy synchronous standby",
   tag: "pairs",
   auth: "admin",
   params: IdParams,

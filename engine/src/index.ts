@@ -20,7 +20,14 @@ export {
 export { ensureTenantBoundary, type SuperuserSql } from "./bootstrap/tenant-boundary.js";
 export { holdsAddress } from "./commands/status-commands.js";
 export type { HostTarget, PairHosts } from "./hosts.js";
-export { type MemberLayout, memberLayout, PG_BIN_DIR, pairConfigRoot, scriptPaths } from "./layout.js";
+export {
+  type MemberLayout,
+  memberLayout,
+  PG_BIN_DIR,
+  pairConfigRoot,
+  pairRoots,
+  scriptPaths,
+} from "./layout.js";
 export { allMembers, type Member, nodeMember, repmgrConninfo, witnessMember } from "./members.js";
 export {
   type BackupList,

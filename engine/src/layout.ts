@@ -69,6 +69,17 @@ export function pairSoftwareRoot(pairName: string): string {
   return `/opt/pgaas/${pairName}`;
 }
 
+/** Every pair-wide directory on a host; its members' directories are below these. */
+export function pairRoots(pairName: string): string[] {
+  return [
+    pairConfigRoot(pairName),
+    `/var/lib/pgaas/${pairName}`,
+    `/run/pgaas/${pairName}`,
+    `/var/log/pgaas/${pairName}`,
+    pairSoftwareRoot(pairName),
+  ];
+}
+
 export function memberLayout(spec: PairSpec, member: string): MemberLayout {
   const pairRoot = pairConfigRoot(spec.name);
   const configDir = `${pairRoot}/${member}`;

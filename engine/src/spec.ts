@@ -88,6 +88,9 @@ const AgentSpec = z.object({
 /** Seconds a fence-watcher reachability probe may take (coreutils `timeout` on a TCP connect). */
 export const FENCE_PROBE_TIMEOUT_SECS = 1;
 
+/** Seconds a primary waits for a reconnected standby to stream before it leaves sync off. */
+export const SYNC_WAIT_SECS = 120;
+
 const PairSpecSchema = z
   .object({
     name: PairName,

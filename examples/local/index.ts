@@ -7,7 +7,9 @@ const config = new pulumi.Config();
 const subnet = config.get("subnet") ?? "10.231.60.0/24";
 const hostSide = subnet.replace(/\.0\/24$/, ".1");
 
-const pair = new PostgresPair("demo", {
+// The pair's name also names its files on the hosts; namespace hosts share one filesystem, so two
+// stacks on one machine need two names.
+const pair = new PostgresPair(config.get("pairName") ?? "demo", {
   clientCidrs: [subnet],
   agentControlPlaneUrl: config.get("agentControlPlaneUrl") ?? `http://${hostSide}:8080`,
   settings: { work_mem: config.get("workMem") ?? "4MB" },

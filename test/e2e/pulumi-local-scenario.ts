@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Secret } from "@pgaas/common";
-import { parsePairSpec, switchover } from "@pgaas/engine";
+import { pairRoots, pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
 import { destroyLab } from "@pgaas/engine/local";
 import { allocateSubnet } from "@pgaas/testing";
 import pg from "pg";
@@ -50,6 +50,11 @@ function expectEqual(what: string, actual: unknown, expected: unknown): void {
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     throw new ScenarioFailure(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   }
+}
+
+/** Files an earlier run killed half-way left on the hosts' shared filesystem for this pair name. */
+async function removePairFiles(pairName: string): Promise<void> {
+  for (const root of pairRoots(pairName)) await rm(root, { recursive: true, force: true });
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
@@ -107,6 +112,10 @@ export async function runPulumiLocalScenario(
   }
   const claim = await allocateSubnet(RANGE);
   await destroyLab(claim.stateDir).catch(() => {});
+  // Named after the claim: the pair's files live on the hosts' shared filesystem, and a run killed
+  // half-way leaves them behind; a data directory left there would be adopted with other passwords.
+  const pairName = `e2e-${claim.prefix}`;
+  await removePairFiles(pairName);
   const dir = await mkdtemp(join(tmpdir(), "pulumi-local-"));
   const controlPlane = await startControlPlane("0.0.0.0");
   const hostSide = claim.subnet.replace(/\.0\/24$/, ".1");
@@ -124,6 +133,7 @@ export async function runPulumiLocalScenario(
     engine.setConfig("pgaas:apiToken", controlPlane.apiToken, { secret: true });
     engine.setConfig("pgaas-local:subnet", claim.subnet);
     engine.setConfig("pgaas-local:prefix", claim.prefix);
+    engine.setConfig("pgaas-local:pairName", pairName);
     engine.setConfig("pgaas-local:stateDir", claim.stateDir);
     engine.setConfig("pgaas-local:agentControlPlaneUrl", `http://${hostSide}:${controlPlane.port}`);
     engine.setConfig("pgaas-local:deletionProtection", "false");
@@ -142,10 +152,10 @@ export async function runPulumiLocalScenario(
       "app",
       "app",
       "default_0_1_0",
-      "demo",
-      "demo-configuration",
-      "demo-hosts",
-      "demo-registration",
+      pairName,
+      `${pairName}-configuration`,
+      `${pairName}-hosts`,
+      `${pairName}-registration`,
       "pgaas-local-e2e",
     ]);
     const resources = (await engine.state()).length;
@@ -170,7 +180,10 @@ export async function runPulumiLocalScenario(
     const before = await probe();
     engine.setConfig("pgaas-local:workMem", "8MB");
     const [updated, updateSeconds] = await timed(() => (engine as PulumiEngine).up());
-    expectEqual("updated resources", stepsOf(updated, "update"), ["demo-configuration", "demo-registration"]);
+    expectEqual("updated resources", stepsOf(updated, "update"), [
+      `${pairName}-configuration`,
+      `${pairName}-registration`,
+    ]);
     const after = await probe();
     expectEqual("work_mem and postmaster start after the update", after, {
       wm: "8MB",
@@ -181,14 +194,18 @@ export async function runPulumiLocalScenario(
     log("change the node set: preview shows a replacement (nothing is changed)");
     engine.setConfig("pgaas-local:subnet", "10.231.99.0/24");
     const planned = await engine.preview();
-    expectEqual("replacements previewed", stepsOf(planned, "replace"), ["demo-hosts", "demo-configuration"]);
+    expectEqual("replacements previewed", stepsOf(planned, "replace"), [
+      `${pairName}-hosts`,
+      `${pairName}-configuration`,
+    ]);
     engine.setConfig("pgaas-local:subnet", claim.subnet);
 
     log("switch over to n2, then refresh");
     const configuration = byType(await engine.state(), "pgaas:index:PairConfiguration");
     const spec = parsePairSpec(unwrapSecrets(configuration.inputs.spec));
     const connections = HostConnections.parse(unwrapSecrets(configuration.inputs.hosts));
-    const switched = await switchover(spec, pairHostsFor(spec, connections));
+    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(configuration.outputs.pairSecrets))));
+    const switched = await switchover(spec, pairHostsFor(spec, connections), secrets);
     expectEqual("switchover", [switched.oldPrimary, switched.newPrimary], ["n1", "n2"]);
     const [refreshed, refreshSeconds] = await timed(() => (engine as PulumiEngine).refresh());
     const seen = byType(refreshed.resources, "pgaas:index:PairConfiguration").outputs;

@@ -183,6 +183,18 @@ describe("agents on a real pair", () => {
         },
         30_000,
       );
+      // The API refuses a switchover until n2 replicates to n1 synchronously again (409 otherwise).
+      await waitFor(
+        "n1 ready to take over",
+        async () => {
+          const { pair } = (await cp.request("GET", `/v1/pairs/${pairId}`)).body as {
+            pair: { switchover: { target: string | null; refusal: unknown } };
+          };
+          return pair.switchover.target === "n1" && pair.switchover.refusal === null ? true : undefined;
+        },
+        60_000,
+      );
+      timeline.mark("n1 a synchronous standby");
       const requested = await cp.request("POST", `/v1/pairs/${pairId}/switchover`, { confirm: spec.name });
       expect(requested.status).toBe(202);
       expect((requested.body as { command: { nodeName: string; state: string } }).command).toMatchObject({

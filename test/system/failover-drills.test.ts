@@ -240,7 +240,7 @@ describe("failover drills", () => {
       const rejoined = await rejoin(spec, hosts(), secrets, primary);
       timeline.mark(`rejoin ${primary}: ${(rejoined.durationMs / 1000).toFixed(1)} s ${rejoined.detail}`);
       expect(await waitUntilHealthy(timeline)).toBe(standby);
-      const switched = await switchover(spec, hosts());
+      const switched = await switchover(spec, hosts(), secrets);
       timeline.mark(
         `switchover ${switched.oldPrimary} → ${switched.newPrimary}: ${(switched.durationMs / 1000).toFixed(1)} s`,
       );

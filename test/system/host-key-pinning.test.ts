@@ -58,7 +58,7 @@ describe("host keys pinned in every SSH session", () => {
         `${lab.host("n2").address} ssh-ed25519`,
       ]);
       // repmgr ssh's from the primary to the standby and back: both directions must be trusted.
-      expect(await switchover(spec, hosts)).toMatchObject({ oldPrimary: "n1", newPrimary: "n2" });
+      expect(await switchover(spec, hosts, secrets)).toMatchObject({ oldPrimary: "n1", newPrimary: "n2" });
 
       // The witness host's key is in no node's known_hosts: repmgr's own ssh options refuse it.
       const repmgrConf = (await hostExec(lab, "n1", ["cat", layout.repmgrConf])).stdout;

@@ -5,14 +5,15 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort } from "@pgaas/testing";
+import { allocateSubnet, freePort, type SubnetClaim } from "@pgaas/testing";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 
 const repo = fileURLToPath(new URL("../..", import.meta.url));
-const prefix = "pgst";
-const subnet = "10.231.70.0/24";
+// A claimed subnet of its own, so a file running in parallel never gets the same addresses.
+const RANGE = { prefix: "pgst", first: "10.231.76.0/24", count: 3 } as const;
 const pair = "npmstart";
+let prefix = "";
 
 function npm(args: string[], env: Record<string, string>): { code: number; out: string } {
   const result = spawnSync("npm", args, {
@@ -43,11 +44,14 @@ function alive(pid: number): boolean {
 describe("npm start / npm run stop", () => {
   let stateDir = "";
   let env: Record<string, string> = {};
+  let claim: SubnetClaim | undefined;
 
   afterAll(async () => {
-    if (stateDir === "") return;
-    npm(["run", "stop", "--", "--purge"], env);
-    await rm(join(stateDir, ".."), { recursive: true, force: true });
+    if (stateDir !== "") {
+      npm(["run", "stop", "--", "--purge"], env);
+      await rm(join(stateDir, ".."), { recursive: true, force: true });
+    }
+    await claim?.release();
   });
 
   it("starts the whole service, reuses it on a second start and removes everything on stop", async () => {
@@ -55,6 +59,9 @@ describe("npm start / npm run stop", () => {
     const parent = await mkdtemp("/run/pgaas-npm-start-");
     await chmod(parent, 0o711);
     stateDir = join(parent, "state");
+    claim = await allocateSubnet(RANGE);
+    prefix = claim.prefix;
+    const subnet = claim.subnet;
     const port = await freePort();
     env = {
       PGAAS_STATE_DIR: stateDir,

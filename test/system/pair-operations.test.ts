@@ -104,7 +104,7 @@ describe("pair operations on namespace hosts", () => {
       await app.end();
 
       // Switchover and back.
-      const there = await switchover(spec, hosts, { onProgress: printProgress });
+      const there = await switchover(spec, hosts, secrets, { onProgress: printProgress });
       process.stdout.write(`switchover n1→n2: ${(there.durationMs / 1000).toFixed(1)} s\n`);
       expect([there.oldPrimary, there.newPrimary]).toEqual(["n1", "n2"]);
       await until("VIP on n2", async () => (await statusOf()).vipHolders.join() === "n2", 15_000);
@@ -118,7 +118,7 @@ describe("pair operations on namespace hosts", () => {
       ]);
       await timedInsert(vip, admin, 1);
 
-      const back = await switchover(spec, hosts, { onProgress: printProgress });
+      const back = await switchover(spec, hosts, secrets, { onProgress: printProgress });
       process.stdout.write(`switchover n2→n1: ${(back.durationMs / 1000).toFixed(1)} s\n`);
       expect([back.oldPrimary, back.newPrimary]).toEqual(["n2", "n1"]);
       await until("VIP on n1", async () => (await statusOf()).vipHolders.join() === "n1", 15_000);

@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { createLogger, Secret } from "@pgaas/common";
-import { parsePairSpec, switchover } from "@pgaas/engine";
+import { pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
 import { destroyLab } from "@pgaas/engine/local";
 import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
 import {
@@ -310,7 +310,8 @@ describe("provider CRUD on local hosts with a real control plane", () => {
   it("PairConfiguration: after a switchover, refresh (read) shows the new primary", async () => {
     const spec = parsePairSpec(pairInputs.spec);
     const connections = HostConnections.parse(unwrapSecrets(pairInputs.hosts));
-    const result = await switchover(spec, pairHostsFor(spec, connections));
+    const secrets = pairSecretsFrom(JSON.parse(String(unwrapSecrets(pair?.props.pairSecrets))));
+    const result = await switchover(spec, pairHostsFor(spec, connections), secrets);
     expect([result.oldPrimary, result.newPrimary]).toEqual(["n1", "n2"]);
     const read = await pairConfigurationHandler.read(pair?.id ?? "", pair?.props ?? {}, ctx);
     const props = read.props as WireProps;

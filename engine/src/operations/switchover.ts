@@ -1,13 +1,18 @@
 // Planned switchover: the streaming standby becomes primary and the old primary its standby
 // (`repmgr standby switchover`), then the witness is re-registered against the new primary
 // (`--siblings-follow` would need SSH to the witness host) and synchronous replication is turned back on.
+// The witness's repmgrd keeps watching the node it started with until it restarts; left so, it stops
+// vouching for the new primary, and a standby cut off from that primary would promote beside it.
 import { ConflictError, standbySwitchover } from "@pgaas/common";
 import { endpointAcceptsWrite } from "../bootstrap/bootstrap.js";
 import { registerWitness, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
 import { repmgrCommand } from "../commands/repmgr-commands.js";
 import type { PairHosts } from "../hosts.js";
 import { openPairSessions } from "../pair-sessions.js";
+import { planWitnessFiles } from "../plan-files.js";
 import { type ProgressListener, StepRunner, type StepTiming } from "../progress.js";
+import type { PairSecrets } from "../secrets.js";
+import { repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
 import type { SshPool } from "../ssh/pool.js";
 import { ensureSync, waitForStreaming } from "./sync.js";
@@ -22,6 +27,7 @@ export interface SwitchoverResult {
 export async function switchover(
   spec: PairSpec,
   hosts: PairHosts,
+  secrets: PairSecrets,
   options: { onProgress?: ProgressListener; sshPool?: SshPool } = {},
 ): Promise<SwitchoverResult> {
   const started = performance.now();
@@ -55,7 +61,12 @@ export async function switchover(
       );
       return { changed: true };
     });
-    await runner.run("witness", pair.witness.name, () => registerWitness(pair.witness, candidate, true));
+    await runner.run("witness", pair.witness.name, async () => {
+      await registerWitness(pair.witness, candidate, true);
+      const files = planWitnessFiles(spec, secrets);
+      await pair.witness.services.restart(repmgrdService(pair.witness.member, files));
+      return { changed: true, detail: `registered against ${candidate.name}, repmgrd restarted` };
+    });
     await runner.run("sync", candidate.name, async () => {
       await waitForStreaming(spec, candidate);
       return ensureSync(spec, candidate);

@@ -7,7 +7,7 @@ import { removeBootUnits } from "../bootstrap/boot-units.js";
 import { removeAuthorizedKeyCommand } from "../commands/host-commands.js";
 import { pgStopImmediateCommand } from "../commands/pg-commands.js";
 import type { HostTarget, PairHosts } from "../hosts.js";
-import { pairConfigRoot, pairSoftwareRoot } from "../layout.js";
+import { pairRoots } from "../layout.js";
 import { MemberSession } from "../member-session.js";
 import { type Member, nodeMember, witnessMember } from "../members.js";
 import type { RenderedFile } from "../plan-files.js";
@@ -47,13 +47,7 @@ async function teardownMember(session: MemberSession, publicKey: string | undefi
 
 /** Pair-wide directories go once no member of the pair is left on this host (hosts may share a filesystem). */
 async function removePairRoots(spec: PairSpec, session: MemberSession): Promise<void> {
-  const roots = [
-    pairConfigRoot(spec.name),
-    `/var/lib/pgaas/${spec.name}`,
-    `/run/pgaas/${spec.name}`,
-    `/var/log/pgaas/${spec.name}`,
-    pairSoftwareRoot(spec.name),
-  ];
+  const roots = pairRoots(spec.name);
   await session.sh(
     `for d in ${shellCommand(roots)}; do if [ -d "$d" ] && [ -z "$(ls -A "$d" | grep -v -x -e ssh -e pgpass)" ]; then rm -rf -- "$d"; fi; done`,
     "teardown-roots",

@@ -5,7 +5,7 @@
 import { shellQuote } from "@pgaas/common";
 import { PG_BIN_DIR, scriptPaths } from "../layout.js";
 import type { Member } from "../members.js";
-import { FENCE_PROBE_TIMEOUT_SECS, type PairSpec, peerOf } from "../spec.js";
+import { FENCE_PROBE_TIMEOUT_SECS, type PairSpec, peerOf, SYNC_WAIT_SECS } from "../spec.js";
 import {
   RELOAD_SQL,
   setSynchronousStandbyNamesSql,
@@ -44,6 +44,7 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
     PGAAS_WITNESS_ADDRESS: spec.witness.address,
     PGAAS_WITNESS_PORT: String(spec.witness.port),
     PGAAS_PROBE_TIMEOUT: String(FENCE_PROBE_TIMEOUT_SECS),
+    PGAAS_SYNC_WAIT_SECS: String(SYNC_WAIT_SECS),
     PGAAS_SQL_WRITABLE: WRITABLE_SQL,
     PGAAS_SQL_STREAMING: streamingStandbysSql(spec),
     PGAAS_SQL_SYNC_ON: setSynchronousStandbyNamesSql(sync ? synchronousStandbyNames(spec) : ""),
@@ -99,6 +100,24 @@ pgaas_set_sync() {
     pgaas_psql -c "$PGAAS_SQL_SYNC_OFF" -c "$PGAAS_SQL_RELOAD" >/dev/null && pgaas_log "sync off"
   fi
 }
+
+# repmgrd reports a standby's reconnect before its walreceiver streams again (the walreceiver retries on
+# its own clock, slower under load), so a single look would leave sync off for good: look once a second,
+# for a bounded time, while this node stays the writable primary.
+pgaas_sync_on_when_streaming() {
+  local waited=0 streaming
+  while [ "$waited" -lt "$PGAAS_SYNC_WAIT_SECS" ]; do
+    pgaas_is_writable || return 0
+    streaming=$(pgaas_psql -c "$PGAAS_SQL_STREAMING" 2>/dev/null) || streaming=0
+    if [ "\${streaming:-0}" -ge 1 ]; then
+      pgaas_set_sync on
+      return
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
+}
 `;
   return withHeader(body);
 }
@@ -146,7 +165,8 @@ export function renderEventHook(member: Member, archiveHandover?: string): strin
 pgaas_log "event $event success=$success node=$node"
 case "$event" in
   child_node_new_connect | child_node_reconnect | standby_switchover)
-    pgaas_is_writable && pgaas_set_sync on ;;
+    # Detached: repmgrd waits for its hooks, and the wait may last until the standby streams.
+    setsid bash -c '. "$1"; pgaas_sync_on_when_streaming' pgaas-sync-on ${shellQuote(scriptPaths(member.layout).lib)} </dev/null >/dev/null 2>&1 & ;;
   standby_promote | repmgrd_failover_promote)
     pgaas_set_sync off ;;
 esac

@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 42be35c0178ce8d7727a3a01ebb3f293208f74df19f188366533d57509426be0
+# sha256: 73002b8cb0d973fdd235df71c119778175cbc869622e9ff83b31fb3e91cbeb96
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -16,6 +16,7 @@ readonly PGAAS_PEER_PORT=5432
 readonly PGAAS_WITNESS_ADDRESS=10.40.1.5
 readonly PGAAS_WITNESS_PORT=5440
 readonly PGAAS_PROBE_TIMEOUT=1
+readonly PGAAS_SYNC_WAIT_SECS=120
 readonly PGAAS_SQL_WRITABLE='SELECT NOT pg_is_in_recovery() AND current_setting('\''default_transaction_read_only'\'') = '\''off'\'''
 readonly PGAAS_SQL_STREAMING='SELECT count(*) FROM pg_stat_replication WHERE state = '\''streaming'\'' AND application_name IN ('\''n1'\'', '\''n2'\'')'
 readonly PGAAS_SQL_SYNC_ON='ALTER SYSTEM SET synchronous_standby_names = '\''ANY 1 ("n1", "n2")'\'''
@@ -68,4 +69,22 @@ pgaas_set_sync() {
   else
     pgaas_psql -c "$PGAAS_SQL_SYNC_OFF" -c "$PGAAS_SQL_RELOAD" >/dev/null && pgaas_log "sync off"
   fi
+}
+
+# repmgrd reports a standby's reconnect before its walreceiver streams again (the walreceiver retries on
+# its own clock, slower under load), so a single look would leave sync off for good: look once a second,
+# for a bounded time, while this node stays the writable primary.
+pgaas_sync_on_when_streaming() {
+  local waited=0 streaming
+  while [ "$waited" -lt "$PGAAS_SYNC_WAIT_SECS" ]; do
+    pgaas_is_writable || return 0
+    streaming=$(pgaas_psql -c "$PGAAS_SQL_STREAMING" 2>/dev/null) || streaming=0
+    if [ "${streaming:-0}" -ge 1 ]; then
+      pgaas_set_sync on
+      return
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
 }

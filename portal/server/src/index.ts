@@ -14,6 +14,7 @@ export { loadConfig, type ServerConfig } from "./config.js";
 export { createSecretBox } from "./crypto/cipher.js";
 export { createApp } from "./http/app.js";
 export { createServices, type Services } from "./services/index.js";
+export { STATE_REPORT_INTERVAL_MS, UNREACHABLE_AFTER_MS } from "./services/report-timing.js";
 
 export interface RunningServer {
   /** Base URL, e.g. http://127.0.0.1:8080. */

@@ -1,5 +1,6 @@
 // Agent reports against the server's clock: a sample dated in the future is refused, and the current
-// primary follows timeline, then receive time, so no agent clock can pin it.
+// primary follows timeline, then receive time, so no agent clock can pin it; the stored state
+// remembers since when a node's role and sync state hold.
 
 import {
   ADMIN,
@@ -11,6 +12,7 @@ import {
   stateReport,
   stateSample,
 } from "@pgaas/testing/control-plane";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let h: Harness;
@@ -82,5 +84,42 @@ describe("current primary", () => {
     await report("n2", [stateReport(inSeconds(1), stateSample({ timeline: 2 }))]);
     await report("n1", [stateReport(inSeconds(4.9), stateSample({ timeline: 1 }))]);
     expect(await primaryNow()).toBe("n2");
+  });
+});
+
+describe("state since", () => {
+  it("moves role_since on a role, writable or fenced change and sync_state_since on a sync change only", async () => {
+    const registered = await h.call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h, "since") });
+    const since = registered.body as { pair: { id: string }; agentTokens: Record<string, string> };
+    const send = (sampledAt: Date, sample: Parameters<typeof stateSample>[0]) =>
+      h.call("POST", "/v1/agent/report", {
+        auth: { bearer: since.agentTokens.n1 as string },
+        body: { reports: [stateReport(sampledAt, stateSample(sample))] },
+      });
+    const stored = async () => {
+      const client = new pg.Client({ connectionString: h.store.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ role_since: Date; sync_state_since: Date }>(
+          `SELECT s.role_since, s.sync_state_since FROM node_state s JOIN nodes n ON n.id = s.node_id
+            WHERE n.pair_id = $1 AND n.name = 'n1'`,
+          [since.pair.id],
+        );
+        return rows.map((row) => [row.role_since.getTime(), row.sync_state_since.getTime()]);
+      } finally {
+        await client.end();
+      }
+    };
+    const t = Date.now() - 60_000;
+    await send(new Date(t), {});
+    await send(new Date(t + 2000), {});
+    expect(await stored()).toEqual([[t, t]]);
+    await send(new Date(t + 4000), { syncState: "degraded" });
+    expect(await stored()).toEqual([[t, t + 4000]]);
+    await send(new Date(t + 6000), { syncState: "degraded", fenced: true, writable: false });
+    expect(await stored()).toEqual([[t + 6000, t + 4000]]);
+    // An older sample arriving late changes nothing.
+    await send(new Date(t + 1000), { role: "standby", writable: false, syncState: "none" });
+    expect(await stored()).toEqual([[t + 6000, t + 4000]]);
   });
 });

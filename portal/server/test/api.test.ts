@@ -30,6 +30,8 @@ let pairId = "";
 let tokens: Record<string, string> = {};
 /** When n1 last reported itself as the writable primary (the failover is measured from it). */
 let n1WritableAt = 0;
+/** When n2 reported itself promoted (timeline 2, synchronous replication degraded). */
+let n2PromotedAt = 0;
 
 async function call(
   method: string,
@@ -379,6 +381,7 @@ describe("databases", () => {
 describe("failover and switchover events", () => {
   it("follows a failover: newest writable report wins and an event is measured", async () => {
     const t = Date.now();
+    n2PromotedAt = t;
     await call("POST", "/v1/agent/report", {
       auth: { bearer: tokens.n2 as string },
       body: { reports: [stateReport(new Date(t), stateSample({ timeline: 2, syncState: "degraded" }))] },
@@ -400,21 +403,79 @@ describe("failover and switchover events", () => {
     ]);
   });
 
+  const report = (token: string | undefined, sample: Parameters<typeof stateSample>[0]) =>
+    call("POST", "/v1/agent/report", {
+      auth: { bearer: token as string },
+      body: { reports: [stateReport(new Date(), stateSample(sample))] },
+    });
+  const requestSwitchover = () =>
+    call("POST", `/v1/pairs/${pairId}/switchover`, { auth: admin, body: { confirm: "orders" } });
+
+  it("shows one writable primary when the old one reports again, and refuses to switch over to it", async () => {
+    // The old primary after a partition healed: its report is the newest, its timeline the older.
+    await report(tokens.n1, { timeline: 1 });
+    const pair = (await call("GET", `/v1/pairs/${pairId}`, { auth: member })).body as {
+      pair: { primary: string; nodes: { name: string; state: string; writable: boolean }[] };
+    };
+    expect([pair.pair.primary, pair.pair.nodes.map((n) => [n.name, n.state, n.writable])]).toEqual([
+      "n2",
+      [
+        ["n1", "superseded", false],
+        ["n2", "reporting", true],
+      ],
+    ]);
+    const refused = await requestSwitchover();
+    expect(refused.status).toBe(409);
+    errorBody(
+      refused,
+      "switchover_target_superseded",
+      "n1 is a superseded primary, not a standby: it must be rejoined first",
+      { primary: "n2", target: "n1" },
+    );
+  });
+
+  it("refuses a switchover to a standby the primary does not replicate to synchronously", async () => {
+    await report(tokens.n1, { role: "standby", writable: false, syncState: "none" });
+    const pair = (await call("GET", `/v1/pairs/${pairId}`, { auth: member })).body as {
+      pair: { health: string; reason: unknown; switchover: unknown };
+    };
+    const since = new Date(n2PromotedAt).toISOString();
+    expect([pair.pair.health, pair.pair.reason]).toEqual([
+      "degraded",
+      {
+        code: "sync_degraded",
+        node: "n2",
+        since,
+        message: `n2 runs without a synchronous standby since ${since.replace(/\.\d{3}Z$/, "Z")}: commits are not synchronously replicated, so they exist only on n2`,
+      },
+    ]);
+    const refused = await requestSwitchover();
+    expect(refused.status).toBe(409);
+    errorBody(
+      refused,
+      "switchover_target_not_sync",
+      "n1 is not a synchronous standby (n2 replication is degraded): promoting it could lose acknowledged commits",
+      { primary: "n2", target: "n1" },
+    );
+    // Refused means nothing was queued: the newest event is still n1's rejoin, not a request.
+    const events = await call("GET", `/v1/pairs/${pairId}/events?limit=1`, { auth: admin });
+    expect(
+      (events.body as { events: { type: string; nodeName: string }[] }).events.map((e) => [
+        e.type,
+        e.nodeName,
+      ]),
+    ).toEqual([["role_changed", "n1"]]);
+  });
+
   it("delivers a switchover to the standby's agent and records its result", async () => {
     const wrong = await call("POST", `/v1/pairs/${pairId}/switchover`, {
       auth: admin,
       body: { confirm: "nope" },
     });
     expect(wrong.status).toBe(400);
-    // n1 reports as a standby now (it was rejoined).
-    await call("POST", "/v1/agent/report", {
-      auth: { bearer: tokens.n1 as string },
-      body: {
-        reports: [
-          stateReport(new Date(), stateSample({ role: "standby", writable: false, syncState: "none" })),
-        ],
-      },
-    });
+    // n1 streams again and n2 replicates to it synchronously.
+    await report(tokens.n1, { role: "standby", writable: false, syncState: "none" });
+    await report(tokens.n2, { timeline: 2, syncState: "sync" });
     const requested = await call("POST", `/v1/pairs/${pairId}/switchover`, {
       auth: admin,
       body: { confirm: "orders" },

@@ -1,4 +1,4 @@
-// Pure pieces: parameter validation, event derivation, pair view, report arithmetic and rendering,
+// Pure pieces: parameter validation, event derivation, report arithmetic and rendering,
 // the secret box, tokens and configuration parsing.
 import { randomBytes } from "node:crypto";
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -15,7 +15,6 @@ import { scramVerifier } from "../src/crypto/scram.js";
 import { newToken, tokenKind } from "../src/crypto/tokens.js";
 import { accessRoleName } from "../src/services/access.js";
 import { connectionUri } from "../src/services/databases.js";
-import { currentPrimary, type NodeRow, pairView } from "../src/services/pair-view.js";
 import { validateParameters } from "../src/services/parameters.js";
 import { bucketSeconds, databasePoints, degradedPeriods, uptimeRatio } from "../src/services/report-math.js";
 import { reportCsv, reportCsvFilename, reportHtml } from "../src/services/report-render.js";
@@ -129,109 +128,6 @@ describe("state events", () => {
         switchoverInFlight: false,
       }),
     ).toEqual([]);
-  });
-});
-
-describe("pair view", () => {
-  const now = new Date("2026-11-29T22:00:00.000Z");
-  const node = (name: string, overrides: Partial<NodeRow>): NodeRow => ({
-    id: `id-${name}`,
-    pair_id: "p",
-    name,
-    address: "10.0.0.1",
-    port: 5432,
-    agent_port: 9187,
-    sampled_at: null,
-    received_at: null,
-    role: null,
-    writable: null,
-    fenced: null,
-    sync_state: null,
-    timeline: null,
-    lsn: null,
-    lag_bytes: null,
-    lag_seconds: null,
-    pending_restart: null,
-    ...overrides,
-  });
-  const pair = {
-    id: "p",
-    name: "orders",
-    endpoint_host: "10.0.0.10",
-    endpoint_port: 5432,
-    witness: null,
-    admin_username: "pgaas_admin",
-    admin_password_sealed: Buffer.alloc(0),
-    settings: {},
-    ca_certificate: null,
-    created_at: now,
-    updated_at: now,
-  };
-
-  it("picks the newest writable unfenced node during a failover", () => {
-    const view = pairView(
-      pair,
-      [
-        node("n1", {
-          role: "primary",
-          writable: true,
-          fenced: false,
-          sync_state: "sync",
-          sampled_at: new Date(now.getTime() - 20_000),
-          received_at: new Date(now.getTime() - 20_000),
-        }),
-        node("n2", {
-          role: "primary",
-          writable: true,
-          fenced: false,
-          sync_state: "degraded",
-          sampled_at: new Date(now.getTime() - 1000),
-          received_at: new Date(now.getTime() - 1000),
-        }),
-      ],
-      3,
-      now,
-    );
-    expect([
-      view.primary,
-      view.health,
-      view.syncState,
-      view.databaseCount,
-      view.nodes.map((n) => n.stale),
-    ]).toEqual(["n2", "degraded", "degraded", 3, [true, false]]);
-  });
-
-  it("says no_primary when only a fenced node claims writes and unknown before reports", () => {
-    const fenced = pairView(
-      pair,
-      [node("n1", { role: "primary", writable: true, fenced: true, sampled_at: now, received_at: now })],
-      0,
-      now,
-    );
-    expect([fenced.primary, fenced.health]).toEqual([null, "no_primary"]);
-    expect(pairView(pair, [node("n1", {})], 0, now).health).toBe("unknown");
-  });
-
-  const writable = (name: string, timeline: number | null, receivedAgoMs: number, sampledAt: Date) =>
-    node(name, {
-      role: "primary",
-      writable: true,
-      fenced: false,
-      timeline,
-      sampled_at: sampledAt,
-      received_at: new Date(now.getTime() - receivedAgoMs),
-    });
-
-  it("chooses the primary by timeline first: the promoted node wins over a newer report from the old one", () => {
-    expect(currentPrimary([writable("n1", 2, 5000, now), writable("n2", 1, 100, now)])?.name).toBe("n1");
-    expect(currentPrimary([writable("n1", null, 100, now), writable("n2", 1, 5000, now)])?.name).toBe("n2");
-  });
-
-  it("breaks a timeline tie by receive time, never by the agent's sampledAt", () => {
-    const farFuture = new Date("9999-12-31T23:59:59.000Z");
-    expect(currentPrimary([writable("n1", 3, 5000, farFuture), writable("n2", 3, 100, now)])?.name).toBe(
-      "n2",
-    );
   });
 });
 

@@ -29,13 +29,37 @@ afterAll(async () => {
 
 it("applies migrations once, concurrently safe and idempotent", async () => {
   const runs = await Promise.all([migrate(store, MIGRATIONS), migrate(store, MIGRATIONS)]);
-  expect(runs.map((applied) => applied.length).sort()).toEqual([0, 2]);
+  expect(runs.map((applied) => applied.length).sort()).toEqual([0, MIGRATIONS.length]);
   expect(await migrate(store, MIGRATIONS)).toEqual([]);
-  const { rows } = await store.query("SELECT version, name FROM schema_migrations");
-  expect(rows).toEqual([
-    { version: 1, name: "initial schema" },
-    { version: 3, name: "pair CA certificate" },
-  ]);
+  const { rows } = await store.query("SELECT version, name FROM schema_migrations ORDER BY version");
+  expect(rows).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
+});
+
+it("starts role_since and sync_state_since of existing node state at its sample (migration 4)", async () => {
+  await store.query("CREATE DATABASE backfill");
+  const older = openStore(server.urlFor("backfill"), { max: 1 });
+  try {
+    await migrate(
+      older,
+      MIGRATIONS.filter((migration) => migration.version < 4),
+    );
+    await older.query(`
+      WITH p AS (INSERT INTO pairs (name, endpoint_host, endpoint_port, admin_username, admin_password_sealed)
+                 VALUES ('p', 'h', 5432, 'a', '\\x00') RETURNING id),
+           n AS (INSERT INTO nodes (pair_id, name, address, port, agent_port, agent_token_hash)
+                 SELECT id, 'n1', 'h', 5432, 9187, '\\x01' FROM p RETURNING id)
+      INSERT INTO node_state (node_id, sampled_at, received_at, role, writable, fenced, sync_state, pending_restart)
+      SELECT id, '2026-11-29T21:00:00Z', '2026-11-29T21:00:01Z', 'primary', true, false, 'sync', false FROM n`);
+    expect(await migrate(older, MIGRATIONS)).toEqual([4]);
+    const { rows } = await older.query<{ role_since: Date; sync_state_since: Date }>(
+      "SELECT role_since, sync_state_since FROM node_state",
+    );
+    expect(rows.map((row) => [row.role_since.toISOString(), row.sync_state_since.toISOString()])).toEqual([
+      ["2026-11-29T21:00:00.000Z", "2026-11-29T21:00:00.000Z"],
+    ]);
+  } finally {
+    await older.close();
+  }
 });
 
 it("rolls raw samples older than the window into hourly rows and deletes them", async () => {

@@ -95,31 +95,77 @@ describe("switchover", () => {
     api.on(
       "POST",
       SWITCHOVER_PATH,
-      failure(409, "switchover_not_possible", "standby node_b is not streaming"),
+      failure(409, "switchover_target_unreachable", "node_b is unreachable since 2026-11-29T21:59:53Z"),
     );
     await events.click(screen.getByRole("button", { name: "Switch over…" }));
     await events.keyboard("shop-eu{Enter}");
     const dialog = screen.getByRole("dialog");
     expect(await within(dialog).findByRole("alert")).toHaveTextContent(
-      "A switchover is not possible now: the pair needs a healthy, streaming standby.Server said: standby node_b is not streaming",
+      "The standby is not reporting, so it cannot take over.Server said: node_b is unreachable since 2026-11-29T21:59:53Z",
     );
     expect(screen.queryByRole("status")).toBeNull();
     await events.click(within(dialog).getByRole("button", { name: "Cancel" }));
     expect(screen.queryByRole("dialog")).toBeNull();
   });
 
-  it("offers no switchover while the pair has no primary", async () => {
+  it("offers the switchover with no refusal note while the standby is healthy and synchronous", async () => {
+    await openPanel();
+    const button = screen.getByRole("button", { name: "Switch over…" });
+    expect(button).toBeEnabled();
+    expect(button).not.toHaveAttribute("aria-describedby");
+    expect(screen.queryByText(/^Switchover unavailable/)).toBeNull();
+  });
+
+  it("disables the switchover and says why while the pair has no primary", async () => {
     await openPanel([
       pair({
         primary: null,
         health: "no_primary",
+        switchover: {
+          target: null,
+          refusal: {
+            code: "switchover_no_primary",
+            message: "the pair has no writable primary to hand over from",
+          },
+        },
         nodes: [
           node({ role: "unknown", writable: false }),
           node({ id: IDS.nodeB, name: "node_b", role: "standby", writable: false }),
         ],
       }),
     ]);
-    expect(screen.getByRole("button", { name: "Switch over…" })).toBeDisabled();
+    const button = screen.getByRole("button", { name: "Switch over…" });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription(
+      "Switchover unavailable: the pair has no writable primary to hand over from",
+    );
+  });
+
+  it("disables the switchover towards a superseded old primary and says why, without calling the API", async () => {
+    const { api, events } = await openPanel([
+      pair({
+        health: "degraded",
+        switchover: {
+          target: "node_b",
+          refusal: {
+            code: "switchover_target_superseded",
+            message: "node_b is a superseded primary, not a standby: it must be rejoined first",
+          },
+        },
+        nodes: [
+          node(),
+          node({ id: IDS.nodeB, name: "node_b", role: "primary", writable: false, state: "superseded" }),
+        ],
+      }),
+    ]);
+    const button = screen.getByRole("button", { name: "Switch over…" });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription(
+      "Switchover unavailable: node_b is a superseded primary, not a standby: it must be rejoined first",
+    );
+    await events.click(button);
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(api.writes).toEqual([]);
   });
 
   it("reloads pairs and events every 5 seconds", async () => {

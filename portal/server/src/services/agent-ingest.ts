@@ -13,13 +13,8 @@ import type pg from "pg";
 import type { Queryable, Store } from "../store/db.js";
 import type { AgentActor } from "./actor.js";
 import { insertEvent } from "./pairs.js";
+import { MAX_SAMPLE_CLOCK_SKEW_MS } from "./report-timing.js";
 import { deriveEvents, type PreviousState } from "./state-events.js";
-
-/**
- * How far ahead of this server's clock a sample may claim to be. Stored state only moves to newer
- * samples, so a report dated in the future would freeze a node's state (and its events) until then.
- */
-export const MAX_SAMPLE_CLOCK_SKEW_MS = 5000;
 
 export interface AgentIngest {
   ingest(actor: AgentActor, batch: AgentReportBatch): Promise<AgentReportAck>;
@@ -43,12 +38,17 @@ const INGEST_STATE_SQL = `
   sample AS (INSERT INTO state_samples (node_id, sampled_at, role, writable, fenced, sync_state, lag_bytes, lag_seconds)
     SELECT $1, $3, $4, $5, $6, $7, $10, $11 FROM seen RETURNING 1),
   latest AS (INSERT INTO node_state (node_id, sampled_at, received_at, role, writable, fenced, sync_state, timeline, lsn,
-                                     lag_bytes, lag_seconds, pending_restart)
-    SELECT $1, $3, now(), $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM seen
+                                     lag_bytes, lag_seconds, pending_restart, role_since, sync_state_since)
+    SELECT $1, $3, now(), $4, $5, $6, $7, $8, $9, $10, $11, $12, $3, $3 FROM seen
     ON CONFLICT (node_id) DO UPDATE SET sampled_at = excluded.sampled_at, received_at = excluded.received_at,
       role = excluded.role, writable = excluded.writable, fenced = excluded.fenced, sync_state = excluded.sync_state,
       timeline = excluded.timeline, lsn = excluded.lsn, lag_bytes = excluded.lag_bytes,
-      lag_seconds = excluded.lag_seconds, pending_restart = excluded.pending_restart
+      lag_seconds = excluded.lag_seconds, pending_restart = excluded.pending_restart,
+      role_since = CASE WHEN (node_state.role, node_state.writable, node_state.fenced)
+                             IS DISTINCT FROM (excluded.role, excluded.writable, excluded.fenced)
+                        THEN excluded.sampled_at ELSE node_state.role_since END,
+      sync_state_since = CASE WHEN node_state.sync_state IS DISTINCT FROM excluded.sync_state
+                              THEN excluded.sampled_at ELSE node_state.sync_state_since END
     WHERE node_state.sampled_at < excluded.sampled_at RETURNING 1),
   ${DELIVER_COMMANDS}
   SELECT ${RESULT_COLUMNS}, (SELECT row_to_json(prev) FROM prev) AS previous`;

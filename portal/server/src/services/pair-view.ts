@@ -1,9 +1,11 @@
-// Pure: turns stored rows into the Pair the API answers (current primary, health, lag, sync state).
+// Pure: turns stored rows into the Pair the API answers: current primary, node states (reporting,
+// unreachable, superseded), health with its reason, switchover readiness, lag and sync state.
 
-import type { NodeView, Pair, PairHealth, ParameterMap, WitnessSpec } from "@pgaas/api";
+import type { NodeState, NodeView, Pair, ParameterMap, WitnessSpec } from "@pgaas/api";
 import type { NodeRole, SyncState } from "@pgaas/common/wire";
-
-export const STALE_AFTER_MS = 15_000;
+import { assessHealth } from "./pair-health.js";
+import { REPLAYED_AFTER_MS, UNREACHABLE_AFTER_MS } from "./report-timing.js";
+import { switchoverReadiness } from "./switchover-readiness.js";
 
 export interface PairRow {
   id: string;
@@ -37,6 +39,18 @@ export interface NodeRow {
   lag_bytes: number | null;
   lag_seconds: number | null;
   pending_restart: boolean | null;
+  /** Sample time of the last change of role, writable or fenced. */
+  role_since: Date | null;
+  /** Sample time of the last change of sync_state. */
+  sync_state_since: Date | null;
+}
+
+/** A node row with the control plane's verdict on it. */
+export interface AssessedNode {
+  readonly row: NodeRow;
+  readonly state: NodeState;
+  /** Until when its stored state was current: its receive time, or its sample time when replayed. */
+  readonly currentAt: Date | null;
 }
 
 /**
@@ -57,7 +71,34 @@ export function currentPrimary<T extends Pick<NodeRow, "writable" | "fenced" | "
     )[0];
 }
 
-function nodeView(row: NodeRow, now: Date): NodeView {
+function currentAt(row: NodeRow): Date | null {
+  const { received_at: received, sampled_at: sampled } = row;
+  if (received === null || sampled === null) return received;
+  return received.getTime() - sampled.getTime() > REPLAYED_AFTER_MS ? sampled : received;
+}
+
+/** Unreachable beats superseded: a silent (or replaying) node's last claim is history, whatever it was. */
+function nodeState(row: NodeRow, primary: NodeRow | undefined, now: Date): NodeState {
+  const received = row.received_at;
+  if (received === null || now.getTime() - received.getTime() > UNREACHABLE_AFTER_MS) return "unreachable";
+  if (currentAt(row) !== received) return "unreachable";
+  const claimsPrimary = row.writable === true && row.fenced !== true;
+  return claimsPrimary && row.id !== primary?.id ? "superseded" : "reporting";
+}
+
+/** Every node with its state; the primary is the currentPrimary among them (it may be unreachable). */
+export function assessNodes(
+  rows: readonly NodeRow[],
+  now: Date,
+): { nodes: AssessedNode[]; primary: AssessedNode | undefined } {
+  const primaryRow = currentPrimary(rows);
+  const nodes = [...rows]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((row) => ({ row, state: nodeState(row, primaryRow, now), currentAt: currentAt(row) }));
+  return { nodes, primary: nodes.find((node) => node.row === primaryRow) };
+}
+
+function nodeView({ row, state }: AssessedNode, primary: AssessedNode | undefined): NodeView {
   return {
     id: row.id,
     name: row.name,
@@ -65,7 +106,7 @@ function nodeView(row: NodeRow, now: Date): NodeView {
     port: row.port,
     agentPort: row.agent_port,
     role: row.role ?? "unknown",
-    writable: row.writable ?? false,
+    writable: row === primary?.row && state === "reporting",
     fenced: row.fenced ?? false,
     timeline: row.timeline,
     lsn: row.lsn,
@@ -74,18 +115,8 @@ function nodeView(row: NodeRow, now: Date): NodeView {
     syncState: row.sync_state ?? "none",
     pendingRestart: row.pending_restart ?? false,
     lastReportAt: row.received_at?.toISOString() ?? null,
-    stale: row.received_at === null || now.getTime() - row.received_at.getTime() > STALE_AFTER_MS,
+    state,
   };
-}
-
-function health(primary: NodeRow | undefined, nodes: readonly NodeView[]): PairHealth {
-  if (nodes.every((node) => node.lastReportAt === null)) return "unknown";
-  if (primary === undefined) return "no_primary";
-  const standbyOk = nodes.some(
-    (node) => node.name !== primary.name && node.role === "standby" && !node.stale,
-  );
-  const primaryOk = nodes.some((node) => node.name === primary.name && !node.stale);
-  return standbyOk && primaryOk && primary.sync_state === "sync" ? "healthy" : "degraded";
 }
 
 export function pairView(
@@ -94,22 +125,23 @@ export function pairView(
   databaseCount: number,
   now: Date,
 ): Pair {
-  const nodes = [...nodeRows].sort((a, b) => a.name.localeCompare(b.name));
-  const views = nodes.map((row) => nodeView(row, now));
-  const primary = currentPrimary(nodes);
-  const standby = nodes.find((node) => node.name !== primary?.name && node.role === "standby");
-  const reportTimes = nodes
+  const { nodes, primary } = assessNodes(nodeRows, now);
+  const standby = nodes.find((node) => node !== primary && node.row.role === "standby")?.row;
+  const reportTimes = nodeRows
     .map((node) => node.received_at?.getTime())
     .filter((t): t is number => t !== undefined);
+  const { health, reason } = assessHealth(primary, nodes);
   return {
     id: pair.id,
     name: pair.name,
     endpoint: { host: pair.endpoint_host, port: pair.endpoint_port },
-    nodes: views,
+    nodes: nodes.map((node) => nodeView(node, primary)),
     witness: pair.witness,
-    primary: primary?.name ?? null,
-    health: health(primary, views),
-    syncState: primary?.sync_state ?? "none",
+    primary: primary?.row.name ?? null,
+    health,
+    reason,
+    switchover: switchoverReadiness(primary, nodes),
+    syncState: primary?.row.sync_state ?? "none",
     lagBytes: standby?.lag_bytes ?? null,
     lagSeconds: standby?.lag_seconds ?? null,
     lastReportAt: reportTimes.length === 0 ? null : new Date(Math.max(...reportTimes)).toISOString(),

@@ -16,10 +16,11 @@ import type { SecretBox } from "../crypto/cipher.js";
 import { newToken, tokenHash } from "../crypto/tokens.js";
 import type { Queryable, Store } from "../store/db.js";
 import type { AgentActor } from "./actor.js";
-import { currentPrimary, type NodeRow, type PairRow, pairView } from "./pair-view.js";
+import { assessNodes, currentPrimary, type NodeRow, type PairRow, pairView } from "./pair-view.js";
+import { switchoverReadiness } from "./switchover-readiness.js";
 
 const NODE_COLUMNS = `n.id, n.pair_id, n.name, n.address, n.port, n.agent_port, s.sampled_at, s.received_at,
-  s.role, s.writable, s.fenced, s.sync_state, s.timeline, s.lsn, s.lag_bytes, s.lag_seconds, s.pending_restart`;
+  s.role, s.writable, s.fenced, s.sync_state, s.timeline, s.lsn, s.lag_bytes, s.lag_seconds, s.pending_restart, s.role_since, s.sync_state_since`;
 
 /** What the router needs to reach a node as the pair's admin role. */
 export interface NodeTarget {
@@ -333,15 +334,18 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         );
         if (open.length > 0)
           throw new ConflictError("a switchover is already in progress", { code: "switchover_in_progress" });
-        const nodes = await nodeRows(db, [id]);
-        const primary = currentPrimary(nodes);
-        const standby = nodes.find((node) => node.id !== primary?.id && node.role === "standby");
-        if (primary === undefined || standby === undefined) {
-          throw new ConflictError("a switchover needs a writable primary and a streaming standby", {
-            code: "switchover_not_possible",
-            details: { primary: primary?.name ?? null, standby: standby?.name ?? null },
+        const assessed = assessNodes(await nodeRows(db, [id]), now());
+        const readiness = switchoverReadiness(assessed.primary, assessed.nodes);
+        const primary = assessed.primary?.row;
+        const standby = assessed.nodes.find((node) => node.row.name === readiness.target)?.row;
+        if (readiness.refusal !== null) {
+          throw new ConflictError(readiness.refusal.message, {
+            code: readiness.refusal.code,
+            details: { primary: primary?.name ?? null, target: readiness.target },
           });
         }
+        // switchoverReadiness refuses whenever either is missing.
+        if (primary === undefined || standby === undefined) throw new Error("ready switchover without nodes");
         const { rows } = await db.query<CommandRow>(
           `INSERT INTO agent_commands (pair_id, node_id, type, state, requested_by)
            VALUES ($1, $2, 'switchover', 'pending', $3)

@@ -210,4 +210,15 @@ CREATE INDEX audit_log_at ON audit_log (at DESC);
     name: "pair CA certificate",
     sql: "ALTER TABLE pairs ADD COLUMN ca_certificate text",
   },
+  {
+    version: 4,
+    name: "node state since",
+    // When a node's role (or writable/fenced) and its sync state last changed, so a degraded pair
+    // can say since when. Existing rows start from their current sample.
+    sql: `
+ALTER TABLE node_state ADD COLUMN role_since timestamptz, ADD COLUMN sync_state_since timestamptz;
+UPDATE node_state SET role_since = sampled_at, sync_state_since = sampled_at;
+ALTER TABLE node_state ALTER COLUMN role_since SET NOT NULL, ALTER COLUMN sync_state_since SET NOT NULL;
+`,
+  },
 ];

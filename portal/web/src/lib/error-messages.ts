@@ -33,7 +33,16 @@ const MESSAGES: Readonly<Record<string, string>> = {
     "The pair has no writable primary right now (a failover may be in progress). Try again shortly.",
   node_unreachable: "A database server of the pair cannot be reached right now. Try again shortly.",
   switchover_in_progress: "A switchover is already running on this pair.",
-  switchover_not_possible: "A switchover is not possible now: the pair needs a healthy, streaming standby.",
+  switchover_no_primary: "A switchover needs a writable primary, and the pair has none right now.",
+  switchover_primary_unreachable:
+    "The primary is not reporting, so a switchover cannot be coordinated. Wait until it reports again.",
+  switchover_target_unreachable: "The standby is not reporting, so it cannot take over.",
+  switchover_target_superseded:
+    "The other node is an old primary: it must rejoin as a standby before it can take over.",
+  switchover_target_fenced: "The standby is fenced: it must rejoin before it can take over.",
+  switchover_target_not_standby: "The other node is not a streaming standby, so it cannot take over.",
+  switchover_target_not_sync:
+    "The standby is not synchronous: promoting it now could lose acknowledged commits.",
   command_not_found: "That command does not exist.",
   command_finished: "That command has already finished.",
   invalid_token: "That API token is invalid or expired.",

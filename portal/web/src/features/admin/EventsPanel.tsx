@@ -40,6 +40,8 @@ function SwitchoverCard({ pair, onRequested }: { pair: Pair; onRequested: () => 
   const mutation = useMutation(requestSwitchover);
   const standby = pair.nodes.find((node) => node.name !== pair.primary);
   const command = mutation.state.status === "success" ? mutation.state.result.command : null;
+  const refusal = pair.switchover.refusal;
+  const whyId = `switchover-refused-${pair.id}`;
   return (
     <div className="card switchover" data-pair={pair.name}>
       <h3>Pair {pair.name}</h3>
@@ -51,9 +53,19 @@ function SwitchoverCard({ pair, onRequested }: { pair: Pair; onRequested: () => 
           Switchover requested: {command.nodeName} takes over ({command.state}). Watch the timeline below.
         </Notice>
       ) : null}
-      <Button variant="danger" disabled={!pair.primary || !standby} onClick={() => setOpen(true)}>
+      <Button
+        variant="danger"
+        disabled={refusal !== null}
+        aria-describedby={refusal ? whyId : undefined}
+        onClick={() => setOpen(true)}
+      >
         Switch over…
       </Button>
+      {refusal ? (
+        <p className="field-hint" id={whyId} data-refusal={refusal.code}>
+          Switchover unavailable: {refusal.message}
+        </p>
+      ) : null}
       <ConfirmDialog
         open={open}
         title={`Switch over pair ${pair.name}?`}

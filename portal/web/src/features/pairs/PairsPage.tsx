@@ -22,6 +22,14 @@ function PairCard({ overview }: { overview: PairOverview }) {
         <h2 id={`pair-${pair.id}`}>{pair.name}</h2>
         <Badge tone={health.tone}>{health.label}</Badge>
       </div>
+      {pair.reason ? (
+        <p
+          className={`alert alert-${pair.health === "no_primary" ? "error" : "warn"}`}
+          data-reason={pair.reason.code}
+        >
+          {pair.reason.message}
+        </p>
+      ) : null}
       <dl className="facts">
         <dt>Endpoint</dt>
         <dd>

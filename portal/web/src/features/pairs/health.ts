@@ -37,10 +37,11 @@ export function syncBadge(state: SyncState): { tone: Tone; label: string } {
   }
 }
 
-/** A node's health in one word: fenced and stale trump the role. */
+/** A node's health in one word: the control plane's verdict (unreachable, superseded) trumps its report. */
 export function nodeHealthBadge(node: NodeView): { tone: Tone; label: string } {
+  if (node.state === "unreachable") return { tone: "bad", label: "Unreachable" };
+  if (node.state === "superseded") return { tone: "bad", label: "Superseded" };
   if (node.fenced) return { tone: "bad", label: "Fenced" };
-  if (node.stale) return { tone: "bad", label: "No reports" };
   if (node.role === "down") return { tone: "bad", label: "Down" };
   if (node.role === "unknown") return { tone: "muted", label: "Unknown" };
   if (node.pendingRestart) return { tone: "warn", label: "Restart pending" };
