@@ -134,6 +134,7 @@ function stateOf(
     adminUsername: ADMIN_ROLE,
     adminPassword: wireSecret(secrets.adminPassword.reveal()),
     pairSecrets: wireSecret(JSON.stringify(revealPairSecrets(secrets))),
+    caCertificate: secrets.tlsCa?.certificate ?? "",
   };
 }
 
