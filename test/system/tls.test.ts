@@ -191,5 +191,5 @@ describe("TLS on a pair on namespace hosts", () => {
       await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey });
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 400_000);
 });
