@@ -1,7 +1,7 @@
 // The agent's loop: observe → decide (pure, decide.ts) → act, logged every cycle. Everything here is
 // plumbing around that one decision; each dependency is a small interface with a written contract.
 import { describeError, type Logger } from "@pgaas/common";
-import type { AgentCommand, AgentReport, StateSample } from "@pgaas/common/wire";
+import type { AgentCommand, AgentReport, HealEvent, HealState, StateSample } from "@pgaas/common/wire";
 import { backoffDelayMs } from "./backoff.js";
 import type { CommandRunner } from "./commands/command-runner.js";
 import type { ControlPlaneClient } from "./control-plane/client.js";
@@ -87,12 +87,15 @@ export class Agent {
   #lastTickAt: number | null = null;
   #lastDecision: Decision | null = null;
   #hurryUntil = 0;
+  #heal: HealState = "none";
+  readonly #healEvents: HealEvent[] = [];
   #wake: (() => void) | null = null;
   readonly #counters = {
     ticks: {
       report_state_change: 0,
       report_state: 0,
       report_metrics: 0,
+      report_heal_events: 0,
       spool_state: 0,
       spool_metrics: 0,
       replay: 0,
@@ -156,6 +159,19 @@ export class Agent {
     this.#wake?.();
   }
 
+  /** The healer's state for this node, part of every state sample (a change is reported at once). */
+  setHealState(state: HealState): void {
+    if (this.#heal === state) return;
+    this.#heal = state;
+    this.wake();
+  }
+
+  /** Queues an automatic-rejoin event; it is reported (or spooled) like a state change. */
+  reportHealEvent(event: HealEvent): void {
+    this.#healEvents.push(event);
+    this.wake();
+  }
+
   /** Resolves when the command started last has finished and its result was posted (or given up on). */
   commandsSettled(): Promise<void> {
     return this.#commandTask;
@@ -178,7 +194,13 @@ export class Agent {
     const now = this.#clock();
     const [fenced, pg] = await Promise.all([this.#o.host.fenced(), this.#readPostgres()]);
     const repmgr = pg.state ? await this.#readRepmgr() : UNREACHABLE_REPMGR;
-    const state = composeStateSample({ postgres: pg.state, error: pg.error, fenced, repmgr });
+    const state = composeStateSample({
+      postgres: pg.state,
+      error: pg.error,
+      fenced,
+      repmgr,
+      heal: this.#heal,
+    });
     this.#lastState = state;
     return {
       now,
@@ -191,6 +213,7 @@ export class Agent {
       retryAt: this.#retryAt,
       pendingCommands: [...this.#pending],
       runningCommand: this.#running,
+      healEvents: this.#healEvents.length,
     };
   }
 
@@ -233,6 +256,11 @@ export class Agent {
         const report = await this.#metricsReport(s);
         return this.#deliver("metrics", report, decision.action === "report_metrics" ? "send" : "spool");
       }
+      case "report_heal_events":
+        for (const event of this.#healEvents.splice(0)) {
+          await this.#deliver("change", this.#reports.heal(event, new Date(s.now)), "urgent");
+        }
+        return;
       case "replay":
         return this.#replay();
       case "run_command":
@@ -374,6 +402,7 @@ export class Agent {
     if (this.#o.spool.stats().reports > 0) candidates.push(this.#failures > 0 ? this.#retryAt : now);
     if (this.#hurryUntil > now) candidates.push(now + HURRY_POLL_MS);
     if (this.#pending.length > 0 && this.#running === null) candidates.push(now);
+    if (this.#healEvents.length > 0) candidates.push(now);
     return Math.min(Math.min(...candidates) - now, this.#o.stateIntervalMs);
   }
 

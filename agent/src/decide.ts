@@ -7,6 +7,7 @@ export type Action =
   | "report_state_change"
   | "report_state"
   | "report_metrics"
+  | "report_heal_events"
   | "spool_state"
   | "spool_metrics"
   | "replay"
@@ -34,11 +35,19 @@ export interface Snapshot {
   /** Commands received and not started yet, oldest first. */
   readonly pendingCommands: readonly AgentCommand[];
   readonly runningCommand: string | null;
+  /** Automatic-rejoin events waiting to be reported (reported right after state changes). */
+  readonly healEvents: number;
 }
 
 export function decide(s: Snapshot): Decision {
   const change = describeChange(s.lastReported, changeKeyOf(s.state));
   if (change !== null) return { action: "report_state_change", reason: change };
+  if (s.healEvents > 0) {
+    return {
+      action: "report_heal_events",
+      reason: `${s.healEvents} rejoin event${s.healEvents === 1 ? "" : "s"}`,
+    };
+  }
 
   const waitingForControlPlane = s.controlPlaneFailures > 0 && s.now < s.retryAt;
   const downFor = `control plane down (${s.controlPlaneFailures} failed attempts), retry in ${seconds(s.retryAt - s.now)}`;

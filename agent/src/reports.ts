@@ -3,6 +3,8 @@
 import { randomUUID } from "node:crypto";
 import {
   type DatabaseMetrics,
+  type HealEvent,
+  HealReport,
   type HostMetrics,
   MetricsReport,
   StateReport,
@@ -24,6 +26,10 @@ export class ReportFactory {
 
   metrics(databases: DatabaseMetrics[], host: HostMetrics, sampledAt: Date): MetricsReport {
     return MetricsReport.parse({ ...this.#identity(sampledAt), kind: "metrics", databases, host });
+  }
+
+  heal(event: HealEvent, occurredAt: Date): HealReport {
+    return HealReport.parse({ ...this.#identity(occurredAt), kind: "heal", event });
   }
 
   #identity(sampledAt: Date) {

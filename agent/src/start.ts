@@ -7,6 +7,7 @@ import { Agent } from "./agent.js";
 import { repmgrCommandRunner } from "./commands/command-runner.js";
 import { watchedAgentToken } from "./config.js";
 import { HttpControlPlaneClient } from "./control-plane/http-client.js";
+import { Healer } from "./heal/healer.js";
 import { systemHostProbe } from "./host/host-probe.js";
 import { createAgentHttpServer } from "./http/server.js";
 import { PgConnection } from "./postgres/pg-connection.js";
@@ -79,6 +80,20 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
   const rearm = setInterval(() => roleFiles.refresh(), stateIntervalMs);
   const abort = new AbortController();
   const loop = agent.run(abort.signal);
+  const healer = config.heal
+    ? new Healer({
+        pairName: config.pairName,
+        config: config.heal,
+        intervalMs: stateIntervalMs,
+        hooks: {
+          latestState: () => agent.status().state,
+          setHealState: (state) => agent.setHealState(state),
+          reportHealEvent: (event) => agent.reportHealEvent(event),
+        },
+        logger: logger.child({ component: "heal" }),
+      })
+    : null;
+  const healing = healer?.run(abort.signal) ?? Promise.resolve();
   logger.info("agent started", { listen: server.address(), stateIntervalMs });
   return {
     agent,
@@ -87,7 +102,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       abort.abort();
       clearInterval(rearm);
       roleFiles.close();
-      await loop;
+      await Promise.all([loop, healing]);
       // close() waits for open connections: end the idle keep-alive ones (health checkers) now.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

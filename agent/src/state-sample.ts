@@ -1,6 +1,6 @@
 // Pure functions over one StateSample: compose it from what the probes read, extract what counts as a
 // change (reported at once), and describe it in a few words for decision reasons.
-import type { NodeRole, StateSample, SyncState } from "@pgaas/common/wire";
+import type { HealState, NodeRole, StateSample, SyncState } from "@pgaas/common/wire";
 import type { PostgresState } from "./postgres/probe.js";
 import type { RepmgrStatus } from "./repmgr/repmgr.js";
 
@@ -14,6 +14,8 @@ export interface ObservedNode {
   readonly error: string | null;
   readonly fenced: boolean;
   readonly repmgr: RepmgrStatus;
+  /** What the healer is doing about this node (automatic rejoin). */
+  readonly heal?: HealState;
 }
 
 export function composeStateSample(node: ObservedNode): StateSample {
@@ -35,6 +37,7 @@ export function composeStateSample(node: ObservedNode): StateSample {
     repmgr: { ...node.repmgr },
     pendingRestart: pg?.pendingRestart ?? false,
     error: node.error,
+    heal: node.heal ?? "none",
   };
 }
 
@@ -62,18 +65,27 @@ export interface ChangeKey {
   readonly syncState: SyncState;
   readonly timeline: number | null;
   readonly lagging: boolean;
+  readonly heal: HealState;
 }
 
 export function changeKeyOf(state: StateSample): ChangeKey {
   const { role, fenced, writable, syncState, timeline } = state;
-  return { role, fenced, writable, syncState, timeline, lagging: isLagging(state) };
+  return {
+    role,
+    fenced,
+    writable,
+    syncState,
+    timeline,
+    lagging: isLagging(state),
+    heal: state.heal ?? "none",
+  };
 }
 
 /** "role standby → primary; timeline 1 → 2", or null when nothing that matters changed. */
 export function describeChange(before: ChangeKey | null, after: ChangeKey): string | null {
   if (before === null) return `first state since agent start (${after.role})`;
   const parts: string[] = [];
-  for (const field of ["role", "fenced", "writable", "syncState", "timeline", "lagging"] as const) {
+  for (const field of ["role", "fenced", "writable", "syncState", "timeline", "lagging", "heal"] as const) {
     if (before[field] !== after[field])
       parts.push(`${field} ${String(before[field])} → ${String(after[field])}`);
   }

@@ -68,6 +68,7 @@ describe("Agent.tick", () => {
         repmgr: { nodeId: 1, status: "running", upstreamNode: null },
         pendingRestart: false,
         error: null,
+        heal: "none",
       },
     });
     const [metrics] = controlPlane.batches[1] as [MetricsReport];
@@ -172,6 +173,7 @@ describe("Agent.tick", () => {
       repmgr: { nodeId: null, status: "unreachable", upstreamNode: null },
       pendingRestart: false,
       error: "connect ECONNREFUSED /run/pg/.s.PGSQL.5432",
+      heal: "none",
     });
     const [metrics] = controlPlane.batches[1] as [MetricsReport];
     expect([metrics.databases, metrics.host]).toEqual([[], HOST]);

@@ -41,6 +41,7 @@ function snapshot(
     retryAt: 0,
     pendingCommands: [],
     runningCommand: null,
+    healEvents: 0,
     ...overrides,
   };
 }

@@ -189,6 +189,7 @@ describe("agent HTTP endpoints", () => {
       'pgaas_agent_ticks_total{action="report_state_change"} 1',
       'pgaas_agent_ticks_total{action="report_state"} 0',
       'pgaas_agent_ticks_total{action="report_metrics"} 1',
+      'pgaas_agent_ticks_total{action="report_heal_events"} 0',
       'pgaas_agent_ticks_total{action="spool_state"} 0',
       'pgaas_agent_ticks_total{action="spool_metrics"} 0',
       'pgaas_agent_ticks_total{action="replay"} 0',

@@ -1,5 +1,5 @@
 // Pairs, their nodes, events and switchover.
-import { NodeRole, PairName, SyncState } from "@pgaas/common/wire";
+import { HealState, NodeRole, PairName, SyncState } from "@pgaas/common/wire";
 import { z } from "zod";
 import { CaCertificate, ConfirmBody, Id, IdParams, ParameterMap, Timestamp } from "./common.js";
 import { defineRoute } from "./route.js";
@@ -81,6 +81,8 @@ export const NodeView = z.object({
   pendingRestart: z.boolean(),
   lastReportAt: Timestamp.nullable(),
   state: NodeState,
+  /** Automatic rejoin: `rejoining`, or `awaiting_decision` when a person must choose (see the events). */
+  healState: HealState,
 });
 export type NodeView = z.infer<typeof NodeView>;
 
@@ -179,6 +181,12 @@ export const PairEventType = z.enum([
   "fenced",
   "unfenced",
   "settings_changed",
+  // Automatic rejoin, reported by the node's own agent (message: the reason; details: attempt, method).
+  "superseded_fenced",
+  "rejoin_started",
+  "rejoin_succeeded",
+  "rejoin_failed",
+  "awaiting_decision",
 ]);
 export type PairEventType = z.infer<typeof PairEventType>;
 

@@ -39,6 +39,8 @@ export interface MemberLayout {
   readonly dataCompleteMarker: string;
   readonly spoolDir: string;
   readonly configArchiveDir: string;
+  /** the agent's durable record of the last sync state it saw on this node as primary (auto-rejoin) */
+  readonly healStateFile: string;
   /** pair-wide, same on every member */
   readonly pgpass: string;
   readonly sshDir: string;
@@ -80,7 +82,7 @@ export function pairRoots(pairName: string): string[] {
   ];
 }
 
-export function memberLayout(spec: PairSpec, member: string): MemberLayout {
+export function memberLayout(spec: Pick<PairSpec, "name">, member: string): MemberLayout {
   const pairRoot = pairConfigRoot(spec.name);
   const configDir = `${pairRoot}/${member}`;
   const stateDir = `/var/lib/pgaas/${spec.name}/${member}`;
@@ -111,6 +113,7 @@ export function memberLayout(spec: PairSpec, member: string): MemberLayout {
     dataCompleteMarker: `${stateDir}/data.complete`,
     spoolDir: `${stateDir}/spool`,
     configArchiveDir: `${stateDir}/config-archive`,
+    healStateFile: `${stateDir}/heal-state.json`,
     pgpass: `${pairRoot}/pgpass`,
     sshDir: `${pairRoot}/ssh`,
     sshPrivateKey: `${pairRoot}/ssh/id_ed25519`,

@@ -83,6 +83,11 @@ const AgentSpec = z.object({
   listenPort: z.number().int().min(1).max(65535).default(AGENT_PORT),
   stateSeconds: z.number().min(0.2).max(300).default(2),
   metricsSeconds: z.number().min(1).max(3600).default(15),
+  /**
+   * A failed, fenced or superseded former primary is turned back into the synchronous standby by its
+   * own agent once the witness confirms the other node is primary on a newer timeline.
+   */
+  autoRejoin: z.boolean().default(true),
 });
 
 /** Seconds a fence-watcher reachability probe may take (coreutils `timeout` on a TCP connect). */

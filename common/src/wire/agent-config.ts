@@ -4,6 +4,15 @@
 import { z } from "zod";
 import { AGENT_PORT } from "./platform.js";
 
+/** A pair member as repmgr numbers it; its file layout follows from the pair and member names. */
+export const HealMember = z.object({
+  name: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/),
+  id: z.number().int().min(1).max(3),
+  address: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+export type HealMember = z.infer<typeof HealMember>;
+
 export const AgentConfig = z.object({
   pairName: z.string().min(1).max(63),
   nodeName: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/),
@@ -37,6 +46,24 @@ export const AgentConfig = z.object({
     stateSeconds: z.number().min(0.2).max(300).default(2),
     metricsSeconds: z.number().min(1).max(3600).default(15),
   }),
+  /**
+   * Automatic rejoin (agent/src/heal): what the agent must know of its pair to run the engine's rejoin
+   * steps on its own host. Absent: the agent never rejoins by itself (configs from before the feature).
+   */
+  heal: z
+    .object({
+      autoRejoin: z.boolean().default(true),
+      /** repmgr node ids (spec order: 1 and 2) and addresses of this node and its peer. */
+      node: HealMember,
+      peer: HealMember,
+      witness: HealMember,
+      synchronous: z.boolean(),
+      /** Durable record of the last sync state this node saw while it was primary. */
+      stateFile: z.string().startsWith("/"),
+      /** Consecutive failed attempts after which the node waits for a person. */
+      maxAttempts: z.number().int().min(1).max(100).default(5),
+    })
+    .optional(),
   spool: z.object({
     dir: z.string().startsWith("/"),
     maxBytes: z

@@ -17,6 +17,32 @@ export type SyncState = z.infer<typeof SyncState>;
 /** An LSN as PostgreSQL prints it, e.g. "0/3000148". */
 export const Lsn = z.string().regex(/^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i, "an LSN like 0/3000148");
 
+export const HealState = z.enum(["none", "rejoining", "awaiting_decision"]);
+export type HealState = z.infer<typeof HealState>;
+
+/** One automatic-rejoin step of a node's agent, reported as a pair event. */
+export const HealEventType = z.enum([
+  "superseded_fenced",
+  "rejoin_started",
+  "rejoin_succeeded",
+  "rejoin_failed",
+  "awaiting_decision",
+]);
+export type HealEventType = z.infer<typeof HealEventType>;
+
+export const HealEvent = z.object({
+  type: HealEventType,
+  /** Why, in words a person can act on (for awaiting_decision: what must be decided). */
+  reason: z.string().min(1).max(2000),
+  /** From rejoin_started to this event; null for events that are not the end of an attempt. */
+  durationMs: z.number().int().nonnegative().nullable(),
+  /** 1-based attempt number since the node last needed a rejoin. */
+  attempt: z.number().int().nonnegative(),
+  /** "pg_rewind" or "fresh clone" on success. */
+  method: z.string().max(100).nullable(),
+});
+export type HealEvent = z.infer<typeof HealEvent>;
+
 export const StateSample = z.object({
   role: NodeRole,
   /** True when this node stopped itself because it could see neither its peer nor the witness. */
@@ -45,6 +71,9 @@ export const StateSample = z.object({
   }),
   pendingRestart: z.boolean(),
   error: z.string().nullable(),
+  /** Automatic rejoin: `rejoining` while the agent turns this node into the standby, `awaiting_decision`
+   * when it may hold the only copy of acknowledged writes and a person must choose. Absent: "none". */
+  heal: HealState.optional(),
 });
 export type StateSample = z.infer<typeof StateSample>;
 
@@ -95,8 +124,10 @@ export const MetricsReport = z.object({
   databases: z.array(DatabaseMetrics).max(1000),
   host: HostMetrics,
 });
-export const AgentReport = z.discriminatedUnion("kind", [StateReport, MetricsReport]);
+export const HealReport = z.object({ ...reportBase, kind: z.literal("heal"), event: HealEvent });
+export const AgentReport = z.discriminatedUnion("kind", [StateReport, MetricsReport, HealReport]);
 export type StateReport = z.infer<typeof StateReport>;
+export type HealReport = z.infer<typeof HealReport>;
 export type MetricsReport = z.infer<typeof MetricsReport>;
 export type AgentReport = z.infer<typeof AgentReport>;
 

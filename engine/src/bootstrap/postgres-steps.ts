@@ -15,7 +15,8 @@ import {
   standbyRegisterCommand,
   witnessRegisterCommand,
 } from "../commands/repmgr-commands.js";
-import type { Inspection, MemberSession } from "../member-session.js";
+import type { Inspection, MemberCommands, SqlTarget } from "../member-commands.js";
+import type { MemberSession } from "../member-session.js";
 import { renderDataDirStubConf } from "../render/postgresql-conf.js";
 import type { PairSecrets } from "../secrets.js";
 import { PAIR_ROLES_PRESENT_SQL, pairRolesSql, psqlScript, repmgrRoleSql } from "../sql/roles-sql.js";
@@ -33,7 +34,7 @@ async function createCluster(session: MemberSession, inspection: Inspection): Pr
   await session.sh(finishInitdbCommand(session.member.layout, renderDataDirStubConf()), "initdb");
 }
 
-export async function startPostgres(session: MemberSession): Promise<void> {
+export async function startPostgres(session: MemberCommands): Promise<void> {
   await session.sh(pgServiceCommand(session.member.layout, "start"), "start", 150_000);
 }
 
@@ -225,6 +226,6 @@ export async function waitFor(
   throw new UnavailableError(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
 }
 
-export async function streamsFrom(primary: MemberSession, node: MemberSession): Promise<boolean> {
+export async function streamsFrom(primary: SqlTarget, node: { readonly name: string }): Promise<boolean> {
   return Number(await primary.sql(nodeStreamingSql(node.name), "streaming-check")) >= 1;
 }

@@ -38,6 +38,19 @@ export function pgStopImmediateCommand(layout: MemberLayout): string {
  * failing statement is not echoed back (some carry passwords), so error messages stay secret-free.
  */
 export function psqlCommand(layout: MemberLayout, port: number, database = "postgres"): string {
+  return psqlOver(["-h", layout.runDir, "-p", String(port), "-d", database]);
+}
+
+/**
+ * psql like `psqlCommand`, but to another member over TCP as repmgr (a superuser), run from this host
+ * as postgres; `conninfo` names the pair's password file. The agent's automatic rejoin uses it to act
+ * on the new primary without SSH.
+ */
+export function psqlConninfoCommand(memberConninfo: string): string {
+  return psqlOver(["-d", memberConninfo]);
+}
+
+function psqlOver(target: readonly string[]): string {
   // Administrative sessions resolve no name through a schema a tenant could write.
   return asPostgres(
     [
@@ -50,17 +63,18 @@ export function psqlCommand(layout: MemberLayout, port: number, database = "post
       "ON_ERROR_STOP=1",
       "-v",
       "VERBOSITY=terse",
-      "-h",
-      layout.runDir,
-      "-p",
-      String(port),
-      "-d",
-      database,
+      ...target,
       "-f",
       "-",
     ],
     { PGOPTIONS: ADMIN_SESSION_OPTIONS },
   );
+}
+
+/** Writes the fence marker (why, and when) unless present: the node must not start as a primary. */
+export function writeFenceMarkerCommand(layout: MemberLayout, reason: string): string {
+  const marker = shellCommand([layout.fenceMarker]);
+  return `[ -e ${marker} ] || printf '%s\\n' ${shellCommand([reason])} >${marker}`;
 }
 
 /** After initdb: the data directory keeps only the stub postgresql.conf (config lives outside it). */

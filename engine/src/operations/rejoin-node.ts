@@ -1,6 +1,7 @@
 // Turns a former primary (or a broken standby) into a streaming standby of `primary`: pg_rewind through
 // `repmgr node rejoin --force-rewind`, falling back to wipe + fresh clone. The fence marker is cleared
-// only once the node streams, so it can never come up as a primary in between.
+// only once the node streams, so it can never come up as a primary in between. The engine runs it
+// over SSH; the node's own agent runs it locally (automatic rejoin) against the primary over libpq.
 
 import { type StepOutcome, startPostgres, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
 import {
@@ -14,11 +15,11 @@ import {
   standbyCloneCommand,
   standbyRegisterCommand,
 } from "../commands/repmgr-commands.js";
-import type { MemberSession } from "../member-session.js";
+import type { MemberCommands, SqlTarget } from "../member-commands.js";
 import { ensurePhysicalSlotSql, replicationSlotName } from "../sql/slot-sql.js";
 import { SshCommandError } from "../ssh/errors.js";
 
-export async function rejoinNode(primary: MemberSession, node: MemberSession): Promise<StepOutcome> {
+export async function rejoinNode(primary: SqlTarget, node: MemberCommands): Promise<StepOutcome> {
   const inspection = await node.inspect();
   if (inspection.running) await node.sh(pgServiceCommand(node.member.layout, "stop"), "rejoin-stop", 150_000);
   // Right after a promotion the new primary's control file still names the old timeline until its

@@ -2,18 +2,24 @@
 // before: with no standby to confirm, every commit would block (even `repmgr primary register`).
 // The hooks on the nodes do the same on repmgr events.
 import { UnavailableError } from "@pgaas/common";
-import type { MemberSession } from "../member-session.js";
+import type { SqlTarget } from "../member-commands.js";
 import type { PairSpec } from "../spec.js";
 import {
+  type PairNodeNames,
   RELOAD_SQL,
   setSynchronousStandbyNamesSql,
   streamingStandbysSql,
   synchronousStandbyNames,
 } from "../sql/sync-sql.js";
 
+/** What the sync steps need of a pair spec (the agent knows only this much of it). */
+export interface SyncSpec extends PairNodeNames {
+  readonly replication: Pick<PairSpec["replication"], "mode">;
+}
+
 export async function waitForStreaming(
-  spec: PairSpec,
-  primary: MemberSession,
+  spec: SyncSpec,
+  primary: SqlTarget,
   timeoutMs = 60_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -27,7 +33,7 @@ export async function waitForStreaming(
 }
 
 /** Sets synchronous_standby_names to what the mode wants; returns whether it had to change. */
-export async function ensureSync(spec: PairSpec, primary: MemberSession): Promise<{ changed: boolean }> {
+export async function ensureSync(spec: SyncSpec, primary: SqlTarget): Promise<{ changed: boolean }> {
   const wanted = spec.replication.mode === "synchronous" ? synchronousStandbyNames(spec) : "";
   const current = await primary.sql("SHOW synchronous_standby_names", "sync");
   if (current === wanted) return { changed: false };

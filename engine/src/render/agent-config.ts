@@ -1,7 +1,7 @@
 // The agent's JSON config (schema shared with the agent in @pgaas/common/wire). JSON has no comments,
 // so the do-not-edit notice and the body hash travel as two extra keys the schema ignores.
 import { AgentConfig, type AgentConfigInput } from "@pgaas/common/wire";
-import type { Member } from "../members.js";
+import { type Member, nodeMember, witnessMember } from "../members.js";
 import type { PairSpec } from "../spec.js";
 import { bodyHash, MANAGED_NOTICE } from "./header.js";
 import { REPMGR_BIN } from "./repmgr-conf.js";
@@ -32,8 +32,20 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
     },
     intervals: { stateSeconds: agent.stateSeconds, metricsSeconds: agent.metricsSeconds },
     spool: { dir: layout.spoolDir, maxBytes: 64 * 1024 * 1024 },
+    heal: {
+      autoRejoin: agent.autoRejoin,
+      node: healMember(member),
+      peer: healMember(nodeMember(spec, spec.nodes.find((node) => node.name !== member.name)?.name ?? "")),
+      witness: healMember(witnessMember(spec)),
+      synchronous: spec.replication.mode === "synchronous",
+      stateFile: layout.healStateFile,
+    },
   };
   return AgentConfig.parse(input);
+}
+
+function healMember(member: Member) {
+  return { name: member.name, id: member.id, address: member.address, port: member.port };
 }
 
 function sortKeys(value: unknown): unknown {

@@ -1,10 +1,14 @@
 // Statements that switch synchronous replication on and off at run time (ALTER SYSTEM writes
 // postgresql.auto.conf in the data directory; a reload applies it without a restart).
 import { sqlIdent, sqlLiteral } from "@pgaas/common";
-import type { PairSpec } from "../spec.js";
+
+/** The pair's node names in spec order: all these statements need of a spec. */
+export interface PairNodeNames {
+  readonly nodes: readonly { readonly name: string }[];
+}
 
 /** `ANY 1 ("n1", "n2")`: whichever node is the standby acknowledges (names are application_name). */
-export function synchronousStandbyNames(spec: PairSpec): string {
+export function synchronousStandbyNames(spec: PairNodeNames): string {
   return `ANY 1 (${spec.nodes.map((node) => sqlIdent(node.name)).join(", ")})`;
 }
 
@@ -15,7 +19,7 @@ export function setSynchronousStandbyNamesSql(value: string): string {
 export const RELOAD_SQL = "SELECT pg_reload_conf()";
 
 /** How many of the pair's nodes stream from this one right now. */
-export function streamingStandbysSql(spec: PairSpec): string {
+export function streamingStandbysSql(spec: PairNodeNames): string {
   const names = spec.nodes.map((node) => sqlLiteral(node.name)).join(", ");
   return `SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND application_name IN (${names})`;
 }

@@ -13,7 +13,14 @@ const ADMIN = { email: "admin@example.com", password: "agent-pair-admin-password
 
 export interface PairView {
   readonly primary: string | null;
-  readonly nodes: ReadonlyArray<{ name: string; role: string; lastReportAt: string | null }>;
+  readonly health: string;
+  readonly syncState: string;
+  readonly nodes: ReadonlyArray<{
+    name: string;
+    role: string;
+    lastReportAt: string | null;
+    healState: string;
+  }>;
 }
 
 export type Api = (

@@ -4,8 +4,10 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError } from "@pgaas
 import type {
   AgentCommand,
   AgentCommandResult,
+  AgentReport,
   AgentReportAck,
   AgentReportBatch,
+  HealReport,
   MetricsReport,
   StateReport,
 } from "@pgaas/common/wire";
@@ -38,12 +40,12 @@ const INGEST_STATE_SQL = `
   sample AS (INSERT INTO state_samples (node_id, sampled_at, role, writable, fenced, sync_state, lag_bytes, lag_seconds)
     SELECT $1, $3, $4, $5, $6, $7, $10, $11 FROM seen RETURNING 1),
   latest AS (INSERT INTO node_state (node_id, sampled_at, received_at, role, writable, fenced, sync_state, timeline, lsn,
-                                     lag_bytes, lag_seconds, pending_restart, role_since, sync_state_since)
-    SELECT $1, $3, now(), $4, $5, $6, $7, $8, $9, $10, $11, $12, $3, $3 FROM seen
+                                     lag_bytes, lag_seconds, pending_restart, role_since, sync_state_since, heal_state)
+    SELECT $1, $3, now(), $4, $5, $6, $7, $8, $9, $10, $11, $12, $3, $3, $13 FROM seen
     ON CONFLICT (node_id) DO UPDATE SET sampled_at = excluded.sampled_at, received_at = excluded.received_at,
       role = excluded.role, writable = excluded.writable, fenced = excluded.fenced, sync_state = excluded.sync_state,
       timeline = excluded.timeline, lsn = excluded.lsn, lag_bytes = excluded.lag_bytes,
-      lag_seconds = excluded.lag_seconds, pending_restart = excluded.pending_restart,
+      lag_seconds = excluded.lag_seconds, pending_restart = excluded.pending_restart, heal_state = excluded.heal_state,
       role_since = CASE WHEN (node_state.role, node_state.writable, node_state.fenced)
                              IS DISTINCT FROM (excluded.role, excluded.writable, excluded.fenced)
                         THEN excluded.sampled_at ELSE node_state.role_since END,
@@ -70,6 +72,15 @@ const INGEST_METRICS_SQL = `
   ${DELIVER_COMMANDS}
   SELECT ${RESULT_COLUMNS}, NULL::json AS previous`;
 
+// A heal event becomes a pair event in the same statement that records the report id, so a replay
+// (same id) adds nothing.
+const INGEST_HEAL_SQL = `
+  WITH ${RECORD_REPORT_ID},
+  event AS (INSERT INTO pair_events (pair_id, node_name, type, message, occurred_at, duration_ms, details)
+    SELECT $4, $5, $6, $7, $3, $8, $9 FROM seen RETURNING 1),
+  ${DELIVER_COMMANDS}
+  SELECT ${RESULT_COLUMNS}, NULL::json AS previous`;
+
 interface IngestRow {
   fresh: number;
   commands: { id: string; type: "switchover"; requestedAt: string }[];
@@ -88,7 +99,7 @@ async function runIngest(
   db: pg.Pool,
   statement: { name: string; text: string },
   actor: AgentActor,
-  report: StateReport | MetricsReport,
+  report: AgentReport,
   values: unknown[],
 ): Promise<IngestRow> {
   const result = await db.query<IngestRow>(statement, [
@@ -112,6 +123,19 @@ function storeState(db: pg.Pool, actor: AgentActor, report: StateReport): Promis
     state.lagBytes,
     state.lagSeconds,
     state.pendingRestart,
+    state.heal ?? "none",
+  ]);
+}
+
+function storeHealEvent(db: pg.Pool, actor: AgentActor, report: HealReport): Promise<IngestRow> {
+  const event = report.event;
+  return runIngest(db, { name: "pgaas_ingest_heal", text: INGEST_HEAL_SQL }, actor, report, [
+    actor.pairId,
+    actor.nodeName,
+    event.type,
+    `${actor.nodeName}: ${event.reason}`,
+    event.durationMs,
+    JSON.stringify({ attempt: event.attempt, method: event.method }),
   ]);
 }
 
@@ -209,7 +233,9 @@ export function createAgentIngest(store: Store, clock: () => number = Date.now):
         const row =
           report.kind === "state"
             ? await storeState(store.pool, actor, report)
-            : await storeMetrics(store.pool, actor, report);
+            : report.kind === "heal"
+              ? await storeHealEvent(store.pool, actor, report)
+              : await storeMetrics(store.pool, actor, report);
         accepted += row.fresh;
         commands.push(
           ...row.commands.map((command) => ({

@@ -2,7 +2,7 @@
 // unreachable, superseded), health with its reason, switchover readiness, lag and sync state.
 
 import type { NodeState, NodeView, Pair, ParameterMap, WitnessSpec } from "@pgaas/api";
-import type { NodeRole, SyncState } from "@pgaas/common/wire";
+import type { HealState, NodeRole, SyncState } from "@pgaas/common/wire";
 import { assessHealth } from "./pair-health.js";
 import { REPLAYED_AFTER_MS, UNREACHABLE_AFTER_MS } from "./report-timing.js";
 import { switchoverReadiness } from "./switchover-readiness.js";
@@ -43,6 +43,7 @@ export interface NodeRow {
   role_since: Date | null;
   /** Sample time of the last change of sync_state. */
   sync_state_since: Date | null;
+  heal_state: HealState | null;
 }
 
 /** A node row with the control plane's verdict on it. */
@@ -116,6 +117,7 @@ function nodeView({ row, state }: AssessedNode, primary: AssessedNode | undefine
     pendingRestart: row.pending_restart ?? false,
     lastReportAt: row.received_at?.toISOString() ?? null,
     state,
+    healState: row.heal_state ?? "none",
   };
 }
 

@@ -20,7 +20,8 @@ import { assessNodes, currentPrimary, type NodeRow, type PairRow, pairView } fro
 import { switchoverReadiness } from "./switchover-readiness.js";
 
 const NODE_COLUMNS = `n.id, n.pair_id, n.name, n.address, n.port, n.agent_port, s.sampled_at, s.received_at,
-  s.role, s.writable, s.fenced, s.sync_state, s.timeline, s.lsn, s.lag_bytes, s.lag_seconds, s.pending_restart, s.role_since, s.sync_state_since`;
+  s.role, s.writable, s.fenced, s.sync_state, s.timeline, s.lsn, s.lag_bytes, s.lag_seconds, s.pending_restart, s.role_since, s.sync_state_since,
+  s.heal_state`;
 
 /** What the router needs to reach a node as the pair's admin role. */
 export interface NodeTarget {

@@ -205,7 +205,11 @@ CREATE INDEX audit_log_at ON audit_log (at DESC);
 `,
   },
   {
-    // Version 2 is reserved for a parallel branch; versions apply in order, so a gap is harmless.
+    version: 2,
+    name: "automatic rejoin state per node",
+    sql: `ALTER TABLE node_state ADD COLUMN heal_state text NOT NULL DEFAULT 'none';`,
+  },
+  {
     version: 3,
     name: "pair CA certificate",
     sql: "ALTER TABLE pairs ADD COLUMN ca_certificate text",

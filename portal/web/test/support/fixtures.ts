@@ -57,6 +57,7 @@ export function node(overrides: Partial<NodeView> = {}): NodeView {
     pendingRestart: false,
     lastReportAt: "2026-11-29T21:59:58.000Z",
     state: "reporting",
+    healState: "none",
     ...overrides,
   };
 }

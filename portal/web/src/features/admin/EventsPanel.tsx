@@ -16,17 +16,22 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "failover":
     case "fenced":
     case "switchover_failed":
+    case "rejoin_failed":
+    case "awaiting_decision":
       return "bad";
     case "sync_degraded":
     case "role_changed":
+    case "superseded_fenced":
       return "warn";
     case "sync_restored":
     case "switchover_succeeded":
     case "unfenced":
+    case "rejoin_succeeded":
       return "ok";
     case "registered":
     case "switchover_requested":
     case "settings_changed":
+    case "rejoin_started":
       return "info";
     default: {
       const unreachable: never = type;

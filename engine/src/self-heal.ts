@@ -1,0 +1,21 @@
+// @pgaas/engine/self-heal: the engine's rejoin steps and command builders, for the agent to run on its
+// own host (automatic rejoin). Kept apart from the main entry so the agent bundle stays free of SSH
+// transport, renderers and bootstrap.
+export { asPostgres } from "./commands/host-commands.js";
+export {
+  pgStopImmediateCommand,
+  psqlConninfoCommand,
+  writeFenceMarkerCommand,
+} from "./commands/pg-commands.js";
+export { memberLayout, PG_BIN_DIR } from "./layout.js";
+export {
+  type CommandTransport,
+  Inspection,
+  MemberCommands,
+  type SqlTarget,
+} from "./member-commands.js";
+export { type Member, repmgrConninfo } from "./members.js";
+export { rejoinNode } from "./operations/rejoin-node.js";
+export { ensureSync, type SyncSpec, waitForStreaming } from "./operations/sync.js";
+export { SshCommandError, SshTimeoutError } from "./ssh/errors.js";
+export type { RemoteCommand, RunOptions, RunResult } from "./ssh/session.js";
