@@ -1,8 +1,16 @@
 // The agent's loop: observe → decide (pure, decide.ts) → act, logged every cycle. Everything here is
 // plumbing around that one decision; each dependency is a small interface with a written contract.
 import { describeError, type Logger } from "@pgaas/common";
-import type { AgentCommand, AgentReport, HealEvent, HealState, StateSample } from "@pgaas/common/wire";
+import type {
+  AgentCommand,
+  AgentReport,
+  BackupInventory,
+  HealEvent,
+  HealState,
+  StateSample,
+} from "@pgaas/common/wire";
 import { backoffDelayMs } from "./backoff.js";
+import type { BackupRepository } from "./backup/backup-repository.js";
 import type { CommandRunner } from "./commands/command-runner.js";
 import type { ControlPlaneClient } from "./control-plane/client.js";
 import { type Action, type Decision, decide, type Snapshot } from "./decide.js";
@@ -38,6 +46,8 @@ export interface AgentOptions {
   readonly host: HostProbe;
   readonly controlPlane: ControlPlaneClient;
   readonly commands: CommandRunner;
+  /** The pair's pgBackRest repository; absent: no backups configured. */
+  readonly backups?: BackupRepository;
   readonly spool: DiskSpool;
   readonly logger: Logger;
   readonly clock?: () => number;
@@ -282,7 +292,19 @@ export class Agent {
             if (reactionTo(error) !== "report_down") throw error;
             return [];
           });
-    return this.#reports.metrics(databases, await this.#o.host.metrics(), new Date(s.now));
+    const backups = s.state.role === "primary" ? await this.#backupInventory() : undefined;
+    return this.#reports.metrics(databases, await this.#o.host.metrics(), new Date(s.now), backups);
+  }
+
+  /** A repository that does not answer must not cost the metrics: report without an inventory. */
+  async #backupInventory(): Promise<BackupInventory | undefined> {
+    if (!this.#o.backups) return undefined;
+    try {
+      return await this.#o.backups.inventory();
+    } catch (error) {
+      this.#o.logger.warn("backup inventory unavailable", { error: describeError(error) });
+      return undefined;
+    }
   }
 
   /** Sends one report now, or spools it; an urgent one jumps the backoff but not the spool's order. */

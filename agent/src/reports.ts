@@ -2,6 +2,7 @@
 // sequence that orders reports of one agent process, and the time the sample was taken.
 import { randomUUID } from "node:crypto";
 import {
+  type BackupInventory,
   type DatabaseMetrics,
   type HealEvent,
   HealReport,
@@ -24,8 +25,19 @@ export class ReportFactory {
     return StateReport.parse({ ...this.#identity(sampledAt), kind: "state", state });
   }
 
-  metrics(databases: DatabaseMetrics[], host: HostMetrics, sampledAt: Date): MetricsReport {
-    return MetricsReport.parse({ ...this.#identity(sampledAt), kind: "metrics", databases, host });
+  metrics(
+    databases: DatabaseMetrics[],
+    host: HostMetrics,
+    sampledAt: Date,
+    backups?: BackupInventory,
+  ): MetricsReport {
+    return MetricsReport.parse({
+      ...this.#identity(sampledAt),
+      kind: "metrics",
+      databases,
+      host,
+      ...(backups ? { backups } : {}),
+    });
   }
 
   heal(event: HealEvent, occurredAt: Date): HealReport {

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "@pgaas/common";
 import type { AgentConfig } from "@pgaas/common/wire";
 import { Agent } from "./agent.js";
+import { systemBackupRepository } from "./backup/backup-repository.js";
 import { repmgrCommandRunner } from "./commands/command-runner.js";
 import { watchedAgentToken } from "./config.js";
 import { HttpControlPlaneClient } from "./control-plane/http-client.js";
@@ -41,6 +42,12 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     connection,
     switchoverTimeoutMs: SWITCHOVER_TIMEOUT_MS,
   });
+  // Its own connection: a slow `pgbackrest info` must not hold the probe's.
+  const backupConnection = config.backup
+    ? new PgConnection({ ...connection, database: config.postgres.database })
+    : null;
+  const backups =
+    config.backup && backupConnection ? systemBackupRepository(config.backup, backupConnection) : null;
   const host = systemHostProbe({ fenceMarkerFile: config.fenceMarkerFile, dataDir: config.postgres.dataDir });
   const token = await watchedAgentToken(config.controlPlane.tokenFile);
   const controlPlane = new HttpControlPlaneClient({
@@ -57,7 +64,8 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     repmgr,
     host,
     controlPlane,
-    commands: repmgrCommandRunner(repmgr),
+    commands: repmgrCommandRunner(repmgr, Date.now, backups),
+    ...(backups ? { backups } : {}),
     spool,
     logger,
   });
@@ -108,7 +116,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       server.closeAllConnections();
       await closed;
       controlPlane.close();
-      await Promise.all([probe.close(), repmgr.close()]);
+      await Promise.all([probe.close(), repmgr.close(), backupConnection?.close()]);
       logger.info("agent stopped");
     },
   };

@@ -4,6 +4,7 @@ import * as access from "./access-requests.js";
 import * as agent from "./agent.js";
 import * as audit from "./audit.js";
 import * as auth from "./auth.js";
+import * as backups from "./backups.js";
 import * as databases from "./databases.js";
 import * as pairs from "./pairs.js";
 import * as reports from "./reports.js";
@@ -14,6 +15,7 @@ export * from "./access-requests.js";
 export * from "./agent.js";
 export * from "./audit.js";
 export * from "./auth.js";
+export * from "./backups.js";
 export * from "./client.js";
 export * from "./common.js";
 export * from "./databases.js";
@@ -40,6 +42,8 @@ export const ROUTES: readonly RouteSpec[] = [
   pairs.rotateAgentTokens,
   pairs.listPairEvents,
   pairs.switchover,
+  backups.listBackups,
+  backups.takeBackup,
   settings.parameterCatalog,
   settings.updatePairSettings,
   agent.agentReport,

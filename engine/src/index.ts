@@ -3,7 +3,8 @@
 // have their own entry points (@pgaas/engine/ssh, @pgaas/engine/local); fault injection and lab
 // fixtures are in @pgaas/engine/testing.
 
-export type { BackupEntry, RepositoryInfo } from "./backup/backup-info.js";
+export type { BackupEntry, BackupInventory, RepositoryInfo } from "@pgaas/common/wire";
+export { pairBackupRoots } from "./backup/backup-layout.js";
 export { BackupRepository, BackupSpec } from "./backup/backup-spec.js";
 export {
   type BootstrapOptions,

@@ -1,6 +1,7 @@
 // Exact command lines of backups and scratch restores, and the parsing of `pgbackrest info`.
+
+import { parseRepositoryInfo } from "@pgaas/common/wire";
 import { describe, expect, it } from "vitest";
-import { parseRepositoryInfo } from "../src/backup/backup-info.js";
 import { backupCommand, infoCommand } from "../src/backup/pgbackrest-commands.js";
 import {
   restoreCommand,

@@ -6,6 +6,7 @@ import { Secret } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
 import {
   type PairSecrets,
+  pairBackupRoots,
   parsePairSpec,
   planNodeFiles,
   planWitnessFiles,
@@ -81,6 +82,25 @@ describe("backup files (golden)", () => {
     await checkGolden("n1_bin_archive-handover", content(n1, "/n1/bin/archive-handover"));
   });
 
+  it("gives the agent its pgBackRest commands: info here, backup on the repository host over pinned SSH", () => {
+    const withAgent = planNodeFiles(SPEC, "n1", BACKUP_SECRETS, {
+      nodeHostKeys: HOST_KEYS,
+      agentToken: new Secret("agent-token-n1"),
+    });
+    const conf = "--config=/etc/pgaas/orders/n1/pgbackrest.conf";
+    const remote = (type: string) => [
+      "/etc/pgaas/orders/n1/bin/pgbackrest-ssh",
+      "postgres@10.40.1.5",
+      `/usr/bin/pgbackrest --config=/etc/pgaas/orders/w/pgbackrest.conf --stanza=orders --type=${type} backup`,
+    ];
+    expect(JSON.parse(content(withAgent, "/n1/agent.json")).backup).toEqual({
+      stanza: "orders",
+      infoArgv: ["/usr/bin/pgbackrest", conf, "--stanza=orders", "--output=json", "info"],
+      backupArgv: { full: remote("full"), diff: remote("diff"), incr: remote("incr") },
+      schedule: { full: "0 1 * * 0", differential: "0 1 * * 1-6" },
+    });
+  });
+
   it("archives every segment through pgBackRest from either node, and at least once a minute", () => {
     const conf = content(n1, "/n1/postgresql.conf").split("\n");
     expect(conf).toContain("archive_mode = 'on'");
@@ -119,6 +139,18 @@ describe("backup files (golden)", () => {
     expect(content(planNodeFiles(gcs, "n1", creds), "/n1/pgbackrest.conf").split("\n")).toContain(
       "repo1-gcs-key-type=auto",
     );
+  });
+
+  it("names the local repository as the pair's backup root to remove with it; a bucket has none on a host", () => {
+    expect(pairBackupRoots(SPEC)).toEqual(["/var/lib/pgbackrest/orders"]);
+    const elsewhere = parsePairSpec({
+      ...SPEC_INPUT,
+      backup: { repository: { kind: "local", path: "/srv/backups/" } },
+    });
+    expect(pairBackupRoots(elsewhere)).toEqual(["/srv/backups/orders"]);
+    const gcs = parsePairSpec({ ...SPEC_INPUT, backup: { repository: { kind: "gcs", bucket: "b1" } } });
+    expect(pairBackupRoots(gcs)).toEqual([]);
+    expect(pairBackupRoots(parsePairSpec(SPEC_INPUT))).toEqual([]);
   });
 
   it("refuses a schedule that is not five cron fields and a retention of zero", () => {

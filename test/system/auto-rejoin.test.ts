@@ -135,10 +135,12 @@ describe("automatic rejoin", () => {
           await serverRole({ ...adminTarget(spec, secrets, lab.host(from).address), database: "postgres" }),
         ).toBe("standby");
         const view = await waitFor(
-          "the control plane to show a healthy pair",
+          "the control plane to show a healthy pair and the rejoin finished",
           async () => {
             const pair = await cp.pair(pairId);
-            return pair.health === "healthy" && pair.primary === to ? pair : undefined;
+            // The pair is synchronous a moment before the healer has checked it and reports "none".
+            const settled = pair.nodes.every((n) => n.healState === "none");
+            return pair.health === "healthy" && pair.primary === to && settled ? pair : undefined;
           },
           30_000,
           250,

@@ -4,6 +4,7 @@
 // targets refused with the restorable range and nothing left behind; a failover while archiving, after
 // which `pgbackrest check` passes and a restore to a time after the timeline switch has every row.
 
+import { existsSync } from "node:fs";
 import {
   bootstrapPair,
   generatePairSecrets,
@@ -15,7 +16,15 @@ import {
 } from "@pgaas/engine";
 import type { LocalLab } from "@pgaas/engine/local";
 import { hostExec } from "@pgaas/engine/testing";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress, withLab } from "@pgaas/testing";
+import {
+  dumpLogs,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
+  printProgress,
+  removePairLeftovers,
+  withLab,
+} from "@pgaas/testing";
 import { describe, expect, it } from "vitest";
 
 const fixture = withLab({ range: { prefix: "pbk", first: "10.231.150.0/24", count: 5 }, hosts: LAB_HOSTS });
@@ -66,6 +75,7 @@ describe("backups and point-in-time restore", () => {
     const hosts = labPairHosts(lab);
     const onPrimary = (node: string, database: string, sql: string) =>
       psqlOn(lab, spec.name, node, database, sql);
+    await removePairLeftovers(spec);
     try {
       await bootstrapPair(spec, hosts, { secrets, onProgress: printProgress });
       const first = await listBackups(spec, hosts);
@@ -194,8 +204,9 @@ describe("backups and point-in-time restore", () => {
       await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
         () => undefined,
       );
-      // Teardown keeps a pair's repository (backups outlive the pair); the test's own goes here.
-      await hostExec(lab, "w", ["rm", "-rf", "--", `/var/lib/pgbackrest/${spec.name}`]);
     }
+    // The repository goes with the pair: unreadable without the pair's cipher key, and in the way of
+    // a new pair of the same name.
+    expect(existsSync(`/var/lib/pgbackrest/${spec.name}`)).toBe(false);
   }, 900_000);
 });

@@ -1,6 +1,7 @@
 // Runs a command the control plane sent, on this host (the control plane holds no SSH keys).
 // Contract: never throws; every outcome, including refusal, is an AgentCommandResult.
 import type { AgentCommand, AgentCommandResult, NodeRole } from "@pgaas/common/wire";
+import type { BackupRepository } from "../backup/backup-repository.js";
 import type { Repmgr } from "../repmgr/repmgr.js";
 
 export interface CommandRunner {
@@ -9,7 +10,11 @@ export interface CommandRunner {
 
 const MAX_MESSAGE = 4000;
 
-export function repmgrCommandRunner(repmgr: Repmgr, clock: () => number = Date.now): CommandRunner {
+export function repmgrCommandRunner(
+  repmgr: Repmgr,
+  clock: () => number = Date.now,
+  backups: BackupRepository | null = null,
+): CommandRunner {
   return {
     async run(command, role) {
       const startedAt = new Date(clock()).toISOString();
@@ -17,7 +22,7 @@ export function repmgrCommandRunner(repmgr: Repmgr, clock: () => number = Date.n
         outcome,
         startedAt,
         finishedAt: new Date(clock()).toISOString(),
-        // The end of the output is where repmgr says what went wrong.
+        // The end of the output is where repmgr or pgBackRest says what went wrong.
         message: message.length > MAX_MESSAGE ? message.slice(-MAX_MESSAGE) : message,
       });
       switch (command.type) {
@@ -33,6 +38,16 @@ export function repmgrCommandRunner(repmgr: Repmgr, clock: () => number = Date.n
           } catch (error) {
             return finish("failed", `repmgr standby switchover could not run: ${(error as Error).message}`);
           }
+        }
+        case "backup": {
+          const type = command.backupType ?? "full";
+          if (backups === null) return finish("failed", "this pair has no backups configured");
+          if (role !== "primary")
+            return finish("failed", `backups are started by the primary; this node is ${role}`);
+          const { exitCode, output } = await backups.take(type);
+          return exitCode === 0
+            ? finish("succeeded", `${type} backup completed`)
+            : finish("failed", `pgbackrest ${type} backup exited ${exitCode}: ${output}`);
         }
         default: {
           const never: never = command.type;

@@ -98,7 +98,12 @@ export class Healer {
     if (state.role === "primary" && !state.fenced) await this.#recordSync(state);
     const local = await observeLocal(state, this.#node.member, this.#node.transport);
     const needsPeer = local.role !== "standby";
-    const peer = needsPeer ? await observePeer(this.#primary, local.timeline) : null;
+    let peerError: string | undefined;
+    const peer = needsPeer
+      ? await observePeer(this.#primary, local.timeline, (error) => {
+          peerError = describeError(error);
+        })
+      : null;
     const witnessPrimary = peer?.primary ? await observeWitnessPrimary(this.#witness) : null;
     const snapshot: HealSnapshot = {
       now: this.#clock(),
@@ -112,6 +117,10 @@ export class Healer {
       attempt: { running: false, failures: this.#failures, notBefore: this.#notBefore },
     };
     const decision = decideHeal(snapshot);
+    // Logged when it changes: a node that stays down says why it is not rejoining, once.
+    if (decision.verdict !== this.#lastDecision?.verdict || decision.reason !== this.#lastDecision.reason) {
+      this.#o.logger.info("heal decision", { verdict: decision.verdict, reason: decision.reason, peerError });
+    }
     this.#lastDecision = decision;
     await this.#act(decision, local.role === "standby");
     return decision;

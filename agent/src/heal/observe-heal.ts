@@ -139,7 +139,11 @@ const PeerRow = z.object({
   repmgrPrimary: z.string().nullable(),
 });
 
-export async function observePeer(peer: SqlTarget, localTimeline: number | null): Promise<PeerView | null> {
+export async function observePeer(
+  peer: SqlTarget,
+  localTimeline: number | null,
+  onError: (error: unknown) => void,
+): Promise<PeerView | null> {
   try {
     const raw = PeerRow.parse(JSON.parse(await peer.sql(PEER_VIEW_SQL, "heal.peer")));
     return {
@@ -148,7 +152,8 @@ export async function observePeer(peer: SqlTarget, localTimeline: number | null)
       forkLsn: forkPointOf(raw.history, localTimeline),
       repmgrPrimary: raw.repmgrPrimary,
     };
-  } catch {
+  } catch (error) {
+    onError(error);
     return null;
   }
 }

@@ -7,10 +7,13 @@ import type {
   AgentReport,
   AgentReportAck,
   AgentReportBatch,
+  BackupInventory,
+  BackupType,
   DatabaseMetrics,
   HostMetrics,
 } from "@pgaas/common/wire";
 import { Agent } from "../../src/agent.js";
+import type { BackupRepository } from "../../src/backup/backup-repository.js";
 import type { CommandRunner } from "../../src/commands/command-runner.js";
 import type { ControlPlaneClient } from "../../src/control-plane/client.js";
 import {
@@ -167,8 +170,33 @@ export function memoryCommandRunner(): CommandRunner & {
   };
 }
 
+/** A pgBackRest repository in memory: a fixed inventory (or a failure) and recorded backups. */
+export class MemoryBackups implements BackupRepository {
+  inventoryResult: BackupInventory | Error;
+  backupResult: CommandOutput = { exitCode: 0, output: "" };
+  readonly taken: BackupType[] = [];
+
+  constructor(inventory: BackupInventory) {
+    this.inventoryResult = inventory;
+  }
+
+  async inventory(): Promise<BackupInventory> {
+    if (this.inventoryResult instanceof Error) throw this.inventoryResult;
+    return this.inventoryResult;
+  }
+
+  async take(type: BackupType): Promise<CommandOutput> {
+    this.taken.push(type);
+    return this.backupResult;
+  }
+}
+
 /** An Agent wired to in-memory dependencies, a real spool in `dir` and a clock the test moves. */
-export async function memoryAgent(dir: string, start: number, options: { stateIntervalMs?: number } = {}) {
+export async function memoryAgent(
+  dir: string,
+  start: number,
+  options: { stateIntervalMs?: number; backups?: BackupRepository } = {},
+) {
   const clock = { now: start };
   const logger = memoryLogger("agent");
   const probe = new MemoryProbe();
@@ -185,6 +213,7 @@ export async function memoryAgent(dir: string, start: number, options: { stateIn
     host,
     controlPlane,
     commands,
+    ...(options.backups ? { backups: options.backups } : {}),
     spool,
     logger,
     clock: () => clock.now,

@@ -2,6 +2,7 @@
 // Both sides import this schema, so a field the engine writes is a field the agent understands.
 
 import { z } from "zod";
+import { BackupSchedule } from "./backup-inventory.js";
 import { AGENT_PORT } from "./platform.js";
 
 /** A pair member as repmgr numbers it; its file layout follows from the pair and member names. */
@@ -12,6 +13,8 @@ export const HealMember = z.object({
   port: z.number().int().min(1).max(65535),
 });
 export type HealMember = z.infer<typeof HealMember>;
+
+const Argv = z.array(z.string().min(1)).min(1);
 
 export const AgentConfig = z.object({
   pairName: z.string().min(1).max(63),
@@ -62,6 +65,21 @@ export const AgentConfig = z.object({
       stateFile: z.string().startsWith("/"),
       /** Consecutive failed attempts after which the node waits for a person. */
       maxAttempts: z.number().int().min(1).max(100).default(5),
+    })
+    .optional(),
+  /**
+   * pgBackRest command lines rendered by the engine (absent: the pair has no backups). The agent runs
+   * them as they are: it never builds a pgBackRest command itself.
+   */
+  backup: z
+    .object({
+      stanza: z.string().min(1),
+      /** `pgbackrest info --output=json` with this node's config (it reaches the repository itself). */
+      infoArgv: Argv,
+      /** A backup of each type, run where the repository is (a local repository: over the pair's pinned SSH). */
+      backupArgv: z.object({ full: Argv, diff: Argv, incr: Argv }),
+      /** The spec's schedule, reported with the inventory so the control plane can run it. */
+      schedule: BackupSchedule,
     })
     .optional(),
   spool: z.object({

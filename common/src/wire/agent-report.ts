@@ -1,6 +1,7 @@
 // The agent → control plane wire format. Shared by agent/ (producer) and portal/server (consumer).
 // Values on the wire never change meaning once shipped: add optional fields, never repurpose one.
 import { z } from "zod";
+import { BackupInventory, BackupType } from "./backup-inventory.js";
 
 /** What a node is right now, as its own PostgreSQL and repmgr say. */
 export const NodeRole = z.enum(["primary", "standby", "down", "unknown"]);
@@ -123,6 +124,8 @@ export const MetricsReport = z.object({
   kind: z.literal("metrics"),
   databases: z.array(DatabaseMetrics).max(1000),
   host: HostMetrics,
+  /** The primary's view of the pair's backups; absent on a standby, without backups, or when pgBackRest did not answer. */
+  backups: BackupInventory.optional(),
 });
 export const HealReport = z.object({ ...reportBase, kind: z.literal("heal"), event: HealEvent });
 export const AgentReport = z.discriminatedUnion("kind", [StateReport, MetricsReport, HealReport]);
@@ -142,8 +145,10 @@ export type AgentReportBatch = z.infer<typeof AgentReportBatch>;
  */
 export const AgentCommand = z.object({
   id: z.uuid(),
-  type: z.enum(["switchover"]),
+  type: z.enum(["switchover", "backup"]),
   requestedAt: z.iso.datetime({ offset: true }),
+  /** `backup` only: which kind (default full). */
+  backupType: BackupType.optional(),
 });
 export type AgentCommand = z.infer<typeof AgentCommand>;
 

@@ -42,6 +42,15 @@ export function localRepositoryPath(spec: PairSpec): string {
   return `${repository.path.replace(/\/+$/, "")}/${spec.name}`;
 }
 
+/**
+ * The pair's directories on its repository host that outlive its members' directories: the local
+ * repository (a cloud repository lives in its bucket, not on a host). Removed with the pair, because
+ * the repository is encrypted with the pair's cipher key, which goes with the pair's secrets.
+ */
+export function pairBackupRoots(spec: PairSpec): string[] {
+  return spec.backup?.repository.kind === "local" ? [localRepositoryPath(spec)] : [];
+}
+
 /** The stanza is the pair's name: one stanza per pair and repository. */
 export function stanzaOf(spec: PairSpec): string {
   return spec.name;

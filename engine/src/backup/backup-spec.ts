@@ -1,15 +1,11 @@
 // A pair's backups: where the pgBackRest repository lives, when full and differential backups run and
 // how many are kept. Part of the pair spec; absent means the pair is not archived at all.
+import { CronSchedule } from "@pgaas/common/wire";
 import { z } from "zod";
 
 /** An absolute path made of plain characters: it lands unquoted in pgbackrest.conf. */
 const PlainPath = z.string().regex(/^\/[A-Za-z0-9_./-]*$/, "an absolute path of letters, digits, _ . / -");
 const PlainWord = z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, "letters, digits, _ . -");
-
-/** Five-field cron (minute hour day month weekday), digits and `* , - /` only. */
-export const CronSchedule = z
-  .string()
-  .regex(/^[0-9*,/-]+( [0-9*,/-]+){4}$/, "a five-field cron schedule, e.g. '0 1 * * 0'");
 
 const LocalRepository = z.object({
   /** A repository host reached over SSH: the witness host (the control-plane host). */

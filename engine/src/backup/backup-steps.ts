@@ -1,10 +1,10 @@
 // Bootstrap steps for backups: pgBackRest's directories, the stanza, a proof that archiving works end
 // to end (`check`), and a first full backup so the pair is restorable from the moment it exists.
+import { parseRepositoryInfo } from "@pgaas/common/wire";
 import { ensureDirectoriesCommand } from "../commands/host-commands.js";
 import type { DirectorySpec } from "../layout.js";
 import type { MemberSession } from "../member-session.js";
 import type { PairSpec } from "../spec.js";
-import { parseRepositoryInfo } from "./backup-info.js";
 import { backupLayout, localRepositoryPath, stanzaOf } from "./backup-layout.js";
 import { backupCommand, checkCommand, infoCommand, stanzaCreateCommand } from "./pgbackrest-commands.js";
 

@@ -3,8 +3,16 @@
 // the pair's primary under a new name. Restores never touch the pair's own data directories.
 import { randomBytes } from "node:crypto";
 import { ConflictError, InputError, NotFoundError, shellCommand, sqlIdent, sqlLiteral } from "@pgaas/common";
-import { ADMIN_ROLE } from "@pgaas/common/wire";
-import { type BackupEntry, parseRepositoryInfo, type RepositoryInfo } from "../backup/backup-info.js";
+import {
+  ADMIN_ROLE,
+  ARCHIVER_SQL,
+  ArchiverState,
+  type BackupEntry,
+  type BackupInventory,
+  backupInventory,
+  parseRepositoryInfo,
+  type RepositoryInfo,
+} from "@pgaas/common/wire";
 import { backupLayout, stanzaOf } from "../backup/backup-layout.js";
 import { BACKUP_TIMEOUT_MS, repositoryConf, repositorySession } from "../backup/backup-steps.js";
 import { type BackupType, backupCommand, checkCommand, infoCommand } from "../backup/pgbackrest-commands.js";
@@ -34,15 +42,7 @@ export interface BackupOptions {
   readonly sshPool?: SshPool;
 }
 
-export interface BackupList extends RepositoryInfo {
-  /** Earliest second a restore can reach: the end of the oldest backup. */
-  readonly restorableFrom: string | null;
-  /** The last second WAL is in the repository for (PostgreSQL's last archived segment). */
-  readonly restorableTo: string | null;
-  /** Seconds of WAL the repository lacks: 0 while the current segment has nothing new. */
-  readonly archiveLagSeconds: number | null;
-  readonly archiveFailures: number;
-}
+export type BackupList = BackupInventory;
 
 function requireBackups(spec: PairSpec) {
   if (!spec.backup) {
@@ -79,13 +79,6 @@ async function findPrimary(pair: PairSessions): Promise<MemberSession | null> {
   return null;
 }
 
-const ARCHIVER_SQL = `SELECT json_build_object(
-  'lastArchivedAt', to_char(last_archived_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'failed', failed_count,
-  'pending', pg_walfile_name(pg_current_wal_lsn()) > coalesce(last_archived_wal, ''),
-  'now', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-  FROM pg_catalog.pg_stat_archiver`;
-
 async function readInfo(spec: PairSpec, repository: MemberSession): Promise<RepositoryInfo> {
   const stanza = stanzaOf(spec);
   return parseRepositoryInfo(
@@ -101,27 +94,9 @@ async function listWith(
 ): Promise<BackupList> {
   const info = await readInfo(spec, repository);
   const archiver = primary
-    ? (JSON.parse(await primary.sql(ARCHIVER_SQL, "archiver")) as {
-        lastArchivedAt: string | null;
-        failed: number;
-        pending: boolean;
-        now: string;
-      })
+    ? ArchiverState.parse(JSON.parse(await primary.sql(ARCHIVER_SQL, "archiver")))
     : null;
-  const lastArchived = archiver?.lastArchivedAt ?? null;
-  const lag =
-    archiver && lastArchived
-      ? archiver.pending
-        ? Math.max(0, (Date.parse(archiver.now) - Date.parse(lastArchived)) / 1000)
-        : 0
-      : null;
-  return {
-    ...info,
-    restorableFrom: info.backups[0]?.stoppedAt ?? null,
-    restorableTo: archiver && !archiver.pending ? archiver.now : lastArchived,
-    archiveLagSeconds: lag,
-    archiveFailures: archiver?.failed ?? 0,
-  };
+  return backupInventory(info, archiver);
 }
 
 export async function listBackups(spec: PairSpec, hosts: PairHosts, options: BackupOptions = {}) {

@@ -3,6 +3,7 @@
 // is taken as gone (a deleted or dead VM): the rest of the pair is torn down and the result names the
 // host, so the caller says so; any other failure (refused key, a failing command) stops the teardown.
 import { shellCommand } from "@pgaas/common";
+import { pairBackupRoots } from "../backup/backup-layout.js";
 import { removeBootUnits } from "../bootstrap/boot-units.js";
 import { removeAuthorizedKeyCommand } from "../commands/host-commands.js";
 import { pgStopImmediateCommand } from "../commands/pg-commands.js";
@@ -55,6 +56,16 @@ async function removePairRoots(spec: PairSpec, session: MemberSession): Promise<
     `for d in ${shellCommand(roots)}; do if [ -d "$d" ] && [ -z "$(ls -A "$d" | grep -v -x -e ssh -e pgpass -e ca.crt)" ]; then rm -rf -- "$d"; fi; done`,
     "teardown-roots",
   );
+}
+
+/**
+ * The pair's local backup repository on the witness host (the repository host), once no node archives
+ * into it any more. A repository left behind is unreadable without the destroyed cipher key, and a new
+ * pair of the same name could not create its stanza over it.
+ */
+async function removeBackupRoots(spec: PairSpec, witness: MemberSession): Promise<void> {
+  const roots = pairBackupRoots(spec);
+  if (roots.length > 0) await witness.sh(`rm -rf -- ${shellCommand(roots)}`, "teardown-backup-repository");
 }
 
 /** A member whose host never answered: nothing of the pair was removed there. */
@@ -115,6 +126,8 @@ export async function teardownPair(
       (entry): entry is UnreachableMember => !(entry instanceof MemberSession),
     );
     await Promise.all(sessions.map((session) => teardownMember(session, options.postgresSshPublicKey)));
+    const witness = sessions.find((session) => session.member.kind === "witness");
+    if (witness) await removeBackupRoots(spec, witness);
     for (const session of sessions) await removePairRoots(spec, session);
     return { unreachable };
   } finally {

@@ -1,6 +1,9 @@
 // The agent's JSON config (schema shared with the agent in @pgaas/common/wire). JSON has no comments,
 // so the do-not-edit notice and the body hash travel as two extra keys the schema ignores.
-import { AgentConfig, type AgentConfigInput } from "@pgaas/common/wire";
+import { shellCommand } from "@pgaas/common";
+import { AgentConfig, type AgentConfigInput, type BackupType } from "@pgaas/common/wire";
+import { backupLayout, stanzaOf } from "../backup/backup-layout.js";
+import { backupArgv, infoArgv } from "../backup/pgbackrest-commands.js";
 import { type Member, nodeMember, witnessMember } from "../members.js";
 import type { PairSpec } from "../spec.js";
 import { bodyHash, MANAGED_NOTICE } from "./header.js";
@@ -31,6 +34,7 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
       port: agent.listenPort,
     },
     intervals: { stateSeconds: agent.stateSeconds, metricsSeconds: agent.metricsSeconds },
+    ...(spec.backup ? { backup: agentBackupCommands(spec, member, spec.backup) } : {}),
     spool: { dir: layout.spoolDir, maxBytes: 64 * 1024 * 1024 },
     heal: {
       autoRejoin: agent.autoRejoin,
@@ -46,6 +50,35 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
 
 function healMember(member: Member) {
   return { name: member.name, id: member.id, address: member.address, port: member.port };
+}
+
+/**
+ * The agent's pgBackRest commands. `backup` must run on the repository host for a local repository
+ * (pgBackRest refuses it elsewhere): the node reaches it as postgres over the wrapper with the
+ * pair's key and pinned host keys, as restores already do. A bucket is reached from the node itself.
+ */
+function agentBackupCommands(
+  spec: PairSpec,
+  member: Member,
+  backup: NonNullable<PairSpec["backup"]>,
+): NonNullable<AgentConfigInput["backup"]> {
+  const stanza = stanzaOf(spec);
+  const own = backupLayout(member.layout);
+  const witness = witnessMember(spec);
+  const backupOf = (type: BackupType): string[] =>
+    backup.repository.kind === "local"
+      ? [
+          own.sshWrapper,
+          `postgres@${witness.address}`,
+          shellCommand(backupArgv(backupLayout(witness.layout).conf, stanza, type)),
+        ]
+      : backupArgv(own.conf, stanza, type);
+  return {
+    stanza,
+    infoArgv: infoArgv(own.conf, stanza),
+    backupArgv: { full: backupOf("full"), diff: backupOf("diff"), incr: backupOf("incr") },
+    schedule: backup.schedule,
+  };
 }
 
 function sortKeys(value: unknown): unknown {

@@ -136,8 +136,17 @@ describe("detachedServices", () => {
       ],
       { step: "make zombie" },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const zombiePid = Number((await ssh.readFile(def.pidFile))?.trim());
+    // The pidfile and the zombie appear after the SSH command returns; on a loaded machine that takes
+    // a while, so wait for both (bounded) rather than a fixed time.
+    let zombiePid = Number.NaN;
+    for (
+      let attempt = 0;
+      attempt < 100 && !(Number.isInteger(zombiePid) && (await processState(zombiePid)) === "Z");
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      zombiePid = Number((await ssh.readFile(def.pidFile))?.trim());
+    }
     expect(await processState(zombiePid)).toBe("Z");
     expect(await services.status(def)).toEqual({ running: false });
     expect(await services.ensureRunning(def)).toEqual({ changed: true });

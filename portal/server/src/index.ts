@@ -25,6 +25,7 @@ export interface RunningServer {
 }
 
 const RETENTION_EVERY_MS = 3600_000;
+const BACKUP_SCHEDULE_EVERY_MS = 30_000;
 
 /** Migrates the store, creates the first admin when configured, listens; `stop()` closes everything. */
 export async function startServer(
@@ -77,6 +78,13 @@ export async function startServer(
       );
     }, RETENTION_EVERY_MS);
     retention.unref();
+    // The pairs' backup schedules (cron at minute granularity): checked twice a minute.
+    const schedules = setInterval(() => {
+      services.backups
+        .runSchedules()
+        .catch((error: unknown) => logger.warn("backup schedule failed", { error }));
+    }, BACKUP_SCHEDULE_EVERY_MS);
+    schedules.unref();
     const urls = config.listenHosts.map(
       (host) => `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     );
@@ -87,6 +95,7 @@ export async function startServer(
       services,
       async stop() {
         clearInterval(retention);
+        clearInterval(schedules);
         await Promise.all(
           servers.map((server) => {
             server.closeAllConnections();

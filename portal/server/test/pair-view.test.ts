@@ -32,7 +32,7 @@ const node = (name: string, overrides: Partial<NodeRow> = {}): NodeRow => ({
   pending_restart: null,
   role_since: null,
   sync_state_since: null,
-  heal_state: null,
+  heal_state: "none",
   ...overrides,
 });
 

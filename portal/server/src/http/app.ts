@@ -15,6 +15,7 @@ import { errorMiddleware } from "./error-middleware.js";
 import { mountAgent } from "./handlers/agent.js";
 import { mountAudit } from "./handlers/audit.js";
 import { mountAuth } from "./handlers/auth.js";
+import { mountBackups } from "./handlers/backups.js";
 import { mountDatabases } from "./handlers/databases.js";
 import { mountPairs } from "./handlers/pairs.js";
 import { createMetrics } from "./metrics.js";
@@ -95,6 +96,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   };
   mountAuth(router, deps, services.users, services.secureCookies);
   mountPairs(router, deps, services.pairs, services.pairSettings);
+  mountBackups(router, deps, services.backups);
   mountAgent(router, deps, services.ingest, metrics);
   mountDatabases(router, deps, services);
   mountAudit(router, deps, services.audit);

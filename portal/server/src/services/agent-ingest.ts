@@ -1,5 +1,7 @@
 // Agent reports: de-duplicated by report id, the latest state kept per node, raw samples appended,
 // role/sync/fence changes turned into events; pending commands returned with the acknowledgement.
+
+import type { PairEventType } from "@pgaas/api";
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from "@pgaas/common";
 import type {
   AgentCommand,
@@ -30,9 +32,10 @@ export interface AgentIngest {
 const RECORD_REPORT_ID = `seen AS (INSERT INTO seen_reports (report_id, node_id) VALUES ($2, $1)
     ON CONFLICT (report_id) DO NOTHING RETURNING report_id)`;
 const DELIVER_COMMANDS = `cmds AS (UPDATE agent_commands SET state = 'delivered', delivered_at = now()
-    WHERE node_id = $1 AND state = 'pending' RETURNING id, type, requested_at)`;
+    WHERE node_id = $1 AND state = 'pending' RETURNING id, type, requested_at, parameters)`;
 const RESULT_COLUMNS = `(SELECT count(*) FROM seen)::int AS fresh,
-  (SELECT coalesce(json_agg(json_build_object('id', id, 'type', type, 'requestedAt', requested_at)), '[]') FROM cmds) AS commands`;
+  (SELECT coalesce(json_agg(json_strip_nulls(json_build_object('id', id, 'type', type, 'requestedAt', requested_at,
+    'backupType', parameters->>'backupType'))), '[]') FROM cmds) AS commands`;
 
 const INGEST_STATE_SQL = `
   WITH ${RECORD_REPORT_ID},
@@ -83,7 +86,7 @@ const INGEST_HEAL_SQL = `
 
 interface IngestRow {
   fresh: number;
-  commands: { id: string; type: "switchover"; requestedAt: string }[];
+  commands: AgentCommand[];
   previous: {
     role: string;
     writable: boolean;
@@ -159,6 +162,17 @@ function storeMetrics(db: pg.Pool, actor: AgentActor, report: MetricsReport): Pr
   ]);
 }
 
+/** The latest inventory per pair; only a newer sample replaces it (spooled reports arrive late). */
+async function storeBackupInventory(db: Queryable, actor: AgentActor, report: MetricsReport): Promise<void> {
+  await db.query(
+    `INSERT INTO backup_inventory (pair_id, node_name, sampled_at, inventory) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (pair_id) DO UPDATE SET node_name = excluded.node_name, sampled_at = excluded.sampled_at,
+       inventory = excluded.inventory
+     WHERE backup_inventory.sampled_at < excluded.sampled_at`,
+    [actor.pairId, actor.nodeName, report.sampledAt, JSON.stringify(report.backups)],
+  );
+}
+
 /** Turns a state change into events; runs only when the stored state actually moved. */
 async function recordEvents(
   db: Queryable,
@@ -223,6 +237,37 @@ function refuseFutureSamples(batch: AgentReportBatch, now: number): void {
   );
 }
 
+function resultEvent(
+  type: AgentCommand["type"],
+  parameters: { backupType?: string },
+  nodeName: string,
+  result: AgentCommandResult,
+): { type: PairEventType; message: string } {
+  const ok = result.outcome === "succeeded";
+  switch (type) {
+    case "switchover":
+      return {
+        type: ok ? "switchover_succeeded" : "switchover_failed",
+        message: ok
+          ? `switchover to ${nodeName} succeeded`
+          : `switchover to ${nodeName} failed: ${result.message}`,
+      };
+    case "backup": {
+      const kind = parameters.backupType ?? "full";
+      return {
+        type: ok ? "backup_succeeded" : "backup_failed",
+        message: ok
+          ? `${kind} backup taken by ${nodeName}`
+          : `${kind} backup by ${nodeName} failed: ${result.message}`,
+      };
+    }
+    default: {
+      const never: never = type;
+      throw new TypeError(`unknown command type ${String(never)}`);
+    }
+  }
+}
+
 export function createAgentIngest(store: Store, clock: () => number = Date.now): AgentIngest {
   return {
     async ingest(actor, batch) {
@@ -245,16 +290,23 @@ export function createAgentIngest(store: Store, clock: () => number = Date.now):
         );
         if (report.kind === "state" && row.fresh === 1 && row.previous !== null)
           await recordEvents(store, actor, report, row.previous);
+        if (report.kind === "metrics" && row.fresh === 1 && report.backups !== undefined)
+          await storeBackupInventory(store, actor, report);
       }
       return { accepted, duplicates: batch.reports.length - accepted, commands };
     },
 
     async commandResult(actor, commandId, result) {
       await store.transaction(async (db) => {
-        const { rows } = await db.query<{ node_id: string; state: string; pair_id: string }>(
-          "SELECT node_id, state, pair_id FROM agent_commands WHERE id = $1 FOR UPDATE",
-          [commandId],
-        );
+        const { rows } = await db.query<{
+          node_id: string;
+          state: string;
+          pair_id: string;
+          type: AgentCommand["type"];
+          parameters: { backupType?: string };
+        }>("SELECT node_id, state, pair_id, type, parameters FROM agent_commands WHERE id = $1 FOR UPDATE", [
+          commandId,
+        ]);
         const command = rows[0];
         if (command === undefined)
           throw new NotFoundError("command not found", { code: "command_not_found" });
@@ -270,11 +322,7 @@ export function createAgentIngest(store: Store, clock: () => number = Date.now):
         await insertEvent(db, {
           pairId: command.pair_id,
           nodeName: actor.nodeName,
-          type: result.outcome === "succeeded" ? "switchover_succeeded" : "switchover_failed",
-          message:
-            result.outcome === "succeeded"
-              ? `switchover to ${actor.nodeName} succeeded`
-              : `switchover to ${actor.nodeName} failed: ${result.message}`,
+          ...resultEvent(command.type, command.parameters, actor.nodeName, result),
           occurredAt: new Date(result.finishedAt),
           durationMs: Math.max(0, durationMs),
           details: { commandId },

@@ -5,6 +5,7 @@ import type { Store } from "../store/db.js";
 import { type Access, createAccess } from "./access.js";
 import { type AgentIngest, createAgentIngest } from "./agent-ingest.js";
 import { type AuditLog, createAuditLog } from "./audit.js";
+import { type Backups, createBackups } from "./backups.js";
 import { createDatabases, type Databases } from "./databases.js";
 import { createLoginThrottle } from "./login-throttle.js";
 import { createPairSettings, type PairSettings } from "./pair-settings.js";
@@ -17,6 +18,7 @@ export interface Services {
   readonly logger: Logger;
   readonly users: Users;
   readonly pairs: Pairs;
+  readonly backups: Backups;
   readonly ingest: AgentIngest;
   readonly databases: Databases;
   readonly pairSettings: PairSettings;
@@ -43,6 +45,7 @@ export function createServices(options: {
     logger: options.logger,
     users: createUsers(options.store, createLoginThrottle()),
     pairs,
+    backups: createBackups(options.store, pairs),
     ingest: createAgentIngest(options.store),
     databases,
     pairSettings: createPairSettings(options.store, pairs),

@@ -326,11 +326,12 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         // An agent that took a command and never answered (crashed, host gone) must not block the pair.
         await db.query(
           `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'no result within 10 minutes'
-            WHERE pair_id = $1 AND state IN ('pending', 'delivered') AND requested_at < now() - interval '10 minutes'`,
+            WHERE pair_id = $1 AND type = 'switchover' AND state IN ('pending', 'delivered')
+              AND requested_at < now() - interval '10 minutes'`,
           [id],
         );
         const { rows: open } = await db.query(
-          "SELECT 1 FROM agent_commands WHERE pair_id = $1 AND state IN ('pending', 'delivered')",
+          "SELECT 1 FROM agent_commands WHERE pair_id = $1 AND type = 'switchover' AND state IN ('pending', 'delivered')",
           [id],
         );
         if (open.length > 0)

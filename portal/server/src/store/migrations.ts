@@ -225,4 +225,24 @@ UPDATE node_state SET role_since = sampled_at, sync_state_since = sampled_at;
 ALTER TABLE node_state ALTER COLUMN role_since SET NOT NULL, ALTER COLUMN sync_state_since SET NOT NULL;
 `,
   },
+  {
+    version: 5,
+    name: "backup inventory, command parameters and backup schedule runs",
+    sql: `
+CREATE TABLE backup_inventory (
+  pair_id uuid PRIMARY KEY REFERENCES pairs ON DELETE CASCADE,
+  node_name text NOT NULL,
+  sampled_at timestamptz NOT NULL,
+  inventory jsonb NOT NULL
+);
+ALTER TABLE agent_commands ADD COLUMN parameters jsonb NOT NULL DEFAULT '{}';
+CREATE INDEX agent_commands_pair_type ON agent_commands (pair_id, type, requested_at DESC);
+CREATE TABLE backup_schedule_runs (
+  pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
+  kind text NOT NULL CHECK (kind IN ('full', 'differential')),
+  last_due_at timestamptz NOT NULL,
+  PRIMARY KEY (pair_id, kind)
+);
+`,
+  },
 ];

@@ -4,6 +4,7 @@ import { useEffect } from "react";
 import { EmptyState } from "../components/EmptyState.js";
 import { AccessPage } from "../features/access/AccessPage.js";
 import { AdminPage } from "../features/admin/AdminPage.js";
+import { BackupsPage } from "../features/backups/BackupsPage.js";
 import { CreateDatabasePage } from "../features/databases/CreateDatabasePage.js";
 import { DatabaseDetailPage } from "../features/databases/DatabaseDetailPage.js";
 import { DatabasesPage } from "../features/databases/DatabasesPage.js";
@@ -21,6 +22,7 @@ export function Routes({ user }: { user: User }) {
   const { pathname } = useLocation();
   if (pathname === "/" || pathname === "/login") return <Redirect to="/pairs" />;
   if (pathname === "/pairs") return <PairsPage />;
+  if (pathname === "/backups") return <BackupsPage user={user} />;
   if (pathname === "/databases") return <DatabasesPage />;
   if (pathname === "/databases/new") return <CreateDatabasePage />;
   const database = matchPath("/databases/:id", pathname);

@@ -10,6 +10,7 @@ export function navItems(role: UserRole): NavItem[] {
   const items: NavItem[] = [
     { to: "/pairs", label: "Pairs" },
     { to: "/databases", label: "Databases" },
+    { to: "/backups", label: "Backups" },
     { to: "/access", label: "Access requests" },
     { to: "/reports", label: "Reports" },
     { to: "/tokens", label: "API tokens" },

@@ -43,6 +43,8 @@ const MESSAGES: Readonly<Record<string, string>> = {
   switchover_target_not_standby: "The other node is not a streaming standby, so it cannot take over.",
   switchover_target_not_sync:
     "The standby is not synchronous: promoting it now could lose acknowledged commits.",
+  backups_not_configured: "This pair has no backups configured (its spec has no backup block).",
+  backup_in_progress: "A backup of this pair is already running; wait for it to finish.",
   command_not_found: "That command does not exist.",
   command_finished: "That command has already finished.",
   invalid_token: "That API token is invalid or expired.",

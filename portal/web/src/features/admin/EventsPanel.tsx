@@ -18,6 +18,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "switchover_failed":
     case "rejoin_failed":
     case "awaiting_decision":
+    case "backup_failed":
       return "bad";
     case "sync_degraded":
     case "role_changed":
@@ -25,11 +26,13 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
       return "warn";
     case "sync_restored":
     case "switchover_succeeded":
+    case "backup_succeeded":
     case "unfenced":
     case "rejoin_succeeded":
       return "ok";
     case "registered":
     case "switchover_requested":
+    case "backup_requested":
     case "settings_changed":
     case "rejoin_started":
       return "info";

@@ -1,0 +1,12 @@
+// A pair's backups: the inventory and "take a backup now".
+import * as api from "@pgaas/api";
+import type { Router } from "express";
+import type { Backups } from "../../services/backups.js";
+import { type MountDeps, mount } from "../mount.js";
+
+export function mountBackups(router: Router, deps: MountDeps, backups: Backups): void {
+  mount(router, deps, api.listBackups, async ({ params }) => backups.list(params.id));
+  mount(router, deps, api.takeBackup, async ({ params, body, actor }) => ({
+    request: await backups.take(params.id, body.type, actor.id),
+  }));
+}

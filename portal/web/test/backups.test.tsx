@@ -1,0 +1,131 @@
+import type { BackupInventory, PairBackups } from "@pgaas/api";
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { BackupsPage } from "../src/features/backups/BackupsPage.js";
+import { freezeClock } from "./support/clock.js";
+import { accepted, failure, fakeApi, ok } from "./support/fake-api.js";
+import { IDS, pair, user } from "./support/fixtures.js";
+
+freezeClock();
+
+const BACKUPS_PATH = `/v1/pairs/${IDS.pair}/backups`;
+const LOAD = [
+  { method: "GET", path: "/v1/pairs" },
+  { method: "GET", path: BACKUPS_PATH },
+];
+const INVENTORY: BackupInventory = {
+  stanza: "shop-eu",
+  statusCode: 0,
+  statusMessage: "ok",
+  backups: [
+    {
+      label: "20261129-210000F",
+      type: "full",
+      startedAt: "2026-11-29T21:00:00.000Z",
+      stoppedAt: "2026-11-29T21:00:12.500Z",
+      databaseBytes: 52_428_800,
+      repositoryBytes: 6_291_456,
+      walStart: "000000030000000000000010",
+      walStop: "000000030000000000000010",
+    },
+    {
+      label: "20261129-210000F_20261129-213000D",
+      type: "diff",
+      startedAt: "2026-11-29T21:30:00.000Z",
+      stoppedAt: "2026-11-29T21:30:03.000Z",
+      databaseBytes: 53_477_376,
+      repositoryBytes: 1_048_576,
+      walStart: "000000030000000000000014",
+      walStop: "000000030000000000000014",
+    },
+  ],
+  walMin: "000000030000000000000010",
+  walMax: "000000030000000000000019",
+  restorableFrom: "2026-11-29T21:00:12.500Z",
+  restorableTo: "2026-11-29T21:59:40.000Z",
+  archiveLagSeconds: 95,
+  archiveFailures: 0,
+};
+const BACKUPS: PairBackups = {
+  inventory: INVENTORY,
+  reportedAt: "2026-11-29T21:59:45.000Z",
+  reportedBy: "node_a",
+  requests: [],
+};
+const REQUEST = {
+  id: "83e1b294-a5b6-41c2-b3d4-9cadbecfd0e8",
+  pairId: IDS.pair,
+  nodeName: "node_a",
+  backupType: "diff",
+  state: "pending",
+  requestedAt: "2026-11-29T22:00:00.000Z",
+  finishedAt: null,
+  message: null,
+};
+
+async function openPage(backups: PairBackups = BACKUPS, role: "admin" | "member" = "admin") {
+  const api = fakeApi()
+    .on("GET", "/v1/pairs", ok({ pairs: [pair()] }))
+    .on("GET", BACKUPS_PATH, ok(backups));
+  render(<BackupsPage user={user({ role })} />);
+  await screen.findByRole("heading", { name: "shop-eu" });
+  expect(api.requests).toEqual(LOAD);
+  return { api, events: userEvent.setup() };
+}
+
+describe("backups page", () => {
+  it("shows the restorable range, the RPO and every backup newest first", async () => {
+    await openPage();
+    const facts = screen.getByRole("region", { name: "shop-eu" });
+    expect(within(facts).getByText("Latest restorable time").nextSibling).toHaveTextContent(
+      "2026-11-29 21:59:40 UTC",
+    );
+    expect(within(facts).getByText("Restorable from").nextSibling).toHaveTextContent(
+      "2026-11-29 21:00:12 UTC",
+    );
+    expect(within(facts).getByText("RPO (archive lag)").nextSibling).toHaveTextContent("1 min 35 s");
+    expect(facts.querySelector(".muted")).toHaveTextContent("reported by node_a 15 s ago");
+    const rows = within(screen.getByRole("table", { name: "Backups" })).getAllByRole("row");
+    expect(rows.map((row) => row.textContent)).toEqual([
+      "BackupTypeFinishedTookDatabase sizeStoredWAL range",
+      "20261129-210000F_20261129-213000Ddiff2026-11-29 21:30:03 UTC3.0 s51.0 MiB1.00 MiB000000030000000000000014 … 000000030000000000000014",
+      "20261129-210000Ffull2026-11-29 21:00:12 UTC12.5 s50.0 MiB6.00 MiB000000030000000000000010 … 000000030000000000000010",
+    ]);
+  });
+
+  it("takes a backup of the chosen type and shows the request", async () => {
+    const { api, events } = await openPage();
+    api.on("POST", BACKUPS_PATH, accepted({ request: REQUEST }));
+    await events.selectOptions(screen.getByLabelText("Backup type"), "diff");
+    api.on("GET", BACKUPS_PATH, ok({ ...BACKUPS, requests: [REQUEST] }));
+    await events.click(screen.getByRole("button", { name: "Take backup now" }));
+    expect(await screen.findByText(/diff on node_a, requested 2026-11-29 22:00:00 UTC/)).toBeVisible();
+    expect(api.writes).toEqual([{ method: "POST", path: BACKUPS_PATH, body: { type: "diff" } }]);
+  });
+
+  it("says why a backup cannot start", async () => {
+    const { api, events } = await openPage();
+    api.on(
+      "POST",
+      BACKUPS_PATH,
+      failure(409, "backup_in_progress", "a backup of this pair is already running"),
+    );
+    await events.click(screen.getByRole("button", { name: "Take backup now" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "A backup of this pair is already running; wait for it to finish.",
+    );
+  });
+
+  it("offers no backup button to members, and explains a pair without an inventory", async () => {
+    await openPage({ inventory: null, reportedAt: null, reportedBy: null, requests: [] }, "member");
+    expect(screen.getByText("No backup inventory reported")).toBeVisible();
+    expect(screen.queryByRole("button", { name: "Take backup now" })).toBeNull();
+  });
+
+  it("reloads every 15 seconds", async () => {
+    const { api } = await openPage();
+    await act(() => vi.advanceTimersByTimeAsync(15_000));
+    expect(api.requests).toEqual([...LOAD, ...LOAD]);
+  });
+});
