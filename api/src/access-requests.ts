@@ -1,7 +1,7 @@
 // Access requests: a user asks for read-only or read-write access to a database; the owner or an
 // admin approves (a login role is created) or denies; revoke removes it.
 import { z } from "zod";
-import { Id, IdParams, Timestamp } from "./common.js";
+import { CaCertificate, Id, IdParams, Timestamp } from "./common.js";
 import { Credentials } from "./databases.js";
 import { defineRoute } from "./route.js";
 
@@ -55,7 +55,9 @@ export const ListAccessRequestsQuery = z.object({
 });
 export const AccessCredentialsResponse = z.object({
   credentials: Credentials,
+  /** ?sslmode=verify-full when the pair has a CA */
   connectionUri: z.string(),
+  caCertificate: CaCertificate.nullable(),
 });
 export type AccessCredentialsResponse = z.infer<typeof AccessCredentialsResponse>;
 

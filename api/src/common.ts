@@ -56,3 +56,9 @@ export type ParameterMap = z.infer<typeof ParameterMap>;
 /** `{confirm: "<name>"}` guards destructive operations. */
 export const ConfirmBody = z.object({ confirm: z.string().max(200) });
 export type ConfirmBody = z.infer<typeof ConfirmBody>;
+
+/** The pair CA's certificate (PEM): clients verify the endpoint and every node with it (verify-full). */
+export const CaCertificate = z
+  .string()
+  .max(16_384)
+  .regex(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n?$/, "a PEM certificate");

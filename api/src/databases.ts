@@ -1,6 +1,7 @@
 // Databases on a pair: create, list, get, change settings, delete.
 import { z } from "zod";
 import {
+  CaCertificate,
   ConfirmBody,
   Id,
   IdParams,
@@ -57,8 +58,13 @@ export type Credentials = z.infer<typeof Credentials>;
 export const CreateDatabaseResponse = z.object({
   database: Database,
   credentials: Credentials,
-  /** postgresql://owner:password@<stable endpoint>/<name>; the password is shown only here. */
+  /**
+   * postgresql://owner:password@<stable endpoint>/<name>?sslmode=verify-full (no sslmode for a pair
+   * registered without a CA); the password is shown only here.
+   */
   connectionUri: z.string(),
+  /** The pair CA to verify the endpoint with (libpq sslrootcert), null without one. */
+  caCertificate: CaCertificate.nullable(),
 });
 export type CreateDatabaseResponse = z.infer<typeof CreateDatabaseResponse>;
 

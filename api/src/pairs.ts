@@ -1,7 +1,7 @@
 // Pairs, their nodes, events and switchover.
 import { HealState, NodeRole, PairName, SyncState } from "@pgaas/common/wire";
 import { z } from "zod";
-import { ConfirmBody, Id, IdParams, ParameterMap, Timestamp } from "./common.js";
+import { CaCertificate, ConfirmBody, Id, IdParams, ParameterMap, Timestamp } from "./common.js";
 import { defineRoute } from "./route.js";
 
 const NodeName = z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, "lower-case letters, digits and _, at most 31");
@@ -21,6 +21,8 @@ export type WitnessSpec = z.infer<typeof WitnessSpec>;
 export const AdminCredentials = z.object({
   username: z.string().min(1).max(63),
   password: z.string().min(1).max(1024),
+  /** Present for every pair the engine bootstraps; without it the control plane connects without TLS. */
+  caCertificate: CaCertificate.optional(),
 });
 
 const twoDistinctNodes = z
@@ -148,6 +150,8 @@ export const Pair = z.object({
   lagSeconds: z.number().nullable(),
   lastReportAt: Timestamp.nullable(),
   settings: ParameterMap,
+  /** The pair CA (PEM) to verify its endpoint with; null for a pair registered without one. */
+  caCertificate: CaCertificate.nullable(),
   databaseCount: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -70,11 +70,13 @@ export { bodyHash, MANAGED_NOTICE } from "./render/header.js";
 export { REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
 export {
   generatePairSecrets,
+  type PairSecretOptions,
   type PairSecrets,
   pairSecretsFrom,
   revealPairSecrets,
   StoredPairSecrets,
   withBackupKey,
+  withTlsCa,
 } from "./secrets.js";
 export { agentService } from "./service-defs.js";
 export { FIXED_PARAMETERS, resolveSettings, type Settings } from "./settings.js";
@@ -87,3 +89,4 @@ export {
   type WitnessSpec,
 } from "./spec.js";
 export { adminRoleSql, psqlScript } from "./sql/roles-sql.js";
+export { generatePairCa, issueServerCertificate, type PairCa, validatePairCa } from "./tls/certificates.js";

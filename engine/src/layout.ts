@@ -28,6 +28,9 @@ export interface MemberLayout {
   readonly keepalivedConf: string;
   readonly agentConfig: string;
   readonly agentTokenFile: string;
+  /** This member's TLS server certificate and key (issued by the pair CA). */
+  readonly serverCertificate: string;
+  readonly serverKey: string;
   readonly postgresLog: string;
   /** what the pgaas scripts (hooks, degrade, fence watcher) did, one line per action */
   readonly scriptsLog: string;
@@ -42,6 +45,8 @@ export interface MemberLayout {
   readonly pgpass: string;
   readonly sshDir: string;
   readonly sshPrivateKey: string;
+  /** The pair CA's certificate: every member's sslrootcert for verify-full. */
+  readonly caCertificate: string;
   /** The nodes' host keys, pinned for repmgr's node-to-node SSH. */
   readonly knownHosts: string;
 }
@@ -100,6 +105,8 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     keepalivedConf: `${configDir}/keepalived.conf`,
     agentConfig: `${configDir}/agent.json`,
     agentTokenFile: `${configDir}/agent.token`,
+    serverCertificate: `${configDir}/server.crt`,
+    serverKey: `${configDir}/server.key`,
     postgresLog: `${logDir}/postgresql.log`,
     scriptsLog: `${logDir}/pgaas-scripts.log`,
     fenceMarker: `${stateDir}/FENCED`,
@@ -110,6 +117,7 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     pgpass: `${pairRoot}/pgpass`,
     sshDir: `${pairRoot}/ssh`,
     sshPrivateKey: `${pairRoot}/ssh/id_ed25519`,
+    caCertificate: `${pairRoot}/ca.crt`,
     knownHosts: `${pairRoot}/ssh/known_hosts`,
   };
 }

@@ -60,5 +60,8 @@ export function repmgrConninfo(member: Member, options: { database?: string } = 
     keepalives_count: 3,
     tcp_user_timeout: 5000,
     passfile: member.layout.pgpass,
+    // The member proves it is who we dialled: its certificate, from the pair CA, names this address.
+    sslmode: "verify-full",
+    sslrootcert: member.layout.caCertificate,
   });
 }

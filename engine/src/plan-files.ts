@@ -30,6 +30,7 @@ import {
 import type { PairSecrets } from "./secrets.js";
 import { resolveSettings, WITNESS_OVERRIDES } from "./settings.js";
 import type { PairSpec } from "./spec.js";
+import { issueServerCertificate } from "./tls/certificates.js";
 
 export type Daemon = "postgres" | "repmgrd" | "keepalived" | "fence" | "agent";
 
@@ -78,6 +79,28 @@ function postgresFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Re
     file(layout.pgpass, renderPgpass(secrets.repmgrPassword), 0o600, "postgres", []),
     file(layout.sshPrivateKey, secrets.postgresSshPrivateKey.reveal(), 0o600, "postgres", []),
     file(`${layout.sshPrivateKey}.pub`, `${secrets.postgresSshPublicKey}\n`, 0o644, "postgres", []),
+    ...tlsFiles(spec, member, secrets),
+  ];
+}
+
+/**
+ * The pair CA and this member's server certificate. A node's certificate also names the endpoint (and
+ * its DNS name): whichever node holds the VIP, verify-full through it succeeds. PostgreSQL reloads
+ * certificates on SIGHUP, so a reissue (endpoint changed) needs no restart.
+ */
+function tlsFiles(spec: PairSpec, member: Member, secrets: PairSecrets): RenderedFile[] {
+  const ca = secrets.tlsCa;
+  if (!ca) throw new TypeError(`pair ${spec.name}: TLS needs the pair CA (withTlsCa)`);
+  const names =
+    member.kind === "node"
+      ? [member.address, spec.endpoint.address, ...(spec.endpoint.dnsName ? [spec.endpoint.dnsName] : [])]
+      : [member.address];
+  const issued = issueServerCertificate(ca, `${spec.name}-${member.name}`, names);
+  const layout = member.layout;
+  return [
+    file(layout.caCertificate, ca.certificate, 0o644, "postgres", []),
+    file(layout.serverCertificate, issued.certificate, 0o644, "postgres", ["postgres"]),
+    file(layout.serverKey, issued.privateKey.reveal(), 0o600, "postgres", ["postgres"]),
   ];
 }
 

@@ -3,6 +3,7 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { Secret } from "@pgaas/common";
 import { z } from "zod";
+import { generatePairCa, type PairCa, validatePairCa } from "./tls/certificates.js";
 
 export interface PairSecrets {
   /** Password of the `postgres` superuser (TCP logins are rejected by pg_hba; kept for break-glass use). */
@@ -22,6 +23,16 @@ export interface PairSecrets {
   readonly backupCipherPass?: Secret;
   /** S3 (OpenStack Swift EC2 credentials) for an `s3` repository: given by the operator, never generated. */
   readonly backupS3Credentials?: { readonly accessKeyId: string; readonly secretAccessKey: Secret };
+  /**
+   * The pair's certificate authority: it issues every member's server certificate, and clients verify
+   * the endpoint with its certificate. Absent only in secrets stored before TLS: `withTlsCa` adds one.
+   */
+  readonly tlsCa?: PairCa;
+}
+
+export interface PairSecretOptions {
+  /** Bring your own CA (RSA key) instead of a generated one. */
+  readonly tlsCa?: PairCa;
 }
 
 function password(): Secret {
@@ -29,7 +40,8 @@ function password(): Secret {
   return new Secret(randomBytes(24).toString("base64url"));
 }
 
-export function generatePairSecrets(pairName: string): PairSecrets {
+export function generatePairSecrets(pairName: string, options: PairSecretOptions = {}): PairSecrets {
+  if (options.tlsCa) validatePairCa(options.tlsCa);
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   return {
     superuserPassword: password(),
@@ -44,7 +56,13 @@ export function generatePairSecrets(pairName: string): PairSecrets {
     ),
     postgresSshPublicKey: `ssh-ed25519 ${sshPublicBlob(publicKey.export({ format: "der", type: "spki" })).toString("base64")} pgaas-${pairName}`,
     backupCipherPass: cipherPass(),
+    tlsCa: options.tlsCa ?? generatePairCa(pairName),
   };
+}
+
+/** Secrets stored before TLS existed get a generated CA; others are returned unchanged. */
+export function withTlsCa(secrets: PairSecrets, pairName: string): PairSecrets {
+  return secrets.tlsCa ? secrets : { ...secrets, tlsCa: generatePairCa(pairName) };
 }
 
 /** 48 random bytes: pgBackRest derives the repository's AES-256 key from this passphrase. */
@@ -68,6 +86,12 @@ export const StoredPairSecrets = z.object({
   backupS3Credentials: z
     .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1) })
     .optional(),
+  tlsCa: z
+    .object({
+      certificate: z.string().includes("BEGIN CERTIFICATE"),
+      privateKey: z.string().includes("PRIVATE KEY"),
+    })
+    .optional(),
 });
 export type StoredPairSecrets = z.infer<typeof StoredPairSecrets>;
 
@@ -86,6 +110,9 @@ export function revealPairSecrets(secrets: PairSecrets): StoredPairSecrets {
             secretAccessKey: secrets.backupS3Credentials.secretAccessKey.reveal(),
           },
         }
+      : {}),
+    ...(secrets.tlsCa
+      ? { tlsCa: { certificate: secrets.tlsCa.certificate, privateKey: secrets.tlsCa.privateKey.reveal() } }
       : {}),
   };
 }
@@ -106,6 +133,9 @@ export function pairSecretsFrom(stored: unknown): PairSecrets {
             secretAccessKey: new Secret(parsed.backupS3Credentials.secretAccessKey),
           },
         }
+      : {}),
+    ...(parsed.tlsCa
+      ? { tlsCa: { certificate: parsed.tlsCa.certificate, privateKey: new Secret(parsed.tlsCa.privateKey) } }
       : {}),
   };
 }

@@ -91,6 +91,15 @@ export const FIXED_PARAMETERS: Readonly<Record<string, Rule>> = {
   primary_conninfo: { kind: "exact", reason: "written by repmgr standby clone / follow" },
   primary_slot_name: { kind: "exact", reason: "written by repmgr standby clone / follow" },
   restore_command: { kind: "exact", reason: "recovery settings are written by repmgr" },
+  ssl: { kind: "exact", reason: "every TCP connection is TLS (pg_hba rejects the rest)" },
+  ssl_cert_file: { kind: "exact", reason: "the member's certificate, issued by the pair CA" },
+  ssl_key_file: { kind: "exact", reason: "the member's key, derived from the pair CA" },
+  ssl_min_protocol_version: {
+    kind: "oneOf",
+    allowed: ["TLSv1.2", "TLSv1.3"],
+    fallback: "TLSv1.2",
+    reason: "older TLS versions are broken",
+  },
   shared_preload_libraries: {
     kind: "includes",
     items: ["repmgr"],
@@ -182,6 +191,9 @@ function exactValues(identity: MemberIdentity): Settings {
     listen_addresses: identity.listenAddresses.join(","),
     port: String(identity.port),
     unix_socket_directories: identity.layout.runDir,
+    ssl: "on",
+    ssl_cert_file: identity.layout.serverCertificate,
+    ssl_key_file: identity.layout.serverKey,
     // `on`, not `always` (pgBackRest refuses it): a promoted node pushes the old timeline's segments
     // itself (bin/archive-handover), so a failover leaves no gap.
     ...(identity.archiveCommand === undefined

@@ -26,6 +26,14 @@ export type WitnessSpec = z.infer<typeof WitnessSpec>;
 const EndpointInput = z.object({
   kind: z.enum(["vip", "load-balancer"]).default("vip"),
   address: IPV4,
+  /** A DNS name resolving to the endpoint: added to every node certificate so verify-full accepts it. */
+  dnsName: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
+      "not a DNS name",
+    )
+    .optional(),
   port: z.number().int().min(1).max(65535).default(POSTGRES_PORT),
   /** The interface keepalived binds the VIP to on each node. */
   interface: z

@@ -91,9 +91,9 @@ describe("host and PostgreSQL commands", () => {
     );
   });
 
-  it("probes writes through the VIP as repmgr with the pair's password file", () => {
+  it("probes writes through the VIP as repmgr with the pair's password file, verifying the VIP's certificate", () => {
     expect(writeProbeCommand(n1.layout, "10.40.0.100", 5432)).toBe(
-      "cd /tmp && runuser -u postgres -- /usr/lib/postgresql/15/bin/psql -X -A -t -q -d 'host='\\''10.40.0.100'\\'' port='\\''5432'\\'' user='\\''repmgr'\\'' dbname='\\''repmgr'\\'' connect_timeout='\\''2'\\'' passfile='\\''/etc/pgaas/orders/pgpass'\\''' -c 'SELECT txid_current()'",
+      "cd /tmp && runuser -u postgres -- /usr/lib/postgresql/15/bin/psql -X -A -t -q -d 'host='\\''10.40.0.100'\\'' port='\\''5432'\\'' user='\\''repmgr'\\'' dbname='\\''repmgr'\\'' connect_timeout='\\''2'\\'' passfile='\\''/etc/pgaas/orders/pgpass'\\'' sslmode='\\''verify-full'\\'' sslrootcert='\\''/etc/pgaas/orders/ca.crt'\\''' -c 'SELECT txid_current()'",
     );
   });
 

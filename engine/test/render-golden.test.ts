@@ -48,6 +48,9 @@ describe("rendered files (golden)", () => {
       "/etc/pgaas/orders/pgpass 600 postgres ",
       "/etc/pgaas/orders/ssh/id_ed25519 600 postgres ",
       "/etc/pgaas/orders/ssh/id_ed25519.pub 644 postgres ",
+      "/etc/pgaas/orders/ca.crt 644 postgres ",
+      "/etc/pgaas/orders/n1/server.crt 644 postgres postgres",
+      "/etc/pgaas/orders/n1/server.key 600 postgres postgres",
       "/etc/pgaas/orders/n1/bin/pgaas-lib.sh 755 root fence",
       "/etc/pgaas/orders/n1/bin/event-hook 755 root ",
       "/etc/pgaas/orders/n1/bin/pg-service 755 root ",
@@ -68,6 +71,9 @@ describe("rendered files (golden)", () => {
       "/etc/pgaas/orders/pgpass",
       "/etc/pgaas/orders/ssh/id_ed25519",
       "/etc/pgaas/orders/ssh/id_ed25519.pub",
+      "/etc/pgaas/orders/ca.crt",
+      "/etc/pgaas/orders/w/server.crt",
+      "/etc/pgaas/orders/w/server.key",
       "/etc/pgaas/orders/w/bin/pgaas-lib.sh",
       "/etc/pgaas/orders/w/bin/event-hook",
       "/etc/pgaas/orders/w/bin/pg-service",
@@ -76,11 +82,12 @@ describe("rendered files (golden)", () => {
 
   it("matches the golden files byte for byte", async () => {
     // The SSH private key and the agent token are fixture secrets copied verbatim: nothing to render.
-    const verbatim = ["/id_ed25519", "/agent.token"];
+    // The CA is a fixture too; the issued certificates and keys are rendered (deterministic).
+    const verbatim = ["/id_ed25519", "/agent.token", "/ca.crt"];
     const rendered = [...n1, ...witness.filter((f) => f.path.includes("/w/"))].filter(
       (f) => !verbatim.some((s) => f.path.endsWith(s)),
     );
-    expect(rendered.length).toBe(23);
+    expect(rendered.length).toBe(27);
     for (const file of rendered) await checkGolden(file);
   });
 
@@ -111,22 +118,23 @@ describe("rendered files (golden)", () => {
     }
   });
 
-  it("pg_hba: peer locally, scram over TCP, never trust, reserved roles rejected outside their networks", () => {
+  it("pg_hba: peer locally, TLS + scram over TCP, never trust, reserved roles rejected outside their networks", () => {
     const hba = byPath(n1, "/pg_hba.conf");
     expect(hba).not.toMatch(/\btrust\b/);
     const rules = hba.split("\n").filter((l) => l && !l.startsWith("#"));
     expect(rules).toEqual([
       "local\tall\tall\tpeer",
       "local\treplication\tall\tpeer",
-      "host\trepmgr\trepmgr\t10.40.0.0/24\tscram-sha-256",
-      "host\trepmgr\trepmgr\t10.40.1.5/32\tscram-sha-256",
-      "host\treplication\trepmgr\t10.40.0.0/24\tscram-sha-256",
-      "host\treplication\trepmgr\t10.40.1.5/32\tscram-sha-256",
-      "host\tpostgres\trepmgr\t10.40.0.0/24\tscram-sha-256",
-      "host\tpostgres\trepmgr\t10.40.1.5/32\tscram-sha-256",
-      "host\tall\tpgaas_admin\t10.40.1.0/28\tscram-sha-256",
-      "host\tall\tpostgres,repmgr,pgaas_admin\t0.0.0.0/0\treject",
-      "host\tall\tall\t10.50.0.0/16\tscram-sha-256",
+      "hostnossl\tall\tall\t0.0.0.0/0\treject",
+      "hostssl\trepmgr\trepmgr\t10.40.0.0/24\tscram-sha-256",
+      "hostssl\trepmgr\trepmgr\t10.40.1.5/32\tscram-sha-256",
+      "hostssl\treplication\trepmgr\t10.40.0.0/24\tscram-sha-256",
+      "hostssl\treplication\trepmgr\t10.40.1.5/32\tscram-sha-256",
+      "hostssl\tpostgres\trepmgr\t10.40.0.0/24\tscram-sha-256",
+      "hostssl\tpostgres\trepmgr\t10.40.1.5/32\tscram-sha-256",
+      "hostssl\tall\tpgaas_admin\t10.40.1.0/28\tscram-sha-256",
+      "hostssl\tall\tpostgres,repmgr,pgaas_admin\t0.0.0.0/0\treject",
+      "hostssl\tall\tall\t10.50.0.0/16\tscram-sha-256",
     ]);
     expect(byPath(witness, "/pg_hba.conf")).not.toContain("10.50.0.0/16");
   });
@@ -155,7 +163,7 @@ describe("rendered files (golden)", () => {
       "node_id = '1'",
       "node_name = 'n1'",
       "ssh_options = '-q -i /etc/pgaas/orders/ssh/id_ed25519 -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/etc/pgaas/orders/ssh/known_hosts -o ConnectTimeout=5'",
-      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''5000'' passfile=''/etc/pgaas/orders/pgpass'''",
+      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''5000'' passfile=''/etc/pgaas/orders/pgpass'' sslmode=''verify-full'' sslrootcert=''/etc/pgaas/orders/ca.crt'''",
     ]) {
       expect(conf.split("\n")).toContain(line);
     }

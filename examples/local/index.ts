@@ -31,3 +31,5 @@ export const nodes = pair.nodeAddresses;
 export const primary = pair.primary;
 export const pairId = pair.pairId;
 export const appUri = app.connectionUri;
+/** The pair CA: clients verify the endpoint with it (appUri asks for sslmode=verify-full). */
+export const caCertificate = pair.caCertificate;

@@ -13,6 +13,8 @@ export interface Tenant {
   readonly password: string;
   readonly host: string;
   readonly port: number;
+  /** The pair CA the control plane handed out with the credentials (verify-full). */
+  readonly caCertificate: string;
 }
 
 export interface Target {
@@ -103,7 +105,9 @@ async function createTenant(url: string, as: Credential, pairId: string, name: s
     database: { id: string };
     credentials: { username: string; password: string };
     connectionUri: string;
+    caCertificate: string | null;
   };
+  if (body.caCertificate === null) throw new Error(`database ${name}: the control plane handed out no CA`);
   const uri = new URL(body.connectionUri);
   return {
     databaseId: body.database.id,
@@ -112,6 +116,7 @@ async function createTenant(url: string, as: Credential, pairId: string, name: s
     password: body.credentials.password,
     host: uri.hostname,
     port: Number(uri.port || 5432),
+    caCertificate: body.caCertificate,
   };
 }
 

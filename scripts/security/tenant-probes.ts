@@ -1,20 +1,22 @@
 // A tenant's own credentials against everything that is not its database: the maintenance and
 // template databases, repmgr's, another tenant's; then what it may try inside its own database.
-// Connections go without TLS (sslmode=disable): an accepted one is counted as plaintext.
+// Connections verify the pair with its CA (verify-full); one probe tries without TLS, and an accepted
+// plaintext connection is counted as plaintext.
+import { pairSsl } from "@pgaas/testing";
 import pg from "pg";
 import { clean, escalation, failure, type Probe, type Verdict } from "./probe.js";
 import type { Target, Tenant } from "./target.js";
 
 const CONNECT_TIMEOUT_MS = 5000;
 
-async function connect(tenant: Tenant, database: string): Promise<pg.Client> {
+async function connect(tenant: Tenant, database: string, tls = true): Promise<pg.Client> {
   const client = new pg.Client({
     host: tenant.host,
     port: tenant.port,
     user: tenant.username,
     password: tenant.password,
     database,
-    ssl: false,
+    ssl: tls ? pairSsl(tenant.caCertificate) : false,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     statement_timeout: 10_000,
   });
@@ -72,10 +74,16 @@ export function tenantProbes(t: Target): Probe[] {
       group: "plaintext",
       name: `${a.username} to its own database with sslmode=disable`,
       run: async () => {
-        const client = await connect(a, a.name).catch(() => undefined);
-        if (client === undefined) return failure("the tenant cannot reach its own database");
-        await client.end().catch(() => {});
-        return clean(true);
+        const refusal = await connect(a, a.name, false).then(
+          async (client) => {
+            await client.end().catch(() => {});
+            return undefined;
+          },
+          (error: { code?: string }) => error.code,
+        );
+        // 28000: pg_hba's hostnossl reject line.
+        if (refusal === undefined) return clean(true);
+        return refusal === "28000" ? clean() : failure(`refused in an unexpected way: ${refusal}`);
       },
     },
     { group, name: `${a.username} → postgres`, run: mustNotConnect(a, "postgres") },

@@ -18,6 +18,7 @@ import {
   pairSecretsFrom,
   revealPairSecrets,
   teardownPair,
+  withTlsCa,
 } from "@pgaas/engine";
 import {
   assertPostgresCanReach,
@@ -206,7 +207,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     secrets.pairSecrets = JSON.stringify(revealPairSecrets(generatePairSecrets(spec.name)));
     await save();
   }
-  const pairSecrets = pairSecretsFrom(JSON.parse(secrets.pairSecrets));
+  // A stack started before TLS has no pair CA: it gets one (and the next bootstrap its certificates).
+  const pairSecrets = withTlsCa(pairSecretsFrom(JSON.parse(secrets.pairSecrets)), spec.name);
+  if (!JSON.parse(secrets.pairSecrets).tlsCa) {
+    secrets.pairSecrets = JSON.stringify(revealPairSecrets(pairSecrets));
+    await save();
+  }
 
   const registered = secrets.pairId
     ? await callRoute(portalUrl, getPair, { params: { id: secrets.pairId } }, { token })
@@ -228,7 +234,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           agentPort: spec.agent?.listenPort ?? AGENT_PORT,
         })),
         witness: { name: spec.witness.name, address: spec.witness.address },
-        admin: { username: ADMIN_ROLE, password: pairSecrets.adminPassword.reveal() },
+        // The CA lets the control plane verify the nodes (verify-full) and hands it to database owners.
+        admin: {
+          username: ADMIN_ROLE,
+          password: pairSecrets.adminPassword.reveal(),
+          caCertificate: pairSecrets.tlsCa?.certificate,
+        },
       };
       const answer = await callRoute(portalUrl, registerPair, { body }, { token });
       secrets.pairId = answer.pair.id;

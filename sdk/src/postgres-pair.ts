@@ -36,8 +36,13 @@ export class PostgresPair extends pulumi.ComponentResource {
   readonly adminUsername: pulumi.Output<string>;
   /** The pgaas_admin role's password (secret). */
   readonly adminPassword: pulumi.Output<string>;
-  /** postgresql://pgaas_admin:…@endpoint:port/postgres (secret; the admin role is allowed from the control plane). */
+  /**
+   * postgresql://pgaas_admin:…@endpoint:port/postgres?sslmode=verify-full (secret; the admin role is allowed
+   * from the control plane). The servers serve TLS only: verify them with `caCertificate` (sslrootcert).
+   */
   readonly connectionUri: pulumi.Output<string>;
+  /** The pair CA (PEM) every member's server certificate is issued by. */
+  readonly caCertificate: pulumi.Output<string>;
   readonly configuration: PairConfigurationResource;
   readonly registration: RegistrationResource | undefined;
 
@@ -87,6 +92,7 @@ export class PostgresPair extends pulumi.ComponentResource {
               witness: { name: hosts.witness.name, address: hosts.witness.address },
               adminUsername: config.adminUsername,
               adminPassword,
+              caCertificate: config.caCertificate,
               agents:
                 args.agentControlPlaneUrl === undefined
                   ? undefined
@@ -103,6 +109,7 @@ export class PostgresPair extends pulumi.ComponentResource {
     this.pairId = this.registration ? this.registration.pairId : pulumi.output("");
     this.adminUsername = config.adminUsername;
     this.adminPassword = adminPassword;
+    this.caCertificate = config.caCertificate;
     this.connectionUri = pulumi.secret(
       pulumi
         .all([config.adminUsername, adminPassword, this.endpointHost])
@@ -118,6 +125,7 @@ export class PostgresPair extends pulumi.ComponentResource {
       adminUsername: this.adminUsername,
       adminPassword: this.adminPassword,
       connectionUri: this.connectionUri,
+      caCertificate: this.caCertificate,
     });
   }
 }
@@ -176,5 +184,5 @@ export function pairSpecInput(
 }
 
 export function adminConnectionUri(user: string, password: string, host: string, port: number): string {
-  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/postgres`;
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/postgres?sslmode=verify-full`;
 }

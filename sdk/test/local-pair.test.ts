@@ -75,7 +75,7 @@ describe("PostgresPair on local hosts", () => {
     expect(await resolved(pair.endpointHost)).toBe("10.231.60.100");
     expect(await resolved(pair.nodeAddresses)).toEqual(["10.231.60.2", "10.231.60.3"]);
     expect(await resolved(pair.connectionUri)).toBe(
-      "postgresql://pgaas_admin:admin-pw%2F%2B@10.231.60.100:5432/postgres",
+      "postgresql://pgaas_admin:admin-pw%2F%2B@10.231.60.100:5432/postgres?sslmode=verify-full",
     );
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
   });

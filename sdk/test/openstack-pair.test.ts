@@ -262,7 +262,7 @@ describe("PostgresPair on OpenStack", () => {
     expect(await resolved(pair.pairId)).toBe("11111111-2222-4333-8444-555555555555");
     expect(await resolved(pair.primary)).toBe("n1");
     expect(await resolved(pair.connectionUri)).toBe(
-      "postgresql://pgaas_admin:admin-pw%2F%2B@10.0.0.10:5432/postgres",
+      "postgresql://pgaas_admin:admin-pw%2F%2B@10.0.0.10:5432/postgres?sslmode=verify-full",
     );
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
     expect(await pulumi.isSecret(pair.adminPassword)).toBe(true);

@@ -8,6 +8,7 @@
 // Every page is saved as a screenshot under test-artifacts/e2e/.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { pairUriConfig } from "@pgaas/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS_DIR, type Browser, launchBrowser } from "./browser.js";
@@ -24,9 +25,12 @@ import { type PortalStack, startPortalStack } from "./portal-stack.js";
 const DATABASE = "e2e_shop";
 const MEMBER = { email: "member@example.com", password: "member-password-42" };
 
+/** The pair CA as the portal shows it beside the owner's URI; every connection verifies with it. */
+let pairCa = "";
+
 /** Runs `sql` over a fresh connection and closes it; errors carry PostgreSQL's SQLSTATE in `code`. */
 async function withClient<T>(uri: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({ ...pairUriConfig(uri, pairCa), connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     return await use(client);
@@ -116,6 +120,8 @@ describe("portal end to end", () => {
       await page.getByRole("button", { name: "Create database" }).click();
       await page.getByRole("heading", { name: `Database ${DATABASE} created` }).waitFor({ timeout: 60_000 });
       ownerUri = await shownOnce(page, "connection-uri");
+      expect(ownerUri).toMatch(/\?sslmode=verify-full$/);
+      pairCa = await shownOnce(page, "ca-certificate");
       expect(await shownOnce(page, "username")).toBe(DATABASE);
       await shot("05-database-created");
       const rows = await withClient(ownerUri, async (client) => {
@@ -224,6 +230,7 @@ describe("portal end to end", () => {
     await openSection(page, "Access requests", "Access requests");
     await page.getByRole("button", { name: "Collect credentials" }).click();
     memberUri = await shownOnce(page, "connection-uri");
+    expect(await shownOnce(page, "ca-certificate")).toBe(pairCa);
     await shot("12-access-credentials");
     const read = await withClient(
       memberUri,

@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { Secret } from "@pgaas/common";
 import { pairRoots, pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
 import { destroyLab } from "@pgaas/engine/local";
-import { allocateSubnet } from "@pgaas/testing";
+import { allocateSubnet, pairUriConfig } from "@pgaas/testing";
 import pg from "pg";
 import { unwrapSecrets } from "../../provider/src/plugin/wire-values.js";
 import { HostConnections, pairHostsFor } from "../../provider/src/resources/host-connections.js";
@@ -72,8 +72,8 @@ function byType(resources: readonly ResourceState[], type: string): ResourceStat
 const stepsOf = (result: OperationResult, op: string) =>
   result.steps.filter((step) => step.op === op).map((step) => step.urn.split("::").pop());
 
-async function withClient<T>(uri: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 5_000 });
+async function withClient<T>(uri: string, ca: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...pairUriConfig(uri, ca), connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
     return await work(client);
@@ -160,9 +160,10 @@ export async function runPulumiLocalScenario(
     ]);
     const resources = (await engine.state()).length;
     const appUri = String(unwrapSecrets(created.outputs.appUri));
+    const pairCa = String(created.outputs.caCertificate);
 
     log("write through the Database output's URI");
-    const written = await withClient(appUri, async (client) => {
+    const written = await withClient(appUri, pairCa, async (client) => {
       await client.query("CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL)");
       await client.query("INSERT INTO orders VALUES (1, 'written through appUri')");
       return (await client.query("SELECT item, pg_is_in_recovery() AS ro FROM orders")).rows;
@@ -171,7 +172,7 @@ export async function runPulumiLocalScenario(
 
     log("change work_mem: an in-place update, no replacement, no postmaster restart");
     const probe = () =>
-      withClient(appUri, async (client) => {
+      withClient(appUri, pairCa, async (client) => {
         const { rows } = await client.query(
           "SELECT current_setting('work_mem') AS wm, pg_postmaster_start_time()::text AS started",
         );

@@ -12,6 +12,8 @@ import {
   LAB_HOSTS,
   labPairHosts,
   labPairSpec,
+  pairSsl,
+  pairUriConfig,
   startThrowawayPostgres,
   type ThrowawayPostgres,
   Timeline,
@@ -74,6 +76,7 @@ async function probe(address: string): Promise<StateSample> {
     user: "pgaas_admin",
     password: secrets.adminPassword.reveal(),
     database: "postgres",
+    ssl: pairSsl(secrets),
     connectionTimeoutMillis: 2000,
   });
   client.on("error", () => {});
@@ -143,7 +146,7 @@ async function createDatabase(name: string): Promise<{ status: number; body: unk
 }
 
 async function currentDatabaseThrough(uri: string): Promise<{ db: string; standby: boolean }> {
-  const client = new pg.Client({ connectionString: uri, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({ ...pairUriConfig(uri, secrets), connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
     const { rows } = await client.query<{ db: string; standby: boolean }>(
@@ -188,7 +191,11 @@ beforeAll(async () => {
       agentPort: 9187,
     })),
     witness: { name: spec.witness.name, address: spec.witness.address },
-    admin: { username: "pgaas_admin", password: secrets.adminPassword.reveal() },
+    admin: {
+      username: "pgaas_admin",
+      password: secrets.adminPassword.reveal(),
+      caCertificate: secrets.tlsCa?.certificate,
+    },
   });
   expect(registered.status).toBe(201);
   const body = registered.body as { pair: { id: string }; agentTokens: Record<string, string> };

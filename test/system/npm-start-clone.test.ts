@@ -97,9 +97,9 @@ async function startWriteStop(clone: Clone): Promise<void> {
   expect(health.status).toBe(200);
 
   // A write transaction through the pair's endpoint (the VIP), from a lab host, as a client would send
-  // it: txid_current() fails on a read-only server.
+  // it (TLS, verified against the pair CA the witness holds): txid_current() fails on a read-only server.
   const vip = clone.env.PGAAS_SUBNET.replace(/0\/24$/, "100");
-  const conninfo = `host=${vip} port=5432 user=repmgr dbname=repmgr connect_timeout=2 passfile=/etc/pgaas/${clone.env.PGAAS_PAIR}/pgpass`;
+  const conninfo = `host=${vip} port=5432 user=repmgr dbname=repmgr connect_timeout=2 passfile=/etc/pgaas/${clone.env.PGAAS_PAIR}/pgpass sslmode=verify-full sslrootcert=/etc/pgaas/${clone.env.PGAAS_PAIR}/ca.crt`;
   const writer = spawnSync(
     "ip",
     [

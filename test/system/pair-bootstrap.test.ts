@@ -3,7 +3,15 @@
 // and the exact status. Needs root (network namespaces).
 
 import { bootstrapPair, generatePairSecrets, pairStatus, teardownPair } from "@pgaas/engine";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress, withLab } from "@pgaas/testing";
+import {
+  dumpLogs,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
+  pairSsl,
+  printProgress,
+  withLab,
+} from "@pgaas/testing";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 
@@ -23,6 +31,7 @@ async function query(
     user: "pgaas_admin",
     password,
     database,
+    ssl: pairSsl(secrets),
     connectionTimeoutMillis: 3000,
   });
   await client.connect();

@@ -18,7 +18,15 @@ import {
 } from "@pgaas/engine";
 import type { LocalLab } from "@pgaas/engine/local";
 import { hostExec, isolateHost, restoreHost } from "@pgaas/engine/testing";
-import { dumpLogs, LAB_HOSTS, labPairHosts, labPairSpec, printProgress, withLab } from "@pgaas/testing";
+import {
+  dumpLogs,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
+  pairSsl,
+  printProgress,
+  withLab,
+} from "@pgaas/testing";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 
@@ -32,6 +40,7 @@ async function timedInsert(host: string, password: string, id: number): Promise<
     user: "pgaas_admin",
     password,
     database: "ops_app",
+    ssl: pairSsl(secrets),
     connectionTimeoutMillis: 3000,
   });
   await client.connect();
@@ -88,6 +97,7 @@ describe("pair operations on namespace hosts", () => {
         user: "pgaas_admin",
         password: admin,
         database: "postgres",
+        ssl: pairSsl(secrets),
       });
       await setup.connect();
       await setup.query("CREATE DATABASE ops_app");
@@ -98,6 +108,7 @@ describe("pair operations on namespace hosts", () => {
         user: "pgaas_admin",
         password: admin,
         database: "ops_app",
+        ssl: pairSsl(secrets),
       });
       await app.connect();
       await app.query("CREATE TABLE ops_probe (id int PRIMARY KEY)");
@@ -217,6 +228,7 @@ describe("pair operations on namespace hosts", () => {
         user: "pgaas_admin",
         password: admin,
         database: "ops_app",
+        ssl: pairSsl(secrets),
       });
       await rows.connect();
       await until(

@@ -12,6 +12,8 @@ import { destroyLab } from "@pgaas/engine/local";
 import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
 import {
   allocateSubnet,
+  pairSsl,
+  pairUriConfig,
   type SubnetClaim,
   startThrowawayPostgres,
   type ThrowawayPostgres,
@@ -61,6 +63,8 @@ describe("provider CRUD on local hosts with a real control plane", () => {
   let registration: Created | undefined;
   let database: Created | undefined;
   let pairInputs: WireProps;
+  /** The pair CA PairConfiguration put out: every client verifies the endpoint with it. */
+  const pairCa = () => String(pair?.props.caCertificate);
   let databaseInputs: WireProps;
 
   const api = async (method: string, path: string, body?: unknown) => {
@@ -205,6 +209,7 @@ describe("provider CRUD on local hosts with a real control plane", () => {
       ],
       witness: { name: "w", address: `${base}.4` },
       adminPassword: pair?.props.adminPassword,
+      caCertificate: pair?.props.caCertificate,
       agents: { spec: pairInputs.spec, hosts: pairInputs.hosts, pairSecrets: pair?.props.pairSecrets },
     });
     const created = await registrationHandler.create(inputs, ctx);
@@ -237,7 +242,7 @@ describe("provider CRUD on local hosts with a real control plane", () => {
       pairId: registration?.id,
     });
     const client = new pg.Client({
-      connectionString: String(unwrapSecrets(database.props.connectionUri)),
+      ...pairUriConfig(String(unwrapSecrets(database.props.connectionUri)), pairCa()),
       connectionTimeoutMillis: 5000,
     });
     await client.connect();
@@ -258,7 +263,9 @@ describe("provider CRUD on local hosts with a real control plane", () => {
     const updated = await databaseHandler.update(database?.id ?? "", database?.props ?? {}, news, ctx);
     database = { id: database?.id ?? "", props: updated.outs as WireProps };
     expect(database.props.settings).toEqual({ statement_timeout: "5000" });
-    const client = new pg.Client({ connectionString: String(unwrapSecrets(database.props.connectionUri)) });
+    const client = new pg.Client(
+      pairUriConfig(String(unwrapSecrets(database.props.connectionUri)), pairCa()),
+    );
     await client.connect();
     try {
       expect((await client.query("SHOW statement_timeout")).rows).toEqual([{ statement_timeout: "5s" }]);
@@ -285,6 +292,7 @@ describe("provider CRUD on local hosts with a real control plane", () => {
         user: String(pair?.props.adminUsername),
         password: String(unwrapSecrets(pair?.props.adminPassword)),
         database: "postgres",
+        ssl: pairSsl(pairCa()),
       });
     const probe = async () => {
       const client = admin();

@@ -19,6 +19,7 @@ import {
   LAB_HOSTS,
   labPairHosts,
   labPairSpec,
+  pairSsl,
   printProgress,
   waitFor,
   withLab,
@@ -48,6 +49,7 @@ async function connect(user: Credentials, database: string): Promise<pg.Client> 
     user: user.username,
     password: user.password,
     database,
+    ssl: pairSsl(secrets),
     connectionTimeoutMillis: 5000,
   });
   client.on("error", () => {});

@@ -9,6 +9,7 @@ import { memberLayout, type PairSecrets, type PairSpec } from "@pgaas/engine";
 import type { LocalLab } from "@pgaas/engine/local";
 import { hostExec } from "@pgaas/engine/testing";
 import pg from "pg";
+import { pairSsl } from "./pair-tls.js";
 import type { WriterTarget } from "./writer.js";
 
 /** Drills write into their own database: PostgreSQL 15 gives non-owners no CREATE on `public`. */
@@ -22,6 +23,7 @@ export function adminTarget(spec: PairSpec, secrets: PairSecrets, host: string):
     user: ADMIN_ROLE,
     password: secrets.adminPassword.reveal(),
     database: DRILL_DATABASE,
+    ssl: pairSsl(secrets),
   };
 }
 

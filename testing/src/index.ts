@@ -8,6 +8,7 @@ export * from "./lab.js";
 export * from "./local-postgres.js";
 export * from "./local-standby.js";
 export * from "./pair-fixture.js";
+export * from "./pair-tls.js";
 export * from "./recording-control-plane.js";
 export * from "./subnet-allocation.js";
 export * from "./throwaway-postgres.js";

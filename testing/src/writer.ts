@@ -12,6 +12,7 @@
 //
 // Bounded in count (maxRows) and time (maxDurationMs); each attempt is bounded by connect_timeout 2 s
 // (libpq's minimum) and a statement timeout.
+import type { ConnectionOptions } from "node:tls";
 import { sqlIdent } from "@pgaas/common";
 import pg from "pg";
 
@@ -21,6 +22,8 @@ export interface WriterTarget {
   readonly user: string;
   readonly password: string;
   readonly database?: string;
+  /** A pair's CA (verify-full, see pairSsl); false only for a throwaway server on the test host. */
+  readonly ssl: ConnectionOptions | false;
 }
 
 export interface WriterOptions extends WriterTarget {
@@ -82,6 +85,7 @@ function clientFor(target: WriterTarget, statementTimeoutMs: number): pg.Client 
     user: target.user,
     password: target.password,
     database: target.database ?? "postgres",
+    ssl: target.ssl,
     connectionTimeoutMillis: 2000,
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + 2000,

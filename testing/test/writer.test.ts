@@ -12,7 +12,13 @@ afterAll(() => server?.stop());
 
 describe("writer", () => {
   it("writes a bounded number of rows, all acknowledged, and the check finds a deleted one", async () => {
-    const target = { host: "127.0.0.1", port: server.port, user: "postgres", password: server.password };
+    const target = {
+      host: "127.0.0.1",
+      port: server.port,
+      user: "postgres",
+      password: server.password,
+      ssl: false as const,
+    };
     const writer = await startWriter({ ...target, table: "drill_a", intervalMs: 20, maxRows: 10 });
     const firstAck = await writer.firstAckAfter(0, 5000);
     expect(firstAck).toBeGreaterThan(0);
@@ -32,7 +38,7 @@ describe("writer", () => {
   });
 
   it("stops at its time bound and records failures while the server refuses", async () => {
-    const target = { host: "127.0.0.1", port: 1, user: "postgres", password: "x" };
+    const target = { host: "127.0.0.1", port: 1, user: "postgres", password: "x", ssl: false as const };
     const started = Date.now();
     await expect(startWriter({ ...target, table: "never", maxDurationMs: 500 })).rejects.toThrow(
       "ECONNREFUSED",

@@ -113,6 +113,8 @@ export function writeProbeCommand(layout: MemberLayout, host: string, port: numb
     dbname: REPMGR_DATABASE,
     connect_timeout: 2,
     passfile: layout.pgpass,
+    sslmode: "verify-full",
+    sslrootcert: layout.caCertificate,
   });
   return asPostgres([
     `${PG_BIN_DIR}/psql`,

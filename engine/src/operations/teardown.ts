@@ -46,11 +46,14 @@ async function teardownMember(session: MemberSession, publicKey: string | undefi
   if (publicKey) await session.sh(removeAuthorizedKeyCommand(publicKey), "teardown-key");
 }
 
-/** Pair-wide directories go once no member of the pair is left on this host (hosts may share a filesystem). */
+/**
+ * Pair-wide directories go once no member of the pair is left on this host (hosts may share a filesystem):
+ * what may remain then is only what every member shares (ssh, pgpass, the pair CA's ca.crt).
+ */
 async function removePairRoots(spec: PairSpec, session: MemberSession): Promise<void> {
   const roots = pairRoots(spec.name);
   await session.sh(
-    `for d in ${shellCommand(roots)}; do if [ -d "$d" ] && [ -z "$(ls -A "$d" | grep -v -x -e ssh -e pgpass)" ]; then rm -rf -- "$d"; fi; done`,
+    `for d in ${shellCommand(roots)}; do if [ -d "$d" ] && [ -z "$(ls -A "$d" | grep -v -x -e ssh -e pgpass -e ca.crt)" ]; then rm -rf -- "$d"; fi; done`,
     "teardown-roots",
   );
 }

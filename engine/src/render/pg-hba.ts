@@ -1,4 +1,5 @@
-// pg_hba.conf: local socket `peer` only; every TCP line is scram-sha-256 (never trust); repmgr and
+// pg_hba.conf: local socket `peer` only; TCP only over TLS (`hostssl`, a plain connection is rejected
+// first); every TCP line is scram-sha-256 (never trust); repmgr and
 // replication only from the node subnet and the witness; the admin role only from the control plane;
 // reserved roles rejected from everywhere else; everybody else from the client networks.
 
@@ -12,7 +13,7 @@ export const REPMGR_DATABASE = "repmgr";
 export const RESERVED_ROLES = ["postgres", REPMGR_USER, ADMIN_ROLE] as const;
 
 interface HbaRecord {
-  readonly type: "local" | "host";
+  readonly type: "local" | "hostssl" | "hostnossl";
   readonly database: string;
   readonly user: string;
   readonly address?: string;
@@ -39,9 +40,10 @@ function records(spec: PairSpec, member: "node" | "witness"): HbaRecord[] {
   return [
     { type: "local", database: "all", user: "all", method: "peer" },
     { type: "local", database: "replication", user: "all", method: "peer" },
+    { type: "hostnossl", database: "all", user: "all", address: "0.0.0.0/0", method: "reject" },
     ...trusted.map(
       (address): HbaRecord => ({
-        type: "host",
+        type: "hostssl",
         database: REPMGR_DATABASE,
         user: REPMGR_USER,
         address,
@@ -50,7 +52,7 @@ function records(spec: PairSpec, member: "node" | "witness"): HbaRecord[] {
     ),
     ...trusted.map(
       (address): HbaRecord => ({
-        type: "host",
+        type: "hostssl",
         database: "replication",
         user: REPMGR_USER,
         address,
@@ -59,7 +61,7 @@ function records(spec: PairSpec, member: "node" | "witness"): HbaRecord[] {
     ),
     ...trusted.map(
       (address): HbaRecord => ({
-        type: "host",
+        type: "hostssl",
         database: "postgres",
         user: REPMGR_USER,
         address,
@@ -67,11 +69,23 @@ function records(spec: PairSpec, member: "node" | "witness"): HbaRecord[] {
       }),
     ),
     ...(member === "witness" ? [] : spec.network.controlPlaneCidrs).map(
-      (address): HbaRecord => ({ type: "host", database: "all", user: ADMIN_ROLE, address, method: scram }),
+      (address): HbaRecord => ({
+        type: "hostssl",
+        database: "all",
+        user: ADMIN_ROLE,
+        address,
+        method: scram,
+      }),
     ),
-    { type: "host", database: "all", user: RESERVED_ROLES.join(","), address: "0.0.0.0/0", method: "reject" },
+    {
+      type: "hostssl",
+      database: "all",
+      user: RESERVED_ROLES.join(","),
+      address: "0.0.0.0/0",
+      method: "reject",
+    },
     ...(member === "witness" ? [] : spec.network.clientCidrs).map(
-      (address): HbaRecord => ({ type: "host", database: "all", user: "all", address, method: scram }),
+      (address): HbaRecord => ({ type: "hostssl", database: "all", user: "all", address, method: scram }),
     ),
   ];
 }

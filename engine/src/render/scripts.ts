@@ -55,6 +55,9 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
 ${vars}export PGCONNECT_TIMEOUT=2
 # libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
 export PGPASSFILE=${shellQuote(layout.pgpass)}
+# TCP connections to other members verify them against the pair CA (sockets never use TLS).
+export PGSSLMODE=verify-full
+export PGSSLROOTCERT=${shellQuote(layout.caCertificate)}
 
 pgaas_log() {
   printf '%s %s %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "\${0##*/}" "$*" >>"$PGAAS_LOG" 2>/dev/null || true

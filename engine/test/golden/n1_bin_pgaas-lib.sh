@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 86b1150a21e91435d7e88ee711241e60fdb3691e1d96de0e51e90c705ff9c67a
+# sha256: 4d8ec519e6a075b70e9704d94ddcaa6631c005f9704131b2662eae260f75f83f
 # Sourced by the pgaas scripts of n1 (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -25,6 +25,9 @@ readonly PGAAS_SQL_RELOAD='SELECT pg_reload_conf()'
 export PGCONNECT_TIMEOUT=2
 # libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
 export PGPASSFILE=/etc/pgaas/orders/pgpass
+# TCP connections to other members verify them against the pair CA (sockets never use TLS).
+export PGSSLMODE=verify-full
+export PGSSLROOTCERT=/etc/pgaas/orders/ca.crt
 
 pgaas_log() {
   printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${0##*/}" "$*" >>"$PGAAS_LOG" 2>/dev/null || true

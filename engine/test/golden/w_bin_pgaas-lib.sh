@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 7f2bd79b88bf1026fb976251d5f03ed1b579dc7e68a1e2f2e9f9676ab06cb867
+# sha256: 73002b8cb0d973fdd235df71c119778175cbc869622e9ff83b31fb3e91cbeb96
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -25,6 +25,9 @@ readonly PGAAS_SQL_RELOAD='SELECT pg_reload_conf()'
 export PGCONNECT_TIMEOUT=2
 # libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
 export PGPASSFILE=/etc/pgaas/orders/pgpass
+# TCP connections to other members verify them against the pair CA (sockets never use TLS).
+export PGSSLMODE=verify-full
+export PGSSLROOTCERT=/etc/pgaas/orders/ca.crt
 
 pgaas_log() {
   printf '%s %s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "${0##*/}" "$*" >>"$PGAAS_LOG" 2>/dev/null || true

@@ -76,6 +76,7 @@ const pair = {
   admin_username: "pgaas_admin",
   admin_password_sealed: Buffer.alloc(0),
   settings: {},
+  ca_certificate: null,
   created_at: now,
   updated_at: now,
 };

@@ -24,6 +24,7 @@ const target = (nodeName: string, port: number): NodeTarget => ({
   port,
   user: "postgres",
   password: new Secret(server.password),
+  caCertificate: null,
 });
 
 /** A pair whose primary() answers the given targets in turn (the last one repeats). */

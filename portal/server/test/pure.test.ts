@@ -304,10 +304,13 @@ describe("secrets and tokens", () => {
     );
   });
 
-  it("builds connection URIs with encoded parts and role names within 63 characters", () => {
-    expect(connectionUri("fd00::1", 5432, "o'wner", new Secret("p@ss/word"), "shop")).toBe(
+  it("builds connection URIs with encoded parts, verify-full with a CA, and role names within 63 characters", () => {
+    expect(connectionUri("fd00::1", 5432, "o'wner", new Secret("p@ss/word"), "shop", null)).toBe(
       "postgresql://o'wner:p%40ss%2Fword@[fd00::1]:5432/shop",
     );
+    expect(
+      connectionUri("10.0.0.10", 5432, "shop", new Secret("pw"), "shop", "-----BEGIN CERTIFICATE-----"),
+    ).toBe("postgresql://shop:pw@10.0.0.10:5432/shop?sslmode=verify-full");
     expect(accessRoleName("d".repeat(63), "read_write", "abcdef12-0000-4000-8000-000000000000")).toHaveLength(
       58,
     );

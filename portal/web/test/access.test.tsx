@@ -242,6 +242,7 @@ describe("revoke and credentials", () => {
         ok({
           credentials: { username: "orders_ro_max", password: "Hn4w8ZtQ1cVb6yPe" },
           connectionUri: "postgresql://orders_ro_max:Hn4w8ZtQ1cVb6yPe@10.231.4.10:5432/orders",
+          caCertificate: null,
         }),
       )
       .on("GET", "/v1/access-requests", ok({ accessRequests: [collected] }));

@@ -5,6 +5,7 @@ import { CreateDatabasePage } from "../src/features/databases/CreateDatabasePage
 import { created, failure, fakeApi, ok } from "./support/fake-api.js";
 import { database, IDS, pair } from "./support/fixtures.js";
 
+const CA = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
 const SECOND_PAIR = "a4e5f607-1829-4a3b-9c4d-5e6f708192a3";
 
 async function openForm() {
@@ -68,7 +69,8 @@ describe("create database", () => {
     const answer = {
       database: database({ pairId: SECOND_PAIR, pairName: "shop-us", connectionLimit: 50 }),
       credentials: { username: "orders", password: "Vq3t9LxR2mWp8sKd" },
-      connectionUri: "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders",
+      connectionUri: "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders?sslmode=verify-full",
+      caCertificate: CA,
     };
     const creation = api.hold("POST", "/v1/databases");
     await events.selectOptions(screen.getByLabelText("Pair"), "shop-us (degraded)");
@@ -87,9 +89,10 @@ describe("create database", () => {
       ]),
     );
     expect(secrets).toEqual({
-      "connection-uri": "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders",
+      "connection-uri": "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders?sslmode=verify-full",
       username: "orders",
       password: "Vq3t9LxR2mWp8sKd",
+      "ca-certificate": CA,
     });
     expect(
       screen.getByText("Copy these now: they are shown only this once and cannot be retrieved later."),

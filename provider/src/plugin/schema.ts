@@ -153,6 +153,9 @@ const registrationInputs = {
   witness: ref("Witness", "The witness host."),
   adminUsername: str("The pair's admin role the control plane connects as.", { default: ADMIN_ROLE }),
   adminPassword: secret("The admin role's password."),
+  caCertificate: str(
+    "The pair CA (PEM, PairConfiguration.caCertificate): the control plane verifies the nodes with it.",
+  ),
   agents: ref("AgentInstall", "When set, the agents are installed and started on the nodes."),
 };
 
@@ -245,6 +248,7 @@ export function providerSchema() {
           adminUsername: str("The admin role the control plane uses."),
           adminPassword: secret("The admin role's password."),
           pairSecrets: secret("Every generated credential of the pair (JSON)."),
+          caCertificate: str("The pair CA (PEM): clients verify the endpoint with it (sslmode=verify-full)."),
         },
         [
           "readyTimeoutSeconds",
@@ -256,6 +260,7 @@ export function providerSchema() {
           "adminUsername",
           "adminPassword",
           "pairSecrets",
+          "caCertificate",
         ],
       ),
       "pgaas:index:LocalHosts": resource(

@@ -18,6 +18,7 @@ import {
   revealPairSecrets,
   teardownPair,
   withBackupKey,
+  withTlsCa,
 } from "@pgaas/engine";
 import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
@@ -133,6 +134,7 @@ function stateOf(
     adminUsername: ADMIN_ROLE,
     adminPassword: wireSecret(secrets.adminPassword.reveal()),
     pairSecrets: wireSecret(JSON.stringify(revealPairSecrets(secrets))),
+    caCertificate: secrets.tlsCa?.certificate ?? "",
   };
 }
 
@@ -210,8 +212,8 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async update(_id, olds, news, ctx) {
     const parsed = parse(news);
-    // State written before backups existed has no repository key: the first update adds one.
-    const secrets = withBackupKey(storedSecrets(olds));
+    // State written before backups (or TLS) existed has no repository key (or CA): the first update adds it.
+    const secrets = withTlsCa(withBackupKey(storedSecrets(olds)), parsed.spec.name);
     const { result, status } = await converge(parsed, secrets, ctx);
     return { outs: stateOf(news, parsed.spec, secrets, status, result.primary) };
   },

@@ -44,6 +44,7 @@ export const RegistrationInputs = z.object({
   witness: RegisterPairRequest.shape.witness,
   adminUsername: z.string().min(1).max(63).default(ADMIN_ROLE),
   adminPassword: z.string().min(1),
+  caCertificate: RegisterPairRequest.shape.admin.shape.caCertificate,
   agents: AgentsInput.optional(),
 });
 export type RegistrationInputs = z.infer<typeof RegistrationInputs>;
@@ -56,6 +57,7 @@ const UPDATE_KEYS = [
   "witness",
   "adminUsername",
   "adminPassword",
+  "caCertificate",
   "agents",
 ];
 
@@ -99,7 +101,11 @@ function pairBody(inputs: RegistrationInputs) {
     endpoint: { host: inputs.endpointHost, port: inputs.endpointPort },
     nodes: inputs.nodes,
     witness: inputs.witness,
-    admin: { username: inputs.adminUsername, password: inputs.adminPassword },
+    admin: {
+      username: inputs.adminUsername,
+      password: inputs.adminPassword,
+      caCertificate: inputs.caCertificate,
+    },
   };
 }
 

@@ -35,6 +35,8 @@ export class PairConfigurationResource extends pulumi.CustomResource {
   declare readonly adminPassword: pulumi.Output<string>;
   /** Every generated credential of the pair, JSON (secret); Registration needs it to install agents. */
   declare readonly pairSecrets: pulumi.Output<string>;
+  /** The pair CA (PEM): clients verify the endpoint with it (sslmode=verify-full). */
+  declare readonly caCertificate: pulumi.Output<string>;
 
   constructor(name: string, args: PairConfigurationResourceArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
@@ -49,6 +51,7 @@ export class PairConfigurationResource extends pulumi.CustomResource {
         adminUsername: undefined,
         adminPassword: undefined,
         pairSecrets: undefined,
+        caCertificate: undefined,
       },
       pgaasResourceOptions(opts, ["adminPassword", "pairSecrets", "hosts"]),
     );

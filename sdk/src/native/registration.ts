@@ -13,6 +13,8 @@ export interface RegistrationResourceArgs {
   /** The pair's admin role the control plane connects as (default "pgaas_admin"). */
   adminUsername?: pulumi.Input<string>;
   adminPassword: pulumi.Input<string>;
+  /** The pair CA (PairConfiguration.caCertificate): the control plane verifies the nodes with it. */
+  caCertificate?: pulumi.Input<string>;
   /**
    * When set, the provider installs and starts the agent on both nodes with the tokens the control plane
    * issued (the pair engine renders the agent config); deleting the registration stops them.

@@ -89,6 +89,7 @@ function computedOutputs(
         adminUsername: "pgaas_admin",
         adminPassword: "admin-pw/+",
         pairSecrets: "{}",
+        caCertificate: "-----BEGIN CERTIFICATE-----\nMIIBpair\n-----END CERTIFICATE-----\n",
         nodes: [],
       };
     case "pgaas:index:Registration":

@@ -105,7 +105,12 @@ export async function startControlPlaneStack(listenHost: string): Promise<Contro
           agentPort,
         })),
         witness: { name: spec.witness.name, address: spec.witness.address },
-        admin: { username: ADMIN_ROLE, password: secrets.adminPassword.reveal() },
+        // The CA lets the control plane verify the nodes (verify-full) and hands it to database owners.
+        admin: {
+          username: ADMIN_ROLE,
+          password: secrets.adminPassword.reveal(),
+          caCertificate: secrets.tlsCa?.certificate,
+        },
       });
       if (reply.status !== 201)
         throw new Error(`registering ${spec.name}: ${reply.status} ${JSON.stringify(reply.body)}`);

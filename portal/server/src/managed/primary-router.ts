@@ -53,6 +53,8 @@ export async function withNode<T>(
     application_name: "pgaas-control-plane",
     // No name in an administrative session may resolve through a schema a tenant can write.
     options: ADMIN_SESSION_OPTIONS,
+    // node-postgres verifies the chain and the address against the certificate's SANs (verify-full).
+    ...(target.caCertificate === null ? {} : { ssl: { ca: target.caCertificate } }),
   });
   client.on("error", () => {});
   try {

@@ -246,11 +246,12 @@ export function createAccess(
       if (rowCount !== 1)
         throw new ConflictError("no credentials to collect", { code: "credentials_unavailable" });
       const password: Secret = box.open(found.credentials_sealed, sealContext(id));
-      const { rows } = await store.query<{ endpoint_host: string; endpoint_port: number }>(
-        "SELECT endpoint_host, endpoint_port FROM pairs WHERE id = $1",
+      type EndpointRow = { endpoint_host: string; endpoint_port: number; ca_certificate: string | null };
+      const { rows } = await store.query<EndpointRow>(
+        "SELECT endpoint_host, endpoint_port, ca_certificate FROM pairs WHERE id = $1",
         [found.pair_id],
       );
-      const endpoint = rows[0] as { endpoint_host: string; endpoint_port: number };
+      const endpoint = rows[0] as EndpointRow;
       return {
         credentials: { username: found.role_name, password: password.reveal() },
         connectionUri: connectionUri(
@@ -259,7 +260,9 @@ export function createAccess(
           found.role_name,
           password,
           found.database_name,
+          endpoint.ca_certificate,
         ),
+        caCertificate: endpoint.ca_certificate,
       };
     },
   };

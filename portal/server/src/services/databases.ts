@@ -92,9 +92,12 @@ export function connectionUri(
   user: string,
   password: Secret,
   database: string,
+  caCertificate: string | null,
 ): string {
   const hostPart = host.includes(":") ? `[${host}]` : host;
-  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password.reveal())}@${hostPart}:${port}/${encodeURIComponent(database)}`;
+  // With the pair CA (handed out next to the URI) the client verifies the endpoint's certificate.
+  const tls = caCertificate === null ? "" : "?sslmode=verify-full";
+  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password.reveal())}@${hostPart}:${port}/${encodeURIComponent(database)}${tls}`;
 }
 
 export interface Databases {
@@ -228,7 +231,9 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
           owner,
           password,
           request.name,
+          pair.pair.ca_certificate,
         ),
+        caCertificate: pair.pair.ca_certificate,
       };
     },
 

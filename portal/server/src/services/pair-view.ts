@@ -15,6 +15,7 @@ export interface PairRow {
   witness: WitnessSpec | null;
   admin_username: string;
   admin_password_sealed: Buffer;
+  ca_certificate: string | null;
   settings: ParameterMap;
   created_at: Date;
   updated_at: Date;
@@ -147,6 +148,7 @@ export function pairView(
     lagSeconds: standby?.lag_seconds ?? null,
     lastReportAt: reportTimes.length === 0 ? null : new Date(Math.max(...reportTimes)).toISOString(),
     settings: pair.settings,
+    caCertificate: pair.ca_certificate,
     databaseCount,
     createdAt: pair.created_at.toISOString(),
     updatedAt: pair.updated_at.toISOString(),

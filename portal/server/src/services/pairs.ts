@@ -30,6 +30,8 @@ export interface NodeTarget {
   readonly port: number;
   readonly user: string;
   readonly password: Secret;
+  /** The pair CA: when known, the connection is TLS with verify-full (the node's address is a SAN). */
+  readonly caCertificate: string | null;
 }
 
 export interface PairAccess {
@@ -162,8 +164,8 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
       try {
         return await store.transaction(async (db) => {
           const { rows } = await db.query<PairRow>(
-            `INSERT INTO pairs (name, endpoint_host, endpoint_port, witness, admin_username, admin_password_sealed, settings)
-             VALUES ($1, $2, $3, $4, $5, '\\x', $6) RETURNING *`,
+            `INSERT INTO pairs (name, endpoint_host, endpoint_port, witness, admin_username, admin_password_sealed, settings, ca_certificate)
+             VALUES ($1, $2, $3, $4, $5, '\\x', $6, $7) RETURNING *`,
             [
               request.name,
               request.endpoint.host,
@@ -171,6 +173,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
               request.witness === undefined ? null : JSON.stringify(request.witness),
               request.admin.username,
               JSON.stringify(request.settings ?? {}),
+              request.admin.caCertificate ?? null,
             ],
           );
           const pair = rows[0] as PairRow;
@@ -239,7 +242,8 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         await db.query(
           `UPDATE pairs SET endpoint_host = $2, endpoint_port = $3, witness = $4,
                   admin_username = coalesce($5, admin_username),
-                  admin_password_sealed = coalesce($6, admin_password_sealed), updated_at = now()
+                  admin_password_sealed = coalesce($6, admin_password_sealed),
+                  ca_certificate = coalesce($7, ca_certificate), updated_at = now()
             WHERE id = $1`,
           [
             id,
@@ -248,6 +252,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
             request.witness === undefined ? null : JSON.stringify(request.witness),
             request.admin?.username ?? null,
             sealed,
+            request.admin?.caCertificate ?? null,
           ],
         );
         for (const node of request.nodes) {
@@ -371,6 +376,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         port: node.port,
         user: pair.admin_username,
         password,
+        caCertificate: pair.ca_certificate,
       });
       const nodes = await nodeRows(store, [id]);
       return {

@@ -210,6 +210,11 @@ CREATE INDEX audit_log_at ON audit_log (at DESC);
     sql: `ALTER TABLE node_state ADD COLUMN heal_state text NOT NULL DEFAULT 'none';`,
   },
   {
+    version: 3,
+    name: "pair CA certificate",
+    sql: "ALTER TABLE pairs ADD COLUMN ca_certificate text",
+  },
+  {
     version: 4,
     name: "node state since",
     // When a node's role (or writable/fenced) and its sync state last changed, so a degraded pair

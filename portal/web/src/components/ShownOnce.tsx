@@ -7,6 +7,13 @@ export interface SecretItem {
   name: string;
 }
 
+/** The pair CA as an item: clients verify the endpoint with it (sslrootcert), so it is shown beside the URI. */
+export function caCertificateItems(caCertificate: string | null): SecretItem[] {
+  return caCertificate
+    ? [{ name: "ca-certificate", label: "CA certificate (save as sslrootcert)", value: caCertificate }]
+    : [];
+}
+
 /** Credentials the server returns exactly once: shown with copy buttons and a clear warning. */
 export function ShownOnce({ title, items }: { title: string; items: readonly SecretItem[] }) {
   return (

@@ -82,6 +82,7 @@ export function pair(overrides: Partial<Pair> = {}): Pair {
     lastReportAt: "2026-11-29T21:59:58.000Z",
     settings: {},
     databaseCount: 1,
+    caCertificate: null,
     createdAt: CREATED_AT,
     updatedAt: CREATED_AT,
     ...overrides,

@@ -8,7 +8,7 @@ import { EmptyState } from "../../components/EmptyState.js";
 import { MutationError } from "../../components/MutationError.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
-import { ShownOnce } from "../../components/ShownOnce.js";
+import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatDateTime, formatExpiry } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
@@ -62,6 +62,7 @@ export function AccessPage({ user }: { user: User }) {
             { name: "connection-uri", label: "Connection URI", value: collected.response.connectionUri },
             { name: "username", label: "Username", value: collected.response.credentials.username },
             { name: "password", label: "Password", value: collected.response.credentials.password },
+            ...caCertificateItems(collected.response.caCertificate),
           ]}
         />
       ) : null}

@@ -6,7 +6,7 @@ import { SelectField, TextField } from "../../components/fields.js";
 import { MutationError } from "../../components/MutationError.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
-import { ShownOnce } from "../../components/ShownOnce.js";
+import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { type FieldErrors, validate } from "../../lib/form.js";
 import { Link } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
@@ -41,7 +41,7 @@ export function CreateDatabasePage() {
   };
 
   if (mutation.state.status === "success") {
-    const { database, credentials, connectionUri } = mutation.state.result;
+    const { database, credentials, connectionUri, caCertificate } = mutation.state.result;
     return (
       <>
         <PageHeader title={`Database ${database.name} created`} subtitle={`On pair ${database.pairName}`} />
@@ -51,6 +51,7 @@ export function CreateDatabasePage() {
             { name: "connection-uri", label: "Connection URI", value: connectionUri },
             { name: "username", label: "Username", value: credentials.username },
             { name: "password", label: "Password", value: credentials.password },
+            ...caCertificateItems(caCertificate),
           ]}
         />
         <div className="form-actions">
