@@ -187,12 +187,20 @@ export async function bootstrapPair(
         ensureWitness(pair.witness, options.secrets, touches(changedOf(pair.witness), "postgres")),
       ),
     ]);
-    await runner.run("register", pair.witness.name, () =>
+    const witnessRegistered = await runner.run("register", pair.witness.name, () =>
       registerWitness(pair.witness, primary, repmgrConfChanged(changedOf(pair.witness), pair.witness)),
     );
     await Promise.all(
       pair.all.map((s) =>
-        runner.run("repmgrd", s.name, () => s.services.ensureRunning(repmgrdService(s.member, planOf(s)))),
+        runner.run("repmgrd", s.name, async () => {
+          const def = repmgrdService(s.member, planOf(s));
+          const outcome = await s.services.ensureRunning(def);
+          // A running witness repmgrd keeps watching the primary it started with (after a switchover
+          // through the API, the old one): re-registered, it restarts to watch this one.
+          if (s !== pair.witness || !witnessRegistered || outcome.changed) return outcome;
+          await s.services.restart(def);
+          return { changed: true, detail: `restarted after re-registering against ${primary.name}` };
+        }),
       ),
     );
     await runner.run("sync", primary.name, async () => {
