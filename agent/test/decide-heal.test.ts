@@ -17,6 +17,7 @@ const killedPrimary: LocalView = {
   fenced: false,
   timeline: 1,
   hasData: true,
+  standbyData: false,
   walEnd: "0/5000100",
   syncOnDisk: true,
 };
@@ -45,6 +46,35 @@ function snapshot(overrides: Partial<HealSnapshot> = {}): HealSnapshot {
 }
 
 describe("decideHeal", () => {
+  const killedStandby: LocalView = { ...killedPrimary, standbyData: true, walEnd: null, syncOnDisk: false };
+  const primaryOnTimeline1: PeerView = { primary: true, timeline: 1, forkLsn: null, repmgrPrimary: "n2" };
+
+  it("starts a killed standby again when the peer is primary on its own timeline", () => {
+    expect(decideHeal(snapshot({ local: killedStandby, peer: primaryOnTimeline1 }))).toEqual({
+      verdict: "rejoin",
+      reason:
+        "n2 is primary on this standby's timeline 1 (confirmed by the witness); start it again as its standby",
+    });
+  });
+
+  it("leaves a stopped former primary on the peer's timeline alone: no failover happened", () => {
+    expect(decideHeal(snapshot({ peer: primaryOnTimeline1 }))).toEqual({
+      verdict: "none",
+      reason: "n2 is on timeline 1, not newer than this node's 1",
+    });
+  });
+
+  it("keeps a killed standby's restart within the attempt budget and autoRejoin", () => {
+    const base = { local: killedStandby, peer: primaryOnTimeline1 };
+    expect(decideHeal(snapshot({ ...base, autoRejoin: false })).verdict).toBe("none");
+    expect(
+      decideHeal(snapshot({ ...base, attempt: { running: false, failures: 5, notBefore: 0 } })).verdict,
+    ).toBe("awaiting_decision");
+    expect(
+      decideHeal(snapshot({ ...base, attempt: { running: false, failures: 1, notBefore: NOW + 2000 } })),
+    ).toEqual({ verdict: "none", reason: "retrying the rejoin in 2.0 s" });
+  });
+
   it("rejoins a killed primary once the witness names the peer primary on a newer timeline", () => {
     expect(decideHeal(snapshot())).toEqual({
       verdict: "rejoin",

@@ -20,6 +20,8 @@ export interface LocalView {
   readonly timeline: number | null;
   /** A complete data directory exists (initdb or a clone finished). */
   readonly hasData: boolean;
+  /** The data directory holds standby.signal: this node last ran as a standby. */
+  readonly standbyData: boolean;
   /** Where the local WAL ends (live LSN or read with pg_waldump); null when it could not be read. */
   readonly walEnd: string | null;
   /** synchronous_standby_names in the data directory is non-empty (the degrade hook empties it). */
@@ -74,6 +76,15 @@ export function decideHeal(s: HealSnapshot): HealDecision {
   }
   const peerTl = s.peer.timeline;
   const localTl = s.local.timeline;
+  // A standby whose PostgreSQL died (crash, kill -9, OOM) on the primary's own timeline: a standby never
+  // accepted a write, so starting it again loses nothing, and nothing else restarts it.
+  if (s.local.role === "down" && s.local.standbyData && localTl !== null && peerTl === localTl) {
+    return attemptRejoin(
+      s,
+      `${s.peerName} is primary on this standby's timeline ${localTl} (confirmed by ${confirmedBy})`,
+      "start it again as its standby",
+    );
+  }
   if (localTl !== null && (peerTl === null || peerTl <= localTl)) {
     return none(`${s.peerName} is on timeline ${peerTl ?? "?"}, not newer than this node's ${localTl}`);
   }
@@ -84,17 +95,23 @@ export function decideHeal(s: HealSnapshot): HealDecision {
 
   const unsafe = onlyCopyRisk(s);
   if (unsafe !== null) return { verdict: "awaiting_decision", reason: unsafe };
+  const how = s.local.hasData ? "rewind or re-clone" : "no data directory: re-clone";
+  return attemptRejoin(s, newer, `${how} as its standby`);
+}
+
+/** A rejoin within the attempt budget and its backoff; `autoRejoin` off leaves it to a person. */
+function attemptRejoin(s: HealSnapshot, why: string, how: string): HealDecision {
+  if (!s.autoRejoin) return none(`${why}; autoRejoin is off: rejoin this node with npm start or pulumi up`);
   if (s.attempt.failures >= s.maxAttempts) {
     return {
       verdict: "awaiting_decision",
-      reason: `${s.attempt.failures} rejoin attempts failed; ${newer}. Look at the rejoin_failed events, fix the cause, then rejoin with npm start or pulumi up (or restart the agent to try again)`,
+      reason: `${s.attempt.failures} rejoin attempts failed; ${why}. Look at the rejoin_failed events, fix the cause, then rejoin with npm start or pulumi up (or restart the agent to try again)`,
     };
   }
   if (s.now < s.attempt.notBefore) {
     return none(`retrying the rejoin in ${((s.attempt.notBefore - s.now) / 1000).toFixed(1)} s`);
   }
-  const how = s.local.hasData ? "rewind or re-clone" : "no data directory: re-clone";
-  return { verdict: "rejoin", reason: `${newer}; ${how} as its standby` };
+  return { verdict: "rejoin", reason: `${why}; ${how}` };
 }
 
 /**

@@ -25,7 +25,15 @@ export async function observeLocal(
   const layout = member.layout;
   const hasData = (await exists(`${layout.dataDir}/PG_VERSION`)) && (await exists(layout.dataCompleteMarker));
   const syncOnDisk = hasData ? await syncNamesOnDisk(layout.dataDir) : null;
-  const base = { role: state.role, writable: state.writable, fenced: state.fenced, hasData, syncOnDisk };
+  const standbyData = hasData && (await exists(`${layout.dataDir}/standby.signal`));
+  const base = {
+    role: state.role,
+    writable: state.writable,
+    fenced: state.fenced,
+    hasData,
+    standbyData,
+    syncOnDisk,
+  };
   if (state.role !== "down")
     return { ...base, timeline: state.timeline, walEnd: state.role === "primary" ? state.lsn : null };
   if (!hasData) return { ...base, timeline: null, walEnd: null };

@@ -19,9 +19,30 @@ import type { MemberCommands, SqlTarget } from "../member-commands.js";
 import { ensurePhysicalSlotSql, replicationSlotName } from "../sql/slot-sql.js";
 import { SshCommandError } from "../ssh/errors.js";
 
+/** How long a standby started as it is gets to stream before the rewind path takes over. */
+const RESTART_STREAMING_TIMEOUT_MS = 30_000;
+
 export async function rejoinNode(primary: SqlTarget, node: MemberCommands): Promise<StepOutcome> {
   const inspection = await node.inspect();
-  if (inspection.running) await node.sh(pgServiceCommand(node.member.layout, "stop"), "rejoin-stop", 150_000);
+  // A stopped standby (its PostgreSQL crashed or was killed) usually only needs starting: with
+  // standby.signal it cannot accept a write, and it streams again if it is on the primary's history.
+  if (!inspection.running && inspection.complete && inspection.standbySignal) {
+    const streams = await startPostgres(node)
+      .then(() =>
+        waitFor(
+          `${node.name} streaming from ${primary.name}`,
+          () => streamsFrom(primary, node),
+          RESTART_STREAMING_TIMEOUT_MS,
+        ),
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (streams) return finishRejoin(node, "restart as standby");
+  }
+  const current = await node.inspect();
+  if (current.running) await node.sh(pgServiceCommand(node.member.layout, "stop"), "rejoin-stop", 150_000);
   // Right after a promotion the new primary's control file still names the old timeline until its
   // first checkpoint; pg_rewind would then see "same timeline, no rewind required" and the node could
   // never follow. A checkpoint first makes the divergence visible.
@@ -40,6 +61,11 @@ export async function rejoinNode(primary: SqlTarget, node: MemberCommands): Prom
   }
   await primary.sql(ensurePhysicalSlotSql(replicationSlotName(node.member)), "rejoin-slot");
   await waitFor(`${node.name} streaming from ${primary.name}`, () => streamsFrom(primary, node), 60_000);
+  return finishRejoin(node, method);
+}
+
+/** Registered as the primary's standby and unfenced, once it streams. */
+async function finishRejoin(node: MemberCommands, method: string): Promise<StepOutcome> {
   await node.sh(standbyRegisterCommand(node.member, true), "rejoin-register");
   await node.sh(removeFenceMarkerCommand(node.member.layout), "rejoin-unfence");
   return { changed: true, detail: `rejoined by ${method}` };
