@@ -61,6 +61,14 @@ export interface SoakResult {
 }
 
 const AGENT_PORT = 9187;
+
+interface PairEventRow {
+  readonly type: string;
+  readonly nodeName: string | null;
+  readonly message: string;
+  readonly occurredAt: string;
+  readonly durationMs: number | null;
+}
 const WRITER_INTERVAL_MS = 100;
 
 function reportOf(table: string, attempts: readonly WriteAttempt[]): WriterReport {
@@ -120,6 +128,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         view.primary === status.primary;
       return ok ? (status.primary ?? undefined) : undefined;
     };
+    /** The control plane's events since `since`, oldest first, one line each: the soak's evidence. */
+    const eventsSince = async (since: number): Promise<string[]> => {
+      const reply = await cp.request("GET", `/v1/pairs/${registered.pairId}/events?limit=200`);
+      const events = (reply.body as { events: PairEventRow[] }).events;
+      return events
+        .filter((e) => Date.parse(e.occurredAt) >= since)
+        .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt))
+        .map(
+          (e) =>
+            `    event ${e.occurredAt} ${e.type} ${e.nodeName ?? "-"}${e.durationMs === null ? "" : ` ${e.durationMs} ms`}: ${e.message}`,
+        );
+    };
     let primary = await waitFor("a healthy pair after bootstrap", healthyPrimary, 180_000, 500);
     log(`healthy: primary ${primary}; seed ${options.seed}`);
 
@@ -175,6 +195,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         500,
       ).catch(() => undefined);
       const healedAt = Date.now();
+      for (const line of await eventsSince(startedAt - 1000).catch(() => [])) log(line);
       const outage = outagesOf(writer.attempts())
         .filter((o) => o.firstAckAt > startedAt && o.lastAckAt < healedAt)
         .reduce((max, o) => Math.max(max, o.durationMs), 0);
