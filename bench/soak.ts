@@ -3,12 +3,16 @@
 // primary host vanishing and returning, an n1↔n2 partition, the witness down, the control plane down,
 // an agent killed). After each fault the pair must be healthy again with a synchronous standby on its
 // own within 120 s. Prints a table per fault kind and a RESULT line; progress goes to stderr.
-// Run: npm run soak [-- --minutes N] [--seed S]   (as root, under /run/pgaas-systest.lock)
+// Run: npm run soak [-- --minutes N] [--seed S] [--faults kind,kind,…  (a fixed order instead)]   (as root, under /run/pgaas-systest.lock)
 import { parseArgs } from "node:util";
-import { runSoak, soakResultLine, soakTable } from "@pgaas/testing/soak";
+import { FAULT_KINDS, type FaultKind, runSoak, soakResultLine, soakTable } from "@pgaas/testing/soak";
 
 const { values } = parseArgs({
-  options: { minutes: { type: "string", default: "10" }, seed: { type: "string" } },
+  options: {
+    minutes: { type: "string", default: "10" },
+    seed: { type: "string" },
+    faults: { type: "string" },
+  },
 });
 const minutes = Number(values.minutes);
 if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)
@@ -26,13 +30,20 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+const isFaultKind = (kind: string): kind is FaultKind => (FAULT_KINDS as readonly string[]).includes(kind);
+const sequence = values.faults?.split(",").map((kind) => {
+  if (!isFaultKind(kind)) throw new RangeError(`--faults: ${kind} is not one of ${FAULT_KINDS.join(", ")}`);
+  return kind;
+});
+
 process.stderr.write(`soak: ${minutes} min, seed ${seed}\n`);
 const result = await runSoak({
   range: { prefix: "psk", first: "10.231.200.0/24", count: 4 },
   seed,
   durationMs: minutes * 60_000,
   // At least ~45 s per fault (gap + hold + heal): a bound, never reached in practice.
-  maxFaults: Math.ceil((minutes * 60) / 20),
+  maxFaults: sequence?.length ?? Math.ceil((minutes * 60) / 20),
+  ...(sequence ? { sequence } : {}),
   gapMs: { min: 5_000, max: 20_000 },
   holdMs: 15_000,
   healTimeoutMs: 120_000,

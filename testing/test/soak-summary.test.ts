@@ -57,3 +57,11 @@ describe("soak summary", () => {
     );
   });
 });
+
+describe("seededRandom.shuffle", () => {
+  it("returns every item once, in an order the seed decides", () => {
+    const kinds = ["a", "b", "c", "d", "e", "f", "g"];
+    expect(seededRandom(5).shuffle(kinds).sort()).toEqual(kinds);
+    expect(seededRandom(5).shuffle(kinds)).toEqual(seededRandom(5).shuffle(kinds));
+  });
+});

@@ -29,7 +29,7 @@ export interface SoakOptions {
   /** Faults are started until this long after setup (and never more than maxFaults). */
   readonly durationMs: number;
   readonly maxFaults: number;
-  /** A fixed order of faults; default: random kinds from FAULT_KINDS. */
+  /** A fixed order of faults; default: every kind once per round, each round in a seeded random order. */
   readonly sequence?: readonly FaultKind[];
   /** Random gap between faults, after the pair is healthy again. */
   readonly gapMs: { readonly min: number; readonly max: number };
@@ -160,10 +160,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const dual = watchDualPrimary(lab, spec, () => cp.pair(registered.pairId), writerMs);
     cleanups.push(() => dual.stop());
 
+    let bag: FaultKind[] = [];
+    const nextKind = (): FaultKind => {
+      if (bag.length === 0) bag = random.shuffle(FAULT_KINDS);
+      return bag.shift() as FaultKind;
+    };
     for (let index = 0; index < options.maxFaults; index += 1) {
       if (options.signal?.aborted || Date.now() > soakEnd) break;
       if (options.sequence && index >= options.sequence.length) break;
-      const kind = options.sequence?.[index] ?? random.pick(FAULT_KINDS);
+      const kind = options.sequence?.[index] ?? nextKind();
       const gap = random.between(options.gapMs.min, options.gapMs.max);
       log(`gap ${(gap / 1000).toFixed(1)} s, then fault ${index + 1}: ${kind}`);
       await new Promise((resolve) => setTimeout(resolve, gap));

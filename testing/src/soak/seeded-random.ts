@@ -7,6 +7,8 @@ export interface SeededRandom {
   /** Uniform integer in [min, max]. */
   between(min: number, max: number): number;
   pick<T>(items: readonly T[]): T;
+  /** A shuffled copy (Fisher–Yates). */
+  shuffle<T>(items: readonly T[]): T[];
 }
 
 export function seededRandom(seed: number): SeededRandom {
@@ -26,6 +28,14 @@ export function seededRandom(seed: number): SeededRandom {
       const item = items[Math.floor(next() * items.length)];
       if (item === undefined) throw new RangeError("pick from an empty list");
       return item;
+    },
+    shuffle<T>(items: readonly T[]): T[] {
+      const copy = [...items];
+      for (let i = copy.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(next() * (i + 1));
+        [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+      }
+      return copy;
     },
   };
 }
