@@ -224,6 +224,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         break;
       }
       primary = healed;
+      // Healed, but slowly: keep the logs, a slow heal is worth a post-mortem too.
+      if (healedAt - startedAt > options.healTimeoutMs / 2) {
+        evidence.push(await saveLogs(spec, `soak/slow-${kind}-${Date.now()}`));
+        log(`  slow heal: logs saved in ${evidence.at(-1)}`);
+      }
       // Every acknowledged row so far is on the current primary.
       const check = await verifyAcknowledged(reportOf(table, writer.attempts()), admin(address(primary)));
       log(
