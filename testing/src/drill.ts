@@ -175,6 +175,38 @@ export function watchRoles(
  * A node's role seen from inside its own namespace (psql over the local socket), so an isolated
  * primary is still observed: when it stops accepting writes (fenced) versus when the standby promotes.
  */
+/**
+ * A node's role seen from inside its own namespace (psql over the local socket, as postgres), so an
+ * isolated node is still observed; "down" when its PostgreSQL does not answer within 2 s.
+ */
+export async function roleFromInside(lab: LocalLab, spec: PairSpec, node: string): Promise<ServerRole> {
+  const result = await hostExec(lab, node, [
+    "timeout",
+    "2",
+    "runuser",
+    "-u",
+    "postgres",
+    "--",
+    "psql",
+    "-X",
+    "-At",
+    "-h",
+    memberLayout(spec, node).runDir,
+    "-p",
+    String(spec.postgres.port),
+    "-d",
+    "postgres",
+    "-c",
+    "SELECT pg_is_in_recovery()",
+  ]);
+  if (result.code !== 0) return "down";
+  return result.stdout.trim() === "f" ? "primary" : "standby";
+}
+
+/**
+ * A node's role seen from inside its own namespace, so an isolated primary is still observed: when it
+ * stops accepting writes (fenced) versus when the standby promotes.
+ */
 export function watchFromInside(
   timeline: Timeline,
   lab: LocalLab,
@@ -182,34 +214,10 @@ export function watchFromInside(
   node: string,
   maxDurationMs = 120_000,
 ): RoleWatch {
-  const socketDir = memberLayout(spec, node).runDir;
-  const probe = async (): Promise<ServerRole> => {
-    const result = await hostExec(lab, node, [
-      "timeout",
-      "2",
-      "runuser",
-      "-u",
-      "postgres",
-      "--",
-      "psql",
-      "-X",
-      "-At",
-      "-h",
-      socketDir,
-      "-p",
-      String(spec.postgres.port),
-      "-d",
-      "postgres",
-      "-c",
-      "SELECT pg_is_in_recovery()",
-    ]);
-    if (result.code !== 0) return "down";
-    return result.stdout.trim() === "f" ? "primary" : "standby";
-  };
   return watchChanges(
     timeline,
     [node],
-    probe,
+    () => roleFromInside(lab, spec, node),
     (name, role) => `${name} (inside view) is ${role}`,
     maxDurationMs,
   );

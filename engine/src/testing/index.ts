@@ -4,3 +4,4 @@
 export { heal, isolateHost, partition, restoreHost } from "./faults.js";
 export { hostExec } from "./host-exec.js";
 export { LAB_PAIR_HOSTS, labPairHosts, labPairSpec } from "./lab-pair.js";
+export { killAgent, startAgent, startWitness, stopWitness } from "./member-services.js";

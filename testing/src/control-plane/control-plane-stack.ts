@@ -18,6 +18,8 @@ export interface PairView {
   readonly nodes: ReadonlyArray<{
     name: string;
     role: string;
+    writable: boolean;
+    state: string;
     lastReportAt: string | null;
     healState: string;
   }>;
