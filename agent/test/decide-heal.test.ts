@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { decideHeal, type HealSnapshot, type LocalView, type PeerView } from "../src/heal/decide-heal.js";
+import {
+  CRASHED_STANDBY_GRACE_MS,
+  decideHeal,
+  type HealSnapshot,
+  type LocalView,
+  type PeerView,
+} from "../src/heal/decide-heal.js";
 import { compareLsn, largestLsnIn } from "../src/heal/lsn.js";
 import {
   forkPointOf,
@@ -17,7 +23,7 @@ const killedPrimary: LocalView = {
   fenced: false,
   timeline: 1,
   hasData: true,
-  standbyData: false,
+  crashedStandby: false,
   walEnd: "0/5000100",
   syncOnDisk: true,
 };
@@ -40,17 +46,44 @@ function snapshot(overrides: Partial<HealSnapshot> = {}): HealSnapshot {
     lastSync: syncWithPeer,
     peer: promotedPeer,
     witnessPrimary: "n2",
+    crashedSince: null,
     attempt: { running: false, failures: 0, notBefore: 0 },
     ...overrides,
   };
 }
 
 describe("decideHeal", () => {
-  const killedStandby: LocalView = { ...killedPrimary, standbyData: true, walEnd: null, syncOnDisk: false };
+  const killedStandby: LocalView = {
+    ...killedPrimary,
+    crashedStandby: true,
+    walEnd: null,
+    syncOnDisk: false,
+  };
+  const crashedLongEnough = NOW - CRASHED_STANDBY_GRACE_MS;
   const primaryOnTimeline1: PeerView = { primary: true, timeline: 1, forkLsn: null, repmgrPrimary: "n2" };
 
+  it("waits a moment before starting a crashed standby: a rejoin passes through the same state", () => {
+    expect(
+      decideHeal(snapshot({ local: killedStandby, peer: primaryOnTimeline1, crashedSince: NOW - 2000 })),
+    ).toEqual({
+      verdict: "none",
+      reason: "this standby's PostgreSQL died 2.0 s ago; it is started again after 5 s",
+    });
+  });
+
+  it("leaves a cleanly stopped standby alone: a stop was somebody's decision", () => {
+    const stopped = { ...killedStandby, crashedStandby: false };
+    expect(
+      decideHeal(snapshot({ local: stopped, peer: primaryOnTimeline1, crashedSince: crashedLongEnough })),
+    ).toEqual({ verdict: "none", reason: "n2 is on timeline 1, not newer than this node's 1" });
+  });
+
   it("starts a killed standby again when the peer is primary on its own timeline", () => {
-    expect(decideHeal(snapshot({ local: killedStandby, peer: primaryOnTimeline1 }))).toEqual({
+    expect(
+      decideHeal(
+        snapshot({ local: killedStandby, peer: primaryOnTimeline1, crashedSince: crashedLongEnough }),
+      ),
+    ).toEqual({
       verdict: "rejoin",
       reason:
         "n2 is primary on this standby's timeline 1 (confirmed by the witness); start it again as its standby",
@@ -65,7 +98,7 @@ describe("decideHeal", () => {
   });
 
   it("keeps a killed standby's restart within the attempt budget and autoRejoin", () => {
-    const base = { local: killedStandby, peer: primaryOnTimeline1 };
+    const base = { local: killedStandby, peer: primaryOnTimeline1, crashedSince: crashedLongEnough };
     expect(decideHeal(snapshot({ ...base, autoRejoin: false })).verdict).toBe("none");
     expect(
       decideHeal(snapshot({ ...base, attempt: { running: false, failures: 5, notBefore: 0 } })).verdict,
@@ -228,8 +261,12 @@ describe("heal parsers", () => {
 
   it("parses pg_controldata and the sync setting ALTER SYSTEM left on disk", () => {
     const control =
-      "Latest checkpoint location:           0/5000060\nLatest checkpoint's REDO location:    0/5000028\nLatest checkpoint's TimeLineID:       3\n";
-    expect(parseControlData(control)).toEqual({ timeline: 3, redo: "0/5000028" });
+      "Database cluster state:               in archive recovery\nLatest checkpoint location:           0/5000060\nLatest checkpoint's REDO location:    0/5000028\nLatest checkpoint's TimeLineID:       3\n";
+    expect(parseControlData(control)).toEqual({
+      timeline: 3,
+      redo: "0/5000028",
+      state: "in archive recovery",
+    });
     expect(parseControlData("garbage")).toBeNull();
     expect(parseSyncNames(`# Do not edit\nsynchronous_standby_names = 'ANY 1 ("n1", "n2")'\n`)).toBe(true);
     expect(

@@ -7,6 +7,9 @@ import type { SyncRecord } from "./sync-record.js";
 
 export type HealVerdict = "none" | "rejoin" | "fence" | "awaiting_decision";
 
+/** How long a standby must stay crashed before its agent starts it again. */
+export const CRASHED_STANDBY_GRACE_MS = 5_000;
+
 export interface HealDecision {
   readonly verdict: HealVerdict;
   readonly reason: string;
@@ -20,8 +23,12 @@ export interface LocalView {
   readonly timeline: number | null;
   /** A complete data directory exists (initdb or a clone finished). */
   readonly hasData: boolean;
-  /** The data directory holds standby.signal: this node last ran as a standby. */
-  readonly standbyData: boolean;
+  /**
+   * A standby whose PostgreSQL died: standby.signal, and a control file still "in archive recovery"
+   * (a stop leaves "shut down in recovery"). pg_rewind leaves that state too, for the moment before
+   * the rejoin starts the server: hence `crashedSince` in the snapshot.
+   */
+  readonly crashedStandby: boolean;
   /** Where the local WAL ends (live LSN or read with pg_waldump); null when it could not be read. */
   readonly walEnd: string | null;
   /** synchronous_standby_names in the data directory is non-empty (the degrade hook empties it). */
@@ -57,6 +64,8 @@ export interface HealSnapshot {
   readonly peer: PeerView | null;
   /** The node the witness's repmgr metadata names as primary; null when unknown or unreachable. */
   readonly witnessPrimary: string | null;
+  /** Since when this node has been seen a crashed standby without a break; null when it is not one. */
+  readonly crashedSince: number | null;
   readonly attempt: AttemptView;
 }
 
@@ -77,8 +86,15 @@ export function decideHeal(s: HealSnapshot): HealDecision {
   const peerTl = s.peer.timeline;
   const localTl = s.local.timeline;
   // A standby whose PostgreSQL died (crash, kill -9, OOM) on the primary's own timeline: a standby never
-  // accepted a write, so starting it again loses nothing, and nothing else restarts it.
-  if (s.local.role === "down" && s.local.standbyData && localTl !== null && peerTl === localTl) {
+  // accepted a write, so starting it again loses nothing, and nothing else restarts it. Only once it has
+  // stayed so for a while: a rejoin in progress passes through the same state for a moment.
+  if (s.local.role === "down" && s.local.crashedStandby && localTl !== null && peerTl === localTl) {
+    const seenMs = s.crashedSince === null ? 0 : s.now - s.crashedSince;
+    if (seenMs < CRASHED_STANDBY_GRACE_MS) {
+      return none(
+        `this standby's PostgreSQL died ${(seenMs / 1000).toFixed(1)} s ago; it is started again after ${CRASHED_STANDBY_GRACE_MS / 1000} s`,
+      );
+    }
     return attemptRejoin(
       s,
       `${s.peerName} is primary on this standby's timeline ${localTl} (confirmed by ${confirmedBy})`,

@@ -56,6 +56,7 @@ export class Healer {
   #notBefore = 0;
   #announced: string | null = null;
   #lastDecision: HealDecision | null = null;
+  #crashedSince: number | null = null;
 
   constructor(options: HealerOptions) {
     this.#o = options;
@@ -105,8 +106,11 @@ export class Healer {
         })
       : null;
     const witnessPrimary = peer?.primary ? await observeWitnessPrimary(this.#witness) : null;
+    const now = this.#clock();
+    this.#crashedSince = local.role === "down" && local.crashedStandby ? (this.#crashedSince ?? now) : null;
     const snapshot: HealSnapshot = {
-      now: this.#clock(),
+      now,
+      crashedSince: this.#crashedSince,
       autoRejoin: this.#o.config.autoRejoin,
       maxAttempts: this.#o.config.maxAttempts,
       peerName: this.#o.config.peer.name,

@@ -31,27 +31,34 @@ export async function observeLocal(
     writable: state.writable,
     fenced: state.fenced,
     hasData,
-    standbyData,
     syncOnDisk,
   };
-  if (state.role !== "down")
-    return { ...base, timeline: state.timeline, walEnd: state.role === "primary" ? state.lsn : null };
-  if (!hasData) return { ...base, timeline: null, walEnd: null };
+  if (state.role !== "down") {
+    const walEnd = state.role === "primary" ? state.lsn : null;
+    return { ...base, crashedStandby: false, timeline: state.timeline, walEnd };
+  }
+  if (!hasData) return { ...base, crashedStandby: false, timeline: null, walEnd: null };
   const control = await controlData(layout.dataDir, transport);
   const walEnd = control ? await walEndOf(layout.dataDir, control, transport) : null;
-  return { ...base, timeline: control?.timeline ?? null, walEnd };
+  // A stopped standby's control file says "shut down in recovery"; one that died says it is still
+  // "in archive recovery". Only the second is the agent's to start: a stop was somebody's decision.
+  const crashedStandby = standbyData && control?.state === "in archive recovery";
+  return { ...base, crashedStandby, timeline: control?.timeline ?? null, walEnd };
 }
 
 interface ControlData {
   readonly timeline: number;
   readonly redo: string;
+  /** "Database cluster state", e.g. "in archive recovery" or "shut down in recovery". */
+  readonly state: string | null;
 }
 
 /** The latest checkpoint's timeline and redo point, from pg_controldata (works while stopped). */
 export function parseControlData(text: string): ControlData | null {
   const timeline = /^Latest checkpoint's TimeLineID:\s+(\d+)$/m.exec(text)?.[1];
   const redo = /^Latest checkpoint's REDO location:\s+([0-9A-F]+\/[0-9A-F]+)$/im.exec(text)?.[1];
-  return timeline && redo ? { timeline: Number(timeline), redo } : null;
+  const state = /^Database cluster state:\s+(.+)$/m.exec(text)?.[1]?.trim() ?? null;
+  return timeline && redo ? { timeline: Number(timeline), redo, state } : null;
 }
 
 async function controlData(dataDir: string, transport: CommandTransport): Promise<ControlData | null> {
