@@ -59,6 +59,9 @@ beforeAll(async () => {
       listenPort: AGENT_PORT,
       stateSeconds: STATE_REPORT_INTERVAL_MS / 1000,
       metricsSeconds: 15,
+      // What the registry shows of a returning old primary, held still: with automatic rejoin its agent
+      // turns it into a standby within seconds (test/system/auto-rejoin.test.ts and the soak cover that).
+      autoRejoin: false,
     },
   });
 }, 120_000);
