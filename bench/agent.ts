@@ -12,9 +12,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import type { StateReport } from "@pgaas/common/wire";
-import { bootstrapPair, generatePairSecrets, pairStatus, parsePairSpec, teardownPair } from "@pgaas/engine";
+import { generatePairSecrets, pairStatus, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
   adminTarget,
   claimFreshLab,
@@ -32,7 +31,7 @@ import {
   waitFor as waitUntil,
 } from "@pgaas/testing";
 import { type AgentEntry, type AgentProcess, spawnAgent, waitFor } from "@pgaas/testing/agent";
-import { startControlPlaneStack } from "@pgaas/testing/control-plane";
+import { deployAgentPair, startControlPlaneStack } from "@pgaas/testing/control-plane";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const PROMOTION_ROUNDS = 3;
@@ -174,8 +173,7 @@ async function realPairRounds(rounds: number): Promise<RealRound[]> {
   const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: { controlPlaneUrl: cp.url } });
   const hosts = labPairHosts(lab);
   try {
-    const { pairId, agentTokens } = await cp.registerPair(spec, secrets, spec.agent?.listenPort ?? 9187);
-    await bootstrapPair(spec, hosts, { secrets, agentTokens, agentArtefactPath: AGENT_ARTEFACT_PATH });
+    const { pairId } = await deployAgentPair(cp, spec, hosts, secrets);
     // Synchronous, and both agents report it: the pair is fully protected again.
     const protectedPrimary = () =>
       waitUntil(

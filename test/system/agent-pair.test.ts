@@ -3,16 +3,8 @@
 // the new primary within two state intervals of the promotion and /primary flips; with the control
 // plane stopped for 30 s, every state sample reaches the store once; a switchover requested in the
 // API runs through the standby's agent. Needs root (network namespaces).
-import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import type { Secret } from "@pgaas/common";
-import {
-  bootstrapPair,
-  generatePairSecrets,
-  type PairSpec,
-  parsePairSpec,
-  rejoin,
-  teardownPair,
-} from "@pgaas/engine";
+import { generatePairSecrets, type PairSpec, parsePairSpec, rejoin, teardownPair } from "@pgaas/engine";
 import {
   adminTarget,
   dumpLogs,
@@ -26,7 +18,11 @@ import {
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import { type ControlPlaneStack, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import {
+  type ControlPlaneStack,
+  deployAgentPair,
+  startControlPlaneStack,
+} from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -77,13 +73,13 @@ describe("agents on a real pair", () => {
     const lab = fixture.lab;
     const timeline = new Timeline();
     try {
-      const { pairId, agentTokens } = await cp.registerPair(spec, secrets, AGENT_PORT);
-      await bootstrapPair(spec, labPairHosts(lab), {
+      const { pairId, agentTokens } = await deployAgentPair(
+        cp,
+        spec,
+        labPairHosts(lab),
         secrets,
-        onProgress: printProgress,
-        agentTokens,
-        agentArtefactPath: AGENT_ARTEFACT_PATH,
-      });
+        printProgress,
+      );
       timeline.mark("bootstrapped");
 
       // Both agents report.

@@ -2,15 +2,7 @@
 // whose agents report to the real control plane. kill -9 of the primary's postmaster → repmgr
 // promotes the standby → the old primary's own agent rewinds it and brings it back as the streaming
 // synchronous standby, with no human step; then the same the other way round. Needs root.
-import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
-import {
-  bootstrapPair,
-  generatePairSecrets,
-  memberLayout,
-  type PairSpec,
-  parsePairSpec,
-  teardownPair,
-} from "@pgaas/engine";
+import { generatePairSecrets, memberLayout, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import { hostExec } from "@pgaas/engine/testing";
 import {
   adminTarget,
@@ -25,7 +17,11 @@ import {
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import { type ControlPlaneStack, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import {
+  type ControlPlaneStack,
+  deployAgentPair,
+  startControlPlaneStack,
+} from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
@@ -87,13 +83,7 @@ describe("automatic rejoin", () => {
     const lab = fixture.lab;
     const timeline = new Timeline();
     try {
-      const { pairId, agentTokens } = await cp.registerPair(spec, secrets, AGENT_PORT);
-      await bootstrapPair(spec, labPairHosts(lab), {
-        secrets,
-        onProgress: printProgress,
-        agentTokens,
-        agentArtefactPath: AGENT_ARTEFACT_PATH,
-      });
+      const { pairId } = await deployAgentPair(cp, spec, labPairHosts(lab), secrets, printProgress);
       timeline.mark("bootstrapped");
       await waitFor(
         "both agents reporting",

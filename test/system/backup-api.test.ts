@@ -3,16 +3,8 @@
 // bootstrap's full backup, the restorable range, the archive lag), "take a backup now" in the API runs
 // through that agent, a second request while it runs is refused, and the result is an event and a
 // new backup in the inventory that matches what the repository itself says over SSH.
-import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import type { PairBackups } from "@pgaas/api";
-import {
-  bootstrapPair,
-  generatePairSecrets,
-  listBackups,
-  type PairSpec,
-  parsePairSpec,
-  teardownPair,
-} from "@pgaas/engine";
+import { generatePairSecrets, listBackups, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
   dumpLogs,
   LAB_HOSTS,
@@ -23,7 +15,11 @@ import {
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import { type ControlPlaneStack, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import {
+  type ControlPlaneStack,
+  deployAgentPair,
+  startControlPlaneStack,
+} from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
@@ -56,13 +52,7 @@ describe("backups through the control plane", () => {
     const lab = fixture.lab;
     const hosts = labPairHosts(lab);
     try {
-      const { pairId, agentTokens } = await cp.registerPair(spec, secrets, AGENT_PORT);
-      await bootstrapPair(spec, hosts, {
-        secrets,
-        onProgress: printProgress,
-        agentTokens,
-        agentArtefactPath: AGENT_ARTEFACT_PATH,
-      });
+      const { pairId } = await deployAgentPair(cp, spec, hosts, secrets, printProgress);
       const backups = async () =>
         (await cp.request("GET", `/v1/pairs/${pairId}/backups`)).body as PairBackups;
 

@@ -4,14 +4,7 @@
 // n2 and the API names it; at no polled instant are two nodes writable; when the old primary's host
 // comes back (fenced, or still writable and so superseded), a switchover towards it is refused with
 // 409. Needs root (network namespaces).
-import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
-import {
-  bootstrapPair,
-  generatePairSecrets,
-  type PairSpec,
-  parsePairSpec,
-  teardownPair,
-} from "@pgaas/engine";
+import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import { isolateHost, restoreHost } from "@pgaas/engine/testing";
 import { STATE_REPORT_INTERVAL_MS, UNREACHABLE_AFTER_MS } from "@pgaas/portal";
 import {
@@ -23,7 +16,11 @@ import {
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import { type ControlPlaneStack, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import {
+  type ControlPlaneStack,
+  deployAgentPair,
+  startControlPlaneStack,
+} from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
@@ -80,7 +77,8 @@ describe("registry truth while a primary host vanishes", () => {
     const lab = fixture.lab;
     const timeline = new Timeline();
     const seen: Snapshot[] = [];
-    const { pairId, agentTokens } = await cp.registerPair(spec, secrets, AGENT_PORT);
+    const { pairId } = await deployAgentPair(cp, spec, labPairHosts(lab), secrets, printProgress);
+    timeline.mark("bootstrapped");
     const look = async (): Promise<Snapshot> => {
       const reply = await cp.request("GET", `/v1/pairs/${pairId}`);
       const snapshot = { at: Date.now(), ...(reply.body as { pair: Omit<Snapshot, "at"> }).pair };
@@ -89,13 +87,6 @@ describe("registry truth while a primary host vanishes", () => {
     };
     const node = (view: Snapshot, name: string) => view.nodes.find((n) => n.name === name);
     try {
-      await bootstrapPair(spec, labPairHosts(lab), {
-        secrets,
-        onProgress: printProgress,
-        agentTokens,
-        agentArtefactPath: AGENT_ARTEFACT_PATH,
-      });
-      timeline.mark("bootstrapped");
       await waitFor(
         "a healthy pair ready to switch over to n2",
         async () => {

@@ -5,15 +5,7 @@
 // into it); then every control-plane operation on that database runs, and the trap must stay empty.
 // Tenants can neither reach the system databases nor another tenant's database nor call the boundary
 // functions, and the admin role holds no CREATEROLE and no tenant membership. Needs root.
-
-import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
-import {
-  bootstrapPair,
-  generatePairSecrets,
-  type PairSpec,
-  parsePairSpec,
-  teardownPair,
-} from "@pgaas/engine";
+import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
   dumpLogs,
   LAB_HOSTS,
@@ -24,7 +16,11 @@ import {
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import { type ControlPlaneStack, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import {
+  type ControlPlaneStack,
+  deployAgentPair,
+  startControlPlaneStack,
+} from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -112,13 +108,7 @@ afterAll(async () => {
 describe("tenant boundary on a real pair", () => {
   it("never runs tenant code as the admin role, and keeps tenants out of system and other databases", async () => {
     try {
-      const { pairId, agentTokens } = await cp.registerPair(spec, secrets, AGENT_PORT);
-      await bootstrapPair(spec, labPairHosts(fixture.lab), {
-        secrets,
-        onProgress: printProgress,
-        agentTokens,
-        agentArtefactPath: AGENT_ARTEFACT_PATH,
-      });
+      const { pairId } = await deployAgentPair(cp, spec, labPairHosts(fixture.lab), secrets, printProgress);
       await waitFor(
         "the control plane knows the primary",
         async () => (await cp.pair(pairId)).primary ?? undefined,

@@ -5,9 +5,9 @@
 // healed. `npm run soak` (bench/soak.ts) and test/system/soak.test.ts both run this one function.
 
 import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
-import type { Secret } from "@pgaas/common";
-import { bootstrapPair, generatePairSecrets, pairStatus, parsePairSpec, teardownPair } from "@pgaas/engine";
+import { generatePairSecrets, pairStatus, parsePairSpec, teardownPair } from "@pgaas/engine";
 import { startControlPlaneStack } from "../control-plane/control-plane-stack.js";
+import { deployAgentPair } from "../control-plane/deploy-agent-pair.js";
 import { adminTarget, ensureDrillDatabase, saveLogs, waitFor } from "../drill.js";
 import { claimFreshLab } from "../fresh-lab.js";
 import { LAB_HOSTS, labPairHosts, labPairSpec } from "../pair-fixture.js";
@@ -105,10 +105,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let lost: number[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    const registered = await cp.registerPair(spec, secrets, AGENT_PORT);
-    const agentTokens: Record<string, Secret> = registered.agentTokens;
     log(`bootstrapping ${pairName} on ${lab.subnet} …`);
-    await bootstrapPair(spec, hosts, { secrets, agentTokens, agentArtefactPath: AGENT_ARTEFACT_PATH });
+    const registered = await deployAgentPair(cp, spec, hosts, secrets);
     await ensureDrillDatabase(admin(spec.endpoint.address));
 
     /** Healthy: one primary holding the VIP, the other streaming synchronously, the API agreeing. */
@@ -179,7 +177,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         spec,
         secrets,
         cp,
-        agentTokens,
+        agentTokens: registered.agentTokens,
         agentArtefactPath: AGENT_ARTEFACT_PATH,
         primary,
         standby,
