@@ -42,15 +42,32 @@ export const SERVICE_UNPAUSE_ARGS = ["service", "unpause"] as const;
 
 const UNPAUSE_TIMEOUT_MS = 30_000;
 
+/**
+ * The demoted node may still be starting as a standby when repmgr returns, and `service unpause` then
+ * cannot reach it; it is asked again, a bounded number of times, before the outcome is reported.
+ */
+export const UNPAUSE_ATTEMPTS = 10;
+const UNPAUSE_RETRY_DELAY_MS = 1_000;
+
 /** Resolves with the exit code and output of the step that decided the outcome. */
 export async function standbySwitchover(
   host: SwitchoverHost,
-  options: { readonly timeoutMs: number; readonly remoteConfigFile?: string },
+  options: {
+    readonly timeoutMs: number;
+    readonly remoteConfigFile?: string;
+    /** Between unpause attempts; tests pass 0. */
+    readonly retryDelayMs?: number;
+  },
 ): Promise<CommandOutput> {
   await host.sql(SWITCHOVER_PREPARE_SQL);
   const switchover = await host.repmgr(standbySwitchoverArgs(options.remoteConfigFile), options.timeoutMs);
   if (switchover.exitCode !== 0) return switchover;
-  const unpause = await host.repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
+  const delayMs = options.retryDelayMs ?? UNPAUSE_RETRY_DELAY_MS;
+  let unpause = await host.repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
+  for (let attempt = 1; unpause.exitCode !== 0 && attempt < UNPAUSE_ATTEMPTS; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    unpause = await host.repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
+  }
   return {
     exitCode: unpause.exitCode,
     output: [switchover.output, unpause.output].filter((text) => text.length > 0).join("\n"),

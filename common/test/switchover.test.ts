@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { type CommandOutput, type SwitchoverHost, standbySwitchover } from "../src/switchover.js";
+import {
+  type CommandOutput,
+  type SwitchoverHost,
+  standbySwitchover,
+  UNPAUSE_ATTEMPTS,
+} from "../src/switchover.js";
 
 /** Records every step; repmgr answers from `answers`, in order. */
 function recordingHost(answers: CommandOutput[]): { host: SwitchoverHost; steps: unknown[] } {
@@ -59,14 +64,32 @@ describe("standbySwitchover", () => {
     ]);
   });
 
-  it("reports a failed unpause: repmgrd left paused would never fail over", async () => {
-    const { host } = recordingHost([
-      { exitCode: 0, output: "" },
-      { exitCode: 1, output: "ERROR: unable to unpause node 2" },
+  it("asks again while the demoted node is still starting, then reports the unpause that worked", async () => {
+    const { host, steps } = recordingHost([
+      { exitCode: 0, output: "NOTICE: switchover was successful" },
+      { exitCode: 26, output: "WARNING: unable to connect to node 1" },
+      { exitCode: 26, output: "WARNING: unable to connect to node 1" },
+      { exitCode: 0, output: "NOTICE: node 1 unpaused" },
     ]);
-    expect(await standbySwitchover(host, { timeoutMs: 1000 })).toEqual({
-      exitCode: 1,
-      output: "ERROR: unable to unpause node 2",
+    expect(await standbySwitchover(host, { timeoutMs: 1000, retryDelayMs: 0 })).toEqual({
+      exitCode: 0,
+      output: "NOTICE: switchover was successful\nNOTICE: node 1 unpaused",
     });
+    expect(steps.filter((step) => JSON.stringify(step).includes("unpause"))).toHaveLength(3);
+  });
+
+  it("reports an unpause that keeps failing: repmgrd left paused would never fail over", async () => {
+    const { host, steps } = recordingHost([
+      { exitCode: 0, output: "" },
+      ...Array.from({ length: UNPAUSE_ATTEMPTS }, () => ({
+        exitCode: 26,
+        output: "ERROR: unable to unpause 1 node(s)",
+      })),
+    ]);
+    expect(await standbySwitchover(host, { timeoutMs: 1000, retryDelayMs: 0 })).toEqual({
+      exitCode: 26,
+      output: "ERROR: unable to unpause 1 node(s)",
+    });
+    expect(steps).toHaveLength(2 + UNPAUSE_ATTEMPTS);
   });
 });

@@ -14,6 +14,7 @@ import { type ProgressListener, StepRunner, type StepTiming } from "../progress.
 import type { PairSecrets } from "../secrets.js";
 import { repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
+import { SshCommandError } from "../ssh/errors.js";
 import type { SshPool } from "../ssh/pool.js";
 import { ensureSync, waitForStreaming } from "./sync.js";
 
@@ -46,19 +47,32 @@ export async function switchover(
       });
     }
     await runner.run("switchover", candidate.name, async () => {
-      // Over SSH a failed repmgr step throws (SshCommandError with its exit code and stderr).
-      await standbySwitchover(
+      let lastFailure: SshCommandError | undefined;
+      const outcome = await standbySwitchover(
         {
           sql: async (statements) => {
             await candidate.sql(`${statements.join(";\n")};\n`, "switchover-prepare");
           },
-          repmgr: async (args, timeoutMs) => ({
-            exitCode: 0,
-            output: await candidate.sh(repmgrCommand(candidate.member, args), "switchover", timeoutMs),
-          }),
+          repmgr: async (args, timeoutMs) => {
+            try {
+              const output = await candidate.sh(
+                repmgrCommand(candidate.member, args),
+                "switchover",
+                timeoutMs,
+              );
+              return { exitCode: 0, output };
+            } catch (error) {
+              // A failed step comes back as its exit code, so the unpause can be asked again.
+              if (!(error instanceof SshCommandError)) throw error;
+              lastFailure = error;
+              return { exitCode: error.exitCode, output: error.stderrTail.trim() };
+            }
+          },
         },
         { timeoutMs: 300_000 },
       );
+      // The failure that decided the outcome, with its host, step, exit code and stderr.
+      if (outcome.exitCode !== 0 && lastFailure) throw lastFailure;
       return { changed: true };
     });
     await runner.run("witness", pair.witness.name, async () => {
