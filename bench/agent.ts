@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StateReport } from "@pgaas/common/wire";
-import { generatePairSecrets, pairStatus, parsePairSpec, teardownPair } from "@pgaas/engine";
+import { generatePairSecrets, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
   adminTarget,
   claimFreshLab,
@@ -31,7 +31,7 @@ import {
   waitFor as waitUntil,
 } from "@pgaas/testing";
 import { type AgentEntry, type AgentProcess, spawnAgent, waitFor } from "@pgaas/testing/agent";
-import { deployAgentPair, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import { deployAgentPair, protectedPrimary, startControlPlaneStack } from "@pgaas/testing/control-plane";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const PROMOTION_ROUNDS = 3;
@@ -174,24 +174,11 @@ async function realPairRounds(rounds: number): Promise<RealRound[]> {
   const hosts = labPairHosts(lab);
   try {
     const { pairId } = await deployAgentPair(cp, spec, hosts, secrets);
-    // Synchronous, and both agents report it: the pair is fully protected again.
-    const protectedPrimary = () =>
-      waitUntil(
-        "a synchronous pair both agents report",
-        async () => {
-          const [status, view] = await Promise.all([pairStatus(spec, hosts), cp.pair(pairId)]);
-          const synchronous =
-            status.replication === "synchronous" &&
-            status.nodes.some((n) => n.syncState === "sync" || n.syncState === "quorum");
-          return synchronous && status.primary !== null && view.primary === status.primary
-            ? status.primary
-            : undefined;
-        },
-        180_000,
-        300,
-      );
+    // Fully protected again: the same judge as the soak and bench:failover.
+    const protectedPair = () =>
+      waitUntil("a protected pair", () => protectedPrimary(spec, hosts, cp, pairId), 180_000, 300);
     const results: RealRound[] = [];
-    let primary = await protectedPrimary();
+    let primary = await protectedPair();
     for (let round = 1; round <= rounds; round += 1) {
       const standby = primary === "n1" ? "n2" : "n1";
       const target = { ...adminTarget(spec, secrets, lab.host(standby).address), database: "postgres" };
@@ -210,7 +197,7 @@ async function realPairRounds(rounds: number): Promise<RealRound[]> {
         50,
       );
       // No rejoin from here: the old primary's agent brings it back on its own.
-      primary = await protectedPrimary();
+      primary = await protectedPair();
       const healedAt = Date.now();
       results.push({
         killToPromotedS: (promotedAt - killedAt) / 1000,

@@ -39,6 +39,8 @@ export function standbySwitchoverArgs(remoteConfigFile?: string): string[] {
 
 /** A switchover pauses repmgrd on both nodes; monitoring resumes only after this. */
 export const SERVICE_UNPAUSE_ARGS = ["service", "unpause"] as const;
+/** Before a planned restart of a node: repmgrd must not take it for a failure. */
+export const SERVICE_PAUSE_ARGS = ["service", "pause"] as const;
 
 const UNPAUSE_TIMEOUT_MS = 30_000;
 
@@ -48,6 +50,19 @@ const UNPAUSE_TIMEOUT_MS = 30_000;
  */
 export const UNPAUSE_ATTEMPTS = 10;
 const UNPAUSE_RETRY_DELAY_MS = 1_000;
+
+/** `repmgr service unpause`, asked again (bounded) while a node cannot be reached yet. */
+export async function unpauseRepmgrd(
+  repmgr: SwitchoverHost["repmgr"],
+  retryDelayMs = UNPAUSE_RETRY_DELAY_MS,
+): Promise<CommandOutput> {
+  let unpause = await repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
+  for (let attempt = 1; unpause.exitCode !== 0 && attempt < UNPAUSE_ATTEMPTS; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    unpause = await repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
+  }
+  return unpause;
+}
 
 /** Resolves with the exit code and output of the step that decided the outcome. */
 export async function standbySwitchover(
@@ -62,12 +77,7 @@ export async function standbySwitchover(
   await host.sql(SWITCHOVER_PREPARE_SQL);
   const switchover = await host.repmgr(standbySwitchoverArgs(options.remoteConfigFile), options.timeoutMs);
   if (switchover.exitCode !== 0) return switchover;
-  const delayMs = options.retryDelayMs ?? UNPAUSE_RETRY_DELAY_MS;
-  let unpause = await host.repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
-  for (let attempt = 1; unpause.exitCode !== 0 && attempt < UNPAUSE_ATTEMPTS; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, delayMs));
-    unpause = await host.repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
-  }
+  const unpause = await unpauseRepmgrd(host.repmgr, options.retryDelayMs);
   return {
     exitCode: unpause.exitCode,
     output: [switchover.output, unpause.output].filter((text) => text.length > 0).join("\n"),

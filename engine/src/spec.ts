@@ -63,7 +63,7 @@ const NetworkSpec = z.object({
 const ReplicationSpec = z.object({
   mode: z.enum(["synchronous", "asynchronous"]).default("synchronous"),
   /** Seconds with no streaming standby before the primary stops waiting for one (repmgr child_nodes_disconnect_timeout). */
-  degradeAfterSeconds: z.number().int().min(1).max(600).default(3),
+  degradeAfterSeconds: z.number().int().min(1).max(600).default(2),
 });
 
 const FailoverSpec = z.object({

@@ -12,5 +12,6 @@ export * from "./pair-tls.js";
 export * from "./recording-control-plane.js";
 export * from "./subnet-allocation.js";
 export * from "./throwaway-postgres.js";
+export * from "./tls-handshake.js";
 export * from "./vip-watch.js";
 export * from "./writer.js";

@@ -10,8 +10,8 @@
 //   const check = await verifyAcknowledged(report, { host: newPrimaryAddress, port: 5432, user, password });
 //   expect(check.missing).toEqual([]);
 //
-// Bounded in count (maxRows) and time (maxDurationMs); each attempt is bounded by connect_timeout 2 s
-// (libpq's minimum) and a statement timeout.
+// Bounded in count (maxRows) and time (maxDurationMs); each attempt is bounded by a connect timeout
+// (2 s by default, libpq's minimum) and a statement timeout.
 import type { ConnectionOptions } from "node:tls";
 import { sqlIdent } from "@pgaas/common";
 import pg from "pg";
@@ -36,6 +36,12 @@ export interface WriterOptions extends WriterTarget {
   readonly maxDurationMs?: number;
   /** Server-side statement timeout and client-side read timeout (+2 s). Default 10 000. */
   readonly statementTimeoutMs?: number;
+  /**
+   * Per connection attempt. Default 2000, libpq's minimum. A benchmark that measures when the endpoint
+   * accepts writes again uses less: a SYN sent while the VIP moves is otherwise retried only after the
+   * kernel's 1 s retransmission timeout, which measures the client, not the endpoint.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 export type AttemptOutcome = "acked" | "failed" | "unconfirmed";
@@ -78,7 +84,7 @@ export interface Writer {
 const OUTAGE_THRESHOLD_MS = 1000;
 const SYNC_CANCEL = /canceling wait for synchronous replication/i;
 
-function clientFor(target: WriterTarget, statementTimeoutMs: number): pg.Client {
+function clientFor(target: WriterTarget, statementTimeoutMs: number, connectTimeoutMs: number): pg.Client {
   return new pg.Client({
     host: target.host,
     port: target.port,
@@ -86,7 +92,7 @@ function clientFor(target: WriterTarget, statementTimeoutMs: number): pg.Client 
     password: target.password,
     database: target.database ?? "postgres",
     ssl: target.ssl,
-    connectionTimeoutMillis: 2000,
+    connectionTimeoutMillis: connectTimeoutMs,
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + 2000,
     keepAlive: true,
@@ -112,10 +118,11 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
   const maxRows = options.maxRows ?? 3000;
   const deadline = Date.now() + (options.maxDurationMs ?? 180_000);
   const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
   const table = sqlIdent(options.table);
   const attempts: WriteAttempt[] = [];
 
-  const setup = clientFor(options, statementTimeoutMs);
+  const setup = clientFor(options, statementTimeoutMs, 2000);
   await setup.connect();
   try {
     await setup.query(
@@ -138,7 +145,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
     const startedAt = Date.now();
     try {
       if (!client) {
-        const fresh = clientFor(options, statementTimeoutMs);
+        const fresh = clientFor(options, statementTimeoutMs, connectTimeoutMs);
         fresh.on("error", () => undefined);
         fresh.on("notice", (notice) => notices.push(notice.message ?? ""));
         client = fresh;
@@ -202,7 +209,7 @@ export interface AckCheck {
 
 /** Every acknowledged row must exist on `target` (the new primary, connected directly). */
 export async function verifyAcknowledged(report: WriterReport, target: WriterTarget): Promise<AckCheck> {
-  const client = clientFor(target, 10_000);
+  const client = clientFor(target, 10_000, 2000);
   await client.connect();
   try {
     const result = await client.query<{ seq: number }>(

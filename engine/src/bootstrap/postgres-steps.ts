@@ -1,6 +1,6 @@
 // PostgreSQL on each member: create or start the primary, roles, repmgr registration, the standby
 // (clone, start or rejoin) and the witness. Every step looks first and acts only when needed.
-import { UnavailableError } from "@pgaas/common";
+import { SERVICE_PAUSE_ARGS, UnavailableError, unpauseRepmgrd } from "@pgaas/common";
 import {
   finishInitdbCommand,
   initdbCommand,
@@ -18,6 +18,7 @@ import {
 import type { Inspection, MemberCommands, SqlTarget } from "../member-commands.js";
 import type { MemberSession } from "../member-session.js";
 import { renderDataDirStubConf } from "../render/postgresql-conf.js";
+import { repmgrRunner } from "../repmgr-runner.js";
 import type { PairSecrets } from "../secrets.js";
 import { PAIR_ROLES_PRESENT_SQL, pairRolesSql, psqlScript, repmgrRoleSql } from "../sql/roles-sql.js";
 import { CONFIG_NOT_APPLIED_SQL } from "../sql/status-sql.js";
@@ -51,10 +52,31 @@ export async function applyConfig(session: MemberSession, configChanged: boolean
   await new Promise((resolve) => setTimeout(resolve, 300));
   const state = await session.state();
   if (state.pendingRestart > 0) {
-    await session.sh(pgServiceCommand(session.member.layout, "restart"), "restart", 150_000);
-    return { changed: true, detail: "restarted (pending_restart)" };
+    await restartPaused(session);
+    return { changed: true, detail: "restarted (pending_restart), repmgrd paused meanwhile" };
   }
   return { changed: true, detail: "reloaded" };
+}
+
+/**
+ * A planned restart with repmgrd paused on every member, so a restart slower than the reconnect budget
+ * never promotes the standby (nor degrades synchronous replication). Pausing is best effort: on a first
+ * bootstrap nothing is registered yet. An unpause that keeps failing fails the step, loudly: paused
+ * repmgrd would never fail over.
+ */
+async function restartPaused(session: MemberSession): Promise<void> {
+  const repmgr = repmgrRunner(session, "restart");
+  const paused = (await repmgr(SERVICE_PAUSE_ARGS, 30_000)).exitCode === 0;
+  const restartFailure: unknown = await session
+    .sh(pgServiceCommand(session.member.layout, "restart"), "restart", 150_000)
+    .then(
+      () => undefined,
+      (error: unknown) => error ?? new Error("restart failed"),
+    );
+  if (paused && (await unpauseRepmgrd(repmgr)).exitCode !== 0) {
+    throw repmgr.lastFailure() ?? new Error(`${session.name}: repmgrd stays paused`);
+  }
+  if (restartFailure !== undefined) throw restartFailure;
 }
 
 export async function ensurePrimary(

@@ -6,15 +6,14 @@
 import { ConflictError, standbySwitchover } from "@pgaas/common";
 import { endpointAcceptsWrite } from "../bootstrap/bootstrap.js";
 import { registerWitness, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
-import { repmgrCommand } from "../commands/repmgr-commands.js";
 import type { PairHosts } from "../hosts.js";
 import { openPairSessions } from "../pair-sessions.js";
 import { planWitnessFiles } from "../plan-files.js";
 import { type ProgressListener, StepRunner, type StepTiming } from "../progress.js";
+import { repmgrRunner } from "../repmgr-runner.js";
 import type { PairSecrets } from "../secrets.js";
 import { repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
-import { SshCommandError } from "../ssh/errors.js";
 import type { SshPool } from "../ssh/pool.js";
 import { ensureSync, waitForStreaming } from "./sync.js";
 
@@ -47,32 +46,18 @@ export async function switchover(
       });
     }
     await runner.run("switchover", candidate.name, async () => {
-      let lastFailure: SshCommandError | undefined;
+      const repmgr = repmgrRunner(candidate, "switchover");
       const outcome = await standbySwitchover(
         {
           sql: async (statements) => {
             await candidate.sql(`${statements.join(";\n")};\n`, "switchover-prepare");
           },
-          repmgr: async (args, timeoutMs) => {
-            try {
-              const output = await candidate.sh(
-                repmgrCommand(candidate.member, args),
-                "switchover",
-                timeoutMs,
-              );
-              return { exitCode: 0, output };
-            } catch (error) {
-              // A failed step comes back as its exit code, so the unpause can be asked again.
-              if (!(error instanceof SshCommandError)) throw error;
-              lastFailure = error;
-              return { exitCode: error.exitCode, output: error.stderrTail.trim() };
-            }
-          },
+          repmgr,
         },
         { timeoutMs: 300_000 },
       );
-      // The failure that decided the outcome, with its host, step, exit code and stderr.
-      if (outcome.exitCode !== 0 && lastFailure) throw lastFailure;
+      const failure = repmgr.lastFailure();
+      if (outcome.exitCode !== 0 && failure) throw failure;
       return { changed: true };
     });
     await runner.run("witness", pair.witness.name, async () => {

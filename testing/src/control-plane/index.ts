@@ -3,3 +3,4 @@
 export * from "./control-plane-stack.js";
 export * from "./deploy-agent-pair.js";
 export * from "./harness.js";
+export * from "./protected-pair.js";

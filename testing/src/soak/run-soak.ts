@@ -8,6 +8,7 @@ import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { generatePairSecrets, pairStatus, parsePairSpec, teardownPair } from "@pgaas/engine";
 import { startControlPlaneStack } from "../control-plane/control-plane-stack.js";
 import { deployAgentPair } from "../control-plane/deploy-agent-pair.js";
+import { protectedPrimary } from "../control-plane/protected-pair.js";
 import { adminTarget, ensureDrillDatabase, saveLogs, waitFor } from "../drill.js";
 import { claimFreshLab } from "../fresh-lab.js";
 import { LAB_HOSTS, labPairHosts, labPairSpec } from "../pair-fixture.js";
@@ -109,23 +110,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const registered = await deployAgentPair(cp, spec, hosts, secrets);
     await ensureDrillDatabase(admin(spec.endpoint.address));
 
-    /** Healthy: one primary holding the VIP, the other streaming synchronously, the API agreeing. */
-    const healthyPrimary = async (): Promise<string | undefined> => {
-      const [status, view] = await Promise.all([pairStatus(spec, hosts), cp.pair(registered.pairId)]);
-      const synchronous =
-        status.replication === "synchronous" &&
-        status.nodes.some(
-          (n) => n.role === "standby" && (n.syncState === "sync" || n.syncState === "quorum"),
-        );
-      const ok =
-        synchronous &&
-        status.primary !== null &&
-        status.vipHolders.length === 1 &&
-        status.vipHolders[0] === status.primary &&
-        view.health === "healthy" &&
-        view.primary === status.primary;
-      return ok ? (status.primary ?? undefined) : undefined;
-    };
+    const healthyPrimary = () => protectedPrimary(spec, hosts, cp, registered.pairId);
     /** The control plane's events since `since`, oldest first, one line each: the soak's evidence. */
     const eventsSince = async (since: number): Promise<string[]> => {
       const reply = await cp.request("GET", `/v1/pairs/${registered.pairId}/events?limit=200`);
