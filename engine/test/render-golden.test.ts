@@ -172,7 +172,7 @@ describe("rendered files (golden)", () => {
   it("keepalived: VRRPv3 unicast, BACKUP + nopreempt, VIP /32, track script without weight", () => {
     const conf = byPath(n1, "/keepalived.conf");
     expect(conf).toContain("vrrp_version 3");
-    expect(conf).toContain("advert_int 0.2");
+    expect(conf).toContain("advert_int 0.1");
     expect(conf).toContain("unicast_src_ip 10.40.0.11");
     expect(conf).toContain("unicast_peer {\n    10.40.0.12\n  }");
     expect(conf).toContain("state BACKUP\n  nopreempt");

@@ -4,7 +4,14 @@
 // plane stopped for 30 s, every state sample reaches the store once; a switchover requested in the
 // API runs through the standby's agent. Needs root (network namespaces).
 import type { Secret } from "@pgaas/common";
-import { generatePairSecrets, type PairSpec, parsePairSpec, rejoin, teardownPair } from "@pgaas/engine";
+import {
+  generatePairSecrets,
+  type PairSpec,
+  pairStatus,
+  parsePairSpec,
+  rejoin,
+  teardownPair,
+} from "@pgaas/engine";
 import {
   adminTarget,
   dumpLogs,
@@ -218,6 +225,16 @@ describe("agents on a real pair", () => {
         250,
       );
       timeline.mark("control plane shows n1 as primary");
+      // The agent cannot reach the witness host: the witness's repmgrd finds the new primary by itself
+      // (witness_sync_interval), or it would vouch for the old one.
+      await waitFor(
+        "the witness watching n1",
+        async () =>
+          (await pairStatus(spec, labPairHosts(lab))).witness.watching === "n1" ? true : undefined,
+        20_000,
+        500,
+      );
+      timeline.mark("the witness watches n1");
       expect(await agentGet("n1", "/primary")).toEqual({ status: 200, body: "primary\n" });
       process.stdout.write(`${timeline.format()}\n`);
     } catch (error) {

@@ -6,8 +6,9 @@ import { holdsAddress, IP_BRIEF_ADDR_COMMAND, parseClusterShowCsv } from "../com
 import type { HostTarget, PairHosts } from "../hosts.js";
 import { MemberSession } from "../member-session.js";
 import { allMembers, type Member } from "../members.js";
+import { REPMGR_DATABASE } from "../render/pg-hba.js";
 import type { PairSpec } from "../spec.js";
-import type { MemberState } from "../sql/status-sql.js";
+import { type MemberState, WITNESS_UPSTREAM_SQL } from "../sql/status-sql.js";
 import { createSshPool, type SshPool } from "../ssh/pool.js";
 
 export type NodeRole = "primary" | "standby" | "down" | "unreachable";
@@ -49,7 +50,16 @@ export interface PairStatus {
   readonly primary: string | null;
   readonly vipHolders: readonly string[];
   readonly replication: ReplicationState;
-  readonly witness: { readonly name: string; readonly running: boolean; readonly reachable: boolean };
+  readonly witness: {
+    readonly name: string;
+    readonly running: boolean;
+    readonly reachable: boolean;
+    /**
+     * The node the witness's repmgrd watches as primary, from the primary's repmgr metadata: after a
+     * failover or switchover it must name the new primary, or the witness vouches for the wrong node.
+     */
+    readonly watching: string | null;
+  };
   /** repmgr's own view (`cluster show --csv`); the witness is never in recovery, so its role comes from the spec. */
   readonly cluster: readonly ClusterMember[];
 }
@@ -164,12 +174,21 @@ export async function pairStatus(
         name: spec.witness.name,
         running: witness?.running ?? false,
         reachable: witness?.session != null,
+        watching: await witnessWatching(primary),
       },
       cluster: await clusterView(primary ?? witness, members),
     };
   } finally {
     if (!options.sshPool) await pool.closeAll();
   }
+}
+
+async function witnessWatching(primary: Observation | undefined): Promise<string | null> {
+  if (!primary?.session) return null;
+  const name = await primary.session
+    .sql(WITNESS_UPSTREAM_SQL, "witness-upstream", REPMGR_DATABASE)
+    .catch(() => "");
+  return name === "" ? null : name;
 }
 
 export function replicationState(spec: PairSpec, primary: MemberState | null): ReplicationState {

@@ -1,4 +1,4 @@
-// keepalived.conf for one node: VRRPv3 unicast between the two nodes, advert 0.2 s, both BACKUP with
+// keepalived.conf for one node: VRRPv3 unicast between the two nodes, advert 0.1 s, both BACKUP with
 // nopreempt and equal priority (the VIP never moves back by itself), and a track script without weight:
 // the VIP lives only where PostgreSQL accepts writes and the node is not fenced.
 
@@ -38,13 +38,15 @@ vrrp_script ${name}_writable {
   rise 1
 }
 
+# advert 0.1 s: a node whose check starts passing takes the VIP after ~0.36 s (3 adverts + skew) instead
+# of ~0.72 s. Faster adverts cannot move the VIP to a standby: its check fails, so it stays in FAULT.
 vrrp_instance ${name} {
   state BACKUP
   nopreempt
   interface ${iface}
   virtual_router_id ${spec.endpoint.vrrpRouterId}
   priority 100
-  advert_int 0.2
+  advert_int 0.1
   unicast_src_ip ${member.address}
   unicast_peer {
     ${peer.address}

@@ -11,6 +11,8 @@ import { sortedEntries, withHeader } from "./header.js";
 
 export const REPMGR_BIN = `${PG_BIN_DIR}/repmgr`;
 export const REPMGRD_BIN = `${PG_BIN_DIR}/repmgrd`;
+/** repmgr's default is 15 s; see the witness parameters. */
+export const WITNESS_SYNC_INTERVAL_SECS = 2;
 
 /**
  * ssh options repmgr uses between nodes (switchover): the pair's postgres key, the nodes' pinned host
@@ -62,8 +64,15 @@ function repmgrParameters(spec: PairSpec, member: Member): Record<string, string
     ssh_options: repmgrSshOptions(member),
   };
   // repmgrd insists on both commands even on a witness, which never promotes or follows.
+  // witness_sync_interval: how soon the witness's repmgrd notices that the node it watches is no longer
+  // primary (after a switchover run by an agent, which cannot reach the witness) and finds the new one.
   if (member.kind === "witness")
-    return { ...common, promote_command: "/bin/false", follow_command: "/bin/false" };
+    return {
+      ...common,
+      promote_command: "/bin/false",
+      follow_command: "/bin/false",
+      witness_sync_interval: String(WITNESS_SYNC_INTERVAL_SECS),
+    };
   return {
     ...common,
     promote_command: shellCommand([scripts.promote]),
