@@ -15,7 +15,7 @@ export {
   type SqlTarget,
 } from "./member-commands.js";
 export { type Member, repmgrConninfo } from "./members.js";
-export { rejoinNode } from "./operations/rejoin-node.js";
+export { rejoinNode, waitForRepmgrdWatching } from "./operations/rejoin-node.js";
 export { ensureSync, type SyncSpec, waitForStreaming } from "./operations/sync.js";
 export { SshCommandError, SshTimeoutError } from "./ssh/errors.js";
 export type { RemoteCommand, RunOptions, RunResult } from "./ssh/session.js";

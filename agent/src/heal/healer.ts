@@ -12,6 +12,7 @@ import {
   rejoinNode,
   type SqlTarget,
   type SyncSpec,
+  waitForRepmgrdWatching,
   waitForStreaming,
   writeFenceMarkerCommand,
 } from "@pgaas/engine/self-heal";
@@ -177,6 +178,8 @@ export class Healer {
       const outcome = await rejoinNode(this.#primary, this.#node);
       await waitForStreaming(this.#sync, this.#primary, STREAMING_TIMEOUT_MS);
       await ensureSync(this.#sync, this.#primary);
+      // The agent cannot restart repmgrd; it waits until repmgrd has left the old primary's monitoring.
+      await waitForRepmgrdWatching(this.#node, this.#primary);
       this.#failures = 0;
       this.#notBefore = 0;
       this.#announced = null;
@@ -184,7 +187,7 @@ export class Healer {
       const method = (outcome.detail ?? "").replace(/^rejoined by /, "") || null;
       this.#event({
         type: "rejoin_succeeded",
-        reason: `streaming standby of ${this.#primary.name}, synchronous replication on`,
+        reason: `streaming standby of ${this.#primary.name}, synchronous replication on, repmgrd monitoring`,
         durationMs: this.#clock() - started,
         attempt,
         method,

@@ -16,7 +16,9 @@ import {
   standbyRegisterCommand,
 } from "../commands/repmgr-commands.js";
 import type { MemberCommands, SqlTarget } from "../member-commands.js";
+import { REPMGR_DATABASE } from "../render/pg-hba.js";
 import { ensurePhysicalSlotSql, replicationSlotName } from "../sql/slot-sql.js";
+import { REPMGRD_UPSTREAM_SQL } from "../sql/status-sql.js";
 import { SshCommandError } from "../ssh/errors.js";
 
 /** How long a standby started as it is gets to stream before the rewind path takes over. */
@@ -62,6 +64,32 @@ export async function rejoinNode(primary: SqlTarget, node: MemberCommands): Prom
   await primary.sql(ensurePhysicalSlotSql(replicationSlotName(node.member)), "rejoin-slot");
   await waitFor(`${node.name} streaming from ${primary.name}`, () => streamsFrom(primary, node), 60_000);
   return finishRejoin(node, method);
+}
+
+/** How long repmgrd gets to monitor a rejoined standby: it checks its upstream every second. */
+const REPMGRD_WATCH_TIMEOUT_MS = 30_000;
+
+/**
+ * Resolves once the node's repmgrd monitors it as the standby of `primary` (saw it within 2 s). Until
+ * then a rejoined node is not protection: a repmgrd still in the old primary's degraded monitoring would
+ * never promote it if that primary failed next.
+ */
+export async function waitForRepmgrdWatching(
+  node: SqlTarget,
+  primary: SqlTarget,
+  timeoutMs = REPMGRD_WATCH_TIMEOUT_MS,
+): Promise<void> {
+  await waitFor(
+    `${node.name}'s repmgrd monitoring ${primary.name} as its upstream`,
+    async () => {
+      const answer = await node
+        .sql(REPMGRD_UPSTREAM_SQL, "repmgrd-watching", REPMGR_DATABASE)
+        .catch(() => "");
+      const [upstream, seconds] = answer.split(":").map(Number);
+      return upstream === primary.member.id && seconds !== undefined && seconds >= 0 && seconds <= 2;
+    },
+    timeoutMs,
+  );
 }
 
 /** Registered as the primary's standby and unfenced, once it streams. */

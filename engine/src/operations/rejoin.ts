@@ -9,7 +9,7 @@ import type { PairSecrets } from "../secrets.js";
 import { repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
 import type { SshPool } from "../ssh/pool.js";
-import { rejoinNode } from "./rejoin-node.js";
+import { rejoinNode, waitForRepmgrdWatching } from "./rejoin-node.js";
 import { ensureSync, waitForStreaming } from "./sync.js";
 
 export interface RejoinResult {
@@ -47,7 +47,8 @@ export async function rejoin(
     });
     await runner.run("repmgrd", node.name, async () => {
       await node.services.restart(repmgrdService(node.member, planNodeFiles(spec, node.name, secrets)));
-      return { changed: true };
+      await waitForRepmgrdWatching(node, primary);
+      return { changed: true, detail: `monitoring ${primary.name}` };
     });
     await runner.run("sync", primary.name, async () => {
       await waitForStreaming(spec, primary);

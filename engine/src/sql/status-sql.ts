@@ -50,3 +50,10 @@ export const CONFIG_NOT_APPLIED_SQL = `${CONFIG_FILES_NEWER_SQL} OR EXISTS (SELE
 export const WITNESS_UPSTREAM_SQL = `SELECT u.node_name FROM repmgr.nodes w
   JOIN repmgr.nodes u ON u.node_id = w.upstream_node_id
   WHERE w.type = 'witness'`;
+
+/**
+ * "<upstream node id>:<seconds since repmgrd last saw it>" from repmgr's shared state on a standby, run
+ * in the repmgr database; -1 seconds until repmgrd has seen it since PostgreSQL started.
+ */
+export const REPMGRD_UPSTREAM_SQL =
+  "SELECT coalesce(repmgr.get_upstream_node_id(), -1) || ':' || repmgr.get_upstream_last_seen()";
