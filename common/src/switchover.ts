@@ -42,24 +42,31 @@ export const SERVICE_UNPAUSE_ARGS = ["service", "unpause"] as const;
 /** Before a planned restart of a node: repmgrd must not take it for a failure. */
 export const SERVICE_PAUSE_ARGS = ["service", "pause"] as const;
 
-const UNPAUSE_TIMEOUT_MS = 30_000;
+/** All unpause attempts together end within this; each gets what is left of it. */
+const UNPAUSE_WITHIN_MS = 30_000;
 
 /**
  * The demoted node may still be starting as a standby when repmgr returns, and `service unpause` then
- * cannot reach it; it is asked again, a bounded number of times, before the outcome is reported.
+ * cannot reach it; it is asked again, a bounded number of times within a bounded time, before the
+ * outcome is reported.
  */
 export const UNPAUSE_ATTEMPTS = 10;
 const UNPAUSE_RETRY_DELAY_MS = 1_000;
 
-/** `repmgr service unpause`, asked again (bounded) while a node cannot be reached yet. */
+/** `repmgr service unpause`, asked again (bounded in count and time) while a node cannot be reached yet. */
 export async function unpauseRepmgrd(
   repmgr: SwitchoverHost["repmgr"],
   retryDelayMs = UNPAUSE_RETRY_DELAY_MS,
 ): Promise<CommandOutput> {
-  let unpause = await repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
-  for (let attempt = 1; unpause.exitCode !== 0 && attempt < UNPAUSE_ATTEMPTS; attempt++) {
+  const deadline = Date.now() + UNPAUSE_WITHIN_MS;
+  let unpause = await repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_WITHIN_MS);
+  for (
+    let attempt = 1;
+    unpause.exitCode !== 0 && attempt < UNPAUSE_ATTEMPTS && Date.now() + retryDelayMs < deadline;
+    attempt++
+  ) {
     await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
-    unpause = await repmgr(SERVICE_UNPAUSE_ARGS, UNPAUSE_TIMEOUT_MS);
+    unpause = await repmgr(SERVICE_UNPAUSE_ARGS, Math.max(1000, deadline - Date.now()));
   }
   return unpause;
 }

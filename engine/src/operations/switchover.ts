@@ -54,7 +54,8 @@ export async function switchover(
           },
           repmgr,
         },
-        { timeoutMs: 300_000 },
+        // A switchover takes seconds; a hung one fails with its logs well inside a caller's own bounds.
+        { timeoutMs: 120_000 },
       );
       const failure = repmgr.lastFailure();
       if (outcome.exitCode !== 0 && failure) throw failure;
