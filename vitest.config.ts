@@ -15,6 +15,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine, which
+    // ran the suite file by file (~27 min). The system tests mostly wait on real daemons and timeouts,
+    // and each claims its own lab subnet, so two files run side by side.
+    maxWorkers: 2,
     reporters: ["default"],
     projects: [
       {
