@@ -3,7 +3,7 @@
 // primary host vanishing and returning, an n1↔n2 partition, the witness down, the control plane down,
 // an agent killed). After each fault the pair must be healthy again with a synchronous standby on its
 // own within 120 s. Prints a table per fault kind and a RESULT line; progress goes to stderr.
-// Run: npm run soak [-- --minutes N] [--seed S] [--faults kind,kind,…  (a fixed order instead)]   (as root, under /run/pgaas-systest.lock)
+// Run: npm run soak [-- --minutes N] [--seed S] [--faults kind,kind,…  (a fixed order instead)]   (as root)
 import { parseArgs } from "node:util";
 import { FAULT_KINDS, type FaultKind, runSoak, soakResultLine, soakTable } from "@pgaas/testing/soak";
 
