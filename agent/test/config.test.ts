@@ -10,7 +10,7 @@ import { agentSourceArgv } from "../src/launch.js";
 export const VALID = {
   pairName: "orders",
   nodeName: "n1",
-  controlPlane: { url: "http://10.231.40.1:8080", tokenFile: "/etc/pgaas/orders/n1/agent.token" },
+  controlPlane: { url: "https://10.231.40.1:8080", tokenFile: "/etc/pgaas/orders/n1/agent.token" },
   postgres: { socketDir: "/run/pgaas/orders/n1", port: 5432, dataDir: "/var/lib/pgaas/orders/n1/data" },
   repmgr: { configFile: "/etc/pgaas/orders/n1/repmgr.conf" },
   fenceMarkerFile: "/var/lib/pgaas/orders/n1/fenced",
@@ -56,6 +56,26 @@ describe("agent config", () => {
       64 * 1024 * 1024,
       3000,
       "postgres",
+    ]);
+  });
+
+  it("refuses an http:// control plane off loopback (the token would cross the network in clear)", () => {
+    const withUrl = (url: string) => ({ ...VALID, controlPlane: { ...VALID.controlPlane, url } });
+    expect(() => parseAgentConfig(withUrl("http://10.231.40.1:8080"), "/etc/agent.json")).toThrow(
+      new AgentConfigError(
+        "invalid config /etc/agent.json: controlPlane.url: http:// is refused except on loopback (the agent token would cross the network in clear): use https://",
+        { details: { fields: ["controlPlane.url"] } },
+      ),
+    );
+    expect(
+      ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "https://10.231.40.1:8080"].map(
+        (url) => parseAgentConfig(withUrl(url), "test").controlPlane.url,
+      ),
+    ).toEqual([
+      "http://127.0.0.1:8080",
+      "http://localhost:8080",
+      "http://[::1]:8080",
+      "https://10.231.40.1:8080",
     ]);
   });
 
