@@ -3,7 +3,13 @@ import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAgentConfig, parseAgentConfig, readAgentToken, watchedAgentToken } from "../src/config.js";
+import {
+  loadAgentConfig,
+  parseAgentConfig,
+  readAgentToken,
+  readControlPlaneCa,
+  watchedAgentToken,
+} from "../src/config.js";
 import { AgentConfigError, reactionTo } from "../src/errors.js";
 import { agentSourceArgv } from "../src/launch.js";
 
@@ -113,6 +119,21 @@ describe("agent config", () => {
     await writeFile(join(dir, "empty.token"), "\n");
     await expect(readAgentToken(join(dir, "empty.token"))).rejects.toThrow(
       /^controlPlane\.tokenFile: .*empty\.token is empty$/,
+    );
+  });
+
+  it("reads the pinned CA and refuses a missing file or one that holds no certificate", async () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+    const good = join(dir, "ca.pem");
+    const bad = join(dir, "not-a-ca.pem");
+    await writeFile(good, pem);
+    await writeFile(bad, "-----BEGIN PRIVATE KEY-----\n");
+    expect(await readControlPlaneCa(good)).toBe(pem);
+    await expect(readControlPlaneCa(bad)).rejects.toThrow(
+      new AgentConfigError(`controlPlane.caFile: ${bad} is not a PEM certificate`),
+    );
+    await expect(readControlPlaneCa(join(dir, "missing.pem"))).rejects.toThrow(
+      `controlPlane.caFile: cannot read ${join(dir, "missing.pem")}: ENOENT`,
     );
   });
 
