@@ -16,7 +16,11 @@ export function pinnedFetch(caPem: string): typeof fetch {
         url,
         {
           method: request.method,
-          headers: Object.fromEntries(request.headers),
+          headers: {
+            ...Object.fromEntries(request.headers),
+            // Node sends a DELETE body without a length unless told: the server would see a broken request.
+            ...(body !== undefined ? { "content-length": String(body.length) } : {}),
+          },
           ...(url.protocol === "https:" ? { ca: caPem, minVersion: "TLSv1.2" as const } : {}),
           signal: request.signal,
         },
