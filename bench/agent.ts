@@ -170,7 +170,7 @@ async function realPairRounds(rounds: number): Promise<RealRound[]> {
   // Lab hosts share one filesystem: a pair name per lab keeps parallel runs apart.
   const pairName = `agb-${lab.prefix}`;
   const secrets = generatePairSecrets(pairName);
-  const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: { controlPlaneUrl: cp.url } });
+  const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: cp.agentTarget });
   const hosts = labPairHosts(lab);
   try {
     const { pairId } = await deployAgentPair(cp, spec, hosts, secrets);

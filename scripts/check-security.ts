@@ -54,6 +54,7 @@ async function main(): Promise<number> {
     const secrets = await readSecrets(stack.paths, await ensureSecretKey(stackPaths(root)));
     const target = await prepareTarget({
       url: stack.portalUrl,
+      ca: stack.tls.caCertificate,
       pairId: stack.pairId,
       adminEmail: stack.admin.email,
       adminPassword: stack.admin.password,

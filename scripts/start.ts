@@ -1,5 +1,5 @@
 // `npm start`: the whole service on this machine (see scripts/stack). Prints progress for every step,
-// then the portal URL and how to sign in: the admin password itself only on the start that created
+// then the portal URL (HTTPS), the local CA that issued its certificate and how to sign in: the admin password itself only on the start that created
 // it, afterwards the 0600 file that keeps it. Environment: PGAAS_SUBNET (default 10.230.1.0/24),
 // PGAAS_PREFIX (namespace prefix, "pgaas"), PGAAS_PAIR (pair name, "demo"), PGAAS_PORT (8080),
 // PGAAS_STATE_DIR (/var/lib/pgaas-stack).
@@ -30,6 +30,9 @@ try {
       `pgaas is running (${seconds} s).`,
       `  portal:    ${stack.portalUrl}`,
       `  API docs:  ${stack.portalUrl}/docs`,
+      `  local CA:  ${stack.tls.caFile}`,
+      "             (the portal's certificate comes from it: trust it in your browser, or",
+      "             curl --cacert / NODE_EXTRA_CA_CERTS / PGAAS_CONTROL_PLANE_CA_FILE for API clients)",
       ...(stack.admin.created
         ? [
             `  sign in:   ${stack.admin.email} / ${stack.admin.password}`,

@@ -2,7 +2,7 @@
 // fatal: the message names the file and the field so whoever rendered it can fix it.
 import { readFile, stat } from "node:fs/promises";
 import { Secret } from "@pgaas/common";
-import { AgentConfig } from "@pgaas/common/wire";
+import { AgentConfig, CertificatePem } from "@pgaas/common/wire";
 import type { z } from "zod";
 import { AgentConfigError } from "./errors.js";
 
@@ -69,4 +69,16 @@ export async function watchedAgentToken(tokenFile: string): Promise<() => Promis
     }
     return current;
   };
+}
+
+/** The pinned CA of `controlPlane.caFile`; unreadable or not a PEM certificate is a config error. */
+export async function readControlPlaneCa(caFile: string): Promise<string> {
+  const text = await readFile(caFile, "utf8").catch((cause: unknown) => {
+    throw new AgentConfigError(`controlPlane.caFile: cannot read ${caFile}: ${(cause as Error).message}`, {
+      cause,
+    });
+  });
+  if (!CertificatePem.safeParse(text).success)
+    throw new AgentConfigError(`controlPlane.caFile: ${caFile} is not a PEM certificate`);
+  return text;
 }

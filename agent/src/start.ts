@@ -6,7 +6,7 @@ import type { AgentConfig } from "@pgaas/common/wire";
 import { Agent } from "./agent.js";
 import { systemBackupRepository } from "./backup/backup-repository.js";
 import { repmgrCommandRunner } from "./commands/command-runner.js";
-import { watchedAgentToken } from "./config.js";
+import { readControlPlaneCa, watchedAgentToken } from "./config.js";
 import { HttpControlPlaneClient } from "./control-plane/http-client.js";
 import { Healer } from "./heal/healer.js";
 import { systemHostProbe } from "./host/host-probe.js";
@@ -50,10 +50,12 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     config.backup && backupConnection ? systemBackupRepository(config.backup, backupConnection) : null;
   const host = systemHostProbe({ fenceMarkerFile: config.fenceMarkerFile, dataDir: config.postgres.dataDir });
   const token = await watchedAgentToken(config.controlPlane.tokenFile);
+  const ca = config.controlPlane.caFile ? await readControlPlaneCa(config.controlPlane.caFile) : undefined;
   const controlPlane = new HttpControlPlaneClient({
     baseUrl: config.controlPlane.url,
     timeoutMs: config.controlPlane.timeoutMs,
     token,
+    ...(ca !== undefined ? { ca } : {}),
   });
   const spool = await DiskSpool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, logger });
   const stateIntervalMs = config.intervals.stateSeconds * 1000;

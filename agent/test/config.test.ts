@@ -3,14 +3,20 @@ import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadAgentConfig, parseAgentConfig, readAgentToken, watchedAgentToken } from "../src/config.js";
+import {
+  loadAgentConfig,
+  parseAgentConfig,
+  readAgentToken,
+  readControlPlaneCa,
+  watchedAgentToken,
+} from "../src/config.js";
 import { AgentConfigError, reactionTo } from "../src/errors.js";
 import { agentSourceArgv } from "../src/launch.js";
 
 export const VALID = {
   pairName: "orders",
   nodeName: "n1",
-  controlPlane: { url: "http://10.231.40.1:8080", tokenFile: "/etc/pgaas/orders/n1/agent.token" },
+  controlPlane: { url: "https://10.231.40.1:8080", tokenFile: "/etc/pgaas/orders/n1/agent.token" },
   postgres: { socketDir: "/run/pgaas/orders/n1", port: 5432, dataDir: "/var/lib/pgaas/orders/n1/data" },
   repmgr: { configFile: "/etc/pgaas/orders/n1/repmgr.conf" },
   fenceMarkerFile: "/var/lib/pgaas/orders/n1/fenced",
@@ -59,6 +65,26 @@ describe("agent config", () => {
     ]);
   });
 
+  it("refuses an http:// control plane off loopback (the token would cross the network in clear)", () => {
+    const withUrl = (url: string) => ({ ...VALID, controlPlane: { ...VALID.controlPlane, url } });
+    expect(() => parseAgentConfig(withUrl("http://10.231.40.1:8080"), "/etc/agent.json")).toThrow(
+      new AgentConfigError(
+        "invalid config /etc/agent.json: controlPlane.url: http:// is refused except on loopback (the agent token would cross the network in clear): use https://",
+        { details: { fields: ["controlPlane.url"] } },
+      ),
+    );
+    expect(
+      ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "https://10.231.40.1:8080"].map(
+        (url) => parseAgentConfig(withUrl(url), "test").controlPlane.url,
+      ),
+    ).toEqual([
+      "http://127.0.0.1:8080",
+      "http://localhost:8080",
+      "http://[::1]:8080",
+      "https://10.231.40.1:8080",
+    ]);
+  });
+
   it("names every bad field in one message", () => {
     const bad = { ...VALID, nodeName: "N1", intervals: { stateSeconds: 0 }, spool: {} };
     const error = (() => {
@@ -93,6 +119,21 @@ describe("agent config", () => {
     await writeFile(join(dir, "empty.token"), "\n");
     await expect(readAgentToken(join(dir, "empty.token"))).rejects.toThrow(
       /^controlPlane\.tokenFile: .*empty\.token is empty$/,
+    );
+  });
+
+  it("reads the pinned CA and refuses a missing file or one that holds no certificate", async () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n";
+    const good = join(dir, "ca.pem");
+    const bad = join(dir, "not-a-ca.pem");
+    await writeFile(good, pem);
+    await writeFile(bad, "-----BEGIN PRIVATE KEY-----\n");
+    expect(await readControlPlaneCa(good)).toBe(pem);
+    await expect(readControlPlaneCa(bad)).rejects.toThrow(
+      new AgentConfigError(`controlPlane.caFile: ${bad} is not a PEM certificate`),
+    );
+    await expect(readControlPlaneCa(join(dir, "missing.pem"))).rejects.toThrow(
+      `controlPlane.caFile: cannot read ${join(dir, "missing.pem")}: ENOENT`,
     );
   });
 

@@ -90,3 +90,4 @@ export {
 } from "./spec.js";
 export { adminRoleSql, psqlScript } from "./sql/roles-sql.js";
 export { generatePairCa, issueServerCertificate, type PairCa, validatePairCa } from "./tls/certificates.js";
+export { type ControlPlaneTls, ensureControlPlaneTls } from "./tls/control-plane-tls.js";

@@ -28,6 +28,8 @@ export interface MemberLayout {
   readonly keepalivedConf: string;
   readonly agentConfig: string;
   readonly agentTokenFile: string;
+  /** The control plane's CA (PEM) the agent pins when the spec brings one. */
+  readonly agentControlPlaneCa: string;
   /** This member's TLS server certificate and key (issued by the pair CA). */
   readonly serverCertificate: string;
   readonly serverKey: string;
@@ -105,6 +107,7 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     keepalivedConf: `${configDir}/keepalived.conf`,
     agentConfig: `${configDir}/agent.json`,
     agentTokenFile: `${configDir}/agent.token`,
+    agentControlPlaneCa: `${configDir}/control-plane-ca.pem`,
     serverCertificate: `${configDir}/server.crt`,
     serverKey: `${configDir}/server.key`,
     postgresLog: `${logDir}/postgresql.log`,

@@ -183,6 +183,11 @@ export function planNodeFiles(
     files.push(
       file(member.layout.agentTokenFile, `${extras.agentToken.reveal()}\n`, 0o600, "postgres", ["agent"]),
     );
+    if (spec.agent.controlPlaneCa !== undefined) {
+      files.push(
+        file(member.layout.agentControlPlaneCa, spec.agent.controlPlaneCa, 0o644, "postgres", ["agent"]),
+      );
+    }
   }
   return files;
 }

@@ -2,7 +2,14 @@
 // boundary with secure defaults. Renderers and steps take the parsed `PairSpec` and trust it.
 import { createHash } from "node:crypto";
 import { InputError } from "@pgaas/common";
-import { AGENT_PORT, PairName, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
+import {
+  AGENT_PORT,
+  CertificatePem,
+  ControlPlaneUrl,
+  PairName,
+  POSTGRES_MAJOR,
+  POSTGRES_PORT,
+} from "@pgaas/common/wire";
 import { z } from "zod";
 import { BackupSpec } from "./backup/backup-spec.js";
 
@@ -79,7 +86,10 @@ const FailoverSpec = z.object({
 const SettingValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const AgentSpec = z.object({
-  controlPlaneUrl: z.url({ protocol: /^https?$/ }),
+  /** https:// (http:// only on loopback): the agents' tokens must not cross a network in clear. */
+  controlPlaneUrl: ControlPlaneUrl,
+  /** PEM of the CA the control plane's certificate comes from; absent: the system's trusted roots. */
+  controlPlaneCa: CertificatePem.optional(),
   listenPort: z.number().int().min(1).max(65535).default(AGENT_PORT),
   stateSeconds: z.number().min(0.2).max(300).default(2),
   metricsSeconds: z.number().min(1).max(3600).default(15),

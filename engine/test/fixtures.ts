@@ -13,7 +13,7 @@ export const SPEC_INPUT: PairSpecInput = {
   endpoint: { kind: "vip", address: "10.40.0.100" },
   network: { nodeCidr: "10.40.0.0/24", clientCidrs: ["10.50.0.0/16"], controlPlaneCidrs: ["10.40.1.0/28"] },
   settings: { work_mem: "8MB", log_min_duration_statement: 500 },
-  agent: { controlPlaneUrl: "http://10.40.1.5:8080" },
+  agent: { controlPlaneUrl: "https://10.40.1.5:8080" },
 };
 
 export const SPEC: PairSpec = parsePairSpec(SPEC_INPUT);

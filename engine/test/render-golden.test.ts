@@ -106,6 +106,33 @@ describe("rendered files (golden)", () => {
     expect(JSON.parse(byPath(withAgent, "/n2/agent.json")).listen).toEqual({ host: "0.0.0.0", port: 9187 });
   });
 
+  it("pins the control plane's CA for the agent when the spec brings one, and refuses http:// off loopback", () => {
+    expect(n1.filter((f) => f.path.endsWith("control-plane-ca.pem"))).toEqual([]);
+    expect(JSON.parse(byPath(n1, "/n1/agent.json")).controlPlane.caFile).toBeUndefined();
+    const ca = SECRETS.tlsCa?.certificate ?? "";
+    const pinned = parsePairSpec({
+      ...SPEC_INPUT,
+      agent: { controlPlaneUrl: "https://10.40.1.5:8080", controlPlaneCa: ca },
+    });
+    const files = planNodeFiles(pinned, "n1", SECRETS, { agentToken: new Secret("agent-token-n1") });
+    const shipped = files.find((f) => f.path === "/etc/pgaas/orders/n1/control-plane-ca.pem");
+    expect([shipped?.content, shipped?.mode, shipped?.owner, shipped?.affects]).toEqual([
+      ca,
+      0o644,
+      "postgres",
+      ["agent"],
+    ]);
+    expect(JSON.parse(byPath(files, "/n1/agent.json")).controlPlane).toEqual({
+      url: "https://10.40.1.5:8080",
+      tokenFile: "/etc/pgaas/orders/n1/agent.token",
+      timeoutMs: 3000,
+      caFile: "/etc/pgaas/orders/n1/control-plane-ca.pem",
+    });
+    expect(() =>
+      parsePairSpec({ ...SPEC_INPUT, agent: { controlPlaneUrl: "http://10.40.1.5:8080" } }),
+    ).toThrow("http:// is refused except on loopback");
+  });
+
   it("starts every text file with the managed header and the sha256 of its body", () => {
     for (const file of n1.filter((f) => f.path.endsWith(".conf") || f.path.includes("/bin/"))) {
       const lines = file.content.split("\n");

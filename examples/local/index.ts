@@ -11,7 +11,9 @@ const hostSide = subnet.replace(/\.0\/24$/, ".1");
 // stacks on one machine need two names.
 const pair = new PostgresPair(config.get("pairName") ?? "demo", {
   clientCidrs: [subnet],
-  agentControlPlaneUrl: config.get("agentControlPlaneUrl") ?? `http://${hostSide}:8080`,
+  // `npm start` serves the control plane over HTTPS with a local CA: the agents pin that CA.
+  agentControlPlaneUrl: config.get("agentControlPlaneUrl") ?? `https://${hostSide}:8080`,
+  agentControlPlaneCa: config.get("agentControlPlaneCa"),
   settings: { work_mem: config.get("workMem") ?? "4MB" },
   local: { subnet, prefix: config.get("prefix") ?? "pgl", stateDir: config.get("stateDir") },
 });

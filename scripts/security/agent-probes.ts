@@ -36,13 +36,13 @@ export function agentProbes(t: Target): Probe[] {
   const group = "forged agent reports";
   const primary = async () =>
     (
-      (await call(t.url, "GET", `/v1/pairs/${t.pairId}`, { as: { bearer: t.admin.token } })).json as {
+      (await call(t, "GET", `/v1/pairs/${t.pairId}`, { as: { bearer: t.admin.token } })).json as {
         pair: { primary: string | null };
       }
     ).pair.primary;
   let primaryBefore: string | null = null;
   const future = (token: string, sampledAt: string) => async () => {
-    const reply = await call(t.url, "POST", "/v1/agent/report", {
+    const reply = await call(t, "POST", "/v1/agent/report", {
       as: { bearer: token },
       body: { reports: [stateReport(sampledAt)] },
     });
@@ -84,7 +84,7 @@ export function agentProbes(t: Target): Probe[] {
       group,
       name: "other pair's token reports a writable primary on timeline 999",
       run: async () => {
-        await call(t.url, "POST", "/v1/agent/report", {
+        await call(t, "POST", "/v1/agent/report", {
           as: { bearer: t.otherPair.agentToken },
           body: { reports: [stateReport(new Date().toISOString())] },
         });
@@ -98,7 +98,7 @@ export function agentProbes(t: Target): Probe[] {
       group,
       name: "other pair's token finishes a command it does not own",
       run: async () => {
-        const reply = await call(t.url, "POST", `/v1/agent/commands/${randomUUID()}/result`, {
+        const reply = await call(t, "POST", `/v1/agent/commands/${randomUUID()}/result`, {
           as: { bearer: t.otherPair.agentToken },
           body: {
             outcome: "succeeded",
@@ -114,7 +114,7 @@ export function agentProbes(t: Target): Probe[] {
       group,
       name: "a node's token reads its pair through a user route",
       run: async () => {
-        const reply = await call(t.url, "GET", `/v1/pairs/${t.pairId}`, {
+        const reply = await call(t, "GET", `/v1/pairs/${t.pairId}`, {
           as: { bearer: t.agentTokens.n1 ?? "" },
         });
         return reply.status === 403 ? clean() : escalation(`answered ${reply.status}`);

@@ -43,7 +43,7 @@ const RESERVED = ["postgres", "template0", "template1", "repmgr", "pgaas_admin",
 
 function nameProbes(t: Target): Probe[] {
   const create = (body: Record<string, unknown>) =>
-    call(t.url, "POST", "/v1/databases", {
+    call(t, "POST", "/v1/databases", {
       as: { bearer: t.member.token },
       body: { pairId: t.pairId, ...body },
     });
@@ -102,7 +102,7 @@ function settingsProbes(t: Target): Probe[] {
       name: `database setting ${JSON.stringify(settings).slice(0, 50)}`,
       run: async () =>
         refused(
-          await call(t.url, "PATCH", `/v1/databases/${sec_a.databaseId}`, {
+          await call(t, "PATCH", `/v1/databases/${sec_a.databaseId}`, {
             as: { bearer: t.member.token },
             body: { settings },
           }),
@@ -114,7 +114,7 @@ function settingsProbes(t: Target): Probe[] {
       name: `pair setting ${JSON.stringify(settings).slice(0, 50)}`,
       run: async () =>
         refused(
-          await call(t.url, "PUT", `/v1/pairs/${t.pairId}/settings`, {
+          await call(t, "PUT", `/v1/pairs/${t.pairId}/settings`, {
             as: { bearer: t.admin.token },
             body: { settings },
           }),
@@ -149,6 +149,7 @@ function pathProbes(t: Target): Probe[] {
     run: async () => {
       const reply = await rawRequest(`${t.url}${path}`, {
         headers: { authorization: `Bearer ${t.member.token}` },
+        ca: t.ca,
       });
       const leak = LEAK_MARKERS.find((marker) => reply.text.includes(marker));
       if (leak !== undefined) return escalation(`served a file (${leak}): ${reply.status}`);
@@ -162,7 +163,7 @@ function bodyProbes(t: Target): Probe[] {
   const login = `${t.url}/v1/auth/login`;
   const json = { "content-type": "application/json" };
   const raw = (body: string, headers: Record<string, string> = json) =>
-    rawRequest(login, { method: "POST", headers, body });
+    rawRequest(login, { method: "POST", headers, body, ca: t.ca });
   const expect4xx = async (reply: Promise<RawReply>, codes: number[]) => {
     const answer = await reply;
     if (codes.includes(answer.status) && errorCode(answer) !== undefined) return clean();
@@ -170,7 +171,7 @@ function bodyProbes(t: Target): Probe[] {
     return failure(`unexpected answer: ${describe(answer)}`);
   };
   const memberIsAdmin = async () =>
-    (await call(t.url, "GET", "/v1/users", { as: { bearer: t.member.token } })).status === 200;
+    (await call(t, "GET", "/v1/users", { as: { bearer: t.member.token } })).status === 200;
   return [
     { name: "invalid JSON", run: () => expect4xx(raw("{"), [400]) },
     {
@@ -205,7 +206,7 @@ function bodyProbes(t: Target): Probe[] {
       name: "10 000 settings keys",
       run: () =>
         expect4xx(
-          call(t.url, "PATCH", `/v1/databases/${t.tenants[0].databaseId}`, {
+          call(t, "PATCH", `/v1/databases/${t.tenants[0].databaseId}`, {
             as: { bearer: t.member.token },
             body: { settings: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])) },
           }),
@@ -216,7 +217,7 @@ function bodyProbes(t: Target): Probe[] {
       name: "501 reports in one batch",
       run: () =>
         expect4xx(
-          call(t.url, "POST", "/v1/agent/report", {
+          call(t, "POST", "/v1/agent/report", {
             as: { bearer: t.agentTokens.n1 ?? "" },
             body: { reports: Array.from({ length: 501 }, () => ({ kind: "state" })) },
           }),
@@ -226,7 +227,7 @@ function bodyProbes(t: Target): Probe[] {
     {
       name: "__proto__ role on a token body, then an admin route",
       run: async () => {
-        await call(t.url, "POST", "/v1/tokens", {
+        await call(t, "POST", "/v1/tokens", {
           as: { bearer: t.member.token },
           body: JSON.parse('{"name":"proto-probe","__proto__":{"role":"admin"}}'),
         });
@@ -244,7 +245,7 @@ function bodyProbes(t: Target): Probe[] {
       name: "duplicate role keys in createUser as member",
       run: async () =>
         refused(
-          await call(t.url, "POST", "/v1/users", {
+          await call(t, "POST", "/v1/users", {
             as: { bearer: t.member.token },
             body: '{"email":"dup@x.io","password":"dup-password-123","role":"member","role":"admin"}',
             headers: { "content-type": "application/json" },
@@ -269,7 +270,7 @@ function authProbes(t: Target): Probe[] {
   const routes = ROUTES.filter((route) => route.auth !== "public");
   const attempt =
     (route: (typeof routes)[number], as: Credential, expected: number) => async (): Promise<Verdict> => {
-      const reply = await call(t.url, route.method.toUpperCase(), pathFor(route.path, t), {
+      const reply = await call(t, route.method.toUpperCase(), pathFor(route.path, t), {
         as,
         ...(route.method === "get" ? {} : { body: {} }),
       });
@@ -321,12 +322,12 @@ function authProbes(t: Target): Probe[] {
     group: "auth: forged credentials",
     name: "a deleted API token",
     run: async () => {
-      const made = await call(t.url, "POST", "/v1/tokens", {
+      const made = await call(t, "POST", "/v1/tokens", {
         as: { bearer: t.member.token },
         body: { name: "to-delete" },
       });
       const { token, secret } = made.json as { token: { id: string }; secret: string };
-      await call(t.url, "DELETE", `/v1/tokens/${token.id}`, { as: { bearer: t.member.token } });
+      await call(t, "DELETE", `/v1/tokens/${token.id}`, { as: { bearer: t.member.token } });
       return attempt(me, { bearer: secret }, 401)();
     },
   });
@@ -344,7 +345,7 @@ function authProbes(t: Target): Probe[] {
       group: "auth: another tenant's database",
       name,
       run: async () => {
-        const reply = await call(t.url, method, path, {
+        const reply = await call(t, method, path, {
           as: { bearer: t.member.token },
           ...(method === "PATCH"
             ? { body: { connectionLimit: 1 } }
@@ -362,17 +363,18 @@ function authProbes(t: Target): Probe[] {
 }
 
 function crossSiteProbes(t: Target): Probe[] {
-  const port = new URL(t.url).port;
+  const { port, protocol } = new URL(t.url);
+  const otherScheme = protocol === "https:" ? "http:" : "https:";
   const write = (
     cookie: string,
     method: string,
     path: string,
     headers: Record<string, string>,
     body: string,
-  ) => rawRequest(`${t.url}${path}`, { method, headers: { cookie, ...headers }, body });
+  ) => rawRequest(`${t.url}${path}`, { method, headers: { cookie, ...headers }, body, ca: t.ca });
   const tokenCount = async () =>
     (
-      (await call(t.url, "GET", "/v1/tokens", { as: { bearer: t.member.token } })).json as {
+      (await call(t, "GET", "/v1/tokens", { as: { bearer: t.member.token } })).json as {
         tokens: unknown[];
       }
     ).tokens.length;
@@ -447,7 +449,7 @@ function crossSiteProbes(t: Target): Probe[] {
         m,
         "POST",
         "/v1/tokens",
-        { origin: `http://127.0.0.1:${Number(port) + 1}`, "content-type": "application/json" },
+        { origin: `${protocol}//127.0.0.1:${Number(port) + 1}`, "content-type": "application/json" },
         tokenBody,
       ),
     ),
@@ -456,7 +458,7 @@ function crossSiteProbes(t: Target): Probe[] {
         m,
         "POST",
         "/v1/tokens",
-        { origin: `https://127.0.0.1:${port}`, "content-type": "application/json" },
+        { origin: `${otherScheme}//127.0.0.1:${port}`, "content-type": "application/json" },
         tokenBody,
       ),
     ),
@@ -495,6 +497,7 @@ function crossSiteProbes(t: Target): Probe[] {
         method: "POST",
         headers: { origin: EVIL, "content-type": "application/json" },
         body: JSON.stringify({ email: t.member.email, password: t.member.password }),
+        ca: t.ca,
       }),
     ),
     {
@@ -508,15 +511,23 @@ function crossSiteProbes(t: Target): Probe[] {
   ];
 }
 
-/** The API over plain HTTP: counted until the control plane serves HTTPS. */
+/**
+ * The API over plain HTTP: the stack must serve HTTPS, and its port must not answer an http://
+ * request carrying a bearer token (the token itself stays a made-up one: it never goes out in clear).
+ */
 function plaintextProbes(t: Target): Probe[] {
   return [
     {
       group: "plaintext",
       name: "API over http:// with a bearer token",
       run: async () => {
-        const reply = await call(t.url, "GET", "/v1/auth/me", { as: { bearer: t.admin.token } });
-        return clean(t.url.startsWith("http://") && reply.status === 200);
+        if (!t.url.startsWith("https://")) return clean(true);
+        const plain = t.url.replace(/^https:/, "http:");
+        const reply = await call({ url: plain }, "GET", "/v1/auth/me", {
+          as: { bearer: `pgaas_api_${"B".repeat(43)}` },
+        }).catch(() => undefined);
+        // Any HTTP answer means the request was read in clear; the TLS port just drops the connection.
+        return clean(reply !== undefined);
       },
     },
   ];

@@ -1,6 +1,8 @@
-// One HTTP request with full control over what goes on the wire: any method, raw body, any header,
-// and the local address it leaves from (127.0.0.2, … act as separate clients on one machine).
-import { request } from "node:http";
+// One HTTP(S) request with full control over what goes on the wire: any method, raw body, any header,
+// and the local address it leaves from (127.0.0.2, … act as separate clients on one machine). An
+// https:// URL is verified against the given CA (the stack's local one) only.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 
 export interface RawReply {
   readonly status: number;
@@ -17,6 +19,8 @@ export interface RawRequest {
   readonly body?: unknown;
   readonly localAddress?: string;
   readonly timeoutMs?: number;
+  /** PEM of the CA an https:// server's certificate must come from. */
+  readonly ca?: string;
 }
 
 export function rawRequest(url: string, options: RawRequest = {}): Promise<RawReply> {
@@ -29,10 +33,13 @@ export function rawRequest(url: string, options: RawRequest = {}): Promise<RawRe
     ...(payload !== undefined ? { "content-length": String(Buffer.byteLength(payload)) } : {}),
     ...options.headers,
   };
+  const https = url.startsWith("https:");
+  const request = https ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
+        ...(https && options.ca !== undefined ? { ca: options.ca } : {}),
         method: options.method ?? "GET",
         headers,
         // A fresh connection per request: a socket the server closed after a refusal is never reused.

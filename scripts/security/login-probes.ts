@@ -21,6 +21,7 @@ const login = (
     body: { email, password },
     headers,
     localAddress: from,
+    ca: t.ca,
   });
 
 /** 40 parallel wrong passwords: at most the free failures may reach the password check. */
@@ -60,7 +61,7 @@ export function lockoutProbes(t: Target): Probe[] {
         const reply = await login(t, ATTACKER, t.adminEmail, "wrong-spoofed", { "x-forwarded-for": VICTIM });
         if (reply.status === 429) return clean();
         // Admitted (the attacker's wait may have run out): the audit says whom the server blamed.
-        const audit = await call(t.url, "GET", "/v1/audit?action=login&limit=1", {
+        const audit = await call(t, "GET", "/v1/audit?action=login&limit=1", {
           as: { bearer: t.admin.token },
         });
         const client = (audit.json as { entries: { details: { client?: string } }[] }).entries[0]?.details

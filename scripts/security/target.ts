@@ -17,7 +17,13 @@ export interface Tenant {
   readonly caCertificate: string;
 }
 
-export interface Target {
+/** Where the API is and the CA its certificate comes from (undefined: plain http:// on loopback). */
+export interface Endpoint {
+  readonly url: string;
+  readonly ca?: string | undefined;
+}
+
+export interface Target extends Endpoint {
   readonly url: string;
   readonly pairId: string;
   readonly adminEmail: string;
@@ -45,7 +51,7 @@ export interface CallOptions {
 
 /** A call as the portal's pages make it: a cookie write names the server's origin and sends JSON. */
 export function call(
-  url: string,
+  { url, ca }: Endpoint,
   method: string,
   path: string,
   options: CallOptions = {},
@@ -65,6 +71,7 @@ export function call(
     headers: { ...headers, ...options.headers },
     ...(options.body !== undefined ? { body: options.body } : {}),
     ...(options.from !== undefined ? { localAddress: options.from } : {}),
+    ...(ca !== undefined ? { ca } : {}),
   });
 }
 
@@ -75,7 +82,7 @@ async function expectStatus(reply: Promise<RawReply>, status: number, what: stri
   return answer;
 }
 
-async function signIn(url: string, email: string, password: string): Promise<string> {
+async function signIn(url: Endpoint, email: string, password: string): Promise<string> {
   const reply = await expectStatus(
     call(url, "POST", "/v1/auth/login", { body: { email, password } }),
     200,
@@ -86,7 +93,7 @@ async function signIn(url: string, email: string, password: string): Promise<str
   return first.split(";")[0] ?? "";
 }
 
-async function apiToken(url: string, cookie: string, name: string): Promise<string> {
+async function apiToken(url: Endpoint, cookie: string, name: string): Promise<string> {
   const reply = await expectStatus(
     call(url, "POST", "/v1/tokens", { as: { cookie }, body: { name } }),
     201,
@@ -95,7 +102,7 @@ async function apiToken(url: string, cookie: string, name: string): Promise<stri
   return (reply.json as { secret: string }).secret;
 }
 
-async function createTenant(url: string, as: Credential, pairId: string, name: string): Promise<Tenant> {
+async function createTenant(url: Endpoint, as: Credential, pairId: string, name: string): Promise<Tenant> {
   const reply = await expectStatus(
     call(url, "POST", "/v1/databases", { as, body: { pairId, name } }),
     201,
@@ -122,12 +129,14 @@ async function createTenant(url: string, as: Credential, pairId: string, name: s
 
 export async function prepareTarget(options: {
   url: string;
+  ca: string | undefined;
   pairId: string;
   adminEmail: string;
   adminPassword: string;
   agentTokens: Record<string, string>;
 }): Promise<Target> {
-  const { url, pairId } = options;
+  const { pairId } = options;
+  const url: Endpoint = { url: options.url, ca: options.ca };
   const adminCookie = await signIn(url, options.adminEmail, options.adminPassword);
   const admin = { cookie: adminCookie, token: await apiToken(url, adminCookie, "check-security-admin") };
   const member = { email: "member@check-security.local", password: randomBytes(12).toString("base64url") };
@@ -160,7 +169,7 @@ export async function prepareTarget(options: {
     await createTenant(url, { bearer: admin.token }, pairId, "sec_b"),
   ];
   return {
-    url,
+    ...url,
     pairId,
     adminEmail: options.adminEmail,
     adminPassword: options.adminPassword,

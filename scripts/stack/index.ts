@@ -10,9 +10,12 @@ import { fileURLToPath } from "node:url";
 import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { callRoute, createToken, getPair, login, registerPair } from "@pgaas/api";
 import { NotFoundError, Secret } from "@pgaas/common";
+import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import { ADMIN_ROLE, AGENT_PORT } from "@pgaas/common/wire";
 import {
   bootstrapPair,
+  type ControlPlaneTls,
+  ensureControlPlaneTls,
   generatePairSecrets,
   type ProgressEvent,
   pairSecretsFrom,
@@ -73,7 +76,10 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** https://127.0.0.1:<port>, its certificate issued by the stack's local CA. */
   readonly portalUrl: string;
+  /** The local CA (caFile: what a browser or API client must trust) and the portal's certificate. */
+  readonly tls: ControlPlaneTls;
   readonly admin: {
     readonly email: string;
     readonly password: string;
@@ -97,7 +103,12 @@ async function timed<T>(progress: (line: string) => void, label: string, fn: () 
   return result;
 }
 
-async function apiSession(portalUrl: string, email: string, password: string): Promise<string> {
+async function apiSession(
+  portalUrl: string,
+  email: string,
+  password: string,
+  fetch: typeof globalThis.fetch,
+): Promise<string> {
   let cookie: string | null = null;
   // The session arrives as a header, which the typed client does not return: read it on the way.
   const keepCookie: typeof fetch = async (input, init) => {
@@ -110,11 +121,19 @@ async function apiSession(portalUrl: string, email: string, password: string): P
   return (cookie as string).split(";")[0] ?? "";
 }
 
-/** A new API token of the admin `email` (signs in, then POST /v1/tokens); shown once, so keep it. */
-export async function createApiToken(portalUrl: string, email: string, password: string): Promise<string> {
-  const cookie = await apiSession(portalUrl, email, password);
+/**
+ * A new API token of the admin `email` (signs in, then POST /v1/tokens); shown once, so keep it.
+ * `fetch` trusts the control plane's CA (default: the global fetch, for a publicly trusted one).
+ */
+export async function createApiToken(
+  portalUrl: string,
+  email: string,
+  password: string,
+  fetch: typeof globalThis.fetch = globalThis.fetch,
+): Promise<string> {
+  const cookie = await apiSession(portalUrl, email, password, fetch);
   const body = { name: `npm-start-${new Date().toISOString()}` };
-  const { secret } = await callRoute(portalUrl, createToken, { body }, { cookie });
+  const { secret } = await callRoute(portalUrl, createToken, { body }, { cookie, fetch });
   return secret;
 }
 
@@ -175,14 +194,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }),
   );
 
-  const portalUrl = `http://127.0.0.1:${record.portalPort}`;
-  const labPortalUrl = `http://${lab.hostAddress}:${record.portalPort}`;
+  // HTTPS on both addresses: the lab bridge is a network, and agent tokens and sessions cross it.
+  const tls = ensureControlPlaneTls(paths.tls, ["127.0.0.1", lab.hostAddress]);
+  const fetch = pinnedFetch(tls.caCertificate);
+  const portalUrl = `https://127.0.0.1:${record.portalPort}`;
+  const labPortalUrl = `https://${lab.hostAddress}:${record.portalPort}`;
   await timed(progress, `portal on ${portalUrl} and ${labPortalUrl}`, () =>
     ensurePortal({
       pidFile: paths.portalPid,
       logFile: paths.portalLog,
       healthUrl: `${portalUrl}/healthz`,
+      fetch,
       env: {
+        PGAAS_TLS_CERT_FILE: tls.certFile,
+        PGAAS_TLS_KEY_FILE: tls.keyFile,
         // The least-privilege role; its password is read from the 0600 file, not the environment.
         DATABASE_URL: `postgres://${PORTAL_STORE_ROLE}@127.0.0.1:${record.storePort}/${STORE_DATABASE}`,
         PGAAS_DATABASE_PASSWORD_FILE: paths.storePasswordFile,
@@ -197,11 +222,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   );
 
   if (secrets.apiToken === undefined) {
-    secrets.apiToken = await createApiToken(portalUrl, record.adminEmail, secrets.adminPassword);
+    secrets.apiToken = await createApiToken(portalUrl, record.adminEmail, secrets.adminPassword, fetch);
     await save();
   }
   const token = new Secret(secrets.apiToken);
-  const spec = labPairSpec(lab, record.pairName, { controlPlaneUrl: labPortalUrl });
+  const spec = labPairSpec(lab, record.pairName, {
+    controlPlaneUrl: labPortalUrl,
+    controlPlaneCa: tls.caCertificate,
+  });
   const hosts = labPairHosts(lab);
   if (secrets.pairSecrets === undefined) {
     secrets.pairSecrets = JSON.stringify(revealPairSecrets(generatePairSecrets(spec.name)));
@@ -215,7 +243,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 
   const registered = secrets.pairId
-    ? await callRoute(portalUrl, getPair, { params: { id: secrets.pairId } }, { token })
+    ? await callRoute(portalUrl, getPair, { params: { id: secrets.pairId } }, { token, fetch })
         .then(() => true)
         .catch((error: unknown) => {
           if (error instanceof NotFoundError) return false;
@@ -241,7 +269,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           caCertificate: pairSecrets.tlsCa?.certificate,
         },
       };
-      const answer = await callRoute(portalUrl, registerPair, { body }, { token });
+      const answer = await callRoute(portalUrl, registerPair, { body }, { token, fetch });
       secrets.pairId = answer.pair.id;
       secrets.agentTokens = answer.agentTokens;
       await save();
@@ -263,7 +291,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   await timed(progress, "agents report a healthy pair", async () => {
     for (let attempt = 0; attempt < 60; attempt += 1) {
-      const { pair } = await callRoute(portalUrl, getPair, { params: { id: pairId } }, { token });
+      const { pair } = await callRoute(portalUrl, getPair, { params: { id: pairId } }, { token, fetch });
       if (pair.health === "healthy" && pair.primary) return;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
@@ -272,6 +300,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   return {
     portalUrl,
+    tls,
     admin: {
       email: record.adminEmail,
       password: secrets.adminPassword,

@@ -16,6 +16,8 @@ export interface PortalProcessOptions {
   /** PGAAS_* and DATABASE_URL variables for the server (see portal/server/src/config.ts). */
   readonly env: Readonly<Record<string, string>>;
   readonly healthUrl: string;
+  /** fetch for the health check (one that trusts the local CA). */
+  readonly fetch: typeof fetch;
 }
 
 function alive(pid: number): boolean {
@@ -33,7 +35,7 @@ async function recordedPid(pidFile: string): Promise<number | undefined> {
   return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : undefined;
 }
 
-async function healthy(url: string): Promise<boolean> {
+async function healthy(url: string, fetch: typeof globalThis.fetch): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
     return response.ok;
@@ -47,7 +49,8 @@ export async function ensurePortal(
   options: PortalProcessOptions,
 ): Promise<{ started: boolean; pid: number }> {
   const running = await recordedPid(options.pidFile);
-  if (running !== undefined && (await healthy(options.healthUrl))) return { started: false, pid: running };
+  if (running !== undefined && (await healthy(options.healthUrl, options.fetch)))
+    return { started: false, pid: running };
   if (running !== undefined) await stopPortal(options.pidFile);
   if (!existsSync(SERVER_MAIN)) {
     throw new Error(`the control plane is not built (${SERVER_MAIN} is missing): run \`npm run build\``);
@@ -63,7 +66,7 @@ export async function ensurePortal(
   child.unref();
   await writeFile(options.pidFile, `${pid}\n`, { mode: 0o644 });
   for (let attempt = 0; attempt < HEALTH_ATTEMPTS; attempt += 1) {
-    if (await healthy(options.healthUrl)) return { started: true, pid };
+    if (await healthy(options.healthUrl, options.fetch)) return { started: true, pid };
     if (!alive(pid)) break;
     await new Promise((resolve) => setTimeout(resolve, HEALTH_DELAY_MS));
   }

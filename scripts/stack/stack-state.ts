@@ -48,6 +48,8 @@ export interface StackPaths {
   readonly portalLog: string;
   readonly storePasswordFile: string;
   readonly adminPasswordFile: string;
+  /** The control plane's local CA and server certificate (keys 0600): see ensureControlPlaneTls. */
+  readonly tls: string;
 }
 
 export function stackPaths(root: string): StackPaths {
@@ -62,6 +64,7 @@ export function stackPaths(root: string): StackPaths {
     portalLog: join(root, "portal.log"),
     storePasswordFile: join(root, "store-password"),
     adminPasswordFile: join(root, "admin-password"),
+    tls: join(root, "tls"),
   };
 }
 

@@ -137,8 +137,13 @@ export interface PostgresPairArgs {
   witnessSshHostKeySha256?: pulumi.Input<string>;
   /** The witness PostgreSQL's port on the control-plane host: one per pair. Default 5433. */
   witnessPort?: number;
-  /** URL the agents report to (as the nodes reach it). No agents are installed when omitted. */
+  /**
+   * URL the agents report to (as the nodes reach it): https://, http:// only on loopback. No agents
+   * are installed when omitted.
+   */
   agentControlPlaneUrl?: pulumi.Input<string>;
+  /** PEM of the CA that issued the control plane's certificate, pinned by the agents; default: the system's roots. */
+  agentControlPlaneCa?: pulumi.Input<string>;
   /** The agent's HTTP port (/health, /primary). Default 9187. */
   agentPort?: number;
   /** Register the pair with the control plane (provider config `pgaas:controlPlaneUrl`). Default true. */

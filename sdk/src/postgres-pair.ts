@@ -179,7 +179,11 @@ export function pairSpecInput(
     agent:
       args.agentControlPlaneUrl === undefined
         ? undefined
-        : { controlPlaneUrl: args.agentControlPlaneUrl, listenPort: ctx.agentPort },
+        : {
+            controlPlaneUrl: args.agentControlPlaneUrl,
+            ...(args.agentControlPlaneCa === undefined ? {} : { controlPlaneCa: args.agentControlPlaneCa }),
+            listenPort: ctx.agentPort,
+          },
   };
 }
 

@@ -16,7 +16,7 @@ function gcpArgs(): PostgresPairArgs {
     clientCidrs: ["10.20.0.0/16", "10.30.0.0/16"],
     ...CLOUD_ACCESS_ARGS,
     replicationMode: "synchronous",
-    agentControlPlaneUrl: "http://10.0.0.5:8080",
+    agentControlPlaneUrl: "https://10.0.0.5:8080",
     gcp: {
       network: "vpc-1",
       subnetwork: "subnet-1",
@@ -212,7 +212,7 @@ describe("PostgresPair on GCP", () => {
       postgres: { major: 15, port: 5432, memoryMb: 8192 },
     });
     expect((config.inputs.spec as Record<string, unknown>).agent).toEqual({
-      controlPlaneUrl: "http://10.0.0.5:8080",
+      controlPlaneUrl: "https://10.0.0.5:8080",
       listenPort: 9187,
     });
     expect(isSecretInput(config.inputs.hosts)).toBe(true);

@@ -9,6 +9,9 @@ import {
   unwrapSecretInput,
 } from "./support/pulumi-mocks.js";
 
+/** Passed through as it is: the engine validates it and ships it to the nodes for the agents to pin. */
+const CONTROL_PLANE_CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
 describe("PostgresPair on local hosts", () => {
   let registry: MockRegistry;
   let pair: import("../src/postgres-pair.js").PostgresPair;
@@ -16,7 +19,8 @@ describe("PostgresPair on local hosts", () => {
   beforeAll(async () => {
     ({ registry, pair } = await constructPair("demo", {
       clientCidrs: ["10.231.60.0/24"],
-      agentControlPlaneUrl: "http://10.231.60.1:8080",
+      agentControlPlaneUrl: "https://10.231.60.1:8080",
+      agentControlPlaneCa: CONTROL_PLANE_CA,
       local: { subnet: "10.231.60.0/24", prefix: "pgl" },
     }));
   });
@@ -54,7 +58,11 @@ describe("PostgresPair on local hosts", () => {
       },
       replication: { mode: "synchronous" },
       settings: {},
-      agent: { controlPlaneUrl: "http://10.231.60.1:8080", listenPort: 9187 },
+      agent: {
+        controlPlaneUrl: "https://10.231.60.1:8080",
+        controlPlaneCa: CONTROL_PLANE_CA,
+        listenPort: 9187,
+      },
     });
     expect(config.inputs.readyFile).toBeUndefined();
     expect(isSecretInput(config.inputs.hosts)).toBe(true);

@@ -16,7 +16,7 @@ function openstackArgs(): PostgresPairArgs {
   return {
     clientCidrs: ["10.1.0.0/16"],
     ...CLOUD_ACCESS_ARGS,
-    agentControlPlaneUrl: "http://10.0.0.5:8080",
+    agentControlPlaneUrl: "https://10.0.0.5:8080",
     settings: { work_mem: "8MB" },
     openstack: {
       networkId: "net-1",
@@ -202,7 +202,7 @@ describe("PostgresPair on OpenStack", () => {
       network: { nodeCidr: "10.0.0.0/24", clientCidrs: ["10.1.0.0/16"], controlPlaneCidrs: ["10.0.0.5/32"] },
       replication: { mode: "synchronous" },
       settings: { work_mem: "8MB" },
-      agent: { controlPlaneUrl: "http://10.0.0.5:8080", listenPort: 9187 },
+      agent: { controlPlaneUrl: "https://10.0.0.5:8080", listenPort: 9187 },
     });
     expect(config.inputs.readyFile).toBe("/etc/pgaas/host-ready");
     expect(isSecretInput(config.inputs.hosts)).toBe(true);

@@ -1,5 +1,6 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), with a throwaway
 // profile, and screenshots written under test-artifacts/e2e/ (git-ignored).
+import { createHash, X509Certificate } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,11 +34,22 @@ export interface Browser {
 }
 
 /**
+ * Chromium trusts no CA given on its command line, but accepts a server whose public key hash is
+ * listed (with a user data dir, as here): exactly this certificate's key, nothing else.
+ */
+function pinnedKeyFlag(certificatePem: string): string {
+  const spki = new X509Certificate(certificatePem).publicKey.export({ type: "spki", format: "der" });
+  return `--ignore-certificate-errors-spki-list=${createHash("sha256").update(spki).digest("base64")}`;
+}
+
+/**
  * Starts Chromium with a fresh profile directory (playwright passes it as --user-data-dir).
  * The clipboard permission lets the copy buttons work headless.
  */
 export async function launchBrowser(options: {
   origin: string;
+  /** The portal's certificate (PEM): its key is pinned, as a browser that trusts the local CA would accept it. */
+  certificate?: string;
   viewport?: { width: number; height: number };
 }): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), "pgaas-e2e-chromium-"));
@@ -47,7 +59,7 @@ export async function launchBrowser(options: {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: CHROMIUM_FLAGS,
+      args: [...CHROMIUM_FLAGS, ...(options.certificate ? [pinnedKeyFlag(options.certificate)] : [])],
       viewport: options.viewport ?? { width: 1280, height: 900 },
       permissions: ["clipboard-read", "clipboard-write"],
       // Times typed in forms and shown on pages are then the same UTC the portal prints.

@@ -1,14 +1,21 @@
 // The stack the end-to-end test drives: the real local pgaas service (scripts/stack) — store,
 // control plane serving the freshly built portal, namespace hosts with a repmgr pair, witness,
 // keepalived and agents — on a subnet and name prefix claimed from this test's own range.
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import { allocateSubnet, freePort } from "@pgaas/testing";
 import { startStack, stopStack } from "../../scripts/stack/index.js";
 import { buildPortalWeb, webBuildIsStale } from "./build-web.js";
 
 export interface PortalStack {
+  /** https://127.0.0.1:<port> */
   readonly portalUrl: string;
+  /** The portal's certificate (PEM), issued by the stack's local CA. */
+  readonly certificate: string;
+  /** fetch that trusts the stack's local CA. */
+  readonly fetch: typeof fetch;
   readonly admin: { readonly email: string; readonly password: string };
   stop(): Promise<void>;
 }
@@ -53,7 +60,13 @@ export async function startPortalStack(onProgress: (line: string) => void): Prom
       pairName: `e2e-${claim.prefix}`,
       onProgress,
     });
-    return { portalUrl: stack.portalUrl, admin: stack.admin, stop };
+    return {
+      portalUrl: stack.portalUrl,
+      certificate: await readFile(stack.tls.certFile, "utf8"),
+      fetch: pinnedFetch(stack.tls.caCertificate),
+      admin: stack.admin,
+      stop,
+    };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

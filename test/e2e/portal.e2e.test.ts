@@ -76,7 +76,7 @@ describe("portal end to end", () => {
 
   beforeAll(async () => {
     stack = await startPortalStack((line) => process.stdout.write(`[e2e stack] ${line}\n`));
-    browser = await launchBrowser({ origin: stack.portalUrl });
+    browser = await launchBrowser({ origin: stack.portalUrl, certificate: stack.certificate });
   }, 600_000);
 
   afterAll(async () => {
@@ -270,7 +270,7 @@ describe("portal end to end", () => {
     await page.getByRole("button", { name: "Create token" }).click();
     const token = await shownOnce(page, "api-token");
     await shot("14-tokens");
-    const me = await fetch(`${stack.portalUrl}/v1/auth/me`, {
+    const me = await stack.fetch(`${stack.portalUrl}/v1/auth/me`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(me.status).toBe(200);
@@ -334,7 +334,11 @@ describe("portal end to end", () => {
   });
 
   step("fits a phone screen", async () => {
-    phone = await launchBrowser({ origin: stack.portalUrl, viewport: { width: 375, height: 812 } });
+    phone = await launchBrowser({
+      origin: stack.portalUrl,
+      certificate: stack.certificate,
+      viewport: { width: 375, height: 812 },
+    });
     await phone.page.goto(stack.portalUrl);
     await signIn(phone.page, stack.admin.email, stack.admin.password);
     await phone.page.getByRole("heading", { level: 1, name: "Pairs" }).waitFor();

@@ -31,7 +31,11 @@ describe("bad input fails examples/local's up in the Check phase, naming the key
       stack: "bad",
       stateFile: join(dir, `state-${count}.json`),
       passphrase: new Secret("bad input"),
-      env: { PGAAS_CONTROL_PLANE_URL: "", PGAAS_API_TOKEN: "" },
+      env: {
+        PGAAS_CONTROL_PLANE_URL: "",
+        PGAAS_API_TOKEN: "",
+        PGAAS_CONTROL_PLANE_CA_FILE: controlPlane.caFile,
+      },
     });
     engine.setConfig("pgaas-local:subnet", "10.231.89.0/24");
     engine.setConfig("pgaas-local:prefix", PREFIX);

@@ -117,8 +117,8 @@ export async function runPulumiLocalScenario(
   const pairName = `e2e-${claim.prefix}`;
   await removePairFiles(pairName);
   const dir = await mkdtemp(join(tmpdir(), "pulumi-local-"));
-  const controlPlane = await startControlPlane("0.0.0.0");
   const hostSide = claim.subnet.replace(/\.0\/24$/, ".1");
+  const controlPlane = await startControlPlane("0.0.0.0", [hostSide]);
   let engine: PulumiEngine | undefined;
   let destroyed = false;
   try {
@@ -127,7 +127,11 @@ export async function runPulumiLocalScenario(
       stack: "e2e",
       stateFile: join(dir, "state.json"),
       passphrase: new Secret("pulumi local e2e"),
-      env: { PGAAS_CONTROL_PLANE_URL: "", PGAAS_API_TOKEN: "" },
+      env: {
+        PGAAS_CONTROL_PLANE_URL: "",
+        PGAAS_API_TOKEN: "",
+        PGAAS_CONTROL_PLANE_CA_FILE: controlPlane.caFile,
+      },
     });
     engine.setConfig("pgaas:controlPlaneUrl", controlPlane.url);
     engine.setConfig("pgaas:apiToken", controlPlane.apiToken, { secret: true });
@@ -135,10 +139,11 @@ export async function runPulumiLocalScenario(
     engine.setConfig("pgaas-local:prefix", claim.prefix);
     engine.setConfig("pgaas-local:pairName", pairName);
     engine.setConfig("pgaas-local:stateDir", claim.stateDir);
-    engine.setConfig("pgaas-local:agentControlPlaneUrl", `http://${hostSide}:${controlPlane.port}`);
+    engine.setConfig("pgaas-local:agentControlPlaneUrl", `https://${hostSide}:${controlPlane.port}`);
+    engine.setConfig("pgaas-local:agentControlPlaneCa", controlPlane.caCertificate);
     engine.setConfig("pgaas-local:deletionProtection", "false");
     const api = async (path: string) => {
-      const response = await fetch(`${controlPlane.url}${path}`, {
+      const response = await controlPlane.fetch(`${controlPlane.url}${path}`, {
         headers: { authorization: `Bearer ${controlPlane.apiToken}` },
       });
       return { status: response.status, body: (await response.json().catch(() => undefined)) as unknown };

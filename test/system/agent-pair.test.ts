@@ -59,7 +59,7 @@ beforeAll(async () => {
   spec = parsePairSpec({
     ...labPairSpec(fixture.lab, `agt-${fixture.lab.prefix}`),
     agent: {
-      controlPlaneUrl: cp.url,
+      ...cp.agentTarget,
       listenPort: AGENT_PORT,
       stateSeconds: STATE_SECONDS,
       metricsSeconds: 15,

@@ -66,7 +66,7 @@ beforeAll(async () => {
   cp = await startControlPlaneStack(fixture.lab.hostAddress);
   spec = parsePairSpec({
     ...labPairSpec(fixture.lab, `hel-${fixture.lab.prefix}`),
-    agent: { controlPlaneUrl: cp.url, listenPort: AGENT_PORT, stateSeconds: 1, metricsSeconds: 15 },
+    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 1, metricsSeconds: 15 },
   });
 }, 120_000);
 

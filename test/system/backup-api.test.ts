@@ -33,7 +33,7 @@ beforeAll(async () => {
   cp = await startControlPlaneStack(fixture.lab.hostAddress);
   spec = parsePairSpec({
     ...labPairSpec(fixture.lab, `bu-${fixture.lab.prefix}`, { backup: { repository: { kind: "local" } } }),
-    agent: { controlPlaneUrl: cp.url, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
+    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
   });
   await removePairLeftovers(spec);
 }, 120_000);

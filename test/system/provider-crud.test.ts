@@ -5,9 +5,13 @@
 // Needs root. Namespace prefix pgp, subnets 10.231.50.0/24 … 10.231.59.0/24.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { createLogger, Secret } from "@pgaas/common";
-import { pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
+import { pinnedFetch } from "@pgaas/common/pinned-fetch";
+import { ensureControlPlaneTls, pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
 import { destroyLab } from "@pgaas/engine/local";
 import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
 import {
@@ -58,6 +62,9 @@ describe("provider CRUD on local hosts with a real control plane", () => {
   let server: RunningServer | undefined;
   let ctx: ResourceContext;
   let apiToken: string;
+  /** The control plane serves HTTPS with a throwaway CA: the provider, the agents and `fetch` pin it. */
+  let controlPlaneCa: string;
+  let fetch: typeof globalThis.fetch;
   let hosts: Created | undefined;
   let pair: Created | undefined;
   let registration: Created | undefined;
@@ -97,17 +104,27 @@ describe("provider CRUD on local hosts with a real control plane", () => {
     const created = await localHostsHandler.create(lab, ctx);
     hosts = { id: created.id, props: created.outs as WireProps };
     store = await startThrowawayPostgres("pgp-store");
-    server = await startServer(
-      loadConfig({
-        DATABASE_URL: store.url,
-        PGAAS_LISTEN_HOST: String(hosts.props.hostAddress),
-        PGAAS_PORT: "0",
-        PGAAS_SECRET_KEY: randomBytes(32).toString("base64"),
-        PGAAS_ADMIN_EMAIL: ADMIN.email,
-        PGAAS_ADMIN_PASSWORD: ADMIN.password,
-      }),
-      createLogger({ component: "control-plane", level: "warn" }),
-    );
+    const tlsDir = await mkdtemp(join(tmpdir(), "pgp-tls-"));
+    try {
+      const tls = ensureControlPlaneTls(tlsDir, [String(hosts.props.hostAddress)]);
+      controlPlaneCa = tls.caCertificate;
+      fetch = pinnedFetch(controlPlaneCa);
+      server = await startServer(
+        loadConfig({
+          DATABASE_URL: store.url,
+          PGAAS_LISTEN_HOST: String(hosts.props.hostAddress),
+          PGAAS_PORT: "0",
+          PGAAS_SECRET_KEY: randomBytes(32).toString("base64"),
+          PGAAS_ADMIN_EMAIL: ADMIN.email,
+          PGAAS_ADMIN_PASSWORD: ADMIN.password,
+          PGAAS_TLS_CERT_FILE: tls.certFile,
+          PGAAS_TLS_KEY_FILE: tls.keyFile,
+        }),
+        createLogger({ component: "control-plane", level: "warn" }),
+      );
+    } finally {
+      await rm(tlsDir, { recursive: true, force: true });
+    }
     const login = await fetch(`${server.url}/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -120,7 +137,10 @@ describe("provider CRUD on local hosts with a real control plane", () => {
       body: JSON.stringify({ name: "provider-crud" }),
     });
     apiToken = ((await token.json()) as { secret: string }).secret;
-    ctx = { ...ctx, config: { controlPlaneUrl: server.url, apiToken: new Secret(apiToken) } };
+    ctx = {
+      ...ctx,
+      config: { controlPlaneUrl: server.url, apiToken: new Secret(apiToken), controlPlaneCa },
+    };
   }, 180_000);
 
   afterAll(async () => {
@@ -170,7 +190,7 @@ describe("provider CRUD on local hosts with a real control plane", () => {
           clientCidrs: [`${base}.1/32`],
           controlPlaneCidrs: [`${base}.1/32`],
         },
-        agent: { controlPlaneUrl: server?.url },
+        agent: { controlPlaneUrl: server?.url, controlPlaneCa },
       },
       hosts: states.map((host) => ({
         name: host.name,

@@ -52,7 +52,7 @@ beforeAll(async () => {
   spec = parsePairSpec({
     ...labPairSpec(fixture.lab, `reg-${fixture.lab.prefix}`),
     agent: {
-      controlPlaneUrl: cp.url,
+      ...cp.agentTarget,
       listenPort: AGENT_PORT,
       stateSeconds: STATE_REPORT_INTERVAL_MS / 1000,
       metricsSeconds: 15,

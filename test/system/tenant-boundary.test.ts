@@ -93,7 +93,7 @@ beforeAll(async () => {
   cp = await startControlPlaneStack(fixture.lab.hostAddress);
   spec = parsePairSpec({
     ...labPairSpec(fixture.lab, `tnb-${fixture.lab.prefix}`),
-    agent: { controlPlaneUrl: cp.url, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
+    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
   });
 }, 120_000);
 

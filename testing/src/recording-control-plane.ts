@@ -1,7 +1,9 @@
 // A real HTTP server standing in for the control plane's agent routes: checks the bearer token,
 // validates bodies with the shared wire schemas, de-duplicates by reportId like the real one, and
-// records everything. It can be stopped and restarted on the same port to simulate an outage.
+// records everything. It can be stopped and restarted on the same port to simulate an outage. With a
+// certificate it serves HTTPS, as the real one does off loopback.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import {
   AGENT_REPORT_PATH,
@@ -33,17 +35,20 @@ export class RecordingControlPlane {
   delayMs = 0;
   #server: Server | null = null;
   #port = 0;
+  readonly #tls: { readonly cert: string; readonly key: string } | undefined;
 
-  constructor(token: string) {
+  constructor(token: string, tls?: { readonly cert: string; readonly key: string }) {
     this.token = token;
+    this.#tls = tls;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.#port}`;
+    return `${this.#tls ? "https" : "http"}://127.0.0.1:${this.#port}`;
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => void this.#handle(req, res));
+    const handle = (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res);
+    const server = this.#tls ? createHttpsServer(this.#tls, handle) : createServer(handle);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(this.#port, "127.0.0.1", () => resolve());

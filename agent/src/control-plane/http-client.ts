@@ -1,4 +1,5 @@
-// ControlPlaneClient over HTTP(S) with node:http (keep-alive, no fetch: it costs the agent ~10 MB).
+// ControlPlaneClient over HTTPS (plain HTTP on loopback only, the config says so) with node:https:
+// keep-alive, the control plane's CA pinned when configured, no fetch (it costs the agent ~10 MB).
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Secret } from "@pgaas/common";
@@ -19,6 +20,33 @@ export interface HttpControlPlaneOptions {
   readonly timeoutMs: number;
   /** Read before every request: a rotated token file is picked up without a restart. */
   readonly token: () => Promise<Secret>;
+  /** PEM of the control plane's CA: pinned as the only trust root (absent: the system's roots). */
+  readonly ca?: string;
+}
+
+/** OpenSSL's and node's codes for a certificate the client refused (not a network failure). */
+const CERTIFICATE_REFUSED = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_UNTRUSTED",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+]);
+
+/** Why the exchange failed, in one line: a refused certificate is said to be one, with its reason. */
+function failureReason(cause: unknown): string {
+  const error = cause as Error & { code?: string };
+  if (error.code !== undefined && CERTIFICATE_REFUSED.has(error.code)) {
+    // Node appends a hint about the system's CA store: beside the point when the CA is pinned.
+    const reason = error.message.split("; ")[0];
+    return `TLS certificate verification failed (${error.code}: ${reason}): is controlPlane.caFile the CA that issued the control plane's certificate?`;
+  }
+  return error.message;
 }
 
 export class HttpControlPlaneClient implements ControlPlaneClient {
@@ -29,7 +57,12 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
     this.#options = options;
     const https = new URL(options.baseUrl).protocol === "https:";
     this.#agent = https
-      ? new HttpsAgent({ keepAlive: true, maxSockets: 2 })
+      ? new HttpsAgent({
+          keepAlive: true,
+          maxSockets: 2,
+          minVersion: "TLSv1.2",
+          ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        })
       : new HttpAgent({ keepAlive: true, maxSockets: 2 });
   }
 
@@ -61,7 +94,7 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
       )
       .catch((cause: unknown) => {
         throw new ControlPlaneDownError(
-          `control plane unreachable at ${url.origin}: ${(cause as Error).message}`,
+          `control plane unreachable at ${url.origin}: ${failureReason(cause)}`,
           {
             cause,
           },

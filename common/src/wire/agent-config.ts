@@ -3,6 +3,7 @@
 
 import { z } from "zod";
 import { BackupSchedule } from "./backup-inventory.js";
+import { ControlPlaneUrl } from "./control-plane-url.js";
 import { AGENT_PORT } from "./platform.js";
 
 /** A pair member as repmgr numbers it; its file layout follows from the pair and member names. */
@@ -20,8 +21,10 @@ export const AgentConfig = z.object({
   pairName: z.string().min(1).max(63),
   nodeName: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/),
   controlPlane: z.object({
-    /** Base URL of the control plane, e.g. http://10.231.0.1:8080. */
-    url: z.url({ protocol: /^https?$/ }),
+    /** Base URL of the control plane, e.g. https://10.231.0.1:8080 (http:// only on loopback). */
+    url: ControlPlaneUrl,
+    /** PEM file of the control plane's CA: the only root an https:// control plane is verified against. */
+    caFile: z.string().startsWith("/").optional(),
     /** File holding this node's agent token (mode 0600, owned by the agent's user). */
     tokenFile: z.string().startsWith("/"),
     /** Request timeout; a slower answer counts as "control plane down" and the report is spooled. */

@@ -16,7 +16,12 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
   const input: AgentConfigInput = {
     pairName: spec.name,
     nodeName: member.name,
-    controlPlane: { url: agent.controlPlaneUrl, tokenFile: layout.agentTokenFile, timeoutMs: 3000 },
+    controlPlane: {
+      url: agent.controlPlaneUrl,
+      tokenFile: layout.agentTokenFile,
+      timeoutMs: 3000,
+      ...(agent.controlPlaneCa !== undefined ? { caFile: layout.agentControlPlaneCa } : {}),
+    },
     postgres: {
       socketDir: layout.runDir,
       port: member.port,

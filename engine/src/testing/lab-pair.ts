@@ -10,7 +10,7 @@ export const LAB_PAIR_HOSTS = ["n1", "n2", "w"] as const;
 export function labPairSpec(
   lab: LocalLab,
   name: string,
-  options: { controlPlaneUrl?: string; backup?: PairSpecInput["backup"] } = {},
+  options: { controlPlaneUrl?: string; controlPlaneCa?: string; backup?: PairSpecInput["backup"] } = {},
 ): PairSpec {
   const base = lab.subnet.replace(/\.0\/24$/, "");
   return parsePairSpec({
@@ -27,7 +27,14 @@ export function labPairSpec(
       clientCidrs: [`${lab.hostAddress}/32`],
       controlPlaneCidrs: [`${lab.hostAddress}/32`],
     },
-    ...(options.controlPlaneUrl ? { agent: { controlPlaneUrl: options.controlPlaneUrl } } : {}),
+    ...(options.controlPlaneUrl
+      ? {
+          agent: {
+            controlPlaneUrl: options.controlPlaneUrl,
+            ...(options.controlPlaneCa ? { controlPlaneCa: options.controlPlaneCa } : {}),
+          },
+        }
+      : {}),
     ...(options.backup ? { backup: options.backup } : {}),
   });
 }

@@ -170,12 +170,15 @@ function ed25519FromSeed(seed: Buffer): KeyObject {
 
 /**
  * The server certificate of one pair member: CN `<pair>-<member>`, the given addresses and DNS names
- * as SANs (verify-full checks the host the client dialled against them), serverAuth only.
+ * as SANs (verify-full checks the host the client dialled against them), serverAuth only. The key is
+ * derived from the CA's unless `subjectKey` is given (browsers accept no Ed25519 server key: the
+ * control plane's portal brings an ECDSA one).
  */
 export function issueServerCertificate(
   ca: PairCa,
   subject: string,
   altNames: readonly string[],
+  subjectKey?: Secret,
 ): IssuedCertificate {
   const caKey = createPrivateKey(ca.privateKey.reveal());
   const caDer = new X509Certificate(ca.certificate).raw;
@@ -187,10 +190,19 @@ export function issueServerCertificate(
   if (!caValidity || !caSubject)
     throw new InputError("the pair CA certificate is malformed", { code: "tls_ca_invalid" });
   const caKeyId = subjectKeyIdentifier(fields);
-  const seed = Buffer.from(
-    hkdfSync("sha256", caKey.export({ format: "der", type: "pkcs8" }), "pgaas-tls", `server:${subject}`, 32),
-  );
-  const key = ed25519FromSeed(seed);
+  const key = subjectKey
+    ? createPrivateKey(subjectKey.reveal())
+    : ed25519FromSeed(
+        Buffer.from(
+          hkdfSync(
+            "sha256",
+            caKey.export({ format: "der", type: "pkcs8" }),
+            "pgaas-tls",
+            `server:${subject}`,
+            32,
+          ),
+        ),
+      );
   const spki = createPublicKey(key).export({ format: "der", type: "spki" });
   const serial = createHash("sha256").update(caDer).update(spki).update(altNames.join(",")).digest();
   const tbs = sequence(

@@ -1,6 +1,7 @@
 // Server configuration from the environment, parsed by zod; every bad variable is named in one error.
 import { readFileSync, statSync } from "node:fs";
 import { InputError, Secret } from "@pgaas/common";
+import { isLoopbackHost } from "@pgaas/common/wire";
 import { z } from "zod";
 
 /** One proxy address or network in PGAAS_TRUSTED_PROXIES. */
@@ -24,7 +25,11 @@ const Env = z
     PGAAS_ADMIN_EMAIL: z.email().optional(),
     PGAAS_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
     PGAAS_WEB_DIR: z.string().optional(),
+    /** Set when a TLS proxy in front of a loopback listener serves the portal; implied by PGAAS_TLS_*. */
     PGAAS_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
+    /** The server's certificate (PEM, chain after it) and key: the API is then served over HTTPS only. */
+    PGAAS_TLS_CERT_FILE: z.string().startsWith("/", "an absolute path").optional(),
+    PGAAS_TLS_KEY_FILE: z.string().startsWith("/", "an absolute path").optional(),
     /**
      * Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed, separated by commas. Empty by
      * default: then the client is the socket's peer and no header can pretend to be another client.
@@ -47,6 +52,10 @@ const Env = z
   .refine((env) => (env.PGAAS_ADMIN_EMAIL === undefined) === (env.PGAAS_ADMIN_PASSWORD === undefined), {
     path: ["PGAAS_ADMIN_EMAIL"],
     message: "set together with PGAAS_ADMIN_PASSWORD (or neither)",
+  })
+  .refine((env) => (env.PGAAS_TLS_CERT_FILE === undefined) === (env.PGAAS_TLS_KEY_FILE === undefined), {
+    path: ["PGAAS_TLS_CERT_FILE"],
+    message: "set together with PGAAS_TLS_KEY_FILE (or neither)",
   });
 
 export interface ServerConfig {
@@ -60,7 +69,10 @@ export interface ServerConfig {
   readonly secretKey: Buffer;
   readonly initialAdmin?: { readonly email: string; readonly password: Secret };
   readonly webDir?: string;
+  /** Session cookies carry `Secure`: always when the server itself serves HTTPS. */
   readonly secureCookies: boolean;
+  /** Certificate and key read at start; absent: plain HTTP, on loopback addresses only. */
+  readonly tls?: { readonly certificate: string; readonly privateKey: Secret };
   /** Addresses/CIDRs of reverse proxies trusted for X-Forwarded-*; empty trusts none. */
   readonly trustedProxies: readonly string[];
 }
@@ -91,6 +103,19 @@ function readSecretFile(path: string, variable: string): string {
 /** A password file others can read is refused: the secret would not be one any more. */
 function readPasswordFile(path: string, variable: string): Secret {
   const text = readSecretFile(path, variable);
+  checkPrivate(path, variable);
+  const password = text.trim();
+  if (password === "") {
+    throw new InputError(`invalid configuration: ${variable}: ${path} is empty`, {
+      code: "invalid_config",
+      details: { variable },
+    });
+  }
+  return new Secret(password);
+}
+
+/** A key file others can read is no secret any more: refused like a password file. */
+function checkPrivate(path: string, variable: string): void {
   if ((statSync(path).mode & 0o077) !== 0) {
     throw new InputError(
       `invalid configuration: ${variable}: ${path} must not be readable by others (chmod 600)`,
@@ -100,14 +125,37 @@ function readPasswordFile(path: string, variable: string): Secret {
       },
     );
   }
-  const password = text.trim();
-  if (password === "") {
-    throw new InputError(`invalid configuration: ${variable}: ${path} is empty`, {
+}
+
+function readTls(certFile: string, keyFile: string): NonNullable<ServerConfig["tls"]> {
+  const certificate = readSecretFile(certFile, "PGAAS_TLS_CERT_FILE");
+  const privateKey = readSecretFile(keyFile, "PGAAS_TLS_KEY_FILE");
+  checkPrivate(keyFile, "PGAAS_TLS_KEY_FILE");
+  if (!certificate.includes("-----BEGIN CERTIFICATE-----"))
+    throw new InputError(`invalid configuration: PGAAS_TLS_CERT_FILE: ${certFile} holds no PEM certificate`, {
       code: "invalid_config",
-      details: { variable },
+      details: { variable: "PGAAS_TLS_CERT_FILE" },
     });
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
+    throw new InputError(`invalid configuration: PGAAS_TLS_KEY_FILE: ${keyFile} holds no PEM private key`, {
+      code: "invalid_config",
+      details: { variable: "PGAAS_TLS_KEY_FILE" },
+    });
+  return { certificate, privateKey: new Secret(privateKey) };
+}
+
+/**
+ * Plain HTTP may listen only where no byte crosses a network: session cookies and API and agent
+ * tokens would travel in clear. Anything else needs PGAAS_TLS_CERT_FILE/PGAAS_TLS_KEY_FILE.
+ */
+function refuseCleartextOffLoopback(hosts: readonly string[]): void {
+  const exposed = hosts.filter((host) => !isLoopbackHost(host));
+  if (exposed.length > 0) {
+    throw new InputError(
+      `invalid configuration: PGAAS_LISTEN_HOST: plain HTTP is served on loopback addresses only (${exposed.join(", ")} is not): set PGAAS_TLS_CERT_FILE and PGAAS_TLS_KEY_FILE to serve HTTPS`,
+      { code: "plaintext_listen_refused", details: { variable: "PGAAS_LISTEN_HOST", hosts: exposed } },
+    );
   }
-  return new Secret(password);
 }
 
 /** Reads the configuration; throws an InputError listing each bad variable and why. */
@@ -121,6 +169,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     });
   }
   const vars = parsed.data;
+  const listenHosts = vars.PGAAS_LISTEN_HOST.split(",") as [string, ...string[]];
+  const tls =
+    vars.PGAAS_TLS_CERT_FILE !== undefined && vars.PGAAS_TLS_KEY_FILE !== undefined
+      ? readTls(vars.PGAAS_TLS_CERT_FILE, vars.PGAAS_TLS_KEY_FILE)
+      : undefined;
+  if (tls === undefined) refuseCleartextOffLoopback(listenHosts);
   const secretKey =
     vars.PGAAS_SECRET_KEY !== undefined
       ? decodeKey(vars.PGAAS_SECRET_KEY, "PGAAS_SECRET_KEY")
@@ -138,7 +192,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
           ),
         }
       : {}),
-    listenHosts: vars.PGAAS_LISTEN_HOST.split(",") as [string, ...string[]],
+    listenHosts,
     port: vars.PGAAS_PORT,
     secretKey,
     ...(vars.PGAAS_ADMIN_EMAIL !== undefined && vars.PGAAS_ADMIN_PASSWORD !== undefined
@@ -150,7 +204,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
         }
       : {}),
     ...(vars.PGAAS_WEB_DIR !== undefined ? { webDir: vars.PGAAS_WEB_DIR } : {}),
-    secureCookies: vars.PGAAS_SECURE_COOKIES === "true",
+    secureCookies: tls !== undefined || vars.PGAAS_SECURE_COOKIES === "true",
+    ...(tls !== undefined ? { tls } : {}),
     trustedProxies: vars.PGAAS_TRUSTED_PROXIES,
   };
 }

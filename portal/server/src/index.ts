@@ -1,5 +1,6 @@
 // Public entry of the control plane: createApp for tests, startServer for `npm start` and stacks.
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@pgaas/common";
 import type { ServerConfig } from "./config.js";
@@ -17,7 +18,7 @@ export { createServices, type Services } from "./services/index.js";
 export { STATE_REPORT_INTERVAL_MS, UNREACHABLE_AFTER_MS } from "./services/report-timing.js";
 
 export interface RunningServer {
-  /** Base URL, e.g. http://127.0.0.1:8080. */
+  /** Base URL, e.g. https://127.0.0.1:8080 (http:// when serving plain HTTP on loopback). */
   readonly url: string;
   readonly port: number;
   readonly services: Services;
@@ -53,12 +54,24 @@ export async function startServer(
       );
       if (created) logger.info("initial admin created", { email: config.initialAdmin.email });
     }
-    const app = createApp(services, { trustedProxies: config.trustedProxies });
+    const tls = config.tls;
+    const app = createApp(services, { trustedProxies: config.trustedProxies, https: tls !== undefined });
+    // TLS 1.2 at least: older versions have known downgrade attacks and every client we ship speaks 1.2+.
+    const createServer = (): Server =>
+      tls === undefined
+        ? createHttpServer(app)
+        : createHttpsServer(
+            { cert: tls.certificate, key: tls.privateKey.reveal(), minVersion: "TLSv1.2" },
+            app,
+          );
     const listen = (host: string, port: number) =>
       new Promise<Server>((resolve, reject) => {
-        const listening = app.listen(port, host, (error?: Error) =>
-          error ? reject(error) : resolve(listening),
-        );
+        const server = createServer();
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve(server);
+        });
       });
     const [firstHost, ...otherHosts] = config.listenHosts;
     const first = await listen(firstHost, config.port);
@@ -86,7 +99,8 @@ export async function startServer(
     }, BACKUP_SCHEDULE_EVERY_MS);
     schedules.unref();
     const urls = config.listenHosts.map(
-      (host) => `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      (host) =>
+        `${tls === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
     );
     logger.info("listening", { urls });
     return {

@@ -333,9 +333,9 @@ describe("configuration", () => {
 
   it("listens on every address of a comma-separated list and rejects other separators", () => {
     const env = { DATABASE_URL: "postgres://x@127.0.0.1/db", PGAAS_SECRET_KEY: key };
-    expect(loadConfig({ ...env, PGAAS_LISTEN_HOST: "127.0.0.1,10.230.1.1" }).listenHosts).toEqual([
+    expect(loadConfig({ ...env, PGAAS_LISTEN_HOST: "127.0.0.1,127.0.0.2" }).listenHosts).toEqual([
       "127.0.0.1",
-      "10.230.1.1",
+      "127.0.0.2",
     ]);
     expect(() => loadConfig({ ...env, PGAAS_LISTEN_HOST: "127.0.0.1 10.230.1.1" })).toThrow(
       "PGAAS_LISTEN_HOST: addresses separated by commas",

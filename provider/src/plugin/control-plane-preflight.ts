@@ -3,6 +3,7 @@
 // wrong URL fails `pulumi preview`/`up` at once with the key to fix, instead of a timeout mid-update.
 import { callRoute, me } from "@pgaas/api";
 import { UnauthenticatedError, UnavailableError } from "@pgaas/common";
+import { controlPlaneFetch } from "../resources/control-plane.js";
 import type { ConfigFailure, ProviderConfig } from "./provider-config.js";
 
 const PROBE_TIMEOUT_MS = 5_000;
@@ -36,7 +37,12 @@ export async function controlPlaneFailures(config: ProviderConfig): Promise<Conf
   }
   const url = config.controlPlaneUrl;
   try {
-    await callRoute(url, me, {}, { token: config.apiToken, timeoutMs: PROBE_TIMEOUT_MS });
+    await callRoute(
+      url,
+      me,
+      {},
+      { token: config.apiToken, timeoutMs: PROBE_TIMEOUT_MS, ...controlPlaneFetch(config) },
+    );
     return [];
   } catch (error) {
     if (error instanceof UnauthenticatedError) {

@@ -1,12 +1,17 @@
 // The provider's configuration: `pgaas:controlPlaneUrl` and `pgaas:apiToken` (secret), with the
-// environment as fallback (PGAAS_CONTROL_PLANE_URL, PGAAS_API_TOKEN) for CI runners.
+// environment as fallback (PGAAS_CONTROL_PLANE_URL, PGAAS_API_TOKEN) for CI runners. A control plane
+// whose certificate comes from its own CA (`npm start`'s) is trusted through PGAAS_CONTROL_PLANE_CA_FILE.
+import { readFileSync } from "node:fs";
 import { InputError, Secret } from "@pgaas/common";
+import { CertificatePem } from "@pgaas/common/wire";
 import { z } from "zod";
 import { unwrapSecrets } from "./wire-values.js";
 
 export interface ProviderConfig {
   readonly controlPlaneUrl: string | undefined;
   readonly apiToken: Secret | undefined;
+  /** PEM of the CA pinned for the control plane's certificate; absent: the system's trusted roots. */
+  readonly controlPlaneCa?: string;
 }
 
 export const EMPTY_CONFIG: ProviderConfig = { controlPlaneUrl: undefined, apiToken: undefined };
@@ -89,10 +94,30 @@ export function parseProviderConfig(
       .join("; ");
     throw new InputError(`invalid provider configuration: ${text}`, { code: "invalid_provider_config" });
   }
+  const caFile = emptyToUndefined(env.PGAAS_CONTROL_PLANE_CA_FILE) as string | undefined;
   return {
     controlPlaneUrl: result.data.controlPlaneUrl?.replace(/\/+$/, ""),
     apiToken: result.data.apiToken === undefined ? undefined : new Secret(result.data.apiToken),
+    ...(caFile !== undefined ? { controlPlaneCa: readCaFile(caFile) } : {}),
   };
+}
+
+function readCaFile(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new InputError(`invalid provider configuration: PGAAS_CONTROL_PLANE_CA_FILE: cannot read ${path}`, {
+      code: "invalid_provider_config",
+      cause: error,
+    });
+  }
+  if (!CertificatePem.safeParse(text).success)
+    throw new InputError(
+      `invalid provider configuration: PGAAS_CONTROL_PLANE_CA_FILE: ${path} is not a PEM certificate`,
+      { code: "invalid_provider_config" },
+    );
+  return text;
 }
 
 function relevant(raw: Record<string, unknown>): Record<string, unknown> {

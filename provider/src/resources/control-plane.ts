@@ -2,6 +2,7 @@
 // to the configured URL and API token.
 import { callRoute, type RouteCall, type RouteResult, type RouteSpec } from "@pgaas/api";
 import { InputError, NotFoundError } from "@pgaas/common";
+import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import type { ProviderConfig } from "../plugin/provider-config.js";
 
 export type ControlPlane = <S extends RouteSpec>(route: S, input: RouteCall<S>) => Promise<RouteResult<S>>;
@@ -15,7 +16,13 @@ export function controlPlaneFromConfig(config: ProviderConfig, resource: string)
       { code: "control_plane_not_configured" },
     );
   }
-  return (route, input) => callRoute(controlPlaneUrl, route, input, { token: apiToken });
+  const fetch = controlPlaneFetch(config);
+  return (route, input) => callRoute(controlPlaneUrl, route, input, { token: apiToken, ...fetch });
+}
+
+/** The fetch option for callRoute: one that pins the configured CA, or none (the global fetch). */
+export function controlPlaneFetch(config: ProviderConfig): { fetch?: typeof fetch } {
+  return config.controlPlaneCa !== undefined ? { fetch: pinnedFetch(config.controlPlaneCa) } : {};
 }
 
 /**

@@ -62,7 +62,11 @@ export interface PairSpecInput {
     degradeAfterSeconds?: pulumi.Input<number>;
   }>;
   settings?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  agent?: pulumi.Input<{ controlPlaneUrl: pulumi.Input<string>; listenPort?: pulumi.Input<number> }>;
+  agent?: pulumi.Input<{
+    controlPlaneUrl: pulumi.Input<string>;
+    controlPlaneCa?: pulumi.Input<string>;
+    listenPort?: pulumi.Input<number>;
+  }>;
   /** WAL archiving and backups with pgBackRest; absent: none. */
   backup?: pulumi.Input<PairBackupInput>;
 }

@@ -1,10 +1,20 @@
 // Test harness: a real store (throwaway PostgreSQL), a real managed node (a second throwaway
 // PostgreSQL with a pgaas_admin role made like the engine makes it), the control plane listening on
-// a free port, and small HTTP helpers.
+// a free port (plain HTTP on loopback, or HTTPS with a throwaway CA), and small HTTP helpers.
 import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ADMIN_SESSION_OPTIONS, memoryLogger, secret } from "@pgaas/common";
+import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import type { StateSample } from "@pgaas/common/wire";
-import { adminRoleSql, ensureTenantBoundary, psqlScript, type SuperuserSql } from "@pgaas/engine";
+import {
+  adminRoleSql,
+  ensureControlPlaneTls,
+  ensureTenantBoundary,
+  psqlScript,
+  type SuperuserSql,
+} from "@pgaas/engine";
 import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
 import pg from "pg";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../throwaway-postgres.js";
@@ -16,6 +26,8 @@ export interface Harness {
   readonly store: ThrowawayPostgres;
   readonly node: ThrowawayPostgres;
   readonly server: RunningServer;
+  /** The throwaway CA's PEM when the harness serves HTTPS. */
+  readonly caCertificate: string | undefined;
   readonly logLines: string[];
   call(
     method: string,
@@ -55,8 +67,24 @@ export async function createAdminRole(server: ThrowawayPostgres): Promise<void> 
   await ensureTenantBoundary(run);
 }
 
+/** The server's env for HTTPS with a fresh throwaway CA; the files go once the config is loaded. */
+async function throwawayTls<T>(
+  load: (env: Record<string, string>) => T,
+): Promise<{ loaded: T; caCertificate: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "pgaas-harness-tls-"));
+  try {
+    const tls = ensureControlPlaneTls(dir, ["127.0.0.1"]);
+    return {
+      loaded: load({ PGAAS_TLS_CERT_FILE: tls.certFile, PGAAS_TLS_KEY_FILE: tls.keyFile }),
+      caCertificate: tls.caCertificate,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function startHarness(
-  options: { webDir?: string; env?: Record<string, string> } = {},
+  options: { webDir?: string; env?: Record<string, string>; tls?: boolean } = {},
 ): Promise<Harness> {
   const store = await startThrowawayPostgres("pgs-store");
   const node = await startThrowawayPostgres("pgs-node").catch(async (error) => {
@@ -66,7 +94,7 @@ export async function startHarness(
   try {
     await createAdminRole(node);
     const logger = memoryLogger("control-plane");
-    const server = await startServer(
+    const configWith = (tlsEnv: Record<string, string>) =>
       loadConfig({
         DATABASE_URL: store.url,
         PGAAS_PORT: "0",
@@ -74,14 +102,19 @@ export async function startHarness(
         PGAAS_ADMIN_EMAIL: ADMIN.email,
         PGAAS_ADMIN_PASSWORD: ADMIN.password,
         ...(options.webDir === undefined ? {} : { PGAAS_WEB_DIR: options.webDir }),
+        ...tlsEnv,
         ...options.env,
-      }),
-      logger,
-    );
+      });
+    const { loaded: config, caCertificate } = options.tls
+      ? await throwawayTls(configWith)
+      : { loaded: configWith({}), caCertificate: undefined };
+    const fetch = caCertificate === undefined ? globalThis.fetch : pinnedFetch(caCertificate);
+    const server = await startServer(config, logger);
     return {
       store,
       node,
       server,
+      caCertificate,
       logLines: logger.lines,
       async call(method, path, options = {}) {
         const headers: Record<string, string> = { ...options.headers };

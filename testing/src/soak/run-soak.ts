@@ -96,7 +96,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   });
   const spec = parsePairSpec({
     ...labPairSpec(lab, pairName),
-    agent: { controlPlaneUrl: cp.url, listenPort: AGENT_PORT, stateSeconds: 1 },
+    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 1 },
   });
   const admin = (host: string) => adminTarget(spec, secrets, host);
   const address = (node: string) => lab.host(node).address;

@@ -29,6 +29,8 @@ const VERSION = "0.1.0";
 export interface AppOptions {
   /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs); none by default. */
   readonly trustedProxies?: readonly string[];
+  /** The server itself serves HTTPS: browsers are told to use nothing else (HSTS). */
+  readonly https?: boolean;
 }
 
 export function createApp(services: Services, options: AppOptions = {}): Express {
@@ -61,7 +63,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
     });
     next();
   });
-  app.use(securityHeaders());
+  app.use(securityHeaders({ hsts: options.https ?? false }));
   app.use(crossSiteGuard());
   app.use(express.json({ limit: BODY_LIMIT }));
 

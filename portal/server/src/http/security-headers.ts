@@ -28,8 +28,12 @@ export const DOCS_CSP = [
 
 const isDocs = (path: string) => path === "/docs" || path.startsWith("/docs/");
 
-export function securityHeaders(): RequestHandler {
+/** One year, the value browsers' preload lists ask for; no includeSubDomains: other hosts are not ours. */
+export const HSTS = "max-age=31536000";
+
+export function securityHeaders(options: { hsts: boolean } = { hsts: false }): RequestHandler {
   return (req, res, next) => {
+    if (options.hsts) res.setHeader("Strict-Transport-Security", HSTS);
     res.setHeader("Content-Security-Policy", isDocs(req.path) ? DOCS_CSP : APP_CSP);
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("X-Frame-Options", "DENY");
