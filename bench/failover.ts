@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   // Pair paths live on the filesystem all lab hosts share: a name per lab keeps concurrent runs apart.
   const pairName = `bench-${lab.prefix}`;
   const secrets = generatePairSecrets(pairName);
-  const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: { controlPlaneUrl: cp.url } });
+  const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: cp.agentTarget });
   const hosts = labPairHosts(lab);
   const cleanup = async () => {
     for (const node of ["n1", "n2"]) await restoreHost(lab, node).catch(() => undefined);
