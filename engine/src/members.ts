@@ -3,7 +3,7 @@
 import { conninfo } from "@pgaas/common";
 import { type MemberLayout, memberLayout } from "./layout.js";
 import { REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
-import { nodeByName, type PairSpec } from "./spec.js";
+import { nodeByName, type PairSpec, REPMGR_CONNECT_TIMEOUT_SECS } from "./spec.js";
 
 export interface Member {
   readonly kind: "node" | "witness";
@@ -54,7 +54,7 @@ export function repmgrConninfo(member: Member, options: { database?: string } = 
     port: member.port,
     user: REPMGR_USER,
     dbname: options.database ?? REPMGR_DATABASE,
-    connect_timeout: 2,
+    connect_timeout: REPMGR_CONNECT_TIMEOUT_SECS,
     keepalives_idle: 2,
     keepalives_interval: 1,
     keepalives_count: 3,

@@ -65,6 +65,7 @@ function postgresFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Re
     listenAddresses: listen,
     port: member.port,
     layout,
+    dataNode: member.kind === "node",
     ...(archives ? { archiveCommand: archiveCommand(spec, member) } : {}),
   };
   const settings =

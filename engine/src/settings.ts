@@ -90,6 +90,10 @@ export const FIXED_PARAMETERS: Readonly<Record<string, Rule>> = {
   port: { kind: "exact", reason: "the spec's postgres.port; the endpoint and repmgr conninfo use it" },
   primary_conninfo: { kind: "exact", reason: "written by repmgr standby clone / follow" },
   primary_slot_name: { kind: "exact", reason: "written by repmgr standby clone / follow" },
+  restart_after_crash: {
+    kind: "exact",
+    reason: "on a node a crash must end in a failover, never race one (see the architecture doc)",
+  },
   restore_command: { kind: "exact", reason: "recovery settings are written by repmgr" },
   ssl: { kind: "exact", reason: "every TCP connection is TLS (pg_hba rejects the rest)" },
   ssl_cert_file: { kind: "exact", reason: "the member's certificate, issued by the pair CA" },
@@ -180,6 +184,8 @@ export interface MemberIdentity {
   readonly layout: MemberLayout;
   /** Set on nodes of a pair with backups: PostgreSQL hands every WAL segment to it. */
   readonly archiveCommand?: string;
+  /** A pair node (primary or standby), not the witness. */
+  readonly dataNode?: boolean;
 }
 
 function exactValues(identity: MemberIdentity): Settings {
@@ -194,6 +200,10 @@ function exactValues(identity: MemberIdentity): Settings {
     ssl: "on",
     ssl_cert_file: identity.layout.serverCertificate,
     ssl_key_file: identity.layout.serverKey,
+    // A backend crash on a node ends the postmaster instead of an in-place crash restart: back within
+    // seconds, it could meet a standby that repmgr just promoted. The standby takes over and the agent
+    // rejoins the node. The witness restarts in place: it holds no data, and nothing else restarts it.
+    ...(identity.dataNode ? { restart_after_crash: "off" } : {}),
     // `on`, not `always` (pgBackRest refuses it): a promoted node pushes the old timeline's segments
     // itself (bin/archive-handover), so a failover leaves no gap.
     ...(identity.archiveCommand === undefined

@@ -75,12 +75,12 @@ const ReplicationSpec = z.object({
 
 const FailoverSpec = z.object({
   monitorIntervalSecs: z.number().int().min(1).max(60).default(1),
-  reconnectAttempts: z.number().int().min(1).max(60).default(3),
+  reconnectAttempts: z.number().int().min(1).max(60).default(2),
   reconnectIntervalSecs: z.number().int().min(1).max(60).default(1),
   /** How often the fence watcher checks whether this primary still sees its standby or the witness. */
-  fenceCheckIntervalSecs: z.number().min(0.2).max(10).default(0.5),
+  fenceCheckIntervalSecs: z.number().min(0.2).max(10).default(0.25),
   /** How long a primary may see neither peer before it stops itself. */
-  fencePeerTimeoutSecs: z.number().min(0.5).max(60).default(1),
+  fencePeerTimeoutSecs: z.number().min(0.5).max(60).default(0.5),
 });
 
 const SettingValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -102,6 +102,29 @@ const AgentSpec = z.object({
 
 /** Seconds a fence-watcher reachability probe may take (coreutils `timeout` on a TCP connect). */
 export const FENCE_PROBE_TIMEOUT_SECS = 1;
+
+/** libpq's connect_timeout for repmgr's checks: its minimum (a lower value counts as 2). */
+export const REPMGR_CONNECT_TIMEOUT_SECS = 2;
+
+/**
+ * Why an isolated primary could still accept writes when the standby is promoted, or null when it cannot.
+ * The tight case is a partition that refuses connections: the standby's checks fail at once and it
+ * promotes after its reconnect attempts, spaced by the interval, while the fence watcher needs its timeout
+ * plus one check interval. When the network drops packets instead, each of repmgr's checks also waits
+ * out its connect timeout, (attempts + 1) × 2 s in all, far more than the fence watcher's 1 s probe.
+ */
+export function fenceRace(f: {
+  readonly reconnectAttempts: number;
+  readonly reconnectIntervalSecs: number;
+  readonly fenceCheckIntervalSecs: number;
+  readonly fencePeerTimeoutSecs: number;
+}): string | null {
+  const fence = f.fencePeerTimeoutSecs + f.fenceCheckIntervalSecs;
+  const promote = (f.reconnectAttempts - 1) * f.reconnectIntervalSecs;
+  return fence < promote
+    ? null
+    : `an isolated primary fences after up to ${fence} s (fencePeerTimeoutSecs + fenceCheckIntervalSecs) but the standby may promote after ${promote} s ((reconnectAttempts − 1) × reconnectIntervalSecs) when connections are refused`;
+}
 
 /** Seconds a primary waits for a reconnected standby to stream before it leaves sync off. */
 export const SYNC_WAIT_SECS = 120;
@@ -179,14 +202,12 @@ const PairSpecSchema = z
         });
       }
     }
-    const f = spec.failover;
-    const worstFence = f.fencePeerTimeoutSecs + f.fenceCheckIntervalSecs + FENCE_PROBE_TIMEOUT_SECS;
-    const earliestPromotion = f.reconnectAttempts * f.reconnectIntervalSecs;
-    if (worstFence >= earliestPromotion) {
+    const race = fenceRace(spec.failover);
+    if (race) {
       ctx.addIssue({
         code: "custom",
         path: ["failover", "fencePeerTimeoutSecs"],
-        message: `an isolated primary fences after up to ${worstFence} s (timeout + check interval + ${FENCE_PROBE_TIMEOUT_SECS} s probe) but the standby may promote after ${earliestPromotion} s (reconnectAttempts × reconnectIntervalSecs): lower the fence timeout or raise the reconnect budget`,
+        message: `${race}: lower the fence timeout or raise the reconnect budget`,
       });
     }
   })

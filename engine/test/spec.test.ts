@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultRouterId, parsePairSpec } from "../src/spec.js";
+import { defaultRouterId, fenceRace, parsePairSpec } from "../src/spec.js";
 import { SPEC_INPUT } from "./fixtures.js";
 
 function issuesOf(input: unknown): string[] {
@@ -36,10 +36,10 @@ describe("parsePairSpec", () => {
     expect(spec.replication).toEqual({ mode: "synchronous", degradeAfterSeconds: 2 });
     expect(spec.failover).toEqual({
       monitorIntervalSecs: 1,
-      reconnectAttempts: 3,
+      reconnectAttempts: 2,
       reconnectIntervalSecs: 1,
-      fenceCheckIntervalSecs: 0.5,
-      fencePeerTimeoutSecs: 1,
+      fenceCheckIntervalSecs: 0.25,
+      fencePeerTimeoutSecs: 0.5,
     });
     expect(spec.network).toEqual({ nodeCidr: "10.0.0.0/24", clientCidrs: [], controlPlaneCidrs: [] });
     expect(spec.settings).toEqual({});
@@ -119,6 +119,14 @@ describe("parsePairSpec", () => {
   ];
   it.each(cases)("rejects %s naming the field", (_label, change, paths) => {
     expect(issuesOf(change(SPEC_INPUT))).toEqual(paths);
+  });
+
+  it("measures the fence against the promotion of a refused-connection partition", () => {
+    const defaults = parsePairSpec(SPEC_INPUT).failover;
+    expect(fenceRace(defaults)).toBeNull();
+    expect(fenceRace({ ...defaults, fencePeerTimeoutSecs: 0.75 })).toBe(
+      "an isolated primary fences after up to 1 s (fencePeerTimeoutSecs + fenceCheckIntervalSecs) but the standby may promote after 1 s ((reconnectAttempts − 1) × reconnectIntervalSecs) when connections are refused",
+    );
   });
 
   it("accepts a slower fence when the reconnect budget is larger", () => {
