@@ -90,6 +90,28 @@ describe("decideHeal", () => {
     });
   });
 
+  it("starts a killed standby again when its control file still names an older timeline than the primary's", () => {
+    // Rejoined to timeline 2 and killed before its first restartpoint: no former primary's only-copy
+    // check (its WAL end would be read on the wrong timeline), it never accepted a write.
+    const rejoinedThenKilled = { ...killedStandby, walEnd: "7AFEFB19/100" };
+    const primaryOnTimeline2: PeerView = { ...primaryOnTimeline1, timeline: 2, forkLsn: "0/3560490" };
+    expect(
+      decideHeal(
+        snapshot({ local: rejoinedThenKilled, peer: primaryOnTimeline2, crashedSince: crashedLongEnough }),
+      ),
+    ).toEqual({
+      verdict: "rejoin",
+      reason:
+        "n2 is primary on timeline 2, after this standby's 1 (confirmed by the witness); start it again as its standby",
+    });
+    expect(
+      decideHeal(snapshot({ local: rejoinedThenKilled, peer: primaryOnTimeline2, crashedSince: NOW - 1000 })),
+    ).toEqual({
+      verdict: "none",
+      reason: "this standby's PostgreSQL died 1.0 s ago; it is started again after 5 s",
+    });
+  });
+
   it("leaves a stopped former primary on the peer's timeline alone: no failover happened", () => {
     expect(decideHeal(snapshot({ peer: primaryOnTimeline1 }))).toEqual({
       verdict: "none",

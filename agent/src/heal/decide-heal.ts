@@ -85,10 +85,18 @@ export function decideHeal(s: HealSnapshot): HealDecision {
   }
   const peerTl = s.peer.timeline;
   const localTl = s.local.timeline;
-  // A standby whose PostgreSQL died (crash, kill -9, OOM) on the primary's own timeline: a standby never
-  // accepted a write, so starting it again loses nothing, and nothing else restarts it. Only once it has
-  // stayed so for a while: a rejoin in progress passes through the same state for a moment.
-  if (s.local.role === "down" && s.local.crashedStandby && localTl !== null && peerTl === localTl) {
+  // A standby whose PostgreSQL died (crash, kill -9, OOM): a standby never accepted a write, so starting
+  // it again loses nothing, and nothing else restarts it. Its control file may still name an older
+  // timeline than the primary's (a rejoined standby records the new one only at its first restartpoint);
+  // it follows the newer one, or the rejoin falls back to rewind or re-clone. Only once it has stayed so
+  // for a while: a rejoin in progress passes through the same state for a moment.
+  if (
+    s.local.role === "down" &&
+    s.local.crashedStandby &&
+    localTl !== null &&
+    peerTl !== null &&
+    peerTl >= localTl
+  ) {
     const seenMs = s.crashedSince === null ? 0 : s.now - s.crashedSince;
     if (seenMs < CRASHED_STANDBY_GRACE_MS) {
       return none(
@@ -97,7 +105,9 @@ export function decideHeal(s: HealSnapshot): HealDecision {
     }
     return attemptRejoin(
       s,
-      `${s.peerName} is primary on this standby's timeline ${localTl} (confirmed by ${confirmedBy})`,
+      peerTl === localTl
+        ? `${s.peerName} is primary on this standby's timeline ${localTl} (confirmed by ${confirmedBy})`
+        : `${s.peerName} is primary on timeline ${peerTl}, after this standby's ${localTl} (confirmed by ${confirmedBy})`,
       "start it again as its standby",
     );
   }
