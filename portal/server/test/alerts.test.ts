@@ -382,6 +382,50 @@ describe("delivery", () => {
     ]);
   });
 
+  it("alerts a failed backup and a node awaiting a decision (an agent's heal report)", async () => {
+    const created = await createEndpoint(["backup_failed", "fenced"]);
+    // A pair takes backups once its primary reported a repository (its contents do not matter here).
+    await h.server.services.store.query(
+      "INSERT INTO backup_inventory (pair_id, node_name, sampled_at, inventory) VALUES ($1, 'n1', now(), '{}')",
+      [pairId],
+    );
+    const taken = await call("POST", `/v1/pairs/${pairId}/backups`, { auth: admin, body: { type: "full" } });
+    expect(taken.status).toBe(202);
+    const request = (taken.body as { request: { id: string; nodeName: string } }).request;
+    const startedAt = nextSampleAt();
+    const result = await call("POST", `/v1/agent/commands/${request.id}/result`, {
+      auth: { bearer: tokens[request.nodeName] as string },
+      body: {
+        outcome: "failed",
+        startedAt: startedAt.toISOString(),
+        finishedAt: nextSampleAt().toISOString(),
+        message: "repository full",
+      },
+    });
+    expect(result.status).toBe(204);
+    const heal = {
+      reportId: randomUUID(),
+      sampledAt: nextSampleAt().toISOString(),
+      sequence: 3,
+      agentStartedAt: "2026-11-29T20:00:00.000Z",
+      kind: "heal" as const,
+      event: {
+        type: "awaiting_decision" as const,
+        reason: "both nodes wrote after the split: choose which one to keep",
+        durationMs: null,
+        attempt: 1,
+        method: null,
+      },
+    };
+    await report("n1", [heal]);
+    await report("n1", [heal]);
+    const log = await deliveries(created.endpoint.id);
+    expect(log.map((delivery) => [delivery.kind, delivery.message])).toEqual([
+      ["fenced", "n1: both nodes wrote after the split: choose which one to keep"],
+      ["backup_failed", `full backup by ${request.nodeName} failed: repository full`],
+    ]);
+  });
+
   it("sends only the kinds and the pair an endpoint subscribed to", async () => {
     const other = await call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h, "billing") });
     const otherId = (other.body as { pair: { id: string } }).pair.id;
