@@ -6,6 +6,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { memoryLogger } from "@pgaas/common";
 import {
   ADMIN,
   type Auth,
@@ -17,6 +18,7 @@ import {
   stateSample,
 } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startAlertTicks } from "../src/services/alert-ticks.js";
 import { checkResponses, type Recorded } from "./support/openapi-check.js";
 
 interface Received {
@@ -366,6 +368,19 @@ describe("delivery", () => {
     });
   });
 
+  it("fails a delivery whose secret no longer opens instead of claiming it forever", async () => {
+    const created = await createEndpoint(["failover"]);
+    await h.server.services.store.query("UPDATE alert_endpoints SET secret_sealed = $1", [Buffer.alloc(40)]);
+    const sent = await call("POST", `/v1/alerts/endpoints/${created.endpoint.id}/test`, { auth: admin });
+    expect((sent.body as { delivery: Delivery }).delivery).toMatchObject({
+      state: "failed",
+      attempts: 1,
+      lastStatus: null,
+      lastError: "signing_failed",
+    });
+    expect(receiver.received).toEqual([]);
+  });
+
   it("alerts a disk crossing 80 % once, and again only after it fell below 75 %", async () => {
     const created = await createEndpoint(["disk_usage"]);
     const firstAt = nextSampleAt();
@@ -424,6 +439,21 @@ describe("delivery", () => {
       ["fenced", "n1: both nodes wrote after the split: choose which one to keep"],
       ["backup_failed", `full backup by ${request.nodeName} failed: repository full`],
     ]);
+  });
+
+  it("sends on its own once ticking (as the server runs it), and stops cleanly", async () => {
+    const created = await createEndpoint(["fenced"]);
+    await report("n1", [stateReport(nextSampleAt(), stateSample({ fenced: true }))]);
+    await report("n1", [stateReport(nextSampleAt(), stateSample({ fenced: false }))]);
+    const ticks = startAlertTicks(h.server.services.alertOutbox, 50, memoryLogger("alert-ticks"));
+    try {
+      for (let wait = 0; wait < 100 && receiver.received.length === 0; wait += 1)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await ticks.stop();
+    }
+    expect(receiver.received).toHaveLength(1);
+    expect((await deliveries(created.endpoint.id)).map((delivery) => delivery.state)).toEqual(["delivered"]);
   });
 
   it("sends only the kinds and the pair an endpoint subscribed to", async () => {

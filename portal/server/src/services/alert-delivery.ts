@@ -4,7 +4,7 @@
 // are the queue, so a restart loses nothing; a crash mid-send retries once the lease ends.
 import type { SecretBox } from "../crypto/cipher.js";
 import type { Store } from "../store/db.js";
-import { sendWebhook, type WebhookSender } from "./alert-sender.js";
+import { type SendResult, sendWebhook, type WebhookSender } from "./alert-sender.js";
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signatureOf, TIMESTAMP_HEADER } from "./alert-signature.js";
 
 /** Deliveries claimed per tick: bounds the work (and the open connections) of one tick. */
@@ -41,15 +41,23 @@ export function createAlertDelivery(
   box: SecretBox,
   send: WebhookSender = sendWebhook,
 ): AlertDelivery {
-  async function attempt(row: ClaimedRow, now: Date): Promise<void> {
+  function sendSigned(row: ClaimedRow, now: Date): Promise<SendResult> {
     const body = JSON.stringify({ deliveryId: row.id, ...row.payload });
     const timestamp = Math.floor(now.getTime() / 1000);
     const secret = box.open(row.secret_sealed, endpointSecretContext(row.endpoint_id));
-    const result = await send(row.url, body, {
+    return send(row.url, body, {
       [SIGNATURE_HEADER]: signatureOf(secret, timestamp, body),
       [TIMESTAMP_HEADER]: String(timestamp),
       [DELIVERY_HEADER]: row.id,
     });
+  }
+
+  async function attempt(row: ClaimedRow, now: Date): Promise<void> {
+    // A secret that no longer opens (the key was replaced) counts as a failed attempt, so the
+    // delivery ends as failed instead of being claimed again forever.
+    const result = await Promise.resolve()
+      .then(() => sendSigned(row, now))
+      .catch(() => ({ status: null, error: "signing_failed" }));
     const attempts = row.attempts + 1;
     if (result.error === null) {
       await store.query(
