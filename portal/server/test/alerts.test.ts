@@ -26,7 +26,7 @@ interface Received {
   readonly body: string;
 }
 
-/** A webhook receiver: records every POST and answers the next queued status (200 when none). */
+/** A webhook receiver: records every POST and answers the next queued status (200 when none; 0: never). */
 class Receiver {
   readonly received: Received[] = [];
   statuses: number[] = [];
@@ -39,7 +39,9 @@ class Receiver {
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
         this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-        res.statusCode = this.statuses.shift() ?? 200;
+        const status = this.statuses.shift() ?? 200;
+        if (status === 0) return;
+        res.statusCode = status;
         res.end("ok");
       });
     });
@@ -366,6 +368,18 @@ describe("delivery", () => {
       lastStatus: null,
       lastError: "ECONNREFUSED",
     });
+  });
+
+  it("gives up on a receiver that does not answer within 5 s", async () => {
+    const created = await createEndpoint(["failover"]);
+    receiver.statuses = [0];
+    const sent = await call("POST", `/v1/alerts/endpoints/${created.endpoint.id}/test`, { auth: admin });
+    expect((sent.body as { delivery: Delivery }).delivery).toMatchObject({
+      state: "failed",
+      lastStatus: null,
+      lastError: "no answer within 5 s",
+    });
+    expect(receiver.received).toHaveLength(1);
   });
 
   it("fails a delivery whose secret no longer opens instead of claiming it forever", async () => {

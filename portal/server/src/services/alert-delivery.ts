@@ -4,7 +4,7 @@
 // are the queue, so a restart loses nothing; a crash mid-send retries once the lease ends.
 import type { SecretBox } from "../crypto/cipher.js";
 import type { Store } from "../store/db.js";
-import { type SendResult, sendWebhook, type WebhookSender } from "./alert-sender.js";
+import { type SendResult, sendWebhook } from "./alert-sender.js";
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signatureOf, TIMESTAMP_HEADER } from "./alert-signature.js";
 
 /** Deliveries claimed per tick: bounds the work (and the open connections) of one tick. */
@@ -36,16 +36,12 @@ export interface AlertDelivery {
   deliverDue(now: Date, onlyId?: string): Promise<number>;
 }
 
-export function createAlertDelivery(
-  store: Store,
-  box: SecretBox,
-  send: WebhookSender = sendWebhook,
-): AlertDelivery {
+export function createAlertDelivery(store: Store, box: SecretBox): AlertDelivery {
   function sendSigned(row: ClaimedRow, now: Date): Promise<SendResult> {
     const body = JSON.stringify({ deliveryId: row.id, ...row.payload });
     const timestamp = Math.floor(now.getTime() / 1000);
     const secret = box.open(row.secret_sealed, endpointSecretContext(row.endpoint_id));
-    return send(row.url, body, {
+    return sendWebhook(row.url, body, {
       [SIGNATURE_HEADER]: signatureOf(secret, timestamp, body),
       [TIMESTAMP_HEADER]: String(timestamp),
       [DELIVERY_HEADER]: row.id,

@@ -11,14 +11,12 @@ export interface SendResult {
   readonly error: string | null;
 }
 
-export type WebhookSender = (
+export function sendWebhook(
   url: string,
   body: string,
   headers: Readonly<Record<string, string>>,
-) => Promise<SendResult>;
-
-export const sendWebhook: WebhookSender = (url, body, headers) =>
-  new Promise((resolve) => {
+): Promise<SendResult> {
+  return new Promise((resolve) => {
     const target = new URL(url);
     const request = (target.protocol === "https:" ? httpsRequest : httpRequest)(
       target,
@@ -30,20 +28,24 @@ export const sendWebhook: WebhookSender = (url, body, headers) =>
           "content-length": Buffer.byteLength(body),
           "user-agent": "pgaas-alerts/1",
         },
-        timeout: SEND_TIMEOUT_MS,
       },
       (response) => {
+        clearTimeout(deadline);
         response.resume();
         const status = response.statusCode ?? 0;
         const ok = status >= 200 && status < 300;
         resolve({ status, error: ok ? null : `HTTP ${status}` });
       },
     );
-    request.on("timeout", () => {
+    // A deadline for the whole exchange, not an idle timeout: a receiver trickling bytes cannot hold
+    // a tick (and its lease) open.
+    const deadline = setTimeout(() => {
       request.destroy(new Error(`no answer within ${SEND_TIMEOUT_MS / 1000} s`));
-    });
+    }, SEND_TIMEOUT_MS);
     request.on("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
       resolve({ status: null, error: error.code ?? error.message });
     });
     request.end(body);
   });
+}
