@@ -6,6 +6,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AlertKind, PairEventType } from "@pgaas/api";
 import { memoryLogger } from "@pgaas/common";
 import {
   ADMIN,
@@ -258,6 +259,24 @@ describe("alert endpoints", () => {
       deliveredAt: null,
     });
   });
+});
+
+it("maps exactly these event types to alert kinds, and every kind is reachable", async () => {
+  const { rows } = await h.server.services.store.query<{ type: string; kind: string | null }>(
+    "SELECT type, pgaas_alert_kind(type) AS kind FROM unnest($1::text[]) AS type",
+    [PairEventType.options],
+  );
+  const mapped = rows.filter((row) => row.kind !== null).map((row) => [row.type, row.kind]);
+  expect(mapped).toEqual([
+    ["failover", "failover"],
+    ["backup_failed", "backup_failed"],
+    ["sync_degraded", "degraded"],
+    ["fenced", "fenced"],
+    ["superseded_fenced", "fenced"],
+    ["awaiting_decision", "fenced"],
+    ["disk_usage_high", "disk_usage"],
+  ]);
+  expect(new Set(mapped.map(([, kind]) => kind))).toEqual(new Set(AlertKind.options));
 });
 
 describe("delivery", () => {
