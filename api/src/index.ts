@@ -2,6 +2,7 @@
 // lists exactly these) and callRoute, the typed client for them.
 import * as access from "./access-requests.js";
 import * as agent from "./agent.js";
+import * as alerts from "./alerts.js";
 import * as audit from "./audit.js";
 import * as auth from "./auth.js";
 import * as backups from "./backups.js";
@@ -13,6 +14,7 @@ import * as settings from "./settings.js";
 
 export * from "./access-requests.js";
 export * from "./agent.js";
+export * from "./alerts.js";
 export * from "./audit.js";
 export * from "./auth.js";
 export * from "./backups.js";
@@ -62,4 +64,9 @@ export const ROUTES: readonly RouteSpec[] = [
   reports.databaseReport,
   reports.pairReport,
   audit.listAudit,
+  alerts.listAlertEndpoints,
+  alerts.createAlertEndpoint,
+  alerts.deleteAlertEndpoint,
+  alerts.testAlertEndpoint,
+  alerts.listAlertDeliveries,
 ];

@@ -190,6 +190,8 @@ export const PairEventType = z.enum([
   "rejoin_succeeded",
   "rejoin_failed",
   "awaiting_decision",
+  // A node's data disk crossed 80 % used (once per crossing; re-armed below 75 %).
+  "disk_usage_high",
 ]);
 export type PairEventType = z.infer<typeof PairEventType>;
 

@@ -25,6 +25,8 @@ const Env = z
     PGAAS_ADMIN_EMAIL: z.email().optional(),
     PGAAS_ADMIN_PASSWORD: z.string().min(12, "at least 12 characters").optional(),
     PGAAS_WEB_DIR: z.string().optional(),
+    /** How often the alert outbox sends what is due; 0 turns sending off (a standby control plane, tests). */
+    PGAAS_ALERT_POLL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
     /** Set when a TLS proxy in front of a loopback listener serves the portal; implied by PGAAS_TLS_*. */
     PGAAS_SECURE_COOKIES: z.enum(["true", "false"]).default("false"),
     /** The server's certificate (PEM, chain after it) and key: the API is then served over HTTPS only. */
@@ -75,6 +77,8 @@ export interface ServerConfig {
   readonly tls?: { readonly certificate: string; readonly privateKey: Secret };
   /** Addresses/CIDRs of reverse proxies trusted for X-Forwarded-*; empty trusts none. */
   readonly trustedProxies: readonly string[];
+  /** Alert outbox tick; 0: this server sends no alerts. */
+  readonly alertPollMs: number;
 }
 
 function decodeKey(base64: string, source: string): Buffer {
@@ -207,5 +211,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     secureCookies: tls !== undefined || vars.PGAAS_SECURE_COOKIES === "true",
     ...(tls !== undefined ? { tls } : {}),
     trustedProxies: vars.PGAAS_TRUSTED_PROXIES,
+    alertPollMs: vars.PGAAS_ALERT_POLL_MS,
   };
 }

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { createLogger, type Logger } from "@pgaas/common";
 import type { ServerConfig } from "./config.js";
 import { createApp } from "./http/app.js";
+import { startAlertTicks } from "./services/alert-ticks.js";
 import { createServices, type Services } from "./services/index.js";
 import { applyRetention, DEFAULT_RETENTION } from "./services/retention.js";
 import { openStore } from "./store/db.js";
@@ -98,6 +99,8 @@ export async function startServer(
         .catch((error: unknown) => logger.warn("backup schedule failed", { error }));
     }, BACKUP_SCHEDULE_EVERY_MS);
     schedules.unref();
+    const alerts =
+      config.alertPollMs > 0 ? startAlertTicks(services.alertOutbox, config.alertPollMs, logger) : undefined;
     const urls = config.listenHosts.map(
       (host) =>
         `${tls === undefined ? "http" : "https"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
@@ -110,6 +113,7 @@ export async function startServer(
       async stop() {
         clearInterval(retention);
         clearInterval(schedules);
+        await alerts?.stop();
         await Promise.all(
           servers.map((server) => {
             server.closeAllConnections();

@@ -50,7 +50,9 @@ it("starts role_since and sync_state_since of existing node state at its sample 
                  SELECT id, 'n1', 'h', 5432, 9187, '\\x01' FROM p RETURNING id)
       INSERT INTO node_state (node_id, sampled_at, received_at, role, writable, fenced, sync_state, pending_restart)
       SELECT id, '2026-11-29T21:00:00Z', '2026-11-29T21:00:01Z', 'primary', true, false, 'sync', false FROM n`);
-    expect(await migrate(older, MIGRATIONS)).toEqual([4, 5]);
+    expect(await migrate(older, MIGRATIONS)).toEqual(
+      MIGRATIONS.map((migration) => migration.version).filter((version) => version >= 4),
+    );
     const { rows } = await older.query<{ role_since: Date; sync_state_since: Date }>(
       "SELECT role_since, sync_state_since FROM node_state",
     );
@@ -83,7 +85,7 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
       [nodeId, new Date(now.getTime() - minutesAgo * 60_000), role, role === "primary", syncState, lag],
     );
   }
-  await applyRetention(store, { rawDays: 7, seenDays: 7 }, now);
+  await applyRetention(store, { rawDays: 7, seenDays: 7, alertDays: 30 }, now);
   const { rows: left } = await store.query("SELECT count(*)::int AS n FROM state_samples");
   const { rows: rollups } = await store.query(
     "SELECT samples, writable_samples, degraded_samples, max_lag_bytes FROM state_rollups",
@@ -109,6 +111,32 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
     report.points.map((point) => point.lagBytes),
     report.summary.uptimeRatio,
   ]).toEqual([7200, [5, 7], 60 / (9 * 1440)]);
+});
+
+it("forgets finished alert deliveries older than the window and keeps pending ones", async () => {
+  const now = new Date("2026-11-29T12:00:00.000Z");
+  const { rows: endpoints } = await store.query<{ id: string }>(
+    "INSERT INTO alert_endpoints (id, url, kinds, secret_sealed) VALUES (gen_random_uuid(), 'https://h/a', '{failover}', '\\x00') RETURNING id",
+  );
+  for (const [daysAgo, state] of [
+    [31, "delivered"],
+    [31, "failed"],
+    [31, "pending"],
+    [29, "failed"],
+  ] as const) {
+    await store.query(
+      "INSERT INTO alert_deliveries (endpoint_id, event_id, kind, payload, state, created_at) VALUES ($1, gen_random_uuid(), 'failover', '{}', $2, $3)",
+      [endpoints[0]?.id, state, new Date(now.getTime() - daysAgo * 86_400_000)],
+    );
+  }
+  await applyRetention(store, { rawDays: 7, seenDays: 7, alertDays: 30 }, now);
+  const { rows } = await store.query<{ state: string; created_at: Date }>(
+    "SELECT state, created_at FROM alert_deliveries ORDER BY created_at, state",
+  );
+  expect(rows.map((row) => [row.state, row.created_at.toISOString()])).toEqual([
+    ["pending", "2026-10-29T12:00:00.000Z"],
+    ["failed", "2026-10-31T12:00:00.000Z"],
+  ]);
 });
 
 it("starts a database report at the database's creation and counts a silent outage as down", async () => {

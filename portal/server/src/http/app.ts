@@ -13,6 +13,7 @@ import { crossSiteGuard } from "./cross-site-guard.js";
 import { docsRouter } from "./docs.js";
 import { errorMiddleware } from "./error-middleware.js";
 import { mountAgent } from "./handlers/agent.js";
+import { mountAlerts } from "./handlers/alerts.js";
 import { mountAudit } from "./handlers/audit.js";
 import { mountAuth } from "./handlers/auth.js";
 import { mountBackups } from "./handlers/backups.js";
@@ -102,6 +103,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   mountAgent(router, deps, services.ingest, metrics);
   mountDatabases(router, deps, services);
   mountAudit(router, deps, services.audit);
+  mountAlerts(router, deps, services.alerts);
   app.use(router);
   app.use("/v1", () => {
     throw new NotFoundError("no such route", { code: "route_not_found" });

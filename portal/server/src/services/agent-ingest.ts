@@ -1,5 +1,6 @@
 // Agent reports: de-duplicated by report id, the latest state kept per node, raw samples appended,
-// role/sync/fence changes turned into events; pending commands returned with the acknowledgement.
+// role/sync/fence changes and disk crossings turned into events; pending commands returned with the
+// acknowledgement.
 
 import type { PairEventType } from "@pgaas/api";
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from "@pgaas/common";
@@ -16,6 +17,7 @@ import type {
 import type pg from "pg";
 import type { Queryable, Store } from "../store/db.js";
 import type { AgentActor } from "./actor.js";
+import { trackDiskUsage } from "./disk-alerts.js";
 import { insertEvent } from "./pairs.js";
 import { MAX_SAMPLE_CLOCK_SKEW_MS } from "./report-timing.js";
 import { deriveEvents, type PreviousState } from "./state-events.js";
@@ -290,8 +292,10 @@ export function createAgentIngest(store: Store, clock: () => number = Date.now):
         );
         if (report.kind === "state" && row.fresh === 1 && row.previous !== null)
           await recordEvents(store, actor, report, row.previous);
-        if (report.kind === "metrics" && row.fresh === 1 && report.backups !== undefined)
-          await storeBackupInventory(store, actor, report);
+        if (report.kind === "metrics" && row.fresh === 1) {
+          await trackDiskUsage(store, actor, report);
+          if (report.backups !== undefined) await storeBackupInventory(store, actor, report);
+        }
       }
       return { accepted, duplicates: batch.reports.length - accepted, commands };
     },

@@ -4,6 +4,8 @@ import { createSecretBox } from "../crypto/cipher.js";
 import type { Store } from "../store/db.js";
 import { type Access, createAccess } from "./access.js";
 import { type AgentIngest, createAgentIngest } from "./agent-ingest.js";
+import { type AlertDelivery, createAlertDelivery } from "./alert-delivery.js";
+import { type Alerts, createAlerts } from "./alerts.js";
 import { type AuditLog, createAuditLog } from "./audit.js";
 import { type Backups, createBackups } from "./backups.js";
 import { createDatabases, type Databases } from "./databases.js";
@@ -25,6 +27,9 @@ export interface Services {
   readonly access: Access;
   readonly reports: Reports;
   readonly audit: AuditLog;
+  readonly alerts: Alerts;
+  /** The alert outbox; the server ticks it (startServer), tests drive it with their own clock. */
+  readonly alertOutbox: AlertDelivery;
   /** Directory of the built web portal, served with an SPA fallback when present. */
   readonly webDir?: string;
   readonly secureCookies: boolean;
@@ -40,6 +45,7 @@ export function createServices(options: {
   const box = createSecretBox(options.secretKey);
   const pairs = createPairs(options.store, box);
   const databases = createDatabases(options.store, pairs, options.logger);
+  const alertOutbox = createAlertDelivery(options.store, box);
   return {
     store: options.store,
     logger: options.logger,
@@ -52,6 +58,8 @@ export function createServices(options: {
     access: createAccess(options.store, box, pairs, databases, options.logger),
     reports: createReports(options.store, pairs, databases),
     audit: createAuditLog(options.store),
+    alerts: createAlerts(options.store, box, alertOutbox),
+    alertOutbox,
     ...(options.webDir !== undefined ? { webDir: options.webDir } : {}),
     secureCookies: options.secureCookies ?? false,
   };

@@ -1,13 +1,15 @@
 // Time-series retention: raw samples older than `rawDays` are rolled up into hourly rows, then deleted;
-// report ids older than `seenDays` are forgotten (a replay older than that is refused by agents' spools).
+// report ids older than `seenDays` are forgotten (a replay older than that is refused by agents' spools);
+// finished alert deliveries older than `alertDays` leave the delivery log.
 import type { Store } from "../store/db.js";
 
 export interface RetentionPolicy {
   readonly rawDays: number;
   readonly seenDays: number;
+  readonly alertDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 7, seenDays: 7 };
+export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 7, seenDays: 7, alertDays: 30 };
 
 export async function applyRetention(
   store: Store,
@@ -16,6 +18,7 @@ export async function applyRetention(
 ): Promise<void> {
   const rawCutoff = new Date(now.getTime() - policy.rawDays * 86_400_000);
   const seenCutoff = new Date(now.getTime() - policy.seenDays * 86_400_000);
+  const alertCutoff = new Date(now.getTime() - policy.alertDays * 86_400_000);
   await store.transaction(async (db) => {
     await db.query(
       `INSERT INTO state_rollups (node_id, bucket, samples, writable_samples, degraded_samples, max_lag_bytes, max_lag_seconds)
@@ -44,5 +47,9 @@ export async function applyRetention(
     );
     await db.query("DELETE FROM database_samples WHERE sampled_at < $1", [rawCutoff]);
     await db.query("DELETE FROM seen_reports WHERE received_at < $1", [seenCutoff]);
+    // A pending delivery stays however old: it is still owed to its receiver.
+    await db.query("DELETE FROM alert_deliveries WHERE created_at < $1 AND state <> 'pending'", [
+      alertCutoff,
+    ]);
   });
 }

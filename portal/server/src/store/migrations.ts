@@ -245,4 +245,81 @@ CREATE TABLE backup_schedule_runs (
 );
 `,
   },
+  {
+    version: 7,
+    name: "alert webhooks: endpoints, a delivery outbox filled by a trigger on pair events, disk crossings",
+    // The trigger enqueues in the transaction that inserts the event, whatever code path inserts it:
+    // an event without its deliveries (or the reverse) cannot be committed. (endpoint, event) is
+    // unique, so an event alerts each endpoint exactly once. The payload is a snapshot: a delivery
+    // still says what happened when the pair is renamed or deleted meanwhile.
+    sql: `
+CREATE TABLE alert_endpoints (
+  id uuid PRIMARY KEY,
+  url text NOT NULL,
+  kinds text[] NOT NULL,
+  pair_id uuid REFERENCES pairs ON DELETE CASCADE,
+  secret_sealed bytea NOT NULL,
+  created_by uuid REFERENCES users ON DELETE SET NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE alert_deliveries (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  endpoint_id uuid NOT NULL REFERENCES alert_endpoints ON DELETE CASCADE,
+  event_id uuid NOT NULL,
+  kind text NOT NULL,
+  payload jsonb NOT NULL,
+  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts integer NOT NULL DEFAULT 0,
+  max_attempts integer NOT NULL DEFAULT 5,
+  next_attempt_at timestamptz DEFAULT now(),
+  claimed_until timestamptz,
+  last_status integer,
+  last_error text,
+  delivered_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (endpoint_id, event_id)
+);
+CREATE INDEX alert_deliveries_due ON alert_deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX alert_deliveries_created ON alert_deliveries (created_at DESC);
+CREATE TABLE node_disk_alerts (
+  node_id uuid PRIMARY KEY REFERENCES nodes ON DELETE CASCADE,
+  high boolean NOT NULL,
+  sampled_at timestamptz NOT NULL
+);
+CREATE FUNCTION pgaas_alert_kind(event_type text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE event_type
+    WHEN 'failover' THEN 'failover'
+    WHEN 'sync_degraded' THEN 'degraded'
+    WHEN 'fenced' THEN 'fenced'
+    WHEN 'superseded_fenced' THEN 'fenced'
+    WHEN 'awaiting_decision' THEN 'fenced'
+    WHEN 'backup_failed' THEN 'backup_failed'
+    WHEN 'disk_usage_high' THEN 'disk_usage'
+  END
+$$;
+CREATE FUNCTION pgaas_enqueue_alerts() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  alert_kind text := pgaas_alert_kind(NEW.type);
+BEGIN
+  IF alert_kind IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO alert_deliveries (endpoint_id, event_id, kind, payload)
+  SELECT e.id, NEW.id, alert_kind, jsonb_build_object(
+      'kind', alert_kind,
+      'pair', jsonb_build_object('id', p.id, 'name', p.name),
+      'event', jsonb_build_object(
+        'id', NEW.id, 'type', NEW.type, 'nodeName', NEW.node_name, 'message', NEW.message,
+        'occurredAt', to_char(NEW.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'details', NEW.details))
+    FROM alert_endpoints e JOIN pairs p ON p.id = NEW.pair_id
+   WHERE alert_kind = ANY (e.kinds) AND (e.pair_id IS NULL OR e.pair_id = NEW.pair_id)
+  ON CONFLICT (endpoint_id, event_id) DO NOTHING;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER pair_events_enqueue_alerts AFTER INSERT ON pair_events
+  FOR EACH ROW EXECUTE FUNCTION pgaas_enqueue_alerts();
+`,
+  },
 ];

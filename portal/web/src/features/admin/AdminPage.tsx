@@ -1,5 +1,6 @@
 import { PageHeader } from "../../components/PageHeader.js";
 import { Link, useLocation } from "../../lib/router.js";
+import { AlertsPanel } from "./AlertsPanel.js";
 import { AuditLog } from "./AuditLog.js";
 import { EventsPanel } from "./EventsPanel.js";
 import { PairSettingsPanel } from "./PairSettingsPanel.js";
@@ -10,6 +11,7 @@ const TABS = [
   { to: "/admin/settings", label: "Pair settings" },
   { to: "/admin/audit", label: "Audit log" },
   { to: "/admin/users", label: "Users" },
+  { to: "/admin/alerts", label: "Alerts" },
 ] as const;
 
 export function AdminPage() {
@@ -19,7 +21,7 @@ export function AdminPage() {
     <>
       <PageHeader
         title="Admin"
-        subtitle="What happened to the pairs, who changed what, and who may sign in."
+        subtitle="What happened to the pairs, who changed what, who may sign in, and who is alerted."
       />
       <nav className="subnav" aria-label="Admin sections">
         {TABS.map((tab) => (
@@ -32,6 +34,7 @@ export function AdminPage() {
       {current.to === "/admin/settings" ? <PairSettingsPanel /> : null}
       {current.to === "/admin/audit" ? <AuditLog /> : null}
       {current.to === "/admin/users" ? <UsersPanel /> : null}
+      {current.to === "/admin/alerts" ? <AlertsPanel /> : null}
     </>
   );
 }

@@ -23,6 +23,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "sync_degraded":
     case "role_changed":
     case "superseded_fenced":
+    case "disk_usage_high":
       return "warn";
     case "sync_restored":
     case "switchover_succeeded":

@@ -1,9 +1,14 @@
-// The admin slice's calls: events of every pair, switchover, audit log, users.
+// The admin slice's calls: events of every pair, switchover, audit log, users, alert webhooks.
 
 import type { ParameterMap } from "@pgaas/api";
 import {
+  type CreateAlertEndpointRequest,
   type CreateUserRequest,
+  createAlertEndpoint,
   createUser,
+  deleteAlertEndpoint,
+  listAlertDeliveries,
+  listAlertEndpoints,
   listAudit,
   listPairEvents,
   listPairs,
@@ -12,6 +17,7 @@ import {
   type PairEvent,
   parameterCatalog,
   switchover,
+  testAlertEndpoint,
   type UpdateUserRequest,
   updatePairSettings,
   updateUser,
@@ -81,4 +87,32 @@ export function usePairSettingsData() {
 
 export function savePairSettings(id: string, settings: ParameterMap) {
   return callRoute(updatePairSettings, { params: { id }, body: { settings } });
+}
+
+/** Endpoints, the pairs (to name a pair filter) and the latest deliveries, refreshed while open. */
+export function useAlerts() {
+  return useQuery(
+    "alerts",
+    async (signal) => {
+      const [{ endpoints }, { pairs }, { deliveries }] = await Promise.all([
+        callRoute(listAlertEndpoints, { signal }),
+        callRoute(listPairs, { signal }),
+        callRoute(listAlertDeliveries, { query: { limit: 100 }, signal }),
+      ]);
+      return { endpoints, pairs, deliveries };
+    },
+    { refreshMs: 5000 },
+  );
+}
+
+export function addAlertEndpoint(body: CreateAlertEndpointRequest) {
+  return callRoute(createAlertEndpoint, { body });
+}
+
+export function removeAlertEndpoint(id: string) {
+  return callRoute(deleteAlertEndpoint, { params: { id } });
+}
+
+export function sendTestAlert(id: string) {
+  return callRoute(testAlertEndpoint, { params: { id } });
 }
