@@ -26,6 +26,7 @@ import {
   LAB_HOSTS,
   labPairHosts,
   labPairSpec,
+  saveLogs,
   serverRole,
   startWriter,
   tlsHandshakeMs,
@@ -310,6 +311,7 @@ async function main(): Promise<void> {
     );
   } catch (error) {
     log(`bench:failover failed: ${describeError(error)}`);
+    log(`logs saved in ${await saveLogs(spec, `bench-failover-${Date.now()}`)}`);
     throw error;
   } finally {
     await cleanup().catch((error: unknown) => log(`cleanup failed: ${describeError(error)}`));
