@@ -5,6 +5,7 @@ import * as agent from "./agent.js";
 import * as audit from "./audit.js";
 import * as auth from "./auth.js";
 import * as backups from "./backups.js";
+import * as credentials from "./credentials.js";
 import * as databases from "./databases.js";
 import * as pairs from "./pairs.js";
 import * as reports from "./reports.js";
@@ -18,6 +19,7 @@ export * from "./auth.js";
 export * from "./backups.js";
 export * from "./client.js";
 export * from "./common.js";
+export * from "./credentials.js";
 export * from "./databases.js";
 export * from "./pairs.js";
 export * from "./reports.js";
@@ -53,12 +55,15 @@ export const ROUTES: readonly RouteSpec[] = [
   databases.getDatabase,
   databases.updateDatabase,
   databases.deleteDatabase,
+  credentials.databaseConnection,
+  credentials.resetOwnerPassword,
   access.createAccessRequest,
   access.listAccessRequests,
   access.approveAccessRequest,
   access.denyAccessRequest,
   access.revokeAccessRequest,
   access.accessCredentials,
+  credentials.rotateAccessCredentials,
   reports.databaseReport,
   reports.pairReport,
   audit.listAudit,

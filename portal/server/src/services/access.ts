@@ -14,7 +14,7 @@ import type { SecretBox } from "../crypto/cipher.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
 import { endAccessPlan, grantAccessSql, revokeAccessSql } from "../managed/access-sql.js";
-import { createTenantRoleSql, dropRoleSql } from "../managed/database-sql.js";
+import { createTenantRoleSql, dropRoleSql, setTenantPasswordSql } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
 import type { Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
@@ -83,6 +83,8 @@ export interface Access {
   deny(actor: UserActor, id: string, request: DenyAccessRequest): Promise<AccessRequest>;
   revoke(actor: UserActor, id: string): Promise<AccessRequest>;
   collect(actor: UserActor, id: string): Promise<AccessCredentialsResponse>;
+  /** A new password on the grant's role, held sealed for the requester to collect once. */
+  rotate(actor: UserActor, id: string): Promise<AccessRequest>;
 }
 
 export function createAccess(
@@ -228,6 +230,33 @@ export function createAccess(
         "UPDATE access_requests SET state = 'revoked', credentials_sealed = NULL WHERE id = $1",
         [id],
       );
+      return toAccessRequest(await row(id));
+    },
+
+    async rotate(actor, id) {
+      const found = await visible(actor, id);
+      if (found.requester_id !== actor.id && !mayDecide(actor, found))
+        throw new ForbiddenError("only the requester, the database owner or an admin may rotate");
+      const state = toAccessRequest(found).state;
+      if (state !== "approved" || found.role_name === null) {
+        throw new ConflictError(`the request is ${state}, not approved`, {
+          code: "invalid_state",
+          details: { state },
+        });
+      }
+      const role = found.role_name;
+      const password = newPassword();
+      // Setting the same verifier twice is harmless: safe to retry after a lost connection.
+      await onPrimary(await pairs.access(found.pair_id), {
+        database: "postgres",
+        idempotent: true,
+        run: (client) => client.query(setTenantPasswordSql(role, scramVerifier(password))),
+      });
+      // Sealed for the requester only: an owner or admin who rotates a leaked password never sees it.
+      await store.query("UPDATE access_requests SET credentials_sealed = $2 WHERE id = $1", [
+        id,
+        box.seal(password, sealContext(id)),
+      ]);
       return toAccessRequest(await row(id));
     },
 
