@@ -311,6 +311,10 @@ describe("secrets and tokens", () => {
     expect(
       connectionUri("10.0.0.10", 5432, "shop", new Secret("pw"), "shop", "-----BEGIN CERTIFICATE-----"),
     ).toBe("postgresql://shop:pw@10.0.0.10:5432/shop?sslmode=verify-full");
+    // Without a password: the URI a page shows (the password was shown once).
+    expect(connectionUri("fd00::10", 6432, "a b", null, "shop", "-----BEGIN CERTIFICATE-----")).toBe(
+      "postgresql://a%20b@[fd00::10]:6432/shop?sslmode=verify-full",
+    );
     expect(accessRoleName("d".repeat(63), "read_write", "abcdef12-0000-4000-8000-000000000000")).toHaveLength(
       58,
     );

@@ -273,3 +273,69 @@ describe("revoke and credentials", () => {
     expect(screen.queryByRole("region", { name: /^Credentials for/ })).toBeNull();
   });
 });
+
+describe("rotate a grant's password", () => {
+  const rotated = { ...approved, credentialsAvailable: false };
+
+  it("lets the requester rotate after confirmation and shows the new password once", async () => {
+    const { api, events } = await openPage(member, [rotated]);
+    api
+      .on("POST", `${REQUEST_PATH}/rotate`, ok({ accessRequest: { ...rotated, credentialsAvailable: true } }))
+      .on(
+        "POST",
+        `${REQUEST_PATH}/credentials`,
+        ok({
+          credentials: { username: "orders_ro_max", password: "Zr8pQ2mW5xKc7vNb" },
+          connectionUri: "postgresql://orders_ro_max:Zr8pQ2mW5xKc7vNb@10.231.4.10:5432/orders",
+          caCertificate: null,
+        }),
+      );
+    await events.click(within(row()).getByRole("button", { name: "Rotate password" }));
+    const dialog = screen.getByRole("dialog", { name: "Rotate this password?" });
+    expect(dialog).toHaveTextContent(
+      "A new random password is set on orders_ro_max. New connections with the old password are refused at once; sessions already open stay connected. The new password is shown once here.",
+    );
+    expect(api.writes).toEqual([]);
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
+
+    const shown = await screen.findByRole("region", { name: "Credentials for orders" });
+    expect(within(shown).getByText("Zr8pQ2mW5xKc7vNb")).toBeVisible();
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(api.writes).toEqual([
+      { method: "POST", path: `${REQUEST_PATH}/rotate` },
+      { method: "POST", path: `${REQUEST_PATH}/credentials` },
+    ]);
+  });
+
+  it("lets the owner or an admin rotate without seeing the password", async () => {
+    const { api, events } = await openPage(admin, [rotated]);
+    api
+      .on("POST", `${REQUEST_PATH}/rotate`, ok({ accessRequest: { ...rotated, credentialsAvailable: true } }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [{ ...rotated, credentialsAvailable: true }] }));
+    await events.click(within(row()).getByRole("button", { name: "Rotate password" }));
+    const dialog = screen.getByRole("dialog", { name: "Rotate this password?" });
+    expect(dialog).toHaveTextContent(
+      "The requester collects the new password once on this page; you will not see it.",
+    );
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.queryByRole("region", { name: /^Credentials for/ })).toBeNull();
+    expect(api.writes).toEqual([{ method: "POST", path: `${REQUEST_PATH}/rotate` }]);
+  });
+
+  it("keeps the dialog open with the reason when the rotation fails", async () => {
+    const { api, events } = await openPage(member, [rotated]);
+    api.on(
+      "POST",
+      `${REQUEST_PATH}/rotate`,
+      failure(409, "invalid_state", "the request is expired, not approved"),
+    );
+    await events.click(within(row()).getByRole("button", { name: "Rotate password" }));
+    const dialog = screen.getByRole("dialog");
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent(
+      "Server said: the request is expired, not approved",
+    );
+    expect(screen.queryByRole("region", { name: /^Credentials for/ })).toBeNull();
+  });
+});

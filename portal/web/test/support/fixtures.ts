@@ -5,6 +5,7 @@ import type {
   ApiToken,
   AuditEntry,
   Database,
+  DatabaseConnection,
   NodeView,
   Pair,
   PairEvent,
@@ -105,6 +106,20 @@ export function database(overrides: Partial<Database> = {}): Database {
     metricsAt: "2026-11-29T21:59:55.000Z",
     createdAt: CREATED_AT,
     deletedAt: null,
+    ...overrides,
+  };
+}
+
+/** The owner's own connection to the `database()` fixture, through the `pair()` endpoint. */
+export function connection(overrides: Partial<DatabaseConnection> = {}): DatabaseConnection {
+  return {
+    username: "orders",
+    role: "owner",
+    host: "10.231.4.10",
+    port: 5432,
+    database: "orders",
+    connectionUri: "postgresql://orders@10.231.4.10:5432/orders",
+    caCertificate: null,
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatDateTime, formatExpiry } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
-import { collectCredentials, revoke, useAccessRequests } from "./api.js";
+import { collectCredentials, revoke, rotate, useAccessRequests } from "./api.js";
 import { type Decision, DecisionDialog } from "./DecisionDialog.js";
 import { RequestAccessForm } from "./RequestAccessForm.js";
 
@@ -26,7 +26,8 @@ const STATE_TONE: Record<AccessRequest["state"], Tone> = {
 
 type Pending =
   | { kind: "decide"; request: AccessRequest; decision: Decision }
-  | { kind: "revoke"; request: AccessRequest };
+  | { kind: "revoke"; request: AccessRequest }
+  | { kind: "rotate"; request: AccessRequest };
 
 export function AccessPage({ user }: { user: User }) {
   const { searchParams } = useLocation();
@@ -37,12 +38,19 @@ export function AccessPage({ user }: { user: User }) {
     response: AccessCredentialsResponse;
   } | null>(null);
   const revocation = useMutation((id: string) => revoke(id));
+  // The requester gets the new password at once; anyone else leaves it for the requester to collect.
+  const rotation = useMutation(async (request: AccessRequest) => {
+    await rotate(request.id);
+    if (request.requesterId === user.id)
+      setCollected({ request, response: await collectCredentials(request.id) });
+  });
   const collection = useMutation(async (request: AccessRequest) => {
     setCollected({ request, response: await collectCredentials(request.id) });
   });
   const close = () => {
     setPending(null);
     revocation.reset();
+    rotation.reset();
   };
   const done = () => {
     close();
@@ -153,6 +161,14 @@ export function AccessPage({ user }: { user: User }) {
                         ) : null}
                         {request.state === "approved" ? (
                           <Button
+                            className="button-small"
+                            onClick={() => setPending({ kind: "rotate", request })}
+                          >
+                            Rotate password
+                          </Button>
+                        ) : null}
+                        {request.state === "approved" ? (
+                          <Button
                             variant="danger"
                             className="button-small"
                             onClick={() => setPending({ kind: "revoke", request })}
@@ -176,6 +192,28 @@ export function AccessPage({ user }: { user: User }) {
           onClose={close}
           onDecided={done}
         />
+      ) : null}
+      {pending?.kind === "rotate" ? (
+        <ConfirmDialog
+          open
+          title="Rotate this password?"
+          confirmLabel="Rotate password"
+          tone="primary"
+          busy={rotation.state.status === "running"}
+          error={rotation.state.status === "error" ? rotation.state.error : undefined}
+          onCancel={close}
+          onConfirm={async () => {
+            if (await rotation.run(pending.request)) done();
+          }}
+        >
+          <p>
+            A new random password is set on <code>{pending.request.roleName}</code>. New connections with the
+            old password are refused at once; sessions already open stay connected.{" "}
+            {pending.request.requesterId === user.id
+              ? "The new password is shown once here."
+              : "The requester collects the new password once on this page; you will not see it."}
+          </p>
+        </ConfirmDialog>
       ) : null}
       {pending?.kind === "revoke" ? (
         <ConfirmDialog
