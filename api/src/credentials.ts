@@ -51,15 +51,27 @@ export const resetOwnerPassword = defineRoute({
   response: AccessCredentialsResponse,
 });
 
+/** Default overlap: long enough for a deploy to roll out the new secret. */
+export const DEFAULT_OVERLAP_MINUTES = 60;
+export const RotateAccessCredentialsRequest = z.object({
+  /**
+   * How long the previous role keeps logging in (0: it stops at once, e.g. after a leak); at most 7
+   * days, and never past the grant's own expiry.
+   */
+  overlapMinutes: z.number().int().min(0).max(10_080).default(DEFAULT_OVERLAP_MINUTES),
+});
+export type RotateAccessCredentialsRequest = z.input<typeof RotateAccessCredentialsRequest>;
+
 export const rotateAccessCredentials = defineRoute({
   id: "rotateAccessCredentials",
   method: "post",
   path: "/v1/access-requests/:id/rotate",
   summary:
-    "Set a new random password on a grant's role (requester, database owner or admin); the requester collects it once",
+    "Hand out a new role and password for a grant (requester, database owner or admin; the requester collects it once); the previous role keeps logging in for overlapMinutes",
   tag: "access",
   auth: "user",
   params: IdParams,
+  body: RotateAccessCredentialsRequest,
   status: 200,
   response: AccessRequestResponse,
 });

@@ -3,6 +3,7 @@
 // working for new connections and new ones must work.
 import {
   ADMIN,
+  ADMIN_ROLE_PASSWORD,
   type Auth,
   type Harness,
   loginCookie,
@@ -158,12 +159,52 @@ describe("grant rotation", () => {
   let role = "";
   let grantPassword = "";
 
+  type View = {
+    state: string;
+    roleName: string;
+    previousRoleName: string | null;
+    previousValidUntil: string | null;
+    credentialsAvailable: boolean;
+  };
   const collect = async (auth: Auth) => {
     const reply = await call("POST", `/v1/access-requests/${requestId}/credentials`, { auth });
     expect(reply.status).toBe(200);
     return (reply.body as { credentials: { password: string } }).credentials.password;
   };
-  const rotate = (auth: Auth) => call("POST", `/v1/access-requests/${requestId}/rotate`, { auth });
+  const rotate = (auth: Auth, overlapMinutes?: number) =>
+    call("POST", `/v1/access-requests/${requestId}/rotate`, {
+      auth,
+      body: overlapMinutes === undefined ? {} : { overlapMinutes },
+    });
+  const rolesOnServer = async (names: string[]) => {
+    const client = new pg.Client({ connectionString: h.node.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ rolname: string }>(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname",
+        [names],
+      );
+      return rows.map((row) => row.rolname);
+    } finally {
+      await client.end();
+    }
+  };
+  /** What the role can read in the database: the grant's privileges came with the new role. */
+  const readsItems = async (user: string, password: string) => {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user,
+      password,
+      database: "ledger",
+    });
+    await client.connect();
+    try {
+      return (await client.query("SELECT id FROM items ORDER BY id")).rows;
+    } finally {
+      await client.end();
+    }
+  };
 
   beforeAll(async () => {
     const request = await call("POST", "/v1/access-requests", {
@@ -179,6 +220,16 @@ describe("grant rotation", () => {
     expect(approved.status).toBe(200);
     role = (approved.body as { accessRequest: { roleName: string } }).accessRequest.roleName;
     grantPassword = await collect(grantee);
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user: "ledger",
+      password: ownerPassword,
+      database: "ledger",
+    });
+    await client.connect();
+    await client.query("CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1)");
+    await client.end();
   });
 
   it("shows the grantee their own role's URI, not the owner's", async () => {
@@ -203,36 +254,59 @@ describe("grant rotation", () => {
     expect(await login("ledger", ownerPassword)).toBe("ok:ledger");
   });
 
-  it("lets the grantee rotate: collected once, the old password is refused", async () => {
-    expect(await login(role, grantPassword)).toBe(`ok:${role}`);
+  it("rotates to a second role: inside the overlap the old and the new credential both log in", async () => {
+    const before = Date.now();
     const reply = await rotate(grantee);
+    const after = Date.now();
     expect(reply.status).toBe(200);
-    const view = (reply.body as { accessRequest: { state: string; credentialsAvailable: boolean } })
-      .accessRequest;
-    expect([view.state, view.credentialsAvailable]).toEqual(["approved", true]);
+    const view = (reply.body as { accessRequest: View }).accessRequest;
+    expect([view.state, view.roleName, view.previousRoleName, view.credentialsAvailable]).toEqual([
+      "approved",
+      `${role}_b`,
+      role,
+      true,
+    ]);
+    // The default overlap is 60 minutes from the rotation.
+    const until = Date.parse(view.previousValidUntil as string);
+    expect(until).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(until).toBeLessThanOrEqual(after + 3_600_000);
     expect(reply.text).not.toContain("password");
     const password = await collect(grantee);
     expect(password).not.toBe(grantPassword);
-    expect(await login(role, grantPassword)).toBe("refused:28P01");
-    expect(await login(role, password)).toBe(`ok:${role}`);
+    expect(await login(role, grantPassword)).toBe(`ok:${role}`);
+    expect(await login(`${role}_b`, password)).toBe(`ok:${role}_b`);
+    expect(await readsItems(`${role}_b`, password)).toEqual([{ id: 1 }]);
+    const connection = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: grantee });
+    expect((connection.body as { connection: { username: string } }).connection.username).toBe(`${role}_b`);
     grantPassword = password;
   });
 
-  it("lets the owner rotate a grant without seeing the new password; only the requester collects", async () => {
-    const reply = await rotate(owner);
+  it("lets the owner rotate with no overlap (a leak): the old role stops at once, the owner never sees the password", async () => {
+    const reply = await rotate(owner, 0);
     expect(reply.status).toBe(200);
+    const view = (reply.body as { accessRequest: View }).accessRequest;
+    // Back to the first slot: the role of the earlier overlap was dropped and made anew.
+    expect([view.roleName, view.previousRoleName]).toEqual([role, `${role}_b`]);
     const forOwner = await call("POST", `/v1/access-requests/${requestId}/credentials`, { auth: owner });
     expect(forOwner.status).toBe(403);
-    expect(await login(role, grantPassword)).toBe("refused:28P01");
+    expect(await login(`${role}_b`, grantPassword)).toBe("refused:28P01");
     const password = await collect(grantee);
     expect(await login(role, password)).toBe(`ok:${role}`);
+    expect(await readsItems(role, password)).toEqual([{ id: 1 }]);
+    expect(await rolesOnServer([role, `${role}_b`])).toEqual([role, `${role}_b`]);
   });
 
-  it("refuses a stranger (404) and a revoked grant (409)", async () => {
+  it("refuses an overlap beyond 7 days before touching anything", async () => {
+    const reply = await rotate(grantee, 10_081);
+    expect([reply.status, errorCode(reply)]).toEqual([400, "invalid_input"]);
+  });
+
+  it("refuses a stranger (404); revoking drops both roles; a revoked grant cannot rotate (409)", async () => {
     const foreign = await rotate(stranger);
     expect([foreign.status, errorCode(foreign)]).toEqual([404, "access_request_not_found"]);
     const revoked = await call("POST", `/v1/access-requests/${requestId}/revoke`, { auth: owner });
     expect(revoked.status).toBe(200);
+    expect(await rolesOnServer([role, `${role}_b`])).toEqual([]);
     const late = await rotate(grantee);
     expect([late.status, errorCode(late)]).toEqual([409, "invalid_state"]);
     const connection = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: grantee });
@@ -255,11 +329,36 @@ describe("grant rotation", () => {
     ]);
     expect(of("rotateAccessCredentials")).toEqual([
       "user:grantee@example.com failed",
+      "user:grantee@example.com failed",
       "user:grantee@example.com succeeded",
       "user:owner@example.com succeeded",
       "user:stranger@example.com failed",
     ]);
     expect(h.logLines.join("\n")).not.toContain(ownerPassword);
+  });
+});
+
+describe("the boundary function that ends a role's logins", () => {
+  const callAs = async (user: string, password: string, role: string, database = "postgres") => {
+    const client = new pg.Client({ host: "127.0.0.1", port: h.node.port, user, password, database });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await client.query("SELECT pgaas.set_role_valid_until($1, now())", [role]);
+      return "ran";
+    } catch (error) {
+      return (error as { code?: string }).code;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("refuses non-tenant roles to the admin role and refuses tenants outright", async () => {
+    expect(await callAs("pgaas_admin", ADMIN_ROLE_PASSWORD, "postgres")).toBe("42501");
+    expect(await callAs("pgaas_admin", ADMIN_ROLE_PASSWORD, "pgaas_admin")).toBe("42501");
+    // A tenant inside its own database cannot end another role's (or its own) logins.
+    expect(await callAs("ledger", ownerPassword, "ledger", "ledger")).toBe("42501");
+    expect(await login("ledger", ownerPassword)).toBe("ok:ledger");
   });
 });
 

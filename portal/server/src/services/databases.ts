@@ -311,8 +311,11 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
       const found = await managed(actor, id);
       if (confirm !== found.name)
         throw new InputError("confirm must equal the database name", { code: "confirmation_mismatch" });
+      // A rotated grant's previous role may still be inside its overlap: it goes too.
       const { rows: grants } = await store.query<{ role_name: string }>(
-        "SELECT role_name FROM access_requests WHERE database_id = $1 AND state = 'approved' AND role_name IS NOT NULL",
+        `SELECT r.role_name FROM access_requests a
+           CROSS JOIN LATERAL unnest(ARRAY[a.role_name, a.previous_role_name]) AS r(role_name)
+          WHERE a.database_id = $1 AND a.state = 'approved' AND r.role_name IS NOT NULL`,
         [id],
       );
       await onPrimary(await pairs.access(found.pair_id), {

@@ -135,6 +135,8 @@ export function accessRequest(overrides: Partial<AccessRequest> = {}): AccessReq
     reason: "monthly revenue report",
     state: "pending",
     roleName: null,
+    previousRoleName: null,
+    previousValidUntil: null,
     expiresAt: null,
     decidedBy: null,
     decidedAt: null,

@@ -72,8 +72,8 @@ export function mountDatabases(
   mount(router, deps, access.accessCredentials, async ({ actor, params }) =>
     services.access.collect(actor, params.id),
   );
-  mount(router, deps, api.rotateAccessCredentials, async ({ actor, params }) => ({
-    accessRequest: await services.access.rotate(actor, params.id),
+  mount(router, deps, api.rotateAccessCredentials, async ({ actor, params, body }) => ({
+    accessRequest: await services.access.rotate(actor, params.id, body),
   }));
 
   mount(router, deps, reportsApi.databaseReport, async ({ actor, params, query }) =>

@@ -12,9 +12,10 @@ import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatDateTime, formatExpiry } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
-import { collectCredentials, revoke, rotate, useAccessRequests } from "./api.js";
+import { collectCredentials, revoke, useAccessRequests } from "./api.js";
 import { type Decision, DecisionDialog } from "./DecisionDialog.js";
 import { RequestAccessForm } from "./RequestAccessForm.js";
+import { RotateDialog } from "./RotateDialog.js";
 
 const STATE_TONE: Record<AccessRequest["state"], Tone> = {
   pending: "info",
@@ -38,19 +39,12 @@ export function AccessPage({ user }: { user: User }) {
     response: AccessCredentialsResponse;
   } | null>(null);
   const revocation = useMutation((id: string) => revoke(id));
-  // The requester gets the new password at once; anyone else leaves it for the requester to collect.
-  const rotation = useMutation(async (request: AccessRequest) => {
-    await rotate(request.id);
-    if (request.requesterId === user.id)
-      setCollected({ request, response: await collectCredentials(request.id) });
-  });
   const collection = useMutation(async (request: AccessRequest) => {
     setCollected({ request, response: await collectCredentials(request.id) });
   });
   const close = () => {
     setPending(null);
     revocation.reset();
-    rotation.reset();
   };
   const done = () => {
     close();
@@ -120,6 +114,14 @@ export function AccessPage({ user }: { user: User }) {
                     <td>
                       <Badge tone={STATE_TONE[request.state]}>{request.state}</Badge>
                       {request.decisionNote ? <div className="muted">“{request.decisionNote}”</div> : null}
+                      {request.state === "approved" &&
+                      request.previousValidUntil !== null &&
+                      Date.parse(request.previousValidUntil) > Date.now() ? (
+                        <div className="muted">
+                          Rotated: <code>{request.previousRoleName}</code> still logs in until{" "}
+                          {formatDateTime(request.previousValidUntil)}
+                        </div>
+                      ) : null}
                     </td>
                     <td className="nowrap">
                       {formatExpiry(
@@ -194,26 +196,15 @@ export function AccessPage({ user }: { user: User }) {
         />
       ) : null}
       {pending?.kind === "rotate" ? (
-        <ConfirmDialog
-          open
-          title="Rotate this password?"
-          confirmLabel="Rotate password"
-          tone="primary"
-          busy={rotation.state.status === "running"}
-          error={rotation.state.status === "error" ? rotation.state.error : undefined}
-          onCancel={close}
-          onConfirm={async () => {
-            if (await rotation.run(pending.request)) done();
+        <RotateDialog
+          request={pending.request}
+          mine={pending.request.requesterId === user.id}
+          onClose={close}
+          onRotated={(response) => {
+            if (response !== null) setCollected({ request: pending.request, response });
+            done();
           }}
-        >
-          <p>
-            A new random password is set on <code>{pending.request.roleName}</code>. New connections with the
-            old password are refused at once; sessions already open stay connected.{" "}
-            {pending.request.requesterId === user.id
-              ? "The new password is shown once here."
-              : "The requester collects the new password once on this page; you will not see it."}
-          </p>
-        </ConfirmDialog>
+        />
       ) : null}
       {pending?.kind === "revoke" ? (
         <ConfirmDialog
@@ -228,8 +219,14 @@ export function AccessPage({ user }: { user: User }) {
           }}
         >
           <p>
-            The login role <code>{pending.request.roleName}</code> and its grants on{" "}
-            {pending.request.databaseName} are removed; open sessions are ended.
+            The login role <code>{pending.request.roleName}</code>
+            {pending.request.previousRoleName ? (
+              <>
+                {" "}
+                (and the rotated-out <code>{pending.request.previousRoleName}</code>)
+              </>
+            ) : null}{" "}
+            and its grants on {pending.request.databaseName} are removed; open sessions are ended.
           </p>
         </ConfirmDialog>
       ) : null}

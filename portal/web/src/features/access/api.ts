@@ -45,7 +45,7 @@ export function collectCredentials(id: string) {
   return callRoute(accessCredentials, { params: { id } });
 }
 
-/** A new password on the grant's role, held for the requester to collect once. */
-export function rotate(id: string) {
-  return callRoute(rotateAccessCredentials, { params: { id } });
+/** A new role and password for the grant, held for the requester to collect once. */
+export function rotate(id: string, overlapMinutes: number) {
+  return callRoute(rotateAccessCredentials, { params: { id }, body: { overlapMinutes } });
 }
