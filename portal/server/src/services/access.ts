@@ -302,17 +302,21 @@ export function createAccess(
         throw error;
       }
       const until = overlapEnd(new Date(), request.overlapMinutes, found.expires_at);
+      // Recorded before the old role is limited, so the new password is never lost; sealed for the
+      // requester only: an owner or admin who rotates a leaked password never sees it. The role_name
+      // condition makes a concurrent rotation of the same grant lose instead of overwriting.
+      const { rowCount } = await store.query(
+        `UPDATE access_requests SET role_name = $2, previous_role_name = $3, previous_valid_until = $4,
+                credentials_sealed = $5 WHERE id = $1 AND role_name = $3`,
+        [id, next, current, until, box.seal(password, sealContext(id))],
+      );
+      if (rowCount !== 1)
+        throw new ConflictError("the grant was rotated meanwhile", { code: "rotation_in_progress" });
       await onPrimary(pair, {
         database: "postgres",
         idempotent: true,
         run: (client) => client.query(setTenantValidUntilSql(current, until.toISOString())),
       });
-      // Sealed for the requester only: an owner or admin who rotates a leaked password never sees it.
-      await store.query(
-        `UPDATE access_requests SET role_name = $2, previous_role_name = $3, previous_valid_until = $4,
-                credentials_sealed = $5 WHERE id = $1`,
-        [id, next, current, until, box.seal(password, sealContext(id))],
-      );
       return toAccessRequest(await row(id));
     },
 
