@@ -19,8 +19,11 @@ export const AccessRequest = z.object({
   level: AccessLevel,
   reason: z.string(),
   state: AccessRequestState,
-  /** Login role created on approval. */
+  /** Login role created on approval (a rotation hands out a new one). */
   roleName: z.string().nullable(),
+  /** After a rotation: the role handed out before, which still logs in until previousValidUntil. */
+  previousRoleName: z.string().nullable(),
+  previousValidUntil: Timestamp.nullable(),
   expiresAt: Timestamp.nullable(),
   decidedBy: Id.nullable(),
   decidedAt: Timestamp.nullable(),

@@ -6,6 +6,7 @@ import * as alerts from "./alerts.js";
 import * as audit from "./audit.js";
 import * as auth from "./auth.js";
 import * as backups from "./backups.js";
+import * as credentials from "./credentials.js";
 import * as databases from "./databases.js";
 import * as pairs from "./pairs.js";
 import * as reports from "./reports.js";
@@ -20,6 +21,7 @@ export * from "./auth.js";
 export * from "./backups.js";
 export * from "./client.js";
 export * from "./common.js";
+export * from "./credentials.js";
 export * from "./databases.js";
 export * from "./pairs.js";
 export * from "./reports.js";
@@ -55,12 +57,15 @@ export const ROUTES: readonly RouteSpec[] = [
   databases.getDatabase,
   databases.updateDatabase,
   databases.deleteDatabase,
+  credentials.databaseConnection,
+  credentials.resetOwnerPassword,
   access.createAccessRequest,
   access.listAccessRequests,
   access.approveAccessRequest,
   access.denyAccessRequest,
   access.revokeAccessRequest,
   access.accessCredentials,
+  credentials.rotateAccessCredentials,
   reports.databaseReport,
   reports.pairReport,
   audit.listAudit,

@@ -12,7 +12,7 @@ import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 import { createRoleIfMissing, psqlScript } from "./roles-sql.js";
 
 /** Bumped whenever the function bodies change, so a re-run of the bootstrap reinstalls them. */
-export const BOUNDARY_VERSION = 1;
+export const BOUNDARY_VERSION = 2;
 const VERSION_BODY = `SELECT ${BOUNDARY_VERSION}`;
 
 /** Roles and prefixes a tenant role may never be (checked again inside the functions). */
@@ -88,6 +88,18 @@ const SET_ROLE_PASSWORD: BoundaryFunction = {
     RAISE EXCEPTION 'a tenant password must be a SCRAM-SHA-256 verifier' USING ERRCODE = '22023';
   END IF;
   EXECUTE pg_catalog.format('ALTER ROLE %I PASSWORD %L', role_name, verifier);`,
+};
+
+/**
+ * Ends a tenant role's logins at `valid_until` (PostgreSQL refuses its password from then on): the old
+ * credential of a rotation keeps working through its overlap window, then stops by itself.
+ */
+const SET_ROLE_VALID_UNTIL: BoundaryFunction = {
+  signature: "set_role_valid_until(role_name text, valid_until timestamptz)",
+  returns: "void",
+  body: `
+  PERFORM ${schema}.assert_tenant(role_name);
+  EXECUTE pg_catalog.format('ALTER ROLE %I VALID UNTIL %L', role_name, coalesce(valid_until::text, 'infinity'));`,
 };
 
 /** Returns false when the role is already gone (dropping is retried after a lost connection). */
@@ -226,6 +238,7 @@ const HELPERS = [ASSERT_TENANT, TENANT_DATABASE_OWNER] as const;
 export const BOUNDARY_FUNCTIONS = [
   CREATE_ROLE,
   SET_ROLE_PASSWORD,
+  SET_ROLE_VALID_UNTIL,
   DROP_ROLE,
   GIVE_DATABASE,
   RECLAIM_DATABASE,

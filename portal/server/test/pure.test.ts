@@ -13,7 +13,7 @@ import { loadConfig } from "../src/config.js";
 import { createSecretBox } from "../src/crypto/cipher.js";
 import { scramVerifier } from "../src/crypto/scram.js";
 import { newToken, tokenKind } from "../src/crypto/tokens.js";
-import { accessRoleName } from "../src/services/access.js";
+import { accessRoleName, overlapEnd, rotatedRoleName } from "../src/services/access.js";
 import { connectionUri } from "../src/services/databases.js";
 import { validateParameters } from "../src/services/parameters.js";
 import { bucketSeconds, databasePoints, degradedPeriods, uptimeRatio } from "../src/services/report-math.js";
@@ -311,10 +311,30 @@ describe("secrets and tokens", () => {
     expect(
       connectionUri("10.0.0.10", 5432, "shop", new Secret("pw"), "shop", "-----BEGIN CERTIFICATE-----"),
     ).toBe("postgresql://shop:pw@10.0.0.10:5432/shop?sslmode=verify-full");
+    // Without a password: the URI a page shows (the password was shown once).
+    expect(connectionUri("fd00::10", 6432, "a b", null, "shop", "-----BEGIN CERTIFICATE-----")).toBe(
+      "postgresql://a%20b@[fd00::10]:6432/shop?sslmode=verify-full",
+    );
     expect(accessRoleName("d".repeat(63), "read_write", "abcdef12-0000-4000-8000-000000000000")).toHaveLength(
       58,
     );
     expect(buildPath("/v1/pairs/:id/events", { id: "a/b" })).toBe("/v1/pairs/a%2Fb/events");
+  });
+
+  it("alternates a grant's two role slots, the longest within 63 characters", () => {
+    const base = accessRoleName("d".repeat(63), "read_write", "abcdef12-0000-4000-8000-000000000000");
+    expect(rotatedRoleName(base, base)).toBe(`${base}_b`);
+    expect(rotatedRoleName(base, `${base}_b`)).toBe(base);
+    expect(rotatedRoleName(base, base).length).toBe(60);
+  });
+
+  it("ends the overlap after its minutes, never past the grant's expiry", () => {
+    const now = new Date("2026-12-01T10:00:00.000Z");
+    expect(overlapEnd(now, 60, null).toISOString()).toBe("2026-12-01T11:00:00.000Z");
+    expect(overlapEnd(now, 0, null).toISOString()).toBe("2026-12-01T10:00:00.000Z");
+    const expiry = new Date("2026-12-01T10:30:00.000Z");
+    expect(overlapEnd(now, 60, expiry).toISOString()).toBe("2026-12-01T10:30:00.000Z");
+    expect(overlapEnd(now, 10, expiry).toISOString()).toBe("2026-12-01T10:10:00.000Z");
   });
 });
 

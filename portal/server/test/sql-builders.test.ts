@@ -8,6 +8,7 @@ import {
   dropDatabasePlan,
   dropRoleSql,
   resetDatabaseParameterSql,
+  setTenantPasswordSql,
   terminateSessionsSql,
 } from "../src/managed/database-sql.js";
 import { alterSystemSql } from "../src/managed/settings-sql.js";
@@ -56,6 +57,12 @@ describe("access SQL", () => {
       `SELECT "pgaas"."create_role"('shop_ro_abc123', 'V', '2026-12-01T00:00:00.000Z')`,
     );
     expect(createTenantRoleSql("r", "V")).toBe(`SELECT "pgaas"."create_role"('r', 'V', NULL)`);
+  });
+
+  it("sets a new verifier on a tenant role through the boundary function", () => {
+    expect(setTenantPasswordSql("o'r", "SCRAM-SHA-256$4096:a$b:c")).toBe(
+      `SELECT "pgaas"."set_role_password"('o''r', 'SCRAM-SHA-256$4096:a$b:c')`,
+    );
   });
 
   it("grants and revokes through the boundary functions, then ends the role's sessions and drops it", () => {

@@ -2,6 +2,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AccessPage } from "../src/features/access/AccessPage.js";
+import { formatDateTime } from "../src/lib/format.js";
 import { freezeClock } from "./support/clock.js";
 import { created, failure, fakeApi, ok } from "./support/fake-api.js";
 import { accessRequest, database, IDS, user } from "./support/fixtures.js";
@@ -271,5 +272,106 @@ describe("revoke and credentials", () => {
       "The credentials were already collected once and cannot be shown again.",
     );
     expect(screen.queryByRole("region", { name: /^Credentials for/ })).toBeNull();
+  });
+});
+
+describe("rotate a grant's password", () => {
+  const rotated = { ...approved, credentialsAvailable: false };
+  const afterRotation = {
+    ...approved,
+    roleName: "orders_ro_max_b",
+    previousRoleName: "orders_ro_max",
+    previousValidUntil: "2026-11-29T23:00:00.000Z",
+  };
+
+  it("lets the requester rotate with the default hour of overlap and shows the new password once", async () => {
+    const { api, events } = await openPage(member, [rotated]);
+    api
+      .on("POST", `${REQUEST_PATH}/rotate`, ok({ accessRequest: afterRotation }))
+      .on(
+        "POST",
+        `${REQUEST_PATH}/credentials`,
+        ok({
+          credentials: { username: "orders_ro_max_b", password: "Zr8pQ2mW5xKc7vNb" },
+          connectionUri: "postgresql://orders_ro_max_b:Zr8pQ2mW5xKc7vNb@10.231.4.10:5432/orders",
+          caCertificate: null,
+        }),
+      )
+      .on(
+        "GET",
+        "/v1/access-requests",
+        ok({ accessRequests: [{ ...afterRotation, credentialsAvailable: false }] }),
+      );
+    await events.click(within(row()).getByRole("button", { name: "Rotate password" }));
+    const dialog = screen.getByRole("dialog", { name: "Rotate this password?" });
+    expect(dialog).toHaveTextContent(
+      "A new login role with a new random password replaces orders_ro_max, with the same access. The new password is shown once here.",
+    );
+    const overlap = within(dialog).getByLabelText("The old password keeps working for");
+    expect(overlap).toHaveValue("60");
+    expect(overlap).toHaveAccessibleDescription("Sessions already open stay connected either way.");
+    expect(api.writes).toEqual([]);
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
+
+    const shown = await screen.findByRole("region", { name: "Credentials for orders" });
+    expect(within(shown).getByText("Zr8pQ2mW5xKc7vNb")).toBeVisible();
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(
+      await within(row()).findByText(
+        (_, element) =>
+          element?.textContent ===
+          `Rotated: orders_ro_max still logs in until ${formatDateTime("2026-11-29T23:00:00.000Z")}`,
+      ),
+    ).toBeVisible();
+    expect(api.writes).toEqual([
+      { method: "POST", path: `${REQUEST_PATH}/rotate`, body: { overlapMinutes: 60 } },
+      { method: "POST", path: `${REQUEST_PATH}/credentials` },
+    ]);
+  });
+
+  it("lets the owner or an admin end the old password at once without seeing the new one", async () => {
+    const { api, events } = await openPage(admin, [rotated]);
+    api
+      .on("POST", `${REQUEST_PATH}/rotate`, ok({ accessRequest: { ...rotated, credentialsAvailable: true } }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [{ ...rotated, credentialsAvailable: true }] }));
+    await events.click(within(row()).getByRole("button", { name: "Rotate password" }));
+    const dialog = screen.getByRole("dialog", { name: "Rotate this password?" });
+    expect(dialog).toHaveTextContent(
+      "The requester collects the new password once on this page; you will not see it.",
+    );
+    await events.selectOptions(
+      within(dialog).getByLabelText("The old password keeps working for"),
+      "Not at all: stop it now (after a leak)",
+    );
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.queryByRole("region", { name: /^Credentials for/ })).toBeNull();
+    expect(api.writes).toEqual([
+      { method: "POST", path: `${REQUEST_PATH}/rotate`, body: { overlapMinutes: 0 } },
+    ]);
+  });
+
+  it("keeps the dialog open with the reason when the rotation fails", async () => {
+    const { api, events } = await openPage(member, [rotated]);
+    api.on(
+      "POST",
+      `${REQUEST_PATH}/rotate`,
+      failure(409, "invalid_state", "the request is expired, not approved"),
+    );
+    await events.click(within(row()).getByRole("button", { name: "Rotate password" }));
+    const dialog = screen.getByRole("dialog");
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent(
+      "Server said: the request is expired, not approved",
+    );
+    expect(screen.queryByRole("region", { name: /^Credentials for/ })).toBeNull();
+  });
+
+  it("names the rotated-out role too when revoking", async () => {
+    const { events } = await openPage(admin, [afterRotation]);
+    await events.click(within(row()).getByRole("button", { name: "Revoke" }));
+    expect(screen.getByRole("dialog", { name: "Revoke this access?" })).toHaveTextContent(
+      "The login role orders_ro_max_b (and the rotated-out orders_ro_max) and its grants on orders are removed; open sessions are ended.",
+    );
   });
 });

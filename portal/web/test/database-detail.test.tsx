@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage.js";
 import { freezeClock } from "./support/clock.js";
 import { failure, fakeApi, noContent, ok } from "./support/fake-api.js";
-import { catalog, database, emptyReport, IDS, pair, user } from "./support/fixtures.js";
+import { catalog, connection, database, emptyReport, IDS, pair, user } from "./support/fixtures.js";
 
 freezeClock();
 
@@ -16,13 +16,15 @@ const LOAD = [
   { method: "GET", path: DATABASE_PATH },
   { method: "GET", path: "/v1/settings/parameters" },
   { method: "GET", path: `/v1/pairs/${IDS.pair}` },
+  { method: "GET", path: `${DATABASE_PATH}/connection` },
 ];
 
-async function openPage(viewer = user()) {
+async function openPage(viewer = user(), own = connection()) {
   const api = fakeApi()
     .on("GET", DATABASE_PATH, ok({ database: stored }))
     .on("GET", "/v1/settings/parameters", ok(catalog()))
     .on("GET", `/v1/pairs/${IDS.pair}`, ok({ pair: pair() }))
+    .on("GET", `${DATABASE_PATH}/connection`, ok({ connection: own }))
     .on(
       "GET",
       `/v1/reports/databases/${IDS.database}?${RANGE}`,
@@ -62,6 +64,28 @@ describe("database page", () => {
       { method: "GET", path: `/v1/access-requests?databaseId=${IDS.database}` },
     ]);
     expect(screen.getByText("postgresql://orders@10.231.4.10:5432/orders")).toBeVisible();
+    expect(screen.getByText("(the owner role)")).toBeVisible();
+  });
+
+  it("shows a member with a grant their own role's URI and no owner reset", async () => {
+    const role = "orders_ro_61cf90";
+    await openPage(
+      user({ id: IDS.member, email: "max@example.com", role: "member" }),
+      connection({
+        username: role,
+        role: "grant",
+        connectionUri: `postgresql://${role}@10.231.4.10:5432/orders`,
+      }),
+    );
+    expect(screen.getByText(`postgresql://${role}@10.231.4.10:5432/orders`)).toBeVisible();
+    expect(screen.queryByText("postgresql://orders@10.231.4.10:5432/orders")).toBeNull();
+    expect(screen.getByText("(your own role from your access grant)")).toBeVisible();
+    expect(
+      screen.getByText(
+        "Your password was shown once when you collected it. Lost it? Rotate it on the Access page.",
+      ),
+    ).toBeVisible();
+    expect(screen.queryByRole("button", { name: "Reset owner password" })).toBeNull();
   });
 
   it("shows each parameter's stored value, range and when it applies", async () => {
@@ -119,7 +143,7 @@ describe("database page", () => {
         },
       },
     ]);
-    expect(api.requests.slice(-3)).toEqual(LOAD);
+    expect(api.requests.slice(-LOAD.length)).toEqual(LOAD);
   });
 
   it("refuses values outside the parameter's range before sending", async () => {
@@ -248,5 +272,89 @@ describe("delete dialog", () => {
     expect(screen.queryByRole("dialog")).toBeNull();
     await events.click(screen.getByRole("button", { name: "Delete database" }));
     expect(within(screen.getByRole("dialog")).queryByRole("alert")).toBeNull();
+  });
+});
+
+describe("owner password reset", () => {
+  it("confirms, then shows the new password once with the URI and CA", async () => {
+    const { api, events } = await openPage();
+    await events.click(screen.getByRole("button", { name: "Reset owner password" }));
+    const dialog = screen.getByRole("dialog", { name: "Reset the password of orders?" });
+    expect(dialog).toHaveTextContent(
+      "A new random password is set on the owner role and shown once. New connections with the old password are refused at once; sessions already open stay connected. Update every client that uses it.",
+    );
+    expect(api.writes).toEqual([]);
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    api.on(
+      "POST",
+      `${DATABASE_PATH}/owner-password`,
+      ok({
+        credentials: { username: "orders", password: "N3wSecretPassw0rd" },
+        connectionUri: "postgresql://orders:N3wSecretPassw0rd@10.231.4.10:5432/orders?sslmode=verify-full",
+        caCertificate: pem,
+      }),
+    );
+    await events.click(within(dialog).getByRole("button", { name: "Reset password" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    const shown = screen.getByRole("region", { name: "New password for orders" });
+    const secret = (name: string) => shown.querySelector(`[data-secret="${name}"]`)?.textContent;
+    expect([secret("password"), secret("connection-uri"), secret("ca-certificate")]).toEqual([
+      "N3wSecretPassw0rd",
+      "postgresql://orders:N3wSecretPassw0rd@10.231.4.10:5432/orders?sslmode=verify-full",
+      pem,
+    ]);
+    expect(api.writes).toEqual([{ method: "POST", path: `${DATABASE_PATH}/owner-password` }]);
+  });
+
+  it("keeps the dialog open with the reason when the reset fails", async () => {
+    const { api, events } = await openPage();
+    api.on("POST", `${DATABASE_PATH}/owner-password`, failure(503, "no_primary", "no primary"));
+    await events.click(screen.getByRole("button", { name: "Reset owner password" }));
+    const dialog = screen.getByRole("dialog");
+    await events.click(within(dialog).getByRole("button", { name: "Reset password" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent(
+      "The pair has no writable primary right now (a failover may be in progress). Try again shortly.",
+    );
+    expect(screen.queryByRole("region", { name: "New password for orders" })).toBeNull();
+  });
+});
+
+describe("connection snippets", () => {
+  it("shows psql first and switches tabs by click and arrow keys, with the CA download", async () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const { events } = await openPage(
+      user(),
+      connection({
+        connectionUri: "postgresql://orders@10.231.4.10:5432/orders?sslmode=verify-full",
+        caCertificate: pem,
+      }),
+    );
+    const tabs = screen.getAllByRole("tab");
+    expect(tabs.map((tab) => tab.textContent)).toEqual([
+      "psql",
+      "node-postgres",
+      "Python (psycopg)",
+      "JDBC",
+      "Go (pgx)",
+    ]);
+    const panel = () => screen.getByRole("tabpanel");
+    expect(panel()).toHaveAccessibleName("psql");
+    expect(panel().querySelector("code")?.textContent).toBe(
+      "PGPASSWORD='<password>' psql 'postgresql://orders@10.231.4.10:5432/orders?sslmode=verify-full&sslrootcert=pgaas-ca.pem'",
+    );
+    await events.click(screen.getByRole("tab", { name: "JDBC" }));
+    expect(screen.getByRole("tab", { name: "JDBC" })).toHaveAttribute("aria-selected", "true");
+    expect(panel().querySelector("code")?.textContent).toContain(
+      '"jdbc:postgresql://10.231.4.10:5432/orders?sslmode=verify-full&sslrootcert=pgaas-ca.pem"',
+    );
+    await events.keyboard("{ArrowRight}");
+    expect(screen.getByRole("tab", { name: "Go (pgx)" })).toHaveFocus();
+    expect(panel()).toHaveAccessibleName("Go (pgx)");
+    const download = screen.getByRole("link", { name: "Download pgaas-ca.pem" });
+    expect(download).toHaveAttribute("download", "pgaas-ca.pem");
+    expect(download).toHaveAttribute(
+      "href",
+      `data:application/x-pem-file;charset=utf-8,${encodeURIComponent(pem)}`,
+    );
   });
 });

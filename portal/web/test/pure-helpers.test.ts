@@ -1,6 +1,5 @@
-import type { Database, Pair } from "@pgaas/api";
+import type { Database } from "@pgaas/api";
 import { describe, expect, it } from "vitest";
-import { connectionUriWithoutPassword } from "../src/features/databases/connection-uri.js";
 import { matchesSearch } from "../src/features/databases/search.js";
 import { summaryRows } from "../src/features/reports/summary.js";
 import { expiryDateToIso, expiryToIso } from "../src/lib/expiry.js";
@@ -14,17 +13,6 @@ describe("matchesSearch", () => {
     expect(matchesSearch(database, "owner")).toBe(true);
     expect(matchesSearch(database, "demo-pair")).toBe(true);
     expect(matchesSearch(database, "orders")).toBe(false);
-  });
-});
-
-describe("connectionUriWithoutPassword", () => {
-  it("points at the pair's stable endpoint, encoding names and bracketing IPv6", () => {
-    const pair = { endpoint: { host: "10.231.60.10", port: 5432 } } as Pair;
-    expect(connectionUriWithoutPassword({ ...database, owner: "a b" }, pair)).toBe(
-      "postgresql://a%20b@10.231.60.10:5432/shop",
-    );
-    const v6 = { endpoint: { host: "fd00::10", port: 6432 } } as Pair;
-    expect(connectionUriWithoutPassword(database, v6)).toBe("postgresql://shop_owner@[fd00::10]:6432/shop");
   });
 });
 

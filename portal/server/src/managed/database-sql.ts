@@ -13,6 +13,16 @@ export function createTenantRoleSql(
   return boundaryCall("create_role", role, verifier, validUntil);
 }
 
+/** A new SCRAM verifier on an existing tenant role; its open sessions stay, new logins need the new one. */
+export function setTenantPasswordSql(role: string, verifier: string): string {
+  return boundaryCall("set_role_password", role, verifier);
+}
+
+/** Ends the role's logins at `validUntil` (an ISO instant); its open sessions stay. */
+export function setTenantValidUntilSql(role: string, validUntil: string): string {
+  return boundaryCall("set_role_valid_until", role, validUntil);
+}
+
 /** Created owned by the admin role from template1 (which carries the boundary functions), then handed over. */
 function createDatabaseSql(name: string, connectionLimit: number): string {
   return `CREATE DATABASE ${sqlIdent(name)} TEMPLATE template1 CONNECTION LIMIT ${Math.trunc(connectionLimit)}`;

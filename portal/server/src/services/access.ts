@@ -14,12 +14,12 @@ import type { SecretBox } from "../crypto/cipher.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
 import { endAccessPlan, grantAccessSql, revokeAccessSql } from "../managed/access-sql.js";
-import { createTenantRoleSql, dropRoleSql } from "../managed/database-sql.js";
+import { createTenantRoleSql, dropRoleSql, setTenantValidUntilSql } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
 import type { Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import { connectionUri, type Databases } from "./databases.js";
-import type { Pairs } from "./pairs.js";
+import type { PairAccess, Pairs } from "./pairs.js";
 
 interface AccessRow {
   id: string;
@@ -33,6 +33,8 @@ interface AccessRow {
   reason: string;
   state: AccessRequestState;
   role_name: string | null;
+  previous_role_name: string | null;
+  previous_valid_until: Date | null;
   expires_at: Date | null;
   decided_by: string | null;
   decided_at: Date | null;
@@ -60,6 +62,8 @@ const toAccessRequest = (row: AccessRow): AccessRequest => ({
       ? "expired"
       : row.state,
   roleName: row.role_name,
+  previousRoleName: row.previous_role_name,
+  previousValidUntil: row.previous_valid_until?.toISOString() ?? null,
   expiresAt: row.expires_at?.toISOString() ?? null,
   decidedBy: row.decided_by,
   decidedAt: row.decided_at?.toISOString() ?? null,
@@ -73,6 +77,20 @@ export function accessRoleName(database: string, level: AccessRequest["level"], 
   return `${database.slice(0, 48)}_${level === "read_only" ? "ro" : "rw"}_${requestId.replaceAll("-", "").slice(0, 6)}`;
 }
 
+/**
+ * A grant has two role slots, the approval's name and `<name>_b`; a rotation hands out the one not in
+ * use, so the old and the new credential can both log in during the overlap.
+ */
+export function rotatedRoleName(base: string, current: string): string {
+  return current === base ? `${base}_b` : base;
+}
+
+/** When the previous role stops logging in: after the overlap, never past the grant's own expiry. */
+export function overlapEnd(now: Date, overlapMinutes: number, grantExpiresAt: Date | null): Date {
+  const end = new Date(now.getTime() + overlapMinutes * 60_000);
+  return grantExpiresAt !== null && grantExpiresAt < end ? grantExpiresAt : end;
+}
+
 export interface Access {
   create(actor: UserActor, request: CreateAccessRequest): Promise<AccessRequest>;
   list(
@@ -83,6 +101,11 @@ export interface Access {
   deny(actor: UserActor, id: string, request: DenyAccessRequest): Promise<AccessRequest>;
   revoke(actor: UserActor, id: string): Promise<AccessRequest>;
   collect(actor: UserActor, id: string): Promise<AccessCredentialsResponse>;
+  /**
+   * A new role and password for the grant, held sealed for the requester to collect once; the previous
+   * role logs in until the overlap ends.
+   */
+  rotate(actor: UserActor, id: string, request: { overlapMinutes: number }): Promise<AccessRequest>;
 }
 
 export function createAccess(
@@ -99,6 +122,23 @@ export function createAccess(
     if (found === undefined)
       throw new NotFoundError("access request not found", { code: "access_request_not_found" });
     return found;
+  };
+  // Takes a grant's privileges back in its database, then ends the roles' sessions and drops them.
+  const removeRoles = async (pair: PairAccess, database: string, roles: readonly string[]) => {
+    await onPrimary(pair, {
+      database,
+      idempotent: true,
+      async run(client) {
+        for (const role of roles) await client.query(revokeAccessSql(role));
+      },
+    });
+    await onPrimary(pair, {
+      database: "postgres",
+      idempotent: true,
+      async run(client) {
+        for (const role of roles) for (const statement of endAccessPlan(role)) await client.query(statement);
+      },
+    });
   };
   const mayDecide = (actor: UserActor, found: AccessRow) =>
     isAdmin(actor) || found.database_created_by === actor.id;
@@ -210,24 +250,73 @@ export function createAccess(
 
     async revoke(actor, id) {
       const found = await decidable(actor, id, "approved");
-      const role = found.role_name as string;
-      const pair = await pairs.access(found.pair_id);
-      await onPrimary(pair, {
-        database: found.database_name,
-        idempotent: true,
-        run: (client) => client.query(revokeAccessSql(role)),
-      });
-      await onPrimary(pair, {
-        database: "postgres",
-        idempotent: true,
-        async run(client) {
-          for (const statement of endAccessPlan(role)) await client.query(statement);
-        },
-      });
+      const roles = [found.role_name, found.previous_role_name].filter((role) => role !== null);
+      await removeRoles(await pairs.access(found.pair_id), found.database_name, roles);
       await store.query(
         "UPDATE access_requests SET state = 'revoked', credentials_sealed = NULL WHERE id = $1",
         [id],
       );
+      return toAccessRequest(await row(id));
+    },
+
+    async rotate(actor, id, request) {
+      const found = await visible(actor, id);
+      if (found.requester_id !== actor.id && !mayDecide(actor, found))
+        throw new ForbiddenError("only the requester, the database owner or an admin may rotate");
+      const state = toAccessRequest(found).state;
+      if (state !== "approved" || found.role_name === null) {
+        throw new ConflictError(`the request is ${state}, not approved`, {
+          code: "invalid_state",
+          details: { state },
+        });
+      }
+      const current = found.role_name;
+      const next = rotatedRoleName(accessRoleName(found.database_name, found.level, found.id), current);
+      const password = newPassword();
+      const pair = await pairs.access(found.pair_id);
+      // The slot about to be reused may still hold the credential of an earlier rotation's open
+      // overlap: that one ends now (revoke_access and drop_role skip a role that is gone).
+      await removeRoles(pair, found.database_name, [next]);
+      await onPrimary(pair, {
+        database: "postgres",
+        idempotent: false,
+        run: (client) =>
+          client.query(
+            createTenantRoleSql(next, scramVerifier(password), found.expires_at?.toISOString() ?? null),
+          ),
+      });
+      try {
+        await onPrimary(pair, {
+          database: found.database_name,
+          idempotent: true,
+          run: (client) => client.query(grantAccessSql(next, found.level)),
+        });
+      } catch (error) {
+        await removeRoles(pair, found.database_name, [next]).catch((undoError: unknown) => {
+          logger.error("could not drop the role of a failed rotation; drop it by hand", {
+            role: next,
+            database: found.database_name,
+            error: (undoError as Error).message,
+          });
+        });
+        throw error;
+      }
+      const until = overlapEnd(new Date(), request.overlapMinutes, found.expires_at);
+      // Recorded before the old role is limited, so the new password is never lost; sealed for the
+      // requester only: an owner or admin who rotates a leaked password never sees it. The role_name
+      // condition makes a concurrent rotation of the same grant lose instead of overwriting.
+      const { rowCount } = await store.query(
+        `UPDATE access_requests SET role_name = $2, previous_role_name = $3, previous_valid_until = $4,
+                credentials_sealed = $5 WHERE id = $1 AND role_name = $3`,
+        [id, next, current, until, box.seal(password, sealContext(id))],
+      );
+      if (rowCount !== 1)
+        throw new ConflictError("the grant was rotated meanwhile", { code: "rotation_in_progress" });
+      await onPrimary(pair, {
+        database: "postgres",
+        idempotent: true,
+        run: (client) => client.query(setTenantValidUntilSql(current, until.toISOString())),
+      });
       return toAccessRequest(await row(id));
     },
 

@@ -1,9 +1,11 @@
 // Databases on pairs: created on the current primary through the router, recorded in the store.
 
 import type {
+  AccessCredentialsResponse,
   CreateDatabaseRequest,
   CreateDatabaseResponse,
   Database,
+  DatabaseConnection,
   ListDatabasesQuery,
   ParameterMap,
   UpdateDatabaseRequest,
@@ -26,6 +28,7 @@ import {
   dropRoleSql,
   resetDatabaseParameterSql,
   setDatabaseParameterSql,
+  setTenantPasswordSql,
   terminateSessionsSql,
 } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
@@ -40,6 +43,7 @@ interface DatabaseRow {
   pair_name: string;
   endpoint_host: string;
   endpoint_port: number;
+  ca_certificate: string | null;
   name: string;
   owner: string;
   created_by: string | null;
@@ -57,7 +61,7 @@ interface DatabaseRow {
 
 // Metrics come from the current primary's latest report (the standby reports the same databases).
 const SELECT_DATABASES = `
-  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, m.sampled_at AS metrics_at, m.metrics
+  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, p.ca_certificate, m.sampled_at AS metrics_at, m.metrics
     FROM databases d JOIN pairs p ON p.id = d.pair_id
     LEFT JOIN LATERAL (
       SELECT dl.sampled_at, dl.metrics FROM database_latest dl
@@ -86,18 +90,20 @@ const toDatabase = (row: DatabaseRow): Database => ({
 const CREATE_ROLE_STEP = 0;
 const CREATE_DATABASE_STEP = 1;
 
+/** `password` null gives the URI to show on a page (the password was shown once when it was set). */
 export function connectionUri(
   host: string,
   port: number,
   user: string,
-  password: Secret,
+  password: Secret | null,
   database: string,
   caCertificate: string | null,
 ): string {
   const hostPart = host.includes(":") ? `[${host}]` : host;
   // With the pair CA (handed out next to the URI) the client verifies the endpoint's certificate.
   const tls = caCertificate === null ? "" : "?sslmode=verify-full";
-  return `postgresql://${encodeURIComponent(user)}:${encodeURIComponent(password.reveal())}@${hostPart}:${port}/${encodeURIComponent(database)}${tls}`;
+  const secret = password === null ? "" : `:${encodeURIComponent(password.reveal())}`;
+  return `postgresql://${encodeURIComponent(user)}${secret}@${hostPart}:${port}/${encodeURIComponent(database)}${tls}`;
 }
 
 export interface Databases {
@@ -106,6 +112,10 @@ export interface Databases {
   get(actor: UserActor, id: string): Promise<Database>;
   update(actor: UserActor, id: string, request: UpdateDatabaseRequest): Promise<Database>;
   remove(actor: UserActor, id: string, confirm: string): Promise<void>;
+  /** The actor's own role on the database: the owner role for its owner and admins, else their grant. */
+  connection(actor: UserActor, id: string): Promise<DatabaseConnection>;
+  /** A new random password on the owner role (owner or admin), returned once. */
+  resetOwnerPassword(actor: UserActor, id: string): Promise<AccessCredentialsResponse>;
   /** The row behind a database the actor may manage (owner or admin); used by access requests. */
   managed(actor: UserActor, id: string): Promise<DatabaseRow>;
   row(id: string): Promise<DatabaseRow>;
@@ -301,8 +311,11 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
       const found = await managed(actor, id);
       if (confirm !== found.name)
         throw new InputError("confirm must equal the database name", { code: "confirmation_mismatch" });
+      // A rotated grant's previous role may still be inside its overlap: it goes too.
       const { rows: grants } = await store.query<{ role_name: string }>(
-        "SELECT role_name FROM access_requests WHERE database_id = $1 AND state = 'approved' AND role_name IS NOT NULL",
+        `SELECT r.role_name FROM access_requests a
+           CROSS JOIN LATERAL unnest(ARRAY[a.role_name, a.previous_role_name]) AS r(role_name)
+          WHERE a.database_id = $1 AND a.state = 'approved' AND r.role_name IS NOT NULL`,
         [id],
       );
       await onPrimary(await pairs.access(found.pair_id), {
@@ -323,6 +336,68 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
           [id],
         );
       });
+    },
+
+    async connection(actor, id) {
+      const found = await visible(actor, id);
+      if (found.state !== "active")
+        throw new ConflictError("the database was deleted", { code: "database_deleted" });
+      let username = found.owner;
+      let role: DatabaseConnection["role"] = "owner";
+      if (!isAdmin(actor) && found.created_by !== actor.id) {
+        // visible() let a non-owner through only with a live grant: that grant's role is theirs.
+        const { rows } = await store.query<{ role_name: string }>(
+          `SELECT role_name FROM access_requests WHERE database_id = $1 AND requester_id = $2 AND state = 'approved'
+              AND role_name IS NOT NULL AND (expires_at IS NULL OR expires_at > now())`,
+          [id, actor.id],
+        );
+        const grant = rows[0];
+        if (grant === undefined)
+          throw new NotFoundError("database not found", { code: "database_not_found" });
+        username = grant.role_name;
+        role = "grant";
+      }
+      const ca = found.ca_certificate;
+      return {
+        username,
+        role,
+        host: found.endpoint_host,
+        port: found.endpoint_port,
+        database: found.name,
+        connectionUri: connectionUri(
+          found.endpoint_host,
+          found.endpoint_port,
+          username,
+          null,
+          found.name,
+          ca,
+        ),
+        caCertificate: ca,
+      };
+    },
+
+    async resetOwnerPassword(actor, id) {
+      const found = await managed(actor, id);
+      const password = newPassword();
+      const pair = await pairs.access(found.pair_id);
+      // Setting the same verifier twice is harmless: safe to retry after a lost connection.
+      await onPrimary(pair, {
+        database: "postgres",
+        idempotent: true,
+        run: (client) => client.query(setTenantPasswordSql(found.owner, scramVerifier(password))),
+      });
+      return {
+        credentials: { username: found.owner, password: password.reveal() },
+        connectionUri: connectionUri(
+          found.endpoint_host,
+          found.endpoint_port,
+          found.owner,
+          password,
+          found.name,
+          pair.pair.ca_certificate,
+        ),
+        caCertificate: pair.pair.ca_certificate,
+      };
     },
 
     managed,

@@ -246,6 +246,13 @@ CREATE TABLE backup_schedule_runs (
 `,
   },
   {
+    version: 6,
+    name: "rotated access grants: the previous role and when its logins end",
+    // A rotation hands out a new role and leaves the previous one able to log in until
+    // previous_valid_until (its VALID UNTIL), so clients switch without a failed connection.
+    sql: "ALTER TABLE access_requests ADD COLUMN previous_role_name text, ADD COLUMN previous_valid_until timestamptz",
+  },
+  {
     version: 7,
     name: "alert webhooks: endpoints, a delivery outbox filled by a trigger on pair events, disk crossings",
     // The trigger enqueues in the transaction that inserts the event, whatever code path inserts it:

@@ -29,6 +29,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   request_exists: "You already have an open request or a grant for this database.",
   invalid_state: "This request was already decided or changed. Reload to see its state.",
   credentials_unavailable: "The credentials were already collected once and cannot be shown again.",
+  rotation_in_progress: "Someone rotated this grant at the same moment. Reload to see its new state.",
   no_primary:
     "The pair has no writable primary right now (a failover may be in progress). Try again shortly.",
   node_unreachable: "A database server of the pair cannot be reached right now. Try again shortly.",

@@ -5,6 +5,7 @@ import type {
   ApiToken,
   AuditEntry,
   Database,
+  DatabaseConnection,
   NodeView,
   Pair,
   PairEvent,
@@ -109,6 +110,20 @@ export function database(overrides: Partial<Database> = {}): Database {
   };
 }
 
+/** The owner's own connection to the `database()` fixture, through the `pair()` endpoint. */
+export function connection(overrides: Partial<DatabaseConnection> = {}): DatabaseConnection {
+  return {
+    username: "orders",
+    role: "owner",
+    host: "10.231.4.10",
+    port: 5432,
+    database: "orders",
+    connectionUri: "postgresql://orders@10.231.4.10:5432/orders",
+    caCertificate: null,
+    ...overrides,
+  };
+}
+
 export function accessRequest(overrides: Partial<AccessRequest> = {}): AccessRequest {
   return {
     id: IDS.request,
@@ -120,6 +135,8 @@ export function accessRequest(overrides: Partial<AccessRequest> = {}): AccessReq
     reason: "monthly revenue report",
     state: "pending",
     roleName: null,
+    previousRoleName: null,
+    previousValidUntil: null,
     expiresAt: null,
     decidedBy: null,
     decidedAt: null,

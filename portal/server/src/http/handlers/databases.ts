@@ -47,6 +47,13 @@ export function mountDatabases(
     databases.remove(actor, params.id, body.confirm),
   );
 
+  mount(router, deps, api.databaseConnection, async ({ actor, params }) => ({
+    connection: await databases.connection(actor, params.id),
+  }));
+  mount(router, deps, api.resetOwnerPassword, async ({ actor, params }) =>
+    databases.resetOwnerPassword(actor, params.id),
+  );
+
   mount(router, deps, access.createAccessRequest, async ({ actor, body }) => ({
     accessRequest: await services.access.create(actor, body),
   }));
@@ -65,6 +72,9 @@ export function mountDatabases(
   mount(router, deps, access.accessCredentials, async ({ actor, params }) =>
     services.access.collect(actor, params.id),
   );
+  mount(router, deps, api.rotateAccessCredentials, async ({ actor, params, body }) => ({
+    accessRequest: await services.access.rotate(actor, params.id, body),
+  }));
 
   mount(router, deps, reportsApi.databaseReport, async ({ actor, params, query }) =>
     render(await services.reports.database(actor, params.id, query), query.format),

@@ -15,6 +15,7 @@ import { useMutation } from "../../lib/use-query.js";
 import { collectCredentials, revoke, useAccessRequests } from "./api.js";
 import { type Decision, DecisionDialog } from "./DecisionDialog.js";
 import { RequestAccessForm } from "./RequestAccessForm.js";
+import { RotateDialog } from "./RotateDialog.js";
 
 const STATE_TONE: Record<AccessRequest["state"], Tone> = {
   pending: "info",
@@ -26,7 +27,8 @@ const STATE_TONE: Record<AccessRequest["state"], Tone> = {
 
 type Pending =
   | { kind: "decide"; request: AccessRequest; decision: Decision }
-  | { kind: "revoke"; request: AccessRequest };
+  | { kind: "revoke"; request: AccessRequest }
+  | { kind: "rotate"; request: AccessRequest };
 
 export function AccessPage({ user }: { user: User }) {
   const { searchParams } = useLocation();
@@ -112,6 +114,14 @@ export function AccessPage({ user }: { user: User }) {
                     <td>
                       <Badge tone={STATE_TONE[request.state]}>{request.state}</Badge>
                       {request.decisionNote ? <div className="muted">“{request.decisionNote}”</div> : null}
+                      {request.state === "approved" &&
+                      request.previousValidUntil !== null &&
+                      Date.parse(request.previousValidUntil) > Date.now() ? (
+                        <div className="muted">
+                          Rotated: <code>{request.previousRoleName}</code> still logs in until{" "}
+                          {formatDateTime(request.previousValidUntil)}
+                        </div>
+                      ) : null}
                     </td>
                     <td className="nowrap">
                       {formatExpiry(
@@ -153,6 +163,14 @@ export function AccessPage({ user }: { user: User }) {
                         ) : null}
                         {request.state === "approved" ? (
                           <Button
+                            className="button-small"
+                            onClick={() => setPending({ kind: "rotate", request })}
+                          >
+                            Rotate password
+                          </Button>
+                        ) : null}
+                        {request.state === "approved" ? (
+                          <Button
                             variant="danger"
                             className="button-small"
                             onClick={() => setPending({ kind: "revoke", request })}
@@ -177,6 +195,17 @@ export function AccessPage({ user }: { user: User }) {
           onDecided={done}
         />
       ) : null}
+      {pending?.kind === "rotate" ? (
+        <RotateDialog
+          request={pending.request}
+          mine={pending.request.requesterId === user.id}
+          onClose={close}
+          onRotated={(response) => {
+            if (response !== null) setCollected({ request: pending.request, response });
+            done();
+          }}
+        />
+      ) : null}
       {pending?.kind === "revoke" ? (
         <ConfirmDialog
           open
@@ -190,8 +219,14 @@ export function AccessPage({ user }: { user: User }) {
           }}
         >
           <p>
-            The login role <code>{pending.request.roleName}</code> and its grants on{" "}
-            {pending.request.databaseName} are removed; open sessions are ended.
+            The login role <code>{pending.request.roleName}</code>
+            {pending.request.previousRoleName ? (
+              <>
+                {" "}
+                (and the rotated-out <code>{pending.request.previousRoleName}</code>)
+              </>
+            ) : null}{" "}
+            and its grants on {pending.request.databaseName} are removed; open sessions are ended.
           </p>
         </ConfirmDialog>
       ) : null}

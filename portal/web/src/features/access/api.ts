@@ -9,6 +9,7 @@ import {
   listAccessRequests,
   listDatabases,
   revokeAccessRequest,
+  rotateAccessCredentials,
 } from "@pgaas/api";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
@@ -42,4 +43,9 @@ export function revoke(id: string) {
 
 export function collectCredentials(id: string) {
   return callRoute(accessCredentials, { params: { id } });
+}
+
+/** A new role and password for the grant, held for the requester to collect once. */
+export function rotate(id: string, overlapMinutes: number) {
+  return callRoute(rotateAccessCredentials, { params: { id }, body: { overlapMinutes } });
 }

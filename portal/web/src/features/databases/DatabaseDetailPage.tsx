@@ -1,4 +1,4 @@
-import type { Database, Pair, User } from "@pgaas/api";
+import type { AccessCredentialsResponse, Database, DatabaseConnection, Pair, User } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
 import { Button } from "../../components/Button.js";
@@ -6,26 +6,44 @@ import { ConfirmDialog } from "../../components/ConfirmDialog.js";
 import { CopyButton } from "../../components/CopyButton.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
+import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatBytes, formatDateTime } from "../../lib/format.js";
 import { Link, navigate } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
-import { remove, useDatabaseDetail } from "./api.js";
-import { connectionUriWithoutPassword } from "./connection-uri.js";
+import { remove, resetPassword, useDatabaseDetail } from "./api.js";
+import { ConnectionSnippets } from "./ConnectionSnippets.js";
 import { DatabaseGrants } from "./DatabaseGrants.js";
 import { DatabaseMetrics } from "./DatabaseMetrics.js";
 import { SettingsEditor } from "./SettingsEditor.js";
 
-function ConnectionInfo({ database, pair }: { database: Database; pair: Pair }) {
-  const uri = connectionUriWithoutPassword(database, pair);
+function ConnectionInfo({
+  database,
+  pair,
+  connection,
+}: {
+  database: Database;
+  pair: Pair;
+  connection: DatabaseConnection | null;
+}) {
   const c = database.connections;
   return (
     <section className="card" aria-labelledby="connection-title">
       <h2 id="connection-title">Connection</h2>
       <dl className="facts">
-        <dt>URI</dt>
-        <dd>
-          <code>{uri}</code> <CopyButton text={uri} label="Copy connection URI" />
-        </dd>
+        {connection === null ? null : (
+          <>
+            <dt>Your URI</dt>
+            <dd>
+              <code>{connection.connectionUri}</code>{" "}
+              <CopyButton text={connection.connectionUri} label="Copy connection URI" />
+            </dd>
+            <dt>You connect as</dt>
+            <dd>
+              <code>{connection.username}</code>{" "}
+              {connection.role === "owner" ? "(the owner role)" : "(your own role from your access grant)"}
+            </dd>
+          </>
+        )}
         <dt>Endpoint</dt>
         <dd>
           <code>
@@ -50,20 +68,26 @@ function ConnectionInfo({ database, pair }: { database: Database; pair: Pair }) 
         <dt>Metrics as of</dt>
         <dd>{formatDateTime(database.metricsAt)}</dd>
       </dl>
-      <p className="muted">
-        The password was shown once at creation. Lost it? Ask an admin to reset the owner role.
-      </p>
+      {connection === null ? null : (
+        <p className="muted">
+          {connection.role === "owner"
+            ? "The password was shown once when it was set. Lost it? Reset the owner password above."
+            : "Your password was shown once when you collected it. Lost it? Rotate it on the Access page."}
+        </p>
+      )}
     </section>
   );
 }
 
 export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
   const query = useDatabaseDetail(id);
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<"delete" | "reset" | null>(null);
+  const [issued, setIssued] = useState<AccessCredentialsResponse | null>(null);
   const deletion = useMutation((name: string) => remove(id, name));
+  const reset = useMutation(async (databaseId: string) => setIssued(await resetPassword(databaseId)));
   return (
     <QueryView query={query} loadingLabel="Loading database…">
-      {({ database, pair, catalog }) => {
+      {({ database, pair, catalog, connection }) => {
         const deleted = database.state === "deleted";
         const canManage = user.role === "admin" || database.createdBy === user.id;
         return (
@@ -78,18 +102,33 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
               }
               actions={
                 deleted || !canManage ? null : (
-                  <Button variant="danger" onClick={() => setConfirming(true)}>
-                    Delete database
-                  </Button>
+                  <>
+                    <Button onClick={() => setConfirming("reset")}>Reset owner password</Button>
+                    <Button variant="danger" onClick={() => setConfirming("delete")}>
+                      Delete database
+                    </Button>
+                  </>
                 )
               }
             />
+            {issued ? (
+              <ShownOnce
+                title={`New password for ${issued.credentials.username}`}
+                items={[
+                  { name: "connection-uri", label: "Connection URI", value: issued.connectionUri },
+                  { name: "username", label: "Username", value: issued.credentials.username },
+                  { name: "password", label: "Password", value: issued.credentials.password },
+                  ...caCertificateItems(issued.caCertificate),
+                ]}
+              />
+            ) : null}
             {deleted ? (
               <div className="alert alert-info">
                 Deleted {formatDateTime(database.deletedAt)}; the record is kept.
               </div>
             ) : null}
-            <ConnectionInfo database={database} pair={pair} />
+            <ConnectionInfo database={database} pair={pair} connection={connection} />
+            {connection === null ? null : <ConnectionSnippets connection={connection} />}
             {deleted ? null : <DatabaseMetrics databaseId={database.id} pairId={database.pairId} />}
             {deleted || !canManage ? null : (
               <section className="card" aria-labelledby="settings-title">
@@ -99,14 +138,34 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             )}
             <DatabaseGrants databaseId={database.id} />
             <ConfirmDialog
-              open={confirming}
+              open={confirming === "reset"}
+              title={`Reset the password of ${database.owner}?`}
+              confirmLabel="Reset password"
+              busy={reset.state.status === "running"}
+              error={reset.state.status === "error" ? reset.state.error : undefined}
+              onCancel={() => {
+                setConfirming(null);
+                reset.reset();
+              }}
+              onConfirm={async () => {
+                if (await reset.run(database.id)) setConfirming(null);
+              }}
+            >
+              <p>
+                A new random password is set on the owner role and shown once. New connections with the old
+                password are refused at once; sessions already open stay connected. Update every client that
+                uses it.
+              </p>
+            </ConfirmDialog>
+            <ConfirmDialog
+              open={confirming === "delete"}
               title={`Delete ${database.name}?`}
               confirmLabel="Delete database"
               typeToConfirm={database.name}
               busy={deletion.state.status === "running"}
               error={deletion.state.status === "error" ? deletion.state.error : undefined}
               onCancel={() => {
-                setConfirming(false);
+                setConfirming(null);
                 deletion.reset();
               }}
               onConfirm={async () => {

@@ -1,7 +1,9 @@
-// The databases slice's calls: list, one, create, settings, delete, its grants and its metrics.
+// The databases slice's calls: list, one, create, settings, delete, owner password reset, its grants
+// and its metrics.
 import {
   type CreateDatabaseRequest,
   createDatabase,
+  databaseConnection,
   databaseReport,
   deleteDatabase,
   getDatabase,
@@ -11,6 +13,7 @@ import {
   listPairs,
   pairReport,
   parameterCatalog,
+  resetOwnerPassword,
   type UpdateDatabaseRequest,
   updateDatabase,
 } from "@pgaas/api";
@@ -28,15 +31,23 @@ export function usePairChoices() {
   return useQuery("pair-choices", (signal) => callRoute(listPairs, { signal }));
 }
 
-/** The database, its pair (for the endpoint) and the parameter catalogue, loaded together. */
+/**
+ * The database, its pair, the parameter catalogue and the viewer's own connection (null for a deleted
+ * database: there is nothing to connect to), loaded together.
+ */
 export function useDatabaseDetail(id: string) {
   return useQuery(`database:${id}`, async (signal) => {
     const [{ database }, catalog] = await Promise.all([
       callRoute(getDatabase, { params: { id }, signal }),
       callRoute(parameterCatalog, { signal }),
     ]);
-    const { pair } = await callRoute(getPair, { params: { id: database.pairId }, signal });
-    return { database, pair, catalog };
+    const [{ pair }, connection] = await Promise.all([
+      callRoute(getPair, { params: { id: database.pairId }, signal }),
+      database.state === "active"
+        ? callRoute(databaseConnection, { params: { id }, signal }).then((reply) => reply.connection)
+        : null,
+    ]);
+    return { database, pair, catalog, connection };
   });
 }
 
@@ -72,4 +83,8 @@ export function update(id: string, request: UpdateDatabaseRequest) {
 
 export function remove(id: string, name: string) {
   return callRoute(deleteDatabase, { params: { id }, body: { confirm: name } });
+}
+
+export function resetPassword(id: string) {
+  return callRoute(resetOwnerPassword, { params: { id } });
 }

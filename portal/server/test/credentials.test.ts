@@ -1,0 +1,370 @@
+// The credential lifecycle over HTTP against a real store and a real managed PostgreSQL: each user's
+// own connection details, the owner's password reset, a grant's rotation. Old passwords must stop
+// working for new connections and new ones must work.
+import {
+  ADMIN,
+  ADMIN_ROLE_PASSWORD,
+  type Auth,
+  type Harness,
+  loginCookie,
+  pairRegistration,
+  type Reply,
+  startHarness,
+  stateReport,
+  stateSample,
+} from "@pgaas/testing/control-plane";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkResponses, type Recorded } from "./support/openapi-check.js";
+
+let h: Harness;
+let admin: Auth;
+let owner: Auth;
+let grantee: Auth;
+let stranger: Auth;
+let databaseId = "";
+let ownerPassword = "";
+
+const recorded: Recorded[] = [];
+
+async function call(method: string, path: string, options: { body?: unknown; auth?: Auth } = {}) {
+  const reply = await h.call(method, path, options);
+  recorded.push({ method, path, status: reply.status, body: reply.body });
+  return reply;
+}
+const errorCode = (reply: Reply) => (reply.body as { error: { code: string } }).error.code;
+
+/** Connects, runs `SELECT current_user` and closes; the error's SQLSTATE when the login is refused. */
+async function login(user: string, password: string, database = "ledger"): Promise<string> {
+  const client = new pg.Client({ host: "127.0.0.1", port: h.node.port, user, password, database });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ current_user: string }>("SELECT current_user");
+    return `ok:${rows[0]?.current_user}`;
+  } catch (error) {
+    return `refused:${(error as { code?: string }).code}`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
+  for (const email of ["owner@example.com", "grantee@example.com", "stranger@example.com"]) {
+    const created = await call("POST", "/v1/users", {
+      auth: admin,
+      body: { email, password: "member-password-1", role: "member" },
+    });
+    expect(created.status).toBe(201);
+  }
+  owner = { cookie: await loginCookie(h, "owner@example.com", "member-password-1") };
+  grantee = { cookie: await loginCookie(h, "grantee@example.com", "member-password-1") };
+  stranger = { cookie: await loginCookie(h, "stranger@example.com", "member-password-1") };
+  const pair = await call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h) });
+  expect(pair.status).toBe(201);
+  const { pair: registered, agentTokens } = pair.body as {
+    pair: { id: string };
+    agentTokens: Record<string, string>;
+  };
+  const report = await call("POST", "/v1/agent/report", {
+    auth: { bearer: agentTokens.n1 as string },
+    body: { reports: [stateReport(new Date(Date.now() - 1000), stateSample())] },
+  });
+  expect(report.status).toBe(200);
+  const created = await call("POST", "/v1/databases", {
+    auth: owner,
+    body: { pairId: registered.id, name: "ledger" },
+  });
+  expect(created.status).toBe(201);
+  const body = created.body as { database: { id: string }; credentials: { password: string } };
+  databaseId = body.database.id;
+  ownerPassword = body.credentials.password;
+}, 120_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe("owner password reset", () => {
+  it("shows the owner the owner role's URI without a password", async () => {
+    const reply = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: owner });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      connection: {
+        username: "ledger",
+        role: "owner",
+        host: "127.0.0.1",
+        port: h.node.port,
+        database: "ledger",
+        connectionUri: `postgresql://ledger@127.0.0.1:${h.node.port}/ledger`,
+        caCertificate: null,
+      },
+    });
+  });
+
+  it("lets the owner reset: the new password logs in, the old one is refused, open sessions stay", async () => {
+    const open = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user: "ledger",
+      password: ownerPassword,
+      database: "ledger",
+    });
+    await open.connect();
+    try {
+      const reply = await call("POST", `/v1/databases/${databaseId}/owner-password`, { auth: owner });
+      expect(reply.status).toBe(200);
+      const body = reply.body as {
+        credentials: { username: string; password: string };
+        connectionUri: string;
+        caCertificate: null;
+      };
+      expect(body.credentials.username).toBe("ledger");
+      expect(body.credentials.password).not.toBe(ownerPassword);
+      expect(body.connectionUri).toBe(
+        `postgresql://ledger:${body.credentials.password}@127.0.0.1:${h.node.port}/ledger`,
+      );
+      expect(body.caCertificate).toBeNull();
+      expect(await login("ledger", ownerPassword)).toBe("refused:28P01");
+      expect(await login("ledger", body.credentials.password)).toBe("ok:ledger");
+      expect((await open.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      ownerPassword = body.credentials.password;
+    } finally {
+      await open.end();
+    }
+  });
+
+  it("lets an admin reset the owner's password", async () => {
+    const reply = await call("POST", `/v1/databases/${databaseId}/owner-password`, { auth: admin });
+    expect(reply.status).toBe(200);
+    const password = (reply.body as { credentials: { password: string } }).credentials.password;
+    expect(await login("ledger", ownerPassword)).toBe("refused:28P01");
+    expect(await login("ledger", password)).toBe("ok:ledger");
+    ownerPassword = password;
+  });
+
+  it("refuses other members: 404 without a grant", async () => {
+    const reply = await call("POST", `/v1/databases/${databaseId}/owner-password`, { auth: stranger });
+    expect([reply.status, errorCode(reply)]).toEqual([404, "database_not_found"]);
+    const connection = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: stranger });
+    expect([connection.status, errorCode(connection)]).toEqual([404, "database_not_found"]);
+    expect(await login("ledger", ownerPassword)).toBe("ok:ledger");
+  });
+});
+
+describe("grant rotation", () => {
+  let requestId = "";
+  let role = "";
+  let grantPassword = "";
+
+  type View = {
+    state: string;
+    roleName: string;
+    previousRoleName: string | null;
+    previousValidUntil: string | null;
+    credentialsAvailable: boolean;
+  };
+  const collect = async (auth: Auth) => {
+    const reply = await call("POST", `/v1/access-requests/${requestId}/credentials`, { auth });
+    expect(reply.status).toBe(200);
+    return (reply.body as { credentials: { password: string } }).credentials.password;
+  };
+  const rotate = (auth: Auth, overlapMinutes?: number) =>
+    call("POST", `/v1/access-requests/${requestId}/rotate`, {
+      auth,
+      body: overlapMinutes === undefined ? {} : { overlapMinutes },
+    });
+  const rolesOnServer = async (names: string[]) => {
+    const client = new pg.Client({ connectionString: h.node.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ rolname: string }>(
+        "SELECT rolname FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname",
+        [names],
+      );
+      return rows.map((row) => row.rolname);
+    } finally {
+      await client.end();
+    }
+  };
+  /** What the role can read in the database: the grant's privileges came with the new role. */
+  const readsItems = async (user: string, password: string) => {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user,
+      password,
+      database: "ledger",
+    });
+    await client.connect();
+    try {
+      return (await client.query("SELECT id FROM items ORDER BY id")).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  beforeAll(async () => {
+    const request = await call("POST", "/v1/access-requests", {
+      auth: grantee,
+      body: { databaseId, level: "read_only", reason: "reporting" },
+    });
+    expect(request.status).toBe(201);
+    requestId = (request.body as { accessRequest: { id: string } }).accessRequest.id;
+    const approved = await call("POST", `/v1/access-requests/${requestId}/approve`, {
+      auth: owner,
+      body: {},
+    });
+    expect(approved.status).toBe(200);
+    role = (approved.body as { accessRequest: { roleName: string } }).accessRequest.roleName;
+    grantPassword = await collect(grantee);
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user: "ledger",
+      password: ownerPassword,
+      database: "ledger",
+    });
+    await client.connect();
+    await client.query("CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1)");
+    await client.end();
+  });
+
+  it("shows the grantee their own role's URI, not the owner's", async () => {
+    const reply = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: grantee });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({
+      connection: {
+        username: role,
+        role: "grant",
+        host: "127.0.0.1",
+        port: h.node.port,
+        database: "ledger",
+        connectionUri: `postgresql://${role}@127.0.0.1:${h.node.port}/ledger`,
+        caCertificate: null,
+      },
+    });
+  });
+
+  it("refuses the grantee an owner password reset", async () => {
+    const reply = await call("POST", `/v1/databases/${databaseId}/owner-password`, { auth: grantee });
+    expect(reply.status).toBe(403);
+    expect(await login("ledger", ownerPassword)).toBe("ok:ledger");
+  });
+
+  it("rotates to a second role: inside the overlap the old and the new credential both log in", async () => {
+    const before = Date.now();
+    const reply = await rotate(grantee);
+    const after = Date.now();
+    expect(reply.status).toBe(200);
+    const view = (reply.body as { accessRequest: View }).accessRequest;
+    expect([view.state, view.roleName, view.previousRoleName, view.credentialsAvailable]).toEqual([
+      "approved",
+      `${role}_b`,
+      role,
+      true,
+    ]);
+    // The default overlap is 60 minutes from the rotation.
+    const until = Date.parse(view.previousValidUntil as string);
+    expect(until).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(until).toBeLessThanOrEqual(after + 3_600_000);
+    expect(reply.text).not.toContain("password");
+    const password = await collect(grantee);
+    expect(password).not.toBe(grantPassword);
+    expect(await login(role, grantPassword)).toBe(`ok:${role}`);
+    expect(await login(`${role}_b`, password)).toBe(`ok:${role}_b`);
+    expect(await readsItems(`${role}_b`, password)).toEqual([{ id: 1 }]);
+    const connection = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: grantee });
+    expect((connection.body as { connection: { username: string } }).connection.username).toBe(`${role}_b`);
+    grantPassword = password;
+  });
+
+  it("lets the owner rotate with no overlap (a leak): the old role stops at once, the owner never sees the password", async () => {
+    const reply = await rotate(owner, 0);
+    expect(reply.status).toBe(200);
+    const view = (reply.body as { accessRequest: View }).accessRequest;
+    // Back to the first slot: the role of the earlier overlap was dropped and made anew.
+    expect([view.roleName, view.previousRoleName]).toEqual([role, `${role}_b`]);
+    const forOwner = await call("POST", `/v1/access-requests/${requestId}/credentials`, { auth: owner });
+    expect(forOwner.status).toBe(403);
+    expect(await login(`${role}_b`, grantPassword)).toBe("refused:28P01");
+    const password = await collect(grantee);
+    expect(await login(role, password)).toBe(`ok:${role}`);
+    expect(await readsItems(role, password)).toEqual([{ id: 1 }]);
+    expect(await rolesOnServer([role, `${role}_b`])).toEqual([role, `${role}_b`]);
+  });
+
+  it("refuses an overlap beyond 7 days before touching anything", async () => {
+    const reply = await rotate(grantee, 10_081);
+    expect([reply.status, errorCode(reply)]).toEqual([400, "invalid_input"]);
+  });
+
+  it("refuses a stranger (404); revoking drops both roles; a revoked grant cannot rotate (409)", async () => {
+    const foreign = await rotate(stranger);
+    expect([foreign.status, errorCode(foreign)]).toEqual([404, "access_request_not_found"]);
+    const revoked = await call("POST", `/v1/access-requests/${requestId}/revoke`, { auth: owner });
+    expect(revoked.status).toBe(200);
+    expect(await rolesOnServer([role, `${role}_b`])).toEqual([]);
+    const late = await rotate(grantee);
+    expect([late.status, errorCode(late)]).toEqual([409, "invalid_state"]);
+    const connection = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: grantee });
+    expect(connection.status).toBe(404);
+  });
+
+  it("audits resets and rotations and logs no password", async () => {
+    const reply = await call("GET", "/v1/audit?limit=1000", { auth: admin });
+    const entries = (reply.body as { entries: { action: string; outcome: string; actor: string }[] }).entries;
+    const of = (action: string) =>
+      entries
+        .filter((entry) => entry.action === action)
+        .map((entry) => `${entry.actor} ${entry.outcome}`)
+        .sort();
+    expect(of("resetOwnerPassword")).toEqual([
+      "user:admin@example.com succeeded",
+      "user:grantee@example.com failed",
+      "user:owner@example.com succeeded",
+      "user:stranger@example.com failed",
+    ]);
+    expect(of("rotateAccessCredentials")).toEqual([
+      "user:grantee@example.com failed",
+      "user:grantee@example.com failed",
+      "user:grantee@example.com succeeded",
+      "user:owner@example.com succeeded",
+      "user:stranger@example.com failed",
+    ]);
+    expect(h.logLines.join("\n")).not.toContain(ownerPassword);
+  });
+});
+
+describe("the boundary function that ends a role's logins", () => {
+  const callAs = async (user: string, password: string, role: string, database = "postgres") => {
+    const client = new pg.Client({ host: "127.0.0.1", port: h.node.port, user, password, database });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await client.query("SELECT pgaas.set_role_valid_until($1, now())", [role]);
+      return "ran";
+    } catch (error) {
+      return (error as { code?: string }).code;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("refuses non-tenant roles to the admin role and refuses tenants outright", async () => {
+    expect(await callAs("pgaas_admin", ADMIN_ROLE_PASSWORD, "postgres")).toBe("42501");
+    expect(await callAs("pgaas_admin", ADMIN_ROLE_PASSWORD, "pgaas_admin")).toBe("42501");
+    // A tenant inside its own database cannot end another role's (or its own) logins.
+    expect(await callAs("ledger", ownerPassword, "ledger", "ledger")).toBe("42501");
+    expect(await login("ledger", ownerPassword)).toBe("ok:ledger");
+  });
+});
+
+describe("API surface", () => {
+  it("answers every call above as the served OpenAPI document says", async () => {
+    const doc = (await h.call("GET", "/openapi.json")).body as Parameters<typeof checkResponses>[0];
+    expect(checkResponses(doc, recorded)).toEqual([]);
+  });
+});
