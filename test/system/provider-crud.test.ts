@@ -4,16 +4,12 @@
 // reached through the VIP with pg) → a setting changed in place → everything deleted again.
 // Needs root. Namespace prefix pgp, subnets 10.231.50.0/24 … 10.231.59.0/24.
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { createLogger, Secret } from "@pgaas/common";
 import { pinnedFetch } from "@pgaas/common/pinned-fetch";
-import { ensureControlPlaneTls, pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
+import { pairSecretsFrom, parsePairSpec, switchover } from "@pgaas/engine";
 import { destroyLab } from "@pgaas/engine/local";
-import { loadConfig, type RunningServer, startServer } from "@pgaas/portal";
+import { type RunningServer, startServer } from "@pgaas/portal";
 import {
   allocateSubnet,
   pairSsl,
@@ -22,6 +18,7 @@ import {
   startThrowawayPostgres,
   type ThrowawayPostgres,
 } from "@pgaas/testing";
+import { httpsServerConfig } from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isWireSecret, unwrapSecrets } from "../../provider/src/plugin/wire-values.js";
@@ -104,27 +101,14 @@ describe("provider CRUD on local hosts with a real control plane", () => {
     const created = await localHostsHandler.create(lab, ctx);
     hosts = { id: created.id, props: created.outs as WireProps };
     store = await startThrowawayPostgres("pgp-store");
-    const tlsDir = await mkdtemp(join(tmpdir(), "pgp-tls-"));
-    try {
-      const tls = ensureControlPlaneTls(tlsDir, [String(hosts.props.hostAddress)]);
-      controlPlaneCa = tls.caCertificate;
-      fetch = pinnedFetch(controlPlaneCa);
-      server = await startServer(
-        loadConfig({
-          DATABASE_URL: store.url,
-          PGAAS_LISTEN_HOST: String(hosts.props.hostAddress),
-          PGAAS_PORT: "0",
-          PGAAS_SECRET_KEY: randomBytes(32).toString("base64"),
-          PGAAS_ADMIN_EMAIL: ADMIN.email,
-          PGAAS_ADMIN_PASSWORD: ADMIN.password,
-          PGAAS_TLS_CERT_FILE: tls.certFile,
-          PGAAS_TLS_KEY_FILE: tls.keyFile,
-        }),
-        createLogger({ component: "control-plane", level: "warn" }),
-      );
-    } finally {
-      await rm(tlsDir, { recursive: true, force: true });
-    }
+    const https = await httpsServerConfig({
+      storeUrl: store.url,
+      listenHost: String(hosts.props.hostAddress),
+      admin: ADMIN,
+    });
+    controlPlaneCa = https.caCertificate;
+    fetch = pinnedFetch(controlPlaneCa);
+    server = await startServer(https.config, createLogger({ component: "control-plane", level: "warn" }));
     const login = await fetch(`${server.url}/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

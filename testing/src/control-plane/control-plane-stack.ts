@@ -1,17 +1,15 @@
 // The real control plane (portal/server) on a throwaway store, listening where lab hosts reach it,
-// over HTTPS with a throwaway CA (the agents pin it, as deployed ones do), with the first admin logged in: for the agent's real-pair test and benchmark. `restart()` brings it
-// back on the same port after `stop()` (an outage); `registerPair` returns the agents' tokens.
+// over HTTPS with a throwaway CA (the agents pin it, as deployed ones do), with the first admin logged
+// in: for the agents' real-pair tests and benchmarks. `restart()` brings it back on the same port after
+// `stop()` (an outage); `registerPair` returns the agents' tokens.
 
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { memoryLogger, Secret } from "@pgaas/common";
 import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import { ADMIN_ROLE } from "@pgaas/common/wire";
-import { type ControlPlaneTls, ensureControlPlaneTls, type PairSecrets, type PairSpec } from "@pgaas/engine";
-import { loadConfig, type RunningServer, type ServerConfig, startServer } from "@pgaas/portal";
+import type { PairSecrets, PairSpec } from "@pgaas/engine";
+import { type RunningServer, startServer } from "@pgaas/portal";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../throwaway-postgres.js";
+import { httpsServerConfig } from "./https-server-config.js";
 
 const ADMIN = { email: "admin@example.com", password: "agent-pair-admin-password" };
 
@@ -63,29 +61,18 @@ export interface ControlPlaneStack {
 
 export async function startControlPlaneStack(listenHost: string): Promise<ControlPlaneStack> {
   const store = await startThrowawayPostgres("pga-store");
-  // The server reads its certificate and key when the configuration is loaded: the files can go then.
-  const tlsDir = await mkdtemp(join(tmpdir(), "pgaas-cp-tls-"));
-  let tls: ControlPlaneTls;
-  let config: ServerConfig;
-  try {
-    tls = ensureControlPlaneTls(tlsDir, [...listenHost.split(","), "127.0.0.1"]);
-    config = loadConfig({
-      DATABASE_URL: store.url,
-      PGAAS_LISTEN_HOST: listenHost,
-      PGAAS_PORT: "0",
-      PGAAS_SECRET_KEY: randomBytes(32).toString("base64"),
-      PGAAS_ADMIN_EMAIL: ADMIN.email,
-      PGAAS_ADMIN_PASSWORD: ADMIN.password,
-      PGAAS_TLS_CERT_FILE: tls.certFile,
-      PGAAS_TLS_KEY_FILE: tls.keyFile,
-    });
-  } catch (error) {
+  const https = await httpsServerConfig({
+    storeUrl: store.url,
+    listenHost,
+    altNames: ["127.0.0.1"],
+    admin: ADMIN,
+  }).catch(async (error: unknown) => {
     await store.stop();
     throw error;
-  } finally {
-    await rm(tlsDir, { recursive: true, force: true });
-  }
-  const fetch = pinnedFetch(tls.caCertificate);
+  });
+  const caCertificate = https.caCertificate;
+  let config = https.config;
+  const fetch = pinnedFetch(caCertificate);
   let server: RunningServer | null = await startServer(config, memoryLogger("control-plane")).catch(
     async (error) => {
       await store.stop();
@@ -122,8 +109,8 @@ export async function startControlPlaneStack(listenHost: string): Promise<Contro
   return {
     store,
     url,
-    caCertificate: tls.caCertificate,
-    agentTarget: { controlPlaneUrl: url, controlPlaneCa: tls.caCertificate },
+    caCertificate,
+    agentTarget: { controlPlaneUrl: url, controlPlaneCa: caCertificate },
     fetch,
     async registerPair(spec, secrets, agentPort) {
       const reply = await api("POST", "/v1/pairs", {

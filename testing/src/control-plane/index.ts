@@ -3,4 +3,5 @@
 export * from "./control-plane-stack.js";
 export * from "./deploy-agent-pair.js";
 export * from "./harness.js";
+export * from "./https-server-config.js";
 export * from "./protected-pair.js";
