@@ -1,6 +1,6 @@
 // Failover benchmark on a real pair in namespace hosts (root on Linux), deployed as users get it: agents
 // from the shipped artefact reporting to the real control plane, automatic rejoin on.
-//   npm run bench:failover [-- --kills 3 --vanishes 3]
+//   npm run bench:failover [-- --kills 3 --vanishes 3 --save-logs]
 // Measures bootstrap (hosts ready → VIP accepts writes), kill -9 failover (kill → a write acknowledged
 // through the VIP), host-vanished failover, automatic healing (fault → synchronous standby again with no
 // human), degrade (standby vanishes → a commit returns on the primary), the TLS handshake and acknowledged
@@ -41,7 +41,12 @@ import {
 } from "@pgaas/testing/control-plane";
 
 const { values } = parseArgs({
-  options: { kills: { type: "string", default: "3" }, vanishes: { type: "string", default: "3" } },
+  options: {
+    kills: { type: "string", default: "3" },
+    vanishes: { type: "string", default: "3" },
+    // Keep the pair's logs (repmgrd, keepalived, agents, PostgreSQL) also when every drill passed.
+    "save-logs": { type: "boolean", default: false },
+  },
 });
 const KILLS = Number(values.kills);
 const VANISHES = Number(values.vanishes);
@@ -306,6 +311,7 @@ async function main(): Promise<void> {
       `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
     process.stdout.write(`${line(header)}\n${line(widths.map((width) => "-".repeat(width)))}\n`);
     for (const row of rows) process.stdout.write(`${line(row)}\n`);
+    if (values["save-logs"]) log(`logs saved in ${await saveLogs(spec, `bench-failover-${Date.now()}`)}`);
     process.stdout.write(
       `RESULT bootstrap_s=${bootstrap} failover_median_s=${k.median} failover_max_s=${k.max} vanish_median_s=${v.median} rows_lost=${lost} auto_heal_median_s=${h.median} unhealed=${unhealed} degrade_s=${degrade} tls_handshake_ms=${tls.handshakeMs}\n`,
     );
