@@ -75,12 +75,18 @@ const ReplicationSpec = z.object({
 
 const FailoverSpec = z.object({
   monitorIntervalSecs: z.number().int().min(1).max(60).default(1),
-  reconnectAttempts: z.number().int().min(1).max(60).default(2),
+  /**
+   * 3, not fewer: with the witness's vote a standby may promote only once the witness has not seen the
+   * primary for 2 monitor intervals. At 2 attempts the standby decided ~1 s after it lost the primary,
+   * the witness had seen it 1 s before, and repmgrd cancelled the failover for good (the soak caught
+   * it twice in ten kills).
+   */
+  reconnectAttempts: z.number().int().min(1).max(60).default(3),
   reconnectIntervalSecs: z.number().int().min(1).max(60).default(1),
   /** How often the fence watcher checks whether this primary still sees its standby or the witness. */
-  fenceCheckIntervalSecs: z.number().min(0.2).max(10).default(0.25),
+  fenceCheckIntervalSecs: z.number().min(0.2).max(10).default(0.5),
   /** How long a primary may see neither peer before it stops itself. */
-  fencePeerTimeoutSecs: z.number().min(0.5).max(60).default(0.5),
+  fencePeerTimeoutSecs: z.number().min(0.5).max(60).default(1),
 });
 
 const SettingValue = z.union([z.string(), z.number(), z.boolean()]);

@@ -178,7 +178,7 @@ describe("rendered files (golden)", () => {
     const conf = byPath(n1, "/n1/repmgr.conf");
     for (const line of [
       "monitor_interval_secs = '1'",
-      "reconnect_attempts = '2'",
+      "reconnect_attempts = '3'",
       "reconnect_interval = '1'",
       "connection_check_type = 'ping'",
       "primary_visibility_consensus = 'true'",

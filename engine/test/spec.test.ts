@@ -36,10 +36,10 @@ describe("parsePairSpec", () => {
     expect(spec.replication).toEqual({ mode: "synchronous", degradeAfterSeconds: 2 });
     expect(spec.failover).toEqual({
       monitorIntervalSecs: 1,
-      reconnectAttempts: 2,
+      reconnectAttempts: 3,
       reconnectIntervalSecs: 1,
-      fenceCheckIntervalSecs: 0.25,
-      fencePeerTimeoutSecs: 0.5,
+      fenceCheckIntervalSecs: 0.5,
+      fencePeerTimeoutSecs: 1,
     });
     expect(spec.network).toEqual({ nodeCidr: "10.0.0.0/24", clientCidrs: [], controlPlaneCidrs: [] });
     expect(spec.settings).toEqual({});
@@ -124,8 +124,8 @@ describe("parsePairSpec", () => {
   it("measures the fence against the promotion of a refused-connection partition", () => {
     const defaults = parsePairSpec(SPEC_INPUT).failover;
     expect(fenceRace(defaults)).toBeNull();
-    expect(fenceRace({ ...defaults, fencePeerTimeoutSecs: 0.75 })).toBe(
-      "an isolated primary fences after up to 1 s (fencePeerTimeoutSecs + fenceCheckIntervalSecs) but the standby may promote after 1 s ((reconnectAttempts − 1) × reconnectIntervalSecs) when connections are refused",
+    expect(fenceRace({ ...defaults, fencePeerTimeoutSecs: 1.5 })).toBe(
+      "an isolated primary fences after up to 2 s (fencePeerTimeoutSecs + fenceCheckIntervalSecs) but the standby may promote after 2 s ((reconnectAttempts − 1) × reconnectIntervalSecs) when connections are refused",
     );
   });
 
