@@ -12,7 +12,13 @@ export interface SwitchoverHost {
   sql(statements: readonly string[]): Promise<void>;
   /** Runs `repmgr -f <the candidate's repmgr.conf> <args…>` as the postgres user. */
   repmgr(args: readonly string[], timeoutMs: number): Promise<CommandOutput>;
+  /** True once a standby (the demoted primary) streams from the candidate, now the primary. */
+  demotedStreams(): Promise<boolean>;
 }
+
+/** SQL for `demotedStreams`, run on the new primary: 't' once a standby streams from it. */
+export const STANDBY_STREAMS_SQL =
+  "SELECT EXISTS (SELECT FROM pg_catalog.pg_stat_replication WHERE state = 'streaming')";
 
 /**
  * The promoted node must not come up as a primary that waits for a standby that does not stream yet;
@@ -53,6 +59,10 @@ const UNPAUSE_WITHIN_MS = 30_000;
 export const UNPAUSE_ATTEMPTS = 10;
 const UNPAUSE_RETRY_DELAY_MS = 1_000;
 
+/** How long the unpause waits for the demoted node to stream, and how often it looks. */
+const DEMOTED_STREAMING_WITHIN_MS = 30_000;
+const DEMOTED_POLL_MS = 250;
+
 /** `repmgr service unpause`, asked again (bounded in count and time) while a node cannot be reached yet. */
 export async function unpauseRepmgrd(
   repmgr: SwitchoverHost["repmgr"],
@@ -84,6 +94,14 @@ export async function standbySwitchover(
   await host.sql(SWITCHOVER_PREPARE_SQL);
   const switchover = await host.repmgr(standbySwitchoverArgs(options.remoteConfigFile), options.timeoutMs);
   if (switchover.exitCode !== 0) return switchover;
+  // Unpaused while the demoted node is still starting, every repmgrd sees its primary gone: the witness
+  // then waits a minute for a new-primary notice that a switchover never sends, and the new primary's
+  // repmgrd runs an election. Unpaused once the demoted node streams, they see the new roles instead.
+  // Bounded: a repmgrd left paused would never fail over, so the unpause comes either way.
+  const deadline = Date.now() + DEMOTED_STREAMING_WITHIN_MS;
+  while (Date.now() < deadline && !(await host.demotedStreams().catch(() => false))) {
+    await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? DEMOTED_POLL_MS));
+  }
   const unpause = await unpauseRepmgrd(host.repmgr, options.retryDelayMs);
   return {
     exitCode: unpause.exitCode,

@@ -6,8 +6,11 @@ import {
   UNPAUSE_ATTEMPTS,
 } from "../src/switchover.js";
 
-/** Records every step; repmgr answers from `answers`, in order. */
-function recordingHost(answers: CommandOutput[]): { host: SwitchoverHost; steps: unknown[] } {
+/** Records every step; repmgr answers from `answers`, `demotedStreams` from `streaming` (then true). */
+function recordingHost(
+  answers: CommandOutput[],
+  streaming: boolean[] = [],
+): { host: SwitchoverHost; steps: unknown[] } {
   const steps: unknown[] = [];
   const host: SwitchoverHost = {
     async sql(statements) {
@@ -17,19 +20,28 @@ function recordingHost(answers: CommandOutput[]): { host: SwitchoverHost; steps:
       steps.push({ repmgr: [...args], timeoutMs });
       return answers.shift() ?? { exitCode: 99, output: "unexpected call" };
     },
+    async demotedStreams() {
+      const streams = (streaming.shift() ?? true) as boolean;
+      steps.push({ demotedStreams: streams });
+      return streams;
+    },
   };
   return { host, steps };
 }
 
 describe("standbySwitchover", () => {
-  it("clears sync names, switches over naming the old primary's config, then unpauses repmgrd", async () => {
-    const { host, steps } = recordingHost([
-      { exitCode: 0, output: "NOTICE: switchover was successful" },
-      { exitCode: 0, output: "NOTICE: node 1 unpaused" },
-    ]);
+  it("clears sync names, switches over naming the old primary's config, waits for the demoted node to stream, then unpauses repmgrd", async () => {
+    const { host, steps } = recordingHost(
+      [
+        { exitCode: 0, output: "NOTICE: switchover was successful" },
+        { exitCode: 0, output: "NOTICE: node 1 unpaused" },
+      ],
+      [false, false, true],
+    );
     const result = await standbySwitchover(host, {
       timeoutMs: 300_000,
       remoteConfigFile: "/etc/pgaas/orders/n1/repmgr.conf",
+      retryDelayMs: 0,
     });
     expect(result).toEqual({
       exitCode: 0,
@@ -46,6 +58,9 @@ describe("standbySwitchover", () => {
         ],
         timeoutMs: 300_000,
       },
+      { demotedStreams: false },
+      { demotedStreams: false },
+      { demotedStreams: true },
       { repmgr: ["service", "unpause"], timeoutMs: 30_000 },
     ]);
   });
@@ -90,6 +105,7 @@ describe("standbySwitchover", () => {
       exitCode: 26,
       output: "ERROR: unable to unpause 1 node(s)",
     });
-    expect(steps).toHaveLength(2 + UNPAUSE_ATTEMPTS);
+    // sql, switchover, one look at the demoted node (it streams), then every unpause attempt.
+    expect(steps).toHaveLength(3 + UNPAUSE_ATTEMPTS);
   });
 });

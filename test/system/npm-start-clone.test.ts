@@ -4,9 +4,11 @@
 // namespace. Every clone has its own port, subnet, prefix and state folder, so a developer's own stack
 // is never touched, and everything is removed also when a step fails.
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import { allocateSubnet, freePort, type SubnetClaim } from "@pgaas/testing";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -91,9 +93,11 @@ async function startWriteStop(clone: Clone): Promise<void> {
   expect(installed.code, installed.out).toBe(0);
   const started = run("npm", ["start"], clone.checkout, clone.env);
   expect(started.code, started.out).toBe(0);
-  const portal = `http://127.0.0.1:${clone.env.PGAAS_PORT}`;
+  const portal = `https://127.0.0.1:${clone.env.PGAAS_PORT}`;
   expect(started.out).toContain(`portal:    ${portal}`);
-  const health = await fetch(`${portal}/healthz`);
+  // Served with a certificate from the stack's local CA, which npm start prints: a client pins it.
+  const caFile = /local CA: {2}(\S+)/.exec(started.out)?.[1] ?? "";
+  const health = await pinnedFetch(readFileSync(caFile, "utf8"))(`${portal}/healthz`);
   expect(health.status).toBe(200);
 
   // A write transaction through the pair's endpoint (the VIP), from a lab host, as a client would send

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import { allocateSubnet, freePort, type SubnetClaim } from "@pgaas/testing";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
@@ -73,11 +74,15 @@ describe("npm start / npm run stop", () => {
 
     const first = npm(["start"], env);
     expect(first.code, first.out).toBe(0);
-    expect(first.out).toContain(`portal:    http://127.0.0.1:${port}`);
+    expect(first.out).toContain(`portal:    https://127.0.0.1:${port}`);
+    // The portal's certificate comes from the stack's local CA, printed once started: clients pin it.
+    const caFile = /local CA: {2}(\S+)/.exec(first.out)?.[1] ?? "";
+    expect(caFile).toBe(join(stateDir, "tls", "ca.pem"));
+    const fetch = pinnedFetch(readFileSync(caFile, "utf8"));
     const password = /sign in: {3}admin@pgaas\.local \/ (\S+)/.exec(first.out)?.[1] ?? "";
     expect(password).not.toBe("");
 
-    const login = await fetch(`http://127.0.0.1:${port}/v1/auth/login`, {
+    const login = await fetch(`https://127.0.0.1:${port}/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "admin@pgaas.local", password }),
@@ -85,7 +90,7 @@ describe("npm start / npm run stop", () => {
     expect(login.status).toBe(200);
     const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     const pairs = (await (
-      await fetch(`http://127.0.0.1:${port}/v1/pairs`, { headers: { cookie } })
+      await fetch(`https://127.0.0.1:${port}/v1/pairs`, { headers: { cookie } })
     ).json()) as {
       pairs: { name: string; health: string; primary: string | null }[];
     };

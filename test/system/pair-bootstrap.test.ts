@@ -136,7 +136,7 @@ describe("pair bootstrap on namespace hosts", () => {
         },
       ]);
       expect(after.nodes[0]?.synchronousStandbyNames).toBe('ANY 1 ("n1", "n2")');
-      expect(after.witness).toEqual({ name: "w", running: true, reachable: true });
+      expect(after.witness).toEqual({ name: "w", running: true, reachable: true, watching: "n1" });
       expect(after.cluster).toEqual([
         { name: "n1", available: true, role: "primary" },
         { name: "n2", available: true, role: "standby" },

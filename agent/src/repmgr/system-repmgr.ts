@@ -1,7 +1,7 @@
 // Repmgr over the real system: status from the repmgr extension, switchover by running the binary.
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { standbySwitchover } from "@pgaas/common";
+import { STANDBY_STREAMS_SQL, standbySwitchover } from "@pgaas/common";
 import { PgConnection, type PgConnectionOptions } from "../postgres/pg-connection.js";
 import type { CommandOutput, Repmgr, RepmgrStatus } from "./repmgr.js";
 import { parseRepmgrConf } from "./repmgr-conf.js";
@@ -56,6 +56,10 @@ export class SystemRepmgr implements Repmgr {
           for (const statement of statements) await pg.query(statement);
         },
         repmgr: (args, timeoutMs) => run([binary, "-f", configFile, ...args], timeoutMs),
+        demotedStreams: async () => {
+          const [row] = await pg.query<{ streams: boolean }>(`${STANDBY_STREAMS_SQL} AS streams`);
+          return row?.streams === true;
+        },
       },
       { timeoutMs: this.#options.switchoverTimeoutMs, remoteConfigFile: primary.config_file },
     );

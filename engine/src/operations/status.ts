@@ -8,7 +8,7 @@ import { MemberSession } from "../member-session.js";
 import { allMembers, type Member } from "../members.js";
 import { REPMGR_DATABASE } from "../render/pg-hba.js";
 import type { PairSpec } from "../spec.js";
-import { type MemberState, WITNESS_UPSTREAM_SQL } from "../sql/status-sql.js";
+import { type MemberState, REPMGRD_UPSTREAM_SQL } from "../sql/status-sql.js";
 import { createSshPool, type SshPool } from "../ssh/pool.js";
 
 export type NodeRole = "primary" | "standby" | "down" | "unreachable";
@@ -55,8 +55,9 @@ export interface PairStatus {
     readonly running: boolean;
     readonly reachable: boolean;
     /**
-     * The node the witness's repmgrd watches as primary, from the primary's repmgr metadata: after a
-     * failover or switchover it must name the new primary, or the witness vouches for the wrong node.
+     * The node the witness's repmgrd watches as primary and saw within the last few seconds (repmgr's
+     * shared state on the witness); null when none. After a failover or switchover it must name the new
+     * primary, or the witness vouches for the wrong node.
      */
     readonly watching: string | null;
   };
@@ -174,7 +175,7 @@ export async function pairStatus(
         name: spec.witness.name,
         running: witness?.running ?? false,
         reachable: witness?.session != null,
-        watching: await witnessWatching(primary),
+        watching: await witnessWatching(witness, members),
       },
       cluster: await clusterView(primary ?? witness, members),
     };
@@ -183,12 +184,20 @@ export async function pairStatus(
   }
 }
 
-async function witnessWatching(primary: Observation | undefined): Promise<string | null> {
-  if (!primary?.session) return null;
-  const name = await primary.session
-    .sql(WITNESS_UPSTREAM_SQL, "witness-upstream", REPMGR_DATABASE)
+/** Seconds since the witness's repmgrd last saw the node it watches, for that node to count as watched. */
+const WATCHED_WITHIN_SECS = 5;
+
+async function witnessWatching(
+  witness: Observation | undefined,
+  members: readonly Member[],
+): Promise<string | null> {
+  if (!witness?.session) return null;
+  const answer = await witness.session
+    .sql(REPMGRD_UPSTREAM_SQL, "witness-upstream", REPMGR_DATABASE)
     .catch(() => "");
-  return name === "" ? null : name;
+  const [nodeId, seconds] = answer.split(":").map(Number);
+  if (seconds === undefined || seconds < 0 || seconds > WATCHED_WITHIN_SECS) return null;
+  return members.find((member) => member.id === nodeId)?.name ?? null;
 }
 
 export function replicationState(spec: PairSpec, primary: MemberState | null): ReplicationState {

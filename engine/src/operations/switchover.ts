@@ -3,7 +3,7 @@
 // (`--siblings-follow` would need SSH to the witness host) and synchronous replication is turned back on.
 // The witness's repmgrd keeps watching the node it started with until it restarts; left so, it stops
 // vouching for the new primary, and a standby cut off from that primary would promote beside it.
-import { ConflictError, standbySwitchover } from "@pgaas/common";
+import { ConflictError, STANDBY_STREAMS_SQL, standbySwitchover } from "@pgaas/common";
 import { endpointAcceptsWrite } from "../bootstrap/bootstrap.js";
 import { registerWitness, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
 import type { PairHosts } from "../hosts.js";
@@ -53,6 +53,8 @@ export async function switchover(
             await candidate.sql(`${statements.join(";\n")};\n`, "switchover-prepare");
           },
           repmgr,
+          demotedStreams: async () =>
+            (await candidate.sql(STANDBY_STREAMS_SQL, "switchover-demoted-streams")) === "t",
         },
         // A switchover takes seconds; a hung one fails with its logs well inside a caller's own bounds.
         { timeoutMs: 120_000 },

@@ -46,14 +46,9 @@ export const CONFIG_FILES_NEWER_SQL = `SELECT EXISTS (
 /** 't' when written configuration is not in effect yet: files newer than the last load, or a setting waiting for a restart. */
 export const CONFIG_NOT_APPLIED_SQL = `${CONFIG_FILES_NEWER_SQL} OR EXISTS (SELECT FROM pg_settings WHERE pending_restart)`;
 
-/** The node name the witness's repmgrd watches as primary (its upstream), run in the repmgr database. */
-export const WITNESS_UPSTREAM_SQL = `SELECT u.node_name FROM repmgr.nodes w
-  JOIN repmgr.nodes u ON u.node_id = w.upstream_node_id
-  WHERE w.type = 'witness'`;
-
 /**
- * "<upstream node id>:<seconds since repmgrd last saw it>" from repmgr's shared state on a standby, run
- * in the repmgr database; -1 seconds until repmgrd has seen it since PostgreSQL started.
+ * "<upstream node id>:<seconds since repmgrd last saw it>" from repmgr's shared state on a standby or the
+ * witness, run in the repmgr database; -1 seconds until repmgrd has seen it since PostgreSQL started.
  */
 export const REPMGRD_UPSTREAM_SQL =
   "SELECT coalesce(repmgr.get_upstream_node_id(), -1) || ':' || repmgr.get_upstream_last_seen()";
