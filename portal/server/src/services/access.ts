@@ -18,7 +18,7 @@ import { createTenantRoleSql, dropRoleSql, setTenantValidUntilSql } from "../man
 import { onPrimary } from "../managed/primary-router.js";
 import type { Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
-import { connectionUri, type Databases } from "./databases.js";
+import { credentialsReply, type Databases, pairEndpoint } from "./databases.js";
 import type { PairAccess, Pairs } from "./pairs.js";
 
 interface AccessRow {
@@ -340,19 +340,12 @@ export function createAccess(
         "SELECT endpoint_host, endpoint_port, ca_certificate FROM pairs WHERE id = $1",
         [found.pair_id],
       );
-      const endpoint = rows[0] as EndpointRow;
-      return {
-        credentials: { username: found.role_name, password: password.reveal() },
-        connectionUri: connectionUri(
-          endpoint.endpoint_host,
-          endpoint.endpoint_port,
-          found.role_name,
-          password,
-          found.database_name,
-          endpoint.ca_certificate,
-        ),
-        caCertificate: endpoint.ca_certificate,
-      };
+      return credentialsReply(
+        pairEndpoint(rows[0] as EndpointRow),
+        found.role_name,
+        password,
+        found.database_name,
+      );
     },
   };
 }

@@ -106,6 +106,46 @@ export function connectionUri(
   return `postgresql://${encodeURIComponent(user)}${secret}@${hostPart}:${port}/${encodeURIComponent(database)}${tls}`;
 }
 
+/** Where a pair's clients connect: its endpoint and the CA that verifies it (null before TLS). */
+export interface ClientEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly caCertificate: string | null;
+}
+
+/** A password shown once: the credentials, the URI that carries them and the CA, as every route answers. */
+export function credentialsReply(
+  endpoint: ClientEndpoint,
+  username: string,
+  password: Secret,
+  database: string,
+): {
+  credentials: { username: string; password: string };
+  connectionUri: string;
+  caCertificate: string | null;
+} {
+  return {
+    credentials: { username, password: password.reveal() },
+    connectionUri: connectionUri(
+      endpoint.host,
+      endpoint.port,
+      username,
+      password,
+      database,
+      endpoint.caCertificate,
+    ),
+    caCertificate: endpoint.caCertificate,
+  };
+}
+
+export function pairEndpoint(pair: {
+  endpoint_host: string;
+  endpoint_port: number;
+  ca_certificate: string | null;
+}): ClientEndpoint {
+  return { host: pair.endpoint_host, port: pair.endpoint_port, caCertificate: pair.ca_certificate };
+}
+
 export interface Databases {
   create(actor: UserActor, request: CreateDatabaseRequest): Promise<CreateDatabaseResponse>;
   list(actor: UserActor, query: ListDatabasesQuery): Promise<Database[]>;
@@ -234,16 +274,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
       const created = await row((rows[0] as { id: string }).id);
       return {
         database: toDatabase(created),
-        credentials: { username: owner, password: password.reveal() },
-        connectionUri: connectionUri(
-          pair.pair.endpoint_host,
-          pair.pair.endpoint_port,
-          owner,
-          password,
-          request.name,
-          pair.pair.ca_certificate,
-        ),
-        caCertificate: pair.pair.ca_certificate,
+        ...credentialsReply(pairEndpoint(pair.pair), owner, password, request.name),
       };
     },
 
@@ -386,18 +417,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
         idempotent: true,
         run: (client) => client.query(setTenantPasswordSql(found.owner, scramVerifier(password))),
       });
-      return {
-        credentials: { username: found.owner, password: password.reveal() },
-        connectionUri: connectionUri(
-          found.endpoint_host,
-          found.endpoint_port,
-          found.owner,
-          password,
-          found.name,
-          pair.pair.ca_certificate,
-        ),
-        caCertificate: pair.pair.ca_certificate,
-      };
+      return credentialsReply(pairEndpoint(pair.pair), found.owner, password, found.name);
     },
 
     managed,
