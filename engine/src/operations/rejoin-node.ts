@@ -16,9 +16,8 @@ import {
   standbyRegisterCommand,
 } from "../commands/repmgr-commands.js";
 import type { MemberCommands, SqlTarget } from "../member-commands.js";
-import { REPMGR_DATABASE } from "../render/pg-hba.js";
 import { ensurePhysicalSlotSql, replicationSlotName } from "../sql/slot-sql.js";
-import { REPMGRD_UPSTREAM_SQL } from "../sql/status-sql.js";
+import { repmgrdWatchedNode } from "../sql/status-sql.js";
 import { SshCommandError } from "../ssh/errors.js";
 
 /** How long a standby started as it is gets to stream before the rewind path takes over. */
@@ -81,13 +80,7 @@ export async function waitForRepmgrdWatching(
 ): Promise<void> {
   await waitFor(
     `${node.name}'s repmgrd monitoring ${primary.name} as its upstream`,
-    async () => {
-      const answer = await node
-        .sql(REPMGRD_UPSTREAM_SQL, "repmgrd-watching", REPMGR_DATABASE)
-        .catch(() => "");
-      const [upstream, seconds] = answer.split(":").map(Number);
-      return upstream === primary.member.id && seconds !== undefined && seconds >= 0 && seconds <= 2;
-    },
+    async () => (await repmgrdWatchedNode(node, 2, "repmgrd-watching")) === primary.member.id,
     timeoutMs,
   );
 }

@@ -6,9 +6,8 @@ import { holdsAddress, IP_BRIEF_ADDR_COMMAND, parseClusterShowCsv } from "../com
 import type { HostTarget, PairHosts } from "../hosts.js";
 import { MemberSession } from "../member-session.js";
 import { allMembers, type Member } from "../members.js";
-import { REPMGR_DATABASE } from "../render/pg-hba.js";
 import type { PairSpec } from "../spec.js";
-import { type MemberState, REPMGRD_UPSTREAM_SQL } from "../sql/status-sql.js";
+import { type MemberState, repmgrdWatchedNode } from "../sql/status-sql.js";
 import { createSshPool, type SshPool } from "../ssh/pool.js";
 
 export type NodeRole = "primary" | "standby" | "down" | "unreachable";
@@ -192,11 +191,7 @@ async function witnessWatching(
   members: readonly Member[],
 ): Promise<string | null> {
   if (!witness?.session) return null;
-  const answer = await witness.session
-    .sql(REPMGRD_UPSTREAM_SQL, "witness-upstream", REPMGR_DATABASE)
-    .catch(() => "");
-  const [nodeId, seconds] = answer.split(":").map(Number);
-  if (seconds === undefined || seconds < 0 || seconds > WATCHED_WITHIN_SECS) return null;
+  const nodeId = await repmgrdWatchedNode(witness.session, WATCHED_WITHIN_SECS, "witness-upstream");
   return members.find((member) => member.id === nodeId)?.name ?? null;
 }
 

@@ -2,6 +2,7 @@
 // timeline comes from the current WAL file on a primary and from the WAL receiver on a standby: the
 // checkpoint's timeline lags behind both after a promotion.
 import { z } from "zod";
+import { REPMGR_DATABASE } from "../render/pg-hba.js";
 
 export const MEMBER_STATE_SQL = `SELECT json_build_object(
   'inRecovery', pg_is_in_recovery(),
@@ -52,3 +53,18 @@ export const CONFIG_NOT_APPLIED_SQL = `${CONFIG_FILES_NEWER_SQL} OR EXISTS (SELE
  */
 export const REPMGRD_UPSTREAM_SQL =
   "SELECT coalesce(repmgr.get_upstream_node_id(), -1) || ':' || repmgr.get_upstream_last_seen()";
+
+/**
+ * The node id the member's repmgrd watches, read with REPMGRD_UPSTREAM_SQL (as superuser, in the repmgr
+ * database), when repmgrd saw it within `withinSecs`; null otherwise or when it cannot be asked.
+ */
+export async function repmgrdWatchedNode(
+  member: { sql(sql: string, step: string, database?: string): Promise<string> },
+  withinSecs: number,
+  step: string,
+): Promise<number | null> {
+  const answer = await member.sql(REPMGRD_UPSTREAM_SQL, step, REPMGR_DATABASE).catch(() => "");
+  const [nodeId, seconds] = answer.split(":").map(Number);
+  const seen = seconds !== undefined && seconds >= 0 && seconds <= withinSecs;
+  return seen && nodeId !== undefined && Number.isInteger(nodeId) && nodeId > 0 ? nodeId : null;
+}
