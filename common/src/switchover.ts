@@ -87,7 +87,7 @@ export async function standbySwitchover(
   options: {
     readonly timeoutMs: number;
     readonly remoteConfigFile?: string;
-    /** Between unpause attempts; tests pass 0. */
+    /** Between unpause attempts and between looks at the demoted node; tests pass 0. */
     readonly retryDelayMs?: number;
   },
 ): Promise<CommandOutput> {

@@ -1,8 +1,8 @@
 // Planned switchover: the streaming standby becomes primary and the old primary its standby
 // (`repmgr standby switchover`), then the witness is re-registered against the new primary
 // (`--siblings-follow` would need SSH to the witness host) and synchronous replication is turned back on.
-// The witness's repmgrd keeps watching the node it started with until it restarts; left so, it stops
-// vouching for the new primary, and a standby cut off from that primary would promote beside it.
+// The witness's repmgrd would find the new primary by itself within witness_sync_interval (2 s, as after
+// a switchover an agent runs); over SSH the engine re-points it at once instead of leaving that window.
 import { ConflictError, STANDBY_STREAMS_SQL, standbySwitchover } from "@pgaas/common";
 import { endpointAcceptsWrite } from "../bootstrap/bootstrap.js";
 import { registerWitness, streamsFrom, waitFor } from "../bootstrap/postgres-steps.js";
