@@ -137,6 +137,11 @@ function nextSampleAt(): Date {
 }
 
 const deliverDue = (at: Date) => h.server.services.alertOutbox.deliverDue(at);
+/**
+ * "Now" for deliverDue right after an enqueue: the store stamps microseconds, a JS Date only whole
+ * milliseconds, so a delivery enqueued within the current millisecond would look not yet due.
+ */
+const afterEnqueue = () => Date.now() + 1;
 
 function expectSigned(received: Received, secret: string): void {
   const timestamp = received.headers["x-pgaas-timestamp"] as string;
@@ -289,8 +294,8 @@ describe("delivery", () => {
     const promoted = stateReport(promotedAt, stateSample({ timeline: 2, syncState: "degraded" }));
     await report("n2", [promoted]);
     await report("n2", [promoted]); // a replay stores nothing, so it alerts nothing
-    expect(await deliverDue(new Date())).toBe(1);
-    expect(await deliverDue(new Date())).toBe(0);
+    expect(await deliverDue(new Date(afterEnqueue()))).toBe(1);
+    expect(await deliverDue(new Date(afterEnqueue()))).toBe(0);
 
     expect(receiver.received).toHaveLength(1);
     const received = receiver.received[0] as Received;
@@ -324,7 +329,7 @@ describe("delivery", () => {
     const created = await createEndpoint(["fenced"]);
     await report("n1", [stateReport(nextSampleAt(), stateSample({ fenced: true }))]);
     receiver.statuses = [500];
-    const now = new Date();
+    const now = new Date(afterEnqueue());
     expect(await deliverDue(now)).toBe(1);
     const [waiting] = await deliveries(created.endpoint.id);
     expect(waiting).toMatchObject({
@@ -359,7 +364,7 @@ describe("delivery", () => {
     await report("n1", [stateReport(nextSampleAt(), stateSample({ syncState: "sync" }))]);
     await report("n1", [stateReport(nextSampleAt(), stateSample({ syncState: "degraded" }))]);
     receiver.statuses = [503, 503, 503, 503, 503];
-    const start = Date.now();
+    const start = afterEnqueue();
     const offsets = [0, 10_000, 50_000, 210_000, 810_000];
     for (const offset of offsets) expect(await deliverDue(new Date(start + offset))).toBe(1);
     expect(await deliverDue(new Date(start + 10_000_000))).toBe(0);
