@@ -118,6 +118,11 @@ export const ArchiverState = z.object({
 });
 export type ArchiverState = z.infer<typeof ArchiverState>;
 
+function latestInstant(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
 /** The inventory from the repository's info and the primary's archiver (null: no primary to ask). */
 export function backupInventory(info: RepositoryInfo, archiver: ArchiverState | null): BackupInventory {
   const lastArchived = archiver?.lastArchivedAt ?? null;
@@ -127,10 +132,14 @@ export function backupInventory(info: RepositoryInfo, archiver: ArchiverState | 
         ? Math.max(0, (Date.parse(archiver.now) - Date.parse(lastArchived)) / 1000)
         : 0
       : null;
+  const restorableFrom = info.backups[0]?.stoppedAt ?? null;
+  const archivedTo = archiver && !archiver.pending ? archiver.now : lastArchived;
   return {
     ...info,
-    restorableFrom: info.backups[0]?.stoppedAt ?? null,
-    restorableTo: archiver && !archiver.pending ? archiver.now : lastArchived,
+    restorableFrom,
+    // A backup's own end is restorable once it exists: pgBackRest stamps it after the segment holding it
+    // was archived, so the last archive time can lie a moment before it.
+    restorableTo: latestInstant(archivedTo, restorableFrom),
     archiveLagSeconds: lag,
     archiveFailures: archiver?.failed ?? 0,
   };
