@@ -8,21 +8,20 @@
 // The archive is reproducible (sorted names, owner 0, mtime 0, a gzip header without time), so the
 // same sources and runtime give the same sha256 and the pair engine uploads nothing on a rebuild.
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { arch, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createGzip } from "node:zlib";
 import { AGENT_ARTEFACT_MAIN, AGENT_ARTEFACT_NODE } from "@pgaas/common/wire";
-import { BUNDLE_NODE_TARGET, buildAgentBundle } from "./build-bundle.js";
+import { BUNDLE_NODE_TARGET, bundleNodeEntry } from "../scripts/build/node-bundle.js";
+import { type ArchiveResult, packReproducible } from "../scripts/build/reproducible-archive.js";
 import { AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_PATH } from "./src/launch.js";
 
 const run = promisify(execFile);
+
+export const AGENT_ENTRY = fileURLToPath(new URL("./src/main.ts", import.meta.url));
 
 /** The Node binary of the `node` devDependency's platform package for this machine. */
 export function runtimeBinary(): string {
@@ -34,10 +33,7 @@ export function runtimeBinary(): string {
   return join(dirname(platformPackage), "bin", "node");
 }
 
-export interface ArtefactResult {
-  readonly outfile: string;
-  readonly bytes: number;
-  readonly sha256: string;
+export interface ArtefactResult extends ArchiveResult {
   readonly nodeVersion: string;
 }
 
@@ -54,42 +50,23 @@ export async function buildAgentArtefact(options: { outfile?: string } = {}): Pr
     if (!nodeVersion.startsWith(`v${BUNDLE_NODE_TARGET.slice("node".length)}.`)) {
       throw new Error(`the runtime is ${nodeVersion}, the bundle targets ${BUNDLE_NODE_TARGET}`);
     }
-    const main = join(top, AGENT_ARTEFACT_MAIN);
-    await buildAgentBundle({ outfile: main });
-    // Modes set here, not left to the umask or the bundler: they are part of the bytes.
-    for (const [path, mode] of [
-      [top, 0o755],
-      [dirname(node), 0o755],
-      [node, 0o755],
-      [main, 0o644],
-    ] as const) {
-      await chmod(path, mode);
-    }
-    const tar = [
-      "--sort=name",
-      "--owner=0",
-      "--group=0",
-      "--numeric-owner",
-      "--mtime=@0",
-      "-C",
+    await bundleNodeEntry({
+      entry: AGENT_ENTRY,
+      outfile: join(top, AGENT_ARTEFACT_MAIN),
+      title: "pgaas-agent, bundled by agent/build-artefact.ts",
+    });
+    const archive = await packReproducible({
       staging,
-      "-cf",
-      join(staging, "artefact.tar"),
-      AGENT_ARTEFACT_NAME,
-    ];
-    await run("tar", tar);
-    await mkdir(dirname(outfile), { recursive: true });
-    const temp = `${outfile}.${process.pid}.tmp`;
-    await pipeline(
-      createReadStream(join(staging, "artefact.tar")),
-      createGzip({ level: 6 }),
-      createWriteStream(temp),
-    );
-    await rename(temp, outfile);
-    const sha256 = createHash("sha256")
-      .update(await readFile(outfile))
-      .digest("hex");
-    return { outfile, bytes: (await stat(outfile)).size, sha256, nodeVersion };
+      entries: [AGENT_ARTEFACT_NAME],
+      outfile,
+      modes: {
+        [AGENT_ARTEFACT_NAME]: 0o755,
+        [join(AGENT_ARTEFACT_NAME, dirname(AGENT_ARTEFACT_NODE))]: 0o755,
+        [join(AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_NODE)]: 0o755,
+        [join(AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_MAIN)]: 0o644,
+      },
+    });
+    return { ...archive, nodeVersion };
   } finally {
     await rm(staging, { recursive: true, force: true });
   }

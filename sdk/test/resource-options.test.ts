@@ -1,11 +1,11 @@
+import { PGAAS_VERSION } from "@pgaas/common/wire";
 import { describe, expect, it } from "vitest";
-import { PLUGIN_VERSION } from "../src/native/plugin-version.js";
 import { pgaasResourceOptions } from "../src/native/resource-options.js";
 
 describe("pgaasResourceOptions", () => {
   it("pins the plugin version and marks the resource's secret outputs", () => {
     expect(pgaasResourceOptions({}, ["adminPassword"])).toEqual({
-      version: PLUGIN_VERSION,
+      version: PGAAS_VERSION,
       additionalSecretOutputs: ["adminPassword"],
     });
   });

@@ -2,9 +2,10 @@
 // generators read. provider/schema.json is generated from this module:
 //   node --conditions=pgaas-source --import tsx provider/src/plugin/write-schema.ts
 
-import { ADMIN_ROLE } from "@pgaas/common/wire";
+import { ADMIN_ROLE, PGAAS_VERSION } from "@pgaas/common/wire";
 
-export const PROVIDER_VERSION = "0.1.0";
+/** The plugin reports the one pgaas version (GetPluginInfo, the schema). */
+export const PROVIDER_VERSION = PGAAS_VERSION;
 
 type Property = Record<string, unknown>;
 

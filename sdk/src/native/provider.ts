@@ -1,5 +1,5 @@
+import { PGAAS_VERSION } from "@pgaas/common/wire";
 import * as pulumi from "@pulumi/pulumi";
-import { PLUGIN_VERSION } from "./plugin-version.js";
 
 export interface ProviderArgs {
   /** Base URL of the pgaas control-plane API, e.g. https://pgaas.example.org (config `pgaas:controlPlaneUrl`). */
@@ -18,7 +18,7 @@ export class Provider extends pulumi.ProviderResource {
         controlPlaneUrl: args.controlPlaneUrl,
         apiToken: args.apiToken === undefined ? undefined : pulumi.secret(args.apiToken),
       },
-      { version: PLUGIN_VERSION, ...opts },
+      { version: PGAAS_VERSION, ...opts },
     );
   }
 }

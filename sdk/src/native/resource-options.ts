@@ -1,5 +1,5 @@
+import { PGAAS_VERSION } from "@pgaas/common/wire";
 import type * as pulumi from "@pulumi/pulumi";
-import { PLUGIN_VERSION } from "./plugin-version.js";
 
 /**
  * Options of a pgaas custom resource: the plugin version these classes match, and the outputs the
@@ -10,7 +10,7 @@ export function pgaasResourceOptions(
   secretOutputs: readonly string[],
 ): pulumi.CustomResourceOptions {
   return {
-    version: PLUGIN_VERSION,
+    version: PGAAS_VERSION,
     ...opts,
     additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), ...secretOutputs],
   };

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { ROUTES } from "@pgaas/api";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@pgaas/common";
+import { PGAAS_VERSION } from "@pgaas/common/wire";
 import express, { type Express } from "express";
 import type { Services } from "../services/index.js";
 import { createAuthenticate } from "./authenticate.js";
@@ -25,7 +26,7 @@ import { openApiDocument } from "./openapi.js";
 import { securityHeaders } from "./security-headers.js";
 
 export const BODY_LIMIT = "1mb";
-const VERSION = "0.1.0";
+const VERSION = PGAAS_VERSION;
 
 export interface AppOptions {
   /** Proxies whose X-Forwarded-* headers are believed (addresses or CIDRs); none by default. */

@@ -1,0 +1,110 @@
+// The plugin as users install it: `npm run package:plugin`'s archive, unpacked the way
+// `pulumi plugin install resource pgaas <version> --server <url>` unpacks it (into
+// `resource-pgaas-v<version>/`, away from the checkout and any node_modules), then started the way the
+// engine starts a Node.js provider (`@pulumi/pulumi/cmd/run-plugin <plugin dir>`) and asked over gRPC.
+// Needs the agent artefact (`npm run build`) first.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
+import { PGAAS_VERSION } from "@pgaas/common/wire";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packagePlugin, pluginArchiveName } from "../../../provider/package-plugin.js";
+import { wireSecret } from "../../../provider/src/plugin/wire-values.js";
+import { startMonitorServer } from "../monitor-server.js";
+import { type ProviderPlugin, startProviderPlugin } from "../provider-plugin.js";
+
+const run = promisify(execFile);
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const URN = `urn:pulumi:dev::pgaas-local::pulumi:providers:pgaas::default_${PGAAS_VERSION.replaceAll(".", "_")}`;
+
+describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => {
+  let dir: string;
+  let archive: Awaited<ReturnType<typeof packagePlugin>>;
+  let pluginDir: string;
+  let plugin: ProviderPlugin;
+  let stopEngine: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (!existsSync(AGENT_ARTEFACT_PATH))
+      throw new Error(`${AGENT_ARTEFACT_PATH} is missing: run \`npm run build\``);
+    dir = await mkdtemp(join(tmpdir(), "pgaas-plugin-install-"));
+    archive = await packagePlugin({ outfile: join(dir, "server", pluginArchiveName()) });
+    pluginDir = join(dir, "plugins", `resource-pgaas-v${PGAAS_VERSION}`);
+    await mkdir(pluginDir, { recursive: true });
+    await run("tar", ["-xzf", archive.outfile, "-C", pluginDir]);
+    const engine = await startMonitorServer({
+      registerResource: () => Promise.reject(new Error("no program")),
+      registerResourceOutputs: () => undefined,
+      invoke: () => Promise.reject(new Error("no program")),
+      log: () => undefined,
+    });
+    stopEngine = engine.stop;
+    plugin = await startProviderPlugin({
+      directory: pluginDir,
+      // The program's directory: where the language host finds run-plugin (the user's @pulumi/pulumi).
+      cwd: REPO,
+      engineAddress: engine.address,
+      env: { PGAAS_CONTROL_PLANE_URL: "", PGAAS_API_TOKEN: "" },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await plugin?.stop();
+    await stopEngine?.();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("is named and laid out as the plugin installer expects", async () => {
+    expect(basename(archive.outfile)).toBe(pluginArchiveName());
+    expect(pluginArchiveName("1.2.3", "x64")).toBe("pulumi-resource-pgaas-v1.2.3-linux-amd64.tar.gz");
+    expect(pluginArchiveName("1.2.3", "arm64")).toBe("pulumi-resource-pgaas-v1.2.3-linux-arm64.tar.gz");
+    expect(() => pluginArchiveName("1.2.3", "ia32")).toThrow("no Pulumi plugin architecture for Node's ia32");
+    const { stdout } = await run("tar", ["-tzf", archive.outfile]);
+    expect(stdout.trim().split("\n")).toEqual([
+      "PulumiPlugin.yaml",
+      "package.json",
+      "bin/",
+      "bin/plugin.js",
+      "bin/pulumi-resource-pgaas.cjs",
+      "dist/",
+      `dist/${AGENT_ARTEFACT_NAME}.tar.gz`,
+    ]);
+    expect(await readFile(join(pluginDir, "PulumiPlugin.yaml"), "utf8")).toBe("runtime: nodejs\n");
+    const manifest = JSON.parse(await readFile(join(pluginDir, "package.json"), "utf8"));
+    expect(manifest).toMatchObject({
+      name: "pulumi-resource-pgaas",
+      version: PGAAS_VERSION,
+      main: "bin/pulumi-resource-pgaas.cjs",
+    });
+  });
+
+  it("carries the agent artefact hosts run, byte for byte", async () => {
+    const packed = await readFile(join(pluginDir, "dist", `${AGENT_ARTEFACT_NAME}.tar.gz`));
+    expect(packed.equals(await readFile(AGENT_ARTEFACT_PATH))).toBe(true);
+  });
+
+  it("starts through run-plugin with no node_modules in reach and answers as the checkout's plugin", async () => {
+    expect(existsSync(join(pluginDir, "node_modules"))).toBe(false);
+    expect(await plugin.getPluginInfo()).toBe(PGAAS_VERSION);
+    const schema = JSON.parse(await plugin.getSchema());
+    expect(schema).toEqual(JSON.parse(await readFile(join(REPO, "provider", "schema.json"), "utf8")));
+    const good = await plugin.checkConfig(
+      URN,
+      {},
+      { controlPlaneUrl: "https://127.0.0.1:8443", apiToken: wireSecret("token"), version: PGAAS_VERSION },
+    );
+    expect(good.failures).toEqual([]);
+    const bad = await plugin.checkConfig(URN, {}, { controlPlaneURL: "https://x", version: PGAAS_VERSION });
+    expect(bad.failures.map((failure) => failure.property)).toEqual(["controlPlaneURL"]);
+  });
+
+  it("is reproducible: packing again gives the same bytes", async () => {
+    const again = await packagePlugin({ outfile: join(dir, "again", pluginArchiveName()) });
+    expect(again.sha256).toBe(archive.sha256);
+  });
+});
