@@ -39,6 +39,13 @@ describe("the one pgaas version", () => {
 
   it("is the version in the provider's schema and the plugin the SDK asks the engine for", () => {
     expect(read("provider/schema.json").version).toBe(PGAAS_VERSION);
-    expect(read("sdk/package.json").pulumi).toEqual({ resource: true, name: "pgaas", version: PGAAS_VERSION });
+    expect(read("provider/schema.json").language.nodejs.dependencies["@pulumi/pulumi"]).toBe(
+      read("sdk/package.json").dependencies["@pulumi/pulumi"],
+    );
+    expect(read("sdk/package.json").pulumi).toEqual({
+      resource: true,
+      name: "pgaas",
+      version: PGAAS_VERSION,
+    });
   });
 });

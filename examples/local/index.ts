@@ -1,6 +1,6 @@
 // A pair on this machine: the local driver makes three network-namespace hosts (n1, n2 and the witness
 // w) on a private /24; the control plane runs on the host side (.1). Needs root on Linux.
-import { Database, PostgresPair } from "@pgaas/sdk";
+import { Database, getPairOutput, PostgresPair } from "@pgaas/sdk";
 import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config();
@@ -35,3 +35,8 @@ export const pairId = pair.pairId;
 export const appUri = app.connectionUri;
 /** The pair CA: clients verify the endpoint with it (appUri asks for sslmode=verify-full). */
 export const caCertificate = pair.caCertificate;
+/**
+ * The pair as the central lookup API sees it: what another stack (another team, another language)
+ * reads with getPair, by id or by name, without owning the pair.
+ */
+export const lookup = getPairOutput({ pairId: pair.pairId });

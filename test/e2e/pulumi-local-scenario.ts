@@ -163,6 +163,12 @@ export async function runPulumiLocalScenario(
       `${pairName}-registration`,
       "pgaas-local-e2e",
     ]);
+    const lookup = created.outputs.lookup as Record<string, unknown>;
+    expectEqual(
+      "getPair through the provider's function",
+      [lookup.pairId, lookup.name, lookup.primary, lookup.endpointPort, lookup.caCertificate],
+      [pairId, pairName, "n1", 5432, created.outputs.caCertificate],
+    );
     const resources = (await engine.state()).length;
     const appUri = String(unwrapSecrets(created.outputs.appUri));
     const pairCa = String(created.outputs.caCertificate);

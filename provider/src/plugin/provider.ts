@@ -3,6 +3,7 @@
 
 import { createLogger, type Logger } from "@pgaas/common";
 import type * as pulumi from "@pulumi/pulumi";
+import { GET_PAIR_TOKEN, invokeGetPair } from "../functions/get-pair.js";
 import { databaseHandler } from "../resources/database.js";
 import { localHostsHandler } from "../resources/local-hosts.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
@@ -124,6 +125,11 @@ export class PgaasProvider implements pulumi.provider.Provider {
   ): Promise<pulumi.provider.UpdateResult> {
     const updated = await this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
     return { ...updated, ...(updated.outs === undefined ? {} : { outs: wireProps(updated.outs) }) };
+  }
+
+  async invoke(token: string, inputs: WireProps): Promise<pulumi.provider.InvokeResult> {
+    if (token !== GET_PAIR_TOKEN) throw new Error(`pgaas provider has no function ${token}`);
+    return invokeGetPair(inputs ?? {}, this.#config);
   }
 
   async delete(id: string, urn: string, props: WireProps): Promise<void> {

@@ -2,7 +2,11 @@
 // generators read. provider/schema.json is generated from this module:
 //   node --conditions=pgaas-source --import tsx provider/src/plugin/write-schema.ts
 
-import { ADMIN_ROLE, PGAAS_VERSION } from "@pgaas/common/wire";
+import { NodeState, PairHealth } from "@pgaas/api";
+import { ADMIN_ROLE, NodeRole, PGAAS_VERSION, SyncState } from "@pgaas/common/wire";
+
+/** The @pulumi/pulumi the generated Node.js SDK depends on: the one `sdk/package.json` pins. */
+export const PULUMI_SDK_VERSION = "3.276.0";
 
 /** The plugin reports the one pgaas version (GetPluginInfo, the schema). */
 export const PROVIDER_VERSION = PGAAS_VERSION;
@@ -105,6 +109,18 @@ const types = {
       pairSecrets: secret("PairConfiguration.pairSecrets."),
     },
     required: ["spec", "hosts", "pairSecrets"],
+  },
+  "pgaas:index:PairNodeView": {
+    type: "object",
+    description: "A node as the control plane sees it from its agent's reports.",
+    properties: {
+      name: str("Node name."),
+      address: str("Node address."),
+      role: str(`One of ${NodeRole.options.join(", ")}: the role its last report gave.`),
+      writable: bool("True on the current primary only, while it reports."),
+      state: str(`One of ${NodeState.options.join(", ")}.`),
+    },
+    required: ["name", "address", "role", "writable", "state"],
   },
   "pgaas:index:PairNodeState": {
     type: "object",
@@ -276,8 +292,48 @@ export function providerSchema() {
         ["hostAddress", "hostStates", "sshPrivateKey"],
       ),
     },
+    functions: {
+      "pgaas:index:getPair": {
+        description:
+          "The control plane's view of a registered pair (by id or by name): its endpoint, CA, primary and health.",
+        inputs: {
+          properties: {
+            pairId: str("The control plane's id of the pair; give this or `name`."),
+            name: str("The pair's name; give this or `pairId`."),
+          },
+        },
+        outputs: {
+          properties: {
+            pairId: str("The control plane's id of the pair."),
+            name: str("The pair's name."),
+            endpointHost: str("The stable endpoint's address."),
+            endpointPort: int("The stable endpoint's port."),
+            caCertificate: str("The pair CA (PEM), empty for a pair registered without one."),
+            primary: str("The current primary's node name, empty when there is none."),
+            health: str(`One of ${PairHealth.options.join(", ")}.`),
+            syncState: str(
+              `One of ${SyncState.options.join(", ")}: the standby's replication as the primary reports it.`,
+            ),
+            nodes: arrayOf(ref("PairNodeView", ""), "Both nodes as their agents last reported."),
+            databaseCount: int("Databases on the pair."),
+          },
+          required: [
+            "pairId",
+            "name",
+            "endpointHost",
+            "endpointPort",
+            "caCertificate",
+            "primary",
+            "health",
+            "syncState",
+            "nodes",
+            "databaseCount",
+          ],
+        },
+      },
+    },
     language: {
-      nodejs: { packageName: "@pgaas/sdk", dependencies: { "@pulumi/pulumi": "3.248.0" } },
+      nodejs: { packageName: "@pgaas/sdk", dependencies: { "@pulumi/pulumi": PULUMI_SDK_VERSION } },
     },
   };
 }

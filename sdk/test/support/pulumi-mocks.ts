@@ -1,6 +1,6 @@
 // Pulumi mocks for component tests: records every registered resource with its inputs, fills the
 // computed outputs real providers would (addresses, self links, the pgaas provider's outputs) and
-// fails on any invoke. In preview mode computed outputs stay unknown, as in a real preview.
+// fails on any invoke it was not given an answer for. In preview mode computed outputs stay unknown, as in a real preview.
 // What mocks cannot prove: that the clouds accept these inputs, or that the provider really
 // configures anything — the provider's own tests and the system tests cover that.
 import * as pulumi from "@pulumi/pulumi";
@@ -127,6 +127,8 @@ export interface RecordedOptions {
 
 export class MockRegistry {
   readonly resources: RecordedResource[] = [];
+  /** Every invoke, in order: the function's token and its arguments. */
+  readonly invokes: { token: string; args: Record<string, unknown> }[] = [];
   readonly #options = new Map<string, RecordedOptions>();
 
   /** A component transformation that records each child's options (children inherit it). */
@@ -189,7 +191,11 @@ export class MockRegistry {
   }
 }
 
-export async function installMocks(options: { preview: boolean }): Promise<MockRegistry> {
+export async function installMocks(options: {
+  preview: boolean;
+  /** What a function answers, by token; any other invoke fails the test. */
+  functions?: Readonly<Record<string, (args: Record<string, unknown>) => Record<string, unknown>>>;
+}): Promise<MockRegistry> {
   const registry = new MockRegistry();
   await pulumi.runtime.setMocks(
     {
@@ -205,7 +211,10 @@ export async function installMocks(options: { preview: boolean }): Promise<MockR
         };
       },
       call(args) {
-        throw new Error(`unexpected invoke ${args.token}`);
+        const answer = options.functions?.[args.token];
+        if (answer === undefined) throw new Error(`unexpected invoke ${args.token}`);
+        registry.invokes.push({ token: args.token, args: args.inputs });
+        return answer(args.inputs);
       },
     },
     "pgaas-test",
