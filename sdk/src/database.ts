@@ -21,6 +21,11 @@ export interface DatabaseArgs {
   deletionProtection?: pulumi.Input<boolean>;
 }
 
+/** An existing database to read by id and not manage (what `Database.get` passes). */
+export interface ExistingDatabaseArgs {
+  readonly existingId: pulumi.Input<pulumi.ID>;
+}
+
 export class Database extends pulumi.ComponentResource {
   readonly databaseName: pulumi.Output<string>;
   readonly owner: pulumi.Output<string>;
@@ -30,22 +35,41 @@ export class Database extends pulumi.ComponentResource {
   readonly connectionUri: pulumi.Output<string>;
   readonly resource: DatabaseResource;
 
-  constructor(name: string, args: DatabaseArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  /**
+   * A database that exists already (created by another stack, the portal or the API), by its
+   * control-plane id: this program reads it and never changes or drops it. Its owner password was shown
+   * once at creation, so `ownerPassword` and `connectionUri` are empty; use an access grant instead.
+   */
+  static get(
+    name: string,
+    id: pulumi.Input<pulumi.ID>,
+    opts: pulumi.ComponentResourceOptions = {},
+  ): Database {
+    return new Database(name, { existingId: id }, opts);
+  }
+
+  constructor(
+    name: string,
+    args: DatabaseArgs | ExistingDatabaseArgs,
+    opts: pulumi.ComponentResourceOptions = {},
+  ) {
     super("pgaas:components:Database", name, {}, opts);
     // Names are checked by the provider (Check, also in preview) with the control plane's own schema.
-    const databaseName = args.name ?? name;
-    this.resource = new DatabaseResource(
-      name,
-      {
-        pairId: args.pairId,
-        name: databaseName,
-        owner: args.owner,
-        settings: args.settings,
-        connectionLimit: args.connectionLimit,
-        deletionProtection: args.deletionProtection ?? true,
-      },
-      { parent: this },
-    );
+    this.resource =
+      "existingId" in args
+        ? DatabaseResource.get(name, args.existingId, { parent: this })
+        : new DatabaseResource(
+            name,
+            {
+              pairId: args.pairId,
+              name: args.name ?? name,
+              owner: args.owner,
+              settings: args.settings,
+              connectionLimit: args.connectionLimit,
+              deletionProtection: args.deletionProtection ?? true,
+            },
+            { parent: this },
+          );
     this.databaseName = this.resource.name;
     this.owner = this.resource.owner;
     this.ownerPassword = pulumi.secret(this.resource.ownerPassword);

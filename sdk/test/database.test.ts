@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, type MockRegistry, resolved } from "./support/pulumi-mocks.js";
+import { EXISTING_DATABASE, installMocks, type MockRegistry, resolved } from "./support/pulumi-mocks.js";
 
 describe("Database component", () => {
   let registry: MockRegistry;
@@ -24,5 +24,19 @@ describe("Database component", () => {
     expect(await resolved(db.owner)).toBe("orders");
     expect(await pulumi.isSecret(db.connectionUri)).toBe(true);
     expect(await pulumi.isSecret(db.ownerPassword)).toBe(true);
+  });
+
+  it("get reads an existing database by id: one provider Database read, nothing created", async () => {
+    const { Database } = await import("../src/database.js");
+    const before = registry.resources.length;
+    const db = Database.get("billing", "db-7");
+    expect(await resolved(db.databaseName)).toBe(EXISTING_DATABASE.name);
+    expect(await resolved(db.owner)).toBe(EXISTING_DATABASE.owner);
+    await registry.settle();
+    const added = registry.resources.slice(before);
+    expect(added.map((resource) => [resource.type, resource.name, resource.readId])).toEqual([
+      ["pgaas:components:Database", "billing", undefined],
+      ["pgaas:index:Database", "billing", "db-7"],
+    ]);
   });
 });

@@ -27,6 +27,7 @@ import { startControlPlane } from "./pulumi-control-plane.js";
 
 const run = promisify(execFile);
 const EXAMPLE = fileURLToPath(new URL("../../examples/local", import.meta.url));
+const READER = fileURLToPath(new URL("./reader-program", import.meta.url));
 const BUILT = ["bin/index.js", "../../provider/dist/plugin/main.js", "../../sdk/dist/index.js"];
 const RANGE = { prefix: "pgu", first: "10.231.80.0/24", count: 5 } as const;
 
@@ -121,17 +122,19 @@ export async function runPulumiLocalScenario(
   const controlPlane = await startControlPlane("0.0.0.0", [hostSide]);
   let engine: PulumiEngine | undefined;
   let destroyed = false;
+  // The provider takes the control plane from the stack config only, and pins its CA.
+  const engineEnv = {
+    PGAAS_CONTROL_PLANE_URL: "",
+    PGAAS_API_TOKEN: "",
+    PGAAS_CONTROL_PLANE_CA_FILE: controlPlane.caFile,
+  };
   try {
     engine = createPulumiEngine({
       projectDir: EXAMPLE,
       stack: "e2e",
       stateFile: join(dir, "state.json"),
       passphrase: new Secret("pulumi local e2e"),
-      env: {
-        PGAAS_CONTROL_PLANE_URL: "",
-        PGAAS_API_TOKEN: "",
-        PGAAS_CONTROL_PLANE_CA_FILE: controlPlane.caFile,
-      },
+      env: engineEnv,
     });
     engine.setConfig("pgaas:controlPlaneUrl", controlPlane.url);
     engine.setConfig("pgaas:apiToken", controlPlane.apiToken, { secret: true });
@@ -180,6 +183,41 @@ export async function runPulumiLocalScenario(
       return (await client.query("SELECT item, pg_is_in_recovery() AS ro FROM orders")).rows;
     });
     expectEqual("row written through appUri", written, [{ item: "written through appUri", ro: false }]);
+
+    log("another stack reads the pair by name and the database by id, and destroys without touching them");
+    const database = byType(await engine.state(), "pgaas:index:Database");
+    const reader = createPulumiEngine({
+      projectDir: READER,
+      stack: "e2e",
+      stateFile: join(dir, "reader-state.json"),
+      passphrase: new Secret("pulumi reader e2e"),
+      env: engineEnv,
+    });
+    reader.setConfig("pgaas:controlPlaneUrl", controlPlane.url);
+    reader.setConfig("pgaas:apiToken", controlPlane.apiToken, { secret: true });
+    reader.setConfig("pgaas-reader:pairName", pairName);
+    reader.setConfig("pgaas-reader:databaseId", String(database.id));
+    const read = await reader.up();
+    // Stack outputs arrive with their keys sorted.
+    expectEqual("reader stack outputs", read.outputs, {
+      databaseName: "app",
+      owner: "app",
+      pairId,
+      primary: "n1",
+    });
+    expectEqual("reader creates only its stack, component and provider", stepsOf(read, "create").sort(), [
+      "app",
+      "default_0_1_0",
+      "pgaas-reader-e2e",
+    ]);
+    expectEqual("the database read", stepsOf(read, "read"), ["app"]);
+    const readerGone = await reader.destroy();
+    expectEqual("reader destroy deletes nothing it read", stepsOf(readerGone, "discard"), ["app"]);
+    expectEqual(
+      "the database after the reader's destroy",
+      ((await api(`/v1/databases/${database.id}`)).body as { database: { state: string } }).database.state,
+      "active",
+    );
 
     log("change work_mem: an in-place update, no replacement, no postmaster restart");
     const probe = () =>

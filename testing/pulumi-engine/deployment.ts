@@ -7,9 +7,11 @@ import { isWireSecret, sameValue, unwrapSecrets, wireSecret } from "../../provid
 import type { Props } from "./grpc-call.js";
 import {
   type LogEntry,
-  type MonitorHandlers,
+  NO_PROGRAM,
+  type ProgramRoutes,
   type Registration,
   type RegistrationResult,
+  type ResourceRead,
   startMonitorServer,
 } from "./monitor-server.js";
 import { runProgram } from "./program-run.js";
@@ -26,7 +28,8 @@ import {
 } from "./resource-graph.js";
 import { jsonStateFile, type ResourceState, type StateStore } from "./state-file.js";
 
-export type StepOp = "create" | "update" | "replace" | "delete" | "same" | "refresh";
+/** `discard`: a resource read with `get` leaves the state; nothing is deleted. */
+export type StepOp = "create" | "read" | "update" | "replace" | "delete" | "discard" | "same" | "refresh";
 
 export interface Step {
   readonly op: StepOp;
@@ -82,16 +85,6 @@ export interface PulumiEngine {
   state(): Promise<ResourceState[]>;
 }
 
-type ProgramRoutes = Omit<MonitorHandlers, "log">;
-
-const NO_PROGRAM: ProgramRoutes = {
-  registerResource: () => Promise.reject(new Error("no program runs in this operation")),
-  registerResourceOutputs: () => {
-    throw new Error("no program runs in this operation");
-  },
-  invoke: () => Promise.reject(new Error("no program runs in this operation")),
-};
-
 interface ConfigValue {
   readonly value: string;
   readonly secret: boolean;
@@ -146,6 +139,7 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
     const server = await startMonitorServer({
       registerResource: (registration) => routes.registerResource(registration),
       registerResourceOutputs: (urn, outputs) => routes.registerResourceOutputs(urn, outputs),
+      readResource: (read) => routes.readResource(read),
       invoke: (token, args, provider, version) => routes.invoke(token, args, provider, version),
       log: (entry) => {
         logs.push(entry);
@@ -334,6 +328,38 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
         return { urn, id, outputs: r.acceptSecrets ? outputs : (unwrapSecrets(outputs) as Props) };
       };
 
+      /** `get`: the provider's Read of an existing id; recorded as external, never changed or deleted. */
+      const readExisting = async (read: ResourceRead): Promise<{ urn: string; outputs: Props }> => {
+        const urn = resourceUrn(options.stack, project.name, read.type, read.name, read.parent);
+        await Promise.all(read.dependencies.map((dependency) => done.get(dependency)));
+        const reference =
+          read.provider !== "" ? read.provider : await defaultProvider(packageOf(read.type), read.version);
+        await done.get(providerUrnOf(reference));
+        const provider = await pool.get(providerUrnOf(reference));
+        if (provider === undefined) throw new Error(`provider ${reference} of ${urn} is not registered`);
+        const found = await provider.plugin.read(read.id, urn, {}, read.inputs);
+        if (found.id === "") throw new Error(`${read.type} ${read.id} (read as ${read.name}) does not exist`);
+        const outputs = markSecret(found.outputs, read.additionalSecretOutputs);
+        record(
+          {
+            urn,
+            type: read.type,
+            custom: true,
+            id: found.id,
+            ...(read.parent ? { parent: read.parent } : {}),
+            provider: reference,
+            inputs: found.inputs,
+            outputs,
+            dependencies: read.dependencies,
+            external: true,
+          },
+          { op: "read", urn, type: read.type, keys: [] },
+        );
+        const result = { urn, outputs: read.acceptSecrets ? outputs : (unwrapSecrets(outputs) as Props) };
+        done.set(urn, Promise.resolve({ ...result, id: found.id }));
+        return result;
+      };
+
       function register(r: Registration): Promise<RegistrationResult> {
         const urn = resourceUrn(
           options.stack,
@@ -358,6 +384,7 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
 
       Object.assign(routes, {
         registerResource: register,
+        readResource: readExisting,
         registerResourceOutputs(urn: string, outputs: Props) {
           const entry = next.get(urn);
           if (entry === undefined) throw new Error(`RegisterResourceOutputs for unknown resource ${urn}`);
@@ -404,9 +431,14 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
       const dropped = old.filter((resource) => !next.has(resource.urn));
       const byUrn = new Map([...old, ...next.values()].map((resource) => [resource.urn, resource]));
       for (const resource of [...deletionOrder(dropped), ...replaced]) {
-        steps.push({ op: "delete", urn: resource.urn, type: resource.type, keys: [] });
+        steps.push({
+          op: resource.external ? "discard" : "delete",
+          urn: resource.urn,
+          type: resource.type,
+          keys: [],
+        });
         if (dryRun) continue;
-        if (resource.custom && resource.provider && resource.id) {
+        if (resource.custom && resource.provider && resource.id && !resource.external) {
           const plugin = await providerFromState(pool, resource.provider, byUrn);
           await plugin.delete(resource.id, resource.urn, resource.outputs, resource.inputs);
         }
@@ -489,12 +521,18 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
       const logs: LogEntry[] = [];
       return withServices(project, logs, NO_PROGRAM, async (_address, pool) => {
         for (const resource of deletionOrder(resources)) {
-          steps.push({ op: "delete", urn: resource.urn, type: resource.type, keys: [] });
+          steps.push({
+            op: resource.external ? "discard" : "delete",
+            urn: resource.urn,
+            type: resource.type,
+            keys: [],
+          });
           if (
             resource.custom &&
             !resource.type.startsWith(PROVIDER_TYPE_PREFIX) &&
             resource.provider &&
-            resource.id
+            resource.id &&
+            !resource.external
           ) {
             const plugin = await providerFromState(pool, resource.provider, byUrn);
             await plugin.delete(resource.id, resource.urn, resource.outputs, resource.inputs);

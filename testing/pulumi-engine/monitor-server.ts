@@ -1,5 +1,5 @@
 // The engine's side of the program's gRPC connection: ResourceMonitor (SupportsFeature,
-// RegisterResource, RegisterResourceOutputs, Invoke) and Engine (Log, GetRootResource,
+// RegisterResource, RegisterResourceOutputs, ReadResource, Invoke) and Engine (Log, GetRootResource,
 // SetRootResource) on one server on loopback. The deployment decides what each registration means;
 // this file only translates messages. Methods not listed answer UNIMPLEMENTED (grpc-js's default),
 // which the Node.js SDK treats as "feature not supported".
@@ -46,8 +46,24 @@ export interface RegistrationResult {
   readonly outputs: Props;
 }
 
+/** `Resource.get(name, id)`: an existing resource the program reads and does not manage. */
+export interface ResourceRead {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string;
+  /** What the program passed along with the id (usually nothing). */
+  readonly inputs: Props;
+  readonly dependencies: string[];
+  readonly provider: string;
+  readonly version: string;
+  readonly additionalSecretOutputs: string[];
+  readonly acceptSecrets: boolean;
+}
+
 export interface MonitorHandlers {
   registerResource(registration: Registration): Promise<RegistrationResult>;
+  readResource(read: ResourceRead): Promise<{ urn: string; outputs: Props }>;
   registerResourceOutputs(urn: string, outputs: Props): void;
   invoke(
     token: string,
@@ -57,6 +73,19 @@ export interface MonitorHandlers {
   ): Promise<{ result: Props; failures: CheckFailure[] }>;
   log(entry: LogEntry): void;
 }
+
+/** What a program may call; a deployment fills them in while its program runs. */
+export type ProgramRoutes = Omit<MonitorHandlers, "log">;
+
+/** The routes while no program runs (refresh, destroy, a plugin driven directly): every call fails. */
+export const NO_PROGRAM: ProgramRoutes = {
+  registerResource: () => Promise.reject(new Error("no program runs in this operation")),
+  registerResourceOutputs: () => {
+    throw new Error("no program runs in this operation");
+  },
+  readResource: () => Promise.reject(new Error("no program runs in this operation")),
+  invoke: () => Promise.reject(new Error("no program runs in this operation")),
+};
 
 export interface MonitorServer {
   readonly address: string;
@@ -122,6 +151,27 @@ export async function startMonitorServer(handlers: MonitorHandlers): Promise<Mon
           ),
         (error) => failed(callback, error),
       );
+    },
+    readResource(call: Call<resproto.ReadResourceRequest>, callback: Callback) {
+      const request = call.request;
+      handlers
+        .readResource({
+          id: request.getId(),
+          type: request.getType(),
+          name: request.getName(),
+          parent: request.getParent(),
+          inputs: fromStruct(request.getProperties()),
+          dependencies: request.getDependenciesList(),
+          provider: request.getProvider(),
+          version: request.getVersion(),
+          additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
+          acceptSecrets: request.getAcceptsecrets(),
+        })
+        .then(
+          ({ urn, outputs }) =>
+            callback(null, new resproto.ReadResourceResponse().setUrn(urn).setProperties(toStruct(outputs))),
+          (error) => failed(callback, error),
+        );
     },
     registerResourceOutputs(call: Call<resproto.RegisterResourceOutputsRequest>, callback: Callback) {
       try {

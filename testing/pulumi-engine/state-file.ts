@@ -26,6 +26,8 @@ export const ResourceState = z.object({
   outputs: z.record(z.string(), z.unknown()),
   dependencies: z.array(z.string()),
   deleteBeforeReplace: z.boolean().optional(),
+  /** Read with `get`: the program uses it, the deployment never changes or deletes it. */
+  external: z.boolean().optional(),
 });
 export type ResourceState = z.infer<typeof ResourceState>;
 

@@ -29,11 +29,28 @@ export class DatabaseResource extends pulumi.CustomResource {
   /** postgresql://owner:password@endpoint/name (secret). */
   declare readonly connectionUri: pulumi.Output<string>;
 
-  constructor(name: string, args: DatabaseResourceArgs, opts: pulumi.CustomResourceOptions = {}) {
+  /**
+   * An existing database by its control-plane id, read (never changed or dropped) by this program.
+   * The owner's password was shown once at creation: `ownerPassword` and `connectionUri` stay empty.
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts: pulumi.CustomResourceOptions = {}) {
+    return new DatabaseResource(name, undefined, { ...opts, id });
+  }
+
+  constructor(name: string, args: DatabaseResourceArgs | undefined, opts: pulumi.CustomResourceOptions = {}) {
+    // Every output is named, also on a read (`get`), so that the SDK fills each property.
+    const props = args ?? {
+      pairId: undefined,
+      name: undefined,
+      owner: undefined,
+      settings: undefined,
+      connectionLimit: undefined,
+      deletionProtection: undefined,
+    };
     super(
       "pgaas:index:Database",
       name,
-      { ...args, ownerPassword: undefined, connectionUri: undefined },
+      { ...props, ownerPassword: undefined, connectionUri: undefined },
       pgaasResourceOptions(opts, ["ownerPassword", "connectionUri"]),
     );
   }

@@ -9,7 +9,19 @@ export interface RecordedResource {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
+  /** The id a `get` asked to read; absent for a resource the program manages. */
+  readonly readId?: string;
 }
+
+/** What the mock "cloud" holds for a `get` of a pgaas Database. */
+export const EXISTING_DATABASE = {
+  pairId: "pair-1",
+  name: "billing",
+  owner: "billing",
+  settings: {},
+  connectionLimit: -1,
+  deletionProtection: true,
+};
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -200,6 +212,11 @@ export async function installMocks(options: {
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
+        if (args.id !== undefined && args.id !== "") {
+          registry.resources.push({ type: args.type, name: args.name, inputs: args.inputs, readId: args.id });
+          if (args.type !== "pgaas:index:Database") throw new Error(`unexpected read of ${args.type}`);
+          return { id: args.id, state: EXISTING_DATABASE };
+        }
         registry.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
         // In preview a create returns its inputs plus unknowns where the cloud computes values.
         const computed = options.preview

@@ -20,6 +20,7 @@ const FIRST = urn("tiny:components:Group$tiny:index:Item", "group-first");
 const SECOND = urn("tiny:components:Group$tiny:index:Item", "group-second");
 const GROUP = urn("tiny:components:Group", "group");
 const EXTRA = urn("tiny:index:Item", "extra");
+const SEEN = urn("tiny:index:Item", "seen");
 const PROVIDER = urn("pulumi:providers:tiny", "default");
 
 describe("the test engine with a tiny program and provider", () => {
@@ -148,6 +149,30 @@ describe("the test engine with a tiny program and provider", () => {
     expect(isWireSecret(state.find((resource) => resource.urn === FIRST)?.outputs.secret)).toBe(true);
   }, 60_000);
 
+  it("get reads an existing item through the provider, records it external, and never deletes it", async () => {
+    engine.setConfig("tiny-program:readId", "k2-group-first");
+    const result = await engine.up({ skipPreview: true });
+    expect(ops(result).filter(([, urn]) => urn === SEEN)).toEqual([["read", SEEN]]);
+    expect(result.outputs.seenValue).toBe("hello!");
+    // The up also puts back what the refresh above found changed outside (in any order with the read).
+    expect((await newJournal()).sort()).toEqual([
+      "read seen k2-group-first",
+      "update group-second item-group-second",
+    ]);
+    const seen = (await engine.state()).find((resource) => resource.urn === SEEN);
+    expect([seen?.id, seen?.external, seen?.outputs.value]).toEqual(["k2-group-first", true, "hello!"]);
+    const missing = "k9-nothing";
+    engine.setConfig("tiny-program:readId", missing);
+    const failure = await engine.up({ skipPreview: true }).catch((error: unknown) => error);
+    expect((failure as Error).message).toContain(`tiny:index:Item ${missing} (read as seen) does not exist`);
+    expect(await newJournal()).toEqual([`read seen ${missing}`]);
+    engine.removeConfig("tiny-program:readId");
+    const dropped = await engine.up({ skipPreview: true });
+    expect(ops(dropped).filter(([, urn]) => urn === SEEN)).toEqual([["discard", SEEN]]);
+    expect(await newJournal()).toEqual([]);
+    expect((await engine.state()).some((resource) => resource.urn === SEEN)).toBe(false);
+  }, 60_000);
+
   it("a failing Check stops up before any create or update and names the property", async () => {
     engine.setConfig("tiny-program:first", "");
     const failure = await engine.up().catch((error: unknown) => error);
@@ -162,7 +187,7 @@ describe("the test engine with a tiny program and provider", () => {
   it("destroy deletes dependents first and leaves an empty state", async () => {
     engine.setConfig("tiny-program:extra", "true");
     await engine.up();
-    expect(await newJournal()).toEqual(["update group-second item-group-second", "create extra item-extra"]);
+    expect(await newJournal()).toEqual(["create extra item-extra"]);
     const result = await engine.destroy();
     expect(result.steps.map((step) => step.urn)).toEqual([EXTRA, SECOND, FIRST, PROVIDER, GROUP, STACK_URN]);
     expect(await newJournal()).toEqual([

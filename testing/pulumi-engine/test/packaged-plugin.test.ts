@@ -15,7 +15,7 @@ import { PGAAS_VERSION } from "@pgaas/common/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packagePlugin, pluginArchiveName } from "../../../provider/package-plugin.js";
 import { wireSecret } from "../../../provider/src/plugin/wire-values.js";
-import { startMonitorServer } from "../monitor-server.js";
+import { NO_PROGRAM, startMonitorServer } from "../monitor-server.js";
 import { type ProviderPlugin, startProviderPlugin } from "../provider-plugin.js";
 
 const run = promisify(execFile);
@@ -37,12 +37,7 @@ describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => 
     pluginDir = join(dir, "plugins", `resource-pgaas-v${PGAAS_VERSION}`);
     await mkdir(pluginDir, { recursive: true });
     await run("tar", ["-xzf", archive.outfile, "-C", pluginDir]);
-    const engine = await startMonitorServer({
-      registerResource: () => Promise.reject(new Error("no program")),
-      registerResourceOutputs: () => undefined,
-      invoke: () => Promise.reject(new Error("no program")),
-      log: () => undefined,
-    });
+    const engine = await startMonitorServer({ ...NO_PROGRAM, log: () => undefined });
     stopEngine = engine.stop;
     plugin = await startProviderPlugin({
       directory: pluginDir,

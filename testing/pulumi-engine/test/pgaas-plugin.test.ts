@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { wireSecret } from "../../../provider/src/plugin/wire-values.js";
-import { type LogEntry, startMonitorServer } from "../monitor-server.js";
+import { type LogEntry, NO_PROGRAM, startMonitorServer } from "../monitor-server.js";
 import { type ProviderPlugin, startProviderPlugin } from "../provider-plugin.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -21,12 +21,7 @@ describe("the pgaas plugin through cmd/run-plugin", () => {
 
   beforeAll(async () => {
     if (!existsSync(BUILT_PLUGIN)) throw new Error(`${BUILT_PLUGIN} is missing: run \`npm run build\` first`);
-    const engine = await startMonitorServer({
-      registerResource: () => Promise.reject(new Error("no program")),
-      registerResourceOutputs: () => undefined,
-      invoke: () => Promise.reject(new Error("no program")),
-      log: (entry) => logs.push(entry),
-    });
+    const engine = await startMonitorServer({ ...NO_PROGRAM, log: (entry) => logs.push(entry) });
     stopEngine = engine.stop;
     plugin = await startProviderPlugin({
       directory: PROVIDER_DIR,

@@ -1,6 +1,6 @@
 // The test engine's own program. Config: tiny-program:first (the first item's value), :key (the
 // first item's replacement key, default k1), :token (secret), :extra (true adds an item that depends
-// on the group).
+// on the group), :readId (reads that existing item with `get` as "seen").
 import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config();
@@ -35,6 +35,9 @@ class Group extends pulumi.ComponentResource {
 
 const group = new Group("group");
 if (config.getBoolean("extra")) new Item("extra", { value: "x" }, { dependsOn: [group] });
+
+const readId = config.get("readId");
+export const seenValue = readId ? new Item("seen", { value: undefined }, { id: readId }).value : undefined;
 
 export const firstLength = group.first.length;
 export const secondValue = group.second.value;
