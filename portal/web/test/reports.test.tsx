@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { ReportsPage } from "../src/features/reports/ReportsPage.js";
@@ -96,12 +96,25 @@ describe("reports", () => {
     const axis = [...container.querySelectorAll('figure[data-chart="Size"] text')].map(
       (label) => label.textContent,
     );
+    // Round ticks: every five minutes, each with its date.
     expect(axis.filter((label) => label?.includes(":"))).toEqual([
       "11-29 21:50:00",
-      "11-29 21:52:30",
       "11-29 21:55:00",
-      "11-29 21:57:30",
       "11-29 22:00:00",
     ]);
+    // The line does not pretend: the missing minute and the silent end are marked.
+    const gaps = [...container.querySelectorAll('figure[data-chart="Size"] .chart-gap title')].map(
+      (title) => title.textContent,
+    );
+    expect(gaps).toEqual([
+      "No data 2026-11-29 21:51:00 UTC – 2026-11-29 21:52:00 UTC",
+      "No data 2026-11-29 21:53:00 UTC – 2026-11-29 22:00:00 UTC",
+    ]);
+    // A tooltip gives the time and value under the pointer (jsdom lays nothing out: x 0 is the first point).
+    const hover = container.querySelector('figure[data-chart="Size"] .chart-hover') as Element;
+    fireEvent.pointerMove(hover, { clientX: 0 });
+    expect(screen.getByRole("tooltip").textContent).toBe("2026-11-29 21:50:00 UTCsize: 8.00 KiB");
+    fireEvent.pointerLeave(hover);
+    expect(screen.queryByRole("tooltip")).toBeNull();
   });
 });
