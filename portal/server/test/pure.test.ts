@@ -221,21 +221,22 @@ describe("reports", () => {
       '<tr><th scope="row">Outages</th><td>1, 3 s down</td></tr>',
       '<tr><th scope="row">Degraded periods</th><td>1, 1 min in total</td></tr>',
       '<tr><th scope="row">Size growth</th><td>7.2 MiB</td></tr>',
-      "<tr><td>2026-11-29 10:20 UTC</td><td>2026-11-29 10:20 UTC</td><td>3 s</td></tr>",
-      "<tr><td>2026-11-29 10:00 UTC</td><td>2026-11-29 10:01 UTC</td><td>1 min</td></tr>",
-      "<tr><td>2026-11-29 10:01 UTC</td><td>7.2 MiB</td><td>3</td><td>1.50</td><td>0.00</td><td>99.50 %</td><td>0</td><td>0 B</td><td>–</td><td>–</td></tr>",
+      "<tr><td>2026-11-29 10:20:00 UTC</td><td>2026-11-29 10:20:03 UTC</td><td>3 s</td></tr>",
+      "<tr><td>2026-11-29 10:00:30 UTC</td><td>2026-11-29 10:01:30 UTC</td><td>1 min</td></tr>",
+      "<tr><td>2026-11-29 10:01 UTC</td><td>7.2 MiB</td><td>3</td><td>1.50</td><td>0.00</td><td>99.50 %</td><td>0</td><td>0 B</td></tr>",
       // Round binary ticks (0, 2, 4, 6, 8 MiB) and round, dated time ticks every 15 minutes.
       '<text x="64" y="142.0" dy="3" text-anchor="end">0 B</text>',
       '<text x="64" y="44.5" dy="3" text-anchor="end">6 MiB</text>',
       '<text x="70.0" y="164" text-anchor="middle">11-29 10:00</text>',
-      '<text x="349.0" y="164" text-anchor="middle">11-29 10:30</text>',
+      '<text x="337.0" y="164" text-anchor="middle">11-29 10:30</text>',
       // The line covers 10:00–10:02 and stops; the rest of the hour is marked as without data.
-      '<path d="M70.0,141.9L79.3,25.0"/>',
-      '<rect class="gap" x="88.6" y="12" width="539.4" height="130"><title>No data 2026-11-29 10:02 UTC – 2026-11-29 11:00 UTC</title></rect>',
+      '<path d="M70.0,141.9L78.9,25.0"/>',
+      '<rect class="gap" x="87.8" y="12" width="516.2" height="130"><title>No data 2026-11-29 10:02 UTC – 2026-11-29 11:00 UTC</title></rect>',
       ">no data</text>",
     ];
     expect(fragments.filter((fragment) => !html.includes(fragment))).toEqual([]);
-    expect(html).not.toMatch(/sizeBytes|uptimeRatio|T10:00:00|100\.00 %/);
+    // A database has no replication of its own: that is the pair report's.
+    expect(html).not.toMatch(/sizeBytes|uptimeRatio|T10:00:00|100\.00 %|[Rr]eplication/);
   });
 
   it("names the CSV after the subject and the range", () => {

@@ -13,6 +13,7 @@ import { applyRetention } from "../src/services/retention.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { migrate } from "../src/store/migrate.js";
 import { MIGRATIONS } from "../src/store/migrations.js";
+import { admin, historyPair, writableReports } from "./support/report-history.js";
 
 let server: ThrowawayPostgres;
 let store: Store;
@@ -143,50 +144,6 @@ it("forgets finished alert deliveries older than the window and keeps pending on
   ]);
 });
 
-// Writable reports of one node every 2 s over [from, to], as an agent sends them.
-const writableReports = (nodeId: string, from: string, to: string, degraded?: { from: string; to: string }) =>
-  store.query(
-    `INSERT INTO state_samples (node_id, sampled_at, role, writable, fenced, sync_state, lag_bytes, lag_seconds)
-     SELECT $1, at, 'primary', true, false,
-            CASE WHEN at >= $4::timestamptz AND at < $5::timestamptz THEN 'degraded' ELSE 'sync' END, null, null
-       FROM generate_series($2::timestamptz, $3::timestamptz, interval '2 seconds') AS at`,
-    [nodeId, from, to, degraded?.from ?? to, degraded?.to ?? to],
-  );
-
-const admin = {
-  kind: "user",
-  id: "00000000-0000-4000-8000-000000000001",
-  email: "a@example.com",
-  role: "admin",
-  via: { kind: "session" },
-} as const;
-
-async function historyPair(name: string, createdAt: string) {
-  const { rows: pairRows } = await store.query<{ id: string }>(
-    "INSERT INTO pairs (name, endpoint_host, endpoint_port, admin_username, admin_password_sealed, created_at) VALUES ($1, 'h', 5432, 'a', '\\x00', $2) RETURNING id",
-    [name, createdAt],
-  );
-  const pairId = pairRows[0]?.id as string;
-  const { rows: nodes } = await store.query<{ id: string; name: string }>(
-    "INSERT INTO nodes (pair_id, name, address, port, agent_port, agent_token_hash) VALUES ($1, 'n1', 'h', 5432, 9187, $2), ($1, 'n2', 'h', 5433, 9187, $3) RETURNING id, name",
-    [pairId, randomBytes(8), randomBytes(8)],
-  );
-  const node = (nodeName: string) => nodes.find((row) => row.name === nodeName)?.id as string;
-  const failover = (nodeName: string, at: string) =>
-    store.query(
-      "INSERT INTO pair_events (pair_id, node_name, type, message, occurred_at) VALUES ($1, $2, 'failover', 'promoted', $3)",
-      [pairId, nodeName, at],
-    );
-  const database = async (databaseName: string, at: string) => {
-    const { rows } = await store.query<{ id: string }>(
-      "INSERT INTO databases (pair_id, name, owner, state, created_at) VALUES ($1, $2, 'owner', 'active', $3) RETURNING id",
-      [pairId, databaseName, at],
-    );
-    return rows[0]?.id as string;
-  };
-  return { pairId, node, failover, database };
-}
-
 const reportsAt = (now: Date) => {
   const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
   return createReports(store, pairs, createDatabases(store, pairs, memoryLogger("store-test")), () => now);
@@ -196,16 +153,16 @@ it("starts a database report at the database's creation: a failover before it is
   const now = new Date("2026-11-29T12:00:00.000Z");
   const at = (hhmm: string, seconds = 30) =>
     new Date(`2026-11-29T${hhmm}:${String(seconds).padStart(2, "0")}Z`);
-  const { pairId, node, failover, database } = await historyPair("history", "2026-11-20T00:00:00Z");
+  const { pairId, node, failover, database } = await historyPair(store, "history", "2026-11-20T00:00:00Z");
   // Known history: n1 primary 09:00–09:29:50; nothing writable for 30 s; a failover to n2 at 09:30:20,
   // which is degraded 09:40–09:45 and writable to 10:59:58; silence; n1 back as primary from 11:15
   // (a second failover). The database appears at 10:00, after the first failover.
-  await writableReports(node("n1"), "2026-11-29T09:00:00Z", "2026-11-29T09:29:50Z");
-  await writableReports(node("n2"), "2026-11-29T09:30:20Z", "2026-11-29T10:59:58Z", {
+  await writableReports(store, node("n1"), "2026-11-29T09:00:00Z", "2026-11-29T09:29:50Z");
+  await writableReports(store, node("n2"), "2026-11-29T09:30:20Z", "2026-11-29T10:59:58Z", {
     from: "2026-11-29T09:40:00Z",
     to: "2026-11-29T09:45:00Z",
   });
-  await writableReports(node("n1"), "2026-11-29T11:15:00Z", "2026-11-29T11:59:58Z");
+  await writableReports(store, node("n1"), "2026-11-29T11:15:00Z", "2026-11-29T11:59:58Z");
   await failover("n2", "2026-11-29T09:30:20Z");
   await failover("n1", "2026-11-29T11:15:00Z");
   const databaseId = await database("shop", "2026-11-29T10:00:00Z");
@@ -280,12 +237,12 @@ it("starts a database report at the database's creation: a failover before it is
 
 it("reads 30 days from hourly roll-ups by the same rule, and spares a database created after a failover", async () => {
   const now = new Date("2026-11-29T12:00:00.000Z");
-  const { pairId, node, failover, database } = await historyPair("rolled", "2026-10-01T00:00:00Z");
+  const { pairId, node, failover, database } = await historyPair(store, "rolled", "2026-10-01T00:00:00Z");
   // Ten days ago: n1 primary 08:00–08:59:58, a failover to n2 at 09:01 (n2 writable to 10:59:58), the
   // database created at 10:00 and busy for that hour; then silence until n2 reports again today from 10:00.
-  await writableReports(node("n1"), "2026-11-19T08:00:00Z", "2026-11-19T08:59:58Z");
-  await writableReports(node("n2"), "2026-11-19T09:01:00Z", "2026-11-19T10:59:58Z");
-  await writableReports(node("n2"), "2026-11-29T10:00:00Z", "2026-11-29T11:59:58Z");
+  await writableReports(store, node("n1"), "2026-11-19T08:00:00Z", "2026-11-19T08:59:58Z");
+  await writableReports(store, node("n2"), "2026-11-19T09:01:00Z", "2026-11-19T10:59:58Z");
+  await writableReports(store, node("n2"), "2026-11-29T10:00:00Z", "2026-11-29T11:59:58Z");
   await failover("n2", "2026-11-19T09:01:00Z");
   const databaseId = await database("ledger", "2026-11-19T10:00:00Z");
   await store.query(

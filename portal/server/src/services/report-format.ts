@@ -31,9 +31,9 @@ export function formatUptime(ratio: number | null): string {
   return `${(Math.floor(ratio * 10_000 + 1e-6) / 100).toFixed(2)} %`;
 }
 
-/** `2026-11-29 10:00 UTC`: one time zone everywhere, and it is stated. */
-export function formatUtc(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** `2026-11-29 10:00 UTC` (or `10:00:30 UTC` where seconds matter): one time zone everywhere, and it is stated. */
+export function formatUtc(iso: string, withSeconds = false): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, withSeconds ? 19 : 16)} UTC`;
 }
 
 /** A length of time in its largest whole units: `1 min`, `6 h`, `1 d 2 h`. */

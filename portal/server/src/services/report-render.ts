@@ -94,7 +94,14 @@ const CHARTED: Record<Report["subject"]["kind"], readonly Metric["field"][]> = {
   pair: ["lagBytes", "lagSeconds", "connections", "commitsPerSecond"],
 };
 
-const CHART = { width: 640, height: 170, left: 70, right: 12, top: 12, bottom: 28 } as const;
+// Table columns: replication is the pair's, never a database's.
+const TABLED: Record<Report["subject"]["kind"], readonly Metric[]> = {
+  database: METRICS.filter((metric) => metric.field !== "lagBytes" && metric.field !== "lagSeconds"),
+  pair: METRICS,
+};
+
+// The right margin leaves room for the half of a time label centred on the range's end.
+const CHART = { width: 640, height: 170, left: 70, right: 36, top: 12, bottom: 28 } as const;
 
 const axisTicks = (metric: Metric, low: number, high: number) =>
   metric.ticks === "bytes"
@@ -185,8 +192,21 @@ function summaryRows(report: Report): [string, string][] {
     ["Cache hit ratio (mean)", formatPercent(summary.cacheHitRatio)],
     ["Deadlocks", formatNumber(summary.deadlocks)],
     ["Temporary files", formatBytes(summary.tempBytes)],
-    ["Peak replication lag", `${formatBytes(summary.maxLagBytes)} / ${seconds(summary.maxLagSeconds)}`],
   ];
+}
+
+/** The summary rows of a report: replication is the pair's, so a database report leaves it out. */
+function reportSummaryRows(report: Report): [string, string][] {
+  const rows = summaryRows(report);
+  return report.subject.kind === "database"
+    ? rows
+    : [
+        ...rows,
+        [
+          "Peak replication lag",
+          `${formatBytes(report.summary.maxLagBytes)} / ${seconds(report.summary.maxLagSeconds)}`,
+        ],
+      ];
 }
 
 /** A table of periods with their length; `down` gives the seconds missing where it is not the whole period. */
@@ -198,21 +218,23 @@ function periodTable(
   const rows = periods
     .map(
       (period) =>
-        `<tr><td>${formatUtc(period.from)}</td><td>${formatUtc(period.to)}</td><td>${formatDuration(period.downSeconds ?? (Date.parse(period.to) - Date.parse(period.from)) / 1000)}</td></tr>`,
+        `<tr><td>${formatUtc(period.from, true)}</td><td>${formatUtc(period.to, true)}</td><td>${formatDuration(period.downSeconds ?? (Date.parse(period.to) - Date.parse(period.from)) / 1000)}</td></tr>`,
     )
     .join("");
   return `<table><thead><tr><th>From</th><th>To</th><th>${lengthTitle}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-const STYLE = `body{font:11pt/1.4 system-ui,sans-serif;color:#1a1a1a;margin:2em auto;max-width:60em}
-h1{font-size:18pt;margin:0}h2{font-size:13pt;margin:1.5em 0 .5em;border-bottom:1px solid #ccc}
+/** The printable report's whole stylesheet, inline (its hash is its Content-Security-Policy). */
+export const REPORT_STYLE = `body{font:11pt/1.4 system-ui,sans-serif;color:#1a1a1a;margin:2em auto;max-width:60em}
+h1{font-size:18pt;margin:0}h2{font-size:13pt;margin:1.5em 0 .5em;border-bottom:1px solid #ccc;break-after:avoid}
 .meta{color:#555;margin:.25em 0 1em}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:3px 8px;text-align:right;font-variant-numeric:tabular-nums}
-th:first-child,td:first-child{text-align:left}.summary th{font-weight:normal;color:#444}
-.charts{display:grid;grid-template-columns:1fr 1fr;gap:1em}figure{margin:0;break-inside:avoid}
+th:first-child,td:first-child{text-align:left}.summary{width:auto;min-width:28em}.summary th{font-weight:normal;color:#444}
+.charts{display:grid;grid-template-columns:1fr;gap:1em;max-width:48em}figure{margin:0;break-inside:avoid}
 figcaption{font-weight:600;margin-bottom:.25em}svg{width:100%;height:auto}svg text{font-size:10px;fill:#555}
 svg path{fill:none;stroke:#1f5fbf;stroke-width:2}svg circle{fill:#1f5fbf}.grid{stroke:#eee}.axis,.tick{stroke:#999}
-.gap{fill:#f3f3f3}svg .gap-label{fill:#888;font-style:italic}.note{color:#555;font-size:9pt}
+.gap{fill:#f3f3f3}svg .gap-label{fill:#888;font-style:italic}.note{color:#555;font-size:9pt;max-width:48em}
+.data{font-size:9pt}.data th{vertical-align:bottom}.data td{white-space:nowrap;padding:2px 6px}tr{break-inside:avoid}
 .empty{color:#777}@page{size:A4;margin:15mm}@media print{body{margin:0;max-width:none}.data{font-size:8pt}}`;
 
 export function reportHtml(report: Report): string {
@@ -224,22 +246,23 @@ export function reportHtml(report: Report): string {
     .filter((metric): metric is Metric => metric !== undefined)
     .map((metric) => chartSvg(report, metric))
     .join("\n");
-  const summary = summaryRows(report)
+  const summary = reportSummaryRows(report)
     .map(
       ([label, value]) => `<tr><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`,
     )
     .join("");
-  const head = ["Time (UTC)", ...METRICS.map((metric) => metric.title)]
+  const columns = TABLED[report.subject.kind];
+  const head = ["Time (UTC)", ...columns.map((metric) => metric.title)]
     .map((label) => `<th>${escapeHtml(label)}</th>`)
     .join("");
   const rows = report.points
     .map(
       (point) =>
-        `<tr><td>${formatUtc(point.at)}</td>${METRICS.map((metric) => `<td>${escapeHtml(metric.format(point[metric.field]))}</td>`).join("")}</tr>`,
+        `<tr><td>${formatUtc(point.at)}</td>${columns.map((metric) => `<td>${escapeHtml(metric.format(point[metric.field]))}</td>`).join("")}</tr>`,
     )
     .join("");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`${title}: ${range}`)}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(`${title}: ${range}`)}</title><style>${REPORT_STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1>
 <p class="meta">${range} · ${report.points.length} points, one per ${formatDuration(report.bucketSeconds)} · all times UTC</p>
 <h2>Summary</h2><table class="summary"><tbody>${summary}</tbody></table>
