@@ -38,7 +38,7 @@ afterAll(async () => {
 async function printed(
   path: string,
   name: string,
-): Promise<{ text: string; info: string; headingPx: string }> {
+): Promise<{ text: string; info: string; headingPx: string; csp: string }> {
   const page = browser.page;
   await page.setExtraHTTPHeaders({ cookie });
   const response = await page.goto(`${h.server.url}${path}`);
@@ -51,7 +51,8 @@ async function printed(
     run("pdftotext", ["-layout", pdf, "-"]),
     run("pdfinfo", [pdf]),
   ]);
-  return { text: text.replace(/\s+/g, " "), info, headingPx };
+  const csp = response?.headers()["content-security-policy"] ?? "";
+  return { text: text.replace(/\s+/g, " "), info, headingPx, csp };
 }
 
 it("prints a database report with charts and the figures of a known history, sparing the failover before it", async () => {
@@ -80,7 +81,13 @@ it("prints a database report with charts and the figures of a known history, spa
   const range = `from=${encodeURIComponent(at(0))}&to=${encodeURIComponent(at(120))}&format=html`;
 
   const report = await printed(`/v1/reports/databases/${databaseId}?${range}`, "database-report");
-  expect([report.headingPx, report.info.match(/Page size:.*\(A4\)/) !== null]).toEqual(["24px", true]);
+  // Styled by its own stylesheet, allowed by hash: still no inline script and nothing inline but it.
+  expect([
+    report.headingPx,
+    report.info.match(/Page size:.*\(A4\)/) !== null,
+    /script-src 'self'.*style-src 'sha256-[A-Za-z0-9+/]+=*'/.test(report.csp),
+    report.csp.includes("unsafe-inline"),
+  ]).toEqual(["24px", true, true, false]);
   // Starts at the database's creation; n2's 14 min 56 s of silence (until 6 s before n1's first report)
   // is its one outage: 75.11 % of the hour. The failover at +30:20 happened before it existed.
   const expected = [

@@ -83,10 +83,22 @@ describe("reports", () => {
         ok({
           ...emptyReport("database", IDS.database, "orders", HOUR_AGO, TO),
           points: [point(0, 8192), point(1, null), point(2, 16_384)],
+          summary: {
+            ...emptyReport("database", IDS.database, "orders", HOUR_AGO, TO).summary,
+            uptimeRatio: 1 - 56 / 3600,
+            outages: [{ from: "2026-11-29T21:52:04.000Z", to: "2026-11-29T21:53:00.000Z", downSeconds: 56 }],
+          },
         }),
       );
     const { container } = render(<ReportsPage />);
     expect(await screen.findByText(/3 points of /)).toBeVisible();
+    // Uptime and the outage it misses, from the same figures.
+    expect(screen.getByRole("row", { name: /^Uptime/ }).textContent).toBe("Uptime98.44 %");
+    expect(
+      [...screen.getByRole("table", { name: "Outages" }).querySelectorAll("tbody tr")].map(
+        (row) => row.textContent,
+      ),
+    ).toEqual(["2026-11-29 21:52:04 UTC2026-11-29 21:53:00 UTC56.0 s"]);
     const caption = (chart: string) =>
       container.querySelector(`figure[data-chart="${chart}"] .chart-summary`)?.textContent;
     expect([caption("Size"), caption("Connections")]).toEqual([
