@@ -122,6 +122,18 @@ describe("reports", () => {
       "No data 2026-11-29 21:51:00 UTC – 2026-11-29 21:52:00 UTC",
       "No data 2026-11-29 21:53:00 UTC – 2026-11-29 22:00:00 UTC",
     ]);
+    // Size has a value on either side of the gap and is never drawn across it: two dots, no line.
+    // Connections has all three: one line through them.
+    const marks = (chart: string) => ({
+      lines: [...container.querySelectorAll(`figure[data-chart="${chart}"] svg path`)].map((path) =>
+        path.getAttribute("d")?.replace(/[\d.,]+/g, ""),
+      ),
+      dots: container.querySelectorAll(`figure[data-chart="${chart}"] svg circle`).length,
+    });
+    expect([marks("Size"), marks("Connections")]).toEqual([
+      { lines: [], dots: 2 },
+      { lines: ["MLL"], dots: 0 },
+    ]);
     // A tooltip gives the time and value under the pointer (jsdom lays nothing out: x 0 is the first point).
     const hover = container.querySelector('figure[data-chart="Size"] .chart-hover') as Element;
     fireEvent.pointerMove(hover, { clientX: 0 });

@@ -152,13 +152,16 @@ function chartSvg(report: Report, metric: Metric): string {
       return `<rect class="gap" x="${x(gap.from)}" y="${CHART.top}" width="${width.toFixed(1)}" height="${plotHeight}"><title>No data ${formatUtc(new Date(gap.from).toISOString())} – ${formatUtc(new Date(gap.to).toISOString())}</title></rect>${label}`;
     })
     .join("");
-  const lines = valueRuns(values, bucketMs)
-    .map((run) =>
-      run.length === 1
-        ? `<circle cx="${x(run[0]?.t ?? 0)}" cy="${y(run[0]?.v ?? 0)}" r="2.5"/>`
-        : `<path d="${run.map((value, index) => `${index === 0 ? "M" : "L"}${x(value.t)},${y(value.v)}`).join("")}"/>`,
-    )
+  // One path, a subpath per run (the pen lifts over gaps); a lone value is a dot.
+  const runs = valueRuns(values, bucketMs);
+  const d = runs
+    .filter((run) => run.length > 1)
+    .map((run) => run.map((value, index) => `${index === 0 ? "M" : "L"}${x(value.t)},${y(value.v)}`).join(""))
     .join("");
+  const lines = `${d === "" ? "" : `<path d="${d}"/>`}${runs
+    .filter((run) => run.length === 1)
+    .map(([value]) => (value === undefined ? "" : `<circle cx="${x(value.t)}" cy="${y(value.v)}" r="2.5"/>`))
+    .join("")}`;
   return `<figure><figcaption>${metric.title}</figcaption><svg viewBox="0 0 ${CHART.width} ${CHART.height}" role="img" aria-label="${escapeHtml(metric.title)}">
 ${gaps}${grid}<line class="axis" x1="${CHART.left}" x2="${CHART.width - CHART.right}" y1="${bottom}" y2="${bottom}"/>${times}
 ${lines}</svg></figure>`;

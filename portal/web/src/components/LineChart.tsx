@@ -182,29 +182,26 @@ export function LineChart({
               ))}
               {series.map((s, index) => {
                 const color = PALETTE[index % PALETTE.length];
+                const runs = valueRuns(s.points, bucketMs);
+                // One path per series, a subpath per run (the pen lifts over gaps); a lone value is a dot.
+                const d = runs
+                  .filter((run) => run.length > 1)
+                  .map((run) =>
+                    run
+                      .map((p, i) => `${i === 0 ? "M" : "L"}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`)
+                      .join(""),
+                  )
+                  .join("");
                 return (
                   <g key={s.name}>
-                    {valueRuns(s.points, bucketMs).map((run) =>
-                      run.length === 1 ? (
-                        <circle
-                          key={run[0]?.t}
-                          cx={x(run[0]?.t ?? 0)}
-                          cy={y(run[0]?.v ?? 0)}
-                          r={3}
-                          fill={color}
-                        />
-                      ) : (
-                        <path
-                          key={run[0]?.t}
-                          d={run
-                            .map((p, i) => `${i === 0 ? "M" : "L"}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`)
-                            .join("")}
-                          fill="none"
-                          stroke={color}
-                          strokeWidth={2}
-                        />
-                      ),
-                    )}
+                    {d === "" ? null : <path d={d} fill="none" stroke={color} strokeWidth={2} />}
+                    {runs
+                      .filter((run) => run.length === 1)
+                      .map(([p]) =>
+                        p === undefined ? null : (
+                          <circle key={p.t} cx={x(p.t)} cy={y(p.v)} r={3} fill={color} />
+                        ),
+                      )}
                   </g>
                 );
               })}
