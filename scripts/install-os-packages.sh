@@ -9,6 +9,8 @@ packages=(
   keepalived openssh-server openssh-client
   iproute2 iputils-ping procps util-linux
   chromium fonts-liberation
+  # pdftotext and pdfinfo: the printable report's test reads back the PDF Chromium printed
+  poppler-utils
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -31,6 +31,9 @@ export const ReportPoint = z.object({
 export type ReportPoint = z.infer<typeof ReportPoint>;
 
 export const Period = z.object({ from: Timestamp, to: Timestamp });
+/** A stretch without a writable primary; in rolled-up hours, the seconds missing within it. */
+export const Outage = z.object({ from: Timestamp, to: Timestamp, downSeconds: z.number() });
+export type Outage = z.infer<typeof Outage>;
 export const ReportSummary = z.object({
   sizeGrowthBytes: z.number().nullable(),
   maxConnections: z.number().nullable(),
@@ -42,11 +45,13 @@ export const ReportSummary = z.object({
   maxLagBytes: z.number().nullable(),
   maxLagSeconds: z.number().nullable(),
   /**
-   * Share of the minutes since the report's start (the subject's creation at the earliest) up to its end or
-   * now with a writable, unfenced primary reported, 0..1; a minute without reports counts as down. Null for
-   * an empty range. Defined in docs/operations.md ("Reports: what the figures mean").
+   * Share of the report's range (from the subject's creation at the earliest, up to its end or a few
+   * seconds before now) without an outage, 0..1; silence counts as an outage. Null for an empty range.
+   * Defined in docs/operations.md ("Reports: what the figures mean").
    */
   uptimeRatio: z.number().nullable(),
+  /** The outages uptime is computed from, in order. */
+  outages: z.array(Outage),
   failovers: z.number().int(),
   degradedPeriods: z.array(Period),
 });

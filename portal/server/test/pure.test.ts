@@ -16,8 +16,9 @@ import { newToken, tokenKind } from "../src/crypto/tokens.js";
 import { accessRoleName, overlapEnd, rotatedRoleName } from "../src/services/access.js";
 import { connectionUri } from "../src/services/databases.js";
 import { validateParameters } from "../src/services/parameters.js";
-import { bucketSeconds, databasePoints, degradedPeriods, uptimeRatio } from "../src/services/report-math.js";
+import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
 import { reportCsv, reportCsvFilename, reportHtml } from "../src/services/report-render.js";
+import { joinOutages, rolledOutages, uptimeRatio } from "../src/services/report-uptime.js";
 import { deriveEvents } from "../src/services/state-events.js";
 
 describe("parameters", () => {
@@ -142,18 +143,37 @@ describe("reports", () => {
     ]).toEqual([60, 600, 3600, 21_600, 3600]);
   });
 
-  it("counts uptime over every minute of the range, a silent minute as down", () => {
-    const minute = 60_000;
-    expect([
-      uptimeRatio(60, 0, 60 * minute),
-      uptimeRatio(45, 0, 60 * minute),
-      uptimeRatio(0, 0, 60 * minute),
-      uptimeRatio(3, 30_000, 3 * minute),
-      uptimeRatio(0, 60 * minute, 60 * minute),
-    ]).toEqual([1, 0.75, 0, 1, null]);
+  it("charges rolled-up hours with their missing seconds, joins touching outages, and derives uptime from them", () => {
+    const hour = 3_600_000;
+    const t0 = Date.parse("2026-11-01T10:00:00.000Z");
+    // 10:00 fully up, 11:00 up 3240 s of 3600, 12:00 without any roll-up; the range starts at 10:30.
+    const rolled = rolledOutages(
+      new Map([
+        [t0, 3600],
+        [t0 + hour, 3240],
+      ]),
+      t0 + hour / 2,
+      t0 + 3 * hour,
+    );
+    expect(rolled).toEqual([
+      { from: "2026-11-01T11:00:00.000Z", to: "2026-11-01T12:00:00.000Z", downSeconds: 360 },
+      { from: "2026-11-01T12:00:00.000Z", to: "2026-11-01T13:00:00.000Z", downSeconds: 3600 },
+    ]);
+    const raw = { from: "2026-11-01T13:00:00.000Z", to: "2026-11-01T13:00:30.000Z", downSeconds: 30 };
+    const apart = { from: "2026-11-01T14:00:00.000Z", to: "2026-11-01T14:00:06.000Z", downSeconds: 6 };
+    const joined = joinOutages([...rolled, raw, apart]);
+    expect(joined).toEqual([
+      { from: "2026-11-01T11:00:00.000Z", to: "2026-11-01T13:00:30.000Z", downSeconds: 3990 },
+      apart,
+    ]);
+    expect([uptimeRatio(joined, 4 * 3600), uptimeRatio([], 60), uptimeRatio([], 0)]).toEqual([
+      1 - 3996 / (4 * 3600),
+      1,
+      null,
+    ]);
   });
 
-  it("prints a designed report: formatted figures, dated charts and a readable table", () => {
+  it("prints a designed report: formatted figures, round dated ticks, gaps marked, outages listed", () => {
     const point = (at: string, sizeBytes: number | null) => ({
       at,
       sizeBytes,
@@ -169,11 +189,16 @@ describe("reports", () => {
     const html = reportHtml({
       subject: { kind: "database", id: "00000000-0000-4000-8000-000000000000", name: "shop<1>" },
       from: "2026-11-29T10:00:00.000Z",
-      to: "2026-11-29T10:02:00.000Z",
+      to: "2026-11-29T11:00:00.000Z",
       bucketSeconds: 60,
-      points: [point("2026-11-29T10:00:00.000Z", 8192), point("2026-11-29T10:01:00.000Z", 1_572_864)],
+      // Size at 10:00 and 10:01, then nothing until 10:30 (the agent was silent).
+      points: [
+        point("2026-11-29T10:00:00.000Z", 8192),
+        point("2026-11-29T10:01:00.000Z", 7_549_747),
+        point("2026-11-29T10:30:00.000Z", null),
+      ],
       summary: {
-        sizeGrowthBytes: 1_564_672,
+        sizeGrowthBytes: 7_541_555,
         maxConnections: 3,
         commitsPerSecond: 1.5,
         rollbacksPerSecond: 0,
@@ -182,23 +207,36 @@ describe("reports", () => {
         tempBytes: 0,
         maxLagBytes: null,
         maxLagSeconds: null,
-        uptimeRatio: 0.875,
+        uptimeRatio: 1 - 3 / 3600,
+        outages: [{ from: "2026-11-29T10:20:00.000Z", to: "2026-11-29T10:20:03.000Z", downSeconds: 3 }],
         failovers: 1,
         degradedPeriods: [{ from: "2026-11-29T10:00:30.000Z", to: "2026-11-29T10:01:30.000Z" }],
       },
     });
     const fragments = [
       "<h1>Database shop&lt;1&gt;</h1>",
-      '<p class="meta">2026-11-29 10:00 UTC – 2026-11-29 10:02 UTC · 2 points, one per 1 min · all times UTC</p>',
-      '<tr><th scope="row">Uptime (writable primary, silent minutes count as down)</th><td>87.50 %</td></tr>',
-      '<tr><th scope="row">Size growth</th><td>1.5 MiB</td></tr>',
-      "<tr><td>2026-11-29 10:00 UTC</td><td>2026-11-29 10:01 UTC</td><td>1 min</td></tr>",
-      "<tr><td>2026-11-29 10:01 UTC</td><td>1.5 MiB</td><td>3</td><td>1.50</td><td>0.00</td><td>99.50 %</td><td>0</td><td>0 B</td><td>–</td><td>–</td></tr>",
-      '<path d="M70.0,125.4L350.0,10.0"/>',
-      '<text x="70" y="144">2026-11-29 10:00 UTC</text>',
+      '<p class="meta">2026-11-29 10:00 UTC – 2026-11-29 11:00 UTC · 3 points, one per 1 min · all times UTC</p>',
+      // 99.9166… % rounded down, never up to 100 %.
+      '<tr><th scope="row">Uptime</th><td>99.91 %</td></tr>',
+      '<tr><th scope="row">Outages</th><td>1, 3 s down</td></tr>',
+      '<tr><th scope="row">Degraded periods</th><td>1, 1 min in total</td></tr>',
+      '<tr><th scope="row">Size growth</th><td>7.2 MiB</td></tr>',
+      "<tr><td>2026-11-29 10:20:00 UTC</td><td>2026-11-29 10:20:03 UTC</td><td>3 s</td></tr>",
+      "<tr><td>2026-11-29 10:00:30 UTC</td><td>2026-11-29 10:01:30 UTC</td><td>1 min</td></tr>",
+      "<tr><td>2026-11-29 10:01 UTC</td><td>7.2 MiB</td><td>3</td><td>1.50</td><td>0.00</td><td>99.50 %</td><td>0</td><td>0 B</td></tr>",
+      // Round binary ticks (0, 2, 4, 6, 8 MiB) and round, dated time ticks every 15 minutes.
+      '<text x="64" y="142.0" dy="3" text-anchor="end">0 B</text>',
+      '<text x="64" y="44.5" dy="3" text-anchor="end">6 MiB</text>',
+      '<text x="70.0" y="164" text-anchor="middle">11-29 10:00</text>',
+      '<text x="337.0" y="164" text-anchor="middle">11-29 10:30</text>',
+      // The line covers 10:00–10:02 and stops; the rest of the hour is marked as without data.
+      '<path d="M70.0,141.9L78.9,25.0"/>',
+      '<rect class="gap" x="87.8" y="12" width="516.2" height="130"><title>No data 2026-11-29 10:02 UTC – 2026-11-29 11:00 UTC</title></rect>',
+      ">no data</text>",
     ];
     expect(fragments.filter((fragment) => !html.includes(fragment))).toEqual([]);
-    expect(html).not.toMatch(/sizeBytes|uptimeRatio|T10:00:00/);
+    // A database has no replication of its own: that is the pair report's.
+    expect(html).not.toMatch(/sizeBytes|uptimeRatio|T10:00:00|100\.00 %|[Rr]eplication/);
   });
 
   it("names the CSV after the subject and the range", () => {

@@ -13,6 +13,7 @@ import { applyRetention } from "../src/services/retention.js";
 import { openStore, type Store } from "../src/store/db.js";
 import { migrate } from "../src/store/migrate.js";
 import { MIGRATIONS } from "../src/store/migrations.js";
+import { admin, historyPair, writableReports } from "./support/report-history.js";
 
 let server: ThrowawayPostgres;
 let store: Store;
@@ -89,10 +90,13 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
   await applyRetention(store, { rawDays: 7, seenDays: 7, alertDays: 30 }, now);
   const { rows: left } = await store.query("SELECT count(*)::int AS n FROM state_samples");
   const { rows: rollups } = await store.query(
-    "SELECT samples, writable_samples, degraded_samples, max_lag_bytes FROM state_rollups",
+    "SELECT samples, writable_samples, degraded_samples, max_lag_bytes, up_seconds FROM state_rollups",
   );
   expect(left).toEqual([{ n: 1 }]);
-  expect(rollups).toEqual([{ samples: 2, writable_samples: 1, degraded_samples: 1, max_lag_bytes: 5 }]);
+  // The lone writable report vouches for the 6 s before it.
+  expect(rollups).toEqual([
+    { samples: 2, writable_samples: 1, degraded_samples: 1, max_lag_bytes: 5, up_seconds: 6 },
+  ]);
   // A pair report over nine days reads the roll-up (old) and the raw sample (recent) alike.
   const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
   const reports = createReports(
@@ -106,12 +110,12 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
     to: now.toISOString(),
     format: "json",
   });
-  // Up: the one roll-up hour with a writable report, out of nine days of minutes.
+  // Up: the 6 s the one rolled-up writable report vouched for, of nine days (less the 6 s not judged yet).
   expect([
     report.bucketSeconds,
     report.points.map((point) => point.lagBytes),
     report.summary.uptimeRatio,
-  ]).toEqual([7200, [5, 7], 60 / (9 * 1440)]);
+  ]).toEqual([7200, [5, 7], 1 - (9 * 86_400 - 12) / (9 * 86_400 - 6)]);
 });
 
 it("forgets finished alert deliveries older than the window and keeps pending ones", async () => {
@@ -140,41 +144,28 @@ it("forgets finished alert deliveries older than the window and keeps pending on
   ]);
 });
 
-it("starts a database report at the database's creation and counts a silent outage as down", async () => {
+const reportsAt = (now: Date) => {
+  const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
+  return createReports(store, pairs, createDatabases(store, pairs, memoryLogger("store-test")), () => now);
+};
+
+it("starts a database report at the database's creation: a failover before it is not charged, silence is an outage", async () => {
   const now = new Date("2026-11-29T12:00:00.000Z");
   const at = (hhmm: string, seconds = 30) =>
     new Date(`2026-11-29T${hhmm}:${String(seconds).padStart(2, "0")}Z`);
-  const { rows: pairRows } = await store.query<{ id: string }>(
-    "INSERT INTO pairs (name, endpoint_host, endpoint_port, admin_username, admin_password_sealed, created_at) VALUES ('history', 'h', 5432, 'a', '\\x00', '2026-11-20T00:00:00Z') RETURNING id",
-  );
-  const pairId = pairRows[0]?.id as string;
-  const { rows: nodes } = await store.query<{ id: string; name: string }>(
-    "INSERT INTO nodes (pair_id, name, address, port, agent_port, agent_token_hash) VALUES ($1, 'n1', 'h', 5432, 9187, '\\x11'), ($1, 'n2', 'h', 5433, 9187, '\\x12') RETURNING id, name",
-    [pairId],
-  );
-  const node = (name: string) => nodes.find((row) => row.name === name)?.id as string;
-  const { rows: databaseRows } = await store.query<{ id: string }>(
-    "INSERT INTO databases (pair_id, name, owner, state, created_at) VALUES ($1, 'shop', 'shop_owner', 'active', '2026-11-29T10:00:00Z') RETURNING id",
-    [pairId],
-  );
-  // Known history: n1 primary 09:00–10:59 (degraded 09:40–09:44, a failover at 09:30), silence
-  // 11:00–11:14, a failover at 11:15 and n2 primary 11:15–11:59. The database appears at 10:00.
-  const minutes = (fromMinute: number, toMinute: number) =>
-    Array.from({ length: toMinute - fromMinute + 1 }, (_, index) => fromMinute + index);
-  const hhmm = (minute: number) =>
-    `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
-  const primarySample = async (name: string, minute: number, syncState: string) =>
-    store.query(
-      "INSERT INTO state_samples (node_id, sampled_at, role, writable, fenced, sync_state, lag_bytes, lag_seconds) VALUES ($1, $2, 'primary', true, false, $3, null, null)",
-      [node(name), at(hhmm(minute)), syncState],
-    );
-  for (const minute of minutes(9 * 60, 10 * 60 + 59))
-    await primarySample("n1", minute, minute >= 9 * 60 + 40 && minute <= 9 * 60 + 44 ? "degraded" : "sync");
-  for (const minute of minutes(11 * 60 + 15, 11 * 60 + 59)) await primarySample("n2", minute, "sync");
-  await store.query(
-    "INSERT INTO pair_events (pair_id, node_name, type, message, occurred_at) VALUES ($1, 'n1', 'failover', 'x', '2026-11-29T09:30:00Z'), ($1, 'n2', 'failover', 'y', '2026-11-29T11:15:00Z')",
-    [pairId],
-  );
+  const { pairId, node, failover, database } = await historyPair(store, "history", "2026-11-20T00:00:00Z");
+  // Known history: n1 primary 09:00–09:29:50; nothing writable for 30 s; a failover to n2 at 09:30:20,
+  // which is degraded 09:40–09:45 and writable to 10:59:58; silence; n1 back as primary from 11:15
+  // (a second failover). The database appears at 10:00, after the first failover.
+  await writableReports(store, node("n1"), "2026-11-29T09:00:00Z", "2026-11-29T09:29:50Z");
+  await writableReports(store, node("n2"), "2026-11-29T09:30:20Z", "2026-11-29T10:59:58Z", {
+    from: "2026-11-29T09:40:00Z",
+    to: "2026-11-29T09:45:00Z",
+  });
+  await writableReports(store, node("n1"), "2026-11-29T11:15:00Z", "2026-11-29T11:59:58Z");
+  await failover("n2", "2026-11-29T09:30:20Z");
+  await failover("n1", "2026-11-29T11:15:00Z");
+  const databaseId = await database("shop", "2026-11-29T10:00:00Z");
   // An older database of the same name left a sample at 09:50; the new one counts 60 commits a minute.
   for (const [sampledAt, size, commits] of [
     [at("09:50"), 999, 5000],
@@ -184,29 +175,18 @@ it("starts a database report at the database's creation and counts a silent outa
   ] as const) {
     await store.query(
       "INSERT INTO database_samples (node_id, database_name, sampled_at, size_bytes, connections, xact_commit, xact_rollback, blks_read, blks_hit, deadlocks, temp_bytes) VALUES ($1, 'shop', $2, $3, 1, $4, 0, 0, 0, 0, 0)",
-      [node("n1"), sampledAt, size, commits],
+      [node("n2"), sampledAt, size, commits],
     );
   }
-  const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
-  const reports = createReports(
-    store,
-    pairs,
-    createDatabases(store, pairs, memoryLogger("store-test")),
-    () => now,
-  );
-  const admin = {
-    kind: "user",
-    id: "00000000-0000-4000-8000-000000000001",
-    email: "a@example.com",
-    role: "admin",
-    via: { kind: "session" },
-  } as const;
-  const report = await reports.database(admin, databaseRows[0]?.id as string, {
+  const reports = reportsAt(now);
+  const report = await reports.database(admin, databaseId, {
     from: "2026-11-29T06:00:00.000Z",
     to: now.toISOString(),
     format: "json",
   });
   const withSize = report.points.filter((point) => point.sizeBytes !== null);
+  // Judged up to 11:59:54: the last 6 s wait for the report that vouches for them.
+  const silence = { from: "2026-11-29T10:59:58.000Z", to: "2026-11-29T11:14:54.000Z", downSeconds: 896 };
   expect({
     from: report.from,
     bucketSeconds: report.bucketSeconds,
@@ -214,6 +194,7 @@ it("starts a database report at the database's creation and counts a silent outa
     firstPoint: report.points[0]?.at,
     sizes: withSize.map((point) => [point.at, point.sizeBytes, point.commitsPerSecond]),
     uptimeRatio: report.summary.uptimeRatio,
+    outages: report.summary.outages,
     failovers: report.summary.failovers,
     degradedPeriods: report.summary.degradedPeriods,
     sizeGrowthBytes: report.summary.sizeGrowthBytes,
@@ -228,13 +209,14 @@ it("starts a database report at the database's creation and counts a silent outa
       ["2026-11-29T10:01:00.000Z", 16_384, 1],
       ["2026-11-29T10:02:00.000Z", 16_384, 1],
     ],
-    // 105 of the 120 minutes since creation had a writable primary; the 15 silent ones count as down.
-    uptimeRatio: 105 / 120,
+    uptimeRatio: 1 - 896 / (2 * 3600 - 6),
+    outages: [silence],
     failovers: 1,
     degradedPeriods: [],
     sizeGrowthBytes: 8192,
   });
-  // The pair, registered long before, is charged with both failovers and the degraded period.
+  // The pair, registered long before, is charged with both failovers, the first one's 24 s without a
+  // writable primary (09:29:50 until 6 s before n2's first report) and the degraded period.
   const pairReport = await reports.pair(pairId, {
     from: "2026-11-29T09:00:00.000Z",
     to: now.toISOString(),
@@ -243,8 +225,85 @@ it("starts a database report at the database's creation and counts a silent outa
   expect([
     pairReport.summary.failovers,
     pairReport.summary.degradedPeriods,
+    pairReport.summary.outages,
     pairReport.summary.uptimeRatio,
-  ]).toEqual([2, [{ from: "2026-11-29T09:40:30.000Z", to: "2026-11-29T09:45:30.000Z" }], 165 / 180]);
+  ]).toEqual([
+    2,
+    [{ from: "2026-11-29T09:40:00.000Z", to: "2026-11-29T09:45:00.000Z" }],
+    [{ from: "2026-11-29T09:29:50.000Z", to: "2026-11-29T09:30:14.000Z", downSeconds: 24 }, silence],
+    1 - (24 + 896) / (3 * 3600 - 6),
+  ]);
+});
+
+it("reads 30 days from hourly roll-ups by the same rule, and spares a database created after a failover", async () => {
+  const now = new Date("2026-11-29T12:00:00.000Z");
+  const { pairId, node, failover, database } = await historyPair(store, "rolled", "2026-10-01T00:00:00Z");
+  // Ten days ago: n1 primary 08:00–08:59:58, a failover to n2 at 09:01 (n2 writable to 10:59:58), the
+  // database created at 10:00 and busy for that hour; then silence until n2 reports again today from 10:00.
+  await writableReports(store, node("n1"), "2026-11-19T08:00:00Z", "2026-11-19T08:59:58Z");
+  await writableReports(store, node("n2"), "2026-11-19T09:01:00Z", "2026-11-19T10:59:58Z");
+  await writableReports(store, node("n2"), "2026-11-29T10:00:00Z", "2026-11-29T11:59:58Z");
+  await failover("n2", "2026-11-19T09:01:00Z");
+  const databaseId = await database("ledger", "2026-11-19T10:00:00Z");
+  await store.query(
+    `INSERT INTO database_samples (node_id, database_name, sampled_at, size_bytes, connections, xact_commit, xact_rollback, blks_read, blks_hit, deadlocks, temp_bytes)
+     SELECT $1, 'ledger', '2026-11-19T10:00:00Z'::timestamptz + make_interval(mins => i), 1048576, 2, 60 * i, 0, 0, 0, 0, 0
+       FROM generate_series(0, 59) AS i`,
+    [node("n2")],
+  );
+  await applyRetention(store, { rawDays: 7, seenDays: 7, alertDays: 30 }, now);
+  const { rows: rolled } = await store.query<{ bucket: Date; up_seconds: number }>(
+    "SELECT r.bucket, sum(r.up_seconds)::float8 AS up_seconds FROM state_rollups r JOIN nodes n ON n.id = r.node_id WHERE n.pair_id = $1 GROUP BY 1 ORDER BY 1",
+    [pairId],
+  );
+  // Each report vouches for the 2 s since the previous one; n2's first for 6 s (09:00:54–09:01:00),
+  // and the one at 10:00:00 for the last 2 s of 09:00.
+  expect(rolled.map((row) => [row.bucket.toISOString(), row.up_seconds])).toEqual([
+    ["2026-11-19T08:00:00.000Z", 3598],
+    ["2026-11-19T09:00:00.000Z", 3546],
+    ["2026-11-19T10:00:00.000Z", 3598],
+  ]);
+  const reports = reportsAt(now);
+  const month = { from: "2026-10-30T12:00:00.000Z", to: now.toISOString(), format: "json" } as const;
+  const report = await reports.database(admin, databaseId, month);
+  // Down: the last 2 s of 10:00 and everything from 11:00 until 6 s before n2's report at 10:00 today.
+  const silentSeconds = (Date.parse("2026-11-29T09:59:54Z") - Date.parse("2026-11-19T11:00:00Z")) / 1000;
+  expect({
+    from: report.from,
+    bucketSeconds: report.bucketSeconds,
+    points: report.points.map((point) => [point.at, point.sizeBytes, point.commitsPerSecond]),
+    failovers: report.summary.failovers,
+    outages: report.summary.outages,
+    uptimeRatio: report.summary.uptimeRatio,
+  }).toEqual({
+    from: "2026-11-19T10:00:00.000Z",
+    bucketSeconds: 7200,
+    points: [
+      ["2026-11-19T10:00:00.000Z", 1_048_576, 1],
+      ["2026-11-29T10:00:00.000Z", null, null],
+    ],
+    failovers: 0,
+    outages: [
+      { from: "2026-11-19T10:00:00.000Z", to: "2026-11-29T09:59:54.000Z", downSeconds: 2 + silentSeconds },
+    ],
+    uptimeRatio:
+      1 -
+      (2 + silentSeconds) /
+        ((Date.parse("2026-11-29T11:59:54Z") - Date.parse("2026-11-19T10:00:00Z")) / 1000),
+  });
+  // The pair over the same 30 days: the failover, and its 54 s without a writable primary in the 09:00 hour.
+  const pairReport = await reports.pair(pairId, month);
+  const beforeHistory = (Date.parse("2026-11-19T08:00:00Z") - Date.parse(month.from)) / 1000;
+  expect([pairReport.summary.failovers, pairReport.summary.outages]).toEqual([
+    1,
+    [
+      {
+        from: month.from,
+        to: "2026-11-29T09:59:54.000Z",
+        downSeconds: beforeHistory + 2 + 54 + 2 + silentSeconds,
+      },
+    ],
+  ]);
 });
 
 it("connects with a password given apart from the URL (PGAAS_DATABASE_PASSWORD_FILE)", async () => {

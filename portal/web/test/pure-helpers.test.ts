@@ -29,7 +29,11 @@ describe("summaryRows", () => {
         tempBytes: null,
         maxLagBytes: 2048,
         maxLagSeconds: 0.25,
-        uptimeRatio: 1,
+        uptimeRatio: 1 - 30 / 86_400,
+        outages: [
+          { from: "2026-11-29T20:00:00Z", to: "2026-11-29T20:00:20Z", downSeconds: 20 },
+          { from: "2026-11-29T22:00:00Z", to: "2026-11-29T23:00:00Z", downSeconds: 10 },
+        ],
         failovers: 1,
         degradedPeriods: [
           { from: "2026-11-29T21:00:00Z", to: "2026-11-29T21:00:04Z" },
@@ -37,17 +41,19 @@ describe("summaryRows", () => {
         ],
       }),
     ).toEqual([
+      // 99.965… % rounded down: 30 s of outage never shows as 100 %.
+      ["Uptime", "99.96 %"],
+      ["Outages", "2, 30.0 s down"],
+      ["Failovers", "1"],
+      ["Degraded periods", "2, 5.5 s in total"],
       ["Size growth", "1.00 MiB"],
       ["Peak connections", "12"],
       ["Commits per second (mean)", "3.46"],
       ["Rollbacks per second (mean)", "0.00"],
-      ["Cache hit ratio", "99.1 %"],
+      ["Cache hit ratio (mean)", "99.1 %"],
       ["Deadlocks", "0"],
-      ["Temporary bytes", "—"],
+      ["Temporary files", "—"],
       ["Peak replication lag", "2.00 KiB / 0.3 s"],
-      ["Uptime (writable primary)", "100.0 %"],
-      ["Failovers", "1"],
-      ["Degraded periods", "2 (5.5 s in total)"],
     ]);
   });
 });

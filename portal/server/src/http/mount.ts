@@ -17,6 +17,8 @@ export interface RawBody {
   readonly contentType: string;
   /** Offered as a download under this name (Content-Disposition: attachment). */
   readonly filename?: string;
+  /** Replaces the default policy, for a document that carries its own stylesheet (the printable report). */
+  readonly contentSecurityPolicy?: string;
 }
 
 type Field<S, K extends string> = S extends { readonly [key in K]: infer T extends z.ZodType }
@@ -104,6 +106,8 @@ export function mount<S extends RouteSpec>(
       ) {
         const raw = result as RawBody;
         if (raw.filename !== undefined) res.attachment(raw.filename);
+        if (raw.contentSecurityPolicy !== undefined)
+          res.setHeader("Content-Security-Policy", raw.contentSecurityPolicy);
         res.status(spec.status).type(raw.contentType).send(raw.raw);
       } else {
         res.status(spec.status).json(result);

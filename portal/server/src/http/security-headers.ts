@@ -1,5 +1,6 @@
 // Security headers on every response. The portal and the API load nothing from elsewhere and run no
 // inline script, so the policy allows only this origin; no page may be framed (clickjacking).
+import { createHash } from "node:crypto";
 import type { RequestHandler } from "express";
 
 const COMMON_DIRECTIVES = [
@@ -25,6 +26,15 @@ export const DOCS_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
 ].join("; ");
+
+/**
+ * A self-contained document (the printable report): its one inline stylesheet is allowed by its hash,
+ * nothing else inline; it loads nothing.
+ */
+export function inlineStyleCsp(style: string): string {
+  const hash = createHash("sha256").update(style).digest("base64");
+  return [...COMMON_DIRECTIVES, `style-src 'sha256-${hash}'`, "img-src 'none'"].join("; ");
+}
 
 const isDocs = (path: string) => path === "/docs" || path.startsWith("/docs/");
 

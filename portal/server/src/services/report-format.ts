@@ -24,9 +24,16 @@ export function formatPercent(ratio: number | null): string {
   return ratio === null ? "–" : `${(ratio * 100).toFixed(2)} %`;
 }
 
-/** `2026-11-29 10:00 UTC`: one time zone everywhere, and it is stated. */
-export function formatUtc(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** Uptime rounded down: any outage keeps it below 100 %, however short. */
+export function formatUptime(ratio: number | null): string {
+  if (ratio === null) return "–";
+  // The epsilon keeps 0.9999 (which is 9998.999… in binary) at 99.99.
+  return `${(Math.floor(ratio * 10_000 + 1e-6) / 100).toFixed(2)} %`;
+}
+
+/** `2026-11-29 10:00 UTC` (or `10:00:30 UTC` where seconds matter): one time zone everywhere, and it is stated. */
+export function formatUtc(iso: string, withSeconds = false): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, withSeconds ? 19 : 16)} UTC`;
 }
 
 /** A length of time in its largest whole units: `1 min`, `6 h`, `1 d 2 h`. */

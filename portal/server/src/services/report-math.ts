@@ -1,5 +1,6 @@
 // Pure report arithmetic: buckets, per-bucket node choice and the summary.
 import type { ReportPoint, ReportSummary } from "@pgaas/api";
+import type { Availability } from "./report-uptime.js";
 
 // Bucket widths a reader recognises; from one hour up they hold whole hourly roll-ups.
 const BUCKET_WIDTHS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400] as const;
@@ -93,20 +94,9 @@ export function databasePoints(
   });
 }
 
-/**
- * Uptime: the share of the minutes from the subject's start to the end of the range (or now, whichever
- * is earlier) in which a writable, unfenced primary reported. A minute without any report counts as down:
- * an outage that silences the agents is still an outage. Beyond the raw window a roll-up hour with a
- * writable report counts as 60 minutes up.
- */
-export function uptimeRatio(upMinutes: number, fromMs: number, endMs: number): number | null {
-  const expected = Math.ceil(endMs / 60_000) - Math.floor(fromMs / 60_000);
-  return expected <= 0 ? null : Math.min(1, upMinutes / expected);
-}
-
 export function summarize(
   points: readonly ReportPoint[],
-  uptime: number | null,
+  availability: Availability,
   failovers: number,
   degradedPeriods: ReportSummary["degradedPeriods"],
 ): ReportSummary {
@@ -129,7 +119,8 @@ export function summarize(
     tempBytes: total(present((point) => point.tempBytes)),
     maxLagBytes: maxOrNull(points.map((point) => point.lagBytes)),
     maxLagSeconds: maxOrNull(points.map((point) => point.lagSeconds)),
-    uptimeRatio: uptime,
+    uptimeRatio: availability.uptimeRatio,
+    outages: availability.outages,
     failovers,
     degradedPeriods,
   };

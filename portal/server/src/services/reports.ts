@@ -12,8 +12,8 @@ import {
   degradedPeriods,
   type StateBucket,
   summarize,
-  uptimeRatio,
 } from "./report-math.js";
+import { pairAvailability } from "./report-uptime.js";
 import { DEFAULT_RETENTION } from "./retention.js";
 
 // Reset-aware delta of a cumulative counter against the previous sample of the same node.
@@ -61,16 +61,6 @@ const STATE_BUCKETS_SQL = `
        WHERE n.pair_id = $1 AND r.bucket >= $2 AND r.bucket < $3) AS both_sources
    GROUP BY 1 ORDER BY 1`;
 
-// Minutes with a writable, unfenced primary: distinct raw minutes plus 60 per roll-up hour.
-const UP_MINUTES_SQL = `
-  SELECT ((SELECT count(DISTINCT date_trunc('minute', ss.sampled_at))
-            FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
-           WHERE n.pair_id = $1 AND ss.writable AND NOT ss.fenced AND ss.sampled_at >= $2 AND ss.sampled_at < $3)
-       + (SELECT count(DISTINCT r.bucket) * 60
-            FROM state_rollups r JOIN nodes n ON n.id = r.node_id
-           WHERE n.pair_id = $1 AND r.writable_samples > 0 AND r.bucket >= date_trunc('hour', $2::timestamptz)
-             AND r.bucket < $3))::int AS up_minutes`;
-
 export interface Reports {
   database(actor: UserActor, id: string, query: ReportQuery): Promise<Report>;
   pair(id: string, query: ReportQuery): Promise<Report>;
@@ -91,7 +81,6 @@ export function createReports(
   ): Promise<Report> => {
     const to = new Date(query.to);
     const from = new Date(Math.min(Math.max(Date.parse(query.from), Date.parse(createdAt)), to.getTime()));
-    const end = Math.min(to.getTime(), now().getTime());
     const rawSince = now().getTime() - DEFAULT_RETENTION.rawDays * 86_400_000;
     const bucket = bucketSeconds(from.getTime(), to.getTime(), from.getTime() < rawSince);
     // Rates need the sample before the first bucket, but never one from before the subject existed
@@ -101,7 +90,7 @@ export function createReports(
       pairId,
     ]);
     const nodeIds = nodes.map((node) => node.id);
-    const [dbRows, stateRows, samples, failovers, up] = await Promise.all([
+    const [dbRows, stateRows, samples, failovers, availability] = await Promise.all([
       store.query<{
         node_id: string;
         database_name: string;
@@ -129,7 +118,7 @@ export function createReports(
         "SELECT count(*)::int AS count FROM pair_events WHERE pair_id = $1 AND type = 'failover' AND occurred_at >= $2 AND occurred_at < $3",
         [pairId, from, to],
       ),
-      store.query<{ up_minutes: number }>(UP_MINUTES_SQL, [pairId, from, new Date(end)]),
+      pairAvailability(store, pairId, from.getTime(), to.getTime(), now().getTime()),
     ]);
     const buckets: DatabaseBucket[] = dbRows.rows.map((row) => ({
       nodeId: row.node_id,
@@ -158,12 +147,7 @@ export function createReports(
       to: to.toISOString(),
       bucketSeconds: bucket,
       points,
-      summary: summarize(
-        points,
-        uptimeRatio(up.rows[0]?.up_minutes ?? 0, from.getTime(), end),
-        failovers.rows[0]?.count ?? 0,
-        degradedPeriods(samples.rows),
-      ),
+      summary: summarize(points, availability, failovers.rows[0]?.count ?? 0, degradedPeriods(samples.rows)),
     };
   };
 

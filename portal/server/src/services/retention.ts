@@ -2,6 +2,7 @@
 // report ids older than `seenDays` are forgotten (a replay older than that is refused by agents' spools);
 // finished alert deliveries older than `alertDays` leave the delivery log.
 import type { Store } from "../store/db.js";
+import { ROLLUP_UP_SECONDS_SQL, VOUCH_SECONDS } from "./report-uptime.js";
 
 export interface RetentionPolicy {
   readonly rawDays: number;
@@ -16,7 +17,10 @@ export async function applyRetention(
   policy: RetentionPolicy,
   now: Date = new Date(),
 ): Promise<void> {
-  const rawCutoff = new Date(now.getTime() - policy.rawDays * 86_400_000);
+  // Whole hours: a roll-up hour is complete when written, and raw samples start where roll-ups end.
+  const rawCutoff = new Date(
+    Math.floor((now.getTime() - policy.rawDays * 86_400_000) / 3_600_000) * 3_600_000,
+  );
   const seenCutoff = new Date(now.getTime() - policy.seenDays * 86_400_000);
   const alertCutoff = new Date(now.getTime() - policy.alertDays * 86_400_000);
   await store.transaction(async (db) => {
@@ -33,6 +37,7 @@ export async function applyRetention(
          max_lag_seconds = greatest(state_rollups.max_lag_seconds, excluded.max_lag_seconds)`,
       [rawCutoff],
     );
+    await db.query(ROLLUP_UP_SECONDS_SQL, [rawCutoff, VOUCH_SECONDS]);
     await db.query("DELETE FROM state_samples WHERE sampled_at < $1", [rawCutoff]);
     await db.query(
       `INSERT INTO database_rollups (node_id, database_name, bucket, first_sampled_at, last_sampled_at, size_bytes,

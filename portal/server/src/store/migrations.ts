@@ -329,4 +329,15 @@ CREATE TRIGGER pair_events_enqueue_alerts AFTER INSERT ON pair_events
   FOR EACH ROW EXECUTE FUNCTION pgaas_enqueue_alerts();
 `,
   },
+  {
+    version: 10,
+    name: "state roll-ups: seconds with a writable primary",
+    // Uptime beyond the raw window needs the seconds a writable, unfenced primary vouched for in each
+    // hour (report-uptime.ts). Older roll-ups kept only sample counts: they get the estimate of one
+    // report interval (2 s) per writable sample, at most the hour.
+    sql: `
+ALTER TABLE state_rollups ADD COLUMN up_seconds double precision NOT NULL DEFAULT 0;
+UPDATE state_rollups SET up_seconds = least(3600, writable_samples * 2);
+`,
+  },
 ];

@@ -1,7 +1,7 @@
 // Charts of a control-plane report (database or pair), one per metric, on the report's time range.
 import type { Report, ReportPoint } from "@pgaas/api";
 import { formatBytes, formatNumber, formatPercent } from "../lib/format.js";
-import { type ChartSeries, LineChart } from "./LineChart.js";
+import { type ChartSeries, LineChart, type TickKind } from "./LineChart.js";
 
 type NumericField = Exclude<keyof ReportPoint, "at">;
 
@@ -9,16 +9,21 @@ interface MetricChart {
   title: string;
   series: readonly { field: NumericField; name: string }[];
   format: (value: number) => string;
-  /** Counts: whole-number axis ticks. */
-  integer?: boolean;
+  ticks: TickKind;
 }
 
 export const METRIC_CHARTS = {
-  size: { title: "Size", series: [{ field: "sizeBytes", name: "size" }], format: formatBytes },
+  size: {
+    title: "Size",
+    series: [{ field: "sizeBytes", name: "size" }],
+    format: formatBytes,
+    ticks: "bytes",
+  },
   connections: {
     title: "Connections",
     series: [{ field: "connections", name: "connections" }],
     format: formatNumber,
+    ticks: "integer",
   },
   tps: {
     title: "Transactions per second",
@@ -27,31 +32,37 @@ export const METRIC_CHARTS = {
       { field: "rollbacksPerSecond", name: "rollbacks/s" },
     ],
     format: (value: number) => formatNumber(value, value < 10 ? 2 : 0),
+    ticks: "decimal",
   },
   cacheHit: {
     title: "Cache hit ratio",
     series: [{ field: "cacheHitRatio", name: "hit ratio" }],
     format: formatPercent,
+    ticks: "decimal",
   },
   lagSeconds: {
     title: "Replication lag (seconds)",
     series: [{ field: "lagSeconds", name: "lag" }],
     format: (value: number) => `${formatNumber(value, 1)} s`,
+    ticks: "decimal",
   },
   lagBytes: {
     title: "Replication lag (bytes)",
     series: [{ field: "lagBytes", name: "lag" }],
     format: formatBytes,
+    ticks: "bytes",
   },
   deadlocks: {
     title: "Deadlocks",
     series: [{ field: "deadlocks", name: "deadlocks" }],
     format: formatNumber,
+    ticks: "integer",
   },
   tempBytes: {
     title: "Temporary files",
     series: [{ field: "tempBytes", name: "temp bytes" }],
     format: formatBytes,
+    ticks: "bytes",
   },
 } as const satisfies Record<string, MetricChart>;
 
@@ -86,7 +97,8 @@ export function ReportCharts({ report, metrics }: { report: Report; metrics: rea
           title={METRIC_CHARTS[metric].title}
           series={reportSeries(report, metric)}
           formatValue={METRIC_CHARTS[metric].format}
-          integer={"integer" in METRIC_CHARTS[metric]}
+          ticks={METRIC_CHARTS[metric].ticks}
+          bucketMs={report.bucketSeconds * 1000}
           from={from}
           to={to}
         />

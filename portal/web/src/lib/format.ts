@@ -58,6 +58,13 @@ export function formatPercent(ratio: number | null | undefined): string {
   return `${(ratio * 100).toFixed(1)} %`;
 }
 
+/** Uptime rounded down to 0.01 %: any outage keeps it below 100 %, however short. */
+export function formatUptime(ratio: number | null | undefined): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return "—";
+  // The epsilon keeps 0.9999 (which is 9998.999… in binary) at 99.99.
+  return `${(Math.floor(ratio * 10_000 + 1e-6) / 100).toFixed(2)} %`;
+}
+
 /** "1 sample", "3 samples". */
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;

@@ -234,6 +234,7 @@ export function emptyReport(
       maxLagBytes: null,
       maxLagSeconds: null,
       uptimeRatio: null,
+      outages: [],
       failovers: 0,
       degradedPeriods: [],
     },

@@ -9,9 +9,12 @@ import { DATABASE_PARAMETERS, PAIR_PARAMETERS } from "@pgaas/common/wire";
 import type { Router } from "express";
 import type { Access } from "../../services/access.js";
 import type { Databases } from "../../services/databases.js";
-import { reportCsv, reportCsvFilename, reportHtml } from "../../services/report-render.js";
+import { REPORT_STYLE, reportCsv, reportCsvFilename, reportHtml } from "../../services/report-render.js";
 import type { Reports } from "../../services/reports.js";
 import { type MountDeps, mount, type RawBody } from "../mount.js";
+import { inlineStyleCsp } from "../security-headers.js";
+
+const REPORT_CSP = inlineStyleCsp(REPORT_STYLE);
 
 function render(report: Report, format: "json" | "csv" | "html"): Report | RawBody {
   if (format === "csv")
@@ -20,7 +23,12 @@ function render(report: Report, format: "json" | "csv" | "html"): Report | RawBo
       contentType: "text/csv; charset=utf-8",
       filename: reportCsvFilename(report),
     };
-  if (format === "html") return { raw: reportHtml(report), contentType: "text/html; charset=utf-8" };
+  if (format === "html")
+    return {
+      raw: reportHtml(report),
+      contentType: "text/html; charset=utf-8",
+      contentSecurityPolicy: REPORT_CSP,
+    };
   return report;
 }
 

@@ -50,6 +50,34 @@ function ReportView({ subject, report }: { subject: Subject; report: Report }) {
             </tbody>
           </table>
         </div>
+        <p className="muted">
+          Uptime is the share of the range without an outage: any time no writable, unfenced primary vouched
+          for (a report vouches for the 6 s before it; silence counts). Rounded down.
+        </p>
+        {report.summary.outages.length === 0 ? null : (
+          <div className="table-wrap">
+            <table aria-label="Outages">
+              <thead>
+                <tr>
+                  <th scope="col">Outage from</th>
+                  <th scope="col">To</th>
+                  <th scope="col" className="num">
+                    Down
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.summary.outages.map((outage) => (
+                  <tr key={outage.from}>
+                    <td>{formatDateTime(outage.from)}</td>
+                    <td>{formatDateTime(outage.to)}</td>
+                    <td className="num">{formatDuration(outage.downSeconds * 1000)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
       <ReportCharts report={report} metrics={CHARTS[subject.kind]} />
     </>
