@@ -329,4 +329,17 @@ CREATE TRIGGER pair_events_enqueue_alerts AFTER INSERT ON pair_events
   FOR EACH ROW EXECUTE FUNCTION pgaas_enqueue_alerts();
 `,
   },
+  {
+    version: 9,
+    name: "audit log: failure reasons, a stable page order and filter indexes",
+    // A failed action keeps the error code and message its caller got. Pages run newest first by
+    // (at, id): equal instants still have one order, so a cursor neither skips nor repeats entries.
+    sql: `
+ALTER TABLE audit_log ADD COLUMN failure_code text, ADD COLUMN failure_message text;
+DROP INDEX audit_log_at;
+CREATE INDEX audit_log_at_id ON audit_log (at DESC, id DESC);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, at DESC);
+CREATE INDEX audit_log_action ON audit_log (action, at DESC);
+`,
+  },
 ];

@@ -1,6 +1,7 @@
 import {
   type ApproveAccessRequest,
   accessCredentials,
+  accessTarget,
   approveAccessRequest,
   type CreateAccessRequest,
   createAccessRequest,
@@ -8,6 +9,7 @@ import {
   denyAccessRequest,
   listAccessRequests,
   listDatabases,
+  pendingAccessCount,
   revokeAccessRequest,
   rotateAccessCredentials,
 } from "@pgaas/api";
@@ -23,6 +25,22 @@ export function useAccessRequests() {
 
 export function useDatabaseChoices() {
   return useQuery("access-database-choices", (signal) => callRoute(listDatabases, { signal }));
+}
+
+/** The name of the database a request link points at (members cannot list it); null without a link. */
+export function useLinkedDatabase(databaseId: string | null) {
+  return useQuery(`access-target:${databaseId ?? ""}`, async (signal) =>
+    databaseId === null
+      ? null
+      : (await callRoute(accessTarget, { params: { id: databaseId }, signal })).database,
+  );
+}
+
+/** Pending requests waiting for this user's decision, for the navigation badge; every 30 s. */
+export function usePendingAccessCount() {
+  return useQuery("access-pending-count", (signal) => callRoute(pendingAccessCount, { signal }), {
+    refreshMs: 30_000,
+  });
 }
 
 export function requestAccess(body: CreateAccessRequest) {
