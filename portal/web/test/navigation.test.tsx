@@ -1,6 +1,7 @@
 import { act, render, screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { App } from "../src/app/App.js";
+import { announceAccessDecided } from "../src/features/access/api.js";
 import { freezeClock } from "./support/clock.js";
 import { fakeApi, ok } from "./support/fake-api.js";
 import { user } from "./support/fixtures.js";
@@ -31,6 +32,16 @@ describe("navigation", () => {
     expect(nav.getByRole("link", { name: "Access requests" })).toHaveTextContent(/^Access requests$/);
     await act(() => vi.advanceTimersByTimeAsync(30_000));
     expect(nav.getByRole("link", { name: "Access requests, 1 pending request to decide" })).toBeVisible();
+    expect(api.requests.filter((request) => request.path === COUNT)).toHaveLength(2);
+  });
+
+  it("updates the badge as soon as the user decided a request", async () => {
+    const { api, nav } = await openPortal(2, 1);
+    await nav.findByRole("link", { name: "Access requests, 2 pending requests to decide" });
+    act(() => announceAccessDecided());
+    expect(
+      await nav.findByRole("link", { name: "Access requests, 1 pending request to decide" }),
+    ).toBeVisible();
     expect(api.requests.filter((request) => request.path === COUNT)).toHaveLength(2);
   });
 

@@ -13,6 +13,7 @@ import {
   revokeAccessRequest,
   rotateAccessCredentials,
 } from "@pgaas/api";
+import { useEffect } from "react";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 
@@ -36,11 +37,24 @@ export function useLinkedDatabase(databaseId: string | null) {
   );
 }
 
+/** Fired after this user decided or revoked a request, so the badge need not wait for its next poll. */
+const ACCESS_DECIDED_EVENT = "pgaas:access-decided";
+
+export function announceAccessDecided(): void {
+  window.dispatchEvent(new Event(ACCESS_DECIDED_EVENT));
+}
+
 /** Pending requests waiting for this user's decision, for the navigation badge; every 30 s. */
 export function usePendingAccessCount() {
-  return useQuery("access-pending-count", (signal) => callRoute(pendingAccessCount, { signal }), {
+  const query = useQuery("access-pending-count", (signal) => callRoute(pendingAccessCount, { signal }), {
     refreshMs: 30_000,
   });
+  const { reload } = query;
+  useEffect(() => {
+    window.addEventListener(ACCESS_DECIDED_EVENT, reload);
+    return () => window.removeEventListener(ACCESS_DECIDED_EVENT, reload);
+  }, [reload]);
+  return query;
 }
 
 export function requestAccess(body: CreateAccessRequest) {
