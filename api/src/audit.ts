@@ -6,6 +6,9 @@ import { defineRoute } from "./route.js";
 export const AuditFailure = z.object({ code: z.string(), message: z.string() });
 export type AuditFailure = z.infer<typeof AuditFailure>;
 
+/** What an account deleted since shows as; the entry keeps its id. */
+export const DELETED_USER = "deleted user";
+
 export const AuditEntry = z.object({
   id: Id,
   at: Timestamp,

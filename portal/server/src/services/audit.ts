@@ -8,6 +8,7 @@ import {
   type AuditList,
   type AuditQuery,
   auditActionLabel,
+  DELETED_USER,
 } from "@pgaas/api";
 import { InputError } from "@pgaas/common";
 import type { Queryable, Store } from "../store/db.js";
@@ -49,9 +50,6 @@ interface AuditRow {
   request_id: string | null;
   details: Record<string, unknown>;
 }
-
-/** What a deleted account shows as: its id stays in the entry. */
-export const DELETED_USER = "deleted user";
 
 const UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 

@@ -1,4 +1,10 @@
-import { AUDIT_ACTION_LABELS, type AuditEntry, type AuditFilter, auditActionLabel } from "@pgaas/api";
+import {
+  AUDIT_ACTION_LABELS,
+  type AuditEntry,
+  type AuditFilter,
+  auditActionLabel,
+  DELETED_USER,
+} from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
 import { Button } from "../../components/Button.js";
@@ -51,7 +57,7 @@ function Who({ name, id }: { name: string; id: string | null }) {
   return (
     <>
       {name}
-      {name === "deleted user" && id ? <code className="muted"> {id}</code> : null}
+      {name === DELETED_USER && id ? <code className="muted"> {id}</code> : null}
     </>
   );
 }
