@@ -137,3 +137,38 @@ export const accessCredentials = defineRoute({
   status: 200,
   response: AccessCredentialsResponse,
 });
+
+export const PendingAccessCount = z.object({
+  /** Pending requests the caller may decide: on databases they own, all of them for admins. */
+  pending: z.number().int().min(0),
+});
+export type PendingAccessCount = z.infer<typeof PendingAccessCount>;
+
+export const pendingAccessCount = defineRoute({
+  id: "pendingAccessCount",
+  method: "get",
+  path: "/v1/access-requests/pending-count",
+  summary: "How many pending requests wait for the caller's decision",
+  tag: "access",
+  auth: "user",
+  status: 200,
+  response: PendingAccessCount,
+});
+
+export const AccessTarget = z.object({ id: Id, name: z.string(), pairName: z.string() });
+export type AccessTarget = z.infer<typeof AccessTarget>;
+export const AccessTargetResponse = z.object({ database: AccessTarget });
+export type AccessTargetResponse = z.infer<typeof AccessTargetResponse>;
+
+/** A request link names a live database by id; whoever holds the link may read its name. */
+export const accessTarget = defineRoute({
+  id: "accessTarget",
+  method: "get",
+  path: "/v1/access-requests/targets/:id",
+  summary: "The name and pair of a live database a request link points at",
+  tag: "access",
+  auth: "user",
+  params: IdParams,
+  status: 200,
+  response: AccessTargetResponse,
+});

@@ -108,6 +108,22 @@ export const updateUser = defineRoute({
   response: UserResponse,
 });
 
+/**
+ * Deletes a user: their sessions and API tokens go with them, pending access requests are withdrawn.
+ * Refused while they own live databases (database_owner_exists: delete or hand them over first) or
+ * hold approved grants (grant_holder: revoke first), for the last enabled admin and for oneself.
+ */
+export const deleteUser = defineRoute({
+  id: "deleteUser",
+  method: "delete",
+  path: "/v1/users/:id",
+  summary: "Delete a user (refused while they own live databases or hold grants, and for the last admin)",
+  tag: "users",
+  auth: "admin",
+  params: IdParams,
+  status: 204,
+});
+
 // API tokens (each user manages their own).
 export const ApiToken = z.object({
   id: Id,

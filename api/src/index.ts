@@ -17,6 +17,7 @@ export * from "./access-requests.js";
 export * from "./agent.js";
 export * from "./alerts.js";
 export * from "./audit.js";
+export * from "./audit-actions.js";
 export * from "./auth.js";
 export * from "./backups.js";
 export * from "./client.js";
@@ -35,6 +36,7 @@ export const ROUTES: readonly RouteSpec[] = [
   auth.listUsers,
   auth.createUser,
   auth.updateUser,
+  auth.deleteUser,
   auth.listTokens,
   auth.createToken,
   auth.deleteToken,
@@ -65,10 +67,13 @@ export const ROUTES: readonly RouteSpec[] = [
   access.denyAccessRequest,
   access.revokeAccessRequest,
   access.accessCredentials,
+  access.pendingAccessCount,
+  access.accessTarget,
   credentials.rotateAccessCredentials,
   reports.databaseReport,
   reports.pairReport,
   audit.listAudit,
+  audit.exportAudit,
   alerts.listAlertEndpoints,
   alerts.createAlertEndpoint,
   alerts.deleteAlertEndpoint,

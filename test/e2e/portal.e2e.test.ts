@@ -214,7 +214,7 @@ describe("portal end to end", () => {
     await page.locator('tr[data-state="pending"]').getByRole("button", { name: "Approve" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByText("Monthly sales report").waitFor();
-    await dialog.getByLabel("Expires (optional)").fill("2030-01-31T12:00");
+    await dialog.getByLabel("Expires (UTC, optional)").fill("2030-01-31T12:00");
     await shot("10-access-approve-dialog");
     await dialog.getByRole("button", { name: "Approve" }).click();
     const approved = page.locator('tr[data-state="approved"]');
@@ -291,7 +291,7 @@ describe("portal end to end", () => {
     await page.getByRole("button", { name: "Save pair settings" }).waitFor();
     await shot("16-admin-pair-settings");
     await page.getByRole("link", { name: "Audit log" }).click();
-    await page.getByRole("cell", { name: "createDatabase" }).first().waitFor();
+    await page.getByRole("cell", { name: "Create database" }).first().waitFor();
     await shot("16-admin-audit-log");
   });
 

@@ -9,13 +9,14 @@ import { accessRequest, database, IDS, user } from "./support/fixtures.js";
 
 freezeClock();
 
-// The expiry picker takes the browser's local time; a zone off UTC shows the conversion.
+// The portal's one time zone is UTC: in a browser set to Berlin, the expiry picker still reads UTC.
 const zone = process.env.TZ;
 beforeAll(() => {
   process.env.TZ = "Europe/Berlin";
 });
 afterAll(() => {
-  process.env.TZ = zone;
+  if (zone === undefined) Reflect.deleteProperty(process.env, "TZ");
+  else process.env.TZ = zone;
 });
 
 const REQUEST_PATH = `/v1/access-requests/${IDS.request}`;
@@ -82,22 +83,37 @@ describe("request access", () => {
     expect(api.requests.at(-1)).toEqual({ method: "GET", path: "/v1/access-requests" });
   });
 
-  it("offers a database shared by link that the user cannot list", async () => {
+  it("offers a database shared by link by its name, though the user cannot list it", async () => {
     const linked = "b5f6a718-293a-4b4c-8d5e-6f708192a3b4";
     window.history.replaceState(null, "", `/access?databaseId=${linked}`);
-    const { api, events } = await openPage(member, [], []);
-    api.on(
-      "POST",
-      "/v1/access-requests",
-      failure(409, "request_exists", "an open request for this database exists"),
-    );
+    const api = fakeApi()
+      .on("GET", "/v1/databases", ok({ databases: [] }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [] }))
+      .on(
+        "GET",
+        `/v1/access-requests/targets/${linked}`,
+        ok({ database: { id: linked, name: "billing", pairName: "shop-us" } }),
+      )
+      .on(
+        "POST",
+        "/v1/access-requests",
+        failure(409, "request_exists", "an open request for this database exists"),
+      );
+    render(<AccessPage user={member} />);
     const form = within(requestForm());
-    expect(form.getByLabelText("Database")).toHaveDisplayValue("Database shared by link (b5f6a718…)");
+    await waitFor(() => expect(form.getByLabelText("Database")).toHaveDisplayValue("billing (pair shop-us)"));
+    const events = userEvent.setup();
     await events.type(form.getByLabelText("Reason"), "nightly export");
     await events.click(form.getByRole("button", { name: "Request access" }));
     expect(await form.findByRole("alert")).toHaveTextContent(
       "You already have an open request or a grant for this database.",
     );
+    expect(
+      api.requests
+        .filter((request) => request.method === "GET")
+        .map((request) => request.path)
+        .sort(),
+    ).toEqual(["/v1/access-requests", `/v1/access-requests/targets/${linked}`, "/v1/databases"]);
     expect(api.writes).toEqual([
       {
         method: "POST",
@@ -105,6 +121,25 @@ describe("request access", () => {
         body: { databaseId: linked, level: "read_only", reason: "nightly export" },
       },
     ]);
+  });
+
+  it("says when the database behind a link is gone", async () => {
+    const linked = "b5f6a718-293a-4b4c-8d5e-6f708192a3b4";
+    window.history.replaceState(null, "", `/access?databaseId=${linked}`);
+    fakeApi()
+      .on("GET", "/v1/databases", ok({ databases: [] }))
+      .on("GET", "/v1/access-requests", ok({ accessRequests: [] }))
+      .on(
+        "GET",
+        `/v1/access-requests/targets/${linked}`,
+        failure(404, "database_not_found", "database not found"),
+      );
+    render(<AccessPage user={member} />);
+    const form = within(requestForm());
+    expect(
+      await form.findByText("The linked database does not exist (any more). Ask its owner for a new link."),
+    ).toBeVisible();
+    expect(form.getByLabelText("Database")).toHaveDisplayValue("Database shared by link (b5f6a718…)");
   });
 
   it("explains where the link comes from when there is no database to choose", async () => {
@@ -127,7 +162,7 @@ describe("request access", () => {
 });
 
 describe("decide on a request", () => {
-  it("approves until a local date and time, sent as a UTC instant with the note", async () => {
+  it("approves until a date and time read as UTC (not the browser's zone), with the note", async () => {
     const { api, events } = await openPage();
     api
       .on("POST", `${REQUEST_PATH}/approve`, ok({ accessRequest: approved }))
@@ -138,7 +173,7 @@ describe("decide on a request", () => {
     expect(dialog).toHaveTextContent(
       "max@example.com asks for read-only access to orders: “monthly revenue report”",
     );
-    const expires = within(dialog).getByLabelText("Expires (optional)");
+    const expires = within(dialog).getByLabelText("Expires (UTC, optional)");
     expect(expires).toHaveFocus();
     await events.type(expires, "2026-12-31T18:00");
     await events.type(within(dialog).getByLabelText("Note to the requester (optional)"), "until year end");
@@ -150,7 +185,7 @@ describe("decide on a request", () => {
       {
         method: "POST",
         path: `${REQUEST_PATH}/approve`,
-        body: { expiresAt: "2026-12-31T17:00:00.000Z", note: "until year end" },
+        body: { expiresAt: "2026-12-31T18:00:00.000Z", note: "until year end" },
       },
     ]);
   });
@@ -160,11 +195,11 @@ describe("decide on a request", () => {
     api.on("POST", `${REQUEST_PATH}/approve`, ok({ accessRequest: approved }));
     await events.click(within(row()).getByRole("button", { name: "Approve" }));
     const dialog = screen.getByRole("dialog");
-    const expires = within(dialog).getByLabelText("Expires (optional)");
+    const expires = within(dialog).getByLabelText("Expires (UTC, optional)");
     await events.type(expires, "2026-11-29T12:00");
     await events.click(within(dialog).getByRole("button", { name: "Approve" }));
     expect(expires).toHaveAccessibleDescription(
-      "Leave empty for access without an end date. a date and time in the future",
+      "A date and time in UTC, like every time in the portal. Leave empty for access without an end date. a date and time in the future",
     );
     expect(api.writes).toEqual([]);
 
@@ -181,7 +216,7 @@ describe("decide on a request", () => {
       .on("GET", "/v1/access-requests", ok({ accessRequests: [denied] }));
     await events.click(within(row()).getByRole("button", { name: "Deny" }));
     const dialog = screen.getByRole("dialog", { name: "Deny this request?" });
-    expect(within(dialog).queryByLabelText("Expires (optional)")).toBeNull();
+    expect(within(dialog).queryByLabelText("Expires (UTC, optional)")).toBeNull();
     expect(within(dialog).getByLabelText("Note to the requester (optional)")).toHaveFocus();
     await events.keyboard("use the replica export");
     await events.click(within(dialog).getByRole("button", { name: "Deny" }));

@@ -2,7 +2,7 @@ import type { Database } from "@pgaas/api";
 import { describe, expect, it } from "vitest";
 import { matchesSearch } from "../src/features/databases/search.js";
 import { summaryRows } from "../src/features/reports/summary.js";
-import { expiryDateToIso, expiryToIso } from "../src/lib/expiry.js";
+import { expiryDateToIso, utcInputToIso } from "../src/lib/expiry.js";
 
 const database = { name: "shop", owner: "shop_owner", pairName: "Demo-Pair" } as Database;
 
@@ -64,9 +64,17 @@ describe("expiry inputs", () => {
     expect(expiryDateToIso(" ")).toBeUndefined();
   });
 
-  it("reads a datetime-local value in the local zone", () => {
-    expect(expiryToIso("2030-01-31T12:00")).toBe(new Date(2030, 0, 31, 12, 0).toISOString());
-    expect(expiryToIso("")).toBeUndefined();
-    expect(expiryToIso("not a date")).toBe("not a date");
+  it("reads a datetime-local value in UTC, whatever the browser's zone", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      expect(utcInputToIso("2030-01-31T12:00")).toBe("2030-01-31T12:00:00.000Z");
+      expect(utcInputToIso(" 2030-07-01T23:59:30 ")).toBe("2030-07-01T23:59:30.000Z");
+    } finally {
+      if (zone === undefined) Reflect.deleteProperty(process.env, "TZ");
+      else process.env.TZ = zone;
+    }
+    expect(utcInputToIso("")).toBeUndefined();
+    expect(utcInputToIso("not a date")).toBe("not a date");
   });
 });

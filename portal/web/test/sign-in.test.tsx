@@ -39,6 +39,7 @@ describe("sign-in", () => {
     api
       .on("POST", "/v1/auth/login", ok({ user: user() }))
       .on("GET", "/v1/auth/me", ok({ user: user() }))
+      .on("GET", "/v1/access-requests/pending-count", ok({ pending: 0 }))
       .on("GET", "/v1/pairs", ok({ pairs: [] }));
     await events.click(email);
     await events.keyboard("Ada@Example.com{Tab}correct horse battery{Enter}");
@@ -56,6 +57,7 @@ describe("sign-in", () => {
         body: { email: "ada@example.com", password: "correct horse battery" },
       },
       { method: "GET", path: "/v1/auth/me" },
+      { method: "GET", path: "/v1/access-requests/pending-count" },
       { method: "GET", path: "/v1/pairs" },
     ]);
   });
@@ -90,6 +92,7 @@ describe("sign-in", () => {
     const api = fakeApi()
       .on("GET", "/v1/auth/me", ok({ user: user() }))
       .on("GET", "/v1/pairs", ok({ pairs: [] }))
+      .on("GET", "/v1/access-requests/pending-count", ok({ pending: 0 }))
       .on("POST", "/v1/auth/logout", noContent);
     render(<App />);
     await userEvent.setup().click(await screen.findByRole("button", { name: "Sign out" }));

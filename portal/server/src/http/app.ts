@@ -13,6 +13,7 @@ import { createAuthenticate } from "./authenticate.js";
 import { crossSiteGuard } from "./cross-site-guard.js";
 import { docsRouter } from "./docs.js";
 import { errorMiddleware } from "./error-middleware.js";
+import { mountAccess } from "./handlers/access.js";
 import { mountAgent } from "./handlers/agent.js";
 import { mountAlerts } from "./handlers/alerts.js";
 import { mountAudit } from "./handlers/audit.js";
@@ -103,6 +104,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   mountBackups(router, deps, services.backups);
   mountAgent(router, deps, services.ingest, metrics);
   mountDatabases(router, deps, services);
+  mountAccess(router, deps, services.access);
   mountAudit(router, deps, services.audit);
   mountAlerts(router, deps, services.alerts);
   app.use(router);

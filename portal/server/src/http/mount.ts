@@ -1,9 +1,9 @@
 // Mounts a RouteSpec: authenticates, enforces the route's audience, parses params/query/body with
 // its schemas (once), runs the handler, answers with the declared status, records mutations in the
-// audit log.
+// audit log (a failure with the error code and message the caller got).
 
-import type { RouteSpec } from "@pgaas/api";
-import { ForbiddenError, InputError, type Logger, UnauthenticatedError } from "@pgaas/common";
+import type { AuditFailure, RouteSpec } from "@pgaas/api";
+import { ForbiddenError, InputError, type Logger, PgaasError, UnauthenticatedError } from "@pgaas/common";
 import type { Request, Response, Router } from "express";
 import type { z } from "zod";
 import type { Actor, AgentActor, UserActor } from "../services/actor.js";
@@ -61,6 +61,13 @@ function parse<T extends z.ZodType>(
   });
 }
 
+/** What the caller was told, never more: an unexpected error is recorded as the client saw it. */
+function auditFailure(error: unknown): AuditFailure {
+  return error instanceof PgaasError
+    ? { code: error.code, message: error.message }
+    : { code: "internal_error", message: "internal error" };
+}
+
 function enforce(auth: RouteSpec["auth"], actor: Actor | undefined): void {
   if (auth === "public") return;
   if (actor === undefined) throw new UnauthenticatedError();
@@ -82,6 +89,7 @@ export function mount<S extends RouteSpec>(
     const requestId = requestIdOf(res);
     let actor: Actor | undefined;
     let outcome: "succeeded" | "failed" = "failed";
+    let failure: AuditFailure | undefined;
     try {
       actor = spec.auth === "public" ? undefined : await deps.authenticate(req);
       enforce(spec.auth, actor);
@@ -112,6 +120,9 @@ export function mount<S extends RouteSpec>(
       } else {
         res.status(spec.status).json(result);
       }
+    } catch (error) {
+      failure = auditFailure(error);
+      throw error;
     } finally {
       // A public route (login) may name who it turned out to be, and add details worth keeping even
       // when nobody was authenticated (a failed sign-in).
@@ -130,6 +141,7 @@ export function mount<S extends RouteSpec>(
             targetType: spec.tag,
             targetId: id,
             outcome,
+            ...(failure === undefined ? {} : { failure }),
             requestId,
             details: { method: spec.method.toUpperCase(), path: spec.path, ...extraDetails },
           })

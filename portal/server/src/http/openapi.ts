@@ -50,11 +50,13 @@ function parameters(route: RouteSpec): JsonSchema[] {
 
 function operation(route: RouteSpec): JsonSchema {
   const success: JsonSchema = { description: route.summary };
-  if (route.response !== undefined) {
-    const content: JsonSchema = { "application/json": { schema: jsonSchema(route.response, "output") } };
-    for (const type of route.alternateContent ?? []) content[type] = { schema: { type: "string" } };
-    success.content = content;
-  }
+  // A route may answer only in an alternate type (a CSV download) and have no JSON body.
+  const content: JsonSchema =
+    route.response === undefined
+      ? {}
+      : { "application/json": { schema: jsonSchema(route.response, "output") } };
+  for (const type of route.alternateContent ?? []) content[type] = { schema: { type: "string" } };
+  if (Object.keys(content).length > 0) success.content = content;
   const errors = Object.fromEntries(
     Object.entries(ERROR_STATUSES).map(([status, description]) => [
       status,

@@ -5,6 +5,7 @@ import type {
   AccessCredentialsResponse,
   AccessRequest,
   AccessRequestState,
+  AccessTarget,
   ApproveAccessRequest,
   CreateAccessRequest,
   DenyAccessRequest,
@@ -106,6 +107,10 @@ export interface Access {
    * role logs in until the overlap ends.
    */
   rotate(actor: UserActor, id: string, request: { overlapMinutes: number }): Promise<AccessRequest>;
+  /** Pending requests the actor may decide (never their own): the portal's badge. */
+  pendingCount(actor: UserActor): Promise<number>;
+  /** The live database a request link points at, by name: any signed-in user holding the link. */
+  target(databaseId: string): Promise<AccessTarget>;
 }
 
 export function createAccess(
@@ -318,6 +323,27 @@ export function createAccess(
         run: (client) => client.query(setTenantValidUntilSql(current, until.toISOString())),
       });
       return toAccessRequest(await row(id));
+    },
+
+    async pendingCount(actor) {
+      const { rows } = await store.query<{ pending: number }>(
+        `SELECT count(*)::int AS pending FROM access_requests a JOIN databases d ON d.id = a.database_id
+          WHERE a.state = 'pending' AND d.state = 'active' AND a.requester_id <> $2
+            AND ($1 OR d.created_by = $2)`,
+        [isAdmin(actor), actor.id],
+      );
+      return rows[0]?.pending ?? 0;
+    },
+
+    async target(databaseId) {
+      const { rows } = await store.query<{ id: string; name: string; pair_name: string }>(
+        `SELECT d.id, d.name, p.name AS pair_name FROM databases d JOIN pairs p ON p.id = d.pair_id
+          WHERE d.id = $1 AND d.state = 'active'`,
+        [databaseId],
+      );
+      const found = rows[0];
+      if (found === undefined) throw new NotFoundError("database not found", { code: "database_not_found" });
+      return { id: found.id, name: found.name, pairName: found.pair_name };
     },
 
     async collect(actor, id) {

@@ -1,5 +1,6 @@
 // Pure: a report as CSV or as a printable HTML page.
 import type { Report, ReportPoint } from "@pgaas/api";
+<<<<<<< HEAD
 import {
   byteTicks,
   niceTicks,
@@ -17,6 +18,10 @@ import {
   formatUptime,
   formatUtc,
 } from "./report-format.js";
+=======
+import { csvCell } from "./csv.js";
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatUtc } from "./report-format.js";
+>>>>>>> admin
 
 const COLUMNS: readonly (keyof ReportPoint)[] = [
   "at",
@@ -31,11 +36,6 @@ const COLUMNS: readonly (keyof ReportPoint)[] = [
   "lagSeconds",
 ];
 
-const cell = (value: string | number | null) => {
-  const text = value === null ? "" : String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
 // 2026-12-01T00:00:00.000Z -> 20261201T0000Z: sortable, and without the colons some systems refuse.
 const compactTime = (iso: string) => `${iso.slice(0, 16).replaceAll("-", "").replace(":", "")}Z`;
 
@@ -48,7 +48,7 @@ export function reportCsvFilename(report: Report): string {
 export function reportCsv(report: Report): string {
   const lines = [
     COLUMNS.join(","),
-    ...report.points.map((point) => COLUMNS.map((column) => cell(point[column])).join(",")),
+    ...report.points.map((point) => COLUMNS.map((column) => csvCell(point[column])).join(",")),
   ];
   return `${lines.join("\n")}\n`;
 }

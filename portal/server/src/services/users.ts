@@ -12,7 +12,7 @@ import type {
 import { ConflictError, NotFoundError, Secret, UnauthenticatedError } from "@pgaas/common";
 import { hashUserPassword, verifyNoUser, verifyUserPassword } from "../crypto/passwords.js";
 import { newToken, tokenHash } from "../crypto/tokens.js";
-import type { Store } from "../store/db.js";
+import type { Queryable, Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
 import type { LoginThrottle } from "./login-throttle.js";
 
@@ -54,6 +54,24 @@ const toToken = (row: TokenRow): ApiToken => ({
 });
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === "23505";
+const isForeignKeyViolation = (error: unknown) => (error as { code?: string }).code === "23503";
+
+/**
+ * Locks every enabled admin (so two admins demoting each other run one after the other) and refuses
+ * when `id` is the only one left.
+ */
+async function keepAnAdmin(db: Queryable, id: string): Promise<void> {
+  const { rows } = await db.query<{ id: string }>(
+    "SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE",
+  );
+  if (rows.length === 1 && rows[0]?.id === id) {
+    throw new ConflictError("the last enabled admin cannot be demoted, disabled or deleted", {
+      code: "last_admin",
+    });
+  }
+}
+
+const names = (rows: readonly { name: string }[]) => rows.map((row) => row.name);
 
 export interface Users {
   ensureInitialAdmin(email: string, password: Secret): Promise<boolean>;
@@ -64,7 +82,14 @@ export interface Users {
   get(id: string): Promise<User>;
   list(): Promise<User[]>;
   create(request: CreateUserRequest): Promise<User>;
+  /** Refuses to leave no enabled admin (last_admin). */
   update(id: string, request: UpdateUserRequest): Promise<User>;
+  /**
+   * Deletes a disabled user with their sessions, API tokens and pending requests; refused for oneself,
+   * while they own live databases or hold approved grants (a tenant database or role is never left
+   * without its portal record). Returns the deleted user, for the audit record.
+   */
+  remove(actor: UserActor, id: string): Promise<User>;
   listTokens(userId: string): Promise<ApiToken[]>;
   createToken(userId: string, request: CreateApiTokenRequest): Promise<CreateApiTokenResponse>;
   deleteToken(userId: string, tokenId: string): Promise<void>;
@@ -170,18 +195,68 @@ export function createUsers(store: Store, throttle: LoginThrottle): Users {
     async update(id, request) {
       const hash =
         request.password === undefined ? null : await hashUserPassword(new Secret(request.password));
-      const { rows } = await store.query<UserRow>(
-        `UPDATE users SET role = coalesce($2, role), password_hash = coalesce($3, password_hash),
-                disabled = coalesce($4, disabled)
-          WHERE id = $1 RETURNING *`,
-        [id, request.role ?? null, hash, request.disabled ?? null],
-      );
-      const row = rows[0];
-      if (row === undefined) throw new NotFoundError("user not found");
-      // A disabled user or a changed password ends every open session.
-      if (request.disabled === true || hash !== null)
-        await store.query("DELETE FROM sessions WHERE user_id = $1", [id]);
-      return toUser(row);
+      return store.transaction(async (client) => {
+        if (request.role === "member" || request.disabled === true) await keepAnAdmin(client, id);
+        const { rows } = await client.query<UserRow>(
+          `UPDATE users SET role = coalesce($2, role), password_hash = coalesce($3, password_hash),
+                  disabled = coalesce($4, disabled)
+            WHERE id = $1 RETURNING *`,
+          [id, request.role ?? null, hash, request.disabled ?? null],
+        );
+        const row = rows[0];
+        if (row === undefined) throw new NotFoundError("user not found");
+        // A disabled user or a changed password ends every open session.
+        if (request.disabled === true || hash !== null)
+          await client.query("DELETE FROM sessions WHERE user_id = $1", [id]);
+        return toUser(row);
+      });
+    },
+
+    async remove(actor, id) {
+      if (id === actor.id)
+        throw new ConflictError("you cannot delete your own account", { code: "cannot_delete_self" });
+      return store.transaction(async (client) => {
+        await keepAnAdmin(client, id);
+        // The row lock holds off a concurrent re-enable, and a new database or request row naming this
+        // user waits for the delete and then fails its foreign key.
+        const { rows } = await client.query<UserRow>("SELECT * FROM users WHERE id = $1 FOR UPDATE", [id]);
+        const row = rows[0];
+        if (row === undefined) throw new NotFoundError("user not found");
+        // Disabled first: their sessions are gone and their tokens refused, so nothing they started
+        // (a database being created) is still in flight.
+        if (!row.disabled)
+          throw new ConflictError("disable the user before deleting them", { code: "user_not_disabled" });
+        const { rows: owned } = await client.query<{ name: string }>(
+          "SELECT name FROM databases WHERE created_by = $1 AND state = 'active' ORDER BY name",
+          [id],
+        );
+        if (owned.length > 0) {
+          throw new ConflictError("the user owns live databases: delete them first", {
+            code: "database_owner_exists",
+            details: { databases: names(owned) },
+          });
+        }
+        const { rows: granted } = await client.query<{ name: string }>(
+          `SELECT DISTINCT d.name FROM access_requests a JOIN databases d ON d.id = a.database_id
+            WHERE a.requester_id = $1 AND a.state = 'approved' ORDER BY d.name`,
+          [id],
+        );
+        if (granted.length > 0) {
+          throw new ConflictError("the user holds access grants: revoke them first", {
+            code: "grant_holder",
+            details: { databases: names(granted) },
+          });
+        }
+        try {
+          // Sessions, API tokens and the remaining (pending, denied, revoked) requests cascade.
+          await client.query("DELETE FROM users WHERE id = $1", [id]);
+        } catch (error) {
+          if (isForeignKeyViolation(error))
+            throw new ConflictError("the user is still referenced", { code: "user_in_use", cause: error });
+          throw error;
+        }
+        return toUser(row);
+      });
     },
 
     async listTokens(userId) {

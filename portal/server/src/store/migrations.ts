@@ -330,6 +330,19 @@ CREATE TRIGGER pair_events_enqueue_alerts AFTER INSERT ON pair_events
 `,
   },
   {
+    version: 9,
+    name: "audit log: failure reasons, a stable page order and filter indexes",
+    // A failed action keeps the error code and message its caller got. Pages run newest first by
+    // (at, id): equal instants still have one order, so a cursor neither skips nor repeats entries.
+    sql: `
+ALTER TABLE audit_log ADD COLUMN failure_code text, ADD COLUMN failure_message text;
+DROP INDEX audit_log_at;
+CREATE INDEX audit_log_at_id ON audit_log (at DESC, id DESC);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, at DESC);
+CREATE INDEX audit_log_action ON audit_log (action, at DESC);
+`,
+  },
+  {
     version: 10,
     name: "state roll-ups: seconds with a writable primary",
     // Uptime beyond the raw window needs the seconds a writable, unfenced primary vouched for in each

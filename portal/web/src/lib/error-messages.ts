@@ -55,6 +55,13 @@ const MESSAGES: Readonly<Record<string, string>> = {
   payload_too_large: "The request is too large.",
   route_not_found:
     "The control plane does not know this request (it may be older than this page). Reload the page.",
+  last_admin: "This is the last enabled admin: make someone else an admin first.",
+  cannot_delete_self: "You cannot delete your own account; another admin can.",
+  user_not_disabled: "Disable the user first; then they can be deleted.",
+  database_owner_exists: "The user still owns live databases. Delete them first.",
+  grant_holder: "The user still holds access grants. Revoke them first.",
+  user_in_use: "The user is still referenced by records that cannot lose them.",
+  export_too_large: "Too many entries for one export. Narrow the time range or the filters.",
   // Produced by this client.
   network_error: "The control plane did not answer. Check your connection and try again.",
   invalid_response: "The control plane sent an answer this page does not understand. Reload the page.",

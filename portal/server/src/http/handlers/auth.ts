@@ -49,6 +49,11 @@ export function mountAuth(router: Router, deps: MountDeps, users: Users, secureC
   mount(router, deps, api.updateUser, async ({ params, body }) => ({
     user: await users.update(params.id, body),
   }));
+  mount(router, deps, api.deleteUser, async ({ actor, params, res }) => {
+    const deleted = await users.remove(actor, params.id);
+    // The audit log names a deleted user "deleted user"; this entry keeps who it was.
+    res.locals.auditDetails = { email: deleted.email, role: deleted.role };
+  });
   mount(router, deps, api.listTokens, async ({ actor }) => ({ tokens: await users.listTokens(actor.id) }));
   mount(router, deps, api.createToken, async ({ actor, body }) => users.createToken(actor.id, body));
   mount(router, deps, api.deleteToken, async ({ actor, params }) => users.deleteToken(actor.id, params.id));

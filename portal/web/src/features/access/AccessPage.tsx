@@ -12,7 +12,7 @@ import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatDateTime, formatExpiry } from "../../lib/format.js";
 import { useLocation } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
-import { collectCredentials, revoke, useAccessRequests } from "./api.js";
+import { announceAccessDecided, collectCredentials, revoke, useAccessRequests } from "./api.js";
 import { type Decision, DecisionDialog } from "./DecisionDialog.js";
 import { RequestAccessForm } from "./RequestAccessForm.js";
 import { RotateDialog } from "./RotateDialog.js";
@@ -49,6 +49,7 @@ export function AccessPage({ user }: { user: User }) {
   const done = () => {
     close();
     query.reload();
+    announceAccessDecided();
   };
 
   return (

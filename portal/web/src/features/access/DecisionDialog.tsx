@@ -2,7 +2,7 @@ import { type AccessRequest, ApproveAccessRequest, DenyAccessRequest } from "@pg
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";
 import { TextAreaField, TextField } from "../../components/fields.js";
-import { expiryToIso } from "../../lib/expiry.js";
+import { utcInputToIso } from "../../lib/expiry.js";
 import { type FieldErrors, validate } from "../../lib/form.js";
 import { useMutation } from "../../lib/use-query.js";
 import { approve, deny } from "./api.js";
@@ -29,7 +29,7 @@ export function DecisionDialog({
   );
 
   const confirm = async () => {
-    const expiresAt = decision === "approve" ? expiryToIso(expires) : undefined;
+    const expiresAt = decision === "approve" ? utcInputToIso(expires) : undefined;
     const checked = validate(decision === "approve" ? ApproveAccessRequest : DenyAccessRequest, {
       ...(note.trim() === "" ? {} : { note: note.trim() }),
       ...(expiresAt ? { expiresAt } : {}),
@@ -60,12 +60,12 @@ export function DecisionDialog({
       </p>
       {decision === "approve" ? (
         <TextField
-          label="Expires (optional)"
+          label="Expires (UTC, optional)"
           type="datetime-local"
           name="expiresAt"
           value={expires}
           onChange={(event) => setExpires(event.target.value)}
-          hint="Leave empty for access without an end date."
+          hint="A date and time in UTC, like every time in the portal. Leave empty for access without an end date."
           error={errors.expiresAt}
         />
       ) : null}

@@ -6,7 +6,7 @@ import { MutationError } from "../../components/MutationError.js";
 import { Notice } from "../../components/Notice.js";
 import { type FieldErrors, validate } from "../../lib/form.js";
 import { useMutation } from "../../lib/use-query.js";
-import { requestAccess, useDatabaseChoices } from "./api.js";
+import { requestAccess, useDatabaseChoices, useLinkedDatabase } from "./api.js";
 
 const LEVELS = [
   { value: "read_only", label: "Read-only (SELECT)" },
@@ -35,10 +35,22 @@ export function RequestAccessForm({
   const options = listed
     .filter((database) => database.state === "active")
     .map((database) => ({ value: database.id, label: `${database.name} (pair ${database.pairName})` }));
-  if (linkedDatabaseId && !options.some((option) => option.value === linkedDatabaseId)) {
+  // Asked by name only once the list is in and does not hold it.
+  const linkedUnlisted =
+    choices.state.status === "success" &&
+    linkedDatabaseId &&
+    !options.some((option) => option.value === linkedDatabaseId)
+      ? linkedDatabaseId
+      : null;
+  const linked = useLinkedDatabase(linkedUnlisted);
+  const linkedMissing = linked.state.status === "error";
+  if (linkedUnlisted) {
+    const found = linked.state.status === "success" ? linked.state.data : null;
     options.unshift({
-      value: linkedDatabaseId,
-      label: `Database shared by link (${linkedDatabaseId.slice(0, 8)}…)`,
+      value: linkedUnlisted,
+      label: found
+        ? `${found.name} (pair ${found.pairName})`
+        : `Database shared by link (${linkedUnlisted.slice(0, 8)}…)`,
     });
   }
   const selected = databaseId || options[0]?.value || "";
@@ -77,6 +89,9 @@ export function RequestAccessForm({
           error={errors.databaseId}
         />
       )}
+      {linkedMissing ? (
+        <p className="muted">The linked database does not exist (any more). Ask its owner for a new link.</p>
+      ) : null}
       <SelectField
         label="Access level"
         name="level"

@@ -1,6 +1,7 @@
 import {
   type ApproveAccessRequest,
   accessCredentials,
+  accessTarget,
   approveAccessRequest,
   type CreateAccessRequest,
   createAccessRequest,
@@ -8,9 +9,11 @@ import {
   denyAccessRequest,
   listAccessRequests,
   listDatabases,
+  pendingAccessCount,
   revokeAccessRequest,
   rotateAccessCredentials,
 } from "@pgaas/api";
+import { useEffect } from "react";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 
@@ -23,6 +26,35 @@ export function useAccessRequests() {
 
 export function useDatabaseChoices() {
   return useQuery("access-database-choices", (signal) => callRoute(listDatabases, { signal }));
+}
+
+/** The name of the database a request link points at (members cannot list it); null without a link. */
+export function useLinkedDatabase(databaseId: string | null) {
+  return useQuery(`access-target:${databaseId ?? ""}`, async (signal) =>
+    databaseId === null
+      ? null
+      : (await callRoute(accessTarget, { params: { id: databaseId }, signal })).database,
+  );
+}
+
+/** Fired after this user decided or revoked a request, so the badge need not wait for its next poll. */
+const ACCESS_DECIDED_EVENT = "pgaas:access-decided";
+
+export function announceAccessDecided(): void {
+  window.dispatchEvent(new Event(ACCESS_DECIDED_EVENT));
+}
+
+/** Pending requests waiting for this user's decision, for the navigation badge; every 30 s. */
+export function usePendingAccessCount() {
+  const query = useQuery("access-pending-count", (signal) => callRoute(pendingAccessCount, { signal }), {
+    refreshMs: 30_000,
+  });
+  const { reload } = query;
+  useEffect(() => {
+    window.addEventListener(ACCESS_DECIDED_EVENT, reload);
+    return () => window.removeEventListener(ACCESS_DECIDED_EVENT, reload);
+  }, [reload]);
+  return query;
 }
 
 export function requestAccess(body: CreateAccessRequest) {

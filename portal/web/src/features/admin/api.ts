@@ -1,12 +1,14 @@
 // The admin slice's calls: events of every pair, switchover, audit log, users, alert webhooks.
 
-import type { ParameterMap } from "@pgaas/api";
+import type { AuditFilter, ParameterMap } from "@pgaas/api";
 import {
   type CreateAlertEndpointRequest,
   type CreateUserRequest,
   createAlertEndpoint,
   createUser,
   deleteAlertEndpoint,
+  deleteUser,
+  exportAudit,
   listAlertDeliveries,
   listAlertEndpoints,
   listAudit,
@@ -22,7 +24,7 @@ import {
   updatePairSettings,
   updateUser,
 } from "@pgaas/api";
-import { callRoute } from "../../lib/api-client.js";
+import { callRoute, routeUrl } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 
 export interface PairTimeline {
@@ -57,10 +59,18 @@ export function requestSwitchover(pair: Pair) {
   return callRoute(switchover, { params: { id: pair.id }, body: { confirm: pair.name } });
 }
 
-export function useAudit(action: string, before: string | undefined) {
-  return useQuery(`audit:${action}:${before ?? ""}`, (signal) =>
-    callRoute(listAudit, { query: { limit: 100, action: action.trim() || undefined, before }, signal }),
-  );
+/** Audit entries a page. */
+export const AUDIT_PAGE_SIZE = 50;
+
+/** One page of the filtered log, from `cursor` (the newest when absent). */
+export function useAudit(filter: AuditFilter, cursor: string | undefined) {
+  const query = { ...filter, limit: AUDIT_PAGE_SIZE, cursor };
+  return useQuery(`audit:${JSON.stringify(query)}`, (signal) => callRoute(listAudit, { query, signal }));
+}
+
+/** The CSV download of the filtered log (a plain link: same origin, the session cookie). */
+export function auditExportUrl(filter: AuditFilter): string {
+  return routeUrl(exportAudit, {}, filter);
 }
 
 export function useUsers() {
@@ -73,6 +83,11 @@ export function addUser(body: CreateUserRequest) {
 
 export function changeUser(id: string, body: UpdateUserRequest) {
   return callRoute(updateUser, { params: { id }, body });
+}
+
+/** Deletes a disabled user (refused while they own live databases or hold grants). */
+export function removeUser(id: string) {
+  return callRoute(deleteUser, { params: { id } });
 }
 
 export function usePairSettingsData() {
