@@ -1,6 +1,5 @@
 // Pure: a report as CSV or as a printable HTML page.
 import type { Report, ReportPoint } from "@pgaas/api";
-<<<<<<< HEAD
 import {
   byteTicks,
   niceTicks,
@@ -10,6 +9,7 @@ import {
   valueGaps,
   valueRuns,
 } from "@pgaas/common/chart-scale";
+import { csvCell } from "./csv.js";
 import {
   formatBytes,
   formatDuration,
@@ -18,10 +18,6 @@ import {
   formatUptime,
   formatUtc,
 } from "./report-format.js";
-=======
-import { csvCell } from "./csv.js";
-import { formatBytes, formatDuration, formatNumber, formatPercent, formatUtc } from "./report-format.js";
->>>>>>> admin
 
 const COLUMNS: readonly (keyof ReportPoint)[] = [
   "at",
