@@ -8,6 +8,7 @@ import * as auth from "./auth.js";
 import * as backups from "./backups.js";
 import * as credentials from "./credentials.js";
 import * as databases from "./databases.js";
+import * as insights from "./insights.js";
 import * as pairs from "./pairs.js";
 import * as reports from "./reports.js";
 import type { RouteSpec } from "./route.js";
@@ -24,6 +25,7 @@ export * from "./client.js";
 export * from "./common.js";
 export * from "./credentials.js";
 export * from "./databases.js";
+export * from "./insights.js";
 export * from "./pairs.js";
 export * from "./reports.js";
 export * from "./route.js";
@@ -59,6 +61,7 @@ export const ROUTES: readonly RouteSpec[] = [
   databases.getDatabase,
   databases.updateDatabase,
   databases.deleteDatabase,
+  insights.queryInsights,
   credentials.databaseConnection,
   credentials.resetOwnerPassword,
   access.createAccessRequest,

@@ -106,8 +106,8 @@ export const FIXED_PARAMETERS: Readonly<Record<string, Rule>> = {
   },
   shared_preload_libraries: {
     kind: "includes",
-    items: ["repmgr"],
-    reason: "repmgrd needs the repmgr library",
+    items: ["repmgr", "pg_stat_statements"],
+    reason: "repmgrd needs the repmgr library; query insights read pg_stat_statements",
   },
   synchronous_commit: {
     kind: "oneOf",

@@ -70,6 +70,10 @@ describe("roles SQL", () => {
       `GRANT "pg_monitor", "pg_signal_backend" TO "pgaas_admin";`,
       `GRANT ALTER SYSTEM ON PARAMETER "max_connections", "shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "random_page_cost", "max_wal_size", "checkpoint_timeout", "log_min_duration_statement", "statement_timeout", "idle_in_transaction_session_timeout", "log_connections", "log_disconnections", "track_io_timing" TO "pgaas_admin";`,
       `GRANT EXECUTE ON FUNCTION pg_catalog.pg_reload_conf() TO "pgaas_admin";`,
+      `CREATE SCHEMA IF NOT EXISTS "pgaas_monitor";`,
+      `REVOKE ALL ON SCHEMA "pgaas_monitor" FROM PUBLIC;`,
+      `GRANT USAGE ON SCHEMA "pgaas_monitor" TO "pgaas_admin";`,
+      `CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA "pgaas_monitor";`,
       "",
     ]);
   });

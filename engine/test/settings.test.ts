@@ -48,7 +48,7 @@ describe("settings precedence", () => {
     expect(resolved.hot_standby).toBe("on");
     expect(resolved.wal_log_hints).toBe("on");
     expect(resolved.max_wal_senders).toBe("10");
-    expect(resolved.shared_preload_libraries).toBe("repmgr");
+    expect(resolved.shared_preload_libraries).toBe("repmgr,pg_stat_statements");
     expect(resolved.listen_addresses).toBe("10.40.0.11");
     expect(resolved.data_directory).toBe("/var/lib/pgaas/orders/n1/data");
     expect(resolved.synchronous_commit).toBe("on");

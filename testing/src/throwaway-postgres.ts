@@ -26,7 +26,16 @@ export interface ThrowawayPostgres {
 export async function startThrowawayPostgres(label = "pgaas-test"): Promise<ThrowawayPostgres> {
   const root = await mkdtemp(join(tmpdir(), `${label}-`));
   const password = randomBytes(18).toString("base64url");
-  const options = { root, port: await freePort(), settings: { fsync: "off", shared_buffers: "16MB" } };
+  const options = {
+    root,
+    port: await freePort(),
+    settings: {
+      fsync: "off",
+      shared_buffers: "16MB",
+      // As on every pair member: query insights read pg_stat_statements.
+      shared_preload_libraries: "pg_stat_statements",
+    },
+  };
   await initLocalPostgres(options, password);
   await startLocalPostgres(options);
   let stopped = false;

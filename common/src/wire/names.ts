@@ -5,6 +5,9 @@ import { z } from "zod";
 /** The role the control plane logs in as on every pair. */
 export const ADMIN_ROLE = "pgaas_admin";
 
+/** The schema of pg_stat_statements in each member's postgres database (no tenant connects there). */
+export const STATEMENT_STATS_SCHEMA = "pgaas_monitor";
+
 /**
  * A pair's name. It becomes part of unit names, paths, repmgr's and keepalived's configuration on the
  * hosts (`pgaas-postgres-<pair>-<node>`), which is why it is shorter than PostgreSQL's 63.

@@ -3,7 +3,7 @@
 // only when missing.
 import type { Secret } from "@pgaas/common";
 import { sqlIdent, sqlLiteral } from "@pgaas/common";
-import { ADMIN_ROLE, PAIR_PARAMETERS } from "@pgaas/common/wire";
+import { ADMIN_ROLE, PAIR_PARAMETERS, STATEMENT_STATS_SCHEMA } from "@pgaas/common/wire";
 import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 
 /** Parameters the control plane may change with ALTER SYSTEM: exactly the shared PAIR_PARAMETERS. */
@@ -40,6 +40,22 @@ export function adminRoleSql(adminPassword: Secret): string[] {
     `GRANT ${sqlIdent("pg_monitor")}, ${sqlIdent("pg_signal_backend")} TO ${admin}`,
     `GRANT ALTER SYSTEM ON PARAMETER ${ADMIN_ALTERABLE_PARAMETERS.map(sqlIdent).join(", ")} TO ${admin}`,
     `GRANT EXECUTE ON FUNCTION pg_catalog.pg_reload_conf() TO ${admin}`,
+    ...statementStatsSql(),
+  ];
+}
+
+/**
+ * Query insights: pg_stat_statements in its own schema of the postgres database, read by the admin
+ * role only (pg_monitor lets it see every role's statements; the control plane shows each tenant its
+ * own database's). The library is preloaded on every member (a fixed setting).
+ */
+export function statementStatsSql(): string[] {
+  const schema = sqlIdent(STATEMENT_STATS_SCHEMA);
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`,
+    `GRANT USAGE ON SCHEMA ${schema} TO ${sqlIdent(ADMIN_ROLE)}`,
+    `CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA ${schema}`,
   ];
 }
 

@@ -9,6 +9,7 @@ import { type Alerts, createAlerts } from "./alerts.js";
 import { type AuditLog, createAuditLog } from "./audit.js";
 import { type Backups, createBackups } from "./backups.js";
 import { createDatabases, type Databases } from "./databases.js";
+import { createInsights, type Insights } from "./insights.js";
 import { createLoginThrottle } from "./login-throttle.js";
 import { createPairSettings, type PairSettings } from "./pair-settings.js";
 import { createPairs, type Pairs } from "./pairs.js";
@@ -23,6 +24,7 @@ export interface Services {
   readonly backups: Backups;
   readonly ingest: AgentIngest;
   readonly databases: Databases;
+  readonly insights: Insights;
   readonly pairSettings: PairSettings;
   readonly access: Access;
   readonly reports: Reports;
@@ -54,6 +56,7 @@ export function createServices(options: {
     backups: createBackups(options.store, pairs),
     ingest: createAgentIngest(options.store),
     databases,
+    insights: createInsights(databases, pairs),
     pairSettings: createPairSettings(options.store, pairs),
     access: createAccess(options.store, box, pairs, databases, options.logger),
     reports: createReports(options.store, pairs, databases),

@@ -1,4 +1,4 @@
-// Databases, the parameter catalogue, access requests and reports.
+// Databases, the parameter catalogue, query insights, access requests and reports.
 
 import type { Report } from "@pgaas/api";
 import * as access from "@pgaas/api";
@@ -9,6 +9,7 @@ import { DATABASE_PARAMETERS, PAIR_PARAMETERS } from "@pgaas/common/wire";
 import type { Router } from "express";
 import type { Access } from "../../services/access.js";
 import type { Databases } from "../../services/databases.js";
+import type { Insights } from "../../services/insights.js";
 import { REPORT_STYLE, reportCsv, reportCsvFilename, reportHtml } from "../../services/report-render.js";
 import type { Reports } from "../../services/reports.js";
 import { type MountDeps, mount, type RawBody } from "../mount.js";
@@ -37,7 +38,7 @@ const catalog = { database: [...DATABASE_PARAMETERS], pair: [...PAIR_PARAMETERS]
 export function mountDatabases(
   router: Router,
   deps: MountDeps,
-  services: { databases: Databases; access: Access; reports: Reports },
+  services: { databases: Databases; access: Access; reports: Reports; insights: Insights },
 ): void {
   const { databases } = services;
   mount(router, deps, settingsApi.parameterCatalog, async () => catalog);
@@ -53,6 +54,10 @@ export function mountDatabases(
   }));
   mount(router, deps, api.deleteDatabase, async ({ actor, params, body }) =>
     databases.remove(actor, params.id, body.confirm),
+  );
+
+  mount(router, deps, api.queryInsights, async ({ actor, params, query }) =>
+    services.insights.topStatements(actor, params.id, query),
   );
 
   mount(router, deps, api.databaseConnection, async ({ actor, params }) => ({
