@@ -43,9 +43,14 @@ async function call(
   return reply;
 }
 
-const errorBody = (reply: Reply, code: string, message: string, details?: unknown) =>
+const errorBody = (reply: Reply, code: string, message: string, details?: unknown, field?: string) =>
   expect(reply.body).toEqual({
-    error: { code, message, ...(details === undefined ? {} : { details }) },
+    error: {
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+      ...(field === undefined ? {} : { field }),
+    },
     requestId: reply.headers.get("x-request-id"),
   });
 
@@ -109,7 +114,7 @@ describe("pairs and agent reports", () => {
       },
     });
     expect(reply.status).toBe(409);
-    errorBody(reply, "pair_exists", "a pair named orders exists");
+    errorBody(reply, "pair_exists", "a pair named orders exists", undefined, "name");
   });
 
   it("answers 503 no_primary with Retry-After before any report", async () => {
@@ -211,18 +216,47 @@ describe("databases", () => {
   });
 
   it.each([
-    ["quote", "sh'op"],
-    ["double quote", 'sh"op'],
-    ["upper case", "Shop"],
-    ["unicode", "shöp"],
-    ["64 chars", `a${"b".repeat(63)}`],
-    ["reserved", "postgres"],
-    ["pg_ prefix", "pg_shop"],
-    ["injection", "x; DROP DATABASE shop"],
-  ])("refuses the database name with %s", async (_label, name) => {
+    ["quote", "sh'op", "Quotes are not allowed."],
+    ["double quote", 'sh"op', "Quotes are not allowed."],
+    ["upper case", "Shop", "Upper case is not allowed: use a–z."],
+    ["space", "my shop", "Spaces are not allowed."],
+    ["unicode", "shöp", 'Not allowed: "ö". Use a–z, 0–9 and _.'],
+    ["64 chars", `a${"b".repeat(63)}`, "Too long by 1 character (at most 63)."],
+    ["reserved", "postgres", '"postgres" is reserved by PostgreSQL or pgaas.'],
+    ["pg_ prefix", "pg_shop", "Names starting with pg_ are reserved by PostgreSQL."],
+    [
+      "injection",
+      "x; DROP DATABASE shop",
+      'Upper case is not allowed: use a–z. Spaces are not allowed. Not allowed: ";". Use a–z, 0–9 and _.',
+    ],
+  ])("refuses the database name with %s, naming the rule", async (_label, name, rule) => {
     const reply = await call("POST", "/v1/databases", { auth: member, body: { pairId, name } });
     expect(reply.status).toBe(400);
-    expect((reply.body as { error: { code: string } }).error.code).toBe("invalid_input");
+    errorBody(reply, "invalid_input", "invalid body", { body: [{ path: "name", message: rule }] });
+  });
+
+  it("ties a taken name to the field that collides", async () => {
+    const name = await call("POST", "/v1/databases", { auth: member, body: { pairId, name: "shop" } });
+    expect(name.status).toBe(409);
+    errorBody(
+      name,
+      "database_exists",
+      "a database or owner with this name exists on the pair",
+      undefined,
+      "name",
+    );
+    const owner = await call("POST", "/v1/databases", {
+      auth: member,
+      body: { pairId, name: "shop_two", owner: "shop" },
+    });
+    expect(owner.status).toBe(409);
+    errorBody(
+      owner,
+      "database_exists",
+      "a database or owner with this name exists on the pair",
+      undefined,
+      "owner",
+    );
   });
 
   it("validates settings by whitelist, type and range", async () => {
@@ -360,7 +394,7 @@ describe("databases", () => {
       body: { confirm: "shopx" },
     });
     expect(wrong.status).toBe(400);
-    errorBody(wrong, "confirmation_mismatch", "confirm must equal the database name");
+    errorBody(wrong, "confirmation_mismatch", "confirm must equal the database name", undefined, "confirm");
     const refused = await call("DELETE", `/v1/pairs/${pairId}`, { auth: admin });
     expect(refused.status).toBe(409);
     const ok = await call("DELETE", `/v1/databases/${databaseId}`, {
@@ -598,7 +632,7 @@ describe("users, tokens and pair lifecycle", () => {
       body: { email: "Member@Example.com", password: "another-password-1", role: "member" },
     });
     expect(duplicate.status).toBe(409);
-    errorBody(duplicate, "user_exists", "a user with this email exists");
+    errorBody(duplicate, "user_exists", "a user with this email exists", undefined, "email");
     const created = await call("POST", "/v1/users", {
       auth: admin,
       body: { email: "leaver@example.com", password: "leaver-password-1", role: "member" },

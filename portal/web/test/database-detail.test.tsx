@@ -176,8 +176,21 @@ describe("database page", () => {
     await events.clear(field("Connection limit"));
     await events.type(field("Connection limit"), "ten");
     await events.click(save());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be a number.");
+    expect(field("Connection limit")).toHaveFocus();
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "1.5");
+    await events.click(save());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be a whole number.");
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "10001");
+    await events.click(save());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be at most 10000.");
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "-2");
+    await events.click(save());
     expect(field("Connection limit")).toHaveAccessibleDescription(
-      "-1 for no limit. a whole number from -1 (no limit) to 10000",
+      "-1 for no limit. Must be -1 (no limit) or more.",
     );
     expect(api.writes).toEqual([]);
 
