@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROUTES } from "@pgaas/api";
+import { DATABASE_PARAMETERS, parseQuantity } from "@pgaas/common/wire";
 import {
   ADMIN,
   ADMIN_ROLE_PASSWORD,
@@ -272,6 +273,56 @@ describe("databases", () => {
         "statement_timeout'; --": "not a parameter you may change",
         work_mem: "must be between 64 and 4194304 (kB)",
       },
+    });
+  });
+
+  it("reads a quantity with a unit as PostgreSQL itself does", async () => {
+    const samples: [string, string][] = [
+      ["statement_timeout", "30s"],
+      ["statement_timeout", "1.5min"],
+      ["statement_timeout", "2500us"],
+      ["statement_timeout", "1500us"],
+      ["statement_timeout", " 7 h "],
+      ["statement_timeout", "1e3"],
+      ["statement_timeout", "0.0001s"],
+      ["statement_timeout", "100.5"],
+      ["work_mem", "1.5MB"],
+      ["work_mem", "66048B"],
+      ["work_mem", "67072B"],
+      ["work_mem", "0.1GB"],
+      ["maintenance_work_mem", "1.25GB"],
+    ];
+    const client = new pg.Client({ connectionString: h.node.url });
+    await client.connect();
+    try {
+      for (const [name, text] of samples) {
+        const spec = DATABASE_PARAMETERS.find((candidate) => candidate.name === name);
+        if (spec === undefined) throw new Error(`no spec ${name}`);
+        await client.query(`SET ${name} = '${text}'`);
+        const { rows } = await client.query<{ setting: string }>(
+          "SELECT setting FROM pg_settings WHERE name = $1",
+          [name],
+        );
+        expect([name, text, parseQuantity(spec, text)]).toEqual([
+          name,
+          text,
+          { ok: true, value: Number(rows[0]?.setting) },
+        ]);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("keeps a value given with a unit in the base unit", async () => {
+    const reply = await call("PATCH", `/v1/databases/${databaseId}`, {
+      auth: member,
+      body: { settings: { statement_timeout: "1.5min" } },
+    });
+    expect(reply.status).toBe(200);
+    expect((reply.body as { database: { settings: unknown } }).database.settings).toEqual({
+      statement_timeout: 90_000,
+      jit: false,
     });
   });
 

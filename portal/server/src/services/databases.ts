@@ -35,7 +35,7 @@ import { onPrimary } from "../managed/primary-router.js";
 import type { Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Pairs } from "./pairs.js";
-import { validateParameters } from "./parameters.js";
+import { keptValues, validateParameters } from "./parameters.js";
 
 interface DatabaseRow {
   id: string;
@@ -224,7 +224,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
         owner,
         verifier: scramVerifier(password),
         connectionLimit,
-        settings,
+        settings: settings.map(([name, text]) => [name, text] as const),
       });
       await onPrimary(pair, {
         database: "postgres",
@@ -273,7 +273,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
           request.name,
           owner,
           actor.id,
-          JSON.stringify(request.settings ?? {}),
+          JSON.stringify(keptValues(settings)),
           connectionLimit,
         ],
       );
@@ -335,7 +335,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
           for (const statement of statements) await client.query(statement);
         },
       });
-      const merged: ParameterMap = { ...found.settings, ...toSet };
+      const merged: ParameterMap = { ...found.settings, ...keptValues(setPairs) };
       for (const name of toReset) delete merged[name];
       await store.query(
         "UPDATE databases SET settings = $2, connection_limit = coalesce($3, connection_limit) WHERE id = $1",

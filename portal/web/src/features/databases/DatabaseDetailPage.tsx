@@ -133,7 +133,12 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             {deleted || !canManage ? null : (
               <section className="card" aria-labelledby="settings-title">
                 <h2 id="settings-title">Settings</h2>
-                <SettingsEditor database={database} catalog={catalog.database} onSaved={query.reload} />
+                <SettingsEditor
+                  database={database}
+                  catalog={catalog.database}
+                  pairSettings={pair.settings}
+                  onSaved={query.reload}
+                />
               </section>
             )}
             <DatabaseGrants databaseId={database.id} />

@@ -1,4 +1,4 @@
-import type { ParameterSpecView } from "@pgaas/api";
+import type { ParameterMap, ParameterSpecView } from "@pgaas/api";
 import { ConnectionLimit, type Database } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
@@ -16,14 +16,17 @@ import { update } from "./api.js";
 export function SettingsEditor({
   database,
   catalog,
+  pairSettings,
   onSaved,
 }: {
   database: Database;
   catalog: readonly ParameterSpecView[];
+  /** The pair's own settings: a database that sets nothing runs with them. */
+  pairSettings: ParameterMap;
   onSaved: () => void;
 }) {
   const initial = () =>
-    Object.fromEntries(catalog.map((spec) => [spec.name, displayValue(database.settings[spec.name])]));
+    Object.fromEntries(catalog.map((spec) => [spec.name, displayValue(database.settings[spec.name], spec)]));
   const [draft, setDraft] = useState<Record<string, string>>(initial);
   const [limit, setLimit] = useState(String(database.connectionLimit));
   const { errors, formRef, show } = useFieldErrors();
@@ -71,6 +74,7 @@ export function SettingsEditor({
         <ParameterFields
           catalog={catalog}
           stored={database.settings}
+          inherited={pairSettings}
           draft={draft}
           errors={errors}
           appliesWhen="Applies to new sessions."
