@@ -269,6 +269,26 @@ describe("database page", () => {
   });
 });
 
+describe("delete placement", () => {
+  it("keeps Delete out of the header, after everything else on the page", async () => {
+    await openPage();
+    const header = screen.getByRole("heading", { name: "orders", level: 1 }).closest("header");
+    expect(header).not.toBeNull();
+    expect(
+      within(header as HTMLElement)
+        .getAllByRole("button")
+        .map((button) => button.textContent),
+    ).toEqual(["Reset owner password"]);
+    const buttons = screen.getAllByRole("button");
+    expect(buttons.at(-1)).toHaveTextContent("Delete database");
+    expect(buttons.filter((button) => button.textContent === "Delete database")).toHaveLength(1);
+    expect(
+      settingsForm().compareDocumentPosition(screen.getByRole("button", { name: "Delete database" })) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBe(Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+});
+
 describe("delete dialog", () => {
   it("opens on the name to type, enables Delete only for the exact name and deletes", async () => {
     const { api, events } = await openPage();
