@@ -1,8 +1,10 @@
 // The control plane end to end over HTTP: a real store, a real managed PostgreSQL node, fake-but-real
 // agent reports. Every JSON response is checked against the served OpenAPI document at the end.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { get as httpGet, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { ROUTES } from "@pgaas/api";
 import { DATABASE_PARAMETERS, parseQuantity } from "@pgaas/common/wire";
 import {
@@ -20,6 +22,7 @@ import {
 import { Validator } from "@seriousme/openapi-schema-validator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { precompressDirectory } from "../src/http/asset-compression.js";
 import { checkResponses, type Recorded } from "./support/openapi-check.js";
 
 let h: Harness;
@@ -56,6 +59,34 @@ const errorBody = (reply: Reply, code: string, message: string, details?: unknow
   });
 
 let webDir = "";
+/** A stand-in bundle big enough to be compressed, and a small unhashed file that is not. */
+const BUNDLE = Array.from({ length: 400 }, (_, i) => `export const part${i} = "portal part ${i}";`).join(
+  "\n",
+);
+const ICON = '<svg xmlns="http://www.w3.org/2000/svg"/>';
+
+/** A GET with exactly these headers (fetch would add Accept-Encoding and decode the body). */
+function rawGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolveReply, reject) => {
+    const request = httpGet(new URL(path, h.server.url), { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolveReply({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
+      response.on("error", reject);
+    });
+    request.setTimeout(10_000, () => request.destroy(new Error(`GET ${path} timed out`)));
+    request.on("error", reject);
+  });
+}
 
 beforeAll(async () => {
   // A stand-in for the built portal: the server serves it with an SPA fallback.
@@ -63,6 +94,12 @@ beforeAll(async () => {
   await mkdir(join(webDir, "assets"));
   await writeFile(join(webDir, "index.html"), "<!doctype html><title>pgaas portal</title>");
   await writeFile(join(webDir, "assets", "app.js"), "console.log('portal');");
+  // What `npm run build:web` does to the build: compressed copies beside each file it found big enough.
+  await writeFile(join(webDir, "assets", "built-77aa0b.js"), BUNDLE);
+  expect(await precompressDirectory(webDir)).toBe(1);
+  // Added after that "build": the server compresses it itself.
+  await writeFile(join(webDir, "assets", "bundle-3f9a1c.js"), BUNDLE);
+  await writeFile(join(webDir, "favicon.svg"), ICON);
   h = await startHarness({ webDir });
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
   for (const email of ["member@example.com", "other@example.com"]) {
@@ -871,6 +908,74 @@ describe("API surface", () => {
     expect((await h.call("GET", "/")).text).toBe(index);
     expect((await h.call("GET", "/pairs/some-id/settings")).text).toBe(index);
     expect((await h.call("GET", "/assets/app.js")).text).toBe("console.log('portal');");
+  });
+
+  it("serves the bundle brotli-compressed to a browser, cached for a year", async () => {
+    const reply = await rawGet("/assets/bundle-3f9a1c.js", { "accept-encoding": "gzip, deflate, br, zstd" });
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-encoding"]).toBe("br");
+    expect(reply.headers.vary).toBe("Accept-Encoding");
+    expect(reply.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(reply.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(reply.headers["content-length"]).toBe(String(reply.body.length));
+    expect(brotliDecompressSync(reply.body).toString()).toBe(BUNDLE);
+    expect(reply.body.length).toBeLessThan(BUNDLE.length / 4);
+  });
+
+  it("sends the build's own compressed copies as they are", async () => {
+    for (const [encoding, suffix] of [
+      ["br", ".br"],
+      ["gzip", ".gz"],
+    ] as const) {
+      const reply = await rawGet("/assets/built-77aa0b.js", { "accept-encoding": encoding });
+      expect(reply.headers["content-encoding"]).toBe(encoding);
+      expect(reply.body.equals(await readFile(join(webDir, "assets", `built-77aa0b.js${suffix}`)))).toBe(
+        true,
+      );
+    }
+  });
+
+  it("falls back to gzip, and to the plain file, as Accept-Encoding says", async () => {
+    const gzipped = await rawGet("/assets/bundle-3f9a1c.js", { "accept-encoding": "br;q=0, gzip" });
+    expect(gzipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gzipped.body).toString()).toBe(BUNDLE);
+    const plain = await rawGet("/assets/bundle-3f9a1c.js");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toBe("Accept-Encoding");
+    expect(plain.body.toString()).toBe(BUNDLE);
+    const refused = await rawGet("/assets/bundle-3f9a1c.js", { "accept-encoding": "identity, *;q=0" });
+    expect(refused.headers["content-encoding"]).toBeUndefined();
+    expect(refused.body.toString()).toBe(BUNDLE);
+  });
+
+  it("revalidates index.html and unhashed files, and answers 304 to a matching ETag", async () => {
+    for (const path of ["/", "/databases/some-id"]) {
+      const index = await rawGet(path, { "accept-encoding": "br" });
+      expect([path, index.status, index.headers["cache-control"], index.body.toString()]).toEqual([
+        path,
+        200,
+        "no-cache",
+        "<!doctype html><title>pgaas portal</title>",
+      ]);
+    }
+    const icon = await rawGet("/favicon.svg", { "accept-encoding": "br" });
+    expect(icon.headers["content-type"]).toBe("image/svg+xml");
+    expect(icon.headers["cache-control"]).toBe("no-cache");
+    expect(icon.headers["content-encoding"]).toBeUndefined();
+    expect(icon.body.toString()).toBe(ICON);
+    const again = await rawGet("/favicon.svg", { "if-none-match": String(icon.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+  });
+
+  it("answers a missing hashed asset with 404 and never serves a file above its directory", async () => {
+    const missing = await rawGet("/assets/bundle-0000.js");
+    expect([missing.status, missing.body.toString()]).toEqual([404, "not found"]);
+    const climbing = await rawGet("/%2e%2e/%2e%2e/%2e%2e/etc/hostname");
+    expect([climbing.status, climbing.body.toString()]).toEqual([
+      200,
+      "<!doctype html><title>pgaas portal</title>",
+    ]);
   });
 
   it("serves /healthz, /metrics and /docs", async () => {
