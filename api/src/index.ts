@@ -23,6 +23,7 @@ export * from "./client.js";
 export * from "./common.js";
 export * from "./credentials.js";
 export * from "./databases.js";
+export * from "./issue-messages.js";
 export * from "./pairs.js";
 export * from "./reports.js";
 export * from "./route.js";

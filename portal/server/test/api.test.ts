@@ -200,7 +200,7 @@ describe("pairs and agent reports", () => {
     });
     expect(reply.status).toBe(400);
     errorBody(reply, "invalid_input", "invalid body", {
-      body: [{ path: "reports", message: "Too small: expected array to have >=1 items" }],
+      body: [{ path: "reports", message: "At least 1 item." }],
     });
   });
 });

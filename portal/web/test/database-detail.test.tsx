@@ -242,6 +242,23 @@ describe("database page", () => {
     expect(api.writes).toEqual([{ method: "PATCH", path: DATABASE_PATH, body: { connectionLimit: 25 } }]);
   });
 
+  it("puts the server's refusal of the connection limit on that field and focuses it", async () => {
+    const { api, events } = await openPage();
+    api.on(
+      "PATCH",
+      DATABASE_PATH,
+      failure(400, "invalid_input", "invalid body", {
+        body: [{ path: "connectionLimit", message: "Must be at most 10000." }],
+      }),
+    );
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "20");
+    await events.click(save());
+    await waitFor(() => expect(field("Connection limit")).toHaveFocus());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be at most 10000.");
+    expect(within(settingsForm()).queryByRole("alert")).toBeNull();
+  });
+
   it("puts the server's reason for a refused setting on that field", async () => {
     const { api, events } = await openPage();
     api.on(

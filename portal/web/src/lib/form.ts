@@ -1,6 +1,7 @@
 // Form validation with the API's own zod schemas: the first message per field, keyed by field name.
 // An empty field says "Required" rather than the schema's rule, which is clearer for a blank input;
-// a rule without its own message is put in plain words here, so zod's wording never reaches a user.
+// a rule without its own message is put in plain words (plainMessage), never zod's.
+import { plainMessage } from "@pgaas/api";
 import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import type { z } from "zod";
 
@@ -14,33 +15,6 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 export type FieldErrors = Partial<Record<string, string>>;
-
-const characters = (count: number) => `${count} character${count === 1 ? "" : "s"}`;
-
-/** A sentence for an issue whose schema gave no message of its own. */
-export function plainMessage(issue: z.core.$ZodRawIssue): string {
-  switch (issue.code) {
-    case "invalid_type":
-      if (issue.expected === "int") return "Must be a whole number.";
-      if (issue.expected === "number") return "Must be a number.";
-      return "Required.";
-    case "too_small":
-      if (issue.origin === "string") return `Too short: at least ${characters(Number(issue.minimum))}.`;
-      return `Must be at least ${issue.minimum}.`;
-    case "too_big":
-      if (issue.origin === "string" && typeof issue.input === "string") {
-        const over = issue.input.length - Number(issue.maximum);
-        return `Too long by ${characters(over)} (at most ${issue.maximum}).`;
-      }
-      return `Must be at most ${issue.maximum}.`;
-    case "invalid_format":
-      return issue.format === "email" ? "Invalid email address" : "Not in the expected format.";
-    case "invalid_value":
-      return `Must be one of: ${issue.values.map(String).join(", ")}.`;
-    default:
-      return "Not valid.";
-  }
-}
 
 export function validate<S extends z.ZodType>(
   schema: S,

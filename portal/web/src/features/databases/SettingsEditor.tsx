@@ -6,7 +6,7 @@ import { TextField } from "../../components/fields.js";
 import { MutationError } from "../../components/MutationError.js";
 import { Notice } from "../../components/Notice.js";
 import { ParameterFields } from "../../components/ParameterField.js";
-import { detailFieldErrors } from "../../lib/error-messages.js";
+import { detailFieldErrors, serverFieldErrors } from "../../lib/error-messages.js";
 import { useFieldErrors } from "../../lib/form.js";
 import { displayValue, settingsChanges } from "../../lib/parameters.js";
 import { useMutation } from "../../lib/use-query.js";
@@ -30,12 +30,16 @@ export function SettingsEditor({
   const [draft, setDraft] = useState<Record<string, string>>(initial);
   const [limit, setLimit] = useState(String(database.connectionLimit));
   const { errors, formRef, show } = useFieldErrors();
-  // The server names each refused parameter (details.settings): shown on its field, focus moved there.
+  // The server names each refused parameter (details.settings) and a refused limit: shown on its
+  // field, focus moved there.
   const mutation = useMutation(async (body: Parameters<typeof update>[1]) => {
     try {
       return await update(database.id, body);
     } catch (error) {
-      const refused = detailFieldErrors(error, "settings");
+      const refused = {
+        ...detailFieldErrors(error, "settings"),
+        ...serverFieldErrors(error, ["connectionLimit"]),
+      };
       if (Object.keys(refused).length > 0) show(refused);
       throw error;
     }
@@ -65,7 +69,7 @@ export function SettingsEditor({
 
   return (
     <form onSubmit={submit} noValidate aria-label="Database settings" ref={formRef}>
-      <MutationError state={mutation.state} />
+      <MutationError state={mutation.state} fields={["connectionLimit"]} />
       {mutation.state.status === "success" ? (
         <Notice>Settings saved and applied with ALTER DATABASE. New sessions use them.</Notice>
       ) : null}
