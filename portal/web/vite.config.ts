@@ -1,6 +1,6 @@
 // Vite build of the portal UI. The route schemas come from @pgaas/api (its sources, through the
 // "pgaas-source" condition), so forms and responses are validated by the same zod code as the server.
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defaultClientConditions, defineConfig, type Plugin } from "vite";
@@ -14,11 +14,16 @@ const OUT_DIR = "dist";
 
 /** Brotli and gzip copies of every text file, at the highest levels: the portal server sends those. */
 function precompress(): Plugin {
+  let outDir = "";
   return {
     name: "pgaas-precompress",
     apply: "build",
+    // The directory actually written: a caller may build elsewhere (the e2e tests do).
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     async closeBundle() {
-      await precompressDirectory(join(webRoot, OUT_DIR));
+      await precompressDirectory(outDir);
     },
   };
 }
