@@ -10,8 +10,6 @@ const webRoot = fileURLToPath(new URL(".", import.meta.url));
 // Where `vite dev` forwards /v1 calls; the production build is served same-origin by the portal.
 const devApiTarget = process.env.PGAAS_DEV_API_URL ?? "http://127.0.0.1:8080";
 
-const OUT_DIR = "dist";
-
 /** Brotli and gzip copies of every text file, at the highest levels: the portal server sends those. */
 function precompress(): Plugin {
   let outDir = "";
@@ -36,7 +34,7 @@ export default defineConfig({
     conditions: ["pgaas-source", ...defaultClientConditions],
   },
   build: {
-    outDir: OUT_DIR,
+    outDir: "dist",
     emptyOutDir: true,
     sourcemap: true,
     target: "es2022",
