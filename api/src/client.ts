@@ -16,6 +16,7 @@ import {
 } from "@pgaas/common/errors";
 import type { z } from "zod";
 import { ErrorBody } from "./common.js";
+import { plainMessage } from "./issue-messages.js";
 import { buildPath, type RouteSpec } from "./route.js";
 
 /** Path params and body are required exactly when the route declares them; a query is optional. */
@@ -99,7 +100,7 @@ function checkInput(route: RouteSpec, part: string, schema: z.ZodType | undefine
     throw new InputError(`${route.id} takes no ${part}`, { code: "invalid_input" });
   }
   if (value === undefined && part === "query") return;
-  const parsed = schema.safeParse(value);
+  const parsed = schema.safeParse(value, { error: plainMessage });
   if (!parsed.success) {
     throw new InputError(`invalid ${part} for ${route.id}`, {
       code: "invalid_input",

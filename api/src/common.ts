@@ -1,5 +1,4 @@
 // Building blocks every route schema uses. Pure zod, no Node imports: the web portal imports this too.
-import { ADMIN_ROLE } from "@pgaas/common/wire";
 import { z } from "zod";
 
 export const Id = z.uuid();
@@ -13,40 +12,15 @@ export const ErrorBody = z.object({
     code: z.string(),
     message: z.string(),
     details: z.record(z.string(), z.unknown()).optional(),
+    /** The request field the error is about (`name` for database_exists): forms show it there. */
+    field: z.string().optional(),
   }),
   requestId: z.string(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** Lower-case identifier PostgreSQL takes without quoting; used for database, role and node names. */
-export const PG_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
-export const PgName = z
-  .string()
-  .regex(PG_NAME_PATTERN, "lower-case letters, digits and _, starting with a letter, at most 63");
-
-/** Names that would collide with PostgreSQL's own objects or the roles pgaas manages. */
-export const RESERVED_NAMES: readonly string[] = [
-  "postgres",
-  "template0",
-  "template1",
-  "repmgr",
-  ADMIN_ROLE,
-  "public",
-  "all",
-  "user",
-  "current_user",
-  "session_user",
-  "current_role",
-  "none",
-  "default",
-];
-
-export const NotReservedName = PgName.refine(
-  (name) => !RESERVED_NAMES.includes(name) && !name.startsWith("pg_"),
-  {
-    message: "reserved name",
-  },
-);
+// The naming rules (and their messages) live with the other shared names, so every package says the same.
+export { NotReservedName, PG_NAME_PATTERN, PgName, RESERVED_NAMES } from "@pgaas/common/wire";
 
 /** A parameter value: strings for enums, numbers in the parameter's base unit, booleans for on/off. */
 export const ParameterValue = z.union([z.string().max(200), z.number(), z.boolean()]);

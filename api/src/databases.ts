@@ -12,7 +12,12 @@ import {
 } from "./common.js";
 import { defineRoute } from "./route.js";
 
-export const ConnectionLimit = z.number().int().min(-1).max(10_000);
+export const CONNECTION_LIMIT_MAX = 10_000;
+export const ConnectionLimit = z
+  .number("Must be a number.")
+  .int("Must be a whole number.")
+  .min(-1, "Must be -1 (no limit) or more.")
+  .max(CONNECTION_LIMIT_MAX, `Must be at most ${CONNECTION_LIMIT_MAX}.`);
 
 export const CreateDatabaseRequest = z.object({
   pairId: Id,

@@ -26,6 +26,7 @@ export * from "./common.js";
 export * from "./credentials.js";
 export * from "./databases.js";
 export * from "./insights.js";
+export * from "./issue-messages.js";
 export * from "./pairs.js";
 export * from "./reports.js";
 export * from "./route.js";

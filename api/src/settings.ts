@@ -1,6 +1,6 @@
 // The parameter catalogue and pair-level settings (ALTER SYSTEM on both nodes).
 import { z } from "zod";
-import { IdParams, ParameterMap } from "./common.js";
+import { IdParams, ParameterMap, ParameterValue } from "./common.js";
 import { defineRoute } from "./route.js";
 
 export const ParameterSpecView = z.object({
@@ -10,6 +10,8 @@ export const ParameterSpecView = z.object({
   max: z.number().optional(),
   unit: z.string().optional(),
   values: z.array(z.string()).optional(),
+  /** PostgreSQL's default in the base unit; absent where pgaas sizes it from the VM's memory. */
+  default: ParameterValue.optional(),
   restart: z.boolean(),
   description: z.string(),
 });

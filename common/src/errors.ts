@@ -5,21 +5,32 @@ export interface ErrorDetails {
   readonly [key: string]: unknown;
 }
 
+/** What a domain error may carry besides its message. */
+export interface PgaasErrorOptions {
+  readonly code?: string;
+  readonly details?: ErrorDetails;
+  /** The request field the error is about (`name` of a duplicate database): clients show it there. */
+  readonly field?: string;
+  readonly cause?: unknown;
+}
+
 export abstract class PgaasError extends Error {
   abstract readonly code: string;
   readonly details: ErrorDetails | undefined;
+  readonly field: string | undefined;
 
-  constructor(message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
+  constructor(message: string, options?: Omit<PgaasErrorOptions, "code">) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.details = options?.details;
+    this.field = options?.field;
   }
 }
 
 /** The caller sent something invalid; `details` names the fields. */
 export class InputError extends PgaasError {
   readonly code: string;
-  constructor(message: string, options?: { code?: string; details?: ErrorDetails; cause?: unknown }) {
+  constructor(message: string, options?: PgaasErrorOptions) {
     super(message, options);
     this.code = options?.code ?? "invalid_input";
   }
@@ -27,7 +38,7 @@ export class InputError extends PgaasError {
 
 export class NotFoundError extends PgaasError {
   readonly code: string;
-  constructor(message: string, options?: { code?: string; details?: ErrorDetails; cause?: unknown }) {
+  constructor(message: string, options?: PgaasErrorOptions) {
     super(message, options);
     this.code = options?.code ?? "not_found";
   }
@@ -35,7 +46,7 @@ export class NotFoundError extends PgaasError {
 
 export class ConflictError extends PgaasError {
   readonly code: string;
-  constructor(message: string, options?: { code?: string; details?: ErrorDetails; cause?: unknown }) {
+  constructor(message: string, options?: PgaasErrorOptions) {
     super(message, options);
     this.code = options?.code ?? "conflict";
   }

@@ -137,7 +137,7 @@ describe("parsePairSpec", () => {
 
   it("says which field is wrong in the message", () => {
     expect(() => parsePairSpec({ ...SPEC_INPUT, name: "Bad" })).toThrow(
-      /invalid pair spec: name: must match/,
+      "invalid pair spec: name: Upper case is not allowed: use a–z.",
     );
   });
 });

@@ -1,9 +1,12 @@
 // The control plane end to end over HTTP: a real store, a real managed PostgreSQL node, fake-but-real
 // agent reports. Every JSON response is checked against the served OpenAPI document at the end.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { get as httpGet, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { ROUTES } from "@pgaas/api";
+import { DATABASE_PARAMETERS, parseQuantity } from "@pgaas/common/wire";
 import {
   ADMIN,
   ADMIN_ROLE_PASSWORD,
@@ -19,6 +22,7 @@ import {
 import { Validator } from "@seriousme/openapi-schema-validator";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { precompressDirectory } from "../src/http/asset-compression.js";
 import { checkResponses, type Recorded } from "./support/openapi-check.js";
 
 let h: Harness;
@@ -43,13 +47,46 @@ async function call(
   return reply;
 }
 
-const errorBody = (reply: Reply, code: string, message: string, details?: unknown) =>
+const errorBody = (reply: Reply, code: string, message: string, details?: unknown, field?: string) =>
   expect(reply.body).toEqual({
-    error: { code, message, ...(details === undefined ? {} : { details }) },
+    error: {
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+      ...(field === undefined ? {} : { field }),
+    },
     requestId: reply.headers.get("x-request-id"),
   });
 
 let webDir = "";
+/** A stand-in bundle big enough to be compressed, and a small unhashed file that is not. */
+const BUNDLE = Array.from({ length: 400 }, (_, i) => `export const part${i} = "portal part ${i}";`).join(
+  "\n",
+);
+const ICON = '<svg xmlns="http://www.w3.org/2000/svg"/>';
+
+/** A GET with exactly these headers (fetch would add Accept-Encoding and decode the body). */
+function rawGet(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolveReply, reject) => {
+    const request = httpGet(new URL(path, h.server.url), { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolveReply({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
+      response.on("error", reject);
+    });
+    request.setTimeout(10_000, () => request.destroy(new Error(`GET ${path} timed out`)));
+    request.on("error", reject);
+  });
+}
 
 beforeAll(async () => {
   // A stand-in for the built portal: the server serves it with an SPA fallback.
@@ -57,6 +94,12 @@ beforeAll(async () => {
   await mkdir(join(webDir, "assets"));
   await writeFile(join(webDir, "index.html"), "<!doctype html><title>pgaas portal</title>");
   await writeFile(join(webDir, "assets", "app.js"), "console.log('portal');");
+  // What `npm run build:web` does to the build: compressed copies beside each file it found big enough.
+  await writeFile(join(webDir, "assets", "built-77aa0b.js"), BUNDLE);
+  expect(await precompressDirectory(webDir)).toBe(1);
+  // Added after that "build": the server compresses it itself.
+  await writeFile(join(webDir, "assets", "bundle-3f9a1c.js"), BUNDLE);
+  await writeFile(join(webDir, "favicon.svg"), ICON);
   h = await startHarness({ webDir });
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
   for (const email of ["member@example.com", "other@example.com"]) {
@@ -109,7 +152,7 @@ describe("pairs and agent reports", () => {
       },
     });
     expect(reply.status).toBe(409);
-    errorBody(reply, "pair_exists", "a pair named orders exists");
+    errorBody(reply, "pair_exists", "a pair named orders exists", undefined, "name");
   });
 
   it("answers 503 no_primary with Retry-After before any report", async () => {
@@ -157,7 +200,7 @@ describe("pairs and agent reports", () => {
     });
     expect(reply.status).toBe(400);
     errorBody(reply, "invalid_input", "invalid body", {
-      body: [{ path: "reports", message: "Too small: expected array to have >=1 items" }],
+      body: [{ path: "reports", message: "At least 1 item." }],
     });
   });
 });
@@ -211,18 +254,47 @@ describe("databases", () => {
   });
 
   it.each([
-    ["quote", "sh'op"],
-    ["double quote", 'sh"op'],
-    ["upper case", "Shop"],
-    ["unicode", "shöp"],
-    ["64 chars", `a${"b".repeat(63)}`],
-    ["reserved", "postgres"],
-    ["pg_ prefix", "pg_shop"],
-    ["injection", "x; DROP DATABASE shop"],
-  ])("refuses the database name with %s", async (_label, name) => {
+    ["quote", "sh'op", "Quotes are not allowed."],
+    ["double quote", 'sh"op', "Quotes are not allowed."],
+    ["upper case", "Shop", "Upper case is not allowed: use a–z."],
+    ["space", "my shop", "Spaces are not allowed."],
+    ["unicode", "shöp", 'Not allowed: "ö". Use a–z, 0–9 and _.'],
+    ["64 chars", `a${"b".repeat(63)}`, "Too long by 1 character (at most 63)."],
+    ["reserved", "postgres", '"postgres" is reserved by PostgreSQL or pgaas.'],
+    ["pg_ prefix", "pg_shop", "Names starting with pg_ are reserved by PostgreSQL."],
+    [
+      "injection",
+      "x; DROP DATABASE shop",
+      'Upper case is not allowed: use a–z. Spaces are not allowed. Not allowed: ";". Use a–z, 0–9 and _.',
+    ],
+  ])("refuses the database name with %s, naming the rule", async (_label, name, rule) => {
     const reply = await call("POST", "/v1/databases", { auth: member, body: { pairId, name } });
     expect(reply.status).toBe(400);
-    expect((reply.body as { error: { code: string } }).error.code).toBe("invalid_input");
+    errorBody(reply, "invalid_input", "invalid body", { body: [{ path: "name", message: rule }] });
+  });
+
+  it("ties a taken name to the field that collides", async () => {
+    const name = await call("POST", "/v1/databases", { auth: member, body: { pairId, name: "shop" } });
+    expect(name.status).toBe(409);
+    errorBody(
+      name,
+      "database_exists",
+      "a database or owner with this name exists on the pair",
+      undefined,
+      "name",
+    );
+    const owner = await call("POST", "/v1/databases", {
+      auth: member,
+      body: { pairId, name: "shop_two", owner: "shop" },
+    });
+    expect(owner.status).toBe(409);
+    errorBody(
+      owner,
+      "database_exists",
+      "a database or owner with this name exists on the pair",
+      undefined,
+      "owner",
+    );
   });
 
   it("validates settings by whitelist, type and range", async () => {
@@ -238,6 +310,56 @@ describe("databases", () => {
         "statement_timeout'; --": "not a parameter you may change",
         work_mem: "must be between 64 and 4194304 (kB)",
       },
+    });
+  });
+
+  it("reads a quantity with a unit as PostgreSQL itself does", async () => {
+    const samples: [string, string][] = [
+      ["statement_timeout", "30s"],
+      ["statement_timeout", "1.5min"],
+      ["statement_timeout", "2500us"],
+      ["statement_timeout", "1500us"],
+      ["statement_timeout", " 7 h "],
+      ["statement_timeout", "1e3"],
+      ["statement_timeout", "0.0001s"],
+      ["statement_timeout", "100.5"],
+      ["work_mem", "1.5MB"],
+      ["work_mem", "66048B"],
+      ["work_mem", "67072B"],
+      ["work_mem", "0.1GB"],
+      ["maintenance_work_mem", "1.25GB"],
+    ];
+    const client = new pg.Client({ connectionString: h.node.url });
+    await client.connect();
+    try {
+      for (const [name, text] of samples) {
+        const spec = DATABASE_PARAMETERS.find((candidate) => candidate.name === name);
+        if (spec === undefined) throw new Error(`no spec ${name}`);
+        await client.query(`SET ${name} = '${text}'`);
+        const { rows } = await client.query<{ setting: string }>(
+          "SELECT setting FROM pg_settings WHERE name = $1",
+          [name],
+        );
+        expect([name, text, parseQuantity(spec, text)]).toEqual([
+          name,
+          text,
+          { ok: true, value: Number(rows[0]?.setting) },
+        ]);
+      }
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("keeps a value given with a unit in the base unit", async () => {
+    const reply = await call("PATCH", `/v1/databases/${databaseId}`, {
+      auth: member,
+      body: { settings: { statement_timeout: "1.5min" } },
+    });
+    expect(reply.status).toBe(200);
+    expect((reply.body as { database: { settings: unknown } }).database.settings).toEqual({
+      statement_timeout: 90_000,
+      jit: false,
     });
   });
 
@@ -360,7 +482,7 @@ describe("databases", () => {
       body: { confirm: "shopx" },
     });
     expect(wrong.status).toBe(400);
-    errorBody(wrong, "confirmation_mismatch", "confirm must equal the database name");
+    errorBody(wrong, "confirmation_mismatch", "confirm must equal the database name", undefined, "confirm");
     const refused = await call("DELETE", `/v1/pairs/${pairId}`, { auth: admin });
     expect(refused.status).toBe(409);
     const ok = await call("DELETE", `/v1/databases/${databaseId}`, {
@@ -598,7 +720,7 @@ describe("users, tokens and pair lifecycle", () => {
       body: { email: "Member@Example.com", password: "another-password-1", role: "member" },
     });
     expect(duplicate.status).toBe(409);
-    errorBody(duplicate, "user_exists", "a user with this email exists");
+    errorBody(duplicate, "user_exists", "a user with this email exists", undefined, "email");
     const created = await call("POST", "/v1/users", {
       auth: admin,
       body: { email: "leaver@example.com", password: "leaver-password-1", role: "member" },
@@ -786,6 +908,74 @@ describe("API surface", () => {
     expect((await h.call("GET", "/")).text).toBe(index);
     expect((await h.call("GET", "/pairs/some-id/settings")).text).toBe(index);
     expect((await h.call("GET", "/assets/app.js")).text).toBe("console.log('portal');");
+  });
+
+  it("serves the bundle brotli-compressed to a browser, cached for a year", async () => {
+    const reply = await rawGet("/assets/bundle-3f9a1c.js", { "accept-encoding": "gzip, deflate, br, zstd" });
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-encoding"]).toBe("br");
+    expect(reply.headers.vary).toBe("Accept-Encoding");
+    expect(reply.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect(reply.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(reply.headers["content-length"]).toBe(String(reply.body.length));
+    expect(brotliDecompressSync(reply.body).toString()).toBe(BUNDLE);
+    expect(reply.body.length).toBeLessThan(BUNDLE.length / 4);
+  });
+
+  it("sends the build's own compressed copies as they are", async () => {
+    for (const [encoding, suffix] of [
+      ["br", ".br"],
+      ["gzip", ".gz"],
+    ] as const) {
+      const reply = await rawGet("/assets/built-77aa0b.js", { "accept-encoding": encoding });
+      expect(reply.headers["content-encoding"]).toBe(encoding);
+      expect(reply.body.equals(await readFile(join(webDir, "assets", `built-77aa0b.js${suffix}`)))).toBe(
+        true,
+      );
+    }
+  });
+
+  it("falls back to gzip, and to the plain file, as Accept-Encoding says", async () => {
+    const gzipped = await rawGet("/assets/bundle-3f9a1c.js", { "accept-encoding": "br;q=0, gzip" });
+    expect(gzipped.headers["content-encoding"]).toBe("gzip");
+    expect(gunzipSync(gzipped.body).toString()).toBe(BUNDLE);
+    const plain = await rawGet("/assets/bundle-3f9a1c.js");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.headers.vary).toBe("Accept-Encoding");
+    expect(plain.body.toString()).toBe(BUNDLE);
+    const refused = await rawGet("/assets/bundle-3f9a1c.js", { "accept-encoding": "identity, *;q=0" });
+    expect(refused.headers["content-encoding"]).toBeUndefined();
+    expect(refused.body.toString()).toBe(BUNDLE);
+  });
+
+  it("revalidates index.html and unhashed files, and answers 304 to a matching ETag", async () => {
+    for (const path of ["/", "/databases/some-id"]) {
+      const index = await rawGet(path, { "accept-encoding": "br" });
+      expect([path, index.status, index.headers["cache-control"], index.body.toString()]).toEqual([
+        path,
+        200,
+        "no-cache",
+        "<!doctype html><title>pgaas portal</title>",
+      ]);
+    }
+    const icon = await rawGet("/favicon.svg", { "accept-encoding": "br" });
+    expect(icon.headers["content-type"]).toBe("image/svg+xml");
+    expect(icon.headers["cache-control"]).toBe("no-cache");
+    expect(icon.headers["content-encoding"]).toBeUndefined();
+    expect(icon.body.toString()).toBe(ICON);
+    const again = await rawGet("/favicon.svg", { "if-none-match": String(icon.headers.etag) });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+  });
+
+  it("answers a missing hashed asset with 404 and never serves a file above its directory", async () => {
+    const missing = await rawGet("/assets/bundle-0000.js");
+    expect([missing.status, missing.body.toString()]).toEqual([404, "not found"]);
+    const climbing = await rawGet("/%2e%2e/%2e%2e/%2e%2e/etc/hostname");
+    expect([climbing.status, climbing.body.toString()]).toEqual([
+      200,
+      "<!doctype html><title>pgaas portal</title>",
+    ]);
   });
 
   it("serves /healthz, /metrics and /docs", async () => {

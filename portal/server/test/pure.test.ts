@@ -15,7 +15,7 @@ import { scramVerifier } from "../src/crypto/scram.js";
 import { newToken, tokenKind } from "../src/crypto/tokens.js";
 import { accessRoleName, overlapEnd, rotatedRoleName } from "../src/services/access.js";
 import { connectionUri } from "../src/services/databases.js";
-import { validateParameters } from "../src/services/parameters.js";
+import { keptValues, validateParameters } from "../src/services/parameters.js";
 import { bucketSeconds, databasePoints, degradedPeriods } from "../src/services/report-math.js";
 import { reportCsv, reportCsvFilename, reportHtml } from "../src/services/report-render.js";
 import { joinOutages, rolledOutages, uptimeRatio } from "../src/services/report-uptime.js";
@@ -31,18 +31,20 @@ describe("parameters", () => {
         default_transaction_isolation: "serializable",
       }),
     ).toEqual([
-      ["default_transaction_isolation", "serializable"],
-      ["jit", "on"],
-      ["random_page_cost", "1.1"],
-      ["work_mem", "4096"],
+      ["default_transaction_isolation", "serializable", "serializable"],
+      ["jit", "on", true],
+      ["random_page_cost", "1.1", 1.1],
+      ["work_mem", "4096", 4096],
     ]);
   });
 
-  it("takes PostgreSQL's units and sends the value in the base unit", () => {
-    expect(validateParameters(DATABASE_PARAMETERS, { statement_timeout: "30s", work_mem: "64MB" })).toEqual([
-      ["statement_timeout", "30000"],
-      ["work_mem", "65536"],
+  it("takes PostgreSQL's units and sends and keeps the value in the base unit", () => {
+    const accepted = validateParameters(DATABASE_PARAMETERS, { statement_timeout: "30s", work_mem: "64MB" });
+    expect(accepted).toEqual([
+      ["statement_timeout", "30000", 30_000],
+      ["work_mem", "65536", 65_536],
     ]);
+    expect(keptValues(accepted)).toEqual({ statement_timeout: 30_000, work_mem: 65_536 });
   });
 
   it("names every refused parameter", () => {

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { CreateDatabasePage } from "../src/features/databases/CreateDatabasePage.js";
@@ -18,6 +18,8 @@ async function openForm() {
   const name = await screen.findByLabelText("Name");
   return { api, name, events: userEvent.setup() };
 }
+
+const NAME_HINT = "Lower-case letters, digits and _, starting with a letter (at most 63).";
 
 const submit = () => screen.getByRole("button", { name: "Create database" });
 
@@ -40,27 +42,51 @@ describe("create database", () => {
     await events.click(submit());
 
     expect(name).toHaveAccessibleDescription(
-      "Lower-case letters, digits and _, starting with a letter (at most 63). lower-case letters, digits and _, starting with a letter, at most 63",
+      `${NAME_HINT} Upper case is not allowed: use a–z. Spaces are not allowed.`,
     );
     expect(screen.getByLabelText("Owner role (optional)")).toHaveAccessibleDescription(
-      "Defaults to the database name. reserved name",
+      'Defaults to the database name. "postgres" is reserved by PostgreSQL or pgaas.',
     );
     expect(screen.getByLabelText("Connection limit (optional)")).toHaveAccessibleDescription(
-      "-1 for no limit (the default). Too big: expected number to be <=10000",
+      "-1 for no limit (the default). Must be at most 10000.",
     );
     expect(api.writes).toEqual([]);
+  });
+
+  it.each([
+    ["o'rders", "Quotes are not allowed."],
+    ["a".repeat(66), "Too long by 3 characters (at most 63)."],
+    ["9orders", "Must start with a letter."],
+    ["orders-eu.v2", 'Not allowed: "-" ".". Use a–z, 0–9 and _.'],
+    ["pg_orders", "Names starting with pg_ are reserved by PostgreSQL."],
+  ])("says which rule %s breaks", async (typed, rule) => {
+    const { api, name, events } = await openForm();
+    await events.type(name, typed);
+    await events.click(submit());
+    expect(name).toHaveAccessibleDescription(`${NAME_HINT} ${rule}`);
+    expect(api.writes).toEqual([]);
+  });
+
+  it("moves focus to the first invalid field on submit", async () => {
+    const { name, events } = await openForm();
+    await events.type(name, "orders");
+    await events.type(screen.getByLabelText("Owner role (optional)"), "Orders");
+    await events.type(screen.getByLabelText("Connection limit (optional)"), "-3");
+    await events.click(submit());
+    expect(screen.getByLabelText("Owner role (optional)")).toHaveFocus();
+    expect(screen.getByLabelText("Owner role (optional)")).toBeInvalid();
+    expect(screen.getByLabelText("Connection limit (optional)")).toHaveAccessibleDescription(
+      "-1 for no limit (the default). Must be -1 (no limit) or more.",
+    );
   });
 
   it("clears a field's error as soon as it is edited", async () => {
     const { name, events } = await openForm();
     await events.click(submit());
-    expect(name).toHaveAccessibleDescription(
-      "Lower-case letters, digits and _, starting with a letter (at most 63). Required",
-    );
+    expect(name).toHaveAccessibleDescription(`${NAME_HINT} Required`);
+    expect(name).toHaveFocus();
     await events.type(name, "o");
-    expect(name).toHaveAccessibleDescription(
-      "Lower-case letters, digits and _, starting with a letter (at most 63).",
-    );
+    expect(name).toHaveAccessibleDescription(NAME_HINT);
     expect(name).toBeValid();
   });
 
@@ -110,23 +136,40 @@ describe("create database", () => {
     ]);
   });
 
-  it("sends the owner when one is given and shows a refusal above the form", async () => {
+  it("puts a taken name on the name field, not in a banner, and focuses it", async () => {
     const { api, name, events } = await openForm();
     api.on(
       "POST",
       "/v1/databases",
-      failure(409, "database_exists", 'database "orders" already exists on pair shop-eu'),
+      failure(409, "database_exists", 'database "orders" already exists on pair shop-eu', undefined, "name"),
     );
     await events.type(name, "orders");
-    await events.type(screen.getByLabelText("Owner role (optional)"), "orders_app");
     await events.click(submit());
 
-    expect(await screen.findByRole("alert")).toHaveTextContent(
-      "A database or owner role with that name already exists on the pair. Choose another name." +
-        'Server said: database "orders" already exists on pair shop-euRequest id: req-7f3a',
+    await waitFor(() => expect(name).toHaveFocus());
+    expect(name).toHaveAccessibleDescription(
+      `${NAME_HINT} A database or owner role with that name already exists on the pair. Choose another name.`,
     );
-    expect(name).toHaveValue("orders");
+    expect(name).toBeInvalid();
+    expect(screen.queryByRole("alert")).toBeNull();
     expect(submit()).toBeEnabled();
+    await events.type(name, "2");
+    expect(name).toHaveAccessibleDescription(NAME_HINT);
+  });
+
+  it("puts a taken owner role on the owner field", async () => {
+    const { api, name, events } = await openForm();
+    api.on("POST", "/v1/databases", failure(409, "database_exists", "role exists", undefined, "owner"));
+    await events.type(name, "orders");
+    const owner = screen.getByLabelText("Owner role (optional)");
+    await events.type(owner, "orders_app");
+    await events.click(submit());
+
+    await waitFor(() => expect(owner).toHaveFocus());
+    expect(owner).toHaveAccessibleDescription(
+      "Defaults to the database name. A database or owner role with that name already exists on the pair. Choose another name.",
+    );
+    expect(name).toBeValid();
     expect(api.writes).toEqual([
       {
         method: "POST",
@@ -134,6 +177,40 @@ describe("create database", () => {
         body: { pairId: IDS.pair, name: "orders", owner: "orders_app" },
       },
     ]);
+  });
+
+  it("puts the server's input issues on their fields", async () => {
+    const { api, name, events } = await openForm();
+    api.on(
+      "POST",
+      "/v1/databases",
+      failure(400, "invalid_input", "invalid body", {
+        body: [{ path: "owner", message: '"none" is reserved by PostgreSQL or pgaas.' }],
+      }),
+    );
+    await events.type(name, "orders");
+    await events.click(submit());
+
+    const owner = screen.getByLabelText("Owner role (optional)");
+    await waitFor(() => expect(owner).toHaveFocus());
+    expect(owner).toHaveAccessibleDescription(
+      'Defaults to the database name. "none" is reserved by PostgreSQL or pgaas.',
+    );
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("shows a refusal that names no field above the form, with its request id", async () => {
+    const { api, name, events } = await openForm();
+    api.on("POST", "/v1/databases", failure(503, "no_primary", "pair shop-eu has no primary"));
+    await events.type(name, "orders");
+    await events.click(submit());
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "The pair has no writable primary right now (a failover may be in progress). Try again shortly." +
+        "Server said: pair shop-eu has no primaryRequest id: req-7f3a",
+    );
+    expect(name).toBeValid();
+    expect(name).toHaveValue("orders");
   });
 
   it("says so when there is no pair to create on", async () => {

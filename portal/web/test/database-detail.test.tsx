@@ -19,11 +19,11 @@ const LOAD = [
   { method: "GET", path: `${DATABASE_PATH}/connection` },
 ];
 
-async function openPage(viewer = user(), own = connection()) {
+async function openPage(viewer = user(), own = connection(), shown = { database: stored, pair: pair() }) {
   const api = fakeApi()
-    .on("GET", DATABASE_PATH, ok({ database: stored }))
+    .on("GET", DATABASE_PATH, ok({ database: shown.database }))
     .on("GET", "/v1/settings/parameters", ok(catalog()))
-    .on("GET", `/v1/pairs/${IDS.pair}`, ok({ pair: pair() }))
+    .on("GET", `/v1/pairs/${IDS.pair}`, ok({ pair: shown.pair }))
     .on("GET", `${DATABASE_PATH}/connection`, ok({ connection: own }))
     .on(
       "GET",
@@ -90,14 +90,19 @@ describe("database page", () => {
 
   it("shows each parameter's stored value, range and when it applies", async () => {
     await openPage();
-    expect(field("statement_timeout (ms)")).toHaveValue("30000");
+    expect(field("statement_timeout (ms)")).toHaveValue("30s");
     expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(
-      "Abort statements running longer than this (0 = off). Allowed: 0 – 86400000 ms. Currently 30000. Applies to new sessions.",
+      "Abort statements running longer than this (0 = off). Allowed: 0 – 86400000 ms. Currently 30s. Applies to new sessions.",
     );
     expect(field("jit")).toHaveValue("off");
+    expect([...field("jit").querySelectorAll("option")].map((option) => option.textContent)).toEqual([
+      "Server default (on)",
+      "on",
+      "off",
+    ]);
     expect(field("default_transaction_isolation")).toHaveValue("");
     expect(field("default_transaction_isolation")).toHaveAccessibleDescription(
-      "Isolation level of new transactions. Allowed: one of read uncommitted, read committed, repeatable read, serializable. Currently the server default. Applies to new sessions.",
+      "Isolation level of new transactions. Allowed: one of read uncommitted, read committed, repeatable read, serializable. Currently the server default (read committed). Applies to new sessions.",
     );
     expect(field("Connection limit")).toHaveValue("-1");
   });
@@ -106,8 +111,8 @@ describe("database page", () => {
     const { api, events } = await openPage();
     const saving = api.hold("PATCH", DATABASE_PATH);
     await events.clear(field("statement_timeout (ms)"));
-    await events.type(field("statement_timeout (ms)"), "5000");
-    await events.selectOptions(field("jit"), "Server default");
+    await events.type(field("statement_timeout (ms)"), "5s");
+    await events.selectOptions(field("jit"), "Server default (on)");
     await events.selectOptions(field("default_transaction_isolation"), "serializable");
     await events.click(save());
     expect(save()).toBeDisabled();
@@ -132,7 +137,7 @@ describe("database page", () => {
       "Settings saved and applied with ALTER DATABASE. New sessions use them.",
     );
     await waitFor(() =>
-      expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(/ Currently 5000\. /),
+      expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(/ Currently 5s\. /),
     );
     expect(api.writes).toEqual([
       {
@@ -164,6 +169,41 @@ describe("database page", () => {
     expect(api.writes).toEqual([]);
   });
 
+  it("reads PostgreSQL's units and rounding and sends the value in the base unit", async () => {
+    const { api, events } = await openPage();
+    api.on("PATCH", DATABASE_PATH, ok({ database: stored }));
+    await events.clear(field("statement_timeout (ms)"));
+    await events.type(field("statement_timeout (ms)"), "1.5 min");
+    await events.click(save());
+    await events.clear(field("statement_timeout (ms)"));
+    await events.type(field("statement_timeout (ms)"), "2500us");
+    await events.click(save());
+    expect(api.writes.map((write) => write.body)).toEqual([
+      { settings: { statement_timeout: 90_000 } },
+      { settings: { statement_timeout: 2 } },
+    ]);
+  });
+
+  it("takes the same value in another unit as no change", async () => {
+    const { api, events } = await openPage();
+    await events.clear(field("statement_timeout (ms)"));
+    await events.type(field("statement_timeout (ms)"), "30000");
+    await events.click(save());
+    expect(within(settingsForm()).getByText("Nothing changed.")).toBeVisible();
+    expect(api.writes).toEqual([]);
+  });
+
+  it("shows the pair's value as the default of a parameter the database does not set", async () => {
+    await openPage(user(), connection(), {
+      database: database({ settings: {} }),
+      pair: pair({ settings: { statement_timeout: 60_000 } }),
+    });
+    expect(field("statement_timeout (ms)")).toHaveValue("");
+    expect(field("statement_timeout (ms)")).toHaveAccessibleDescription(
+      "Abort statements running longer than this (0 = off). Allowed: 0 – 86400000 ms. Currently the server default (1min, set for the pair). Applies to new sessions.",
+    );
+  });
+
   it("says when nothing changed", async () => {
     const { api, events } = await openPage();
     await events.click(save());
@@ -176,8 +216,21 @@ describe("database page", () => {
     await events.clear(field("Connection limit"));
     await events.type(field("Connection limit"), "ten");
     await events.click(save());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be a number.");
+    expect(field("Connection limit")).toHaveFocus();
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "1.5");
+    await events.click(save());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be a whole number.");
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "10001");
+    await events.click(save());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be at most 10000.");
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "-2");
+    await events.click(save());
     expect(field("Connection limit")).toHaveAccessibleDescription(
-      "-1 for no limit. a whole number from -1 (no limit) to 10000",
+      "-1 for no limit. Must be -1 (no limit) or more.",
     );
     expect(api.writes).toEqual([]);
 
@@ -187,6 +240,23 @@ describe("database page", () => {
     expect(await screen.findByRole("status")).toBeVisible();
     expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit.");
     expect(api.writes).toEqual([{ method: "PATCH", path: DATABASE_PATH, body: { connectionLimit: 25 } }]);
+  });
+
+  it("puts the server's refusal of the connection limit on that field and focuses it", async () => {
+    const { api, events } = await openPage();
+    api.on(
+      "PATCH",
+      DATABASE_PATH,
+      failure(400, "invalid_input", "invalid body", {
+        body: [{ path: "connectionLimit", message: "Must be at most 10000." }],
+      }),
+    );
+    await events.clear(field("Connection limit"));
+    await events.type(field("Connection limit"), "20");
+    await events.click(save());
+    await waitFor(() => expect(field("Connection limit")).toHaveFocus());
+    expect(field("Connection limit")).toHaveAccessibleDescription("-1 for no limit. Must be at most 10000.");
+    expect(within(settingsForm()).queryByRole("alert")).toBeNull();
   });
 
   it("puts the server's reason for a refused setting on that field", async () => {
@@ -213,6 +283,26 @@ describe("database page", () => {
     await openPage(user({ id: IDS.member, email: "max@example.com", role: "member" }));
     expect(screen.queryByRole("form", { name: "Database settings" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Delete database" })).toBeNull();
+  });
+});
+
+describe("delete placement", () => {
+  it("keeps Delete out of the header, after everything else on the page", async () => {
+    await openPage();
+    const header = screen.getByRole("heading", { name: "orders", level: 1 }).closest("header");
+    expect(header).not.toBeNull();
+    expect(
+      within(header as HTMLElement)
+        .getAllByRole("button")
+        .map((button) => button.textContent),
+    ).toEqual(["Reset owner password"]);
+    const buttons = screen.getAllByRole("button");
+    expect(buttons.at(-1)).toHaveTextContent("Delete database");
+    expect(buttons.filter((button) => button.textContent === "Delete database")).toHaveLength(1);
+    expect(
+      settingsForm().compareDocumentPosition(screen.getByRole("button", { name: "Delete database" })) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBe(Node.DOCUMENT_POSITION_FOLLOWING);
   });
 });
 

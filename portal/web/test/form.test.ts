@@ -22,8 +22,34 @@ describe("validate", () => {
       errors: {
         email: "Required",
         password: "at least 12 characters",
-        "nested.port": "Invalid input: expected int, received number",
+        "nested.port": "Must be a whole number.",
       },
+    });
+  });
+
+  it("puts every rule without its own message in plain words, never zod's", () => {
+    const Rules = z.object({
+      count: z.number().int().min(-1).max(10),
+      label: z.string().max(3),
+      short: z.string().min(2),
+      kind: z.enum(["fast", "safe"]),
+      ratio: z.number(),
+    });
+    expect(
+      validate(Rules, { count: -5, label: "abcdef", short: "a", kind: "slow", ratio: Number.NaN }),
+    ).toEqual({
+      ok: false,
+      errors: {
+        count: "Must be at least -1.",
+        label: "Too long by 3 characters (at most 3).",
+        short: "Too short: at least 2 characters.",
+        kind: "Must be one of: fast, safe.",
+        ratio: "Must be a number.",
+      },
+    });
+    expect(validate(Rules.pick({ count: true }), { count: 11 })).toEqual({
+      ok: false,
+      errors: { count: "Must be at most 10." },
     });
   });
 });

@@ -31,7 +31,7 @@ describe("pair settings", () => {
     );
     expect(form.getByLabelText("work_mem (kB)")).toHaveValue("");
     expect(form.getByLabelText("work_mem (kB)")).toHaveAccessibleDescription(
-      "Memory per sort/hash. Allowed: 64 – 4194304 kB. Currently the server default. Applied by a reload.",
+      "Memory per sort/hash. Allowed: 64 – 4194304 kB. Currently the server default (sized from the server's memory). Applied by a reload.",
     );
     expect(form.getByLabelText("log_connections")).toHaveValue("on");
   });
@@ -93,7 +93,7 @@ describe("pair settings", () => {
     await events.click(form.getByRole("button", { name: "Save pair settings" }));
     expect(form.getByText("Nothing changed.")).toBeVisible();
 
-    await events.selectOptions(form.getByLabelText("log_connections"), "Server default");
+    await events.selectOptions(form.getByLabelText("log_connections"), "Server default (off)");
     await events.clear(form.getByLabelText("max_connections"));
     await events.type(form.getByLabelText("max_connections"), "5");
     await events.click(form.getByRole("button", { name: "Save pair settings" }));

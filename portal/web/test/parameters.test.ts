@@ -1,6 +1,7 @@
 import type { ParameterSpecView } from "@pgaas/api";
 import { describe, expect, it } from "vitest";
 import {
+  describeDefault,
   describeRange,
   displayValue,
   pairSettingsChanges,
@@ -42,12 +43,19 @@ describe("parseParameterInput", () => {
     expect(parseParameterInput(isolation, "serializable")).toEqual({ ok: true, value: "serializable" });
   });
 
+  it("reads units and rounds as PostgreSQL does, and sends the base unit", () => {
+    expect(parseParameterInput(workMem, "4MB")).toEqual({ ok: true, value: 4096 });
+    expect(parseParameterInput(workMem, "1.5 MB")).toEqual({ ok: true, value: 1536 });
+    // An integer parameter rounds to the nearest base unit, halves to even (C's rint).
+    expect(parseParameterInput(workMem, "64.5")).toEqual({ ok: true, value: 64 });
+    expect(parseParameterInput(workMem, "65.5")).toEqual({ ok: true, value: 66 });
+    expect(parseParameterInput(workMem, "100.4")).toEqual({ ok: true, value: 100 });
+  });
+
   it("names the rule a value breaks", () => {
     const range = "must be between 64 and 2097152 (kB)";
     expect(parseParameterInput(workMem, "10")).toEqual({ ok: false, error: range });
     expect(parseParameterInput(workMem, "9999999")).toEqual({ ok: false, error: range });
-    expect(parseParameterInput(workMem, "1.5")).toEqual({ ok: false, error: "must be an integer" });
-    expect(parseParameterInput(workMem, "4MB")).toEqual({ ok: true, value: "4MB" });
     expect(parseParameterInput(workMem, "4mb")).toEqual({
       ok: false,
       error: 'unknown unit "mb": use B, kB, MB, GB, TB',
@@ -80,6 +88,29 @@ describe("describeRange and displayValue", () => {
     expect(displayValue(1024)).toBe("1024");
     expect(displayValue(undefined)).toBe("");
   });
+
+  it("writes a quantity as PostgreSQL's SHOW does when it knows the spec", () => {
+    const timeout = { ...workMem, name: "statement_timeout", unit: "ms", min: 0 };
+    const buffers = { ...workMem, name: "shared_buffers", unit: "8kB" };
+    expect(displayValue(65_536, workMem)).toBe("64MB");
+    expect(displayValue(1000, workMem)).toBe("1000kB");
+    expect(displayValue(30_000, timeout)).toBe("30s");
+    expect(displayValue(90_000, timeout)).toBe("90s");
+    expect(displayValue(86_400_000, timeout)).toBe("1d");
+    expect(displayValue(0, timeout)).toBe("0");
+    expect(displayValue(-1, timeout)).toBe("-1");
+    expect(displayValue(16_384, buffers)).toBe("128MB");
+    expect(displayValue(3, buffers)).toBe("24kB");
+    expect(displayValue(0.25, logLevel)).toBe("0.25");
+  });
+
+  it("says what the server default is", () => {
+    const timeout = { ...workMem, name: "statement_timeout", unit: "ms", min: 0, default: 0 };
+    expect(describeDefault(timeout, undefined)).toBe("0");
+    expect(describeDefault(timeout, 60_000)).toBe("1min, set for the pair");
+    expect(describeDefault({ ...jit, default: true }, undefined)).toBe("on");
+    expect(describeDefault(workMem, undefined)).toBe("sized from the server's memory");
+  });
 });
 
 describe("settingsChanges", () => {
@@ -96,6 +127,10 @@ describe("settingsChanges", () => {
 
   it("sends nothing when the draft equals the stored values", () => {
     expect(settingsChanges(catalog, { jit: false }, { jit: "off" })).toEqual({ ok: true, changes: {} });
+    expect(settingsChanges(catalog, { work_mem: 4096 }, { work_mem: "4MB" })).toEqual({
+      ok: true,
+      changes: {},
+    });
   });
 
   it("reports every invalid field", () => {

@@ -21,6 +21,8 @@ describe("sign-in", () => {
     expect(email).toHaveAccessibleDescription("Required");
     expect(password).toHaveAccessibleDescription("Required");
     expect(email).toBeInvalid();
+    expect(email).toHaveFocus();
+    expect(document.title).toBe("Sign in · pgaas");
     expect(api.writes).toEqual([]);
   });
 
@@ -48,6 +50,7 @@ describe("sign-in", () => {
     expect(await screen.findByText("No pairs registered yet")).toBeVisible();
     expect(screen.getByText("ada@example.com")).toBeVisible();
     expect(window.location.pathname).toBe("/pairs");
+    expect(document.title).toBe("Pairs · pgaas");
     expect(api.requests).toEqual([
       { method: "GET", path: "/v1/auth/me" },
       {

@@ -191,7 +191,7 @@ describe("pgaas plugin over gRPC", () => {
       checkRequest(DATABASE, {}, { pairId: registration.id, name: "postgres" }),
     );
     expect(bad.getFailuresList().map((failure) => [failure.getProperty(), failure.getReason()])).toEqual([
-      ["name", "reserved name"],
+      ["name", '"postgres" is reserved by PostgreSQL or pgaas.'],
     ]);
     const checked = await plugin.call<provproto.CheckResponse>(
       "check",

@@ -44,7 +44,7 @@ describe("PairConfiguration check", () => {
       { ...spec, witness: { ...spec.witness, address: "10.231.50.2" } },
       [["spec.witness.address", "the witness must be a third host"]],
     ],
-    ["a bad pair name", { ...spec, name: "Orders" }, [["spec.name", "must match ^[a-z][a-z0-9-]{0,39}$"]]],
+    ["a bad pair name", { ...spec, name: "Orders" }, [["spec.name", "Upper case is not allowed: use a–z."]]],
   ])("names the field for %s", (_case, badSpec, failures) => {
     expect(
       specFailures({ spec: badSpec, hosts }).map((failure) => [failure.property, failure.reason]),

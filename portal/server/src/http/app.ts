@@ -25,6 +25,7 @@ import { createMetrics } from "./metrics.js";
 import type { MountDeps } from "./mount.js";
 import { openApiDocument } from "./openapi.js";
 import { securityHeaders } from "./security-headers.js";
+import { staticAssets } from "./static-assets.js";
 
 export const BODY_LIMIT = "1mb";
 const VERSION = PGAAS_VERSION;
@@ -113,12 +114,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   });
 
   const webDir = services.webDir;
-  if (webDir !== undefined && existsSync(join(webDir, "index.html"))) {
-    app.use(express.static(webDir, { index: "index.html" }));
-    app.get("/{*path}", (_req, res) => {
-      res.sendFile(join(webDir, "index.html"));
-    });
-  }
+  if (webDir !== undefined && existsSync(join(webDir, "index.html"))) app.use(staticAssets(webDir));
   app.use(errorMiddleware(services.logger));
   return app;
 }

@@ -54,6 +54,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
           code: error.code,
           message: error.message,
           ...(error.details ? { details: { ...error.details } } : {}),
+          ...(error.field === undefined ? {} : { field: error.field }),
         },
         requestId,
       };

@@ -2,7 +2,7 @@
 // its schemas (once), runs the handler, answers with the declared status, records mutations in the
 // audit log (a failure with the error code and message the caller got).
 
-import type { AuditFailure, RouteSpec } from "@pgaas/api";
+import { type AuditFailure, plainMessage, type RouteSpec } from "@pgaas/api";
 import { ForbiddenError, InputError, type Logger, PgaasError, UnauthenticatedError } from "@pgaas/common";
 import type { Request, Response, Router } from "express";
 import type { z } from "zod";
@@ -51,7 +51,7 @@ function parse<T extends z.ZodType>(
   where: string,
 ): z.output<T> | undefined {
   if (schema === undefined) return undefined;
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(value ?? {}, { error: plainMessage });
   if (result.success) return result.data;
   throw new InputError(`invalid ${where}`, {
     code: "invalid_input",

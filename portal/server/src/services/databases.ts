@@ -35,7 +35,7 @@ import { onPrimary } from "../managed/primary-router.js";
 import type { Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Pairs } from "./pairs.js";
-import { validateParameters } from "./parameters.js";
+import { keptValues, validateParameters } from "./parameters.js";
 
 interface DatabaseRow {
   id: string;
@@ -205,13 +205,17 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
       const settings = validateParameters(DATABASE_PARAMETERS, request.settings ?? {});
       const owner = request.owner ?? request.name;
       const pair = await pairs.access(request.pairId);
-      const { rows: clash } = await store.query(
-        "SELECT 1 FROM databases WHERE pair_id = $1 AND state = 'active' AND (name = $2 OR owner = $3)",
+      // The field to blame: the name, unless only a separately chosen owner collides.
+      const clashField = (nameTaken: boolean) =>
+        nameTaken || request.owner === undefined ? "name" : "owner";
+      const { rows: clash } = await store.query<{ name: string }>(
+        "SELECT name FROM databases WHERE pair_id = $1 AND state = 'active' AND (name = $2 OR owner = $3)",
         [request.pairId, request.name, owner],
       );
       if (clash.length > 0)
         throw new ConflictError("a database or owner with this name exists on the pair", {
           code: "database_exists",
+          field: clashField(clash.some((taken) => taken.name === request.name)),
         });
       const password = newPassword();
       const connectionLimit = request.connectionLimit ?? -1;
@@ -220,7 +224,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
         owner,
         verifier: scramVerifier(password),
         connectionLimit,
-        settings,
+        settings: settings.map(([name, text]) => [name, text] as const),
       });
       await onPrimary(pair, {
         database: "postgres",
@@ -252,6 +256,8 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
             if (code === "42P04" || code === "42710") {
               throw new ConflictError("the database or role already exists on the server", {
                 code: "database_exists",
+                // 42P04 duplicate_database; 42710 duplicate_object, here the owner role.
+                field: clashField(code === "42P04"),
                 cause: error,
               });
             }
@@ -267,7 +273,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
           request.name,
           owner,
           actor.id,
-          JSON.stringify(request.settings ?? {}),
+          JSON.stringify(keptValues(settings)),
           connectionLimit,
         ],
       );
@@ -329,7 +335,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
           for (const statement of statements) await client.query(statement);
         },
       });
-      const merged: ParameterMap = { ...found.settings, ...toSet };
+      const merged: ParameterMap = { ...found.settings, ...keptValues(setPairs) };
       for (const name of toReset) delete merged[name];
       await store.query(
         "UPDATE databases SET settings = $2, connection_limit = coalesce($3, connection_limit) WHERE id = $1",
@@ -341,7 +347,10 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
     async remove(actor, id, confirm) {
       const found = await managed(actor, id);
       if (confirm !== found.name)
-        throw new InputError("confirm must equal the database name", { code: "confirmation_mismatch" });
+        throw new InputError("confirm must equal the database name", {
+          code: "confirmation_mismatch",
+          field: "confirm",
+        });
       // A rotated grant's previous role may still be inside its overlap: it goes too.
       const { rows: grants } = await store.query<{ role_name: string }>(
         `SELECT r.role_name FROM access_requests a

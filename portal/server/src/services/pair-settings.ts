@@ -8,7 +8,7 @@ import { isConnectionError, NodeConnectError, withNode } from "../managed/primar
 import { alterSystemSql, PENDING_RESTART_SQL, RELOAD_SQL } from "../managed/settings-sql.js";
 import type { Store } from "../store/db.js";
 import { insertEvent, type Pairs } from "./pairs.js";
-import { validateParameters } from "./parameters.js";
+import { keptValues, validateParameters } from "./parameters.js";
 
 // pg_reload_conf() only signals; give the backends a moment to re-read before asking pending_restart.
 const RELOAD_SETTLE_MS = 150;
@@ -21,6 +21,7 @@ export function createPairSettings(store: Store, pairs: Pairs): PairSettings {
   return {
     async update(pairId, settings) {
       const accepted = validateParameters(PAIR_PARAMETERS, settings);
+      const kept = keptValues(accepted);
       const pair = await pairs.access(pairId);
       const nodes: PairSettingsResponse["nodes"] = [];
       const unreachable: string[] = [];
@@ -52,7 +53,7 @@ export function createPairSettings(store: Store, pairs: Pairs): PairSettings {
       const merged = await store.transaction(async (db) => {
         const { rows } = await db.query<{ settings: Record<string, ParameterValue> }>(
           "UPDATE pairs SET settings = settings || $2::jsonb, updated_at = now() WHERE id = $1 RETURNING settings",
-          [pairId, JSON.stringify(settings)],
+          [pairId, JSON.stringify(kept)],
         );
         await insertEvent(db, {
           pairId,
@@ -61,7 +62,7 @@ export function createPairSettings(store: Store, pairs: Pairs): PairSettings {
           message: `pair settings changed: ${accepted.map(([name, text]) => `${name}=${text}`).join(", ")}${pendingRestart ? " (restart pending)" : ""}`,
           occurredAt: new Date(),
           durationMs: null,
-          details: { settings, nodes },
+          details: { settings: kept, nodes },
         });
         return rows[0]?.settings ?? {};
       });

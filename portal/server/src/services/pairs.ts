@@ -202,7 +202,10 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         });
       } catch (error) {
         if (isUniqueViolation(error))
-          throw new ConflictError(`a pair named ${request.name} exists`, { code: "pair_exists" });
+          throw new ConflictError(`a pair named ${request.name} exists`, {
+            code: "pair_exists",
+            field: "name",
+          });
         throw error;
       }
     },
@@ -321,7 +324,10 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
       return store.transaction(async (db) => {
         const pair = await pairRow(db, id, true);
         if (confirm !== pair.name) {
-          throw new InputError("confirm must equal the pair name", { code: "confirmation_mismatch" });
+          throw new InputError("confirm must equal the pair name", {
+            code: "confirmation_mismatch",
+            field: "confirm",
+          });
         }
         // An agent that took a command and never answered (crashed, host gone) must not block the pair.
         await db.query(

@@ -187,7 +187,10 @@ export function createUsers(store: Store, throttle: LoginThrottle): Users {
         return toUser(rows[0] as UserRow);
       } catch (error) {
         if (isUniqueViolation(error))
-          throw new ConflictError("a user with this email exists", { code: "user_exists" });
+          throw new ConflictError("a user with this email exists", {
+            code: "user_exists",
+            field: "email",
+          });
         throw error;
       }
     },

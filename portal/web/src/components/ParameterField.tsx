@@ -1,7 +1,8 @@
 // One catalogue parameter as a labelled form control: a select for on/off and enums, a text box
-// for numbers, with its description, allowed range and current value as the hint.
+// for numbers, with its description, allowed range and current value as the hint. Where nothing is set,
+// the hint and the "Server default" choice say what that default is.
 import type { ParameterMap, ParameterSpecView } from "@pgaas/api";
-import { describeRange, displayValue } from "../lib/parameters.js";
+import { describeDefault, describeRange, displayValue } from "../lib/parameters.js";
 import { SelectField, TextField } from "./fields.js";
 
 /** The value "" means "not set here": the server default. */
@@ -9,11 +10,14 @@ function ParameterField({
   spec,
   value,
   stored,
+  serverDefault,
   error,
   onChange,
   appliesWhen,
 }: {
   spec: ParameterSpecView;
+  /** The value in force when this level sets none, in words (`0`, `30s, set for the pair`). */
+  serverDefault: string;
   /** When a change of a parameter that needs no restart takes effect. */
   appliesWhen: string;
   value: string;
@@ -24,7 +28,7 @@ function ParameterField({
   const hint = (
     <>
       {spec.description} Allowed: {describeRange(spec)}.{" "}
-      {stored === "" ? "Currently the server default." : `Currently ${stored}.`}
+      {stored === "" ? `Currently the server default (${serverDefault}).` : `Currently ${stored}.`}
       {spec.restart ? " Takes effect after a restart." : ` ${appliesWhen}`}
     </>
   );
@@ -37,7 +41,7 @@ function ParameterField({
         value={value}
         onChange={(event) => onChange(event.target.value)}
         options={[
-          { value: "", label: "Server default" },
+          { value: "", label: `Server default (${serverDefault})` },
           ...choices.map((choice) => ({ value: choice, label: choice })),
         ]}
         hint={hint}
@@ -64,6 +68,7 @@ function ParameterField({
 export function ParameterFields({
   catalog,
   stored,
+  inherited = {},
   draft,
   errors,
   appliesWhen,
@@ -71,6 +76,8 @@ export function ParameterFields({
 }: {
   catalog: readonly ParameterSpecView[];
   stored: ParameterMap;
+  /** Values set a level up (the pair's, for a database's fields): they are this level's default. */
+  inherited?: ParameterMap;
   draft: Readonly<Record<string, string>>;
   errors: Readonly<Record<string, string | undefined>>;
   appliesWhen: string;
@@ -82,7 +89,8 @@ export function ParameterFields({
       appliesWhen={appliesWhen}
       spec={spec}
       value={draft[spec.name] ?? ""}
-      stored={displayValue(stored[spec.name])}
+      stored={displayValue(stored[spec.name], spec)}
+      serverDefault={describeDefault(spec, inherited[spec.name])}
       error={errors[spec.name]}
       onChange={(value) => onChange(spec.name, value)}
     />

@@ -72,6 +72,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions<T>): P
       message: parsed.success ? parsed.data.error.message : response.statusText,
       status: response.status,
       details: parsed.success ? parsed.data.error.details : undefined,
+      field: parsed.success ? parsed.data.error.field : undefined,
       requestId: parsed.success ? parsed.data.requestId : undefined,
       retryAfterSeconds: retryAfter(response),
     });

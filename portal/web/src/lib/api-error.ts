@@ -5,6 +5,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
+  /** The request field the server blamed (`name` of a duplicate database), when it named one. */
+  readonly field: string | undefined;
   readonly requestId: string | undefined;
   readonly retryAfterSeconds: number | undefined;
 
@@ -13,6 +15,7 @@ export class ApiError extends Error {
     message: string;
     status: number;
     details?: Record<string, unknown> | undefined;
+    field?: string | undefined;
     requestId?: string | undefined;
     retryAfterSeconds?: number | undefined;
   }) {
@@ -21,6 +24,7 @@ export class ApiError extends Error {
     this.code = init.code;
     this.status = init.status;
     this.details = init.details;
+    this.field = init.field;
     this.requestId = init.requestId;
     this.retryAfterSeconds = init.retryAfterSeconds;
   }

@@ -90,6 +90,31 @@ export function detailFieldErrors(error: unknown, key: string): Record<string, s
   );
 }
 
+/**
+ * The errors of a failed call that belong on a form's fields: a coded error the server tied to a field
+ * (database_exists → name), or invalid_input whose every issue names one of `fields`. Undefined when
+ * the error is about something else, and the form shows it above itself instead.
+ */
+export function serverFieldErrors(
+  error: unknown,
+  fields: readonly string[],
+): Record<string, string> | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  if (error.field !== undefined)
+    return fields.includes(error.field) ? { [error.field]: describeApiError(error) } : undefined;
+  if (error.code !== "invalid_input") return undefined;
+  const errors: Record<string, string> = {};
+  for (const issues of Object.values(error.details ?? {})) {
+    if (!Array.isArray(issues)) return undefined;
+    for (const issue of issues as { path?: unknown; message?: unknown }[]) {
+      const path = typeof issue?.path === "string" ? issue.path : "";
+      if (!fields.includes(path) || typeof issue.message !== "string") return undefined;
+      errors[path] ??= issue.message;
+    }
+  }
+  return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
 /** The `{path, message}` issues of an invalid_input error (`details.body`, `details.query`, …) as lines. */
 export function inputIssues(error: unknown): string[] {
   if (!(error instanceof ApiError) || !error.details) return [];

@@ -1,21 +1,19 @@
 // Turns what a user typed for one parameter into the value the API takes, checked with the same
 // `checkParameter` the server applies, so most mistakes never leave the page.
 import type { ParameterMap, ParameterSpecView } from "@pgaas/api";
-import { checkParameter } from "@pgaas/common/wire";
+import { checkParameter, formatQuantity } from "@pgaas/common/wire";
 
 export type ParameterValue = ParameterMap[string];
 
-const NUMBER_TEXT = /^-?\d+(\.\d+)?$/;
-
 /**
- * Text typed in the form → the typed value the API takes (checked afterwards by `checkParameter`). A
- * quantity with a PostgreSQL unit (`30s`, `64MB`) stays text: the server converts it the same way.
+ * Text typed in the form → the value `checkParameter` reads: a number stays text, so it is read with
+ * PostgreSQL's rules (units such as `30s` or `64MB`, rounding) and sent in the base unit.
  */
 function typedValue(spec: ParameterSpecView, text: string): ParameterValue {
   switch (spec.type) {
     case "integer":
     case "real":
-      return NUMBER_TEXT.test(text) ? Number(text) : text;
+      return text;
     case "bool":
       return text === "on" ? true : text === "off" ? false : text;
     case "enum":
@@ -27,11 +25,25 @@ function typedValue(spec: ParameterSpecView, text: string): ParameterValue {
   }
 }
 
-/** How a stored value shows in the form: booleans as on/off, everything else as text. */
-export function displayValue(value: ParameterValue | undefined): string {
+/**
+ * How a stored value shows in the form: booleans as on/off; with its spec, a quantity as PostgreSQL's
+ * SHOW writes it (`30s`, `4MB`); everything else as text.
+ */
+export function displayValue(value: ParameterValue | undefined, spec?: ParameterSpecView): string {
   if (value === undefined) return "";
   if (typeof value === "boolean") return value ? "on" : "off";
+  if (typeof value === "number" && spec !== undefined) return formatQuantity(spec, value);
   return String(value);
+}
+
+/**
+ * What "the server default" is for a parameter not set here: the value set a level up (the pair's,
+ * for a database), else PostgreSQL's own default; pgaas sizes memory parameters from the VM.
+ */
+export function describeDefault(spec: ParameterSpecView, inherited: ParameterValue | undefined): string {
+  if (inherited !== undefined) return `${displayValue(inherited, spec)}, set for the pair`;
+  if (spec.default !== undefined) return displayValue(spec.default, spec);
+  return "sized from the server's memory";
 }
 
 export function parseParameterInput(
@@ -40,9 +52,8 @@ export function parseParameterInput(
 ): { ok: true; value: ParameterValue } | { ok: false; error: string } {
   const text = raw.trim();
   if (text === "") return { ok: false, error: "enter a value or reset to the default" };
-  const value = typedValue(spec, text);
-  const checked = checkParameter(spec, value);
-  return checked.ok ? { ok: true, value } : { ok: false, error: checked.reason };
+  const checked = checkParameter(spec, typedValue(spec, text));
+  return checked.ok ? { ok: true, value: checked.value } : { ok: false, error: checked.reason };
 }
 
 /** The range line shown under a parameter: "1 – 2147483647 kB", "on/off", "one of a, b". */
@@ -84,8 +95,9 @@ export function settingsChanges(
       continue;
     }
     const parsed = parseParameterInput(spec, after);
-    if (parsed.ok) changes[spec.name] = parsed.value;
-    else errors[spec.name] = parsed.error;
+    // `5s` typed over a stored 5000 (ms) is no change.
+    if (parsed.ok && parsed.value !== current[spec.name]) changes[spec.name] = parsed.value;
+    else if (!parsed.ok) errors[spec.name] = parsed.error;
   }
   return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, changes };
 }

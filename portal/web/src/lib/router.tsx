@@ -1,6 +1,6 @@
 // A small history router: the portal has a dozen routes, not enough to pull in a routing library.
 // The portal server answers every unknown path with index.html, so deep links work.
-import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from "react";
+import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useSyncExternalStore } from "react";
 
 const NAVIGATE_EVENT = "pgaas:navigate";
 
@@ -60,4 +60,11 @@ export function Link({ to, onClick, ...rest }: LinkProps) {
     navigate(to);
   };
   return <a href={to} onClick={handleClick} {...rest} />;
+}
+
+/** Names the browser tab (and history entry) after the page: "<page> · pgaas". */
+export function usePageTitle(page: string): void {
+  useEffect(() => {
+    document.title = `${page} · pgaas`;
+  }, [page]);
 }

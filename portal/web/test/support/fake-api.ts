@@ -40,10 +40,14 @@ export function failure(
   code: string,
   message: string,
   details?: Record<string, unknown>,
+  field?: string,
 ): Reply {
   return {
     status,
-    body: { error: { code, message, ...(details ? { details } : {}) }, requestId: "req-7f3a" },
+    body: {
+      error: { code, message, ...(details ? { details } : {}), ...(field ? { field } : {}) },
+      requestId: "req-7f3a",
+    },
   };
 }
 

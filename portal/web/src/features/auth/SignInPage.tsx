@@ -4,7 +4,8 @@ import { Button } from "../../components/Button.js";
 import { TextField } from "../../components/fields.js";
 import { Logo } from "../../components/Logo.js";
 import { MutationError } from "../../components/MutationError.js";
-import { type FieldErrors, validate } from "../../lib/form.js";
+import { useFieldErrors, validate } from "../../lib/form.js";
+import { usePageTitle } from "../../lib/router.js";
 import { useSession } from "../../lib/session.js";
 import { useMutation } from "../../lib/use-query.js";
 import { signIn } from "./api.js";
@@ -13,17 +14,18 @@ export function SignInPage() {
   const { refresh } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, formRef, show } = useFieldErrors();
   const mutation = useMutation(signIn);
+  usePageTitle("Sign in");
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const checked = validate(LoginRequest, { email, password });
     if (!checked.ok) {
-      setErrors(checked.errors);
+      show(checked.errors);
       return;
     }
-    setErrors({});
+    show({});
     if (await mutation.run(checked.data)) await refresh();
   };
 
@@ -35,7 +37,7 @@ export function SignInPage() {
         </h1>
         <p className="muted">PostgreSQL pairs and databases, self-service.</p>
         <MutationError state={mutation.state} />
-        <form className="stack" onSubmit={submit} noValidate>
+        <form className="stack" onSubmit={submit} noValidate ref={formRef}>
           <TextField
             label="Email"
             type="email"

@@ -7,10 +7,13 @@ import { MutationError } from "../../components/MutationError.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
 import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
-import { type FieldErrors, validate } from "../../lib/form.js";
+import { serverFieldErrors } from "../../lib/error-messages.js";
+import { useFieldErrors, validate } from "../../lib/form.js";
 import { Link } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
 import { create, usePairChoices } from "./api.js";
+
+const FIELDS = ["pairId", "name", "owner", "connectionLimit"] as const;
 
 interface Draft {
   pairId: string;
@@ -33,11 +36,20 @@ function draftToRequest(draft: Draft): Record<string, unknown> {
 export function CreateDatabasePage() {
   const pairs = usePairChoices();
   const [draft, setDraft] = useState<Draft>({ pairId: "", name: "", owner: "", connectionLimit: "" });
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const mutation = useMutation(create);
+  const { errors, formRef, show, clear } = useFieldErrors();
+  // A refusal about one field (the name is taken) is shown on that field, like the form's own checks.
+  const mutation = useMutation(async (request: CreateDatabaseRequest) => {
+    try {
+      return await create(request);
+    } catch (error) {
+      const onFields = serverFieldErrors(error, FIELDS);
+      if (onFields) show(onFields);
+      throw error;
+    }
+  });
   const set = (field: keyof Draft) => (event: { target: { value: string } }) => {
     setDraft((current) => ({ ...current, [field]: event.target.value }));
-    setErrors((current) => ({ ...current, [field]: undefined }));
+    clear(field);
   };
 
   if (mutation.state.status === "success") {
@@ -80,15 +92,15 @@ export function CreateDatabasePage() {
             event.preventDefault();
             const checked = validate(CreateDatabaseRequest, draftToRequest({ ...draft, pairId }));
             if (!checked.ok) {
-              setErrors(checked.errors);
+              show(checked.errors);
               return;
             }
-            setErrors({});
+            show({});
             await mutation.run(checked.data);
           };
           return (
-            <form className="stack card" onSubmit={submit} noValidate>
-              <MutationError state={mutation.state} />
+            <form className="stack card" onSubmit={submit} noValidate ref={formRef}>
+              <MutationError state={mutation.state} fields={FIELDS} />
               <SelectField
                 label="Pair"
                 name="pairId"

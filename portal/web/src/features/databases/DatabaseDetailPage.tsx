@@ -102,12 +102,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
               }
               actions={
                 deleted || !canManage ? null : (
-                  <>
-                    <Button onClick={() => setConfirming("reset")}>Reset owner password</Button>
-                    <Button variant="danger" onClick={() => setConfirming("delete")}>
-                      Delete database
-                    </Button>
-                  </>
+                  <Button onClick={() => setConfirming("reset")}>Reset owner password</Button>
                 )
               }
             />
@@ -133,10 +128,28 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             {deleted || !canManage ? null : (
               <section className="card" aria-labelledby="settings-title">
                 <h2 id="settings-title">Settings</h2>
-                <SettingsEditor database={database} catalog={catalog.database} onSaved={query.reload} />
+                <SettingsEditor
+                  database={database}
+                  catalog={catalog.database}
+                  pairSettings={pair.settings}
+                  onSaved={query.reload}
+                />
               </section>
             )}
             <DatabaseGrants databaseId={database.id} />
+            {deleted || !canManage ? null : (
+              // Last on the page, not beside the title: on a phone the header's buttons are the first
+              // thing under a thumb, and a destructive one must not be.
+              <section className="card danger-zone" aria-labelledby="delete-title">
+                <h2 id="delete-title">Delete this database</h2>
+                <p className="muted">
+                  Drops {database.name} and its owner role and ends its sessions; the record is kept.
+                </p>
+                <Button variant="danger" onClick={() => setConfirming("delete")}>
+                  Delete database
+                </Button>
+              </section>
+            )}
             <ConfirmDialog
               open={confirming === "reset"}
               title={`Reset the password of ${database.owner}?`}
