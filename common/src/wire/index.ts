@@ -8,3 +8,4 @@ export * from "./first-boot.js";
 export * from "./managed-parameters.js";
 export * from "./names.js";
 export * from "./platform.js";
+export * from "./restore-target.js";
