@@ -57,6 +57,7 @@ export const ROUTES: readonly RouteSpec[] = [
   databases.getDatabase,
   databases.updateDatabase,
   databases.deleteDatabase,
+  databases.restoreDatabase,
   credentials.databaseConnection,
   credentials.resetOwnerPassword,
   access.createAccessRequest,

@@ -6,6 +6,7 @@ import { memoryLogger } from "@pgaas/common";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "@pgaas/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSecretBox } from "../src/crypto/cipher.js";
+import { createBackups } from "../src/services/backups.js";
 import { createDatabases } from "../src/services/databases.js";
 import { createPairs } from "../src/services/pairs.js";
 import { createReports } from "../src/services/reports.js";
@@ -98,7 +99,7 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
   const reports = createReports(
     store,
     pairs,
-    createDatabases(store, pairs, memoryLogger("store-test")),
+    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs)),
     () => now,
   );
   const report = await reports.pair(pairRows[0]?.id as string, {
@@ -191,7 +192,7 @@ it("starts a database report at the database's creation and counts a silent outa
   const reports = createReports(
     store,
     pairs,
-    createDatabases(store, pairs, memoryLogger("store-test")),
+    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs)),
     () => now,
   );
   const admin = {

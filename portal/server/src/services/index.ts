@@ -8,6 +8,7 @@ import { type AlertDelivery, createAlertDelivery } from "./alert-delivery.js";
 import { type Alerts, createAlerts } from "./alerts.js";
 import { type AuditLog, createAuditLog } from "./audit.js";
 import { type Backups, createBackups } from "./backups.js";
+import { createDatabaseRestores, type DatabaseRestores } from "./database-restore.js";
 import { createDatabases, type Databases } from "./databases.js";
 import { createLoginThrottle } from "./login-throttle.js";
 import { createPairSettings, type PairSettings } from "./pair-settings.js";
@@ -23,6 +24,7 @@ export interface Services {
   readonly backups: Backups;
   readonly ingest: AgentIngest;
   readonly databases: Databases;
+  readonly restores: DatabaseRestores;
   readonly pairSettings: PairSettings;
   readonly access: Access;
   readonly reports: Reports;
@@ -44,16 +46,19 @@ export function createServices(options: {
 }): Services {
   const box = createSecretBox(options.secretKey);
   const pairs = createPairs(options.store, box);
-  const databases = createDatabases(options.store, pairs, options.logger);
+  const backups = createBackups(options.store, pairs);
+  const databases = createDatabases(options.store, pairs, options.logger, backups);
+  const restores = createDatabaseRestores(options.store, pairs, databases, options.logger);
   const alertOutbox = createAlertDelivery(options.store, box);
   return {
     store: options.store,
     logger: options.logger,
     users: createUsers(options.store, createLoginThrottle()),
     pairs,
-    backups: createBackups(options.store, pairs),
-    ingest: createAgentIngest(options.store),
+    backups,
+    ingest: createAgentIngest(options.store, Date.now, { restoreFailed: (id) => restores.undo(id) }),
     databases,
+    restores,
     pairSettings: createPairSettings(options.store, pairs),
     access: createAccess(options.store, box, pairs, databases, options.logger),
     reports: createReports(options.store, pairs, databases),

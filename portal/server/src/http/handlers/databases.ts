@@ -1,4 +1,4 @@
-// Databases, the parameter catalogue, access requests and reports.
+// Databases (restores too), the parameter catalogue, access requests and reports.
 
 import type { Report } from "@pgaas/api";
 import * as access from "@pgaas/api";
@@ -8,6 +8,7 @@ import * as settingsApi from "@pgaas/api";
 import { DATABASE_PARAMETERS, PAIR_PARAMETERS } from "@pgaas/common/wire";
 import type { Router } from "express";
 import type { Access } from "../../services/access.js";
+import type { DatabaseRestores } from "../../services/database-restore.js";
 import type { Databases } from "../../services/databases.js";
 import { reportCsv, reportCsvFilename, reportHtml } from "../../services/report-render.js";
 import type { Reports } from "../../services/reports.js";
@@ -29,7 +30,7 @@ const catalog = { database: [...DATABASE_PARAMETERS], pair: [...PAIR_PARAMETERS]
 export function mountDatabases(
   router: Router,
   deps: MountDeps,
-  services: { databases: Databases; access: Access; reports: Reports },
+  services: { databases: Databases; restores: DatabaseRestores; access: Access; reports: Reports },
 ): void {
   const { databases } = services;
   mount(router, deps, settingsApi.parameterCatalog, async () => catalog);
@@ -45,6 +46,9 @@ export function mountDatabases(
   }));
   mount(router, deps, api.deleteDatabase, async ({ actor, params, body }) =>
     databases.remove(actor, params.id, body.confirm),
+  );
+  mount(router, deps, api.restoreDatabase, async ({ actor, params, body }) =>
+    services.restores.restore(actor, params.id, body),
   );
 
   mount(router, deps, api.databaseConnection, async ({ actor, params }) => ({
