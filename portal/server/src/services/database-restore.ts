@@ -12,7 +12,7 @@ import { createTenantRoleSql, dropDatabasePlan, dropRoleSql } from "../managed/d
 import { onPrimary } from "../managed/primary-router.js";
 import type { Queryable, Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
-import { credentialsReply, type Databases, pairEndpoint, toDatabase } from "./databases.js";
+import { credentialsReply, type Databases, pairEndpoint, refuseTakenName, toDatabase } from "./databases.js";
 import { insertEvent, type Pairs } from "./pairs.js";
 
 export interface DatabaseRestores {
@@ -122,14 +122,7 @@ export function createDatabaseRestores(
       }
       const owner = request.owner ?? request.newName;
       const pair = await pairs.access(source.pair_id);
-      const { rows: clash } = await store.query(
-        "SELECT 1 FROM databases WHERE pair_id = $1 AND state IN ('active', 'restoring') AND (name = $2 OR owner = $3)",
-        [source.pair_id, request.newName, owner],
-      );
-      if (clash.length > 0)
-        throw new ConflictError("a database or owner with this name exists on the pair", {
-          code: "database_exists",
-        });
+      await refuseTakenName(store, source.pair_id, request.newName, owner);
       const time = await check(source.pair_id, source, request);
 
       const password = newPassword();

@@ -33,7 +33,7 @@ import {
   terminateSessionsSql,
 } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
-import type { Store } from "../store/db.js";
+import type { Queryable, Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Backups } from "./backups.js";
 import type { Pairs } from "./pairs.js";
@@ -154,6 +154,18 @@ export function pairEndpoint(pair: {
   return { host: pair.endpoint_host, port: pair.endpoint_port, caCertificate: pair.ca_certificate };
 }
 
+/** A live database (active or restoring) on the pair already has this name or this owner role. */
+export async function refuseTakenName(store: Queryable, pairId: string, name: string, owner: string) {
+  const { rows } = await store.query(
+    "SELECT 1 FROM databases WHERE pair_id = $1 AND state IN ('active', 'restoring') AND (name = $2 OR owner = $3)",
+    [pairId, name, owner],
+  );
+  if (rows.length > 0)
+    throw new ConflictError("a database or owner with this name exists on the pair", {
+      code: "database_exists",
+    });
+}
+
 export interface Databases {
   create(actor: UserActor, request: CreateDatabaseRequest): Promise<CreateDatabaseResponse>;
   list(actor: UserActor, query: ListDatabasesQuery): Promise<Database[]>;
@@ -216,14 +228,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
       const settings = validateParameters(DATABASE_PARAMETERS, request.settings ?? {});
       const owner = request.owner ?? request.name;
       const pair = await pairs.access(request.pairId);
-      const { rows: clash } = await store.query(
-        "SELECT 1 FROM databases WHERE pair_id = $1 AND state IN ('active', 'restoring') AND (name = $2 OR owner = $3)",
-        [request.pairId, request.name, owner],
-      );
-      if (clash.length > 0)
-        throw new ConflictError("a database or owner with this name exists on the pair", {
-          code: "database_exists",
-        });
+      await refuseTakenName(store, request.pairId, request.name, owner);
       const password = newPassword();
       const connectionLimit = request.connectionLimit ?? -1;
       const plan = createDatabasePlan({
