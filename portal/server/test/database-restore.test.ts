@@ -259,6 +259,23 @@ describe("restore through the primary's agent", () => {
     ]);
     expect(await rolesOnNode(["shop_new"])).toEqual(["shop_new"]);
   });
+
+  it("never drops a database it did not make: one of that name made outside the portal stays", async () => {
+    const node = new pg.Client({ connectionString: h.node.url });
+    await node.connect();
+    try {
+      await node.query("CREATE DATABASE stray");
+      const reply = await restore(shopId, { newName: "stray", owner: "stray_owner" });
+      expect(reply.status).toBe(202);
+      const [command] = await ack();
+      await result(command?.id as string, "failed", "database_exists: database stray already exists");
+      const { rows } = await node.query("SELECT datname FROM pg_database WHERE datname = 'stray'");
+      expect([rows, await rolesOnNode(["stray_owner"])]).toEqual([[{ datname: "stray" }], []]);
+    } finally {
+      await node.query("DROP DATABASE IF EXISTS stray");
+      await node.end();
+    }
+  });
 });
 
 describe("restore a deleted database", () => {

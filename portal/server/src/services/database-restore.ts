@@ -8,7 +8,7 @@ import { ConflictError, InputError, type Logger, NotFoundError, PgaasError } fro
 import { type BackupInventory, checkRestoreTarget, type RestoreParameters } from "@pgaas/common/wire";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
-import { createTenantRoleSql, dropDatabasePlan, dropRoleSql } from "../managed/database-sql.js";
+import { createTenantRoleSql, dropRoleSql } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
 import type { Queryable, Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
@@ -17,7 +17,11 @@ import { insertEvent, type Pairs } from "./pairs.js";
 
 export interface DatabaseRestores {
   restore(actor: UserActor, id: string, request: RestoreDatabaseRequest): Promise<CreateDatabaseResponse>;
-  /** After a failed restore command: drops what the restore left on the primary (the engine already dropped its database). */
+  /**
+   * After a failed restore command: drops the owner role this restore created. The database is the
+   * engine's to drop (it drops only one it created): a database of that name that existed before,
+   * which made the restore fail, is never touched.
+   */
   undo(databaseId: string): Promise<void>;
 }
 
@@ -205,11 +209,10 @@ export function createDatabaseRestores(
         database: "postgres",
         idempotent: true,
         async run(client) {
-          for (const statement of dropDatabasePlan(found.name)) await client.query(statement);
           await client.query(dropRoleSql(found.owner));
         },
       }).catch((error: unknown) => {
-        logger.error("could not drop what a failed restore left; remove it by hand", {
+        logger.error("could not drop the owner role of a failed restore; remove it by hand", {
           database: found.name,
           owner: found.owner,
           error: (error as Error).message,
