@@ -278,6 +278,23 @@ describe("restore through the primary's agent", () => {
   });
 });
 
+describe("a restore the agent never answers", () => {
+  it("fails after three hours, with its role dropped and an event, and not before", async () => {
+    const reply = await restore(shopId, { newName: "shop_lost" });
+    const id = databaseOf(reply).id as string;
+    await ack();
+    const restores = h.server.services.restores;
+    expect(await restores.failAbandoned(new Date(Date.now() + 2 * 3_600_000))).toBe(0);
+    expect(await restores.failAbandoned(new Date(Date.now() + 3 * 3_600_000 + 60_000))).toBe(1);
+    const got = databaseOf(await h.call("GET", `/v1/databases/${id}`, { auth: member }));
+    expect([got.state, got.error]).toEqual([
+      "restore_failed",
+      "no result from the primary's agent within 3 hours",
+    ]);
+    expect(await rolesOnNode(["shop_lost"])).toEqual([]);
+  });
+});
+
 describe("restore a deleted database", () => {
   let deletedAt = "";
 

@@ -23,7 +23,15 @@ export interface DatabaseRestores {
    * which made the restore fail, is never touched.
    */
   undo(databaseId: string): Promise<void>;
+  /**
+   * Fails restores whose agent never answered (restarted mid-restore, host gone) once no restore can
+   * still be running, and undoes them like a failed one; returns how many.
+   */
+  failAbandoned(now?: Date): Promise<number>;
 }
+
+/** Longer than the engine's own limits together (restore 1 h, recovery 10 min, copy 1 h). */
+const ABANDONED_AFTER_MS = 3 * 3_600_000;
 
 /**
  * The agent's result for a restore command, in the transaction that stores the result: the record
@@ -111,6 +119,23 @@ export function createDatabaseRestores(
       });
     }
     return time;
+  };
+
+  const undo = async (databaseId: string): Promise<void> => {
+    const found = await databases.row(databaseId);
+    await onPrimary(await pairs.access(found.pair_id), {
+      database: "postgres",
+      idempotent: true,
+      async run(client) {
+        await client.query(dropRoleSql(found.owner));
+      },
+    }).catch((error: unknown) => {
+      logger.error("could not drop the owner role of a failed restore; remove it by hand", {
+        database: found.name,
+        owner: found.owner,
+        error: (error as Error).message,
+      });
+    });
   };
 
   return {
@@ -203,21 +228,35 @@ export function createDatabaseRestores(
       };
     },
 
-    async undo(databaseId) {
-      const found = await databases.row(databaseId);
-      await onPrimary(await pairs.access(found.pair_id), {
-        database: "postgres",
-        idempotent: true,
-        async run(client) {
-          await client.query(dropRoleSql(found.owner));
-        },
-      }).catch((error: unknown) => {
-        logger.error("could not drop the owner role of a failed restore; remove it by hand", {
-          database: found.name,
-          owner: found.owner,
-          error: (error as Error).message,
-        });
+    async failAbandoned(now = clock()) {
+      const message = `no result from the primary's agent within ${ABANDONED_AFTER_MS / 3_600_000} hours`;
+      const abandoned = await store.transaction(async (db) => {
+        const { rows } = await db.query<{ id: string; pair_id: string; name: string; command_id: string }>(
+          `UPDATE agent_commands c SET state = 'failed', finished_at = $1, message = $2
+             FROM databases d
+            WHERE d.restore_command_id = c.id AND d.state = 'restoring' AND c.state IN ('pending', 'delivered')
+              AND c.requested_at < $1::timestamptz - make_interval(secs => $3)
+          RETURNING d.id, d.pair_id, d.name, c.id AS command_id`,
+          [now, message, ABANDONED_AFTER_MS / 1000],
+        );
+        for (const row of rows) {
+          await recordRestoreResult(db, row.command_id, false, message);
+          await insertEvent(db, {
+            pairId: row.pair_id,
+            nodeName: null,
+            type: "restore_failed",
+            message: `restore into ${row.name} failed: ${message}`,
+            occurredAt: now,
+            durationMs: null,
+            details: { databaseId: row.id, commandId: row.command_id },
+          });
+        }
+        return rows.map((row) => row.id);
       });
+      for (const id of abandoned) await undo(id);
+      return abandoned.length;
     },
+
+    undo,
   };
 }
