@@ -3,7 +3,8 @@
 // agent runs the engine's restore on its own host (scratch instance there, unix socket only). In order:
 // rows, a backup through the API, T, more rows, the table dropped → restore as of T has exactly the
 // rows up to T, owned by the new owner whose credentials were shown once; a deleted database restored
-// to its deletion point has its rows; bad targets get a 4xx naming the range and leave nothing behind.
+// to its deletion point has its rows; a restore the primary refuses ends restore_failed with nothing of
+// it left; bad targets get a 4xx naming the range and leave nothing behind.
 import type { PairBackups } from "@pgaas/api";
 import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
@@ -183,7 +184,35 @@ describe("restore through the control plane", () => {
         { n: 50, max: 50 },
       ]);
 
-      // 6. bad targets: a 4xx naming the restorable range; no database, role or record left behind.
+      // 6. a restore the primary refuses (a database of that name exists there, made outside the portal):
+      // restore_failed with the engine's reason, its owner role dropped, the other database untouched.
+      await sql(admin, "postgres", "CREATE DATABASE stray");
+      const strayReply = await cp.request("POST", `/v1/databases/${app.database.id}/restore`, {
+        newName: "stray",
+        owner: "stray_owner",
+      });
+      expect(strayReply.status).toBe(202);
+      const stray = await waitFor(
+        "the refused restore",
+        async () => {
+          const id = (strayReply.body as CreatedDatabase).database.id;
+          const got = (await cp.request("GET", `/v1/databases/${id}`)).body as CreatedDatabase;
+          return got.database.state === "restoring" ? undefined : got.database;
+        },
+        120_000,
+        1000,
+      );
+      expect([stray.state, stray.error?.startsWith("database_exists: ")]).toEqual(["restore_failed", true]);
+      expect(
+        await sql(
+          admin,
+          "postgres",
+          `SELECT (SELECT count(*) FROM pg_database WHERE datname = 'stray')::int AS databases,
+                  (SELECT count(*) FROM pg_roles WHERE rolname = 'stray_owner')::int AS roles`,
+        ),
+      ).toEqual([{ databases: 1, roles: 0 }]);
+
+      // 7. bad targets: a 4xx naming the restorable range; no database, role or record left behind.
       const inventory = (await backups()).inventory;
       const from = inventory?.restorableFrom as string;
       const bad = [
@@ -222,6 +251,7 @@ describe("restore through the control plane", () => {
         ["app_at_t", "active"],
         ["gone", "deleted"],
         ["gone_back", "active"],
+        ["stray", "restore_failed"],
       ]);
     } catch (error) {
       await dumpLogs(spec);
