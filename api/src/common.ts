@@ -1,5 +1,5 @@
 // Building blocks every route schema uses. Pure zod, no Node imports: the web portal imports this too.
-import { ADMIN_ROLE } from "@pgaas/common/wire";
+import { ADMIN_ROLE, PG_NAME_PATTERN } from "@pgaas/common/wire";
 import { z } from "zod";
 
 export const Id = z.uuid();
@@ -18,8 +18,7 @@ export const ErrorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
-/** Lower-case identifier PostgreSQL takes without quoting; used for database, role and node names. */
-export const PG_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+export { PG_NAME_PATTERN } from "@pgaas/common/wire";
 export const PgName = z
   .string()
   .regex(PG_NAME_PATTERN, "lower-case letters, digits and _, starting with a letter, at most 63");

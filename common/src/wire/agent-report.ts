@@ -2,6 +2,7 @@
 // Values on the wire never change meaning once shipped: add optional fields, never repurpose one.
 import { z } from "zod";
 import { BackupInventory, BackupType } from "./backup-inventory.js";
+import { PG_NAME_PATTERN } from "./names.js";
 import { RestoreTime } from "./restore-target.js";
 
 /** What a node is right now, as its own PostgreSQL and repmgr say. */
@@ -144,7 +145,7 @@ export type AgentReportBatch = z.infer<typeof AgentReportBatch>;
  * runs it on its own host (no control-plane SSH to database hosts) and posts the outcome to
  * POST /v1/agent/commands/{id}/result.
  */
-const RestoreName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/);
+const RestoreName = z.string().regex(PG_NAME_PATTERN);
 
 /** `restore`: one database as of a point in time into a new database owned by an existing tenant role. */
 export const RestoreParameters = z.object({

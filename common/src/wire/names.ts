@@ -2,6 +2,9 @@
 // checks them, the SDK and the provider validate them before anything is deployed.
 import { z } from "zod";
 
+/** Lower-case identifier PostgreSQL takes without quoting: database, role and node names. */
+export const PG_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
+
 /** The role the control plane logs in as on every pair. */
 export const ADMIN_ROLE = "pgaas_admin";
 

@@ -3,7 +3,7 @@
 // repository host) and the agent runs it on the primary's own host (scratch instance there, restored
 // with the node's pgBackRest config), both through `restoreDatabaseOn`.
 import { ConflictError, InputError, NotFoundError, shellCommand, sqlIdent, sqlLiteral } from "@pgaas/common";
-import { ADMIN_ROLE, type PointInTime } from "@pgaas/common/wire";
+import { ADMIN_ROLE, PG_NAME_PATTERN, type PointInTime } from "@pgaas/common/wire";
 import { backupLayout } from "../backup/backup-layout.js";
 import { resolveTarget } from "../backup/repository-inventory.js";
 import { type ScratchPaths, scratchDumpArgv, scratchPsqlCommand } from "../backup/scratch-commands.js";
@@ -12,7 +12,6 @@ import { asPostgres } from "../commands/host-commands.js";
 import { PG_BIN_DIR } from "../layout.js";
 import type { MemberCommands } from "../member-commands.js";
 
-const DATABASE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const COPY_TIMEOUT_MS = 3_600_000;
 
 export interface RestoreDatabaseRequest extends PointInTime {
@@ -41,7 +40,7 @@ export interface RestoreHosts {
 
 function checkRestoreNames(request: RestoreDatabaseRequest): void {
   for (const name of [request.database, request.newName, ...(request.owner ? [request.owner] : [])]) {
-    if (!DATABASE_NAME.test(name)) {
+    if (!PG_NAME_PATTERN.test(name)) {
       throw new InputError(`not a database or role name: ${name}`, { code: "invalid_name" });
     }
   }
