@@ -5,6 +5,7 @@ import type { Logger } from "@pgaas/common";
 import type { AgentConfig } from "@pgaas/common/wire";
 import { Agent } from "./agent.js";
 import { systemBackupRepository } from "./backup/backup-repository.js";
+import { localDatabaseRestorer } from "./backup/database-restore.js";
 import { repmgrCommandRunner } from "./commands/command-runner.js";
 import { readControlPlaneCa, watchedAgentToken } from "./config.js";
 import { HttpControlPlaneClient } from "./control-plane/http-client.js";
@@ -66,7 +67,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     repmgr,
     host,
     controlPlane,
-    commands: repmgrCommandRunner(repmgr, Date.now, backups),
+    commands: repmgrCommandRunner(repmgr, Date.now, backups, localDatabaseRestorer(config)),
     ...(backups ? { backups } : {}),
     spool,
     logger,

@@ -1,4 +1,4 @@
-// Databases on a pair: create, list, get, change settings, delete.
+// Databases on a pair: create, list, get, change settings, delete, restore as of a point in time.
 import { z } from "zod";
 import {
   CaCertificate,
@@ -29,7 +29,8 @@ export const CreateDatabaseRequest = z.object({
 });
 export type CreateDatabaseRequest = z.infer<typeof CreateDatabaseRequest>;
 
-export const DatabaseState = z.enum(["active", "deleted"]);
+/** `restoring`: a restore's agent command runs; `restore_failed`: it failed and was undone (see `error`). */
+export const DatabaseState = z.enum(["active", "deleted", "restoring", "restore_failed"]);
 export const DatabaseConnections = z.object({
   active: z.number().int(),
   idle: z.number().int(),
@@ -53,7 +54,13 @@ export const Database = z.object({
   connections: DatabaseConnections.nullable(),
   metricsAt: Timestamp.nullable(),
   createdAt: Timestamp,
+  /** A deleted database: the primary's clock just before the drop (the default restore target). */
   deletedAt: Timestamp.nullable(),
+  /** A restored database: the database it was restored from and the point in time (null: the latest). */
+  restoredFrom: Id.nullable(),
+  restoreTarget: Timestamp.nullable(),
+  /** Why the restore failed (state restore_failed); null otherwise. */
+  error: z.string().nullable(),
 });
 export type Database = z.infer<typeof Database>;
 
@@ -95,6 +102,33 @@ export const UpdateDatabaseRequest = z
 export type UpdateDatabaseRequest = z.infer<typeof UpdateDatabaseRequest>;
 
 export const DeleteDatabaseRequest = ConfirmBody;
+
+export const DeleteDatabaseResponse = z.object({
+  database: Database,
+  /**
+   * The backup asked of the primary's agent at the deletion, so the deleted database stays restorable
+   * while retention keeps that backup. The delete does not wait for it: null when none could be asked
+   * (no backups configured, one already running, no primary); `note` says which.
+   */
+  backupRequestId: Id.nullable(),
+  note: z.string(),
+});
+export type DeleteDatabaseResponse = z.infer<typeof DeleteDatabaseResponse>;
+
+export const RestoreDatabaseRequest = z.object({
+  /** The new database; the source is never touched. */
+  newName: NotReservedName,
+  /** Owner role of the new database, created with a new password; defaults to `newName`. */
+  owner: NotReservedName.optional(),
+  /**
+   * ISO 8601 with a zone. Default: the latest archived state, or for a deleted database the moment
+   * just before its deletion.
+   */
+  time: z.iso.datetime({ offset: true }).optional(),
+  /** A backup label from the pair's inventory to restore from. */
+  backup: z.string().min(1).max(100).optional(),
+});
+export type RestoreDatabaseRequest = z.infer<typeof RestoreDatabaseRequest>;
 
 export const createDatabase = defineRoute({
   id: "createDatabase",
@@ -149,10 +183,26 @@ export const deleteDatabase = defineRoute({
   id: "deleteDatabase",
   method: "delete",
   path: "/v1/databases/:id",
-  summary: "Drop a database (confirm with its name); sessions are terminated, the record is kept",
+  summary:
+    "Drop a database (confirm with its name); sessions are terminated, the record is kept, and a backup is requested (not awaited) so it stays restorable",
   tag: "databases",
   auth: "user",
   params: IdParams,
   body: DeleteDatabaseRequest,
-  status: 204,
+  status: 200,
+  response: DeleteDatabaseResponse,
+});
+
+export const restoreDatabase = defineRoute({
+  id: "restoreDatabase",
+  method: "post",
+  path: "/v1/databases/:id/restore",
+  summary:
+    "Restore this database (also a deleted one) as of a point in time into a new database with a new owner (password shown once); the record shows restoring until the primary's agent finished",
+  tag: "databases",
+  auth: "user",
+  params: IdParams,
+  body: RestoreDatabaseRequest,
+  status: 202,
+  response: CreateDatabaseResponse,
 });

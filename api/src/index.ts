@@ -63,6 +63,7 @@ export const ROUTES: readonly RouteSpec[] = [
   databases.updateDatabase,
   databases.deleteDatabase,
   insights.queryInsights,
+  databases.restoreDatabase,
   credentials.databaseConnection,
   credentials.resetOwnerPassword,
   access.createAccessRequest,

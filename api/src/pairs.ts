@@ -190,6 +190,10 @@ export const PairEventType = z.enum([
   "rejoin_succeeded",
   "rejoin_failed",
   "awaiting_decision",
+  // Restore of one database (details: databaseId, sourceDatabaseId, target).
+  "restore_requested",
+  "restore_succeeded",
+  "restore_failed",
   // A node's data disk crossed 80 % used (once per crossing; re-armed below 75 %).
   "disk_usage_high",
 ]);

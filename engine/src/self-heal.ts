@@ -1,5 +1,5 @@
-// @pgaas/engine/self-heal: the engine's rejoin steps and command builders, for the agent to run on its
-// own host (automatic rejoin). Kept apart from the main entry so the agent bundle stays free of SSH
+// @pgaas/engine/self-heal: the engine's steps and command builders for the agent to run on its own
+// host (automatic rejoin, restoring one database on the primary). Kept apart from the main entry so the agent bundle stays free of SSH
 // transport, renderers and bootstrap.
 export { asPostgres } from "./commands/host-commands.js";
 export {
@@ -16,6 +16,11 @@ export {
 } from "./member-commands.js";
 export { type Member, repmgrConninfo } from "./members.js";
 export { rejoinNode, waitForRepmgrdWatching } from "./operations/rejoin-node.js";
+export {
+  type RestoreDatabaseRequest,
+  type RestoreDatabaseResult,
+  restoreDatabaseOn,
+} from "./operations/restore-database.js";
 export { ensureSync, type SyncSpec, waitForStreaming } from "./operations/sync.js";
 export { SshCommandError, SshTimeoutError } from "./ssh/errors.js";
 export type { RemoteCommand, RunOptions, RunResult } from "./ssh/session.js";

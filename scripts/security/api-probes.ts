@@ -340,6 +340,8 @@ function authProbes(t: Target): Probe[] {
     ],
     ["change the admin's database", "PATCH", `/v1/databases/${t.tenants[1].databaseId}`],
     ["delete the admin's database", "DELETE", `/v1/databases/${t.tenants[1].databaseId}`],
+    // A restore hands the caller a copy under a role of their own: the same wall as reading it.
+    ["restore the admin's database", "POST", `/v1/databases/${t.tenants[1].databaseId}/restore`],
   ] as const) {
     probes.push({
       group: "auth: another tenant's database",
@@ -351,7 +353,9 @@ function authProbes(t: Target): Probe[] {
             ? { body: { connectionLimit: 1 } }
             : method === "DELETE"
               ? { body: { confirm: "sec_b" } }
-              : {}),
+              : method === "POST"
+                ? { body: { newName: "sec_stolen" } }
+                : {}),
         });
         if ([403, 404].includes(reply.status)) return clean();
         if (reply.status >= 500) return failure(`server error: ${describe(reply)}`);

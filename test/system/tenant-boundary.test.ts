@@ -234,7 +234,7 @@ describe("tenant boundary on a real pair", () => {
 
       // Delete runs from `postgres`: the database and its roles are gone, the bystander untouched.
       const removed = await cp.request("DELETE", `/v1/databases/${id}`, { confirm: "victim" });
-      expect(removed.status).toBe(204);
+      expect(removed.status).toBe(200);
       const left = await withClient(admin, "postgres", async (c) => {
         const { rows } = await c.query<{ name: string }>(
           `SELECT datname::text AS name FROM pg_database WHERE datname IN ('victim', 'bystander')

@@ -1,7 +1,9 @@
-// Runs a command the control plane sent, on this host (the control plane holds no SSH keys).
+// Runs a command the control plane sent, on this host (the control plane holds no SSH keys):
+// switchover, backup, restore of one database.
 // Contract: never throws; every outcome, including refusal, is an AgentCommandResult.
 import type { AgentCommand, AgentCommandResult, NodeRole } from "@pgaas/common/wire";
 import type { BackupRepository } from "../backup/backup-repository.js";
+import type { DatabaseRestorer } from "../backup/database-restore.js";
 import type { Repmgr } from "../repmgr/repmgr.js";
 
 export interface CommandRunner {
@@ -14,6 +16,7 @@ export function repmgrCommandRunner(
   repmgr: Repmgr,
   clock: () => number = Date.now,
   backups: BackupRepository | null = null,
+  restorer: DatabaseRestorer | null = null,
 ): CommandRunner {
   return {
     async run(command, role) {
@@ -48,6 +51,14 @@ export function repmgrCommandRunner(
           return exitCode === 0
             ? finish("succeeded", `${type} backup completed`)
             : finish("failed", `pgbackrest ${type} backup exited ${exitCode}: ${output}`);
+        }
+        case "restore": {
+          if (restorer === null) return finish("failed", "this pair has no backups configured");
+          if (role !== "primary")
+            return finish("failed", `restores run on the primary; this node is ${role}`);
+          if (command.restore === undefined) return finish("failed", "restore command without parameters");
+          const { ok, message } = await restorer.restore(command.restore);
+          return finish(ok ? "succeeded" : "failed", message);
         }
         default: {
           const never: never = command.type;

@@ -4,7 +4,8 @@
 //
 // The engine wraps postgres-side commands in `runuser -u postgres --`, which only root may run; the
 // agent runs as postgres itself. A shell function makes `runuser` to the current user a plain exec
-// (anything else still goes to the real runuser and fails as it should).
+// (anything else still goes to the real runuser and fails as it should). It is exported, so a bash the
+// command starts itself (the restore's `bash -o pipefail -c` copy pipeline) has it too.
 import { spawn } from "node:child_process";
 import { Secret, shellCommand } from "@pgaas/common";
 import {
@@ -18,7 +19,7 @@ import {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const SAME_USER_RUNUSER =
-  'runuser() { if [ "$1" = -u ] && [ "$2" = "$(id -un)" ] && [ "$3" = -- ]; then shift 3; "$@"; else command runuser "$@"; fi; }';
+  'runuser() { if [ "$1" = -u ] && [ "$2" = "$(id -un)" ] && [ "$3" = -- ]; then shift 3; "$@"; else command runuser "$@"; fi; }; export -f runuser';
 /** Output kept per stream: enough for any error message, bounded for a chatty command. */
 const MAX_OUTPUT = 1024 * 1024;
 

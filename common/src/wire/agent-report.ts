@@ -2,6 +2,8 @@
 // Values on the wire never change meaning once shipped: add optional fields, never repurpose one.
 import { z } from "zod";
 import { BackupInventory, BackupType } from "./backup-inventory.js";
+import { PG_NAME_PATTERN } from "./names.js";
+import { RestoreTime } from "./restore-target.js";
 
 /** What a node is right now, as its own PostgreSQL and repmgr say. */
 export const NodeRole = z.enum(["primary", "standby", "down", "unknown"]);
@@ -143,12 +145,28 @@ export type AgentReportBatch = z.infer<typeof AgentReportBatch>;
  * runs it on its own host (no control-plane SSH to database hosts) and posts the outcome to
  * POST /v1/agent/commands/{id}/result.
  */
+const RestoreName = z.string().regex(PG_NAME_PATTERN);
+
+/** `restore`: one database as of a point in time into a new database owned by an existing tenant role. */
+export const RestoreParameters = z.object({
+  /** The database as it was at the target (it may have been dropped since). */
+  database: RestoreName,
+  newName: RestoreName,
+  owner: RestoreName,
+  /** Absent: the latest archived state. */
+  time: RestoreTime.optional(),
+  backup: z.string().min(1).max(100).optional(),
+});
+export type RestoreParameters = z.infer<typeof RestoreParameters>;
+
 export const AgentCommand = z.object({
   id: z.uuid(),
-  type: z.enum(["switchover", "backup"]),
+  type: z.enum(["switchover", "backup", "restore"]),
   requestedAt: z.iso.datetime({ offset: true }),
   /** `backup` only: which kind (default full). */
   backupType: BackupType.optional(),
+  /** `restore` only. */
+  restore: RestoreParameters.optional(),
 });
 export type AgentCommand = z.infer<typeof AgentCommand>;
 

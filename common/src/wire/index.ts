@@ -8,4 +8,5 @@ export * from "./first-boot.js";
 export * from "./managed-parameters.js";
 export * from "./names.js";
 export * from "./platform.js";
+export * from "./restore-target.js";
 export * from "./version.js";

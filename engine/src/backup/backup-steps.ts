@@ -7,6 +7,7 @@ import type { MemberSession } from "../member-session.js";
 import type { PairSpec } from "../spec.js";
 import { backupLayout, localRepositoryPath, stanzaOf } from "./backup-layout.js";
 import { backupCommand, checkCommand, infoCommand, stanzaCreateCommand } from "./pgbackrest-commands.js";
+import { repositoryConf } from "./repository-inventory.js";
 
 /** A full backup of a fresh pair takes seconds; a large one may take long (the caller's schedule owns those). */
 export const BACKUP_TIMEOUT_MS = 3_600_000;
@@ -40,10 +41,6 @@ export function repositorySession(
   primary: MemberSession,
 ): MemberSession {
   return spec.backup?.repository.kind === "local" ? witness : primary;
-}
-
-export function repositoryConf(session: MemberSession): string {
-  return backupLayout(session.member.layout).conf;
 }
 
 export async function ensureStanza(spec: PairSpec, repository: MemberSession) {

@@ -92,11 +92,14 @@ export async function startServer(
       );
     }, RETENTION_EVERY_MS);
     retention.unref();
-    // The pairs' backup schedules (cron at minute granularity): checked twice a minute.
+    // The pairs' backup schedules (cron at minute granularity) and abandoned restores: twice a minute.
     const schedules = setInterval(() => {
       services.backups
         .runSchedules()
         .catch((error: unknown) => logger.warn("backup schedule failed", { error }));
+      services.restores
+        .failAbandoned()
+        .catch((error: unknown) => logger.warn("failing abandoned restores failed", { error }));
     }, BACKUP_SCHEDULE_EVERY_MS);
     schedules.unref();
     const alerts =

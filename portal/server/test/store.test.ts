@@ -6,6 +6,7 @@ import { memoryLogger } from "@pgaas/common";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "@pgaas/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createSecretBox } from "../src/crypto/cipher.js";
+import { createBackups } from "../src/services/backups.js";
 import { createDatabases } from "../src/services/databases.js";
 import { createPairs } from "../src/services/pairs.js";
 import { createReports } from "../src/services/reports.js";
@@ -102,7 +103,7 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
   const reports = createReports(
     store,
     pairs,
-    createDatabases(store, pairs, memoryLogger("store-test")),
+    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs)),
     () => now,
   );
   const report = await reports.pair(pairRows[0]?.id as string, {
@@ -146,7 +147,12 @@ it("forgets finished alert deliveries older than the window and keeps pending on
 
 const reportsAt = (now: Date) => {
   const pairs = createPairs(store, createSecretBox(randomBytes(32)), () => now);
-  return createReports(store, pairs, createDatabases(store, pairs, memoryLogger("store-test")), () => now);
+  return createReports(
+    store,
+    pairs,
+    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs)),
+    () => now,
+  );
 };
 
 it("starts a database report at the database's creation: a failover before it is not charged, silence is an outage", async () => {

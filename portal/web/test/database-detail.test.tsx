@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage.js";
 import { freezeClock } from "./support/clock.js";
-import { failure, fakeApi, noContent, ok } from "./support/fake-api.js";
+import { failure, fakeApi, ok } from "./support/fake-api.js";
 import { catalog, connection, database, emptyReport, IDS, pair, user } from "./support/fixtures.js";
 
 freezeClock();
@@ -314,7 +314,7 @@ describe("delete dialog", () => {
 
     const dialog = screen.getByRole("dialog", { name: "Delete orders?" });
     expect(dialog).toHaveTextContent(
-      "This drops the database on pair shop-eu, terminates its sessions and removes its grants. It cannot be undone.",
+      "This drops the database on pair shop-eu, terminates its sessions and removes its grants. A backup is requested at once (the delete does not wait for it); the database can be restored into a new one while the pair's backups reach back to the deletion.",
     );
     const typed = within(dialog).getByLabelText("Type orders to confirm");
     const confirm = within(dialog).getByRole("button", { name: "Delete database" });
@@ -327,7 +327,13 @@ describe("delete dialog", () => {
     const deleting = api.hold("DELETE", DATABASE_PATH);
     await events.keyboard("s{Enter}");
     expect(window.location.pathname).toBe("/");
-    await deleting.release(noContent);
+    await deleting.release(
+      ok({
+        database: database({ state: "deleted", deletedAt: "2026-11-29T21:59:59.000Z" }),
+        backupRequestId: null,
+        note: "no backup requested: the pair has reported no backup repository",
+      }),
+    );
     expect(`${window.location.pathname}${window.location.search}`).toBe("/databases?deleted=orders");
     expect(api.writes).toEqual([{ method: "DELETE", path: DATABASE_PATH, body: { confirm: "orders" } }]);
   });

@@ -17,6 +17,7 @@ import type {
 import type pg from "pg";
 import type { Queryable, Store } from "../store/db.js";
 import type { AgentActor } from "./actor.js";
+import { recordRestoreResult } from "./database-restore.js";
 import { trackDiskUsage } from "./disk-alerts.js";
 import { insertEvent } from "./pairs.js";
 import { MAX_SAMPLE_CLOCK_SKEW_MS } from "./report-timing.js";
@@ -37,7 +38,7 @@ const DELIVER_COMMANDS = `cmds AS (UPDATE agent_commands SET state = 'delivered'
     WHERE node_id = $1 AND state = 'pending' RETURNING id, type, requested_at, parameters)`;
 const RESULT_COLUMNS = `(SELECT count(*) FROM seen)::int AS fresh,
   (SELECT coalesce(json_agg(json_strip_nulls(json_build_object('id', id, 'type', type, 'requestedAt', requested_at,
-    'backupType', parameters->>'backupType'))), '[]') FROM cmds) AS commands`;
+    'backupType', parameters->>'backupType', 'restore', parameters->'restore'))), '[]') FROM cmds) AS commands`;
 
 const INGEST_STATE_SQL = `
   WITH ${RECORD_REPORT_ID},
@@ -254,6 +255,13 @@ function resultEvent(
           ? `switchover to ${nodeName} succeeded`
           : `switchover to ${nodeName} failed: ${result.message}`,
       };
+    case "restore":
+      return {
+        type: ok ? "restore_succeeded" : "restore_failed",
+        message: ok
+          ? `restore on ${nodeName}: ${result.message}`
+          : `restore on ${nodeName} failed: ${result.message}`,
+      };
     case "backup": {
       const kind = parameters.backupType ?? "full";
       return {
@@ -270,7 +278,17 @@ function resultEvent(
   }
 }
 
-export function createAgentIngest(store: Store, clock: () => number = Date.now): AgentIngest {
+/** What other services do when a command's result arrives, after it was stored. */
+export interface CommandResultHooks {
+  /** A restore failed: drop what it left on the primary (its record is restore_failed already). */
+  restoreFailed(databaseId: string): Promise<void>;
+}
+
+export function createAgentIngest(
+  store: Store,
+  clock: () => number = Date.now,
+  hooks: CommandResultHooks = { restoreFailed: async () => undefined },
+): AgentIngest {
   return {
     async ingest(actor, batch) {
       refuseFutureSamples(batch, clock());
@@ -301,7 +319,7 @@ export function createAgentIngest(store: Store, clock: () => number = Date.now):
     },
 
     async commandResult(actor, commandId, result) {
-      await store.transaction(async (db) => {
+      const failedRestore = await store.transaction(async (db) => {
         const { rows } = await db.query<{
           node_id: string;
           state: string;
@@ -331,7 +349,11 @@ export function createAgentIngest(store: Store, clock: () => number = Date.now):
           durationMs: Math.max(0, durationMs),
           details: { commandId },
         });
+        return command.type === "restore"
+          ? recordRestoreResult(db, commandId, result.outcome === "succeeded", result.message)
+          : null;
       });
+      if (failedRestore !== null) await hooks.restoreFailed(failedRestore);
     },
   };
 }

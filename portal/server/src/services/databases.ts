@@ -6,6 +6,7 @@ import type {
   CreateDatabaseResponse,
   Database,
   DatabaseConnection,
+  DeleteDatabaseResponse,
   ListDatabasesQuery,
   ParameterMap,
   UpdateDatabaseRequest,
@@ -32,8 +33,9 @@ import {
   terminateSessionsSql,
 } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
-import type { Store } from "../store/db.js";
+import type { Queryable, Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
+import type { Backups } from "./backups.js";
 import type { Pairs } from "./pairs.js";
 import { keptValues, validateParameters } from "./parameters.js";
 
@@ -47,11 +49,14 @@ interface DatabaseRow {
   name: string;
   owner: string;
   created_by: string | null;
-  state: "active" | "deleted";
+  state: Database["state"];
   settings: ParameterMap;
   connection_limit: number;
   created_at: Date;
   deleted_at: Date | null;
+  restored_from: string | null;
+  restore_target: Date | null;
+  error: string | null;
   metrics_at: Date | null;
   metrics: {
     sizeBytes: number;
@@ -69,7 +74,7 @@ const SELECT_DATABASES = `
        WHERE n.pair_id = d.pair_id AND dl.database_name = d.name AND d.state = 'active'
        ORDER BY coalesce(s.writable, false) DESC, dl.sampled_at DESC LIMIT 1) m ON true`;
 
-const toDatabase = (row: DatabaseRow): Database => ({
+export const toDatabase = (row: DatabaseRow): Database => ({
   id: row.id,
   pairId: row.pair_id,
   pairName: row.pair_name,
@@ -84,6 +89,9 @@ const toDatabase = (row: DatabaseRow): Database => ({
   metricsAt: row.metrics_at?.toISOString() ?? null,
   createdAt: row.created_at.toISOString(),
   deletedAt: row.deleted_at?.toISOString() ?? null,
+  restoredFrom: row.restored_from,
+  restoreTarget: row.restore_target?.toISOString() ?? null,
+  error: row.error,
 });
 
 /** Plan steps (createDatabasePlan): the role, then the database. */
@@ -146,12 +154,36 @@ export function pairEndpoint(pair: {
   return { host: pair.endpoint_host, port: pair.endpoint_port, caCertificate: pair.ca_certificate };
 }
 
+/** A live database (active or restoring) on the pair already has this name or this owner role. */
+/**
+ * Refuses a name or owner already live on the pair (a restoring record holds its name too), blaming
+ * the field the user chose: the name, unless only a separately chosen owner collides.
+ */
+export async function refuseTakenName(
+  store: Queryable,
+  pairId: string,
+  name: string,
+  owner: string,
+  ownerChosen: boolean,
+) {
+  const { rows } = await store.query<{ name: string }>(
+    "SELECT name FROM databases WHERE pair_id = $1 AND state IN ('active', 'restoring') AND (name = $2 OR owner = $3)",
+    [pairId, name, owner],
+  );
+  if (rows.length > 0)
+    throw new ConflictError("a database or owner with this name exists on the pair", {
+      code: "database_exists",
+      field: rows.some((taken) => taken.name === name) || !ownerChosen ? "name" : "owner",
+    });
+}
+
 export interface Databases {
   create(actor: UserActor, request: CreateDatabaseRequest): Promise<CreateDatabaseResponse>;
   list(actor: UserActor, query: ListDatabasesQuery): Promise<Database[]>;
   get(actor: UserActor, id: string): Promise<Database>;
   update(actor: UserActor, id: string, request: UpdateDatabaseRequest): Promise<Database>;
-  remove(actor: UserActor, id: string, confirm: string): Promise<void>;
+  /** Drops it and keeps the record with the deletion point; asks for a backup without waiting for it. */
+  remove(actor: UserActor, id: string, confirm: string): Promise<DeleteDatabaseResponse>;
   /** The actor's own role on the database: the owner role for its owner and admins, else their grant. */
   connection(actor: UserActor, id: string): Promise<DatabaseConnection>;
   /** A new random password on the owner role (owner or admin), returned once. */
@@ -165,7 +197,7 @@ export interface Databases {
 
 export type { DatabaseRow };
 
-export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Databases {
+export function createDatabases(store: Store, pairs: Pairs, logger: Logger, backups: Backups): Databases {
   const row = async (id: string): Promise<DatabaseRow> => {
     const { rows } = await store.query<DatabaseRow>(`${SELECT_DATABASES} WHERE d.id = $1`, [id]);
     const found = rows[0];
@@ -195,6 +227,8 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
     const found = await visible(actor, id);
     if (!isAdmin(actor) && found.created_by !== actor.id)
       throw new ForbiddenError("only the owner or an admin may do this");
+    if (found.state === "restoring")
+      throw new ConflictError("the database is still being restored", { code: "database_restoring" });
     if (found.state !== "active")
       throw new ConflictError("the database was deleted", { code: "database_deleted" });
     return found;
@@ -205,18 +239,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
       const settings = validateParameters(DATABASE_PARAMETERS, request.settings ?? {});
       const owner = request.owner ?? request.name;
       const pair = await pairs.access(request.pairId);
-      // The field to blame: the name, unless only a separately chosen owner collides.
-      const clashField = (nameTaken: boolean) =>
-        nameTaken || request.owner === undefined ? "name" : "owner";
-      const { rows: clash } = await store.query<{ name: string }>(
-        "SELECT name FROM databases WHERE pair_id = $1 AND state = 'active' AND (name = $2 OR owner = $3)",
-        [request.pairId, request.name, owner],
-      );
-      if (clash.length > 0)
-        throw new ConflictError("a database or owner with this name exists on the pair", {
-          code: "database_exists",
-          field: clashField(clash.some((taken) => taken.name === request.name)),
-        });
+      await refuseTakenName(store, request.pairId, request.name, owner, request.owner !== undefined);
       const password = newPassword();
       const connectionLimit = request.connectionLimit ?? -1;
       const plan = createDatabasePlan({
@@ -257,7 +280,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
               throw new ConflictError("the database or role already exists on the server", {
                 code: "database_exists",
                 // 42P04 duplicate_database; 42710 duplicate_object, here the owner role.
-                field: clashField(code === "42P04"),
+                field: code === "42P04" || request.owner === undefined ? "name" : "owner",
                 cause: error,
               });
             }
@@ -287,7 +310,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
     async list(actor, query) {
       const { rows } = await store.query<DatabaseRow>(
         `${SELECT_DATABASES}
-          WHERE ($1::uuid IS NULL OR d.pair_id = $1) AND ($2 OR d.state = 'active')
+          WHERE ($1::uuid IS NULL OR d.pair_id = $1) AND ($2 OR d.state IN ('active', 'restoring'))
             AND ($3 OR d.created_by = $4 OR EXISTS (SELECT 1 FROM access_requests a WHERE a.database_id = d.id
                   AND a.requester_id = $4 AND a.state = 'approved' AND (a.expires_at IS NULL OR a.expires_at > now())))
           ORDER BY p.name, d.name, d.created_at`,
@@ -358,24 +381,45 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger): Dat
           WHERE a.database_id = $1 AND a.state = 'approved' AND r.role_name IS NOT NULL`,
         [id],
       );
-      await onPrimary(await pairs.access(found.pair_id), {
+      // The deletion point on the primary's own clock and WAL, after the last session ended: a restore
+      // of the deleted database aims just before the drop.
+      const point = await onPrimary(await pairs.access(found.pair_id), {
         database: "postgres",
         idempotent: true,
         async run(client) {
           await client.query(connectionLimitSql(found.name, 0));
           await client.query(terminateSessionsSql(found.name));
+          const { rows } = await client.query<{ at: Date; lsn: string }>(
+            "SELECT clock_timestamp() AS at, pg_catalog.pg_current_wal_lsn()::text AS lsn",
+          );
           for (const statement of dropDatabasePlan(found.name)) await client.query(statement);
           for (const grant of grants) await client.query(dropRoleSql(grant.role_name));
           await client.query(dropRoleSql(found.owner));
+          return rows[0] as { at: Date; lsn: string };
         },
       });
       await store.transaction(async (db) => {
-        await db.query("UPDATE databases SET state = 'deleted', deleted_at = now() WHERE id = $1", [id]);
+        await db.query(
+          "UPDATE databases SET state = 'deleted', deleted_at = $2, deleted_lsn = $3 WHERE id = $1",
+          [id, point.at, point.lsn],
+        );
         await db.query(
           "UPDATE access_requests SET state = 'revoked', credentials_sealed = NULL WHERE database_id = $1 AND state IN ('pending', 'approved')",
           [id],
         );
       });
+      // Not awaited beyond the request: a long backup must not hold the delete.
+      const backup = await backups.take(found.pair_id, "incr", actor.id).then(
+        (request) => ({
+          backupRequestId: request.id,
+          note: `incr backup ${request.id} requested on ${request.nodeName}`,
+        }),
+        (error: unknown) => {
+          if (!(error instanceof ConflictError)) throw error;
+          return { backupRequestId: null, note: `no backup requested: ${error.message}` };
+        },
+      );
+      return { database: toDatabase(await row(id)), ...backup };
     },
 
     async connection(actor, id) {

@@ -8,6 +8,7 @@ import { type AlertDelivery, createAlertDelivery } from "./alert-delivery.js";
 import { type Alerts, createAlerts } from "./alerts.js";
 import { type AuditLog, createAuditLog } from "./audit.js";
 import { type Backups, createBackups } from "./backups.js";
+import { createDatabaseRestores, type DatabaseRestores } from "./database-restore.js";
 import { createDatabases, type Databases } from "./databases.js";
 import { createInsights, type Insights } from "./insights.js";
 import { createLoginThrottle } from "./login-throttle.js";
@@ -25,6 +26,7 @@ export interface Services {
   readonly ingest: AgentIngest;
   readonly databases: Databases;
   readonly insights: Insights;
+  readonly restores: DatabaseRestores;
   readonly pairSettings: PairSettings;
   readonly access: Access;
   readonly reports: Reports;
@@ -46,17 +48,20 @@ export function createServices(options: {
 }): Services {
   const box = createSecretBox(options.secretKey);
   const pairs = createPairs(options.store, box);
-  const databases = createDatabases(options.store, pairs, options.logger);
+  const backups = createBackups(options.store, pairs);
+  const databases = createDatabases(options.store, pairs, options.logger, backups);
+  const restores = createDatabaseRestores(options.store, pairs, databases, options.logger);
   const alertOutbox = createAlertDelivery(options.store, box);
   return {
     store: options.store,
     logger: options.logger,
     users: createUsers(options.store, createLoginThrottle()),
     pairs,
-    backups: createBackups(options.store, pairs),
-    ingest: createAgentIngest(options.store),
+    backups,
+    ingest: createAgentIngest(options.store, Date.now, { restoreFailed: (id) => restores.undo(id) }),
     databases,
     insights: createInsights(databases, pairs),
+    restores,
     pairSettings: createPairSettings(options.store, pairs),
     access: createAccess(options.store, box, pairs, databases, options.logger),
     reports: createReports(options.store, pairs, databases),

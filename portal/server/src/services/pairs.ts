@@ -131,7 +131,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
 
   const databaseCounts = async (db: Queryable, pairIds: readonly string[]): Promise<Map<string, number>> => {
     const { rows } = await db.query<{ pair_id: string; count: number }>(
-      `SELECT pair_id, count(*)::int AS count FROM databases WHERE state = 'active' AND pair_id = ANY($1::uuid[]) GROUP BY pair_id`,
+      `SELECT pair_id, count(*)::int AS count FROM databases WHERE state IN ('active', 'restoring') AND pair_id = ANY($1::uuid[]) GROUP BY pair_id`,
       [pairIds],
     );
     return new Map(rows.map((row) => [row.pair_id, row.count]));

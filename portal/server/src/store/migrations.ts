@@ -330,6 +330,26 @@ CREATE TRIGGER pair_events_enqueue_alerts AFTER INSERT ON pair_events
 `,
   },
   {
+    version: 8,
+    name: "restores of one database: restoring/restore_failed records, their source and target, the deletion point",
+    // A restore's record exists from the request on (state restoring) and holds its name against a
+    // second create; a failed one keeps why. deleted_lsn is the WAL position at the deletion, kept
+    // with deleted_at so the deleted database's last state stays findable while retention allows.
+    sql: `
+ALTER TABLE databases DROP CONSTRAINT databases_state_check;
+ALTER TABLE databases ADD CONSTRAINT databases_state_check
+  CHECK (state IN ('active', 'deleted', 'restoring', 'restore_failed'));
+DROP INDEX databases_active_name;
+CREATE UNIQUE INDEX databases_live_name ON databases (pair_id, name) WHERE state IN ('active', 'restoring');
+ALTER TABLE databases
+  ADD COLUMN deleted_lsn pg_lsn,
+  ADD COLUMN restored_from uuid REFERENCES databases ON DELETE SET NULL,
+  ADD COLUMN restore_target timestamptz,
+  ADD COLUMN restore_command_id uuid REFERENCES agent_commands ON DELETE SET NULL,
+  ADD COLUMN error text;
+`,
+  },
+  {
     version: 9,
     name: "audit log: failure reasons, a stable page order and filter indexes",
     // A failed action keeps the error code and message its caller got. Pages run newest first by

@@ -46,6 +46,18 @@ const MESSAGES: Readonly<Record<string, string>> = {
     "The standby is not synchronous: promoting it now could lose acknowledged commits.",
   backups_not_configured: "This pair has no backups configured (its spec has no backup block).",
   backup_in_progress: "A backup of this pair is already running; wait for it to finish.",
+  database_restoring: "That database is still being restored; wait until it is active.",
+  database_not_restorable: "Only an active or a deleted database can be restored.",
+  no_backup: "The pair has no backup yet, so nothing can be restored.",
+  unknown_backup: "The pair's repository has no backup with that label.",
+  invalid_restore_time: "The point in time needs a date, a time and a time zone.",
+  restore_time_before_oldest_backup:
+    "That time is older than the pair's oldest backup. Choose a time in the restorable range.",
+  restore_time_in_future: "That time is in the future. Choose a time in the restorable range.",
+  restore_time_after_deletion: "The database was already deleted then. Choose a time before its deletion.",
+  restore_time_before_creation: "The database did not exist yet then. Choose a later time.",
+  deletion_outside_retention:
+    "The backups that reached back to this deletion have expired: it can no longer be restored.",
   command_not_found: "That command does not exist.",
   command_finished: "That command has already finished.",
   invalid_token: "That API token is invalid or expired.",

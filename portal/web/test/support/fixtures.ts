@@ -106,6 +106,9 @@ export function database(overrides: Partial<Database> = {}): Database {
     metricsAt: "2026-11-29T21:59:55.000Z",
     createdAt: CREATED_AT,
     deletedAt: null,
+    restoredFrom: null,
+    restoreTarget: null,
+    error: null,
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-// Databases, the parameter catalogue, query insights, access requests and reports.
+// Databases (restores too), the parameter catalogue, query insights, access requests and reports.
 
 import type { Report } from "@pgaas/api";
 import * as access from "@pgaas/api";
@@ -8,6 +8,7 @@ import * as settingsApi from "@pgaas/api";
 import { DATABASE_PARAMETERS, PAIR_PARAMETERS } from "@pgaas/common/wire";
 import type { Router } from "express";
 import type { Access } from "../../services/access.js";
+import type { DatabaseRestores } from "../../services/database-restore.js";
 import type { Databases } from "../../services/databases.js";
 import type { Insights } from "../../services/insights.js";
 import { REPORT_STYLE, reportCsv, reportCsvFilename, reportHtml } from "../../services/report-render.js";
@@ -38,7 +39,13 @@ const catalog = { database: [...DATABASE_PARAMETERS], pair: [...PAIR_PARAMETERS]
 export function mountDatabases(
   router: Router,
   deps: MountDeps,
-  services: { databases: Databases; access: Access; reports: Reports; insights: Insights },
+  services: {
+    databases: Databases;
+    restores: DatabaseRestores;
+    access: Access;
+    reports: Reports;
+    insights: Insights;
+  },
 ): void {
   const { databases } = services;
   mount(router, deps, settingsApi.parameterCatalog, async () => catalog);
@@ -54,6 +61,9 @@ export function mountDatabases(
   }));
   mount(router, deps, api.deleteDatabase, async ({ actor, params, body }) =>
     databases.remove(actor, params.id, body.confirm),
+  );
+  mount(router, deps, api.restoreDatabase, async ({ actor, params, body }) =>
+    services.restores.restore(actor, params.id, body),
   );
 
   mount(router, deps, api.queryInsights, async ({ actor, params, query }) =>

@@ -19,6 +19,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "rejoin_failed":
     case "awaiting_decision":
     case "backup_failed":
+    case "restore_failed":
       return "bad";
     case "sync_degraded":
     case "role_changed":
@@ -28,12 +29,14 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "sync_restored":
     case "switchover_succeeded":
     case "backup_succeeded":
+    case "restore_succeeded":
     case "unfenced":
     case "rejoin_succeeded":
       return "ok";
     case "registered":
     case "switchover_requested":
     case "backup_requested":
+    case "restore_requested":
     case "settings_changed":
     case "rejoin_started":
       return "info";

@@ -14,6 +14,9 @@ import { remove, resetPassword, useDatabaseDetail } from "./api.js";
 import { ConnectionSnippets } from "./ConnectionSnippets.js";
 import { DatabaseGrants } from "./DatabaseGrants.js";
 import { DatabaseMetrics } from "./DatabaseMetrics.js";
+import { stateTone } from "./database-state.js";
+import { RestoreDatabase } from "./RestoreDatabase.js";
+import { RestoreProgress } from "./RestoreProgress.js";
 import { SettingsEditor } from "./SettingsEditor.js";
 
 function ConnectionInfo({
@@ -89,6 +92,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
     <QueryView query={query} loadingLabel="Loading database…">
       {({ database, pair, catalog, connection }) => {
         const deleted = database.state === "deleted";
+        const active = database.state === "active";
         const canManage = user.role === "admin" || database.createdBy === user.id;
         return (
           <>
@@ -97,11 +101,11 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
               subtitle={
                 <>
                   <Link to="/databases">Databases</Link> · pair {database.pairName} ·{" "}
-                  <Badge tone={deleted ? "muted" : "ok"}>{database.state}</Badge>
+                  <Badge tone={stateTone(database.state)}>{database.state}</Badge>
                 </>
               }
               actions={
-                deleted || !canManage ? null : (
+                !active || !canManage ? null : (
                   <Button onClick={() => setConfirming("reset")}>Reset owner password</Button>
                 )
               }
@@ -119,13 +123,15 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             ) : null}
             {deleted ? (
               <div className="alert alert-info">
-                Deleted {formatDateTime(database.deletedAt)}; the record is kept.
+                Deleted {formatDateTime(database.deletedAt)}; the record is kept. Restore it below while the
+                pair's backups reach back to then.
               </div>
             ) : null}
+            <RestoreProgress database={database} reload={query.reload} />
             <ConnectionInfo database={database} pair={pair} connection={connection} />
             {connection === null ? null : <ConnectionSnippets connection={connection} />}
-            {deleted ? null : <DatabaseMetrics databaseId={database.id} pairId={database.pairId} />}
-            {deleted || !canManage ? null : (
+            {active ? <DatabaseMetrics databaseId={database.id} pairId={database.pairId} /> : null}
+            {!active || !canManage ? null : (
               <section className="card" aria-labelledby="settings-title">
                 <h2 id="settings-title">Settings</h2>
                 <SettingsEditor
@@ -136,8 +142,9 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
                 />
               </section>
             )}
+            {(active || deleted) && canManage ? <RestoreDatabase database={database} /> : null}
             <DatabaseGrants databaseId={database.id} />
-            {deleted || !canManage ? null : (
+            {!active || !canManage ? null : (
               // Last on the page, not beside the title: on a phone the header's buttons are the first
               // thing under a thumb, and a destructive one must not be.
               <section className="card danger-zone" aria-labelledby="delete-title">
@@ -189,7 +196,8 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             >
               <p>
                 This drops the database on pair {database.pairName}, terminates its sessions and removes its
-                grants. It cannot be undone.
+                grants. A backup is requested at once (the delete does not wait for it); the database can be
+                restored into a new one while the pair's backups reach back to the deletion.
               </p>
             </ConfirmDialog>
           </>

@@ -10,6 +10,7 @@ import { QueryView } from "../../components/QueryView.js";
 import { formatBytes, formatDateTime } from "../../lib/format.js";
 import { Link, useLocation } from "../../lib/router.js";
 import { useDatabases } from "./api.js";
+import { stateTone } from "./database-state.js";
 import { matchesSearch } from "./search.js";
 
 function totalConnections(database: Database): string {
@@ -91,7 +92,15 @@ export function DatabasesPage() {
                   <td className="num">{totalConnections(database)}</td>
                   <td className="nowrap">{formatDateTime(database.createdAt)}</td>
                   <td>
-                    <Badge tone={database.state === "active" ? "ok" : "muted"}>{database.state}</Badge>
+                    <Badge tone={stateTone(database.state)}>{database.state}</Badge>
+                    {database.state === "deleted" ? (
+                      <>
+                        {" "}
+                        <Link to={`/databases/${database.id}`} aria-label={`Restore ${database.name}`}>
+                          Restore
+                        </Link>
+                      </>
+                    ) : null}
                   </td>
                 </tr>
               ))}

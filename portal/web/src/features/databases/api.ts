@@ -1,5 +1,5 @@
-// The databases slice's calls: list, one, create, settings, delete, owner password reset, its grants
-// and its metrics.
+// The databases slice's calls: list, one, create, settings, delete, restore, owner password reset,
+// its grants and its metrics.
 import {
   type CreateDatabaseRequest,
   createDatabase,
@@ -13,7 +13,9 @@ import {
   listPairs,
   pairReport,
   parameterCatalog,
+  type RestoreDatabaseRequest,
   resetOwnerPassword,
+  restoreDatabase,
   type UpdateDatabaseRequest,
   updateDatabase,
 } from "@pgaas/api";
@@ -87,4 +89,8 @@ export function remove(id: string, name: string) {
 
 export function resetPassword(id: string) {
   return callRoute(resetOwnerPassword, { params: { id } });
+}
+
+export function restore(id: string, request: RestoreDatabaseRequest) {
+  return callRoute(restoreDatabase, { params: { id }, body: request });
 }
