@@ -145,6 +145,23 @@ describe("restore target checks", () => {
     expect(error(await restore(shopId, { newName: "shop_old" }, other))).toEqual([404, "database_not_found"]);
   });
 
+  it("refuses a grant holder: a restore is a full copy owned by whoever asks", async () => {
+    const request = await h.call("POST", "/v1/access-requests", {
+      auth: other,
+      body: { databaseId: shopId, level: "read_only", reason: "reporting" },
+    });
+    expect(request.status).toBe(201);
+    const requestId = (request.body as { accessRequest: { id: string } }).accessRequest.id;
+    const approved = await h.call("POST", `/v1/access-requests/${requestId}/approve`, {
+      auth: member,
+      body: {},
+    });
+    expect(approved.status).toBe(200);
+    expect(error(await restore(shopId, { newName: "shop_copy" }, other))).toEqual([403, "forbidden"]);
+    const revoked = await h.call("POST", `/v1/access-requests/${requestId}/revoke`, { auth: member });
+    expect(revoked.status).toBe(200);
+  });
+
   it.each([
     [
       "a time before the oldest backup",
