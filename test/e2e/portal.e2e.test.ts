@@ -114,7 +114,9 @@ describe("portal end to end", () => {
       await page.getByRole("link", { name: "New database" }).click();
       await page.getByLabel("Name", { exact: true }).fill("Bad-Name");
       await page.getByRole("button", { name: "Create database" }).click();
-      await page.getByText("lower-case letters, digits and _, starting with a letter, at most 63").waitFor();
+      await page
+        .getByText('Upper case is not allowed: use a–z. Not allowed: "-". Use a–z, 0–9 and _.')
+        .waitFor();
       await page.getByLabel("Name", { exact: true }).fill(DATABASE);
       await shot("04-database-form");
       await page.getByRole("button", { name: "Create database" }).click();
