@@ -163,6 +163,18 @@ describe("portal end to end", () => {
     240_000,
   );
 
+  step("shows the statements run in the database (query insights)", async () => {
+    const { page } = browser;
+    // Insights load with the page; the inserts above ran after it opened.
+    await page.reload();
+    const table = page.getByRole("table", { name: "Top statements" });
+    // The 200 inserts sent with a parameter are one statement, their literals shown as $n (the first
+    // insert, all literals, is another: a different parse tree).
+    const inserts = table.getByRole("row", { name: /^INSERT INTO orders VALUES \(\$1, \$2\) \S+ 200 / });
+    await inserts.waitFor({ timeout: 30_000 });
+    await shot("06b-query-insights");
+  });
+
   step("changes a setting and PostgreSQL applies it to new sessions", async () => {
     const { page } = browser;
     const settings = page.getByRole("form", { name: "Database settings" });

@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage.js";
 import { freezeClock } from "./support/clock.js";
 import { failure, fakeApi, ok } from "./support/fake-api.js";
-import { catalog, connection, database, emptyReport, IDS, pair, user } from "./support/fixtures.js";
+import {
+  catalog,
+  connection,
+  database,
+  emptyReport,
+  IDS,
+  NO_STATEMENTS,
+  pair,
+  user,
+} from "./support/fixtures.js";
 
 freezeClock();
 
@@ -43,7 +52,8 @@ async function openPage(viewer = user(), own = connection(), shown = { database:
       `/v1/reports/pairs/${IDS.pair}?${RANGE}`,
       ok(emptyReport("pair", IDS.pair, "shop-eu", "2026-11-29T21:00:00.000Z", "2026-11-29T22:00:00.000Z")),
     )
-    .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }));
+    .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }))
+    .on("GET", `${DATABASE_PATH}/insights?orderBy=total_time&limit=20`, ok(NO_STATEMENTS));
   render(<DatabaseDetailPage id={IDS.database} user={viewer} />);
   await screen.findByRole("heading", { name: "orders", level: 1 });
   await screen.findByText("Only the owner has access");
@@ -61,6 +71,7 @@ describe("database page", () => {
       ...LOAD,
       { method: "GET", path: `/v1/reports/databases/${IDS.database}?${RANGE}` },
       { method: "GET", path: `/v1/reports/pairs/${IDS.pair}?${RANGE}` },
+      { method: "GET", path: `${DATABASE_PATH}/insights?orderBy=total_time&limit=20` },
       { method: "GET", path: `/v1/access-requests?databaseId=${IDS.database}` },
     ]);
     expect(screen.getByText("postgresql://orders@10.231.4.10:5432/orders")).toBeVisible();

@@ -8,7 +8,16 @@ import { describe, expect, it } from "vitest";
 import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage.js";
 import { freezeClock } from "./support/clock.js";
 import { accepted, failure, fakeApi, ok } from "./support/fake-api.js";
-import { catalog, connection, database, emptyReport, IDS, pair, user } from "./support/fixtures.js";
+import {
+  catalog,
+  connection,
+  database,
+  emptyReport,
+  IDS,
+  NO_STATEMENTS,
+  pair,
+  user,
+} from "./support/fixtures.js";
 
 freezeClock();
 
@@ -42,7 +51,8 @@ async function openPage(shown: Database) {
       `/v1/reports/pairs/${IDS.pair}?${RANGE}`,
       ok(emptyReport("pair", IDS.pair, "shop-eu", "2026-11-29T21:00:00.000Z", "2026-11-29T22:00:00.000Z")),
     )
-    .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }));
+    .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }))
+    .on("GET", `${DATABASE_PATH}/insights?orderBy=total_time&limit=20`, ok(NO_STATEMENTS));
   render(<DatabaseDetailPage id={IDS.database} user={user()} />);
   await screen.findByRole("heading", { name: shown.name, level: 1 });
   return { api, events: userEvent.setup() };
@@ -128,7 +138,7 @@ describe("restore to a point in time", () => {
     await events.type(screen.getByLabelText("New database name"), "Orders Old");
     await events.click(restoreButton());
     expect(screen.getByLabelText("New database name")).toHaveAccessibleDescription(
-      "Lower-case letters, digits and _, starting with a letter (at most 63). lower-case letters, digits and _, starting with a letter, at most 63",
+      "Lower-case letters, digits and _, starting with a letter (at most 63). Upper case is not allowed: use a–z. Spaces are not allowed.",
     );
     expect(api.writes).toEqual([]);
   });

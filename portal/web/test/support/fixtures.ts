@@ -246,3 +246,6 @@ export function emptyReport(
     },
   };
 }
+
+/** Query insights with nothing recorded yet. */
+export const NO_STATEMENTS = { since: null, orderBy: "total_time", statements: [] };

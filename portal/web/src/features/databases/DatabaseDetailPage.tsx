@@ -15,6 +15,7 @@ import { ConnectionSnippets } from "./ConnectionSnippets.js";
 import { DatabaseGrants } from "./DatabaseGrants.js";
 import { DatabaseMetrics } from "./DatabaseMetrics.js";
 import { stateTone } from "./database-state.js";
+import { QueryInsights } from "./QueryInsights.js";
 import { RestoreDatabase } from "./RestoreDatabase.js";
 import { RestoreProgress } from "./RestoreProgress.js";
 import { SettingsEditor } from "./SettingsEditor.js";
@@ -131,6 +132,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             <ConnectionInfo database={database} pair={pair} connection={connection} />
             {connection === null ? null : <ConnectionSnippets connection={connection} />}
             {active ? <DatabaseMetrics databaseId={database.id} pairId={database.pairId} /> : null}
+            {active ? <QueryInsights databaseId={database.id} /> : null}
             {!active || !canManage ? null : (
               <section className="card" aria-labelledby="settings-title">
                 <h2 id="settings-title">Settings</h2>

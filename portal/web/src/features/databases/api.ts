@@ -1,5 +1,5 @@
 // The databases slice's calls: list, one, create, settings, delete, restore, owner password reset,
-// its grants and its metrics.
+// its grants, its metrics and its query insights.
 import {
   type CreateDatabaseRequest,
   createDatabase,
@@ -13,6 +13,8 @@ import {
   listPairs,
   pairReport,
   parameterCatalog,
+  type QueryInsightsOrder,
+  queryInsights,
   type RestoreDatabaseRequest,
   resetOwnerPassword,
   restoreDatabase,
@@ -51,6 +53,12 @@ export function useDatabaseDetail(id: string) {
     ]);
     return { database, pair, catalog, connection };
   });
+}
+
+export function useQueryInsights(id: string, orderBy: QueryInsightsOrder) {
+  return useQuery(`insights:${id}:${orderBy}`, (signal) =>
+    callRoute(queryInsights, { params: { id }, query: { orderBy, limit: 20 }, signal }),
+  );
 }
 
 export function useDatabaseGrants(id: string) {
