@@ -20,6 +20,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   createDatabase: "Create database",
   updateDatabase: "Change database",
   deleteDatabase: "Delete database",
+  restoreDatabase: "Restore database",
   resetOwnerPassword: "Reset owner password",
   createAccessRequest: "Request access",
   approveAccessRequest: "Approve access",

@@ -111,9 +111,16 @@ export async function restoreDatabaseOn(
     return { database: request.newName, owner, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     if (created) {
-      await primary
+      const undo = await primary
         .sql(`DROP DATABASE IF EXISTS ${sqlIdent(request.newName)} WITH (FORCE);\n`, "restore-undo")
-        .catch(() => undefined);
+        .then(
+          () => null,
+          (undoError: unknown) => undoError,
+        );
+      // The caller learns what is left over, not only why the restore failed.
+      if (undo !== null && error instanceof Error) {
+        error.message = `${error.message} (and the half-restored database ${request.newName} could not be dropped: ${(undo as Error).message}; drop it by hand)`;
+      }
     }
     throw error;
   } finally {
