@@ -342,6 +342,8 @@ function authProbes(t: Target): Probe[] {
     ["delete the admin's database", "DELETE", `/v1/databases/${t.tenants[1].databaseId}`],
     // A restore hands the caller a copy under a role of their own: the same wall as reading it.
     ["restore the admin's database", "POST", `/v1/databases/${t.tenants[1].databaseId}/restore`],
+    // Statement texts can carry a tenant's schema and habits: the same wall as reading the database.
+    ["read the admin's database's statements", "GET", `/v1/databases/${t.tenants[1].databaseId}/insights`],
   ] as const) {
     probes.push({
       group: "auth: another tenant's database",
