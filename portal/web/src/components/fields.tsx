@@ -53,6 +53,14 @@ export function TextField({ label, hint, error, ...input }: TextFieldProps) {
   );
 }
 
+/** What a PostgreSQL name (database, role) may be, as the name rules in @pgaas/common say. */
+export const PG_NAME_HINT = "Lower-case letters, digits and _, starting with a letter (at most 63).";
+
+/** A database or role name: typed exactly, so no autocomplete and no spell check. */
+export function NameField(props: TextFieldProps) {
+  return <TextField autoComplete="off" spellCheck={false} {...props} />;
+}
+
 type SelectFieldProps = SelectHTMLAttributes<HTMLSelectElement> & {
   label: string;
   hint?: ReactNode;

@@ -2,7 +2,7 @@ import { CreateDatabaseRequest } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
 import { EmptyState } from "../../components/EmptyState.js";
-import { SelectField, TextField } from "../../components/fields.js";
+import { NameField, PG_NAME_HINT, SelectField, TextField } from "../../components/fields.js";
 import { MutationError } from "../../components/MutationError.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
@@ -109,26 +109,22 @@ export function CreateDatabasePage() {
                 options={choices.map((pair) => ({ value: pair.id, label: `${pair.name} (${pair.health})` }))}
                 error={errors.pairId}
               />
-              <TextField
+              <NameField
                 label="Name"
                 name="name"
                 value={draft.name}
                 onChange={set("name")}
-                hint="Lower-case letters, digits and _, starting with a letter (at most 63)."
+                hint={PG_NAME_HINT}
                 error={errors.name}
-                autoComplete="off"
-                spellCheck={false}
                 required
               />
-              <TextField
+              <NameField
                 label="Owner role (optional)"
                 name="owner"
                 value={draft.owner}
                 onChange={set("owner")}
                 hint="Defaults to the database name."
                 error={errors.owner}
-                autoComplete="off"
-                spellCheck={false}
               />
               <TextField
                 label="Connection limit (optional)"

@@ -4,7 +4,7 @@
 import { type Database, RestoreDatabaseRequest } from "@pgaas/api";
 import { type FormEvent, useState } from "react";
 import { Button } from "../../components/Button.js";
-import { TextField } from "../../components/fields.js";
+import { NameField, PG_NAME_HINT, TextField } from "../../components/fields.js";
 import { MutationError } from "../../components/MutationError.js";
 import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { type FieldErrors, validate } from "../../lib/form.js";
@@ -99,26 +99,22 @@ export function RestoreDatabase({ database }: { database: Database }) {
           }
           error={errors.time}
         />
-        <TextField
+        <NameField
           label="New database name"
           name="newName"
           value={draft.newName}
           onChange={set("newName")}
-          hint="Lower-case letters, digits and _, starting with a letter (at most 63)."
+          hint={PG_NAME_HINT}
           error={errors.newName}
-          autoComplete="off"
-          spellCheck={false}
           required
         />
-        <TextField
+        <NameField
           label="Owner role (optional)"
           name="owner"
           value={draft.owner}
           onChange={set("owner")}
           hint="A new role, shown once; defaults to the new database name."
           error={errors.owner}
-          autoComplete="off"
-          spellCheck={false}
         />
         <div className="form-actions">
           <Button type="submit" variant="primary" busy={mutation.state.status === "running"}>
