@@ -31,6 +31,8 @@ export const AlertEndpoint = z.object({
   kinds: z.array(AlertKind),
   /** Only this pair's events; null: every pair. */
   pairId: Id.nullable(),
+  /** After a rotation: until when deliveries are also signed with the previous secret; else null. */
+  previousSecretValidUntil: Timestamp.nullable(),
   createdAt: Timestamp,
 });
 export type AlertEndpoint = z.infer<typeof AlertEndpoint>;
@@ -46,6 +48,17 @@ export type CreateAlertEndpointRequest = z.input<typeof CreateAlertEndpointReque
 /** The signing secret appears in this answer only; the control plane keeps it sealed. */
 export const CreateAlertEndpointResponse = z.object({ endpoint: AlertEndpoint, secret: z.string() });
 export type CreateAlertEndpointResponse = z.infer<typeof CreateAlertEndpointResponse>;
+
+/** At most a week of two valid secrets; 0 retires the old one at once (after a leak). */
+export const RotateAlertSecretRequest = z.object({
+  overlapMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
+});
+export type RotateAlertSecretRequest = z.input<typeof RotateAlertSecretRequest>;
 
 export const AlertDeliveryState = z.enum(["pending", "delivered", "failed"]);
 export const AlertDelivery = z.object({
@@ -107,6 +120,20 @@ export const deleteAlertEndpoint = defineRoute({
   auth: "admin",
   params: IdParams,
   status: 204,
+});
+
+export const rotateAlertEndpointSecret = defineRoute({
+  id: "rotateAlertEndpointSecret",
+  method: "post",
+  path: "/v1/alerts/endpoints/:id/rotate-secret",
+  summary:
+    "A new signing secret, answered once; deliveries carry both signatures for the overlap, so receivers switch without a failed check",
+  tag: "alerts",
+  auth: "admin",
+  params: IdParams,
+  body: RotateAlertSecretRequest,
+  status: 200,
+  response: CreateAlertEndpointResponse,
 });
 
 export const testAlertEndpoint = defineRoute({

@@ -30,6 +30,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   rotateAccessCredentials: "Rotate access credentials",
   createAlertEndpoint: "Add alert webhook",
   deleteAlertEndpoint: "Remove alert webhook",
+  rotateAlertEndpointSecret: "Rotate webhook secret",
   testAlertEndpoint: "Test alert webhook",
 };
 

@@ -82,6 +82,7 @@ export const ROUTES: readonly RouteSpec[] = [
   alerts.listAlertEndpoints,
   alerts.createAlertEndpoint,
   alerts.deleteAlertEndpoint,
+  alerts.rotateAlertEndpointSecret,
   alerts.testAlertEndpoint,
   alerts.listAlertDeliveries,
 ];

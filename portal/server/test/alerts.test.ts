@@ -143,10 +143,14 @@ const deliverDue = (at: Date) => h.server.services.alertOutbox.deliverDue(at);
  */
 const afterEnqueue = () => Date.now() + 1;
 
-function expectSigned(received: Received, secret: string): void {
+/** `sha256=<hex>` as a receiver holding `secret` computes it for what it received. */
+function signatureFor(received: Received, secret: string): string {
   const timestamp = received.headers["x-pgaas-timestamp"] as string;
-  const expected = createHmac("sha256", secret).update(`${timestamp}.${received.body}`).digest("hex");
-  expect(received.headers["x-pgaas-signature"]).toBe(`sha256=${expected}`);
+  return `sha256=${createHmac("sha256", secret).update(`${timestamp}.${received.body}`).digest("hex")}`;
+}
+
+function expectSigned(received: Received, secret: string): void {
+  expect(received.headers["x-pgaas-signature"]).toBe(signatureFor(received, secret));
   expect(received.headers["content-type"]).toBe("application/json");
 }
 
@@ -197,6 +201,7 @@ describe("alert endpoints", () => {
           url: receiver.url,
           kinds: ["failover", "degraded"],
           pairId: null,
+          previousSecretValidUntil: null,
           createdAt: expect.any(String),
         },
       ],
@@ -263,6 +268,67 @@ describe("alert endpoints", () => {
       nextAttemptAt: null,
       deliveredAt: null,
     });
+  });
+});
+
+describe("secret rotation", () => {
+  it("signs with the new and the previous secret during the overlap, then with the new one alone", async () => {
+    const created = await createEndpoint(["failover"]);
+    const id = created.endpoint.id;
+    const rotated = await call("POST", `/v1/alerts/endpoints/${id}/rotate-secret`, {
+      auth: admin,
+      body: { overlapMinutes: 60 },
+    });
+    expect(rotated.status).toBe(200);
+    const { secret, endpoint } = rotated.body as {
+      secret: string;
+      endpoint: { previousSecretValidUntil: string };
+    };
+    expect(secret).toMatch(/^whsec_/);
+    expect(secret).not.toBe(created.secret);
+    const until = Date.parse(endpoint.previousSecretValidUntil);
+    expect(Math.abs(until - (Date.now() + 3_600_000))).toBeLessThan(60_000);
+
+    const alerts = h.server.services.alerts;
+    await alerts.test(id, new Date(until - 60_000));
+    await alerts.test(id, new Date(until + 1_000));
+    expect(receiver.received.map((received) => received.headers["x-pgaas-signature"])).toEqual([
+      `${signatureFor(receiver.received[0] as Received, secret)}, ${signatureFor(receiver.received[0] as Received, created.secret)}`,
+      signatureFor(receiver.received[1] as Received, secret),
+    ]);
+    const listed = await call("GET", "/v1/alerts/endpoints", { auth: admin });
+    expect(
+      (listed.body as { endpoints: { previousSecretValidUntil: string }[] }).endpoints[0]
+        ?.previousSecretValidUntil,
+    ).toBe(endpoint.previousSecretValidUntil);
+  });
+
+  it("retires the old secret at once with no overlap, and names a missing endpoint", async () => {
+    const created = await createEndpoint(["failover"]);
+    const rotated = await call("POST", `/v1/alerts/endpoints/${created.endpoint.id}/rotate-secret`, {
+      auth: admin,
+      body: { overlapMinutes: 0 },
+    });
+    const { secret, endpoint } = rotated.body as {
+      secret: string;
+      endpoint: { previousSecretValidUntil: null };
+    };
+    expect(endpoint.previousSecretValidUntil).toBeNull();
+    await call("POST", `/v1/alerts/endpoints/${created.endpoint.id}/test`, { auth: admin });
+    expectSigned(receiver.received[0] as Received, secret);
+    const missing = await call("POST", `/v1/alerts/endpoints/${randomUUID()}/rotate-secret`, {
+      auth: admin,
+      body: {},
+    });
+    expect([missing.status, (missing.body as { error: { code: string } }).error.code]).toEqual([
+      404,
+      "alert_endpoint_not_found",
+    ]);
+    const tooLong = await call("POST", `/v1/alerts/endpoints/${created.endpoint.id}/rotate-secret`, {
+      auth: admin,
+      body: { overlapMinutes: 7 * 24 * 60 + 1 },
+    });
+    expect(tooLong.status).toBe(400);
   });
 });
 

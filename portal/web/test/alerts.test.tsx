@@ -17,6 +17,7 @@ const endpoint: AlertEndpoint = {
   url: URL,
   kinds: ["failover", "disk_usage"],
   pairId: IDS.pair,
+  previousSecretValidUntil: null,
   createdAt: CREATED_AT,
 };
 
@@ -54,7 +55,7 @@ describe("webhooks", () => {
   it("lists endpoints with their alerts and pair, and the delivery log with attempts and the next retry", async () => {
     await openPanel([endpoint], [delivery()]);
     expect(screen.getByRole("row", { name: /^https:\/\/hooks/ })).toHaveTextContent(
-      `${URL}Failover, Disk ≥ 80 %shop-eu2026-11-20 09:15:00 UTCSend test Delete`,
+      `${URL}Failover, Disk ≥ 80 %shop-eu2026-11-20 09:15:00 UTCSend test Rotate secret Delete`,
     );
     expect(screen.getByRole("row", { name: /^Failover: node_b/ })).toHaveTextContent(
       `Failover: node_b became the writable primary${URL}pending2 of 5HTTP 5002026-11-20 09:16:00 UTC—`,
@@ -139,6 +140,36 @@ describe("webhooks", () => {
     expect(api.writes).toEqual([
       { method: "POST", path: `/v1/alerts/endpoints/${ENDPOINT_ID}/test` },
       { method: "POST", path: `/v1/alerts/endpoints/${ENDPOINT_ID}/test` },
+    ]);
+  });
+
+  it("rotates the secret after confirmation, with the overlap chosen, and shows the new one once", async () => {
+    const { api, events } = await openPanel();
+    const NEW_SECRET = "whsec_N3wS3cr3tN3wS3cr3tN3wS3cr3tN3wS3cr3tN3w";
+    api.on(
+      "POST",
+      `/v1/alerts/endpoints/${ENDPOINT_ID}/rotate-secret`,
+      ok({
+        endpoint: { ...endpoint, previousSecretValidUntil: "2026-11-20T10:15:00.000Z" },
+        secret: NEW_SECRET,
+      }),
+    );
+    await events.click(screen.getByRole("button", { name: "Rotate secret" }));
+    const dialog = within(await screen.findByRole("dialog"));
+    await events.selectOptions(dialog.getByLabelText("The old secret"), "60");
+    await events.click(dialog.getByRole("button", { name: "Rotate secret" }));
+    expect(await screen.findByText(NEW_SECRET)).toBeVisible();
+    expect(
+      screen.getByText(
+        "Until 2026-11-20 10:15:00 UTC every delivery carries both signatures: switch the receiver before then.",
+      ),
+    ).toBeVisible();
+    expect(api.writes).toEqual([
+      {
+        method: "POST",
+        path: `/v1/alerts/endpoints/${ENDPOINT_ID}/rotate-secret`,
+        body: { overlapMinutes: 60 },
+      },
     ]);
   });
 

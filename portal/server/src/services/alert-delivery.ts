@@ -29,6 +29,8 @@ interface ClaimedRow {
   max_attempts: number;
   url: string;
   secret_sealed: Buffer;
+  previous_secret_sealed: Buffer | null;
+  previous_secret_until: Date | null;
 }
 
 export interface AlertDelivery {
@@ -40,9 +42,19 @@ export function createAlertDelivery(store: Store, box: SecretBox): AlertDelivery
   function sendSigned(row: ClaimedRow, now: Date): Promise<SendResult> {
     const body = JSON.stringify({ deliveryId: row.id, ...row.payload });
     const timestamp = Math.floor(now.getTime() / 1000);
-    const secret = box.open(row.secret_sealed, endpointSecretContext(row.endpoint_id));
+    const secrets = [row.secret_sealed];
+    // During a rotation's overlap a receiver may still hold the previous secret: sign with both.
+    if (
+      row.previous_secret_sealed !== null &&
+      row.previous_secret_until !== null &&
+      row.previous_secret_until > now
+    )
+      secrets.push(row.previous_secret_sealed);
+    const signatures = secrets.map((sealed) =>
+      signatureOf(box.open(sealed, endpointSecretContext(row.endpoint_id)), timestamp, body),
+    );
     return sendWebhook(row.url, body, {
-      [SIGNATURE_HEADER]: signatureOf(secret, timestamp, body),
+      [SIGNATURE_HEADER]: signatures.join(", "),
       [TIMESTAMP_HEADER]: String(timestamp),
       [DELIVERY_HEADER]: row.id,
     });
@@ -88,7 +100,8 @@ export function createAlertDelivery(store: Store, box: SecretBox): AlertDelivery
              WHERE state = 'pending' AND next_attempt_at <= $1
                AND (claimed_until IS NULL OR claimed_until <= $1) AND ($4::uuid IS NULL OR id = $4)
              ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-          RETURNING d.id, d.endpoint_id, d.payload, d.attempts, d.max_attempts, e.url, e.secret_sealed`,
+          RETURNING d.id, d.endpoint_id, d.payload, d.attempts, d.max_attempts, e.url, e.secret_sealed,
+                    e.previous_secret_sealed, e.previous_secret_until`,
         [now, new Date(now.getTime() + LEASE_MS), CLAIM_BATCH, onlyId ?? null],
       );
       await Promise.all(rows.map((row) => attempt(row, now)));

@@ -8,6 +8,7 @@ import type {
   AlertKind,
   CreateAlertEndpointRequest,
   CreateAlertEndpointResponse,
+  RotateAlertSecretRequest,
 } from "@pgaas/api";
 import { InputError, NotFoundError } from "@pgaas/common";
 import type { SecretBox } from "../crypto/cipher.js";
@@ -22,6 +23,12 @@ export interface Alerts {
     actorId: string,
   ): Promise<CreateAlertEndpointResponse>;
   remove(id: string): Promise<void>;
+  /** A new secret (answered once); the current one stays valid for `overlapMinutes` more. */
+  rotateSecret(
+    id: string,
+    request: Required<RotateAlertSecretRequest>,
+    now?: Date,
+  ): Promise<CreateAlertEndpointResponse>;
   /** Enqueues a test delivery (one attempt), sends it now and answers how it went. */
   test(id: string, now?: Date): Promise<AlertDelivery>;
   deliveries(query: { endpointId?: string | undefined; limit: number }): Promise<AlertDelivery[]>;
@@ -32,14 +39,18 @@ interface EndpointRow {
   url: string;
   kinds: AlertKind[];
   pair_id: string | null;
+  previous_secret_until: Date | null;
   created_at: Date;
 }
+
+const ENDPOINT_COLUMNS = "id, url, kinds, pair_id, previous_secret_until, created_at";
 
 const toEndpoint = (row: EndpointRow): AlertEndpoint => ({
   id: row.id,
   url: row.url,
   kinds: row.kinds,
   pairId: row.pair_id,
+  previousSecretValidUntil: row.previous_secret_until?.toISOString() ?? null,
   createdAt: row.created_at.toISOString(),
 });
 
@@ -86,7 +97,7 @@ export function createAlerts(store: Store, box: SecretBox, outbox: Outbox): Aler
   return {
     async list() {
       const { rows } = await store.query<EndpointRow>(
-        "SELECT id, url, kinds, pair_id, created_at FROM alert_endpoints ORDER BY created_at, id",
+        `SELECT ${ENDPOINT_COLUMNS} FROM alert_endpoints ORDER BY created_at, id`,
       );
       return rows.map(toEndpoint);
     },
@@ -100,7 +111,7 @@ export function createAlerts(store: Store, box: SecretBox, outbox: Outbox): Aler
       const secret = newWebhookSecret();
       const { rows } = await store.query<EndpointRow>(
         `INSERT INTO alert_endpoints (id, url, kinds, pair_id, secret_sealed, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, url, kinds, pair_id, created_at`,
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ENDPOINT_COLUMNS}`,
         [
           id,
           request.url,
@@ -116,6 +127,24 @@ export function createAlerts(store: Store, box: SecretBox, outbox: Outbox): Aler
     async remove(id) {
       const { rowCount } = await store.query("DELETE FROM alert_endpoints WHERE id = $1", [id]);
       if (rowCount === 0) throw endpointNotFound();
+    },
+
+    async rotateSecret(id, request, now = new Date()) {
+      const secret = newWebhookSecret();
+      const until = new Date(now.getTime() + request.overlapMinutes * 60_000);
+      // The current secret becomes the previous one (still sealed, same endpoint context); with no
+      // overlap it is dropped at once.
+      const { rows } = await store.query<EndpointRow>(
+        `UPDATE alert_endpoints
+            SET previous_secret_sealed = CASE WHEN $3 > $4 THEN secret_sealed END,
+                previous_secret_until = CASE WHEN $3 > $4 THEN $3::timestamptz END,
+                secret_sealed = $2
+          WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+        [id, box.seal(secret, endpointSecretContext(id)), until, now],
+      );
+      const row = rows[0];
+      if (row === undefined) throw endpointNotFound();
+      return { endpoint: toEndpoint(row), secret: secret.reveal() };
     },
 
     async test(id, now = new Date()) {

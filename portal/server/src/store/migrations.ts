@@ -373,4 +373,15 @@ ALTER TABLE state_rollups ADD COLUMN up_seconds double precision NOT NULL DEFAUL
 UPDATE state_rollups SET up_seconds = least(3600, writable_samples * 2);
 `,
   },
+  {
+    version: 12,
+    name: "alert endpoints: the previous signing secret during a rotation's overlap",
+    // Receivers switch to a new secret on their own schedule: until previous_secret_until, every
+    // delivery also carries a signature with the previous secret (sealed like the current one).
+    sql: `
+ALTER TABLE alert_endpoints
+  ADD COLUMN previous_secret_sealed bytea,
+  ADD COLUMN previous_secret_until timestamptz;
+`,
+  },
 ];

@@ -8,6 +8,9 @@ export function mountAlerts(router: Router, deps: MountDeps, alerts: Alerts): vo
   mount(router, deps, api.listAlertEndpoints, async () => ({ endpoints: await alerts.list() }));
   mount(router, deps, api.createAlertEndpoint, async ({ body, actor }) => alerts.create(body, actor.id));
   mount(router, deps, api.deleteAlertEndpoint, async ({ params }) => alerts.remove(params.id));
+  mount(router, deps, api.rotateAlertEndpointSecret, async ({ params, body }) =>
+    alerts.rotateSecret(params.id, body),
+  );
   mount(router, deps, api.testAlertEndpoint, async ({ params }) => ({
     delivery: await alerts.test(params.id),
   }));

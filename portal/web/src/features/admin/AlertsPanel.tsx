@@ -19,7 +19,7 @@ import { ShownOnce } from "../../components/ShownOnce.js";
 import { type FieldErrors, validate } from "../../lib/form.js";
 import { formatDateTime } from "../../lib/format.js";
 import { useMutation } from "../../lib/use-query.js";
-import { addAlertEndpoint, removeAlertEndpoint, sendTestAlert, useAlerts } from "./api.js";
+import { addAlertEndpoint, removeAlertEndpoint, rotateAlertSecret, sendTestAlert, useAlerts } from "./api.js";
 
 const KIND_LABELS: Record<AlertKind, string> = {
   failover: "Failover",
@@ -119,6 +119,14 @@ function NewEndpointForm({ pairs, onCreated }: { pairs: readonly Pair[]; onCreat
   );
 }
 
+/** How long receivers may keep checking with the old secret; "at once" after a leak. */
+const OVERLAPS = [
+  { value: "1440", label: "stays valid 24 h more" },
+  { value: "60", label: "stays valid 1 h more" },
+  { value: "10080", label: "stays valid 7 days more" },
+  { value: "0", label: "is invalid at once (after a leak)" },
+];
+
 function EndpointRow({
   endpoint,
   pairs,
@@ -131,6 +139,9 @@ function EndpointRow({
   onTested: () => void;
 }) {
   const test = useMutation(() => sendTestAlert(endpoint.id));
+  const [overlap, setOverlap] = useState(OVERLAPS[0]?.value ?? "1440");
+  const [rotating, setRotating] = useState(false);
+  const rotation = useMutation(() => rotateAlertSecret(endpoint.id, Number(overlap)));
   const pairName = pairs.find((pair) => pair.id === endpoint.pairId)?.name ?? "a deleted pair";
   return (
     <tr>
@@ -143,6 +154,21 @@ function EndpointRow({
               ? `Test alert delivered (HTTP ${test.state.result.delivery.lastStatus}).`
               : `Test alert not delivered: ${test.state.result.delivery.lastError}.`}
           </Notice>
+        ) : null}
+        {rotation.state.status === "success" ? (
+          <>
+            <ShownOnce
+              title="New signing secret"
+              items={[
+                { name: "webhook-secret", label: "Signing secret", value: rotation.state.result.secret },
+              ]}
+            />
+            <Notice tone="info">
+              {rotation.state.result.endpoint.previousSecretValidUntil === null
+                ? "The previous secret no longer signs deliveries."
+                : `Until ${formatDateTime(rotation.state.result.endpoint.previousSecretValidUntil)} every delivery carries both signatures: switch the receiver before then.`}
+            </Notice>
+          </>
         ) : null}
       </td>
       <td>{endpoint.kinds.map((kind) => KIND_LABELS[kind]).join(", ")}</td>
@@ -158,9 +184,38 @@ function EndpointRow({
         >
           Send test
         </Button>{" "}
+        <Button className="button-small" onClick={() => setRotating(true)}>
+          Rotate secret
+        </Button>{" "}
         <Button variant="danger" className="button-small" onClick={onDelete}>
           Delete
         </Button>
+        <ConfirmDialog
+          open={rotating}
+          title={`Rotate the signing secret of ${endpoint.url}?`}
+          confirmLabel="Rotate secret"
+          tone="primary"
+          busy={rotation.state.status === "running"}
+          error={rotation.state.status === "error" ? rotation.state.error : undefined}
+          onCancel={() => setRotating(false)}
+          onConfirm={async () => {
+            if (await rotation.run(undefined)) {
+              setRotating(false);
+              onTested();
+            }
+          }}
+        >
+          <p>
+            The new secret is shown once. While the old one stays valid, each delivery carries both
+            signatures.
+          </p>
+          <SelectField
+            label="The old secret"
+            value={overlap}
+            options={OVERLAPS}
+            onChange={(event) => setOverlap(event.target.value)}
+          />
+        </ConfirmDialog>
       </td>
     </tr>
   );

@@ -18,6 +18,7 @@ import {
   type Pair,
   type PairEvent,
   parameterCatalog,
+  rotateAlertEndpointSecret,
   switchover,
   testAlertEndpoint,
   type UpdateUserRequest,
@@ -126,6 +127,10 @@ export function addAlertEndpoint(body: CreateAlertEndpointRequest) {
 
 export function removeAlertEndpoint(id: string) {
   return callRoute(deleteAlertEndpoint, { params: { id } });
+}
+
+export function rotateAlertSecret(id: string, overlapMinutes: number) {
+  return callRoute(rotateAlertEndpointSecret, { params: { id }, body: { overlapMinutes } });
 }
 
 export function sendTestAlert(id: string) {
