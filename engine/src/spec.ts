@@ -25,52 +25,79 @@ export type NodeSpec = z.infer<typeof NodeSpec>;
 export const WitnessSpec = z.object({
   name: NodeName,
   address: IPV4,
-  /** One witness PostgreSQL per pair (repmgr keeps node state per instance), so each pair needs its own port. */
-  port: z.number().int().min(1024).max(65535),
+  port: z
+    .number()
+    .int()
+    .min(1024)
+    .max(65535)
+    .describe(
+      "One witness PostgreSQL per pair (repmgr keeps node state per instance), so each pair needs its own port.",
+    ),
 });
 export type WitnessSpec = z.infer<typeof WitnessSpec>;
 
 const EndpointInput = z.object({
   kind: z.enum(["vip", "load-balancer"]).default("vip"),
   address: IPV4,
-  /** A DNS name resolving to the endpoint: added to every node certificate so verify-full accepts it. */
   dnsName: z
     .string()
     .regex(
       /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/,
       "not a DNS name",
     )
-    .optional(),
+    .optional()
+    .describe(
+      "A DNS name resolving to the endpoint: added to every node certificate so verify-full accepts it.",
+    ),
   port: z.number().int().min(1).max(65535).default(POSTGRES_PORT),
-  /** The interface keepalived binds the VIP to on each node. */
   interface: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,15}$/)
-    .default("eth0"),
-  /** VRRP virtual_router_id; unique per broadcast domain. Default derived from the pair name. */
-  vrrpRouterId: z.number().int().min(1).max(255).optional(),
+    .default("eth0")
+    .describe("The interface keepalived binds the VIP to on each node."),
+  vrrpRouterId: z
+    .number()
+    .int()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe("VRRP virtual_router_id; unique per broadcast domain. Default derived from the pair name."),
 });
 
 const PostgresSpec = z.object({
   major: z.literal(POSTGRES_MAJOR).default(POSTGRES_MAJOR),
   port: z.number().int().min(1024).max(65535).default(POSTGRES_PORT),
-  /** Memory of the VM in MiB; shared_buffers, effective_cache_size and work_mem derive from it. */
-  memoryMb: z.number().int().min(256).max(4_194_304).default(1024),
+  memoryMb: z
+    .number()
+    .int()
+    .min(256)
+    .max(4_194_304)
+    .default(1024)
+    .describe("Memory of the VM in MiB; shared_buffers, effective_cache_size and work_mem derive from it."),
 });
 
 const NetworkSpec = z.object({
-  /** Subnet of both nodes (and the VIP): repmgr and replication connections come from here. */
-  nodeCidr: CIDR,
-  /** Application clients: any role but the reserved ones, scram-sha-256. */
-  clientCidrs: z.array(CIDR).default([]),
-  /** The control plane: the pgaas_admin role. */
-  controlPlaneCidrs: z.array(CIDR).default([]),
+  nodeCidr: CIDR.describe(
+    "Subnet of both nodes (and the VIP): repmgr and replication connections come from here.",
+  ),
+  clientCidrs: z
+    .array(CIDR)
+    .default([])
+    .describe("Application clients: any role but the reserved ones, scram-sha-256."),
+  controlPlaneCidrs: z.array(CIDR).default([]).describe("The control plane: the pgaas_admin role."),
 });
 
 const ReplicationSpec = z.object({
   mode: z.enum(["synchronous", "asynchronous"]).default("synchronous"),
-  /** Seconds with no streaming standby before the primary stops waiting for one (repmgr child_nodes_disconnect_timeout). */
-  degradeAfterSeconds: z.number().int().min(1).max(600).default(2),
+  degradeAfterSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(2)
+    .describe(
+      "Seconds with no streaming standby before the primary stops waiting for one (repmgr child_nodes_disconnect_timeout).",
+    ),
 });
 
 const FailoverSpec = z.object({
@@ -81,29 +108,50 @@ const FailoverSpec = z.object({
    * the witness had seen it 1 s before, and repmgrd cancelled the failover for good (the soak caught
    * it twice in ten kills).
    */
-  reconnectAttempts: z.number().int().min(1).max(60).default(3),
+  reconnectAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .default(3)
+    .describe(
+      "repmgr's reconnect attempts before a failover; 3 is the fewest the witness's vote works with.",
+    ),
   reconnectIntervalSecs: z.number().int().min(1).max(60).default(1),
-  /** How often the fence watcher checks whether this primary still sees its standby or the witness. */
-  fenceCheckIntervalSecs: z.number().min(0.2).max(10).default(0.5),
-  /** How long a primary may see neither peer before it stops itself. */
-  fencePeerTimeoutSecs: z.number().min(0.5).max(60).default(1),
+  fenceCheckIntervalSecs: z
+    .number()
+    .min(0.2)
+    .max(10)
+    .default(0.5)
+    .describe(
+      "How often the fence watcher checks whether this primary still sees its standby or the witness.",
+    ),
+  fencePeerTimeoutSecs: z
+    .number()
+    .min(0.5)
+    .max(60)
+    .default(1)
+    .describe("How long a primary may see neither peer before it stops itself."),
 });
 
 const SettingValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const AgentSpec = z.object({
-  /** https:// (http:// only on loopback): the agents' tokens must not cross a network in clear. */
-  controlPlaneUrl: ControlPlaneUrl,
-  /** PEM of the CA the control plane's certificate comes from; absent: the system's trusted roots. */
-  controlPlaneCa: CertificatePem.optional(),
+  controlPlaneUrl: ControlPlaneUrl.describe(
+    "https:// (http:// only on loopback): the agents' tokens must not cross a network in clear.",
+  ),
+  controlPlaneCa: CertificatePem.optional().describe(
+    "PEM of the CA the control plane's certificate comes from; absent: the system's trusted roots.",
+  ),
   listenPort: z.number().int().min(1).max(65535).default(AGENT_PORT),
   stateSeconds: z.number().min(0.2).max(300).default(2),
   metricsSeconds: z.number().min(1).max(3600).default(15),
-  /**
-   * A failed, fenced or superseded former primary is turned back into the synchronous standby by its
-   * own agent once the witness confirms the other node is primary on a newer timeline.
-   */
-  autoRejoin: z.boolean().default(true),
+  autoRejoin: z
+    .boolean()
+    .default(true)
+    .describe(
+      "A failed, fenced or superseded former primary is turned back into the synchronous standby by its own agent once the witness confirms the other node is primary on a newer timeline.",
+    ),
 });
 
 /** Seconds a fence-watcher reachability probe may take (coreutils `timeout` on a TCP connect). */
@@ -137,20 +185,28 @@ export const SYNC_WAIT_SECS = 120;
 
 const PairSpecSchema = z
   .object({
-    name: PairName,
-    postgres: PostgresSpec.prefault({}),
-    nodes: z.tuple([NodeSpec, NodeSpec]),
-    witness: WitnessSpec,
-    endpoint: EndpointInput,
-    network: NetworkSpec,
-    replication: ReplicationSpec.prefault({}),
-    failover: FailoverSpec.prefault({}),
+    name: PairName.describe("The pair's name: part of unit names, paths and the hosts' configuration."),
+    postgres: PostgresSpec.prefault({}).describe("PostgreSQL on the nodes."),
+    nodes: z
+      .tuple([NodeSpec, NodeSpec])
+      .describe("The two database nodes; the first is the initial primary."),
+    witness: WitnessSpec.describe("The repmgr witness (on the control-plane host): the third vote."),
+    endpoint: EndpointInput.describe(
+      "The stable endpoint clients connect to: a keepalived VIP or a cloud load balancer.",
+    ),
+    network: NetworkSpec.describe("Who may connect from where (pg_hba)."),
+    replication: ReplicationSpec.prefault({}).describe(
+      "Synchronous (zero data loss, degrading when the standby is gone) or asynchronous.",
+    ),
+    failover: FailoverSpec.prefault({}).describe("repmgr's failure detection and the primary's fence."),
     settings: z
       .record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "not a PostgreSQL parameter name"), SettingValue)
-      .default({}),
-    agent: AgentSpec.optional(),
-    /** Continuous WAL archiving and scheduled backups with pgBackRest; absent: none. */
-    backup: BackupSpec.optional(),
+      .default({})
+      .describe("postgresql.conf parameters; fixed ones (ssl, archiving, replication) are refused."),
+    agent: AgentSpec.optional().describe("The poller agent on each node, reporting to the control plane."),
+    backup: BackupSpec.optional().describe(
+      "Continuous WAL archiving and scheduled backups with pgBackRest; absent: none.",
+    ),
   })
   .superRefine((spec, ctx) => {
     const [a, b] = spec.nodes;

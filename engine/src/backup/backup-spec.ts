@@ -8,15 +8,16 @@ const PlainPath = z.string().regex(/^\/[A-Za-z0-9_./-]*$/, "an absolute path of 
 const PlainWord = z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, "letters, digits, _ . -");
 
 const LocalRepository = z.object({
-  /** A repository host reached over SSH: the witness host (the control-plane host). */
-  kind: z.literal("local"),
-  /** Parent of the pair's repository directory (`<path>/<pair>`) on the repository host. */
-  path: PlainPath.default("/var/lib/pgbackrest"),
+  kind: z
+    .literal("local")
+    .describe("A repository host reached over SSH: the witness host (the control-plane host)."),
+  path: PlainPath.default("/var/lib/pgbackrest").describe(
+    "Parent of the pair's repository directory (`<path>/<pair>`) on the repository host.",
+  ),
 });
 
 const S3Repository = z.object({
-  /** An S3 API endpoint, e.g. OpenStack Swift's s3api middleware. */
-  kind: z.literal("s3"),
+  kind: z.literal("s3").describe("An S3 API endpoint, e.g. OpenStack Swift's s3api middleware."),
   endpoint: PlainWord,
   bucket: PlainWord,
   region: PlainWord.default("us-east-1"),
@@ -25,8 +26,9 @@ const S3Repository = z.object({
 });
 
 const GcsRepository = z.object({
-  /** A GCS bucket; the nodes authenticate with their service account (metadata server). */
-  kind: z.literal("gcs"),
+  kind: z
+    .literal("gcs")
+    .describe("A GCS bucket; the nodes authenticate with their service account (metadata server)."),
   bucket: PlainWord,
   path: PlainPath.default("/pgaas"),
 });
@@ -44,10 +46,20 @@ export const BackupSpec = z.object({
     .prefault({}),
   retention: z
     .object({
-      /** Full backups kept; older ones and the WAL only they need are expired. */
-      full: z.number().int().min(1).max(100).default(2),
-      /** Differential backups kept per full backup. */
-      differential: z.number().int().min(1).max(100).default(6),
+      full: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(2)
+        .describe("Full backups kept; older ones and the WAL only they need are expired."),
+      differential: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(6)
+        .describe("Differential backups kept per full backup."),
     })
     .prefault({}),
 });

@@ -4,6 +4,8 @@
 
 import { NodeState, PairHealth } from "@pgaas/api";
 import { ADMIN_ROLE, NodeRole, PGAAS_VERSION, SyncState } from "@pgaas/common/wire";
+import { PairSpec } from "@pgaas/engine";
+import { pulumiTypesFromZod } from "./schema-from-zod.js";
 
 /** The @pulumi/pulumi the generated Node.js SDK depends on: the one `sdk/package.json` pins. */
 export const PULUMI_SDK_VERSION = "3.276.0";
@@ -39,7 +41,6 @@ const stringMap = (description: string): Property => ({
   additionalProperties: { type: "string" },
   description,
 });
-const any = (description: string): Property => ({ $ref: "pulumi.json#/Any", description });
 
 const configVariables = {
   controlPlaneUrl: str("Base URL of the pgaas control-plane API, e.g. https://pgaas.example.org.", {
@@ -51,7 +52,15 @@ const configVariables = {
   }),
 };
 
+/** The pair spec as the engine validates it (PairSpec), as named schema types: one source. */
+const pairSpec = pulumiTypesFromZod(
+  PairSpec,
+  "PairSpec",
+  "The pair spec, validated by the pair engine (Check names every bad field)",
+);
+
 const types = {
+  ...pairSpec.types,
   "pgaas:index:HostConnection": {
     type: "object",
     description: "How the provider reaches one host over SSH (a pair node or the witness host).",
@@ -104,7 +113,7 @@ const types = {
     type: "object",
     description: "What the provider needs to install and start the agents on the nodes.",
     properties: {
-      spec: any("The pair spec (as given to PairConfiguration)."),
+      spec: { ...pairSpec.root, description: "The pair spec (as given to PairConfiguration)." },
       hosts: arrayOf(ref("HostConnection", ""), "SSH access to the nodes and the witness host."),
       pairSecrets: secret("PairConfiguration.pairSecrets."),
     },
@@ -177,7 +186,7 @@ const registrationInputs = {
 };
 
 const pairConfigurationInputs = {
-  spec: any("The pair spec, validated by the pair engine (engine/src/spec.ts)."),
+  spec: pairSpec.root,
   hosts: arrayOf(
     ref("HostConnection", ""),
     "SSH access to both nodes and the witness host, named as in the spec.",
