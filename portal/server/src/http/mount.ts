@@ -88,8 +88,36 @@ export function mount<S extends RouteSpec>(
   router[spec.method](spec.path, async (req: Request, res: Response) => {
     const requestId = requestIdOf(res);
     let actor: Actor | undefined;
-    let outcome: "succeeded" | "failed" = "failed";
-    let failure: AuditFailure | undefined;
+    // Written before the caller hears the outcome, success or failure: the log's order is the order in
+    // which callers learned what happened, and no answer precedes its record.
+    const writeAudit = async (outcome: "succeeded" | "failed", failure?: AuditFailure) => {
+      // A public route (login) may name who it turned out to be, and add details worth keeping even
+      // when nobody was authenticated (a failed sign-in).
+      actor ??= res.locals.actor as Actor | undefined;
+      const extraDetails = res.locals.auditDetails as Record<string, unknown> | undefined;
+      if (
+        spec.method === "get" ||
+        deps.unaudited.has(spec.id) ||
+        (actor === undefined && outcome === "failed" && extraDetails === undefined)
+      )
+        return;
+      const id = (req.params as Record<string, string | undefined>).id ?? null;
+      await deps.audit
+        .record({
+          actor,
+          action: spec.id,
+          targetType: spec.tag,
+          targetId: id,
+          outcome,
+          ...(failure === undefined ? {} : { failure }),
+          requestId,
+          details: { method: spec.method.toUpperCase(), path: spec.path, ...extraDetails },
+        })
+        .catch((error: unknown) =>
+          deps.logger.error("audit record failed", { requestId, action: spec.id, error }),
+        );
+    };
+    let result: unknown;
     try {
       actor = spec.auth === "public" ? undefined : await deps.authenticate(req);
       enforce(spec.auth, actor);
@@ -102,53 +130,22 @@ export function mount<S extends RouteSpec>(
         req,
         res,
       } as Context<S, S["auth"]>;
-      const result = await handler(context);
-      outcome = "succeeded";
-      if (spec.status === 204) {
-        res.status(204).end();
-      } else if (
-        result !== null &&
-        typeof result === "object" &&
-        "raw" in result &&
-        "contentType" in result
-      ) {
-        const raw = result as RawBody;
-        if (raw.filename !== undefined) res.attachment(raw.filename);
-        if (raw.contentSecurityPolicy !== undefined)
-          res.setHeader("Content-Security-Policy", raw.contentSecurityPolicy);
-        res.status(spec.status).type(raw.contentType).send(raw.raw);
-      } else {
-        res.status(spec.status).json(result);
-      }
+      result = await handler(context);
     } catch (error) {
-      failure = auditFailure(error);
+      await writeAudit("failed", auditFailure(error));
       throw error;
-    } finally {
-      // A public route (login) may name who it turned out to be, and add details worth keeping even
-      // when nobody was authenticated (a failed sign-in).
-      actor ??= res.locals.actor as Actor | undefined;
-      const extraDetails = res.locals.auditDetails as Record<string, unknown> | undefined;
-      if (
-        spec.method !== "get" &&
-        !deps.unaudited.has(spec.id) &&
-        (actor !== undefined || outcome === "succeeded" || extraDetails !== undefined)
-      ) {
-        const id = (req.params as Record<string, string | undefined>).id ?? null;
-        await deps.audit
-          .record({
-            actor,
-            action: spec.id,
-            targetType: spec.tag,
-            targetId: id,
-            outcome,
-            ...(failure === undefined ? {} : { failure }),
-            requestId,
-            details: { method: spec.method.toUpperCase(), path: spec.path, ...extraDetails },
-          })
-          .catch((error: unknown) =>
-            deps.logger.error("audit record failed", { requestId, action: spec.id, error }),
-          );
-      }
+    }
+    await writeAudit("succeeded");
+    if (spec.status === 204) {
+      res.status(204).end();
+    } else if (result !== null && typeof result === "object" && "raw" in result && "contentType" in result) {
+      const raw = result as RawBody;
+      if (raw.filename !== undefined) res.attachment(raw.filename);
+      if (raw.contentSecurityPolicy !== undefined)
+        res.setHeader("Content-Security-Policy", raw.contentSecurityPolicy);
+      res.status(spec.status).type(raw.contentType).send(raw.raw);
+    } else {
+      res.status(spec.status).json(result);
     }
   });
 }
