@@ -373,4 +373,23 @@ ALTER TABLE state_rollups ADD COLUMN up_seconds double precision NOT NULL DEFAUL
 UPDATE state_rollups SET up_seconds = least(3600, writable_samples * 2);
 `,
   },
+  {
+    version: 11,
+    name: "alert kind restore_check_failed: a failed restore check of the newest backup alerts",
+    // The mapping of migration 7 plus the new kind; the trigger calls the function, so it follows.
+    sql: `
+CREATE OR REPLACE FUNCTION pgaas_alert_kind(event_type text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE event_type
+    WHEN 'failover' THEN 'failover'
+    WHEN 'sync_degraded' THEN 'degraded'
+    WHEN 'fenced' THEN 'fenced'
+    WHEN 'superseded_fenced' THEN 'fenced'
+    WHEN 'awaiting_decision' THEN 'fenced'
+    WHEN 'backup_failed' THEN 'backup_failed'
+    WHEN 'restore_check_failed' THEN 'restore_check_failed'
+    WHEN 'disk_usage_high' THEN 'disk_usage'
+  END
+$$;
+`,
+  },
 ];
