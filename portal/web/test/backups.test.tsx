@@ -52,6 +52,7 @@ const BACKUPS: PairBackups = {
   reportedAt: "2026-11-29T21:59:45.000Z",
   reportedBy: "node_a",
   requests: [],
+  lastVerification: null,
 };
 const REQUEST = {
   id: "83e1b294-a5b6-41c2-b3d4-9cadbecfd0e8",
@@ -118,7 +119,10 @@ describe("backups page", () => {
   });
 
   it("offers no backup button to members, and explains a pair without an inventory", async () => {
-    await openPage({ inventory: null, reportedAt: null, reportedBy: null, requests: [] }, "member");
+    await openPage(
+      { inventory: null, reportedAt: null, reportedBy: null, requests: [], lastVerification: null },
+      "member",
+    );
     expect(screen.getByText("No backup inventory reported")).toBeVisible();
     expect(screen.queryByRole("button", { name: "Take backup now" })).toBeNull();
   });

@@ -375,9 +375,12 @@ UPDATE state_rollups SET up_seconds = least(3600, writable_samples * 2);
   },
   {
     version: 11,
-    name: "alert kind restore_check_failed: a failed restore check of the newest backup alerts",
-    // The mapping of migration 7 plus the new kind; the trigger calls the function, so it follows.
+    name: "restore checks: their daily schedule's clock, alert kind restore_check_failed",
+    // The alert mapping of migration 7 plus the new kind; the trigger calls the function, so it follows.
     sql: `
+ALTER TABLE backup_schedule_runs DROP CONSTRAINT backup_schedule_runs_kind_check;
+ALTER TABLE backup_schedule_runs ADD CONSTRAINT backup_schedule_runs_kind_check
+  CHECK (kind IN ('full', 'differential', 'restore_check'));
 CREATE OR REPLACE FUNCTION pgaas_alert_kind(event_type text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE event_type
     WHEN 'failover' THEN 'failover'
