@@ -5,6 +5,7 @@ import type { Logger } from "@pgaas/common";
 import type { AgentConfig } from "@pgaas/common/wire";
 import { Agent } from "./agent.js";
 import { systemBackupRepository } from "./backup/backup-repository.js";
+import { localBackupVerifier } from "./backup/backup-verifier.js";
 import { localDatabaseRestorer } from "./backup/database-restore.js";
 import { repmgrCommandRunner } from "./commands/command-runner.js";
 import { readControlPlaneCa, watchedAgentToken } from "./config.js";
@@ -67,7 +68,13 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     repmgr,
     host,
     controlPlane,
-    commands: repmgrCommandRunner(repmgr, Date.now, backups, localDatabaseRestorer(config)),
+    commands: repmgrCommandRunner(
+      repmgr,
+      Date.now,
+      backups,
+      localDatabaseRestorer(config),
+      localBackupVerifier(config),
+    ),
     ...(backups ? { backups } : {}),
     spool,
     logger,

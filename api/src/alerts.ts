@@ -6,7 +6,14 @@ import { Id, IdParams, Timestamp } from "./common.js";
 import { defineRoute } from "./route.js";
 
 /** What an endpoint can subscribe to; `test` is only sent by the "send test" route. */
-export const AlertKind = z.enum(["failover", "degraded", "fenced", "backup_failed", "disk_usage"]);
+export const AlertKind = z.enum([
+  "failover",
+  "degraded",
+  "fenced",
+  "backup_failed",
+  "restore_check_failed",
+  "disk_usage",
+]);
 export type AlertKind = z.infer<typeof AlertKind>;
 export const DeliveryKind = z.union([AlertKind, z.literal("test")]);
 

@@ -15,6 +15,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   rotateAgentTokens: "Rotate agent tokens",
   switchover: "Switchover",
   takeBackup: "Take backup",
+  verifyBackup: "Verify backup",
   updatePairSettings: "Change pair settings",
   agentCommandResult: "Agent command result",
   createDatabase: "Create database",

@@ -21,6 +21,18 @@ export const BackupRequest = z.object({
 });
 export type BackupRequest = z.infer<typeof BackupRequest>;
 
+/** The last restore check of the newest backup (a pair event), success or failure. */
+export const RestoreCheck = z.object({
+  at: Timestamp,
+  ok: z.boolean(),
+  /** The backup restored; null when the check failed before it knew one. */
+  backup: z.string().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  /** The event's message: which node, what answered, or the failure's code and reason. */
+  message: z.string(),
+});
+export type RestoreCheck = z.infer<typeof RestoreCheck>;
+
 export const PairBackups = z.object({
   /** Null until the primary's agent reported one (no backups configured, or not reported yet). */
   inventory: BackupInventory.nullable(),
@@ -29,6 +41,8 @@ export const PairBackups = z.object({
   reportedBy: z.string().nullable(),
   /** The latest requested backups, newest first. */
   requests: z.array(BackupRequest),
+  /** Null until a restore check finished. */
+  lastVerification: RestoreCheck.nullable(),
 });
 export type PairBackups = z.infer<typeof PairBackups>;
 
@@ -60,4 +74,20 @@ export const takeBackup = defineRoute({
   body: TakeBackupRequest,
   status: 202,
   response: TakeBackupResponse,
+});
+
+/** A restore check as requested: the command for the standby's agent (the primary's without one). */
+export const VerifyBackupResponse = z.object({ request: BackupRequest.omit({ backupType: true }) });
+export type VerifyBackupResponse = z.infer<typeof VerifyBackupResponse>;
+
+export const verifyBackup = defineRoute({
+  id: "verifyBackup",
+  method: "post",
+  path: "/v1/pairs/:id/backups/verify",
+  summary: "Restore the newest backup into a scratch instance and check every database answers",
+  tag: "backups",
+  auth: "admin",
+  params: IdParams,
+  status: 202,
+  response: VerifyBackupResponse,
 });

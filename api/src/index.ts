@@ -53,6 +53,7 @@ export const ROUTES: readonly RouteSpec[] = [
   pairs.switchover,
   backups.listBackups,
   backups.takeBackup,
+  backups.verifyBackup,
   settings.parameterCatalog,
   settings.updatePairSettings,
   agent.agentReport,

@@ -194,6 +194,9 @@ export const PairEventType = z.enum([
   "restore_requested",
   "restore_succeeded",
   "restore_failed",
+  // The restore check of the newest backup (details: backup, databases, databaseCount; or the reason).
+  "restore_check_succeeded",
+  "restore_check_failed",
   // A node's data disk crossed 80 % used (once per crossing; re-armed below 75 %).
   "disk_usage_high",
 ]);

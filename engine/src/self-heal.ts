@@ -1,6 +1,6 @@
 // @pgaas/engine/self-heal: the engine's steps and command builders for the agent to run on its own
-// host (automatic rejoin, restoring one database on the primary). Kept apart from the main entry so the agent bundle stays free of SSH
-// transport, renderers and bootstrap.
+// host (automatic rejoin, restoring one database on the primary, the scheduled restore check). Kept
+// apart from the main entry so the agent bundle stays free of SSH transport, renderers and bootstrap.
 export { asPostgres } from "./commands/host-commands.js";
 export {
   pgStopImmediateCommand,
@@ -22,5 +22,9 @@ export {
   restoreDatabaseOn,
 } from "./operations/restore-database.js";
 export { ensureSync, type SyncSpec, waitForStreaming } from "./operations/sync.js";
+export {
+  type VerifyBackupResult,
+  verifyLatestBackupOn,
+} from "./operations/verify-backup.js";
 export { SshCommandError, SshTimeoutError } from "./ssh/errors.js";
 export type { RemoteCommand, RunOptions, RunResult } from "./ssh/session.js";

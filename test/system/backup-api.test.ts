@@ -2,9 +2,19 @@
 // repository host), the path a portal user takes: the primary's agent reports the inventory (the
 // bootstrap's full backup, the restorable range, the archive lag), "take a backup now" in the API runs
 // through that agent, a second request while it runs is refused, and the result is an event and a
-// new backup in the inventory that matches what the repository itself says over SSH.
+// new backup in the inventory that matches what the repository itself says over SSH. Then "verify now":
+// the standby's agent restores the newest backup into a scratch instance, every database answers, the
+// event carries the backup and a duration, lastVerification shows it, and the scratch directory is gone.
 import type { PairBackups } from "@pgaas/api";
-import { generatePairSecrets, listBackups, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
+import {
+  generatePairSecrets,
+  listBackups,
+  memberLayout,
+  type PairSpec,
+  parsePairSpec,
+  teardownPair,
+} from "@pgaas/engine";
+import { withSsh } from "@pgaas/engine/ssh";
 import {
   dumpLogs,
   LAB_HOSTS,
@@ -48,7 +58,7 @@ afterAll(async () => {
 
 describe("backups through the control plane", () => {
   // Bootstrap, stanza and first full backup take ~1.5 min alone and ~2.5 min beside other tests on two cores.
-  it("lists the repository's backups and takes one through the primary's agent", async () => {
+  it("lists the repository's backups, takes one through the primary's agent, verifies the newest on the standby", async () => {
     const lab = fixture.lab;
     const hosts = labPairHosts(lab);
     try {
@@ -118,9 +128,50 @@ describe("backups through the control plane", () => {
       const repository = await listBackups(spec, hosts);
       expect(second.inventory?.backups).toEqual(repository.backups);
       expect(repository.backups.map((b) => b.type)).toEqual(["full", "diff"]);
+
+      // Verify now: the streaming standby's agent restores the newest backup (the diff) and checks it.
+      const verify = await cp.request("POST", `/v1/pairs/${pairId}/backups/verify`);
+      expect(verify.status).toBe(202);
+      expect((verify.body as { request: { nodeName: string } }).request.nodeName).toBe("n2");
+      const check = await waitFor(
+        "the restore check's result",
+        async () => {
+          const list = (await cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
+            events: Array<{
+              type: string;
+              message: string;
+              durationMs: number | null;
+              details: { backup?: string; databases?: string[] };
+            }>;
+          };
+          return list.events.find((e) => e.type.startsWith("restore_check_"));
+        },
+        240_000,
+      );
+      const newest = repository.backups.at(-1)?.label;
+      expect([check.type, check.details.backup, check.details.databases]).toEqual([
+        "restore_check_succeeded",
+        newest,
+        // Every connectable database of a fresh pair (sorted): template0 allows no connections.
+        ["postgres", "repmgr", "template1"],
+      ]);
+      expect(check.durationMs).toBeGreaterThan(0);
+      process.stdout.write(`restore check on the standby: ${check.durationMs} ms\n`);
+      const verified = (await backups()).lastVerification;
+      expect([verified?.ok, verified?.backup, verified?.durationMs]).toEqual([
+        true,
+        newest,
+        check.durationMs,
+      ]);
+      // Nothing of the scratch instance is left on the standby.
+      const scratchRoot = `${memberLayout(spec, "n2").stateDir}/restore`;
+      const left = await withSsh(lab.host("n2").ssh, (s) =>
+        s.runChecked(`ls -A ${scratchRoot} 2>/dev/null || true`, { step: "scratch-left" }),
+      );
+      expect(left.stdout).toBe("");
     } catch (error) {
       await dumpLogs(spec);
       throw error;
     }
-  }, 300_000);
+  }, 420_000);
 });

@@ -1,8 +1,9 @@
 // Runs a command the control plane sent, on this host (the control plane holds no SSH keys):
-// switchover, backup, restore of one database.
+// switchover, backup, restore of one database, restore check of the newest backup.
 // Contract: never throws; every outcome, including refusal, is an AgentCommandResult.
 import type { AgentCommand, AgentCommandResult, NodeRole } from "@pgaas/common/wire";
 import type { BackupRepository } from "../backup/backup-repository.js";
+import type { BackupVerifier } from "../backup/backup-verifier.js";
 import type { DatabaseRestorer } from "../backup/database-restore.js";
 import type { Repmgr } from "../repmgr/repmgr.js";
 
@@ -17,6 +18,7 @@ export function repmgrCommandRunner(
   clock: () => number = Date.now,
   backups: BackupRepository | null = null,
   restorer: DatabaseRestorer | null = null,
+  verifier: BackupVerifier | null = null,
 ): CommandRunner {
   return {
     async run(command, role) {
@@ -58,6 +60,21 @@ export function repmgrCommandRunner(
             return finish("failed", `restores run on the primary; this node is ${role}`);
           if (command.restore === undefined) return finish("failed", "restore command without parameters");
           const { ok, message } = await restorer.restore(command.restore);
+          return finish(ok ? "succeeded" : "failed", message);
+        }
+        case "verify_backup": {
+          if (verifier === null) {
+            return finish("failed", "no_backups_configured: this pair has no backups configured");
+          }
+          // Where to run is the control plane's choice (the standby when one streams); a node whose
+          // PostgreSQL is down or unknown may be in the middle of a failover: not now.
+          if (role !== "primary" && role !== "standby") {
+            return finish(
+              "failed",
+              `node_not_ready: restore checks run on a primary or standby; this node is ${role}`,
+            );
+          }
+          const { ok, message } = await verifier.verify();
           return finish(ok ? "succeeded" : "failed", message);
         }
         default: {

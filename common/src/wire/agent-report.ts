@@ -161,7 +161,8 @@ export type RestoreParameters = z.infer<typeof RestoreParameters>;
 
 export const AgentCommand = z.object({
   id: z.uuid(),
-  type: z.enum(["switchover", "backup", "restore"]),
+  /** `verify_backup`: the restore check, by the standby (the primary of a pair without one). */
+  type: z.enum(["switchover", "backup", "restore", "verify_backup"]),
   requestedAt: z.iso.datetime({ offset: true }),
   /** `backup` only: which kind (default full). */
   backupType: BackupType.optional(),

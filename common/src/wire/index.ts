@@ -8,5 +8,6 @@ export * from "./first-boot.js";
 export * from "./managed-parameters.js";
 export * from "./names.js";
 export * from "./platform.js";
+export * from "./restore-check.js";
 export * from "./restore-target.js";
 export * from "./version.js";

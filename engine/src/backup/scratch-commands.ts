@@ -36,6 +36,16 @@ export interface RestoreTarget {
   readonly time?: string;
   /** A backup label; absent: pgBackRest picks the newest backup before the time. */
   readonly set?: string;
+  /** Stop as soon as the backup is consistent (its end), replaying no later WAL; never with a time. */
+  readonly immediate?: boolean;
+}
+
+function recoveryTypeArgs(target: RestoreTarget): string[] {
+  if (target.immediate && target.time)
+    throw new TypeError("a restore target is a time or immediate, not both");
+  if (target.immediate) return ["--type=immediate", "--target-action=promote"];
+  if (target.time) return ["--type=time", `--target=${target.time}`, "--target-action=promote"];
+  return [];
 }
 
 export function restoreCommand(conf: string, stanza: string, paths: ScratchPaths, target: RestoreTarget) {
@@ -45,7 +55,7 @@ export function restoreCommand(conf: string, stanza: string, paths: ScratchPaths
     `--stanza=${stanza}`,
     `--pg1-path=${paths.dataDir}`,
     ...(target.set ? [`--set=${target.set}`] : []),
-    ...(target.time ? ["--type=time", `--target=${target.time}`, "--target-action=promote"] : []),
+    ...recoveryTypeArgs(target),
     "restore",
   ];
   return [

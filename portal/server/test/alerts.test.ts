@@ -345,6 +345,7 @@ it("maps exactly these event types to alert kinds, and every kind is reachable",
     ["fenced", "fenced"],
     ["superseded_fenced", "fenced"],
     ["awaiting_decision", "fenced"],
+    ["restore_check_failed", "restore_check_failed"],
     ["disk_usage_high", "disk_usage"],
   ]);
   expect(new Set(mapped.map(([, kind]) => kind))).toEqual(new Set(AlertKind.options));

@@ -3,7 +3,7 @@
 // and its result becomes an event and the request's state.
 
 import { randomUUID } from "node:crypto";
-import type { BackupInventory } from "@pgaas/common/wire";
+import { type BackupInventory, restoreCheckMessage } from "@pgaas/common/wire";
 import {
   ADMIN,
   type Auth,
@@ -86,7 +86,13 @@ afterAll(async () => {
 
 describe("backup inventory", () => {
   it("is empty until the primary's agent reports one, and a backup cannot be requested before", async () => {
-    expect(await backups()).toEqual({ inventory: null, reportedAt: null, reportedBy: null, requests: [] });
+    expect(await backups()).toEqual({
+      inventory: null,
+      reportedAt: null,
+      reportedBy: null,
+      requests: [],
+      lastVerification: null,
+    });
     const refused = await take({ type: "full" });
     expect([refused.status, errorCode(refused)]).toEqual([409, "backups_not_configured"]);
   });
@@ -102,6 +108,7 @@ describe("backup inventory", () => {
       reportedAt: at.toISOString(),
       reportedBy: "n1",
       requests: [],
+      lastVerification: null,
     });
   });
 
@@ -221,5 +228,111 @@ describe("backup schedule", () => {
     expect(scheduled).toMatchObject([
       { message: "scheduled full backup requested on n1", occurredAt: "2026-12-06T01:00:20.000Z" },
     ]);
+  });
+});
+
+describe("restore check", () => {
+  const verify = () => h.call("POST", `/v1/pairs/${pairId}/backups/verify`, { auth: admin });
+  const standbyReport = () =>
+    report("n2", [
+      stateReport(new Date(), stateSample({ role: "standby", writable: false, syncState: "none" })),
+    ]);
+  const postResult = (id: string, outcome: "succeeded" | "failed", message: string, finishedAt: Date) =>
+    h.call("POST", `/v1/agent/commands/${id}/result`, {
+      auth: { bearer: tokens.n2 as string },
+      body: {
+        outcome,
+        startedAt: new Date(finishedAt.getTime() - 4200).toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        message,
+      },
+    });
+  const lastVerification = async () => ((await backups()) as { lastVerification: unknown }).lastVerification;
+
+  it("goes to the streaming standby's agent once, and its pass becomes an event and lastVerification", async () => {
+    await report("n1", [stateReport(new Date(), stateSample())]);
+    await standbyReport();
+    const requested = await verify();
+    expect(requested.status).toBe(202);
+    const request = (requested.body as { request: Record<string, unknown> }).request;
+    expect([request.nodeName, request.state, request.finishedAt, request.message]).toEqual([
+      "n2",
+      "pending",
+      null,
+      null,
+    ]);
+    const again = await verify();
+    expect([again.status, errorCode(again)]).toEqual([409, "restore_check_in_progress"]);
+    expect(commandsOf(await report("n1", [stateReport(new Date(), stateSample())]))).toEqual([]);
+    expect(commandsOf(await standbyReport())).toEqual([
+      { id: request.id, type: "verify_backup", requestedAt: request.requestedAt },
+    ]);
+
+    const finishedAt = new Date(Date.now() - 1000);
+    const passed = restoreCheckMessage({
+      backup: "20261206-101500F",
+      databases: ["app", "postgres"],
+      durationMs: 4100,
+    });
+    expect((await postResult(request.id as string, "succeeded", passed, finishedAt)).status).toBe(204);
+    expect(await lastVerification()).toEqual({
+      at: finishedAt.toISOString(),
+      ok: true,
+      backup: "20261206-101500F",
+      durationMs: 4200,
+      message: "restore check on n2: backup 20261206-101500F restored, 2 databases answered",
+    });
+    const events = await h.call("GET", `/v1/pairs/${pairId}/events?limit=20`, { auth: admin });
+    const checks = (events.body as { events: { type: string; details: unknown }[] }).events.filter((e) =>
+      e.type.startsWith("restore_check"),
+    );
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({
+      type: "restore_check_succeeded",
+      details: { backup: "20261206-101500F", databases: ["app", "postgres"], databaseCount: 2 },
+    });
+  });
+
+  it("records a failed check as restore_check_failed and enqueues its alert", async () => {
+    const endpoint = await h.call("POST", "/v1/alerts/endpoints", {
+      auth: admin,
+      body: { url: "http://127.0.0.1:9/hook", kinds: ["restore_check_failed"], pairId: null },
+    });
+    expect(endpoint.status).toBe(201);
+    const request = ((await verify()).body as { request: { id: string } }).request;
+    await standbyReport();
+    const finishedAt = new Date();
+    await postResult(request.id, "failed", "restore_check_failed: database app did not answer", finishedAt);
+    expect(await lastVerification()).toEqual({
+      at: finishedAt.toISOString(),
+      ok: false,
+      backup: null,
+      durationMs: 4200,
+      message: "restore check on n2 failed: restore_check_failed: database app did not answer",
+    });
+    const { rows } = await h.server.services.store.query<{ kind: string; type: string }>(
+      `SELECT d.kind, d.payload->'event'->>'type' AS type FROM alert_deliveries d
+        JOIN pair_events e ON e.id = d.event_id WHERE e.pair_id = $1`,
+      [pairId],
+    );
+    expect(rows).toEqual([{ kind: "restore_check_failed", type: "restore_check_failed" }]);
+  });
+
+  it("runs daily at its fixed UTC minute through the same tick, once", async () => {
+    const { rows: before } = await h.server.services.store.query(
+      "SELECT 1 FROM agent_commands WHERE pair_id = $1 AND type = 'verify_backup'",
+      [pairId],
+    );
+    const backupsService = h.server.services.backups;
+    // The backup schedule's first sight (00:59:30 above) started this clock too: 04:30 is due once.
+    expect(await backupsService.runSchedules(new Date("2026-12-06T04:29:50Z"))).toBe(0);
+    expect(await backupsService.runSchedules(new Date("2026-12-06T04:30:10Z"))).toBe(1);
+    expect(await backupsService.runSchedules(new Date("2026-12-06T04:30:40Z"))).toBe(0);
+    const { rows: after } = await h.server.services.store.query<{ node: string }>(
+      `SELECT n.name AS node FROM agent_commands c JOIN nodes n ON n.id = c.node_id
+        WHERE c.pair_id = $1 AND c.type = 'verify_backup' AND c.requested_by IS NULL`,
+      [pairId],
+    );
+    expect([before.length, after]).toEqual([2, [{ node: "n2" }]]);
   });
 });

@@ -72,6 +72,7 @@ describe("webhooks", () => {
       "Degraded",
       "Fenced or awaiting a decision",
       "Backup failed",
+      "Restore check failed",
       "Disk ≥ 80 %",
     ])
       await events.click(form.getByLabelText(label));
@@ -89,7 +90,12 @@ describe("webhooks", () => {
       .on("POST", "/v1/alerts/endpoints", created({ endpoint, secret: SECRET }))
       .on("GET", "/v1/alerts/endpoints", ok({ endpoints: [endpoint] }));
     await events.type(form.getByLabelText("URL"), URL);
-    for (const label of ["Degraded", "Fenced or awaiting a decision", "Backup failed"])
+    for (const label of [
+      "Degraded",
+      "Fenced or awaiting a decision",
+      "Backup failed",
+      "Restore check failed",
+    ])
       await events.click(form.getByLabelText(label));
     await events.selectOptions(form.getByLabelText("Pair"), "shop-eu");
     await events.click(form.getByRole("button", { name: "Add webhook" }));

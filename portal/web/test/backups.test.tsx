@@ -52,6 +52,7 @@ const BACKUPS: PairBackups = {
   reportedAt: "2026-11-29T21:59:45.000Z",
   reportedBy: "node_a",
   requests: [],
+  lastVerification: null,
 };
 const REQUEST = {
   id: "83e1b294-a5b6-41c2-b3d4-9cadbecfd0e8",
@@ -118,7 +119,10 @@ describe("backups page", () => {
   });
 
   it("offers no backup button to members, and explains a pair without an inventory", async () => {
-    await openPage({ inventory: null, reportedAt: null, reportedBy: null, requests: [] }, "member");
+    await openPage(
+      { inventory: null, reportedAt: null, reportedBy: null, requests: [], lastVerification: null },
+      "member",
+    );
     expect(screen.getByText("No backup inventory reported")).toBeVisible();
     expect(screen.queryByRole("button", { name: "Take backup now" })).toBeNull();
   });
@@ -127,5 +131,87 @@ describe("backups page", () => {
     const { api } = await openPage();
     await act(() => vi.advanceTimersByTimeAsync(15_000));
     expect(api.requests).toEqual([...LOAD, ...LOAD]);
+  });
+});
+
+describe("last verified restore", () => {
+  const VERIFY_PATH = `${BACKUPS_PATH}/verify`;
+  const PASSED = {
+    at: "2026-11-29T04:31:12.000Z",
+    ok: true,
+    backup: "20261129-210000F",
+    durationMs: 42_500,
+    message: "restore check on node_b: backup 20261129-210000F restored, 3 databases answered",
+  };
+
+  it("shows when, which backup and how long the last check took", async () => {
+    await openPage({ ...BACKUPS, lastVerification: PASSED });
+    const region = screen.getByRole("region", { name: "shop-eu" });
+    expect(within(region).getByRole("heading", { name: "Last verified restore" })).toBeVisible();
+    expect(region.querySelector("[data-verified]")).toHaveTextContent(
+      "restored 2026-11-29 04:31:12 UTC, backup 20261129-210000F, took 42.5 s",
+    );
+  });
+
+  it("shows a failed check with its reason", async () => {
+    await openPage({
+      ...BACKUPS,
+      lastVerification: {
+        at: "2026-11-29T04:30:40.000Z",
+        ok: false,
+        backup: null,
+        durationMs: 900,
+        message: "restore check on node_b failed: no_backup: the pair shop-eu has no backup to verify",
+      },
+    });
+    expect(document.querySelector('[data-verified="failed"]')).toHaveTextContent(
+      "failed 2026-11-29 04:30:40 UTC, took 900 ms: restore check on node_b failed: no_backup: the pair shop-eu has no backup to verify",
+    );
+  });
+
+  it("says when no check ran yet", async () => {
+    await openPage();
+    expect(screen.getByText("No restore check has run yet.")).toBeVisible();
+  });
+
+  it("lets an admin verify now and names the node that runs it", async () => {
+    const { api, events } = await openPage();
+    api.on(
+      "POST",
+      VERIFY_PATH,
+      accepted({
+        request: {
+          id: REQUEST.id,
+          pairId: IDS.pair,
+          nodeName: "node_b",
+          state: "pending",
+          requestedAt: "2026-11-29T22:00:00.000Z",
+          finishedAt: null,
+          message: null,
+        },
+      }),
+    );
+    await events.click(screen.getByRole("button", { name: "Verify now" }));
+    expect(await screen.findByText("Restore check requested on node_b.")).toBeVisible();
+    expect(api.writes).toEqual([{ method: "POST", path: VERIFY_PATH, body: undefined }]);
+  });
+
+  it("says why a check cannot start", async () => {
+    const { api, events } = await openPage();
+    api.on(
+      "POST",
+      VERIFY_PATH,
+      failure(409, "restore_check_in_progress", "a restore check is already running"),
+    );
+    await events.click(screen.getByRole("button", { name: "Verify now" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "A restore check of this pair is already running; wait for it to finish.",
+    );
+  });
+
+  it("offers members no Verify now button", async () => {
+    await openPage(BACKUPS, "member");
+    expect(screen.queryByRole("button", { name: "Verify now" })).toBeNull();
+    expect(screen.getByRole("heading", { name: "Last verified restore" })).toBeVisible();
   });
 });

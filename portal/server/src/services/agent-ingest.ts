@@ -4,15 +4,16 @@
 
 import type { PairEventType } from "@pgaas/api";
 import { ConflictError, ForbiddenError, InputError, NotFoundError } from "@pgaas/common";
-import type {
-  AgentCommand,
-  AgentCommandResult,
-  AgentReport,
-  AgentReportAck,
-  AgentReportBatch,
-  HealReport,
-  MetricsReport,
-  StateReport,
+import {
+  type AgentCommand,
+  type AgentCommandResult,
+  type AgentReport,
+  type AgentReportAck,
+  type AgentReportBatch,
+  type HealReport,
+  type MetricsReport,
+  parseRestoreCheckMessage,
+  type StateReport,
 } from "@pgaas/common/wire";
 import type pg from "pg";
 import type { Queryable, Store } from "../store/db.js";
@@ -245,7 +246,7 @@ function resultEvent(
   parameters: { backupType?: string },
   nodeName: string,
   result: AgentCommandResult,
-): { type: PairEventType; message: string } {
+): { type: PairEventType; message: string; details?: Record<string, unknown> } {
   const ok = result.outcome === "succeeded";
   switch (type) {
     case "switchover":
@@ -269,6 +270,20 @@ function resultEvent(
         message: ok
           ? `${kind} backup taken by ${nodeName}`
           : `${kind} backup by ${nodeName} failed: ${result.message}`,
+      };
+    }
+    case "verify_backup": {
+      const passed = ok ? parseRestoreCheckMessage(result.message) : null;
+      if (passed === null) {
+        return {
+          type: "restore_check_failed",
+          message: `restore check on ${nodeName} failed: ${ok ? `unreadable result: ${result.message}` : result.message}`,
+        };
+      }
+      return {
+        type: "restore_check_succeeded",
+        message: `restore check on ${nodeName}: backup ${passed.backup} restored, ${passed.databaseCount} databases answered`,
+        details: { backup: passed.backup, databases: passed.databases, databaseCount: passed.databaseCount },
       };
     }
     default: {
@@ -341,13 +356,15 @@ export function createAgentIngest(
           [commandId, result.outcome, result.startedAt, result.finishedAt, result.message],
         );
         const durationMs = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
+        const event = resultEvent(command.type, command.parameters, actor.nodeName, result);
         await insertEvent(db, {
           pairId: command.pair_id,
           nodeName: actor.nodeName,
-          ...resultEvent(command.type, command.parameters, actor.nodeName, result),
+          type: event.type,
+          message: event.message,
           occurredAt: new Date(result.finishedAt),
           durationMs: Math.max(0, durationMs),
-          details: { commandId },
+          details: { ...event.details, commandId },
         });
         return command.type === "restore"
           ? recordRestoreResult(db, commandId, result.outcome === "succeeded", result.message)

@@ -2,12 +2,20 @@
 // inventory with its metrics (stored in backup_inventory) and takes a backup when it receives a
 // `backup` command with a report acknowledgement; its result becomes a backup_succeeded/failed event.
 // The control plane also runs the schedule the agent reports (the pair spec's cron): a due backup is
-// the same command, requested by nobody.
+// the same command, requested by nobody. Restore checks (restore-checks.ts) ride on the same
+// inventory, tick and request bookkeeping.
 import type { BackupRequest, BackupType, Pair, PairBackups } from "@pgaas/api";
 import { ConflictError } from "@pgaas/common";
 import { type BackupInventory, lastDueMinute, parseCron } from "@pgaas/common/wire";
 import type { Queryable, Store } from "../store/db.js";
 import { insertEvent, type Pairs } from "./pairs.js";
+import {
+  advanceRestoreCheck,
+  lastRestoreCheck,
+  queueRestoreCheck,
+  type RestoreCheckRequest,
+  restoreCheckDue,
+} from "./restore-checks.js";
 
 const LISTED_REQUESTS = 20;
 /** A backup request the agent never answered (host gone, agent restarted mid-backup) stops blocking new ones. */
@@ -16,7 +24,9 @@ const ABANDONED_AFTER = "2 hours";
 export interface Backups {
   list(pairId: string): Promise<PairBackups>;
   take(pairId: string, type: BackupType, requestedBy: string): Promise<BackupRequest>;
-  /** Requests every scheduled backup due by `now`; returns how many were requested. */
+  /** Asks the standby's agent (the primary's without one) to restore the newest backup and check it. */
+  verify(pairId: string, requestedBy: string): Promise<RestoreCheckRequest>;
+  /** Requests every scheduled backup and restore check due by `now`; returns how many were requested. */
   runSchedules(now?: Date): Promise<number>;
 }
 
@@ -51,19 +61,34 @@ const SCHEDULED: ReadonlyArray<{ kind: "full" | "differential"; type: BackupType
   { kind: "differential", type: "diff" },
 ];
 
-/** Fails requests the agent never answered, then tells whether one is still open. */
-async function openRequest(db: Queryable, pairId: string): Promise<string | undefined> {
+/** Fails requests the agent never answered, then tells whether one of this type is still open. */
+async function openRequest(
+  db: Queryable,
+  pairId: string,
+  type: "backup" | "verify_backup" = "backup",
+): Promise<string | undefined> {
   await db.query(
     `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'no result within ${ABANDONED_AFTER}'
-      WHERE pair_id = $1 AND type = 'backup' AND state IN ('pending', 'delivered')
+      WHERE pair_id = $1 AND type = $2 AND state IN ('pending', 'delivered')
         AND requested_at < now() - interval '${ABANDONED_AFTER}'`,
-    [pairId],
+    [pairId, type],
   );
   const { rows } = await db.query<{ id: string }>(
-    "SELECT id FROM agent_commands WHERE pair_id = $1 AND type = 'backup' AND state IN ('pending', 'delivered')",
-    [pairId],
+    "SELECT id FROM agent_commands WHERE pair_id = $1 AND type = $2 AND state IN ('pending', 'delivered')",
+    [pairId, type],
   );
   return rows[0]?.id;
+}
+
+/** Backups and their checks need the repository the primary's agent reports. */
+async function requireRepository(db: Queryable, pair: Pair): Promise<void> {
+  const { rows } = await db.query("SELECT 1 FROM backup_inventory WHERE pair_id = $1", [pair.id]);
+  if (rows.length === 0) {
+    throw new ConflictError(
+      `pair ${pair.name} has reported no backup repository: configure backups on the pair (its spec's backup block)`,
+      { code: "backups_not_configured" },
+    );
+  }
 }
 
 export function createBackups(store: Store, pairs: Pairs, clock: () => Date = () => new Date()): Backups {
@@ -134,10 +159,34 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
     });
   };
 
+  /** One pair's daily restore check: a pair without a backup yet has nothing to check. */
+  const runRestoreCheckSchedule = async (pairId: string, hasBackup: boolean, now: Date) => {
+    const pair = await pairs.get(pairId);
+    return store.transaction(async (db) => {
+      await db.query("SELECT 1 FROM pairs WHERE id = $1 FOR UPDATE", [pairId]);
+      const due = await restoreCheckDue(db, pairId, now);
+      if (due === null) return 0;
+      if (!hasBackup) {
+        await advanceRestoreCheck(db, pairId, due);
+        return 0;
+      }
+      // A check still running or no node to run it right now: the due check waits for the next pass.
+      if ((await openRequest(db, pairId, "verify_backup")) !== undefined) return 0;
+      try {
+        await queueRestoreCheck(db, pair, null);
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "no_primary") return 0;
+        throw error;
+      }
+      await advanceRestoreCheck(db, pairId, due);
+      return 1;
+    });
+  };
+
   return {
     async list(pairId) {
       await pairs.get(pairId);
-      const [{ rows: inventory }, { rows: requests }] = await Promise.all([
+      const [{ rows: inventory }, { rows: requests }, lastVerification] = await Promise.all([
         store.query<{ inventory: BackupInventory; sampled_at: Date; node_name: string }>(
           "SELECT inventory, sampled_at, node_name FROM backup_inventory WHERE pair_id = $1",
           [pairId],
@@ -147,6 +196,7 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
             WHERE c.pair_id = $1 AND c.type = 'backup' ORDER BY c.requested_at DESC, c.id LIMIT $2`,
           [pairId, LISTED_REQUESTS],
         ),
+        lastRestoreCheck(store, pairId),
       ]);
       const latest = inventory[0];
       return {
@@ -154,6 +204,7 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
         reportedAt: latest?.sampled_at.toISOString() ?? null,
         reportedBy: latest?.node_name ?? null,
         requests: requests.map(toRequest),
+        lastVerification,
       };
     },
 
@@ -161,15 +212,7 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
       const pair = await pairs.get(pairId);
       return store.transaction(async (db) => {
         await db.query("SELECT 1 FROM pairs WHERE id = $1 FOR UPDATE", [pairId]);
-        const { rows: reported } = await db.query("SELECT 1 FROM backup_inventory WHERE pair_id = $1", [
-          pairId,
-        ]);
-        if (reported.length === 0) {
-          throw new ConflictError(
-            `pair ${pair.name} has reported no backup repository: configure backups on the pair (its spec's backup block)`,
-            { code: "backups_not_configured" },
-          );
-        }
+        await requireRepository(db, pair);
         const open = await openRequest(db, pairId);
         if (open !== undefined) {
           throw new ConflictError("a backup of this pair is already running", {
@@ -181,13 +224,35 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
       });
     },
 
+    async verify(pairId, requestedBy) {
+      const pair = await pairs.get(pairId);
+      return store.transaction(async (db) => {
+        await db.query("SELECT 1 FROM pairs WHERE id = $1 FOR UPDATE", [pairId]);
+        await requireRepository(db, pair);
+        const open = await openRequest(db, pairId, "verify_backup");
+        if (open !== undefined) {
+          throw new ConflictError("a restore check of this pair is already running", {
+            code: "restore_check_in_progress",
+            details: { requestId: open },
+          });
+        }
+        return queueRestoreCheck(db, pair, requestedBy);
+      });
+    },
+
     async runSchedules(now = clock()) {
-      const { rows } = await store.query<{ pair_id: string; schedule: BackupInventory["schedule"] | null }>(
-        "SELECT pair_id, inventory->'schedule' AS schedule FROM backup_inventory",
+      const { rows } = await store.query<{
+        pair_id: string;
+        schedule: BackupInventory["schedule"] | null;
+        has_backup: boolean;
+      }>(
+        `SELECT pair_id, inventory->'schedule' AS schedule,
+                jsonb_array_length(inventory->'backups') > 0 AS has_backup FROM backup_inventory`,
       );
       let requested = 0;
       for (const row of rows) {
         if (row.schedule) requested += await runSchedule(row.pair_id, row.schedule, now);
+        requested += await runRestoreCheckSchedule(row.pair_id, row.has_backup, now);
       }
       return requested;
     },

@@ -374,6 +374,28 @@ UPDATE state_rollups SET up_seconds = least(3600, writable_samples * 2);
 `,
   },
   {
+    version: 11,
+    name: "restore checks: their daily schedule's clock, alert kind restore_check_failed",
+    // The alert mapping of migration 7 plus the new kind; the trigger calls the function, so it follows.
+    sql: `
+ALTER TABLE backup_schedule_runs DROP CONSTRAINT backup_schedule_runs_kind_check;
+ALTER TABLE backup_schedule_runs ADD CONSTRAINT backup_schedule_runs_kind_check
+  CHECK (kind IN ('full', 'differential', 'restore_check'));
+CREATE OR REPLACE FUNCTION pgaas_alert_kind(event_type text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE event_type
+    WHEN 'failover' THEN 'failover'
+    WHEN 'sync_degraded' THEN 'degraded'
+    WHEN 'fenced' THEN 'fenced'
+    WHEN 'superseded_fenced' THEN 'fenced'
+    WHEN 'awaiting_decision' THEN 'fenced'
+    WHEN 'backup_failed' THEN 'backup_failed'
+    WHEN 'restore_check_failed' THEN 'restore_check_failed'
+    WHEN 'disk_usage_high' THEN 'disk_usage'
+  END
+$$;
+`,
+  },
+  {
     version: 12,
     name: "alert endpoints: the previous signing secret during a rotation's overlap",
     // Receivers switch to a new secret on their own schedule: until previous_secret_until, every

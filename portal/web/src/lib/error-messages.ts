@@ -46,6 +46,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
     "The standby is not synchronous: promoting it now could lose acknowledged commits.",
   backups_not_configured: "This pair has no backups configured (its spec has no backup block).",
   backup_in_progress: "A backup of this pair is already running; wait for it to finish.",
+  restore_check_in_progress: "A restore check of this pair is already running; wait for it to finish.",
   database_restoring: "That database is still being restored; wait until it is active.",
   database_not_restorable: "Only an active or a deleted database can be restored.",
   no_backup: "The pair has no backup yet, so nothing can be restored.",

@@ -1,4 +1,4 @@
-// A pair's backups: the inventory and "take a backup now".
+// A pair's backups: the inventory, "take a backup now" and "verify now".
 import * as api from "@pgaas/api";
 import type { Router } from "express";
 import type { Backups } from "../../services/backups.js";
@@ -8,5 +8,8 @@ export function mountBackups(router: Router, deps: MountDeps, backups: Backups):
   mount(router, deps, api.listBackups, async ({ params }) => backups.list(params.id));
   mount(router, deps, api.takeBackup, async ({ params, body, actor }) => ({
     request: await backups.take(params.id, body.type, actor.id),
+  }));
+  mount(router, deps, api.verifyBackup, async ({ params, actor }) => ({
+    request: await backups.verify(params.id, actor.id),
   }));
 }

@@ -26,6 +26,7 @@ const KIND_LABELS: Record<AlertKind, string> = {
   degraded: "Degraded",
   fenced: "Fenced or awaiting a decision",
   backup_failed: "Backup failed",
+  restore_check_failed: "Restore check failed",
   disk_usage: "Disk ≥ 80 %",
 };
 

@@ -20,6 +20,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "awaiting_decision":
     case "backup_failed":
     case "restore_failed":
+    case "restore_check_failed":
       return "bad";
     case "sync_degraded":
     case "role_changed":
@@ -30,6 +31,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "switchover_succeeded":
     case "backup_succeeded":
     case "restore_succeeded":
+    case "restore_check_succeeded":
     case "unfenced":
     case "rejoin_succeeded":
       return "ok";

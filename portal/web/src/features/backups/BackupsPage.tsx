@@ -1,5 +1,6 @@
 // Backups per pair, as RDS shows them: the latest restorable second, the RPO (archive lag), every
-// backup with its time, type, size and WAL range, and (admins) "take a backup now".
+// backup with its time, type, size and WAL range, the last verified restore, and (admins) "take a
+// backup now" and "verify now".
 import type { BackupInventory, BackupRequest, BackupType, User } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
@@ -13,6 +14,7 @@ import { QueryView } from "../../components/QueryView.js";
 import { formatAge, formatBytes, formatDateTime, formatDuration } from "../../lib/format.js";
 import { useMutation } from "../../lib/use-query.js";
 import { type PairBackupsView, requestBackup, usePairBackups } from "./api.js";
+import { LastVerification } from "./LastVerification.js";
 
 const TYPES: readonly { value: BackupType; label: string }[] = [
   { value: "full", label: "Full" },
@@ -154,6 +156,14 @@ function PairBackupsCard({
       )}
       {isAdmin && backups.inventory ? (
         <TakeBackup pairId={pair.id} primary={pair.primary} onRequested={onRequested} />
+      ) : null}
+      {backups.inventory ? (
+        <LastVerification
+          pairId={pair.id}
+          check={backups.lastVerification}
+          isAdmin={isAdmin}
+          onRequested={onRequested}
+        />
       ) : null}
       {backups.requests.length > 0 ? (
         <>

@@ -1,4 +1,12 @@
-import { type BackupType, listBackups, listPairs, type Pair, type PairBackups, takeBackup } from "@pgaas/api";
+import {
+  type BackupType,
+  listBackups,
+  listPairs,
+  type Pair,
+  type PairBackups,
+  takeBackup,
+  verifyBackup,
+} from "@pgaas/api";
 import { callRoute } from "../../lib/api-client.js";
 import { useQuery } from "../../lib/use-query.js";
 
@@ -24,4 +32,8 @@ export function usePairBackups() {
 
 export function requestBackup(input: { pairId: string; type: BackupType }) {
   return callRoute(takeBackup, { params: { id: input.pairId }, body: { type: input.type } });
+}
+
+export function requestRestoreCheck(input: { pairId: string }) {
+  return callRoute(verifyBackup, { params: { id: input.pairId } });
 }
