@@ -1,5 +1,5 @@
 // Early, pure validation of PostgresPairArgs: each message names the arg and says how to fix it.
-import { PAIR_NAME_PATTERN } from "@pgaas/common/wire";
+import { PairName } from "@pgaas/common/wire";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
 
 export type CloudKind = "openstack" | "gcp" | "local";
@@ -32,10 +32,12 @@ function validPort(value: number | undefined): boolean {
 export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgsProblem[] {
   const problems: PairArgsProblem[] = [];
   const add = (arg: string, message: string) => problems.push({ arg, message });
-  if (!PAIR_NAME_PATTERN.test(name)) {
+  // The same rule, in the same words, as the provider and the control plane (common's name rules).
+  const checkedName = PairName.safeParse(name);
+  if (!checkedName.success) {
     add(
       "name",
-      `"${name}" must match ${PAIR_NAME_PATTERN.source} (it names the pair in repmgr and the control plane)`,
+      `"${name}": ${checkedName.error.issues.map((issue) => issue.message).join(" ")} (it names the pair in repmgr and the control plane)`,
     );
   }
   let cloud: CloudKind | undefined;

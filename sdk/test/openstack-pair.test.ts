@@ -303,7 +303,7 @@ describe("PostgresPair on OpenStack: bad args", () => {
   it("rejects a pair name PostgreSQL tools cannot take", async () => {
     const { PostgresPair } = await import("../src/postgres-pair.js");
     expect(() => new PostgresPair("Orders_1", openstackArgs())).toThrow(
-      'invalid PostgresPair Orders_1: name: "Orders_1" must match ^[a-z][a-z0-9-]{0,39}$',
+      'invalid PostgresPair Orders_1: name: "Orders_1": Upper case is not allowed: use a–z. Not allowed: "_". Use a–z, 0–9 and -. (it names the pair in repmgr and the control plane)',
     );
   });
 });

@@ -76,6 +76,8 @@ describe("database page", () => {
     ]);
     expect(screen.getByText("postgresql://orders@10.231.4.10:5432/orders")).toBeVisible();
     expect(screen.getByText("(the owner role)")).toBeVisible();
+    // The tab names the database, not just "Database".
+    expect(document.title).toBe("orders · pgaas");
   });
 
   it("shows a member with a grant their own role's URI and no owner reset", async () => {

@@ -68,3 +68,9 @@ export function usePageTitle(page: string): void {
     document.title = `${page} · pgaas`;
   }, [page]);
 }
+
+/** The same, once a page knows its own name (e.g. the database it shows, after it loaded). */
+export function PageTitle({ page }: { page: string }): null {
+  usePageTitle(page);
+  return null;
+}

@@ -8,7 +8,7 @@ import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
 import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatBytes, formatDateTime } from "../../lib/format.js";
-import { Link, navigate } from "../../lib/router.js";
+import { Link, navigate, PageTitle } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
 import { remove, resetPassword, useDatabaseDetail } from "./api.js";
 import { ConnectionSnippets } from "./ConnectionSnippets.js";
@@ -97,6 +97,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
         const canManage = user.role === "admin" || database.createdBy === user.id;
         return (
           <>
+            <PageTitle page={database.name} />
             <PageHeader
               title={database.name}
               subtitle={
