@@ -2,23 +2,13 @@
 // ending before the backup that starts it.
 import { describe, expect, it } from "vitest";
 import { type ArchiverState, backupInventory, type RepositoryInfo } from "../src/wire/backup-inventory.js";
+import { FULL_BACKUP } from "./support/backup-fixtures.js";
 
 const INFO: RepositoryInfo = {
   stanza: "orders",
   statusCode: 0,
   statusMessage: "ok",
-  backups: [
-    {
-      label: "20261207-022500F",
-      type: "full",
-      startedAt: "2026-12-07T02:25:00.000Z",
-      stoppedAt: "2026-12-07T02:25:04.000Z",
-      databaseBytes: 30_000_000,
-      repositoryBytes: 4_000_000,
-      walStart: "000000010000000000000003",
-      walStop: "000000010000000000000003",
-    },
-  ],
+  backups: [FULL_BACKUP],
   walMin: "000000010000000000000001",
   walMax: "000000010000000000000003",
 };

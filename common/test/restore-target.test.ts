@@ -3,22 +3,14 @@
 import { describe, expect, it } from "vitest";
 import type { BackupInventory } from "../src/wire/backup-inventory.js";
 import { checkRestoreTarget } from "../src/wire/restore-target.js";
+import { FULL_BACKUP } from "./support/backup-fixtures.js";
 
 const INVENTORY: BackupInventory = {
   stanza: "orders",
   statusCode: 0,
   statusMessage: "ok",
   backups: [
-    {
-      label: "20261207-022500F",
-      type: "full",
-      startedAt: "2026-12-07T02:25:00.000Z",
-      stoppedAt: "2026-12-07T02:25:04.000Z",
-      databaseBytes: 30_000_000,
-      repositoryBytes: 4_000_000,
-      walStart: "000000010000000000000003",
-      walStop: "000000010000000000000003",
-    },
+    FULL_BACKUP,
     {
       label: "20261207-022500F_20261207-030000D",
       type: "diff",

@@ -3,22 +3,12 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage.js";
 import { freezeClock } from "./support/clock.js";
-import { failure, fakeApi, ok } from "./support/fake-api.js";
-import {
-  catalog,
-  connection,
-  database,
-  emptyReport,
-  IDS,
-  NO_STATEMENTS,
-  pair,
-  user,
-} from "./support/fixtures.js";
+import { DATABASE_PATH, databasePageApi, RANGE } from "./support/database-page.js";
+import { failure, ok } from "./support/fake-api.js";
+import { connection, database, IDS, pair, user } from "./support/fixtures.js";
 
 freezeClock();
 
-const DATABASE_PATH = `/v1/databases/${IDS.database}`;
-const RANGE = "from=2026-11-29T21%3A00%3A00.000Z&to=2026-11-29T22%3A00%3A00.000Z";
 const stored = database({ settings: { statement_timeout: 30_000, jit: false } });
 
 const LOAD = [
@@ -29,31 +19,7 @@ const LOAD = [
 ];
 
 async function openPage(viewer = user(), own = connection(), shown = { database: stored, pair: pair() }) {
-  const api = fakeApi()
-    .on("GET", DATABASE_PATH, ok({ database: shown.database }))
-    .on("GET", "/v1/settings/parameters", ok(catalog()))
-    .on("GET", `/v1/pairs/${IDS.pair}`, ok({ pair: shown.pair }))
-    .on("GET", `${DATABASE_PATH}/connection`, ok({ connection: own }))
-    .on(
-      "GET",
-      `/v1/reports/databases/${IDS.database}?${RANGE}`,
-      ok(
-        emptyReport(
-          "database",
-          IDS.database,
-          "orders",
-          "2026-11-29T21:00:00.000Z",
-          "2026-11-29T22:00:00.000Z",
-        ),
-      ),
-    )
-    .on(
-      "GET",
-      `/v1/reports/pairs/${IDS.pair}?${RANGE}`,
-      ok(emptyReport("pair", IDS.pair, "shop-eu", "2026-11-29T21:00:00.000Z", "2026-11-29T22:00:00.000Z")),
-    )
-    .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }))
-    .on("GET", `${DATABASE_PATH}/insights?orderBy=total_time&limit=20`, ok(NO_STATEMENTS));
+  const api = databasePageApi({ database: shown.database, pair: shown.pair, connection: own });
   render(<DatabaseDetailPage id={IDS.database} user={viewer} />);
   await screen.findByRole("heading", { name: "orders", level: 1 });
   await screen.findByText("Only the owner has access");

@@ -7,52 +7,18 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage.js";
 import { freezeClock } from "./support/clock.js";
-import { accepted, failure, fakeApi, ok } from "./support/fake-api.js";
-import {
-  catalog,
-  connection,
-  database,
-  emptyReport,
-  IDS,
-  NO_STATEMENTS,
-  pair,
-  user,
-} from "./support/fixtures.js";
+import { DATABASE_PATH, databasePageApi } from "./support/database-page.js";
+import { accepted, failure } from "./support/fake-api.js";
+import { connection, database, IDS, pair, user } from "./support/fixtures.js";
 
 freezeClock();
 
-const DATABASE_PATH = `/v1/databases/${IDS.database}`;
 const RESTORE_PATH = `${DATABASE_PATH}/restore`;
-const RANGE = "from=2026-11-29T21%3A00%3A00.000Z&to=2026-11-29T22%3A00%3A00.000Z";
 const RESTORED_ID = "7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 const DELETED_AT = "2026-11-29T21:40:00.000Z";
 
 async function openPage(shown: Database) {
-  const api = fakeApi()
-    .on("GET", DATABASE_PATH, ok({ database: shown }))
-    .on("GET", "/v1/settings/parameters", ok(catalog()))
-    .on("GET", `/v1/pairs/${IDS.pair}`, ok({ pair: pair() }))
-    .on("GET", `${DATABASE_PATH}/connection`, ok({ connection: connection() }))
-    .on(
-      "GET",
-      `/v1/reports/databases/${IDS.database}?${RANGE}`,
-      ok(
-        emptyReport(
-          "database",
-          IDS.database,
-          "orders",
-          "2026-11-29T21:00:00.000Z",
-          "2026-11-29T22:00:00.000Z",
-        ),
-      ),
-    )
-    .on(
-      "GET",
-      `/v1/reports/pairs/${IDS.pair}?${RANGE}`,
-      ok(emptyReport("pair", IDS.pair, "shop-eu", "2026-11-29T21:00:00.000Z", "2026-11-29T22:00:00.000Z")),
-    )
-    .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }))
-    .on("GET", `${DATABASE_PATH}/insights?orderBy=total_time&limit=20`, ok(NO_STATEMENTS));
+  const api = databasePageApi({ database: shown, pair: pair(), connection: connection() });
   render(<DatabaseDetailPage id={IDS.database} user={user()} />);
   await screen.findByRole("heading", { name: shown.name, level: 1 });
   return { api, events: userEvent.setup() };
