@@ -9,6 +9,7 @@ import { localHostsHandler } from "../resources/local-hosts.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
 import { registrationHandler } from "../resources/registration.js";
 import type { ResourceContext, ResourceHandler, WireProps } from "../resources/resource-handler.js";
+import { COMPONENT_CONSTRUCTORS, type ComponentConstructor } from "./components.js";
 import { controlPlaneFailures } from "./control-plane-preflight.js";
 import { warnThroughEngine } from "./engine-warning.js";
 import {
@@ -41,6 +42,9 @@ export function typeOfUrn(urn: string): string {
 export class PgaasProvider implements pulumi.provider.Provider {
   readonly version = PROVIDER_VERSION;
   readonly #handlers: ReadonlyMap<string, ResourceHandler>;
+  readonly #components: ReadonlyMap<string, ComponentConstructor> = new Map(
+    COMPONENT_CONSTRUCTORS.map((component) => [component.token, component]),
+  );
   readonly #log: Logger;
   #config: ProviderConfig = EMPTY_CONFIG;
   /** The control-plane probe of the current configuration, made once by the first Check that needs it. */
@@ -125,6 +129,19 @@ export class PgaasProvider implements pulumi.provider.Provider {
   ): Promise<pulumi.provider.UpdateResult> {
     const updated = await this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
     return { ...updated, ...(updated.outs === undefined ? {} : { outs: wireProps(updated.outs) }) };
+  }
+
+  /** A remote component (PostgresPair, Database) for a program in any language. */
+  async construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<pulumi.provider.ConstructResult> {
+    const component = this.#components.get(type);
+    if (component === undefined) throw new Error(`pgaas provider has no component type ${type}`);
+    this.#log.info("construct", { type, name });
+    return component.construct(name, inputs, options);
   }
 
   async invoke(token: string, inputs: WireProps): Promise<pulumi.provider.InvokeResult> {
