@@ -2,7 +2,7 @@
 // configuration Configure delivered. No dynamic providers: this is a real plugin (`pgaas`).
 
 import { createLogger, type Logger } from "@pgaas/common";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { GET_PAIR_TOKEN, invokeGetPair } from "../functions/get-pair.js";
 import { databaseHandler } from "../resources/database.js";
 import { localHostsHandler } from "../resources/local-hosts.js";
@@ -18,7 +18,7 @@ import {
   EMPTY_CONFIG,
   type ProviderConfig,
 } from "./provider-config.js";
-import { PROVIDER_VERSION, schemaJson } from "./schema.js";
+import { PROVIDER_VERSION, providerSchema, schemaJson } from "./schema.js";
 import { withoutUndefined } from "./wire-values.js";
 
 /** Properties as they leave for the engine (see withoutUndefined). */
@@ -44,6 +44,12 @@ export class PgaasProvider implements pulumi.provider.Provider {
   readonly #handlers: ReadonlyMap<string, ResourceHandler>;
   readonly #components: ReadonlyMap<string, ComponentConstructor> = new Map(
     COMPONENT_CONSTRUCTORS.map((component) => [component.token, component]),
+  );
+  /** Each component's input names, as the schema declares them. */
+  readonly #componentInputs: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+    Object.entries(providerSchema().resources)
+      .filter(([, resource]) => "isComponent" in resource && resource.isComponent)
+      .map(([token, resource]) => [token, new Set(Object.keys(resource.inputProperties))]),
   );
   readonly #log: Logger;
   #config: ProviderConfig = EMPTY_CONFIG;
@@ -139,7 +145,19 @@ export class PgaasProvider implements pulumi.provider.Provider {
     options: pulumi.ComponentResourceOptions,
   ): Promise<pulumi.provider.ConstructResult> {
     const component = this.#components.get(type);
-    if (component === undefined) throw new Error(`pgaas provider has no component type ${type}`);
+    const known = this.#componentInputs.get(type);
+    if (component === undefined || known === undefined)
+      throw new Error(`pgaas provider has no component type ${type}`);
+    // Absent outputs may arrive as null from SDKs that name them among the inputs.
+    const unknown = Object.entries(inputs)
+      .filter(([key, value]) => !known.has(key) && value !== null && value !== undefined)
+      .map(([key]) => key);
+    if (unknown.length > 0) {
+      throw new pulumi.InputPropertiesError({
+        message: `${type} ${name} has no input ${unknown.join(", ")} (its inputs: ${[...known].join(", ")})`,
+        errors: unknown.map((key) => ({ propertyPath: key, reason: `is not an input of ${type}` })),
+      });
+    }
     this.#log.info("construct", { type, name });
     return component.construct(name, inputs, options);
   }
