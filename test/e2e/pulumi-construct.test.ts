@@ -5,7 +5,7 @@
 // through the Database component's URI output; destroy leaves no state, namespace, process or registry
 // row. Needs root and `npm run build`; run it under the system-test lock.
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,11 @@ it("remote PostgresPair and Database: up, a write through the Database's URI, de
     expect(registered.status).toBe(200);
 
     const appUri = String(unwrapSecrets(outputs.appUri));
+    // The passwords the components' children produced stay sealed in the state, as in a TypeScript stack.
+    const passwords = [new URL(appUri).password, new URL(String(unwrapSecrets(outputs.pairUri))).password];
+    expect(passwords.map((password) => password.length > 0)).toEqual([true, true]);
+    const stateText = await readFile(join(dir, "state.json"), "utf8");
+    expect(passwords.filter((password) => stateText.includes(decodeURIComponent(password)))).toEqual([]);
     const rows = await withClient(appUri, String(outputs.caCertificate), async (client) => {
       await client.query("CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL)");
       await client.query("INSERT INTO orders VALUES (1, 'written through a remote Database')");
