@@ -12,7 +12,8 @@ describe("secrets and tokens", () => {
       undefined,
       undefined,
     ]);
-    // Format only; api.test.ts proves PostgreSQL accepts it (the owner logs in with the password).
+    // Format only; the API story (api/databases.ts) proves PostgreSQL accepts it (the owner logs in
+    // with the password).
     expect(scramVerifier(new Secret("secret"), Buffer.alloc(16, 1))).toMatch(
       /^SCRAM-SHA-256\$4096:AQEBAQEBAQEBAQEBAQEBAQ==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/,
     );
