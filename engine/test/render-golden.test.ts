@@ -190,7 +190,7 @@ describe("rendered files (golden)", () => {
       "node_id = '1'",
       "node_name = 'n1'",
       "ssh_options = '-q -i /etc/pgaas/orders/ssh/id_ed25519 -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/etc/pgaas/orders/ssh/known_hosts -o ConnectTimeout=5'",
-      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''5000'' passfile=''/etc/pgaas/orders/pgpass'' sslmode=''verify-full'' sslrootcert=''/etc/pgaas/orders/ca.crt'''",
+      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''1000'' passfile=''/etc/pgaas/orders/pgpass'' sslmode=''verify-full'' sslrootcert=''/etc/pgaas/orders/ca.crt'''",
     ]) {
       expect(conf.split("\n")).toContain(line);
     }
