@@ -107,9 +107,14 @@ describe("the VIP gate", () => {
         .replaceAll("/run/pgaas/orders/n1", `${dir}/run`)
         .replaceAll("/var/lib/pgaas/orders/n1", `${dir}/state`)
         .replaceAll("/var/log/pgaas/orders/n1", `${dir}/log`)
-        .replaceAll("/etc/pgaas/orders/n1/bin", `${dir}/bin`);
+        .replaceAll("/etc/pgaas/orders/n1/bin", `${dir}/bin`)
+        .replaceAll("/usr/lib/postgresql/15/bin", `${dir}/pgbin`);
     await rm(dir, { recursive: true, force: true });
-    for (const sub of ["run", "state", "log", "bin"]) await mkdir(join(dir, sub), { recursive: true });
+    for (const sub of ["run", "state", "log", "bin", "pgbin"])
+      await mkdir(join(dir, sub), { recursive: true });
+    // psql answers what the file `writable` says (t or f), as PostgreSQL would to the writable query.
+    await writeFile(join(dir, "pgbin", "psql"), `#!/bin/bash\ncat ${dir}/writable\n`, { mode: 0o755 });
+    await writeFile(join(dir, "writable"), "f\n");
     const lib = join(dir, "bin", "pgaas-lib.sh");
     const check = join(dir, "bin", "keepalived-check");
     const content = (suffix: string) => relocate(files.find((f) => f.path.endsWith(suffix))?.content ?? "");
@@ -153,13 +158,19 @@ describe("the VIP gate", () => {
         () => true,
         () => false,
       );
+    // No beat yet (upgraded from the plain check, the old fence watcher still runs): the old check.
     expect(await passes()).toBe(false);
+    await writeFile(join(dir, "writable"), "t\n");
+    expect(await passes()).toBe(true);
+    // From the first beat on, only the heartbeat counts: a standby's gate keeps the VIP away.
+    await writeFile(join(dir, "writable"), "f\n");
     await withLib(lib, "t", "pgaas_vip_gate_beat");
     expect(await passes()).toBe(true);
     const staleSeconds = vipGateStaleMs(SPEC) / 1000 + 1;
     await utimes(beat, Date.now() / 1000 - staleSeconds, Date.now() / 1000 - staleSeconds);
     expect(await passes()).toBe(false);
     await withLib(lib, "t", "pgaas_vip_gate_beat");
+    await writeFile(join(dir, "writable"), "t\n");
     await writeFile(join(dir, "state", "FENCED"), "fenced\n");
     expect(await passes()).toBe(false);
   });

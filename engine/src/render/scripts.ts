@@ -177,9 +177,20 @@ function script(member: Member, body: string): string {
 /**
  * keepalived's track script, the safety net beside the VIP gate (which says whether this node is the
  * writable primary): exit 0 only while no fence marker exists and the loop keeping the gate is alive.
+ * Before that loop's first beat (a node upgraded from the plain writable check, whose old keepalived and
+ * fence watcher still run until they restart) it keeps the old check, so an upgrade does not drop the VIP.
  */
 export function renderKeepalivedCheck(member: Member): string {
-  return script(member, `[ -e "$PGAAS_FENCE_MARKER" ] && exit 1\npgaas_vip_gate_alive\n`);
+  return script(
+    member,
+    `[ -e "$PGAAS_FENCE_MARKER" ] && exit 1
+if [ ! -e "$PGAAS_VIP_GATE_HEARTBEAT" ]; then
+  pgaas_is_writable
+  exit
+fi
+pgaas_vip_gate_alive
+`,
+  );
 }
 
 /** repmgr promote_command: a fenced node never promotes; clear sync first (a promoted
