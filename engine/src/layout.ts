@@ -37,7 +37,7 @@ export interface MemberLayout {
   /** what the pgaas scripts (hooks, degrade, fence watcher) did, one line per action */
   readonly scriptsLog: string;
   readonly fenceMarker: string;
-  /** keepalived's vrrp_track_file: `0` (VIP may live here) only while writable and unfenced */
+  /** keepalived's track_file: `0` (VIP may live here) only while writable and unfenced */
   readonly vipGate: string;
   /** touched by the loop that keeps the gate current; stale means the gate may be stale too */
   readonly vipGateHeartbeat: string;

@@ -88,7 +88,7 @@ pgaas_is_writable() {
   [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
 }
 
-# The VIP gate keepalived tracks (vrrp_track_file, watched with inotify): 0 lets the VIP live here, 1
+# The VIP gate keepalived tracks (track_file, watched with inotify): 0 lets the VIP live here, 1
 # keeps it away. Replaced atomically and only on change, so keepalived acts on each write at once.
 pgaas_vip_gate() {
   [ -n "$PGAAS_VIP_GATE" ] || return 0

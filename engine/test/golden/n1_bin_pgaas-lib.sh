@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: c73eb1dc4dc99818aeb580b446df8839a87906c0b817b778f7b8abc50121bf16
+# sha256: 008e6c82bf502c031cbdb26f265311f32c9ba73e63220b233afa96e6dbf1268b
 # Sourced by the pgaas scripts of n1 (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -44,7 +44,7 @@ pgaas_is_writable() {
   [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
 }
 
-# The VIP gate keepalived tracks (vrrp_track_file, watched with inotify): 0 lets the VIP live here, 1
+# The VIP gate keepalived tracks (track_file, watched with inotify): 0 lets the VIP live here, 1
 # keeps it away. Replaced atomically and only on change, so keepalived acts on each write at once.
 pgaas_vip_gate() {
   [ -n "$PGAAS_VIP_GATE" ] || return 0

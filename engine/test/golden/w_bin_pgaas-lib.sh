@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 47b29ec6223ac79489e56f2f6b5d0cb0a9eaa27e91db8dbe36082063ffea11ba
+# sha256: 2bb8acf9506636d7133ee5b6618a324aa6ed16685996c2fdff002bdb39f5c7a6
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -44,7 +44,7 @@ pgaas_is_writable() {
   [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
 }
 
-# The VIP gate keepalived tracks (vrrp_track_file, watched with inotify): 0 lets the VIP live here, 1
+# The VIP gate keepalived tracks (track_file, watched with inotify): 0 lets the VIP live here, 1
 # keeps it away. Replaced atomically and only on change, so keepalived acts on each write at once.
 pgaas_vip_gate() {
   [ -n "$PGAAS_VIP_GATE" ] || return 0
