@@ -54,6 +54,12 @@ const VANISHES = Number(values.vanishes);
 const HEAL_TIMEOUT_MS = 120_000;
 /** The probe's connect timeout: short, so the measure is the endpoint's, not a SYN retransmission's. */
 const PROBE_CONNECT_TIMEOUT_MS = 500;
+/**
+ * The probe's read timeout: a write in flight when the primary's host vanished is abandoned after this
+ * and retried on a new connection. The writer's default (12 s) measured the client: with it, host loss
+ * read ~12.2 s while the VIP accepted writes again after ~7.5 s.
+ */
+const PROBE_QUERY_TIMEOUT_MS = 1000;
 const TLS_SAMPLES = 20;
 
 interface Context {
@@ -65,8 +71,15 @@ interface Context {
   readonly pairId: string;
 }
 
+/**
+ * What brought writes back after a fault: the standby's promotion, or the same node's PostgreSQL started
+ * again in place. The issue insists the benchmark says which; today every kill is a failover.
+ */
+type Recovery = "failover" | "restart in place";
+
 interface DrillResult {
   readonly seconds: number;
+  readonly recovery: Recovery;
   /** Fault → fully protected again, brought back by the agents; null when they did not within bounds. */
   readonly healSeconds: number | null;
   readonly lost: number;
@@ -104,6 +117,7 @@ async function failoverDrill(
     table,
     maxDurationMs: 120_000,
     connectTimeoutMs: PROBE_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: PROBE_QUERY_TIMEOUT_MS,
   });
   await writer.firstAckAfter(Date.now(), 10_000);
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -115,22 +129,24 @@ async function failoverDrill(
   const report = await writer.stop();
   await afterFault(primary);
   let healSeconds: number | null = null;
+  let primaryAfter: string | undefined;
   try {
-    await protectedPair(ctx, HEAL_TIMEOUT_MS);
+    primaryAfter = await protectedPair(ctx, HEAL_TIMEOUT_MS);
     healSeconds = seconds(Date.now() - faultAt);
   } catch (error) {
     log(
       `${primary} not healed by its agent within ${HEAL_TIMEOUT_MS / 1000} s: ${describeError(error)}; rejoin by hand`,
     );
     await rejoin(ctx.spec, ctx.hosts, ctx.secrets, primary);
-    await protectedPair(ctx);
+    primaryAfter = await protectedPair(ctx);
   }
   const check = await verifyAcknowledged(
     report,
-    adminTarget(ctx.spec, ctx.secrets, ctx.lab.host(other(primary)).address),
+    adminTarget(ctx.spec, ctx.secrets, ctx.lab.host(primaryAfter).address),
   );
   return {
     seconds: seconds(resumedAt - faultAt),
+    recovery: primaryAfter === primary ? "restart in place" : "failover",
     healSeconds,
     lost: check.missing.length,
     acked: check.ackedCount,
@@ -187,6 +203,7 @@ function stats(values: readonly number[]): { min: number; median: number; max: n
 }
 
 function statsRow(measure: string, values: readonly number[], target: string): string[] {
+  if (values.length === 0) return [measure, "0", "", "", "", target];
   const s = stats(values);
   return [measure, `${values.length}`, `${s.min}`, `${s.median}`, `${s.max}`, target];
 }
@@ -251,7 +268,7 @@ async function main(): Promise<void> {
             );
       drills.push({ kind, result });
       log(
-        `${kind} #${index + 1}: writes back after ${result.seconds} s, protected again after ${result.healSeconds ?? "NOT HEALED"} s, ${result.lost} of ${result.acked} acked rows lost`,
+        `${kind} #${index + 1}: writes back after ${result.seconds} s by ${result.recovery}, protected again after ${result.healSeconds ?? "NOT HEALED"} s, ${result.lost} of ${result.acked} acked rows lost`,
       );
     }
     const degrade = await degradeDrill(ctx);
@@ -278,8 +295,15 @@ async function main(): Promise<void> {
         `${bootstrap}`,
         "≤ 20",
       ],
+      ...(["failover", "restart in place"] as const).map((recovery) =>
+        statsRow(
+          `kill -9 primary → write acked via VIP, by ${recovery}`,
+          kills.filter((r) => r.recovery === recovery).map((r) => r.seconds),
+          "",
+        ),
+      ),
       statsRow(
-        "kill -9 primary → write acked via VIP",
+        "kill -9 primary → write acked via VIP, all",
         kills.map((r) => r.seconds),
         "median ≤ 3.0, max ≤ 4",
       ),
@@ -313,7 +337,7 @@ async function main(): Promise<void> {
     for (const row of rows) process.stdout.write(`${line(row)}\n`);
     if (values["save-logs"]) log(`logs saved in ${await saveLogs(spec, `bench-failover-${Date.now()}`)}`);
     process.stdout.write(
-      `RESULT bootstrap_s=${bootstrap} failover_median_s=${k.median} failover_max_s=${k.max} vanish_median_s=${v.median} rows_lost=${lost} auto_heal_median_s=${h.median} unhealed=${unhealed} degrade_s=${degrade} tls_handshake_ms=${tls.handshakeMs}\n`,
+      `RESULT bootstrap_s=${bootstrap} failover_median_s=${k.median} failover_max_s=${k.max} vanish_median_s=${v.median} rows_lost=${lost} auto_heal_median_s=${h.median} unhealed=${unhealed} kill_restarts_in_place=${kills.filter((r) => r.recovery === "restart in place").length} degrade_s=${degrade} tls_handshake_ms=${tls.handshakeMs}\n`,
     );
   } catch (error) {
     log(`bench:failover failed: ${describeError(error)}`);

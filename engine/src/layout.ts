@@ -37,6 +37,10 @@ export interface MemberLayout {
   /** what the pgaas scripts (hooks, degrade, fence watcher) did, one line per action */
   readonly scriptsLog: string;
   readonly fenceMarker: string;
+  /** keepalived's track_file: `0` (VIP may live here) only while writable and unfenced */
+  readonly vipGate: string;
+  /** touched by the loop that keeps the gate current; stale means the gate may be stale too */
+  readonly vipGateHeartbeat: string;
   /** written once initdb or a clone finished: a data directory without it is a half-made leftover */
   readonly dataCompleteMarker: string;
   readonly spoolDir: string;
@@ -113,6 +117,8 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     postgresLog: `${logDir}/postgresql.log`,
     scriptsLog: `${logDir}/pgaas-scripts.log`,
     fenceMarker: `${stateDir}/FENCED`,
+    vipGate: `${runDir}/vip-gate`,
+    vipGateHeartbeat: `${runDir}/vip-gate.alive`,
     dataCompleteMarker: `${stateDir}/data.complete`,
     spoolDir: `${stateDir}/spool`,
     configArchiveDir: `${stateDir}/config-archive`,

@@ -3,7 +3,12 @@
 import { conninfo } from "@pgaas/common";
 import { type MemberLayout, memberLayout } from "./layout.js";
 import { REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
-import { nodeByName, type PairSpec, REPMGR_CONNECT_TIMEOUT_SECS } from "./spec.js";
+import {
+  nodeByName,
+  type PairSpec,
+  REPMGR_CONNECT_TIMEOUT_SECS,
+  REPMGR_TCP_USER_TIMEOUT_MS,
+} from "./spec.js";
 
 export interface Member {
   readonly kind: "node" | "witness";
@@ -46,7 +51,9 @@ export function allMembers(spec: PairSpec): Member[] {
 /**
  * The libpq conninfo other members use to reach this one as repmgr (password from the pair .pgpass).
  * Keepalives and a TCP user timeout bound a query in flight when the peer vanishes silently: with the
- * kernel defaults repmgrd's connection would wait two hours before noticing.
+ * kernel defaults repmgrd's connection would wait two hours before noticing. The user timeout also ends
+ * a connect to a vanished host at the SYN's first retransmission, 1 s, where libpq's connect_timeout
+ * cannot go below 2 s: each of repmgrd's checks of a lost primary takes half as long.
  */
 export function repmgrConninfo(member: Member, options: { database?: string } = {}): string {
   return conninfo({
@@ -58,7 +65,7 @@ export function repmgrConninfo(member: Member, options: { database?: string } = 
     keepalives_idle: 2,
     keepalives_interval: 1,
     keepalives_count: 3,
-    tcp_user_timeout: 5000,
+    tcp_user_timeout: REPMGR_TCP_USER_TIMEOUT_MS,
     passfile: member.layout.pgpass,
     // The member proves it is who we dialled: its certificate, from the pair CA, names this address.
     sslmode: "verify-full",

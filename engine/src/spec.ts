@@ -161,11 +161,20 @@ export const FENCE_PROBE_TIMEOUT_SECS = 1;
 export const REPMGR_CONNECT_TIMEOUT_SECS = 2;
 
 /**
+ * TCP_USER_TIMEOUT on repmgr's connections. Linux ends a connect whose SYN went unanswered when the first
+ * retransmission finds the user timeout passed, so up to 1000 ms a vanished host fails a check after 1 s
+ * (measured, kernel 6.x: 1000 → 1.05 s, 1500 → 1.6 s, none → libpq's 2 s). 1000, not less: a lower
+ * value fails no sooner and only makes an established connection less patient.
+ */
+export const REPMGR_TCP_USER_TIMEOUT_MS = 1000;
+
+/**
  * Why an isolated primary could still accept writes when the standby is promoted, or null when it cannot.
  * The tight case is a partition that refuses connections: the standby's checks fail at once and it
  * promotes after its reconnect attempts, spaced by the interval, while the fence watcher needs its timeout
  * plus one check interval. When the network drops packets instead, each of repmgr's checks also waits
- * out its connect timeout, (attempts + 1) × 2 s in all, far more than the fence watcher's 1 s probe.
+ * out its connect (1 s, REPMGR_TCP_USER_TIMEOUT_MS), (attempts + 1) × 1 s in all on top of the
+ * intervals, more than the fence watcher's 1 s probe.
  */
 export function fenceRace(f: {
   readonly reconnectAttempts: number;

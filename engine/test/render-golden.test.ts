@@ -190,21 +190,28 @@ describe("rendered files (golden)", () => {
       "node_id = '1'",
       "node_name = 'n1'",
       "ssh_options = '-q -i /etc/pgaas/orders/ssh/id_ed25519 -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/etc/pgaas/orders/ssh/known_hosts -o ConnectTimeout=5'",
-      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''5000'' passfile=''/etc/pgaas/orders/pgpass'' sslmode=''verify-full'' sslrootcert=''/etc/pgaas/orders/ca.crt'''",
+      "conninfo = 'host=''10.40.0.11'' port=''5432'' user=''repmgr'' dbname=''repmgr'' connect_timeout=''2'' keepalives_idle=''2'' keepalives_interval=''1'' keepalives_count=''3'' tcp_user_timeout=''1000'' passfile=''/etc/pgaas/orders/pgpass'' sslmode=''verify-full'' sslrootcert=''/etc/pgaas/orders/ca.crt'''",
     ]) {
       expect(conf.split("\n")).toContain(line);
     }
   });
 
-  it("keepalived: VRRPv3 unicast, BACKUP + nopreempt, VIP /32, track script without weight", () => {
+  it("keepalived: VRRPv3 unicast, BACKUP + nopreempt, VIP /32, a closed-at-start gate file and a script, no weights", () => {
     const conf = byPath(n1, "/keepalived.conf");
     expect(conf).toContain("vrrp_version 3");
-    expect(conf).toContain("advert_int 0.1");
+    expect(conf).toContain("advert_int 0.05");
     expect(conf).toContain("unicast_src_ip 10.40.0.11");
     expect(conf).toContain("unicast_peer {\n    10.40.0.12\n  }");
     expect(conf).toContain("state BACKUP\n  nopreempt");
     expect(conf).toContain("10.40.0.100/32 dev eth0");
-    expect(conf).not.toContain("weight");
+    // weight 0: any non-zero gate value is a fault; only the file's own weight line may name a weight.
+    expect(conf.match(/weight.*/g)).toEqual(["weight 0"]);
+    expect(conf).toContain(
+      'track_file pgaas_orders_gate {\n  file "/run/pgaas/orders/n1/vip-gate"\n  weight 0\n  init_file 1 overwrite\n}',
+    );
+    expect(conf).toContain(
+      "track_file {\n    pgaas_orders_gate\n  }\n  track_script {\n    pgaas_orders_alive\n  }",
+    );
   });
 
   it("postgresql.conf: fixed parameters, VIP in listen_addresses, sizes from memory, user settings", () => {

@@ -37,6 +37,12 @@ export interface WriterOptions extends WriterTarget {
   /** Server-side statement timeout and client-side read timeout (+2 s). Default 10 000. */
   readonly statementTimeoutMs?: number;
   /**
+   * Client-side read timeout; default statementTimeoutMs + 2000. A benchmark that measures when the
+   * endpoint accepts writes again uses less: a write in flight to a host that vanished otherwise waits it
+   * out, which measures the client, not the endpoint.
+   */
+  readonly queryTimeoutMs?: number;
+  /**
    * Per connection attempt. Default 2000, libpq's minimum. A benchmark that measures when the endpoint
    * accepts writes again uses less: a SYN sent while the VIP moves is otherwise retried only after the
    * kernel's 1 s retransmission timeout, which measures the client, not the endpoint.
@@ -84,7 +90,20 @@ export interface Writer {
 const OUTAGE_THRESHOLD_MS = 1000;
 const SYNC_CANCEL = /canceling wait for synchronous replication/i;
 
-function clientFor(target: WriterTarget, statementTimeoutMs: number, connectTimeoutMs: number): pg.Client {
+interface ClientTimeouts {
+  readonly statementTimeoutMs: number;
+  readonly queryTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+}
+
+/** Setup and verification: the defaults, patient enough for a loaded machine. */
+const DEFAULT_TIMEOUTS: ClientTimeouts = {
+  statementTimeoutMs: 10_000,
+  queryTimeoutMs: 12_000,
+  connectTimeoutMs: 2000,
+};
+
+function clientFor(target: WriterTarget, timeouts: ClientTimeouts): pg.Client {
   return new pg.Client({
     host: target.host,
     port: target.port,
@@ -92,9 +111,9 @@ function clientFor(target: WriterTarget, statementTimeoutMs: number, connectTime
     password: target.password,
     database: target.database ?? "postgres",
     ssl: target.ssl,
-    connectionTimeoutMillis: connectTimeoutMs,
-    statement_timeout: statementTimeoutMs,
-    query_timeout: statementTimeoutMs + 2000,
+    connectionTimeoutMillis: timeouts.connectTimeoutMs,
+    statement_timeout: timeouts.statementTimeoutMs,
+    query_timeout: timeouts.queryTimeoutMs,
     keepAlive: true,
   });
 }
@@ -118,11 +137,15 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
   const maxRows = options.maxRows ?? 3000;
   const deadline = Date.now() + (options.maxDurationMs ?? 180_000);
   const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+  const timeouts: ClientTimeouts = {
+    statementTimeoutMs,
+    queryTimeoutMs: options.queryTimeoutMs ?? statementTimeoutMs + 2000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 2000,
+  };
   const table = sqlIdent(options.table);
   const attempts: WriteAttempt[] = [];
 
-  const setup = clientFor(options, statementTimeoutMs, 2000);
+  const setup = clientFor(options, DEFAULT_TIMEOUTS);
   await setup.connect();
   try {
     await setup.query(
@@ -145,7 +168,7 @@ export async function startWriter(options: WriterOptions): Promise<Writer> {
     const startedAt = Date.now();
     try {
       if (!client) {
-        const fresh = clientFor(options, statementTimeoutMs, connectTimeoutMs);
+        const fresh = clientFor(options, timeouts);
         fresh.on("error", () => undefined);
         fresh.on("notice", (notice) => notices.push(notice.message ?? ""));
         client = fresh;
@@ -209,7 +232,7 @@ export interface AckCheck {
 
 /** Every acknowledged row must exist on `target` (the new primary, connected directly). */
 export async function verifyAcknowledged(report: WriterReport, target: WriterTarget): Promise<AckCheck> {
-  const client = clientFor(target, 10_000, 2000);
+  const client = clientFor(target, DEFAULT_TIMEOUTS);
   await client.connect();
   try {
     const result = await client.query<{ seq: number }>(

@@ -46,6 +46,35 @@ describe("writer", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it("abandons a write that does not return within its read timeout and goes on with the next", async () => {
+    const target = {
+      host: "127.0.0.1",
+      port: server.port,
+      user: "postgres",
+      password: server.password,
+      ssl: false as const,
+    };
+    const client = new pg.Client({ ...target, database: "postgres" });
+    await client.connect();
+    // Row 1 hangs in the server for 5 s, like a write in flight to a host that vanished; the rest do not.
+    await client.query(`CREATE TABLE drill_hang (seq integer PRIMARY KEY, at timestamptz NOT NULL DEFAULT now());
+      CREATE FUNCTION drill_hang_first() RETURNS trigger LANGUAGE plpgsql AS
+        $$BEGIN IF NEW.seq = 1 THEN PERFORM pg_sleep(5); END IF; RETURN NEW; END$$;
+      CREATE TRIGGER drill_hang BEFORE INSERT ON drill_hang FOR EACH ROW EXECUTE FUNCTION drill_hang_first();`);
+    await client.end();
+    const writer = await startWriter({ ...target, table: "drill_hang", maxRows: 2, queryTimeoutMs: 300 });
+    await writer.firstAckAfter(0, 5000);
+    const report = await writer.stop();
+    const [first, second] = report.attempts;
+    expect([first?.outcome, first?.error, second?.outcome]).toEqual([
+      "failed",
+      "Query read timeout",
+      "acked",
+    ]);
+    expect((first?.endedAt ?? 0) - (first?.startedAt ?? 0)).toBeLessThan(2000);
+    expect(report.acked).toEqual([2]);
+  });
+
   it("measures outages as gaps between acknowledgements longer than 1 s", () => {
     const at = (seq: number, endedAt: number, outcome: "acked" | "failed") => ({
       seq,

@@ -1,6 +1,8 @@
-// keepalived.conf for one node: VRRPv3 unicast between the two nodes, advert 0.1 s, both BACKUP with
-// nopreempt and equal priority (the VIP never moves back by itself), and a track script without weight:
-// the VIP lives only where PostgreSQL accepts writes and the node is not fenced.
+// keepalived.conf for one node: VRRPv3 unicast between the two nodes, advert 0.05 s, both BACKUP with
+// nopreempt and equal priority (the VIP never moves back by itself). The VIP lives only where PostgreSQL
+// accepts writes and the node is not fenced: a track file (the VIP gate, kept by the fence watcher and
+// opened by the promote command the moment the promotion took) says so, and a track script, both without
+// weight, fails when the node is fenced or the gate's loop stopped beating.
 
 import { scriptPaths } from "../layout.js";
 import type { Member } from "../members.js";
@@ -30,7 +32,15 @@ export function renderKeepalivedConf(spec: PairSpec, member: Member): string {
   enable_script_security
 }
 
-vrrp_script ${name}_writable {
+# keepalived watches the file with inotify, so the VIP follows a promotion at once instead of at the next
+# script run (its interval cannot go below 1 s). Until the gate's loop writes, the file says 1 (closed).
+track_file ${name}_gate {
+  file ${keepalivedString(member.layout.vipGate)}
+  weight 0
+  init_file 1 overwrite
+}
+
+vrrp_script ${name}_alive {
   script ${keepalivedString(scripts.keepalivedCheck)}
   interval 1
   timeout 2
@@ -38,15 +48,16 @@ vrrp_script ${name}_writable {
   rise 1
 }
 
-# advert 0.1 s: a node whose check starts passing takes the VIP after ~0.36 s (3 adverts + skew) instead
-# of ~0.72 s. Faster adverts cannot move the VIP to a standby: its check fails, so it stays in FAULT.
+# advert 0.05 s: a node whose gate opens takes the VIP after ~0.18 s (3 adverts + skew) instead of ~0.36 s
+# at 0.1 s. Late adverts under load cannot move the VIP to a standby: its gate is closed, so it stays in
+# FAULT; only a writable, unfenced node can become master.
 vrrp_instance ${name} {
   state BACKUP
   nopreempt
   interface ${iface}
   virtual_router_id ${spec.endpoint.vrrpRouterId}
   priority 100
-  advert_int 0.1
+  advert_int 0.05
   unicast_src_ip ${member.address}
   unicast_peer {
     ${peer.address}
@@ -54,8 +65,11 @@ vrrp_instance ${name} {
   virtual_ipaddress {
     ${spec.endpoint.address}/32 dev ${iface}
   }
+  track_file {
+    ${name}_gate
+  }
   track_script {
-    ${name}_writable
+    ${name}_alive
   }
 }
 `;

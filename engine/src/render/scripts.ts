@@ -18,6 +18,18 @@ import { REPMGR_BIN } from "./repmgr-conf.js";
 
 const SHEBANG = "#!/bin/bash";
 
+/** The scripts' psql connect timeout (PGCONNECT_TIMEOUT; libpq's minimum). */
+const PSQL_CONNECT_TIMEOUT_SECS = 2;
+
+/**
+ * How old the VIP gate's heartbeat may grow before keepalived's check drops the VIP: one slow round of
+ * the fence watcher (its interval, a psql connect that times out, a peer probe) plus a second of slack.
+ */
+export function vipGateStaleMs(spec: PairSpec): number {
+  const round = spec.failover.fenceCheckIntervalSecs + PSQL_CONNECT_TIMEOUT_SECS + FENCE_PROBE_TIMEOUT_SECS;
+  return Math.round((round + 1) * 1000);
+}
+
 function assignments(values: Readonly<Record<string, string>>): string {
   return Object.entries(values)
     .map(([name, value]) => `readonly ${name}=${shellQuote(value)}\n`)
@@ -28,6 +40,8 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
   const layout = member.layout;
   const sync = spec.replication.mode === "synchronous";
   const peer = member.kind === "node" ? peerOf(spec, member.name) : undefined;
+  // Only a node behind a VIP has a gate; elsewhere pgaas_vip_gate does nothing.
+  const gated = member.kind === "node" && spec.endpoint.kind === "vip";
   const vars = assignments({
     PGAAS_PG_BIN: PG_BIN_DIR,
     PGAAS_REPMGR: REPMGR_BIN,
@@ -39,6 +53,9 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
     PGAAS_PG_LOG: layout.postgresLog,
     PGAAS_LOG: layout.scriptsLog,
     PGAAS_FENCE_MARKER: layout.fenceMarker,
+    PGAAS_VIP_GATE: gated ? layout.vipGate : "",
+    PGAAS_VIP_GATE_HEARTBEAT: gated ? layout.vipGateHeartbeat : "",
+    PGAAS_VIP_GATE_STALE_MS: String(vipGateStaleMs(spec)),
     PGAAS_PEER_ADDRESS: peer?.address ?? "",
     PGAAS_PEER_PORT: String(spec.postgres.port),
     PGAAS_WITNESS_ADDRESS: spec.witness.address,
@@ -52,7 +69,7 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
     PGAAS_SQL_RELOAD: RELOAD_SQL,
   });
   const body = `# Sourced by the pgaas scripts of ${member.name} (pair ${spec.name}).
-${vars}export PGCONNECT_TIMEOUT=2
+${vars}export PGCONNECT_TIMEOUT=${PSQL_CONNECT_TIMEOUT_SECS}
 # libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
 export PGPASSFILE=${shellQuote(layout.pgpass)}
 # TCP connections to other members verify them against the pair CA (sockets never use TLS).
@@ -69,6 +86,36 @@ pgaas_psql() {
 
 pgaas_is_writable() {
   [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
+}
+
+# The VIP gate keepalived tracks (track_file, watched with inotify): 0 lets the VIP live here, 1
+# keeps it away. Replaced atomically and only on change, so keepalived acts on each write at once.
+pgaas_vip_gate() {
+  [ -n "$PGAAS_VIP_GATE" ] || return 0
+  local want=1 current=
+  [ "$1" = open ] && want=0
+  # keepalived creates the file as root, unreadable here: then current stays empty and it is replaced.
+  read -r current 2>/dev/null <"$PGAAS_VIP_GATE"
+  [ "$current" = "$want" ] && return 0
+  printf '%s\\n' "$want" >"$PGAAS_VIP_GATE.$$" && mv -f "$PGAAS_VIP_GATE.$$" "$PGAAS_VIP_GATE" &&
+    pgaas_log "VIP gate $1"
+}
+
+# Opens the gate only while this node is unfenced and writable, else closes it.
+pgaas_vip_gate_follow() {
+  if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then pgaas_vip_gate open; else pgaas_vip_gate closed; fi
+}
+
+# The loop that keeps the gate current beats once a round; keepalived's check fails on a stale beat, so
+# a dead or stuck loop can never leave an open gate behind.
+pgaas_vip_gate_beat() {
+  [ -z "$PGAAS_VIP_GATE_HEARTBEAT" ] || touch "$PGAAS_VIP_GATE_HEARTBEAT"
+}
+
+pgaas_vip_gate_alive() {
+  local beat
+  beat=$(stat -c %.3Y "$PGAAS_VIP_GATE_HEARTBEAT" 2>/dev/null) || return 1
+  [ $(($(date +%s%3N) - \${beat/./})) -le "$PGAAS_VIP_GATE_STALE_MS" ]
 }
 
 # A host counts as reachable when its PostgreSQL port accepts a TCP connection in time.
@@ -127,9 +174,23 @@ function script(member: Member, body: string): string {
   return withHeader(`set -u\n. ${shellQuote(lib)}\n${body}`, { shebang: SHEBANG });
 }
 
-/** keepalived track script: exit 0 only where PostgreSQL accepts writes and no fence marker exists. */
+/**
+ * keepalived's track script, the safety net beside the VIP gate (which says whether this node is the
+ * writable primary): exit 0 only while no fence marker exists and the loop keeping the gate is alive.
+ * Before that loop's first beat (a node upgraded from the plain writable check, whose old keepalived and
+ * fence watcher still run until they restart) it keeps the old check, so an upgrade does not drop the VIP.
+ */
 export function renderKeepalivedCheck(member: Member): string {
-  return script(member, `[ -e "$PGAAS_FENCE_MARKER" ] && exit 1\npgaas_is_writable\n`);
+  return script(
+    member,
+    `[ -e "$PGAAS_FENCE_MARKER" ] && exit 1
+if [ ! -e "$PGAAS_VIP_GATE_HEARTBEAT" ]; then
+  pgaas_is_writable
+  exit
+fi
+pgaas_vip_gate_alive
+`,
+  );
 }
 
 /** repmgr promote_command: a fenced node never promotes; clear sync first (a promoted
@@ -143,7 +204,19 @@ export function renderPromote(member: Member): string {
 fi
 pgaas_log "promoting"
 pgaas_psql -c "$PGAAS_SQL_SYNC_OFF" -c "$PGAAS_SQL_RELOAD" >/dev/null || pgaas_log "could not clear synchronous_standby_names"
-exec "$PGAAS_REPMGR" -f "$PGAAS_REPMGR_CONF" standby promote
+"$PGAAS_REPMGR" -f "$PGAAS_REPMGR_CONF" standby promote &
+promote=$!
+# repmgr looks whether the promotion finished only once a second: open the VIP gate the moment
+# PostgreSQL accepts writes (at most 100 looks, 0.05 s apart, while repmgr still runs).
+for _ in {1..100}; do
+  if pgaas_is_writable; then
+    pgaas_vip_gate_follow
+    break
+  fi
+  kill -0 "$promote" 2>/dev/null || break
+  sleep 0.05
+done
+wait "$promote"
 `,
   );
 }
@@ -196,7 +269,8 @@ exit 0
 
 /**
  * The fence watcher: a primary that sees neither its standby nor the witness for the fence timeout
- * writes the fence marker and stops PostgreSQL at once, before the standby could be promoted.
+ * writes the fence marker and stops PostgreSQL at once, before the standby could be promoted. Each round
+ * it also keeps the VIP gate current (open only while unfenced and writable) and beats its heartbeat.
  */
 export function renderFenceWatcher(spec: PairSpec, member: Member): string {
   const intervalMs = Math.round(spec.failover.fenceCheckIntervalSecs * 1000);
@@ -209,18 +283,22 @@ pgaas_log "fence watcher started (timeout \${TIMEOUT_MS} ms)"
 last_seen=$(now_ms)
 while :; do
   if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then
+    pgaas_vip_gate open
     started=$(now_ms)
     if pgaas_sees_a_peer; then
       last_seen=$started
     elif [ $(($(now_ms) - last_seen)) -ge "$TIMEOUT_MS" ]; then
       printf 'fenced at %s: saw neither %s nor %s for %s ms\\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" \\
         "$PGAAS_PEER_ADDRESS" "$PGAAS_WITNESS_ADDRESS" "$(($(now_ms) - last_seen))" >"$PGAAS_FENCE_MARKER"
+      pgaas_vip_gate closed
       "$PGAAS_PG_BIN/pg_ctl" -D "$PGAAS_CONFIG_DIR" stop -m immediate -w -t 10 >/dev/null 2>&1
       pgaas_log "FENCED: primary isolated from standby and witness; PostgreSQL stopped"
     fi
   else
+    pgaas_vip_gate closed
     last_seen=$(now_ms)
   fi
+  pgaas_vip_gate_beat
   sleep "$INTERVAL"
 done
 `,

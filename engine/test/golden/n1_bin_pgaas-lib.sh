@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 4d8ec519e6a075b70e9704d94ddcaa6631c005f9704131b2662eae260f75f83f
+# sha256: 008e6c82bf502c031cbdb26f265311f32c9ba73e63220b233afa96e6dbf1268b
 # Sourced by the pgaas scripts of n1 (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -11,6 +11,9 @@ readonly PGAAS_PORT=5432
 readonly PGAAS_PG_LOG=/var/log/pgaas/orders/n1/postgresql.log
 readonly PGAAS_LOG=/var/log/pgaas/orders/n1/pgaas-scripts.log
 readonly PGAAS_FENCE_MARKER=/var/lib/pgaas/orders/n1/FENCED
+readonly PGAAS_VIP_GATE=/run/pgaas/orders/n1/vip-gate
+readonly PGAAS_VIP_GATE_HEARTBEAT=/run/pgaas/orders/n1/vip-gate.alive
+readonly PGAAS_VIP_GATE_STALE_MS=4500
 readonly PGAAS_PEER_ADDRESS=10.40.0.12
 readonly PGAAS_PEER_PORT=5432
 readonly PGAAS_WITNESS_ADDRESS=10.40.1.5
@@ -39,6 +42,36 @@ pgaas_psql() {
 
 pgaas_is_writable() {
   [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
+}
+
+# The VIP gate keepalived tracks (track_file, watched with inotify): 0 lets the VIP live here, 1
+# keeps it away. Replaced atomically and only on change, so keepalived acts on each write at once.
+pgaas_vip_gate() {
+  [ -n "$PGAAS_VIP_GATE" ] || return 0
+  local want=1 current=
+  [ "$1" = open ] && want=0
+  # keepalived creates the file as root, unreadable here: then current stays empty and it is replaced.
+  read -r current 2>/dev/null <"$PGAAS_VIP_GATE"
+  [ "$current" = "$want" ] && return 0
+  printf '%s\n' "$want" >"$PGAAS_VIP_GATE.$$" && mv -f "$PGAAS_VIP_GATE.$$" "$PGAAS_VIP_GATE" &&
+    pgaas_log "VIP gate $1"
+}
+
+# Opens the gate only while this node is unfenced and writable, else closes it.
+pgaas_vip_gate_follow() {
+  if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then pgaas_vip_gate open; else pgaas_vip_gate closed; fi
+}
+
+# The loop that keeps the gate current beats once a round; keepalived's check fails on a stale beat, so
+# a dead or stuck loop can never leave an open gate behind.
+pgaas_vip_gate_beat() {
+  [ -z "$PGAAS_VIP_GATE_HEARTBEAT" ] || touch "$PGAAS_VIP_GATE_HEARTBEAT"
+}
+
+pgaas_vip_gate_alive() {
+  local beat
+  beat=$(stat -c %.3Y "$PGAAS_VIP_GATE_HEARTBEAT" 2>/dev/null) || return 1
+  [ $(($(date +%s%3N) - ${beat/./})) -le "$PGAAS_VIP_GATE_STALE_MS" ]
 }
 
 # A host counts as reachable when its PostgreSQL port accepts a TCP connection in time.
