@@ -29,6 +29,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   revokeAccessRequest: "Revoke access",
   accessCredentials: "Collect access credentials",
   rotateAccessCredentials: "Rotate access credentials",
+  issueClientCertificate: "Issue client certificate",
+  revokeClientCertificate: "Revoke client certificate",
   createAlertEndpoint: "Add alert webhook",
   deleteAlertEndpoint: "Remove alert webhook",
   rotateAlertEndpointSecret: "Rotate webhook secret",

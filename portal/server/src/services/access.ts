@@ -19,6 +19,7 @@ import { createTenantRoleSql, dropRoleSql, setTenantValidUntilSql } from "../man
 import { onPrimary } from "../managed/primary-router.js";
 import type { Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
+import type { CertificateGrant, ClientCertificates } from "./client-certificates.js";
 import { credentialsReply, type Databases, pairEndpoint } from "./databases.js";
 import type { PairAccess, Pairs } from "./pairs.js";
 
@@ -111,6 +112,8 @@ export interface Access {
   pendingCount(actor: UserActor): Promise<number>;
   /** The live database a request link points at, by name: any signed-in user holding the link. */
   target(databaseId: string): Promise<AccessTarget>;
+  /** A grant the actor can see, as the client-certificate actions need it (404 otherwise). */
+  grantFor(actor: UserActor, id: string): Promise<CertificateGrant>;
 }
 
 export function createAccess(
@@ -119,6 +122,7 @@ export function createAccess(
   pairs: Pairs,
   databases: Databases,
   logger: Logger,
+  certificates: Pick<ClientCertificates, "revokeForGrant">,
 ): Access {
   const sealContext = (id: string) => `access:${id}`;
   const row = async (id: string): Promise<AccessRow> => {
@@ -256,6 +260,8 @@ export function createAccess(
     async revoke(actor, id) {
       const found = await decidable(actor, id, "approved");
       const roles = [found.role_name, found.previous_role_name].filter((role) => role !== null);
+      // The CRL first: the nodes refuse the grant's certificates even if dropping the roles fails.
+      await certificates.revokeForGrant({ id, pairId: found.pair_id }, null, actor.id);
       await removeRoles(await pairs.access(found.pair_id), found.database_name, roles);
       await store.query(
         "UPDATE access_requests SET state = 'revoked', credentials_sealed = NULL WHERE id = $1",
@@ -280,7 +286,11 @@ export function createAccess(
       const password = newPassword();
       const pair = await pairs.access(found.pair_id);
       // The slot about to be reused may still hold the credential of an earlier rotation's open
-      // overlap: that one ends now (revoke_access and drop_role skip a role that is gone).
+      // overlap: that one ends now (revoke_access and drop_role skip a role that is gone). The
+      // current role's certificates end now too: PostgreSQL's VALID UNTIL limits passwords only, so
+      // a certificate would outlive the overlap. The new role logs in with its password until the
+      // requester asks for a certificate for it.
+      await certificates.revokeForGrant({ id, pairId: found.pair_id }, [next, current], actor.id);
       await removeRoles(pair, found.database_name, [next]);
       await onPrimary(pair, {
         database: "postgres",
@@ -344,6 +354,20 @@ export function createAccess(
       const found = rows[0];
       if (found === undefined) throw new NotFoundError("database not found", { code: "database_not_found" });
       return { id: found.id, name: found.name, pairName: found.pair_name };
+    },
+
+    async grantFor(actor, id) {
+      const found = await visible(actor, id);
+      return {
+        id: found.id,
+        pairId: found.pair_id,
+        databaseName: found.database_name,
+        requesterId: found.requester_id,
+        actorMayDecide: mayDecide(actor, found),
+        live: toAccessRequest(found).state === "approved",
+        roleName: found.role_name,
+        expiresAt: found.expires_at,
+      };
     },
 
     async collect(actor, id) {

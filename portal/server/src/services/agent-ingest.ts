@@ -18,6 +18,7 @@ import {
 import type pg from "pg";
 import type { Queryable, Store } from "../store/db.js";
 import type { AgentActor } from "./actor.js";
+import type { ClientCertificates } from "./client-certificates.js";
 import { recordRestoreResult } from "./database-restore.js";
 import { trackDiskUsage } from "./disk-alerts.js";
 import { insertEvent } from "./pairs.js";
@@ -303,6 +304,7 @@ export function createAgentIngest(
   store: Store,
   clock: () => number = Date.now,
   hooks: CommandResultHooks = { restoreFailed: async () => undefined },
+  clientAuth: Pick<ClientCertificates, "staleBundle"> | null = null,
 ): AgentIngest {
   return {
     async ingest(actor, batch) {
@@ -330,7 +332,22 @@ export function createAgentIngest(
           if (report.backups !== undefined) await storeBackupInventory(store, actor, report);
         }
       }
-      return { accepted, duplicates: batch.reports.length - accepted, commands };
+      // An agent that manages client auth reports its version (null: none yet) in every state
+      // sample; a stale one gets the pair's CA and CRL back with this acknowledgement.
+      const reported = batch.reports.findLast(
+        (report): report is StateReport =>
+          report.kind === "state" && report.state.clientAuthVersion !== undefined,
+      );
+      const bundle =
+        reported && clientAuth
+          ? await clientAuth.staleBundle(actor.pairId, reported.state.clientAuthVersion ?? null)
+          : undefined;
+      return {
+        accepted,
+        duplicates: batch.reports.length - accepted,
+        commands,
+        ...(bundle ? { clientAuth: bundle } : {}),
+      };
     },
 
     async commandResult(actor, commandId, result) {

@@ -1,0 +1,93 @@
+// Repository of client_certificates: what was issued for which grant (serial, fingerprint, expiry;
+// never the key) and what was revoked.
+import type { Queryable } from "./db.js";
+
+export interface ClientCertificateRow {
+  id: string;
+  pair_id: string;
+  access_request_id: string;
+  role_name: string;
+  method: "certificate" | "certificate+password";
+  serial: string;
+  fingerprint: string;
+  not_after: Date;
+  issued_at: Date;
+  revoked_at: Date | null;
+}
+
+const COLUMNS =
+  "id, pair_id, access_request_id, role_name, method, serial, fingerprint, not_after, issued_at, revoked_at";
+
+export async function insertClientCertificate(
+  db: Queryable,
+  row: Omit<ClientCertificateRow, "id" | "issued_at" | "revoked_at"> & { issued_by: string },
+): Promise<ClientCertificateRow> {
+  const { rows } = await db.query<ClientCertificateRow>(
+    `INSERT INTO client_certificates (pair_id, access_request_id, role_name, method, serial, fingerprint, not_after, issued_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    [
+      row.pair_id,
+      row.access_request_id,
+      row.role_name,
+      row.method,
+      row.serial,
+      row.fingerprint,
+      row.not_after,
+      row.issued_by,
+    ],
+  );
+  return rows[0] as ClientCertificateRow;
+}
+
+export async function findClientCertificate(
+  db: Queryable,
+  id: string,
+): Promise<ClientCertificateRow | undefined> {
+  const { rows } = await db.query<ClientCertificateRow>(
+    `SELECT ${COLUMNS} FROM client_certificates WHERE id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+export async function listGrantCertificates(
+  db: Queryable,
+  accessRequestId: string,
+): Promise<ClientCertificateRow[]> {
+  const { rows } = await db.query<ClientCertificateRow>(
+    `SELECT ${COLUMNS} FROM client_certificates WHERE access_request_id = $1 ORDER BY issued_at DESC, id`,
+    [accessRequestId],
+  );
+  return rows;
+}
+
+/**
+ * Marks a grant's unrevoked certificates revoked: all of them, or those of the given roles, or one by
+ * id. Returns how many changed (none: the CRL need not change).
+ */
+export async function markRevoked(
+  db: Queryable,
+  scope: { accessRequestId: string; roles?: readonly string[]; id?: string },
+  revokedBy: string | null,
+): Promise<number> {
+  const { rowCount } = await db.query(
+    `UPDATE client_certificates SET revoked_at = now(), revoked_by = $4
+      WHERE access_request_id = $1 AND revoked_at IS NULL
+        AND ($2::text[] IS NULL OR role_name = ANY ($2)) AND ($3::uuid IS NULL OR id = $3)`,
+    [scope.accessRequestId, scope.roles ?? null, scope.id ?? null, revokedBy],
+  );
+  return rowCount ?? 0;
+}
+
+/** What the pair's CRL must list: revoked certificates that have not expired yet. */
+export async function revokedSerials(
+  db: Queryable,
+  pairId: string,
+): Promise<{ serial: string; revoked_at: Date }[]> {
+  const { rows } = await db.query<{ serial: string; revoked_at: Date }>(
+    `SELECT serial, revoked_at FROM client_certificates
+      WHERE pair_id = $1 AND revoked_at IS NOT NULL AND not_after > now() ORDER BY revoked_at, serial`,
+    [pairId],
+  );
+  return rows;
+}
