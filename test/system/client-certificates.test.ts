@@ -2,13 +2,14 @@
 // namespace hosts) whose agents report to the real control plane over HTTPS. A grant's requester gets
 // a client certificate; psql with sslmode=verify-full and that certificate logs in through the VIP and
 // on both nodes once the agents have the pair's client CA; the role's password alone is refused; the
-// certificate does not log in as another role; after "revoke" both nodes refuse it within seconds; a
+// certificate does not log in as another role, nor one from another CA as this one; after "revoke" both nodes refuse it within seconds; a
 // certificate of a grant expiring in ~30 s is refused after its expiry. Needs root (network namespaces).
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { generateCa, issueClientCertificate } from "@pgaas/common/x509";
 import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
   dumpLogs,
@@ -174,6 +175,23 @@ describe("client certificates on a real pair", () => {
           a.password,
         ),
       ).toContain("connection requires a valid client certificate");
+
+      // A certificate for alice's role from a CA other than the pair's client CA is refused.
+      const forged = issueClientCertificate(
+        generateCa("pgaas forged client CA"),
+        a.role,
+        new Date(Date.now() + 3_600_000),
+      );
+      await writeFile(join(dir, "alice", "forged.crt"), forged.certificate);
+      await writeFile(join(dir, "alice", "forged.key"), forged.privateKey.reveal(), { mode: 0o600 });
+      expect(
+        await psql(
+          aliceCert
+            .withCertificate(vip)
+            .replace("client.crt", "forged.crt")
+            .replace("client.key", "forged.key"),
+        ),
+      ).toContain("unknown ca");
 
       // bob: a certificate-only grant that expires in ~30 s; alice's certificate does not make her bob.
       const b = await grant(bob, new Date(Math.ceil(Date.now() / 1000) * 1000 + 30_000));
