@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   ADMIN,
+  ADMIN_ROLE_PASSWORD,
   type Auth,
   type Harness,
   loginCookie,
@@ -252,6 +253,37 @@ describe("the client CA and CRL on the agents' acknowledgements", () => {
     });
     expect(refused.status).toBe(409);
     expect(errorCode(refused)).toBe("invalid_state");
+  });
+});
+
+describe("the boundary function that sets a role's login method", () => {
+  const setAuth = async (target: string, method: string) => {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user: "pgaas_admin",
+      password: ADMIN_ROLE_PASSWORD,
+      database: "postgres",
+    });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await client.query("SELECT pgaas.set_role_auth($1, $2)", [target, method]);
+      return "ran";
+    } catch (error) {
+      return (error as { code?: string }).code;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("acts on tenant roles only, with a known method", async () => {
+    expect(await setAuth("postgres", "certificate")).toBe("42501");
+    expect(await setAuth("pgaas_admin", "certificate")).toBe("42501");
+    expect(await setAuth("pgaas_cert_auth", "certificate")).toBe("42501");
+    expect(await setAuth("ledger", "trust")).toBe("22023");
+    expect(await setAuth("ledger", "password")).toBe("ran");
+    expect(await groups("ledger")).toEqual([]);
   });
 });
 
