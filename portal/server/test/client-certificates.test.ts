@@ -30,6 +30,7 @@ let grantee: Auth;
 let stranger: Auth;
 let agent: Auth;
 let grantId = "";
+let databaseId = "";
 let role = "";
 let expiresAt = "";
 const dir = mkdtempSync(join(tmpdir(), "pgaas-client-cert-api-"));
@@ -117,7 +118,7 @@ beforeAll(async () => {
     body: { pairId: registered.id, name: "ledger" },
   });
   expect(created.status).toBe(201);
-  const databaseId = (created.body as { database: { id: string } }).database.id;
+  databaseId = (created.body as { database: { id: string } }).database.id;
   const request = await call("POST", "/v1/access-requests", {
     auth: grantee,
     body: { databaseId, level: "read_only", reason: "reports" },
@@ -296,6 +297,41 @@ describe("the psql line", () => {
     expect(certificatePsqlLine(endpoint, "r", "it's")).toBe(
       "psql 'host=db.example.com port=5432 dbname='\\''it\\'\\''s'\\'' user=r sslmode=verify-full sslrootcert=ca.crt sslcert=client.crt sslkey=client.key'",
     );
+  });
+});
+
+describe("deleting the database", () => {
+  it("revokes the certificates of its grants", async () => {
+    const asked = await call("POST", "/v1/access-requests", {
+      auth: stranger,
+      body: { databaseId, level: "read_write", reason: "imports" },
+    });
+    expect(asked.status).toBe(201);
+    const id = (asked.body as { accessRequest: { id: string } }).accessRequest.id;
+    expect((await call("POST", `/v1/access-requests/${id}/approve`, { auth: owner, body: {} })).status).toBe(
+      200,
+    );
+    const issued = await call("POST", `/v1/access-requests/${id}/certificates`, {
+      auth: stranger,
+      body: { method: "certificate" },
+    });
+    expect(issued.status).toBe(201);
+    const serial = (issued.body as Issued).clientCertificate.serial;
+    expect((await report(3)).clientAuth).toBeUndefined();
+    const deleted = await call("DELETE", `/v1/databases/${databaseId}`, {
+      auth: owner,
+      body: { confirm: "ledger" },
+    });
+    expect(deleted.status).toBe(200);
+    const ack = await report(3);
+    expect(ack.clientAuth?.version).toBe(4);
+    const text = crlText(ack.clientAuth?.crl ?? "");
+    expect(text).toContain(`Serial Number: ${serial.toUpperCase()}`);
+    expect(text.match(/Serial Number:/g)?.length).toBe(3);
+    const list = await call("GET", `/v1/access-requests/${id}/certificates`, { auth: stranger });
+    expect(
+      (list.body as { clientCertificates: { state: string }[] }).clientCertificates.map((c) => c.state),
+    ).toEqual(["revoked"]);
   });
 });
 

@@ -23,6 +23,7 @@ import {
   insertClientCertificate,
   listGrantCertificates,
   markRevoked,
+  type RevokeScope,
   revokedSerials,
 } from "../store/client-certificates.js";
 import type { Queryable, Store } from "../store/db.js";
@@ -57,6 +58,8 @@ export interface ClientCertificates {
     roles: readonly string[] | null,
     by: string | null,
   ): Promise<void>;
+  /** Every certificate of a deleted database's grants: a later role of the same name must not inherit them. */
+  revokeForDatabase(database: { id: string; pairId: string }, by: string | null): Promise<void>;
   /** The pair's CA and CRL when a node reports another version (null: none yet); else nothing. */
   staleBundle(pairId: string, reported: number | null): Promise<ClientAuthBundle | undefined>;
 }
@@ -145,11 +148,7 @@ export function createClientCertificates(
     await updateCrl(db, pairId, version, crl);
   };
 
-  const revokeWhere = (
-    pairId: string,
-    scope: Parameters<typeof markRevoked>[1],
-    by: string | null,
-  ): Promise<void> =>
+  const revokeWhere = (pairId: string, scope: RevokeScope, by: string | null): Promise<void> =>
     store.transaction(async (db) => {
       const ca = await findClientCa(db, pairId, true);
       if (!ca) return;
@@ -226,6 +225,10 @@ export function createClientCertificates(
         { accessRequestId: grant.id, ...(roles !== null ? { roles } : {}) },
         by,
       );
+    },
+
+    async revokeForDatabase(database, by) {
+      await revokeWhere(database.pairId, { databaseId: database.id }, by);
     },
 
     async staleBundle(pairId, reported) {

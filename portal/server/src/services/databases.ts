@@ -36,6 +36,7 @@ import { onPrimary } from "../managed/primary-router.js";
 import type { Queryable, Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Backups } from "./backups.js";
+import type { ClientCertificates } from "./client-certificates.js";
 import type { Pairs } from "./pairs.js";
 import { keptValues, validateParameters } from "./parameters.js";
 
@@ -197,7 +198,13 @@ export interface Databases {
 
 export type { DatabaseRow };
 
-export function createDatabases(store: Store, pairs: Pairs, logger: Logger, backups: Backups): Databases {
+export function createDatabases(
+  store: Store,
+  pairs: Pairs,
+  logger: Logger,
+  backups: Backups,
+  certificates: Pick<ClientCertificates, "revokeForDatabase">,
+): Databases {
   const row = async (id: string): Promise<DatabaseRow> => {
     const { rows } = await store.query<DatabaseRow>(`${SELECT_DATABASES} WHERE d.id = $1`, [id]);
     const found = rows[0];
@@ -408,6 +415,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
           [id],
         );
       });
+      await certificates.revokeForDatabase({ id, pairId: found.pair_id }, actor.id);
       // Not awaited beyond the request: a long backup must not hold the delete.
       const backup = await backups.take(found.pair_id, "incr", actor.id).then(
         (request) => ({

@@ -51,13 +51,14 @@ export function createServices(options: {
   const box = createSecretBox(options.secretKey);
   const pairs = createPairs(options.store, box);
   const backups = createBackups(options.store, pairs);
-  const databases = createDatabases(options.store, pairs, options.logger, backups);
-  const restores = createDatabaseRestores(options.store, pairs, databases, options.logger);
-  const alertOutbox = createAlertDelivery(options.store, box);
-  // Each needs the other: certificates look grants up; revoking or rotating a grant revokes them.
+  // Each needs the other: certificates look grants up; revoking or rotating a grant (or deleting its
+  // database) revokes them.
   const clientCertificates = createClientCertificates(options.store, box, pairs, (actor, id) =>
     access.grantFor(actor, id),
   );
+  const databases = createDatabases(options.store, pairs, options.logger, backups, clientCertificates);
+  const restores = createDatabaseRestores(options.store, pairs, databases, options.logger);
+  const alertOutbox = createAlertDelivery(options.store, box);
   const access = createAccess(options.store, box, pairs, databases, options.logger, clientCertificates);
   return {
     store: options.store,

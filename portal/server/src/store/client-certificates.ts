@@ -61,20 +61,31 @@ export async function listGrantCertificates(
   return rows;
 }
 
-/**
- * Marks a grant's unrevoked certificates revoked: all of them, or those of the given roles, or one by
- * id. Returns how many changed (none: the CRL need not change).
- */
+/** Which unrevoked certificates to revoke: a grant's (all, those of some roles, or one) or a database's. */
+export type RevokeScope =
+  | { readonly accessRequestId: string; readonly roles?: readonly string[]; readonly id?: string }
+  | { readonly databaseId: string };
+
+/** Marks the scope's unrevoked certificates revoked; how many changed (none: the CRL stays). */
 export async function markRevoked(
   db: Queryable,
-  scope: { accessRequestId: string; roles?: readonly string[]; id?: string },
+  scope: RevokeScope,
   revokedBy: string | null,
 ): Promise<number> {
+  const grant = "accessRequestId" in scope ? scope : null;
   const { rowCount } = await db.query(
-    `UPDATE client_certificates SET revoked_at = now(), revoked_by = $4
-      WHERE access_request_id = $1 AND revoked_at IS NULL
-        AND ($2::text[] IS NULL OR role_name = ANY ($2)) AND ($3::uuid IS NULL OR id = $3)`,
-    [scope.accessRequestId, scope.roles ?? null, scope.id ?? null, revokedBy],
+    `UPDATE client_certificates SET revoked_at = now(), revoked_by = $5
+      WHERE revoked_at IS NULL
+        AND ($1::uuid IS NULL OR access_request_id = $1)
+        AND ($2::uuid IS NULL OR access_request_id IN (SELECT id FROM access_requests WHERE database_id = $2))
+        AND ($3::text[] IS NULL OR role_name = ANY ($3)) AND ($4::uuid IS NULL OR id = $4)`,
+    [
+      grant?.accessRequestId ?? null,
+      "databaseId" in scope ? scope.databaseId : null,
+      grant?.roles ?? null,
+      grant?.id ?? null,
+      revokedBy,
+    ],
   );
   return rowCount ?? 0;
 }
