@@ -31,6 +31,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   rotateAccessCredentials: "Rotate access credentials",
   issueClientCertificate: "Issue client certificate",
   revokeClientCertificate: "Revoke client certificate",
+  issueOwnerCertificate: "Issue owner certificate",
   createAlertEndpoint: "Add alert webhook",
   deleteAlertEndpoint: "Remove alert webhook",
   rotateAlertEndpointSecret: "Rotate webhook secret",

@@ -1,6 +1,7 @@
-// Client certificates for access grants: the requester asks for one (certificate alone, or certificate
-// plus the grant's password), receives the certificate and its private key once, and the requester,
-// the database owner or an admin revokes it; the nodes refuse a revoked one within seconds.
+// Client certificates for access grants and database owners: the grant's requester (or, for the owner
+// role, the owner or an admin) asks for one (certificate alone, or certificate plus the role's
+// password) and receives the certificate and its private key once; the requester, the database owner
+// or an admin revokes it; the nodes refuse a revoked one within seconds.
 import { z } from "zod";
 import { CaCertificate, Id, IdParams, Timestamp } from "./common.js";
 import { defineRoute } from "./route.js";
@@ -17,7 +18,9 @@ export type ClientCertificateState = z.infer<typeof ClientCertificateState>;
 
 export const ClientCertificate = z.object({
   id: Id,
-  accessRequestId: Id,
+  databaseId: Id,
+  /** null: a certificate for the database's owner role */
+  accessRequestId: Id.nullable(),
   /** The certificate's CN: the login role it authenticates. */
   roleName: z.string(),
   method: CertificateMethod,
@@ -69,6 +72,32 @@ export const issueClientCertificate = defineRoute({
   body: IssueClientCertificateRequest,
   status: 201,
   response: IssuedClientCertificate,
+});
+
+export const issueOwnerCertificate = defineRoute({
+  id: "issueOwnerCertificate",
+  method: "post",
+  path: "/v1/databases/:id/certificates",
+  summary:
+    "A client certificate for the database's owner role (owner or admin; shown once to whoever asks); the owner role then logs in with it",
+  tag: "databases",
+  auth: "user",
+  params: IdParams,
+  body: IssueClientCertificateRequest,
+  status: 201,
+  response: IssuedClientCertificate,
+});
+
+export const listOwnerCertificates = defineRoute({
+  id: "listOwnerCertificates",
+  method: "get",
+  path: "/v1/databases/:id/certificates",
+  summary: "The client certificates issued for the database's owner role (owner or admin)",
+  tag: "databases",
+  auth: "user",
+  params: IdParams,
+  status: 200,
+  response: ClientCertificateList,
 });
 
 export const listClientCertificates = defineRoute({

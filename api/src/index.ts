@@ -81,6 +81,8 @@ export const ROUTES: readonly RouteSpec[] = [
   clientCertificates.issueClientCertificate,
   clientCertificates.listClientCertificates,
   clientCertificates.revokeClientCertificate,
+  clientCertificates.issueOwnerCertificate,
+  clientCertificates.listOwnerCertificates,
   reports.databaseReport,
   reports.pairReport,
   audit.listAudit,

@@ -257,6 +257,49 @@ describe("the client CA and CRL on the agents' acknowledgements", () => {
   });
 });
 
+describe("the owner role's certificates", () => {
+  let ownerCertificate: Issued;
+
+  it("are issued to the owner or an admin only, for the owner role, without an expiry of their own", async () => {
+    const path = `/v1/databases/${databaseId}/certificates`;
+    expect((await call("POST", path, { auth: stranger, body: { method: "certificate" } })).status).toBe(404);
+    // The grantee's grant was revoked above: the database is out of sight again.
+    expect((await call("POST", path, { auth: grantee, body: { method: "certificate" } })).status).toBe(404);
+    const reply = await call("POST", path, { auth: owner, body: { method: "certificate", validDays: 10 } });
+    expect(reply.status).toBe(201);
+    ownerCertificate = reply.body as Issued;
+    const cert = new X509Certificate(ownerCertificate.certificate);
+    expect(cert.subject).toBe("O=pgaas\nCN=ledger");
+    const days = (cert.validToDate.getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(9.99);
+    expect(days).toBeLessThanOrEqual(10);
+    expect(ownerCertificate.psql).toBe(
+      `psql 'host=127.0.0.1 port=${h.node.port} dbname=ledger user=ledger sslmode=require sslcert=client.crt sslkey=client.key'`,
+    );
+    expect(await groups("ledger")).toEqual(["pgaas_cert_auth"]);
+  });
+
+  it("are listed to the owner and admins, apart from the grants'", async () => {
+    const path = `/v1/databases/${databaseId}/certificates`;
+    const listed = await call("GET", path, { auth: owner });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual({ clientCertificates: [ownerCertificate.clientCertificate] });
+    expect(ownerCertificate.clientCertificate).toMatchObject({ databaseId, accessRequestId: null });
+    expect((await call("GET", path, { auth: admin })).status).toBe(200);
+    expect((await call("GET", path, { auth: grantee })).status).toBe(404);
+  });
+
+  it("are revoked by the owner, by no one else, with a new CRL", async () => {
+    const path = `/v1/client-certificates/${ownerCertificate.clientCertificate.id}/revoke`;
+    expect((await call("POST", path, { auth: grantee })).status).toBe(404);
+    expect((await call("POST", path, { auth: stranger })).status).toBe(404);
+    const reply = await call("POST", path, { auth: owner });
+    expect(reply.status).toBe(200);
+    expect((reply.body as { clientCertificate: { state: string } }).clientCertificate.state).toBe("revoked");
+    expect((await report(3)).clientAuth?.version).toBe(4);
+  });
+});
+
 describe("the boundary function that sets a role's login method", () => {
   const setAuth = async (target: string, method: string) => {
     const client = new pg.Client({
@@ -301,7 +344,7 @@ describe("the psql line", () => {
 });
 
 describe("deleting the database", () => {
-  it("revokes the certificates of its grants", async () => {
+  it("revokes the certificates of its grants and its owner", async () => {
     const asked = await call("POST", "/v1/access-requests", {
       auth: stranger,
       body: { databaseId, level: "read_write", reason: "imports" },
@@ -317,17 +360,18 @@ describe("deleting the database", () => {
     });
     expect(issued.status).toBe(201);
     const serial = (issued.body as Issued).clientCertificate.serial;
-    expect((await report(3)).clientAuth).toBeUndefined();
+    expect((await report(4)).clientAuth).toBeUndefined();
     const deleted = await call("DELETE", `/v1/databases/${databaseId}`, {
       auth: owner,
       body: { confirm: "ledger" },
     });
     expect(deleted.status).toBe(200);
-    const ack = await report(3);
-    expect(ack.clientAuth?.version).toBe(4);
+    const ack = await report(4);
+    expect(ack.clientAuth?.version).toBe(5);
     const text = crlText(ack.clientAuth?.crl ?? "");
     expect(text).toContain(`Serial Number: ${serial.toUpperCase()}`);
-    expect(text.match(/Serial Number:/g)?.length).toBe(3);
+    // Both grant certificates of the revoked grant, the owner's, and this one.
+    expect(text.match(/Serial Number:/g)?.length).toBe(4);
     const list = await call("GET", `/v1/access-requests/${id}/certificates`, { auth: stranger });
     expect(
       (list.body as { clientCertificates: { state: string }[] }).clientCertificates.map((c) => c.state),

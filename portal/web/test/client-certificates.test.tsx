@@ -14,6 +14,7 @@ const member = user({ id: IDS.member, email: "max@example.com", role: "member" }
 const grant = accessRequest({ state: "approved", roleName: "orders_ro_max" });
 const certificate = {
   id: CERTIFICATE_ID,
+  databaseId: IDS.database,
   accessRequestId: IDS.request,
   roleName: "orders_ro_max",
   method: "certificate" as const,

@@ -361,6 +361,7 @@ export function createAccess(
       return {
         id: found.id,
         pairId: found.pair_id,
+        databaseId: found.database_id,
         databaseName: found.database_name,
         requesterId: found.requester_id,
         actorMayDecide: mayDecide(actor, found),

@@ -51,10 +51,14 @@ export function createServices(options: {
   const box = createSecretBox(options.secretKey);
   const pairs = createPairs(options.store, box);
   const backups = createBackups(options.store, pairs);
-  // Each needs the other: certificates look grants up; revoking or rotating a grant (or deleting its
-  // database) revokes them.
-  const clientCertificates = createClientCertificates(options.store, box, pairs, (actor, id) =>
-    access.grantFor(actor, id),
+  // Each needs the other: certificates look grants and databases up; revoking or rotating a grant, or
+  // deleting a database, revokes them.
+  const clientCertificates = createClientCertificates(
+    options.store,
+    box,
+    pairs,
+    (actor, id) => access.grantFor(actor, id),
+    (actor, id) => databases.managed(actor, id),
   );
   const databases = createDatabases(options.store, pairs, options.logger, backups, clientCertificates);
   const restores = createDatabaseRestores(options.store, pairs, databases, options.logger);

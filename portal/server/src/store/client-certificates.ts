@@ -1,11 +1,13 @@
-// Repository of client_certificates: what was issued for which grant (serial, fingerprint, expiry;
-// never the key) and what was revoked.
+// Repository of client_certificates: what was issued for which grant or database owner (serial,
+// fingerprint, expiry; never the key) and what was revoked.
 import type { Queryable } from "./db.js";
 
 export interface ClientCertificateRow {
   id: string;
   pair_id: string;
-  access_request_id: string;
+  database_id: string;
+  /** null: the database owner's */
+  access_request_id: string | null;
   role_name: string;
   method: "certificate" | "certificate+password";
   serial: string;
@@ -16,17 +18,19 @@ export interface ClientCertificateRow {
 }
 
 const COLUMNS =
-  "id, pair_id, access_request_id, role_name, method, serial, fingerprint, not_after, issued_at, revoked_at";
+  "id, pair_id, database_id, access_request_id, role_name, method, serial, fingerprint, not_after, issued_at, revoked_at";
 
 export async function insertClientCertificate(
   db: Queryable,
   row: Omit<ClientCertificateRow, "id" | "issued_at" | "revoked_at"> & { issued_by: string },
 ): Promise<ClientCertificateRow> {
   const { rows } = await db.query<ClientCertificateRow>(
-    `INSERT INTO client_certificates (pair_id, access_request_id, role_name, method, serial, fingerprint, not_after, issued_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
+    `INSERT INTO client_certificates (pair_id, database_id, access_request_id, role_name, method, serial, fingerprint,
+                                      not_after, issued_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
     [
       row.pair_id,
+      row.database_id,
       row.access_request_id,
       row.role_name,
       row.method,
@@ -50,20 +54,32 @@ export async function findClientCertificate(
   return rows[0];
 }
 
-export async function listGrantCertificates(
+/** A grant's certificates, or (`owner`) those of a database's owner role; newest first. */
+export async function listCertificates(
   db: Queryable,
-  accessRequestId: string,
+  of: { readonly accessRequestId: string } | { readonly ownerOf: string },
 ): Promise<ClientCertificateRow[]> {
-  const { rows } = await db.query<ClientCertificateRow>(
-    `SELECT ${COLUMNS} FROM client_certificates WHERE access_request_id = $1 ORDER BY issued_at DESC, id`,
-    [accessRequestId],
-  );
+  const { rows } =
+    "accessRequestId" in of
+      ? await db.query<ClientCertificateRow>(
+          `SELECT ${COLUMNS} FROM client_certificates WHERE access_request_id = $1 ORDER BY issued_at DESC, id`,
+          [of.accessRequestId],
+        )
+      : await db.query<ClientCertificateRow>(
+          `SELECT ${COLUMNS} FROM client_certificates WHERE database_id = $1 AND access_request_id IS NULL
+            ORDER BY issued_at DESC, id`,
+          [of.ownerOf],
+        );
   return rows;
 }
 
-/** Which unrevoked certificates to revoke: a grant's (all, those of some roles, or one) or a database's. */
+/**
+ * Which unrevoked certificates to revoke: one by id; a grant's (all, or those of some roles); or
+ * every one of a database (its owner's and its grants').
+ */
 export type RevokeScope =
-  | { readonly accessRequestId: string; readonly roles?: readonly string[]; readonly id?: string }
+  | { readonly id: string }
+  | { readonly accessRequestId: string; readonly roles?: readonly string[] }
   | { readonly databaseId: string };
 
 /** Marks the scope's unrevoked certificates revoked; how many changed (none: the CRL stays). */
@@ -76,14 +92,13 @@ export async function markRevoked(
   const { rowCount } = await db.query(
     `UPDATE client_certificates SET revoked_at = now(), revoked_by = $5
       WHERE revoked_at IS NULL
-        AND ($1::uuid IS NULL OR access_request_id = $1)
-        AND ($2::uuid IS NULL OR access_request_id IN (SELECT id FROM access_requests WHERE database_id = $2))
+        AND ($1::uuid IS NULL OR access_request_id = $1) AND ($2::uuid IS NULL OR database_id = $2)
         AND ($3::text[] IS NULL OR role_name = ANY ($3)) AND ($4::uuid IS NULL OR id = $4)`,
     [
       grant?.accessRequestId ?? null,
       "databaseId" in scope ? scope.databaseId : null,
       grant?.roles ?? null,
-      grant?.id ?? null,
+      "id" in scope ? scope.id : null,
       revokedBy,
     ],
   );

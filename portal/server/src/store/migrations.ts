@@ -408,7 +408,7 @@ ALTER TABLE alert_endpoints
   },
   {
     version: 13,
-    name: "client certificates: a client CA per pair, its CRL, the certificates issued for grants",
+    name: "client certificates: a client CA per pair, its CRL, the certificates issued for grants and owners",
     // The CA key is sealed like other secrets; a client certificate's private key is never stored.
     // crl_version is the CRL number: agents report the one their node uses and get a newer one.
     sql: `
@@ -424,7 +424,9 @@ CREATE TABLE pair_client_cas (
 CREATE TABLE client_certificates (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
-  access_request_id uuid NOT NULL REFERENCES access_requests ON DELETE CASCADE,
+  database_id uuid NOT NULL REFERENCES databases ON DELETE CASCADE,
+  -- NULL: a certificate for the database's owner role
+  access_request_id uuid REFERENCES access_requests ON DELETE CASCADE,
   role_name text NOT NULL,
   method text NOT NULL CHECK (method IN ('certificate', 'certificate+password')),
   serial text NOT NULL UNIQUE,
@@ -436,6 +438,7 @@ CREATE TABLE client_certificates (
   revoked_by uuid REFERENCES users ON DELETE SET NULL
 );
 CREATE INDEX client_certificates_grant ON client_certificates (access_request_id, issued_at DESC);
+CREATE INDEX client_certificates_database ON client_certificates (database_id, issued_at DESC);
 CREATE INDEX client_certificates_revoked ON client_certificates (pair_id) WHERE revoked_at IS NOT NULL;
 `,
   },

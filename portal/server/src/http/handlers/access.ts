@@ -1,5 +1,5 @@
 // What the portal's shell and request links need about access requests (the pending badge and the
-// name of a linked database), and a grant's client certificates.
+// name of a linked database), and client certificates (a grant's and a database owner's).
 
 import * as api from "@pgaas/api";
 import type { Router } from "express";
@@ -22,6 +22,12 @@ export function mountAccess(
   );
   mount(router, deps, api.listClientCertificates, async ({ actor, params }) => ({
     clientCertificates: await certificates.list(await access.grantFor(actor, params.id)),
+  }));
+  mount(router, deps, api.issueOwnerCertificate, async ({ actor, params, body }) =>
+    certificates.issueForOwner(actor, params.id, body),
+  );
+  mount(router, deps, api.listOwnerCertificates, async ({ actor, params }) => ({
+    clientCertificates: await certificates.listForOwner(actor, params.id),
   }));
   mount(router, deps, api.revokeClientCertificate, async ({ actor, params }) => ({
     clientCertificate: await certificates.revoke(actor, params.id),
