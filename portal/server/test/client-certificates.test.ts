@@ -297,6 +297,8 @@ describe("the owner role's certificates", () => {
     expect(reply.status).toBe(200);
     expect((reply.body as { clientCertificate: { state: string } }).clientCertificate.state).toBe("revoked");
     expect((await report(3)).clientAuth?.version).toBe(4);
+    // Once revoked it stays out of sight of everyone else too.
+    expect((await call("POST", path, { auth: stranger })).status).toBe(404);
   });
 });
 

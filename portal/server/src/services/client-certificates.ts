@@ -257,7 +257,7 @@ export function createClientCertificates(
           const grant = await grantFor(actor, found.access_request_id);
           if (grant.requesterId !== actor.id && !grant.actorMayDecide)
             throw new ForbiddenError("only the requester, the database owner or an admin may revoke");
-        } else if (found.revoked_at === null) {
+        } else {
           await managedDatabase(actor, found.database_id);
         }
       } catch (error) {
