@@ -302,7 +302,8 @@ describe("client auth from the acknowledgements", () => {
     const { agent, clock, controlPlane, logger } = await memoryAgent(dir, START, { clientAuth });
     controlPlane.clientAuth = bundle;
     expect((await agent.tick()).action).toBe("report_state_change");
-    expect((controlPlane.batches[0]?.[0] as StateReport).state.clientAuthVersion).toBeNull();
+    const [first] = controlPlane.batches[0] as [StateReport];
+    expect(first.state.clientAuthVersion).toBeNull();
     expect(clientAuth.applied).toEqual([3]);
     expect(logger.lines.some((line) => line.includes("client CA and CRL applied"))).toBe(true);
     clock.now += 15_000;
@@ -330,6 +331,7 @@ describe("client auth from the acknowledgements", () => {
     const { agent, controlPlane } = await memoryAgent(dir, START);
     controlPlane.clientAuth = bundle;
     await agent.tick();
-    expect("clientAuthVersion" in (controlPlane.batches[0]?.[0] as StateReport).state).toBe(false);
+    const [first] = controlPlane.batches[0] as [StateReport];
+    expect("clientAuthVersion" in first.state).toBe(false);
   });
 });

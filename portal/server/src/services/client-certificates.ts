@@ -21,9 +21,9 @@ import {
   type RevokeScope,
   revokedSerials,
 } from "../store/client-certificates.js";
+import type { DatabaseRow } from "../store/databases.js";
 import type { Queryable, Store } from "../store/db.js";
 import type { UserActor } from "./actor.js";
-import type { DatabaseRow } from "./databases.js";
 import type { Pairs } from "./pairs.js";
 
 /** What the certificate actions need to know of a grant the actor can see. */
