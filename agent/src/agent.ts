@@ -5,6 +5,7 @@ import type {
   AgentCommand,
   AgentReport,
   BackupInventory,
+  ClientAuthBundle,
   HealEvent,
   HealState,
   StateSample,
@@ -16,6 +17,7 @@ import type { ControlPlaneClient } from "./control-plane/client.js";
 import { type Action, type Decision, decide, type Snapshot } from "./decide.js";
 import { reactionTo } from "./errors.js";
 import type { HostProbe } from "./host/host-probe.js";
+import type { ClientAuth } from "./postgres/client-auth.js";
 import type { PostgresProbe, PostgresState } from "./postgres/probe.js";
 import { type Repmgr, type RepmgrStatus, UNREACHABLE_REPMGR } from "./repmgr/repmgr.js";
 import { ReportFactory } from "./reports.js";
@@ -48,6 +50,8 @@ export interface AgentOptions {
   readonly commands: CommandRunner;
   /** The pair's pgBackRest repository; absent: no backups configured. */
   readonly backups?: BackupRepository;
+  /** The client CA and CRL in force; absent: certificate authentication is not set up here. */
+  readonly clientAuth?: ClientAuth;
   readonly spool: DiskSpool;
   readonly logger: Logger;
   readonly clock?: () => number;
@@ -210,6 +214,7 @@ export class Agent {
       fenced,
       repmgr,
       heal: this.#heal,
+      ...(this.#o.clientAuth ? { clientAuthVersion: this.#o.clientAuth.version() } : {}),
     });
     this.#lastState = state;
     return {
@@ -349,6 +354,7 @@ export class Agent {
       this.#lastDeliveryAt = this.#clock();
       this.#counters.reportsDelivered += reports.length;
       this.#accept(ack.commands);
+      if (ack.clientAuth) await this.#applyClientAuth(ack.clientAuth);
     } catch (error) {
       switch (reactionTo(error)) {
         case "spool":
@@ -372,6 +378,22 @@ export class Agent {
         default:
           throw error;
       }
+    }
+  }
+
+  /** A bundle that cannot be applied now is sent again with the next acknowledgement. */
+  async #applyClientAuth(bundle: ClientAuthBundle): Promise<void> {
+    if (!this.#o.clientAuth) return;
+    const before = this.#o.clientAuth.version();
+    try {
+      await this.#o.clientAuth.apply(bundle);
+      if (before !== bundle.version)
+        this.#o.logger.info("client CA and CRL applied", { from: before, to: bundle.version });
+    } catch (error) {
+      this.#o.logger.warn("client CA and CRL not applied", {
+        version: bundle.version,
+        error: describeError(error),
+      });
     }
   }
 

@@ -13,6 +13,7 @@ import { HttpControlPlaneClient } from "./control-plane/http-client.js";
 import { Healer } from "./heal/healer.js";
 import { systemHostProbe } from "./host/host-probe.js";
 import { createAgentHttpServer } from "./http/server.js";
+import { openClientAuth } from "./postgres/client-auth.js";
 import { PgConnection } from "./postgres/pg-connection.js";
 import { PgProbe } from "./postgres/pg-probe.js";
 import { SystemRepmgr } from "./repmgr/system-repmgr.js";
@@ -59,6 +60,14 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     token,
     ...(ca !== undefined ? { ca } : {}),
   });
+  // Its own connection: reloading must not wait behind a probe.
+  const clientAuthConnection = config.postgres.clientAuthDir
+    ? new PgConnection({ ...connection, database: config.postgres.database })
+    : null;
+  const clientAuth =
+    config.postgres.clientAuthDir && clientAuthConnection
+      ? await openClientAuth(config.postgres.clientAuthDir, clientAuthConnection)
+      : null;
   const spool = await DiskSpool.open({ dir: config.spool.dir, maxBytes: config.spool.maxBytes, logger });
   const stateIntervalMs = config.intervals.stateSeconds * 1000;
   const agent = new Agent({
@@ -76,6 +85,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       localBackupVerifier(config),
     ),
     ...(backups ? { backups } : {}),
+    ...(clientAuth ? { clientAuth } : {}),
     spool,
     logger,
   });
@@ -126,7 +136,12 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       server.closeAllConnections();
       await closed;
       controlPlane.close();
-      await Promise.all([probe.close(), repmgr.close(), backupConnection?.close()]);
+      await Promise.all([
+        probe.close(),
+        repmgr.close(),
+        backupConnection?.close(),
+        clientAuthConnection?.close(),
+      ]);
       logger.info("agent stopped");
     },
   };

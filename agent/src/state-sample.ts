@@ -16,6 +16,8 @@ export interface ObservedNode {
   readonly repmgr: RepmgrStatus;
   /** What the healer is doing about this node (automatic rejoin). */
   readonly heal?: HealState;
+  /** The client-auth version in force (null: none yet). */
+  readonly clientAuthVersion?: number | null;
 }
 
 export function composeStateSample(node: ObservedNode): StateSample {
@@ -38,6 +40,7 @@ export function composeStateSample(node: ObservedNode): StateSample {
     pendingRestart: pg?.pendingRestart ?? false,
     error: node.error,
     heal: node.heal ?? "none",
+    ...(node.clientAuthVersion !== undefined ? { clientAuthVersion: node.clientAuthVersion } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { DiskSpool } from "../src/spool/disk-spool.js";
 import {
   APP_DB,
   HOST,
+  MemoryClientAuth,
   MemoryControlPlane,
   MemoryHost,
   MemoryProbe,
@@ -286,5 +287,51 @@ describe("Agent.run stopping", () => {
     await loop;
     expect(Date.now() - started).toBeLessThan(1000);
     expect(controlPlane.accepted.map((r) => r.kind)).toEqual(["state", "metrics"]);
+  });
+});
+
+describe("client auth from the acknowledgements", () => {
+  const bundle = {
+    version: 3,
+    caCertificate: "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n",
+    crl: "-----BEGIN X509 CRL-----\nBB==\n-----END X509 CRL-----\n",
+  };
+
+  it("applies the CA and CRL an acknowledgement carries and reports their version from then on", async () => {
+    const clientAuth = new MemoryClientAuth();
+    const { agent, clock, controlPlane, logger } = await memoryAgent(dir, START, { clientAuth });
+    controlPlane.clientAuth = bundle;
+    expect((await agent.tick()).action).toBe("report_state_change");
+    const [first] = controlPlane.batches[0] as [StateReport];
+    expect(first.state.clientAuthVersion).toBeNull();
+    expect(clientAuth.applied).toEqual([3]);
+    expect(logger.lines.some((line) => line.includes("client CA and CRL applied"))).toBe(true);
+    clock.now += 15_000;
+    for (let i = 0; i < 3; i += 1) await agent.tick();
+    const states = controlPlane.accepted.filter((report): report is StateReport => report.kind === "state");
+    expect(states.at(-1)?.state.clientAuthVersion).toBe(3);
+    expect(clientAuth.applied).toEqual([3]);
+  });
+
+  it("keeps its old version when applying fails, and applies the bundle sent with a later acknowledgement", async () => {
+    const clientAuth = new MemoryClientAuth();
+    clientAuth.failing = true;
+    const { agent, clock, controlPlane, logger } = await memoryAgent(dir, START, { clientAuth });
+    controlPlane.clientAuth = bundle;
+    await agent.tick();
+    expect(clientAuth.version()).toBeNull();
+    expect(logger.lines.some((line) => line.includes("client CA and CRL not applied"))).toBe(true);
+    clientAuth.failing = false;
+    clock.now += 2000;
+    await agent.tick();
+    expect(clientAuth.applied).toEqual([3]);
+  });
+
+  it("leaves the version out of the state of an agent without client auth", async () => {
+    const { agent, controlPlane } = await memoryAgent(dir, START);
+    controlPlane.clientAuth = bundle;
+    await agent.tick();
+    const [first] = controlPlane.batches[0] as [StateReport];
+    expect("clientAuthVersion" in first.state).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import * as alerts from "./alerts.js";
 import * as audit from "./audit.js";
 import * as auth from "./auth.js";
 import * as backups from "./backups.js";
+import * as clientCertificates from "./client-certificates.js";
 import * as credentials from "./credentials.js";
 import * as databases from "./databases.js";
 import * as insights from "./insights.js";
@@ -22,6 +23,7 @@ export * from "./audit-actions.js";
 export * from "./auth.js";
 export * from "./backups.js";
 export * from "./client.js";
+export * from "./client-certificates.js";
 export * from "./common.js";
 export * from "./credentials.js";
 export * from "./databases.js";
@@ -76,6 +78,11 @@ export const ROUTES: readonly RouteSpec[] = [
   access.pendingAccessCount,
   access.accessTarget,
   credentials.rotateAccessCredentials,
+  clientCertificates.issueClientCertificate,
+  clientCertificates.listClientCertificates,
+  clientCertificates.revokeClientCertificate,
+  clientCertificates.issueOwnerCertificate,
+  clientCertificates.listOwnerCertificates,
   reports.databaseReport,
   reports.pairReport,
   audit.listAudit,

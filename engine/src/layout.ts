@@ -28,6 +28,8 @@ export interface MemberLayout {
   readonly keepalivedConf: string;
   readonly agentConfig: string;
   readonly agentTokenFile: string;
+  /** the client CA, CRL and their settings file, written by the agent (see @pgaas/common/wire client-auth) */
+  readonly clientAuthDir: string;
   /** The control plane's CA (PEM) the agent pins when the spec brings one. */
   readonly agentControlPlaneCa: string;
   /** This member's TLS server certificate and key (issued by the pair CA). */
@@ -111,6 +113,7 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     keepalivedConf: `${configDir}/keepalived.conf`,
     agentConfig: `${configDir}/agent.json`,
     agentTokenFile: `${configDir}/agent.token`,
+    clientAuthDir: `${stateDir}/client-auth`,
     agentControlPlaneCa: `${configDir}/control-plane-ca.pem`,
     serverCertificate: `${configDir}/server.crt`,
     serverKey: `${configDir}/server.key`,
@@ -159,6 +162,7 @@ export function memberDirectories(layout: MemberLayout): DirectorySpec[] {
     { path: layout.sshDir, owner: "postgres", mode: 0o700 },
     { path: layout.stateDir, owner: "postgres", mode: 0o700 },
     { path: layout.spoolDir, owner: "postgres", mode: 0o700 },
+    { path: layout.clientAuthDir, owner: "postgres", mode: 0o700 },
     { path: layout.configArchiveDir, owner: "postgres", mode: 0o700 },
     { path: layout.runDir, owner: "postgres", mode: 0o755 },
     { path: layout.logDir, owner: "postgres", mode: 0o755 },

@@ -1,6 +1,7 @@
 // Every file a pair member needs, rendered from the spec: the bootstrap installs them (writing only
 // when bytes differ) and uses `affects` to know which daemon must reload or restart after a change.
 import { type Secret, shellCommand } from "@pgaas/common";
+import { CLIENT_AUTH_CONF } from "@pgaas/common/wire";
 import { backupLayout, PGBACKREST_BIN, stanzaOf } from "./backup/backup-layout.js";
 import { scriptPaths } from "./layout.js";
 import { type Member, nodeMember, witnessMember } from "./members.js";
@@ -73,7 +74,16 @@ function postgresFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Re
       ? resolveSettings(spec, identity, archives ? ARCHIVE_DEFAULTS : {})
       : resolveSettings({ ...spec, settings: {} }, identity, WITNESS_OVERRIDES);
   return [
-    file(layout.postgresqlConf, renderPostgresqlConf(settings), 0o644, "postgres", ["postgres"]),
+    file(
+      layout.postgresqlConf,
+      renderPostgresqlConf(
+        settings,
+        member.kind === "node" ? `${layout.clientAuthDir}/${CLIENT_AUTH_CONF}` : undefined,
+      ),
+      0o644,
+      "postgres",
+      ["postgres"],
+    ),
     file(layout.hbaFile, renderPgHba(spec, member.kind), 0o640, "postgres", ["postgres"]),
     file(layout.identFile, renderPgIdent(), 0o640, "postgres", ["postgres"]),
     file(layout.repmgrConf, renderRepmgrConf(spec, member), 0o644, "postgres", ["repmgrd"]),

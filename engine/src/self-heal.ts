@@ -26,5 +26,6 @@ export {
   type VerifyBackupResult,
   verifyLatestBackupOn,
 } from "./operations/verify-backup.js";
+export { confLine } from "./render/conf-quote.js";
 export { SshCommandError, SshTimeoutError } from "./ssh/errors.js";
 export type { RemoteCommand, RunOptions, RunResult } from "./ssh/session.js";

@@ -96,6 +96,15 @@ export const FIXED_PARAMETERS: Readonly<Record<string, Rule>> = {
   },
   restore_command: { kind: "exact", reason: "recovery settings are written by repmgr" },
   ssl: { kind: "exact", reason: "every TCP connection is TLS (pg_hba rejects the rest)" },
+  ssl_ca_file: {
+    kind: "exact",
+    reason: "the pair's client CA, pushed by the control plane into the included client-auth.conf",
+  },
+  ssl_crl_dir: { kind: "exact", reason: "revocation is the client CA's CRL file (ssl_crl_file)" },
+  ssl_crl_file: {
+    kind: "exact",
+    reason: "the client CA's CRL, pushed by the control plane into the included client-auth.conf",
+  },
   ssl_cert_file: { kind: "exact", reason: "the member's certificate, issued by the pair CA" },
   ssl_key_file: { kind: "exact", reason: "the member's key, derived from the pair CA" },
   ssl_min_protocol_version: {

@@ -145,7 +145,7 @@ describe("rendered files (golden)", () => {
     }
   });
 
-  it("pg_hba: peer locally, TLS + scram over TCP, never trust, reserved roles rejected outside their networks", () => {
+  it("pg_hba: peer locally, TLS + scram or certificate over TCP, never trust, reserved roles rejected outside their networks", () => {
     const hba = byPath(n1, "/pg_hba.conf");
     expect(hba).not.toMatch(/\btrust\b/);
     const rules = hba.split("\n").filter((l) => l && !l.startsWith("#"));
@@ -161,6 +161,8 @@ describe("rendered files (golden)", () => {
       "hostssl\tpostgres\trepmgr\t10.40.1.5/32\tscram-sha-256",
       "hostssl\tall\tpgaas_admin\t10.40.1.0/28\tscram-sha-256",
       "hostssl\tall\tpostgres,repmgr,pgaas_admin\t0.0.0.0/0\treject",
+      "hostssl\tall\t+pgaas_cert_auth\t10.50.0.0/16\tcert",
+      "hostssl\tall\t+pgaas_cert_password\t10.50.0.0/16\tscram-sha-256\tclientcert=verify-full",
       "hostssl\tall\tall\t10.50.0.0/16\tscram-sha-256",
     ]);
     expect(byPath(witness, "/pg_hba.conf")).not.toContain("10.50.0.0/16");

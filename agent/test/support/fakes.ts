@@ -9,6 +9,7 @@ import type {
   AgentReportBatch,
   BackupInventory,
   BackupType,
+  ClientAuthBundle,
   DatabaseMetrics,
   HostMetrics,
 } from "@pgaas/common/wire";
@@ -22,6 +23,7 @@ import {
   PostgresUnreachableError,
 } from "../../src/errors.js";
 import type { HostProbe } from "../../src/host/host-probe.js";
+import type { ClientAuth } from "../../src/postgres/client-auth.js";
 import type { PostgresProbe, PostgresState } from "../../src/postgres/probe.js";
 import type { CommandOutput, Repmgr, RepmgrStatus } from "../../src/repmgr/repmgr.js";
 import { DiskSpool } from "../../src/spool/disk-spool.js";
@@ -130,6 +132,8 @@ export class MemoryControlPlane implements ControlPlaneClient {
   readonly accepted: AgentReport[] = [];
   readonly results: Array<{ id: string; result: AgentCommandResult }> = [];
   commands: AgentCommand[] = [];
+  /** Sent with every acknowledgement while set (the real one sends it to a stale node only). */
+  clientAuth: ClientAuthBundle | undefined = undefined;
   attempts = 0;
 
   async sendReports(batch: AgentReportBatch): Promise<AgentReportAck> {
@@ -142,7 +146,12 @@ export class MemoryControlPlane implements ControlPlaneClient {
       if (this.accepted.some((seen) => seen.reportId === report.reportId)) duplicates += 1;
       else this.accepted.push(report);
     }
-    return { accepted: batch.reports.length - duplicates, duplicates, commands: this.commands };
+    return {
+      accepted: batch.reports.length - duplicates,
+      duplicates,
+      commands: this.commands,
+      ...(this.clientAuth ? { clientAuth: this.clientAuth } : {}),
+    };
   }
 
   async sendCommandResult(id: string, result: AgentCommandResult): Promise<void> {
@@ -195,7 +204,7 @@ export class MemoryBackups implements BackupRepository {
 export async function memoryAgent(
   dir: string,
   start: number,
-  options: { stateIntervalMs?: number; backups?: BackupRepository } = {},
+  options: { stateIntervalMs?: number; backups?: BackupRepository; clientAuth?: ClientAuth } = {},
 ) {
   const clock = { now: start };
   const logger = memoryLogger("agent");
@@ -214,10 +223,27 @@ export async function memoryAgent(
     controlPlane,
     commands,
     ...(options.backups ? { backups: options.backups } : {}),
+    ...(options.clientAuth ? { clientAuth: options.clientAuth } : {}),
     spool,
     logger,
     clock: () => clock.now,
     random: () => 0,
   });
   return { clock, logger, probe, repmgr, host, controlPlane, commands, spool, agent };
+}
+
+/** Client auth in memory: records the versions applied; `failing` makes apply throw (PostgreSQL down). */
+export class MemoryClientAuth implements ClientAuth {
+  current: number | null = null;
+  failing = false;
+  readonly applied: number[] = [];
+  version(): number | null {
+    return this.current;
+  }
+  async apply(bundle: ClientAuthBundle): Promise<void> {
+    if (bundle.version === this.current) return;
+    if (this.failing) throw new PostgresUnreachableError("PostgreSQL query failed: connect ENOENT");
+    this.applied.push(bundle.version);
+    this.current = bundle.version;
+  }
 }

@@ -37,6 +37,9 @@ export const AgentConfig = z.object({
     user: z.string().min(1).default("postgres"),
     database: z.string().min(1).default("postgres"),
     dataDir: z.string().startsWith("/"),
+    /** Where the agent writes the client CA, CRL and the settings file postgresql.conf includes
+     * (see client-auth.ts); absent: certificate authentication is not set up on this node. */
+    clientAuthDir: z.string().startsWith("/").optional(),
   }),
   repmgr: z.object({
     binary: z.string().startsWith("/").default("/usr/bin/repmgr"),

@@ -2,6 +2,7 @@
 // Values on the wire never change meaning once shipped: add optional fields, never repurpose one.
 import { z } from "zod";
 import { BackupInventory, BackupType } from "./backup-inventory.js";
+import { ClientAuthBundle } from "./client-auth.js";
 import { PG_NAME_PATTERN } from "./names.js";
 import { RestoreTime } from "./restore-target.js";
 
@@ -77,6 +78,8 @@ export const StateSample = z.object({
   /** Automatic rejoin: `rejoining` while the agent turns this node into the standby, `awaiting_decision`
    * when it may hold the only copy of acknowledged writes and a person must choose. Absent: "none". */
   heal: HealState.optional(),
+  /** The client-auth version (CRL number) this node's PostgreSQL uses; absent or null: none yet. */
+  clientAuthVersion: z.number().int().positive().nullable().optional(),
 });
 export type StateSample = z.infer<typeof StateSample>;
 
@@ -175,6 +178,8 @@ export const AgentReportAck = z.object({
   accepted: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
   commands: z.array(AgentCommand),
+  /** The pair's client CA and CRL, sent when the node reported an older version (or none). */
+  clientAuth: ClientAuthBundle.optional(),
 });
 export type AgentReportAck = z.infer<typeof AgentReportAck>;
 

@@ -2,6 +2,7 @@ export * from "./agent-artefact.js";
 export * from "./agent-config.js";
 export * from "./agent-report.js";
 export * from "./backup-inventory.js";
+export * from "./client-auth.js";
 export * from "./control-plane-url.js";
 export * from "./cron.js";
 export * from "./first-boot.js";

@@ -1,9 +1,12 @@
 // pg_hba.conf: local socket `peer` only; TCP only over TLS (`hostssl`, a plain connection is rejected
-// first); every TCP line is scram-sha-256 (never trust); repmgr and
+// first); every TCP line is scram-sha-256 or a client certificate (never trust); repmgr and
 // replication only from the node subnet and the witness; the admin role only from the control plane;
-// reserved roles rejected from everywhere else; everybody else from the client networks.
+// reserved roles rejected from everywhere else; everybody else from the client networks: members of
+// the certificate group roles with their client certificate (and their password too), the rest with
+// their password. The lines are static: a role switches method by group membership, never by an edit
+// here (PostgreSQL 15's pg_hba.conf has no include).
 
-import { ADMIN_ROLE } from "@pgaas/common/wire";
+import { ADMIN_ROLE, CERT_AUTH_ROLE, CERT_PASSWORD_ROLE } from "@pgaas/common/wire";
 import type { PairSpec } from "../spec.js";
 import { withHeader } from "./header.js";
 import { assertOneLine } from "./one-line.js";
@@ -15,9 +18,14 @@ export const RESERVED_ROLES = ["postgres", REPMGR_USER, ADMIN_ROLE] as const;
 interface HbaRecord {
   readonly type: "local" | "hostssl" | "hostnossl";
   readonly database: string;
+  /** a role, a comma list of roles, or all */
   readonly user: string;
+  /** members of this group role (`+group`) instead of `user` */
+  readonly group?: string;
   readonly address?: string;
-  readonly method: "peer" | "scram-sha-256" | "reject";
+  readonly method: "peer" | "scram-sha-256" | "cert" | "reject";
+  /** `clientcert=verify-full`: a certificate whose CN is the user, on top of the method */
+  readonly clientCertificate?: boolean;
 }
 
 /** pg_hba's escaper: plain tokens as they are, anything else double-quoted (quotes doubled). */
@@ -28,9 +36,12 @@ export function hbaToken(token: string): string {
 }
 
 function line(record: HbaRecord): string {
-  const fields = [record.type, hbaToken(record.database), hbaToken(record.user)];
+  // A quoted "+name" would be a role named +name: the group marker stays outside the quotes.
+  const user = record.group === undefined ? hbaToken(record.user) : `+${hbaToken(record.group)}`;
+  const fields = [record.type, hbaToken(record.database), user];
   if (record.address !== undefined) fields.push(hbaToken(record.address));
   fields.push(record.method);
+  if (record.clientCertificate) fields.push("clientcert=verify-full");
   return `${fields.join("\t")}\n`;
 }
 
@@ -84,9 +95,19 @@ function records(spec: PairSpec, member: "node" | "witness"): HbaRecord[] {
       address: "0.0.0.0/0",
       method: "reject",
     },
-    ...(member === "witness" ? [] : spec.network.clientCidrs).map(
-      (address): HbaRecord => ({ type: "hostssl", database: "all", user: "all", address, method: scram }),
-    ),
+    ...(member === "witness" ? [] : spec.network.clientCidrs).flatMap((address): HbaRecord[] => [
+      { type: "hostssl", database: "all", user: "", group: CERT_AUTH_ROLE, address, method: "cert" },
+      {
+        type: "hostssl",
+        database: "all",
+        user: "",
+        group: CERT_PASSWORD_ROLE,
+        address,
+        method: scram,
+        clientCertificate: true,
+      },
+      { type: "hostssl", database: "all", user: "all", address, method: scram },
+    ]),
   ];
 }
 

@@ -4,11 +4,16 @@ import type { Settings } from "../settings.js";
 import { confLine } from "./conf-quote.js";
 import { sortedEntries, withHeader } from "./header.js";
 
-export function renderPostgresqlConf(settings: Settings): string {
+/**
+ * `includeIfExists`: a settings file read last (so it wins), skipped while absent: a node's client CA
+ * and CRL arrive from the control plane after PostgreSQL first starts.
+ */
+export function renderPostgresqlConf(settings: Settings, includeIfExists?: string): string {
   const body = sortedEntries(settings)
     .map(([key, value]) => `${confLine(key, value)}\n`)
     .join("");
-  return withHeader(body);
+  const include = includeIfExists === undefined ? "" : `${confLine("include_if_exists", includeIfExists)}\n`;
+  return withHeader(`${body}${include}`);
 }
 
 /**

@@ -7,16 +7,24 @@
 // it, owned by the superuser), `postgres`, and each existing tenant database. Installing refuses a
 // `pgaas` schema that someone else owns, because its owner could swap the functions underneath us.
 import { ADMIN_SEARCH_PATH, BOUNDARY_SCHEMA, sqlIdent, sqlLiteral, TENANT_MARKER_ROLE } from "@pgaas/common";
-import { ADMIN_ROLE, DATABASE_PARAMETERS } from "@pgaas/common/wire";
+import { ADMIN_ROLE, CERT_AUTH_ROLE, CERT_PASSWORD_ROLE, DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 import { createRoleIfMissing, psqlScript } from "./roles-sql.js";
 
 /** Bumped whenever the function bodies change, so a re-run of the bootstrap reinstalls them. */
-export const BOUNDARY_VERSION = 2;
+export const BOUNDARY_VERSION = 3;
 const VERSION_BODY = `SELECT ${BOUNDARY_VERSION}`;
 
 /** Roles and prefixes a tenant role may never be (checked again inside the functions). */
-const PROTECTED_ROLES = ["postgres", REPMGR_USER, ADMIN_ROLE, TENANT_MARKER_ROLE, "public"];
+const PROTECTED_ROLES = [
+  "postgres",
+  REPMGR_USER,
+  ADMIN_ROLE,
+  TENANT_MARKER_ROLE,
+  CERT_AUTH_ROLE,
+  CERT_PASSWORD_ROLE,
+  "public",
+];
 /** Databases the admin role keeps, closed to PUBLIC. */
 export const SYSTEM_DATABASES = ["postgres", "template1", REPMGR_DATABASE] as const;
 
@@ -100,6 +108,27 @@ const SET_ROLE_VALID_UNTIL: BoundaryFunction = {
   body: `
   PERFORM ${schema}.assert_tenant(role_name);
   EXECUTE pg_catalog.format('ALTER ROLE %I VALID UNTIL %L', role_name, coalesce(valid_until::text, 'infinity'));`,
+};
+
+/**
+ * How a tenant role logs in from the client networks: pg_hba.conf sends members of the certificate
+ * group roles to certificate authentication (`certificate`) or to password plus certificate
+ * (`certificate+password`); everyone else uses the password.
+ */
+const SET_ROLE_AUTH: BoundaryFunction = {
+  signature: "set_role_auth(role_name text, method text)",
+  returns: "void",
+  body: `
+  PERFORM ${schema}.assert_tenant(role_name);
+  IF method IS NULL OR method NOT IN ('password', 'certificate', 'certificate+password') THEN
+    RAISE EXCEPTION 'unknown authentication method %', method USING ERRCODE = '22023';
+  END IF;
+  EXECUTE pg_catalog.format('REVOKE %I, %I FROM %I', ${sqlLiteral(CERT_AUTH_ROLE)}, ${sqlLiteral(CERT_PASSWORD_ROLE)}, role_name);
+  IF method = 'certificate' THEN
+    EXECUTE pg_catalog.format('GRANT %I TO %I', ${sqlLiteral(CERT_AUTH_ROLE)}, role_name);
+  ELSIF method = 'certificate+password' THEN
+    EXECUTE pg_catalog.format('GRANT %I TO %I', ${sqlLiteral(CERT_PASSWORD_ROLE)}, role_name);
+  END IF;`,
 };
 
 /** Returns false when the role is already gone (dropping is retried after a lost connection). */
@@ -239,6 +268,7 @@ export const BOUNDARY_FUNCTIONS = [
   CREATE_ROLE,
   SET_ROLE_PASSWORD,
   SET_ROLE_VALID_UNTIL,
+  SET_ROLE_AUTH,
   DROP_ROLE,
   GIVE_DATABASE,
   RECLAIM_DATABASE,
@@ -292,6 +322,8 @@ END $pgaas$`,
 export function boundaryRolesSql(): string {
   const statements = [
     createRoleIfMissing(TENANT_MARKER_ROLE, "NOLOGIN"),
+    createRoleIfMissing(CERT_AUTH_ROLE, "NOLOGIN"),
+    createRoleIfMissing(CERT_PASSWORD_ROLE, "NOLOGIN"),
     `ALTER ROLE ${admin} NOCREATEROLE`,
     `DO $pgaas$ DECLARE held record; BEGIN
   FOR held IN SELECT g.rolname FROM pg_catalog.pg_auth_members m

@@ -16,6 +16,9 @@ import { migrate } from "../src/store/migrate.js";
 import { MIGRATIONS } from "../src/store/migrations.js";
 import { admin, historyPair, writableReports } from "./support/report-history.js";
 
+/** Reports never delete a database, so no certificate is ever revoked here. */
+const NO_DELETES = { revokeForDatabase: async () => undefined };
+
 let server: ThrowawayPostgres;
 let store: Store;
 
@@ -103,7 +106,7 @@ it("rolls raw samples older than the window into hourly rows and deletes them", 
   const reports = createReports(
     store,
     pairs,
-    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs)),
+    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs), NO_DELETES),
     () => now,
   );
   const report = await reports.pair(pairRows[0]?.id as string, {
@@ -150,7 +153,7 @@ const reportsAt = (now: Date) => {
   return createReports(
     store,
     pairs,
-    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs)),
+    createDatabases(store, pairs, memoryLogger("store-test"), createBackups(store, pairs), NO_DELETES),
     () => now,
   );
 };

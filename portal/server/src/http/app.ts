@@ -106,7 +106,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   mountBackups(router, deps, services.backups);
   mountAgent(router, deps, services.ingest, metrics);
   mountDatabases(router, deps, services);
-  mountAccess(router, deps, services.access);
+  mountAccess(router, deps, services.access, services.clientCertificates);
   mountAudit(router, deps, services.audit);
   mountAlerts(router, deps, services.alerts);
   app.use(router);

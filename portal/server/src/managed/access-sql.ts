@@ -10,6 +10,14 @@ export function grantAccessSql(role: string, level: AccessLevel): string {
   return boundaryCall("grant_access", role, level);
 }
 
+/** Run on `postgres`: how the role logs in from the client networks (pg_hba's certificate groups). */
+export function setRoleAuthSql(
+  role: string,
+  method: "password" | "certificate" | "certificate+password",
+): string {
+  return boundaryCall("set_role_auth", role, method);
+}
+
 /** Run inside the target database; then `endAccessPlan` on `postgres`. */
 export function revokeAccessSql(role: string): string {
   return boundaryCall("revoke_access", role);

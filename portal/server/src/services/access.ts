@@ -35,6 +35,7 @@ import { activeDatabaseTarget } from "../store/databases.js";
 import type { Store } from "../store/db.js";
 import { findPair } from "../store/pairs.js";
 import { isAdmin, type UserActor } from "./actor.js";
+import type { CertificateGrant, ClientCertificates } from "./client-certificates.js";
 import { credentialsReply, type Databases, pairEndpoint } from "./databases.js";
 import type { PairAccess, Pairs } from "./pairs.js";
 
@@ -76,6 +77,8 @@ export interface Access {
   pendingCount(actor: UserActor): Promise<number>;
   /** The live database a request link points at, by name: any signed-in user holding the link. */
   target(databaseId: string): Promise<AccessTarget>;
+  /** A grant the actor can see, as the client-certificate actions need it (404 otherwise). */
+  grantFor(actor: UserActor, id: string): Promise<CertificateGrant>;
 }
 
 export function createAccess(
@@ -84,6 +87,7 @@ export function createAccess(
   pairs: Pairs,
   databases: Databases,
   logger: Logger,
+  certificates: Pick<ClientCertificates, "revokeForGrant">,
 ): Access {
   const sealContext = (id: string) => `access:${id}`;
   const row = async (id: string): Promise<AccessRow> => {
@@ -209,6 +213,8 @@ export function createAccess(
     async revoke(actor, id) {
       const found = await decidable(actor, id, "approved");
       const roles = [found.role_name, found.previous_role_name].filter((role) => role !== null);
+      // The CRL first: the nodes refuse the grant's certificates even if dropping the roles fails.
+      await certificates.revokeForGrant({ id, pairId: found.pair_id }, null, actor.id);
       await removeRoles(await pairs.access(found.pair_id), found.database_name, roles);
       await revokeAccessRequest(store, id);
       return toAccessRequest(await row(id));
@@ -230,7 +236,11 @@ export function createAccess(
       const password = newPassword();
       const pair = await pairs.access(found.pair_id);
       // The slot about to be reused may still hold the credential of an earlier rotation's open
-      // overlap: that one ends now (revoke_access and drop_role skip a role that is gone).
+      // overlap: that one ends now (revoke_access and drop_role skip a role that is gone). The
+      // current role's certificates end now too: PostgreSQL's VALID UNTIL limits passwords only, so
+      // a certificate would outlive the overlap. The new role logs in with its password until the
+      // requester asks for a certificate for it.
+      await certificates.revokeForGrant({ id, pairId: found.pair_id }, [next, current], actor.id);
       await removeRoles(pair, found.database_name, [next]);
       await onPrimary(pair, {
         database: "postgres",
@@ -284,6 +294,21 @@ export function createAccess(
       const found = await activeDatabaseTarget(store, databaseId);
       if (found === undefined) throw new NotFoundError("database not found", { code: "database_not_found" });
       return found;
+    },
+
+    async grantFor(actor, id) {
+      const found = await visible(actor, id);
+      return {
+        id: found.id,
+        pairId: found.pair_id,
+        databaseId: found.database_id,
+        databaseName: found.database_name,
+        requesterId: found.requester_id,
+        actorMayDecide: mayDecide(actor, found),
+        live: toAccessRequest(found).state === "approved",
+        roleName: found.role_name,
+        expiresAt: found.expires_at,
+      };
     },
 
     async collect(actor, id) {

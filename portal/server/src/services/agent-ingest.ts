@@ -25,6 +25,7 @@ import { recordRestoreResult } from "../store/databases.js";
 import type { Queryable, Store } from "../store/db.js";
 import { insertEvent } from "../store/events.js";
 import type { AgentActor } from "./actor.js";
+import type { ClientCertificates } from "./client-certificates.js";
 import { trackDiskUsage } from "./disk-alerts.js";
 import { MAX_SAMPLE_CLOCK_SKEW_MS } from "./report-timing.js";
 import { deriveEvents, type PreviousState } from "./state-events.js";
@@ -152,6 +153,7 @@ export function createAgentIngest(
   store: Store,
   clock: () => number = Date.now,
   hooks: CommandResultHooks = { restoreFailed: async () => undefined },
+  clientAuth: Pick<ClientCertificates, "staleBundle"> | null = null,
 ): AgentIngest {
   return {
     async ingest(actor, batch) {
@@ -186,7 +188,22 @@ export function createAgentIngest(
           }
         }
       }
-      return { accepted, duplicates: batch.reports.length - accepted, commands };
+      // An agent that manages client auth reports its version (null: none yet) in every state
+      // sample; a stale one gets the pair's CA and CRL back with this acknowledgement.
+      const reported = batch.reports.findLast(
+        (report): report is StateReport =>
+          report.kind === "state" && report.state.clientAuthVersion !== undefined,
+      );
+      const bundle =
+        reported && clientAuth
+          ? await clientAuth.staleBundle(actor.pairId, reported.state.clientAuthVersion ?? null)
+          : undefined;
+      return {
+        accepted,
+        duplicates: batch.reports.length - accepted,
+        commands,
+        ...(bundle ? { clientAuth: bundle } : {}),
+      };
     },
 
     async commandResult(actor, commandId, result) {

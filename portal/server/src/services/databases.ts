@@ -53,6 +53,7 @@ import {
 import type { Queryable, Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Backups } from "./backups.js";
+import type { ClientCertificates } from "./client-certificates.js";
 import type { Pairs } from "./pairs.js";
 import { keptValues, validateParameters } from "./parameters.js";
 
@@ -154,7 +155,13 @@ export interface Databases {
   canSee(actor: UserActor, row: DatabaseRow): Promise<boolean>;
 }
 
-export function createDatabases(store: Store, pairs: Pairs, logger: Logger, backups: Backups): Databases {
+export function createDatabases(
+  store: Store,
+  pairs: Pairs,
+  logger: Logger,
+  backups: Backups,
+  certificates: Pick<ClientCertificates, "revokeForDatabase">,
+): Databases {
   const row = async (id: string): Promise<DatabaseRow> => {
     const found = await findDatabase(store, id);
     if (found === undefined) throw new NotFoundError("database not found", { code: "database_not_found" });
@@ -339,6 +346,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
         await markDatabaseDeleted(db, id, point.at, point.lsn);
         await revokeDatabaseAccessRequests(db, id);
       });
+      await certificates.revokeForDatabase({ id, pairId: found.pair_id }, actor.id);
       // Not awaited beyond the request: a long backup must not hold the delete.
       const backup = await backups.take(found.pair_id, "incr", actor.id).then(
         (request) => ({

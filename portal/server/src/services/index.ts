@@ -8,6 +8,7 @@ import { type AlertDelivery, createAlertDelivery } from "./alert-delivery.js";
 import { type Alerts, createAlerts } from "./alerts.js";
 import { type AuditLog, createAuditLog } from "./audit.js";
 import { type Backups, createBackups } from "./backups.js";
+import { type ClientCertificates, createClientCertificates } from "./client-certificates.js";
 import { createDatabaseRestores, type DatabaseRestores } from "./database-restore.js";
 import { createDatabases, type Databases } from "./databases.js";
 import { createInsights, type Insights } from "./insights.js";
@@ -29,6 +30,7 @@ export interface Services {
   readonly restores: DatabaseRestores;
   readonly pairSettings: PairSettings;
   readonly access: Access;
+  readonly clientCertificates: ClientCertificates;
   readonly reports: Reports;
   readonly audit: AuditLog;
   readonly alerts: Alerts;
@@ -49,21 +51,37 @@ export function createServices(options: {
   const box = createSecretBox(options.secretKey);
   const pairs = createPairs(options.store, box);
   const backups = createBackups(options.store, pairs);
-  const databases = createDatabases(options.store, pairs, options.logger, backups);
+  // Each needs the other: certificates look grants and databases up; revoking or rotating a grant, or
+  // deleting a database, revokes them.
+  const clientCertificates = createClientCertificates(
+    options.store,
+    box,
+    pairs,
+    (actor, id) => access.grantFor(actor, id),
+    (actor, id) => databases.managed(actor, id),
+  );
+  const databases = createDatabases(options.store, pairs, options.logger, backups, clientCertificates);
   const restores = createDatabaseRestores(options.store, pairs, databases, options.logger);
   const alertOutbox = createAlertDelivery(options.store, box);
+  const access = createAccess(options.store, box, pairs, databases, options.logger, clientCertificates);
   return {
     store: options.store,
     logger: options.logger,
     users: createUsers(options.store, createLoginThrottle()),
     pairs,
     backups,
-    ingest: createAgentIngest(options.store, Date.now, { restoreFailed: (id) => restores.undo(id) }),
+    ingest: createAgentIngest(
+      options.store,
+      Date.now,
+      { restoreFailed: (id) => restores.undo(id) },
+      clientCertificates,
+    ),
     databases,
     insights: createInsights(databases, pairs),
     restores,
     pairSettings: createPairSettings(options.store, pairs),
-    access: createAccess(options.store, box, pairs, databases, options.logger),
+    access,
+    clientCertificates,
     reports: createReports(options.store, pairs, databases),
     audit: createAuditLog(options.store),
     alerts: createAlerts(options.store, box, alertOutbox),

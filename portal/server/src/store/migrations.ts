@@ -406,4 +406,40 @@ ALTER TABLE alert_endpoints
   ADD COLUMN previous_secret_until timestamptz;
 `,
   },
+  {
+    version: 13,
+    name: "client certificates: a client CA per pair, its CRL, the certificates issued for grants and owners",
+    // The CA key is sealed like other secrets; a client certificate's private key is never stored.
+    // crl_version is the CRL number: agents report the one their node uses and get a newer one.
+    sql: `
+CREATE TABLE pair_client_cas (
+  pair_id uuid PRIMARY KEY REFERENCES pairs ON DELETE CASCADE,
+  certificate text NOT NULL,
+  private_key_sealed bytea NOT NULL,
+  crl_version integer NOT NULL CHECK (crl_version > 0),
+  crl text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE client_certificates (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  pair_id uuid NOT NULL REFERENCES pairs ON DELETE CASCADE,
+  database_id uuid NOT NULL REFERENCES databases ON DELETE CASCADE,
+  -- NULL: a certificate for the database's owner role
+  access_request_id uuid REFERENCES access_requests ON DELETE CASCADE,
+  role_name text NOT NULL,
+  method text NOT NULL CHECK (method IN ('certificate', 'certificate+password')),
+  serial text NOT NULL UNIQUE,
+  fingerprint text NOT NULL,
+  not_after timestamptz NOT NULL,
+  issued_by uuid REFERENCES users ON DELETE SET NULL,
+  issued_at timestamptz NOT NULL DEFAULT now(),
+  revoked_at timestamptz,
+  revoked_by uuid REFERENCES users ON DELETE SET NULL
+);
+CREATE INDEX client_certificates_grant ON client_certificates (access_request_id, issued_at DESC);
+CREATE INDEX client_certificates_database ON client_certificates (database_id, issued_at DESC);
+CREATE INDEX client_certificates_revoked ON client_certificates (pair_id) WHERE revoked_at IS NOT NULL;
+`,
+  },
 ];

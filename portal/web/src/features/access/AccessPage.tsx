@@ -14,6 +14,7 @@ import { useLocation } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
 import { announceAccessDecided, collectCredentials, revoke, useAccessRequests } from "./api.js";
 import { type Decision, DecisionDialog } from "./DecisionDialog.js";
+import { GrantCertificates } from "./GrantCertificates.js";
 import { RequestAccessForm } from "./RequestAccessForm.js";
 import { RotateDialog } from "./RotateDialog.js";
 
@@ -38,6 +39,7 @@ export function AccessPage({ user }: { user: User }) {
     request: AccessRequest;
     response: AccessCredentialsResponse;
   } | null>(null);
+  const [certificatesOf, setCertificatesOf] = useState<AccessRequest | null>(null);
   const revocation = useMutation((id: string) => revoke(id));
   const collection = useMutation(async (request: AccessRequest) => {
     setCollected({ request, response: await collectCredentials(request.id) });
@@ -170,6 +172,11 @@ export function AccessPage({ user }: { user: User }) {
                             Rotate password
                           </Button>
                         ) : null}
+                        {request.roleName !== null ? (
+                          <Button className="button-small" onClick={() => setCertificatesOf(request)}>
+                            Certificates
+                          </Button>
+                        ) : null}
                         {request.state === "approved" ? (
                           <Button
                             variant="danger"
@@ -188,6 +195,13 @@ export function AccessPage({ user }: { user: User }) {
           )
         }
       </QueryView>
+      {certificatesOf ? (
+        <GrantCertificates
+          key={certificatesOf.id}
+          request={certificatesOf}
+          mine={certificatesOf.requesterId === user.id}
+        />
+      ) : null}
       {pending?.kind === "decide" ? (
         <DecisionDialog
           request={pending.request}

@@ -3,14 +3,18 @@ import {
   accessCredentials,
   accessTarget,
   approveAccessRequest,
+  type CertificateMethod,
   type CreateAccessRequest,
   createAccessRequest,
   type DenyAccessRequest,
   denyAccessRequest,
+  issueClientCertificate,
   listAccessRequests,
+  listClientCertificates,
   listDatabases,
   pendingAccessCount,
   revokeAccessRequest,
+  revokeClientCertificate,
   rotateAccessCredentials,
 } from "@pgaas/api";
 import { useEffect } from "react";
@@ -80,4 +84,20 @@ export function collectCredentials(id: string) {
 /** A new role and password for the grant, held for the requester to collect once. */
 export function rotate(id: string, overlapMinutes: number) {
   return callRoute(rotateAccessCredentials, { params: { id }, body: { overlapMinutes } });
+}
+
+/** The client certificates issued for a grant (never their keys). */
+export function useClientCertificates(grantId: string) {
+  return useQuery(`client-certificates:${grantId}`, (signal) =>
+    callRoute(listClientCertificates, { params: { id: grantId }, signal }),
+  );
+}
+
+/** A certificate for the requester's grant: its private key is in this answer only. */
+export function issueCertificate(grantId: string, method: CertificateMethod) {
+  return callRoute(issueClientCertificate, { params: { id: grantId }, body: { method, validDays: 365 } });
+}
+
+export function revokeCertificate(id: string) {
+  return callRoute(revokeClientCertificate, { params: { id } });
 }

@@ -1,5 +1,5 @@
-// The few DER (ASN.1) pieces an X.509 certificate needs, to write and to take apart. node:crypto signs
-// and parses certificates but cannot build one; this keeps the engine free of an ASN.1 dependency.
+// The few DER (ASN.1) pieces an X.509 certificate or CRL needs, to write and to take apart. node:crypto
+// signs and parses certificates but cannot build one; this keeps pgaas free of an ASN.1 dependency.
 
 export function tlv(tag: number, body: Buffer): Buffer {
   const length = body.length;
