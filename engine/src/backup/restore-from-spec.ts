@@ -22,8 +22,10 @@ export const RestoreFromSpec = z
       "The source backup to start from; absent: the newest before time.",
     ),
     cipherPass: z
-      .union([z.instanceof(Secret), z.string().min(1).max(1024)])
-      .transform((value) => (value instanceof Secret ? value : new Secret(value)))
+      .string()
+      .min(1)
+      .max(1024)
+      .transform((value) => new Secret(value))
       .describe("The source repository's encryption key (its pair secrets' backupCipherPass)."),
   })
   .describe(
