@@ -4,6 +4,7 @@ export * from "./agent-report.js";
 export * from "./backup-inventory.js";
 export * from "./control-plane-url.js";
 export * from "./cron.js";
+export * from "./deletion-retention.js";
 export * from "./first-boot.js";
 export * from "./managed-parameters.js";
 export * from "./names.js";
