@@ -12,6 +12,7 @@ import { infoCommand, pgbackrestCommand } from "../backup/pgbackrest-commands.js
 import { recoveryTime } from "../backup/repository-inventory.js";
 import type { RestoreFromSpec } from "../backup/restore-from-spec.js";
 import { type RestoreTarget, recoveryTypeArgs } from "../backup/scratch-commands.js";
+import { failWithLogTail } from "../backup/scratch-instance.js";
 import { finishInitdbCommand, pgStopImmediateCommand, wipeDataDirCommand } from "../commands/pg-commands.js";
 import type { Inspection } from "../member-commands.js";
 import type { MemberSession } from "../member-session.js";
@@ -164,12 +165,11 @@ async function waitForPromotion(primary: MemberSession): Promise<void> {
 }
 
 /** PostgreSQL's own last lines say why (the target lies after the source's archive, a missing segment). */
-async function failWithLog(primary: MemberSession, what: string, cause?: unknown): Promise<never> {
-  const log = await primary
-    .sh(`${shellCommand(["tail", "-n", "5", primary.member.layout.postgresLog])} || true`, "seed-log")
-    .catch(() => "");
-  throw new ConflictError(`${primary.name}: restore from the source repository: ${what}: ${log.trim()}`, {
-    code: "restore_failed",
+function failWithLog(primary: MemberSession, what: string, cause?: unknown): Promise<never> {
+  return failWithLogTail(
+    primary,
+    primary.member.layout.postgresLog,
+    `${primary.name}: restore from the source repository: ${what}`,
     cause,
-  });
+  );
 }
