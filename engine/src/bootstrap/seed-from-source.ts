@@ -130,7 +130,10 @@ export async function seedFromSource(
       throw error;
     }
     const from = checked.time ? `as of ${checked.time.toISOString()}` : "at the end of its archive";
-    return { changed: true, detail: `restored from ${source.stanza} ${from} and promoted` };
+    return {
+      changed: true,
+      detail: `restored from ${source.stanza} ${from} and promoted; tenant roles keep their passwords as of then`,
+    };
   } finally {
     await primary.sh(shellCommand(["rm", "-f", "--", nodeConf]), "seed-conf-remove").catch(() => undefined);
     if (confs.witness !== undefined) {
