@@ -81,67 +81,81 @@ export async function seedFromSource(
   const confs = renderSeedPgbackrestConfs(spec, primary.name, secrets);
   const nodeConf = backupLayout(primary.member.layout).seedConf;
   const witnessConf = backupLayout(witness.member.layout).seedConf;
-  // Where the repository is read: the witness host for a local source, else the node itself.
-  const reader = confs.witness === undefined ? primary : witness;
-  const readerConf = confs.witness === undefined ? nodeConf : witnessConf;
+  // The source's key must not stay behind: removed after the seed, also when it failed.
+  const removeConfs = () =>
+    Promise.all([
+      primary.sh(shellCommand(["rm", "-f", "--", nodeConf]), "seed-conf-remove"),
+      ...(confs.witness === undefined
+        ? []
+        : [witness.sh(shellCommand(["rm", "-f", "--", witnessConf]), "seed-conf-remove")]),
+    ]);
+  let outcome: StepOutcome;
   try {
     await writeSeedConf(primary, nodeConf, confs.node);
     if (confs.witness !== undefined) await writeSeedConf(witness, witnessConf, confs.witness);
-    const info = parseRepositoryInfo(
-      await reader.sh(infoCommand(readerConf, source.stanza), "seed-info"),
-      source.stanza,
-    );
-    // No archiver to ask (the source may be gone): the source's own archive decides how far a time
-    // after its last backup can go, and recovery says so if it falls short.
-    const checked = checkRestoreTarget(backupInventory(info, null), source, new Date());
-    const target: RestoreTarget = {
-      ...(checked.time ? { time: recoveryTime(checked.time) } : {}),
-      ...(checked.set ? { set: checked.set } : {}),
-    };
-    const layout = primary.member.layout;
-    if (inspection.running) await primary.sh(pgStopImmediateCommand(layout), "seed-stop-leftover");
-    try {
-      await primary.sh(
-        [
-          wipeDataDirCommand(layout),
-          shellCommand(["install", "-d", "-m", "700", "-o", "postgres", "-g", "postgres", layout.dataDir]),
-        ].join(" && "),
-        "seed-clear",
-      );
-      await primary.sh(
-        seedRestoreCommand(nodeConf, source.stanza, target),
-        "seed-restore",
-        RESTORE_TIMEOUT_MS,
-      );
-      await startPostgres(primary).catch(async (error: unknown) => {
-        // pg_ctl gives up waiting after its own timeout while a long recovery goes on: only a stopped
-        // server is a failure.
-        if (!(await primary.inspect()).running) await failWithLog(primary, "could not start", error);
-      });
-      await waitForPromotion(primary);
-      await primary.sql(resetSourceSettingsSql(), "seed-settings");
-      await primary.sql(pairRolesSql(secrets), "seed-roles");
-      await primary.sql(DROP_SOURCE_REPMGR_SQL, "seed-repmgr", REPMGR_DATABASE);
-      await primary.sh(finishInitdbCommand(layout, renderDataDirStubConf()), "seed-complete");
-    } catch (error) {
-      await primary
-        .sh(`${pgStopImmediateCommand(layout)}\n${wipeDataDirCommand(layout)}`, "seed-undo")
-        .catch(() => undefined);
-      throw error;
-    }
-    const from = checked.time ? `as of ${checked.time.toISOString()}` : "at the end of its archive";
-    return {
-      changed: true,
-      detail: `restored from ${source.stanza} ${from} and promoted; tenant roles keep their passwords as of then`,
-    };
-  } finally {
-    await primary.sh(shellCommand(["rm", "-f", "--", nodeConf]), "seed-conf-remove").catch(() => undefined);
-    if (confs.witness !== undefined) {
-      await witness
-        .sh(shellCommand(["rm", "-f", "--", witnessConf]), "seed-conf-remove")
-        .catch(() => undefined);
-    }
+    // Where the repository is read: the witness host for a local source, else the node itself.
+    const reader =
+      confs.witness === undefined ? { host: primary, conf: nodeConf } : { host: witness, conf: witnessConf };
+    outcome = await restoreAndPromote(source, primary, reader, nodeConf, secrets, inspection);
+  } catch (error) {
+    await removeConfs().catch(() => undefined);
+    throw error;
   }
+  await removeConfs();
+  return outcome;
+}
+
+async function restoreAndPromote(
+  source: RestoreFromSpec,
+  primary: MemberSession,
+  reader: { readonly host: MemberSession; readonly conf: string },
+  nodeConf: string,
+  secrets: PairSecrets,
+  inspection: Inspection,
+): Promise<StepOutcome> {
+  const info = parseRepositoryInfo(
+    await reader.host.sh(infoCommand(reader.conf, source.stanza), "seed-info"),
+    source.stanza,
+  );
+  // No archiver to ask (the source may be gone): the source's own archive decides how far a time
+  // after its last backup can go, and recovery says so if it falls short.
+  const checked = checkRestoreTarget(backupInventory(info, null), source, new Date());
+  const target: RestoreTarget = {
+    ...(checked.time ? { time: recoveryTime(checked.time) } : {}),
+    ...(checked.set ? { set: checked.set } : {}),
+  };
+  const layout = primary.member.layout;
+  if (inspection.running) await primary.sh(pgStopImmediateCommand(layout), "seed-stop-leftover");
+  try {
+    await primary.sh(
+      [
+        wipeDataDirCommand(layout),
+        shellCommand(["install", "-d", "-m", "700", "-o", "postgres", "-g", "postgres", layout.dataDir]),
+      ].join(" && "),
+      "seed-clear",
+    );
+    await primary.sh(seedRestoreCommand(nodeConf, source.stanza, target), "seed-restore", RESTORE_TIMEOUT_MS);
+    await startPostgres(primary).catch(async (error: unknown) => {
+      // pg_ctl gives up waiting after its own timeout while a long recovery goes on: only a stopped
+      // server is a failure.
+      if (!(await primary.inspect()).running) await failWithLog(primary, "could not start", error);
+    });
+    await waitForPromotion(primary);
+    await primary.sql(resetSourceSettingsSql(), "seed-settings");
+    await primary.sql(pairRolesSql(secrets), "seed-roles");
+    await primary.sql(DROP_SOURCE_REPMGR_SQL, "seed-repmgr", REPMGR_DATABASE);
+    await primary.sh(finishInitdbCommand(layout, renderDataDirStubConf()), "seed-complete");
+  } catch (error) {
+    await primary
+      .sh(`${pgStopImmediateCommand(layout)}\n${wipeDataDirCommand(layout)}`, "seed-undo")
+      .catch(() => undefined);
+    throw error;
+  }
+  const from = checked.time ? `as of ${checked.time.toISOString()}` : "at the end of its archive";
+  return {
+    changed: true,
+    detail: `restored from ${source.stanza} ${from} and promoted; tenant roles keep their passwords as of then`,
+  };
 }
 
 /** The source's key reaches the host only inside this 0600 file, for the seed's duration. */
