@@ -55,6 +55,11 @@ describe("deletionRestorableUntil", () => {
     expect(deletionRestorableText(null, { schedule: WEEKLY })).toBe(
       "restorable while the repository keeps a backup from before the deletion (the pair's agents report no schedule and retention)",
     );
+    const never = { schedule: { ...WEEKLY, full: "0 0 31 2 *" }, retention: { full: 2, differential: 6 } };
+    expect(deletionRestorableUntil(deletedAt, never)).toBeNull();
+    expect(deletionRestorableText(null, never)).toBe(
+      "restorable while the repository keeps a backup from before the deletion (the full backup schedule 0 0 31 2 * names too few runs in the next 800 days to say until when)",
+    );
     const reported = { schedule: WEEKLY, retention: { full: 2, differential: 6 } };
     expect(deletionRestorableText(deletionRestorableUntil(deletedAt, reported), reported)).toBe(
       "restorable until 2026-12-20T01:00:00.000Z: retention keeps 2 full backups, so the 2 scheduled full backups after the deletion (0 1 * * 0, UTC) expire the last backup from before it; a full backup taken by hand brings this forward",

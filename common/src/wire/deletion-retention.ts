@@ -25,5 +25,8 @@ export function deletionRestorableText(
     return `restorable until ${until.toISOString()}: retention keeps ${n} full backups, so the ${n} scheduled full backups after the deletion (${inventory.schedule.full}, UTC) expire the last backup from before it; a full backup taken by hand brings this forward`;
   }
   if (inventory === null) return "not restorable: the pair reports no backups";
+  if (inventory.schedule && inventory.retention) {
+    return `restorable while the repository keeps a backup from before the deletion (the full backup schedule ${inventory.schedule.full} names too few runs in the next 800 days to say until when)`;
+  }
   return "restorable while the repository keeps a backup from before the deletion (the pair's agents report no schedule and retention)";
 }
