@@ -33,8 +33,11 @@ export {
 export { allMembers, type Member, nodeMember, repmgrConninfo, witnessMember } from "./members.js";
 export {
   type BackupList,
+  type DatabaseAtTime,
+  describePointInTime,
   listBackups,
   type PointInTime,
+  type PointInTimeContents,
   type RestoreDatabaseRequest,
   type RestoreDatabaseResult,
   removeScratch,

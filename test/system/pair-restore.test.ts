@@ -1,6 +1,7 @@
 // System test: a whole pair restored to a point in time into a NEW pair (spec.restoreFrom). Pair A
 // (n1, n2, witness w as its local pgBackRest repository host) gets rows, a backup, a noted time T and
-// more rows. Bad targets fail pair B's bootstrap before any data directory exists, naming the range.
+// more rows; what A held at T is first looked at in a scratch instance (each database's owner and row
+// estimate). Bad targets fail pair B's bootstrap before any data directory exists, naming the range.
 // Then pair B (m1, m2, its own witness v on the same host w) is bootstrapped from A's repository at T:
 // B holds exactly the rows up to T, is a healthy synchronous pair with its own repmgr metadata,
 // archives into its own stanza (pgbackrest check passes, a first full backup exists), and A's
@@ -9,6 +10,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import {
   bootstrapPair,
+  describePointInTime,
   generatePairSecrets,
   listBackups,
   type PairHosts,
@@ -126,6 +128,8 @@ describe("restore a whole pair into a new pair", () => {
       await onA("app", "INSERT INTO items SELECT g FROM generate_series(1, 100) g");
       await takeBackup(source, sourceHosts, { type: "diff" });
       await onA("app", "INSERT INTO items SELECT g FROM generate_series(101, 200) g");
+      // Planner estimates as of T are exact for a table analyzed before it.
+      await onA("app", "ANALYZE items");
       await sleep(1100);
       const t = new Date().toISOString();
       await sleep(1100);
@@ -135,6 +139,16 @@ describe("restore a whole pair into a new pair", () => {
       const sourceBefore = await listBackups(source, sourceHosts);
       expect(sourceBefore.backups.map((b) => b.type)).toEqual(["full", "diff", "diff"]);
       const range = `restorable from ${sourceBefore.restorableFrom}`;
+
+      // What A held at T, looked at in a scratch instance on the repository host (A untouched).
+      const atT = await describePointInTime(source, sourceHosts, { time: t });
+      expect(atT.databases.map((d) => d.name)).toEqual(["app", "postgres", "repmgr", "template1"]);
+      const app = atT.databases.find((d) => d.name === "app");
+      expect([app?.owner, app?.rowEstimate]).toEqual(["app_owner", 200]);
+      expect(app?.sizeBytes).toBeGreaterThan(0);
+      expect((await hostExec(lab, "w", ["ls", "-A", `/var/lib/pgaas/${source.name}/w/restore`])).stdout).toBe(
+        "",
+      );
 
       target = targetSpec(lab, source, t);
       const b = target;
