@@ -112,6 +112,13 @@ export const DeleteDatabaseResponse = z.object({
    */
   backupRequestId: Id.nullable(),
   note: z.string(),
+  /**
+   * Until when the deleted database can be restored, from the pair's reported schedule and retention
+   * (the `retention.full`-th scheduled full backup after the deletion); null when the pair reports
+   * neither. `restorable` says the same in words, and why when there is no time.
+   */
+  restorableUntil: z.iso.datetime({ offset: true }).nullable(),
+  restorable: z.string(),
 });
 export type DeleteDatabaseResponse = z.infer<typeof DeleteDatabaseResponse>;
 

@@ -6,6 +6,7 @@
 export type { BackupEntry, BackupInventory, RepositoryInfo } from "@pgaas/common/wire";
 export { pairBackupRoots } from "./backup/backup-layout.js";
 export { BackupRepository, BackupSpec } from "./backup/backup-spec.js";
+export { RestoreFromSpec } from "./backup/restore-from-spec.js";
 export {
   type BootstrapOptions,
   type BootstrapResult,
@@ -32,8 +33,11 @@ export {
 export { allMembers, type Member, nodeMember, repmgrConninfo, witnessMember } from "./members.js";
 export {
   type BackupList,
+  type DatabaseAtTime,
+  describePointInTime,
   listBackups,
   type PointInTime,
+  type PointInTimeContents,
   type RestoreDatabaseRequest,
   type RestoreDatabaseResult,
   removeScratch,

@@ -12,6 +12,7 @@ import {
 } from "@pgaas/common/wire";
 import { z } from "zod";
 import { BackupSpec } from "./backup/backup-spec.js";
+import { RestoreFromSpec } from "./backup/restore-from-spec.js";
 
 const IPV4 = z.ipv4();
 const CIDR = z.cidrv4();
@@ -216,6 +217,7 @@ const PairSpecSchema = z
     backup: BackupSpec.optional().describe(
       "Continuous WAL archiving and scheduled backups with pgBackRest; absent: none.",
     ),
+    restoreFrom: RestoreFromSpec.optional(),
   })
   .superRefine((spec, ctx) => {
     const [a, b] = spec.nodes;
@@ -273,6 +275,11 @@ const PairSpecSchema = z
         });
       }
     }
+    if (spec.restoreFrom) {
+      for (const issue of restoreFromIssues(spec.name, spec.backup, spec.restoreFrom)) {
+        ctx.addIssue({ code: "custom", path: ["restoreFrom", ...issue.path], message: issue.message });
+      }
+    }
     const race = fenceRace(spec.failover);
     if (race) {
       ctx.addIssue({
@@ -290,6 +297,38 @@ const PairSpecSchema = z
 export const PairSpec = PairSpecSchema;
 export type PairSpec = z.output<typeof PairSpecSchema>;
 export type PairSpecInput = z.input<typeof PairSpecSchema>;
+
+/**
+ * A seeded pair archives from its first minute (it needs its own repository, never the source's stanza)
+ * and reaches the source with its own repository's access: the witness host's SSH for a local one,
+ * the same bucket credentials for an object store.
+ */
+function restoreFromIssues(
+  name: string,
+  backup: z.output<typeof BackupSpec> | undefined,
+  source: z.output<typeof RestoreFromSpec>,
+): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (!backup) {
+    issues.push({
+      path: [],
+      message: "a pair restored from backups needs its own backup repository (backup)",
+    });
+  } else if (backup.repository.kind !== source.repository.kind) {
+    issues.push({
+      path: ["repository", "kind"],
+      message: `the source repository must be of this pair's kind (${backup.repository.kind}): it is reached with the same access`,
+    });
+  }
+  if (source.stanza === name) {
+    issues.push({
+      path: ["stanza"],
+      message:
+        "the source stanza must differ from the pair's name: the new pair archives into its own stanza",
+    });
+  }
+  return issues;
+}
 
 /** Parses untrusted input; an invalid spec throws `InputError` whose message names every bad field. */
 export function parsePairSpec(input: unknown): PairSpec {

@@ -98,6 +98,7 @@ describe("backup files (golden)", () => {
       infoArgv: ["/usr/bin/pgbackrest", conf, "--stanza=orders", "--output=json", "info"],
       backupArgv: { full: remote("full"), diff: remote("diff"), incr: remote("incr") },
       schedule: { full: "0 1 * * 0", differential: "0 1 * * 1-6" },
+      retention: { full: 2, differential: 6 },
     });
   });
 

@@ -1,6 +1,6 @@
 // The public contract of PostgresPair: flat inputs named in PostgreSQL/repmgr terms, one cloud block.
 import type * as pulumi from "@pulumi/pulumi";
-import type { PairBackupInput, SshBastionInput } from "./native/types.js";
+import type { PairBackupInput, PairRestoreFromInput, SshBastionInput } from "./native/types.js";
 
 export interface OpenStackPairArgs {
   /** Network both node ports (and the VIP port) live on. */
@@ -105,6 +105,11 @@ export interface PostgresPairArgs {
   replicationMode?: "synchronous" | "asynchronous";
   /** Continuous WAL archiving and scheduled backups with pgBackRest (see PairBackupInput). */
   backup?: PairBackupInput;
+  /**
+   * Create this pair from another pair's backups as of a point in time (PairRestoreFromInput), never in
+   * place: the source is only read. Needs `backup`. Ignored once the pair exists.
+   */
+  restoreFrom?: PairRestoreFromInput;
   /** Networks whose clients may connect to PostgreSQL (scram-sha-256). */
   clientCidrs: pulumi.Input<string>[];
   /** Network `pulumi up` runs from: SSH to the nodes is allowed from it. Required on OpenStack and GCP. */

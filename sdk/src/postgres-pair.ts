@@ -187,6 +187,9 @@ export function pairSpecInput(
     replication: { mode: args.replicationMode ?? "synchronous" },
     settings: args.settings ?? {},
     ...(args.backup === undefined ? {} : { backup: args.backup }),
+    ...(args.restoreFrom === undefined
+      ? {}
+      : { restoreFrom: { ...args.restoreFrom, cipherPass: pulumi.secret(args.restoreFrom.cipherPass) } }),
     agent:
       args.agentControlPlaneUrl === undefined
         ? undefined

@@ -40,6 +40,7 @@ export function systemBackupRepository(
           ArchiverState.parse(row?.json_build_object),
         ),
         schedule: config.schedule,
+        ...(config.retention ? { retention: config.retention } : {}),
       };
     },
     async take(type) {

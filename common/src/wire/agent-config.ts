@@ -2,7 +2,7 @@
 // Both sides import this schema, so a field the engine writes is a field the agent understands.
 
 import { z } from "zod";
-import { BackupSchedule } from "./backup-inventory.js";
+import { BackupRetention, BackupSchedule } from "./backup-inventory.js";
 import { ControlPlaneUrl } from "./control-plane-url.js";
 import { AGENT_PORT } from "./platform.js";
 
@@ -86,6 +86,8 @@ export const AgentConfig = z.object({
       backupArgv: z.object({ full: Argv, diff: Argv, incr: Argv }),
       /** The spec's schedule, reported with the inventory so the control plane can run it. */
       schedule: BackupSchedule,
+      /** The spec's retention, reported with the inventory (absent in configs rendered before it). */
+      retention: BackupRetention.optional(),
     })
     .optional(),
   spool: z.object({

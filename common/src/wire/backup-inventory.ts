@@ -60,6 +60,13 @@ export type RepositoryInfo = z.infer<typeof RepositoryInfo>;
 export const BackupSchedule = z.object({ full: CronSchedule, differential: CronSchedule });
 export type BackupSchedule = z.infer<typeof BackupSchedule>;
 
+/** The spec's retention: full backups kept, and differential ones per full (count based). */
+export const BackupRetention = z.object({
+  full: z.number().int().min(1).max(100),
+  differential: z.number().int().min(1).max(100),
+});
+export type BackupRetention = z.infer<typeof BackupRetention>;
+
 export const BackupInventory = RepositoryInfo.extend({
   /** Earliest second a restore can reach: the end of the oldest backup. */
   restorableFrom: Instant.nullable(),
@@ -70,6 +77,8 @@ export const BackupInventory = RepositoryInfo.extend({
   archiveFailures: z.number().int().nonnegative(),
   /** Reported by the agent from its config: the control plane runs it (absent: nobody schedules). */
   schedule: BackupSchedule.optional(),
+  /** Reported by the agent from its config: how long the repository reaches back. */
+  retention: BackupRetention.optional(),
 });
 export type BackupInventory = z.infer<typeof BackupInventory>;
 

@@ -90,3 +90,18 @@ export function lastDueMinute(cron: Cron, after: Date, upTo: Date): Date | null 
   }
   return null;
 }
+
+/** How far ahead `nextDueMinutes` looks (a schedule that names no minute in it yields fewer). */
+const LOOKAHEAD_MINUTES = 800 * 24 * 60;
+
+/** The first `count` whole minutes after `after` the schedule names, within 800 days. */
+export function nextDueMinutes(cron: Cron, after: Date, count: number): Date[] {
+  const found: Date[] = [];
+  let at = (Math.floor(after.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
+  const ceiling = at + LOOKAHEAD_MINUTES * MINUTE_MS;
+  for (; at < ceiling && found.length < count; at += MINUTE_MS) {
+    const minute = new Date(at);
+    if (cron.matches(minute)) found.push(minute);
+  }
+  return found;
+}

@@ -5,6 +5,7 @@ export * from "./backup-inventory.js";
 export * from "./client-auth.js";
 export * from "./control-plane-url.js";
 export * from "./cron.js";
+export * from "./deletion-retention.js";
 export * from "./first-boot.js";
 export * from "./managed-parameters.js";
 export * from "./names.js";

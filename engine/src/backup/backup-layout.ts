@@ -10,6 +10,11 @@ export interface BackupLayout {
   readonly conf: string;
   /** The witness only: the repository without the nodes, for restores into scratch instances there. */
   readonly restoreConf: string;
+  /**
+   * The source pair's repository while this pair is seeded from it (restoreFrom): written for the seed
+   * only (it holds the source's key) and removed after it.
+   */
+  readonly seedConf: string;
   /** `cmd-ssh`: ssh with the pair's key and the pinned host keys. */
   readonly sshWrapper: string;
   /** Run by the event hook after a promotion: pushes the old timeline's complete segments. */
@@ -26,6 +31,7 @@ export function backupLayout(layout: MemberLayout): BackupLayout {
   return {
     conf: `${layout.configDir}/pgbackrest.conf`,
     restoreConf: `${layout.configDir}/pgbackrest-restore.conf`,
+    seedConf: `${layout.configDir}/pgbackrest-seed.conf`,
     sshWrapper: `${layout.scriptsDir}/pgbackrest-ssh`,
     archiveHandover: `${layout.scriptsDir}/archive-handover`,
     spoolDir: `${layout.stateDir}/pgbackrest-spool`,
@@ -35,11 +41,16 @@ export function backupLayout(layout: MemberLayout): BackupLayout {
   };
 }
 
+/** A stanza's directory in a repository: `<path>/<stanza>` on the repository host or in the bucket. */
+export function stanzaRepositoryPath(repository: { readonly path: string }, stanza: string): string {
+  return `${repository.path.replace(/\/+$/, "")}/${stanza}`;
+}
+
 /** The pair's repository directory on the repository host (local repositories). */
 export function localRepositoryPath(spec: PairSpec): string {
   const repository = spec.backup?.repository;
   if (repository?.kind !== "local") throw new TypeError(`pair ${spec.name} has no local repository`);
-  return `${repository.path.replace(/\/+$/, "")}/${spec.name}`;
+  return stanzaRepositoryPath(repository, stanzaOf(spec));
 }
 
 /**

@@ -43,7 +43,7 @@ export async function readInventory(
 }
 
 /** `2026-12-06 07:01:02.345+00`: what recovery_target_time parses, in UTC. */
-function recoveryTime(date: Date): string {
+export function recoveryTime(date: Date): string {
   return `${date.toISOString().replace("T", " ").replace("Z", "")}+00`;
 }
 

@@ -40,7 +40,8 @@ export interface RestoreTarget {
   readonly immediate?: boolean;
 }
 
-function recoveryTypeArgs(target: RestoreTarget): string[] {
+/** pgBackRest's recovery type for a target; the latest state when the target names no time. */
+export function recoveryTypeArgs(target: RestoreTarget): string[] {
   if (target.immediate && target.time)
     throw new TypeError("a restore target is a time or immediate, not both");
   if (target.immediate) return ["--type=immediate", "--target-action=promote"];

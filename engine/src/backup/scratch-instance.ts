@@ -76,8 +76,20 @@ async function failWithLog(
   paths: ScratchPaths,
   what: string,
 ): Promise<never> {
-  const log = await host.sh(`${shellCommand(["tail", "-n", "5", paths.log])} || true`, "scratch-log");
-  throw new ConflictError(`restore of ${stanza}: ${what}: ${log.trim()}`, { code: "restore_failed" });
+  return failWithLogTail(host, paths.log, `restore of ${stanza}: ${what}`);
+}
+
+/** Fails a restore with the last lines of PostgreSQL's log on `host`, which say why recovery stopped. */
+export async function failWithLogTail(
+  host: MemberCommands,
+  log: string,
+  what: string,
+  cause?: unknown,
+): Promise<never> {
+  const tail = await host
+    .sh(`${shellCommand(["tail", "-n", "5", log])} || true`, "restore-log")
+    .catch(() => "");
+  throw new ConflictError(`${what}: ${tail.trim()}`, { code: "restore_failed", cause });
 }
 
 export async function removeScratchAt(host: MemberCommands, paths: ScratchPaths): Promise<void> {

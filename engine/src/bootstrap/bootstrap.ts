@@ -30,6 +30,7 @@ import {
   waitFor,
 } from "./postgres-steps.js";
 import { ensureDirectories, installFiles, preflight } from "./prepare-steps.js";
+import { seedFromSource } from "./seed-from-source.js";
 import { ensureTenantBoundary } from "./tenant-boundary.js";
 
 export interface BootstrapOptions {
@@ -148,7 +149,21 @@ export async function bootstrapPair(
       if (!found) throw new TypeError(`no observation for ${name}`);
       return found.inspection;
     };
-    const action = (name: string) => roles.actions[name] ?? "keep-standby";
+    // restoreFrom only seeds: once a node holds data it is the pair's own, and rerunning changes nothing.
+    const seed = spec.restoreFrom && roles.actions[primary.name] === "initdb" ? spec.restoreFrom : undefined;
+    if (seed) {
+      await runner.run("restore-source", primary.name, () =>
+        seedFromSource(
+          spec,
+          seed,
+          { primary, witness: pair.witness },
+          options.secrets,
+          observed(primary.name),
+        ),
+      );
+    }
+    const action = (name: string) =>
+      seed && name === primary.name ? "keep-primary" : (roles.actions[name] ?? "keep-standby");
 
     // The witness's own PostgreSQL does not depend on the pair: prepare it while the nodes converge.
     await Promise.all([

@@ -19,6 +19,7 @@ import type { MemberSession } from "../member-session.js";
 import { openPairSessions, type PairSessions } from "../pair-sessions.js";
 import type { PairSpec } from "../spec.js";
 import type { SshPool } from "../ssh/pool.js";
+import { describePointInTimeOn, type PointInTimeContents } from "./point-in-time.js";
 import {
   type RestoreDatabaseRequest,
   type RestoreDatabaseResult,
@@ -26,6 +27,7 @@ import {
 } from "./restore-database.js";
 
 export type { PointInTime } from "@pgaas/common/wire";
+export type { DatabaseAtTime, PointInTimeContents } from "./point-in-time.js";
 export type { RestoreDatabaseRequest, RestoreDatabaseResult } from "./restore-database.js";
 
 export interface BackupOptions {
@@ -124,6 +126,21 @@ export async function restorePairToScratch(
     }
     return { id: paths.id, host: repository.member.address, socketDir: paths.dir, dataDir: paths.dataDir };
   });
+}
+
+/**
+ * What the whole pair held at a point in time (each database's owner, size and row estimate), from a
+ * scratch instance on the repository host that is checked like a verified backup and then removed.
+ */
+export async function describePointInTime(
+  spec: PairSpec,
+  hosts: PairHosts,
+  target: PointInTime,
+  options: BackupOptions = {},
+): Promise<PointInTimeContents> {
+  return withRepository(spec, hosts, options, (_pair, repository, primary) =>
+    describePointInTimeOn({ stanza: stanzaOf(spec), repository, primary }, target),
+  );
 }
 
 export async function removeScratch(

@@ -47,7 +47,7 @@ export async function verifyLatestBackupOn(hosts: VerifyBackupHosts): Promise<Ve
   }
 }
 
-async function scratchQuery(
+export async function scratchQuery(
   host: MemberCommands,
   paths: ScratchPaths,
   database: string,
@@ -63,7 +63,12 @@ async function scratchQuery(
   return result.stdout.trim();
 }
 
-async function checkScratch(host: MemberCommands, stanza: string, paths: ScratchPaths): Promise<string[]> {
+/** The restore checks on a started scratch instance: promoted, and every connectable database answers. */
+export async function checkScratch(
+  host: MemberCommands,
+  stanza: string,
+  paths: ScratchPaths,
+): Promise<string[]> {
   const fail = (what: string): never => {
     throw new ConflictError(`restore check of ${stanza}: ${what}`, { code: "restore_check_failed" });
   };

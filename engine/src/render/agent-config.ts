@@ -84,6 +84,7 @@ function agentBackupCommands(
     infoArgv: infoArgv(own.conf, stanza),
     backupArgv: { full: backupOf("full"), diff: backupOf("diff"), incr: backupOf("incr") },
     schedule: backup.schedule,
+    retention: backup.retention,
   };
 }
 

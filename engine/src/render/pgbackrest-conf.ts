@@ -1,7 +1,8 @@
 // pgbackrest.conf for the nodes and for the repository host. With a local repository the nodes push
 // WAL to the witness host over SSH and the witness runs backups, pulling from whichever node is
 // primary; with an object store (S3/Swift, GCS) the nodes reach the bucket themselves and hold the key.
-import { backupLayout, localRepositoryPath, stanzaOf } from "../backup/backup-layout.js";
+import { backupLayout, stanzaOf, stanzaRepositoryPath } from "../backup/backup-layout.js";
+import type { BackupRepository } from "../backup/backup-spec.js";
 import type { Member } from "../members.js";
 import { nodeMember, witnessMember } from "../members.js";
 import type { PairSecrets } from "../secrets.js";
@@ -53,33 +54,41 @@ function memberGlobals(member: Member): Section {
   };
 }
 
+/** Where a stanza's repository lives: `<path>/<stanza>` on the repository host or in the bucket. */
+function repositoryLocation(
+  spec: PairSpec,
+  repository: BackupRepository,
+  stanza: string,
+  secrets: PairSecrets,
+): Section {
+  const path = stanzaRepositoryPath(repository, stanza);
+  if (repository.kind === "local") return { "repo1-path": path };
+  if (repository.kind === "s3") {
+    return {
+      "repo1-type": "s3",
+      "repo1-path": path,
+      "repo1-s3-endpoint": repository.endpoint,
+      "repo1-s3-bucket": repository.bucket,
+      "repo1-s3-region": repository.region,
+      "repo1-s3-uri-style": repository.uriStyle,
+      "repo1-s3-key-type": "shared",
+      ...s3Credentials(spec, secrets),
+    };
+  }
+  return {
+    "repo1-type": "gcs",
+    "repo1-path": path,
+    "repo1-gcs-bucket": repository.bucket,
+    "repo1-gcs-key-type": "auto",
+  };
+}
+
 /** The repository itself: encrypted, compressed, with the spec's retention. */
 function repositoryGlobals(spec: PairSpec, secrets: PairSecrets): Section {
   const backup = spec.backup;
   if (!backup) throw new TypeError(`pair ${spec.name} has no backup spec`);
-  const repository = backup.repository;
-  const location: Record<string, string> =
-    repository.kind === "local"
-      ? { "repo1-path": localRepositoryPath(spec) }
-      : repository.kind === "s3"
-        ? {
-            "repo1-type": "s3",
-            "repo1-path": `${repository.path.replace(/\/+$/, "")}/${spec.name}`,
-            "repo1-s3-endpoint": repository.endpoint,
-            "repo1-s3-bucket": repository.bucket,
-            "repo1-s3-region": repository.region,
-            "repo1-s3-uri-style": repository.uriStyle,
-            "repo1-s3-key-type": "shared",
-            ...s3Credentials(spec, secrets),
-          }
-        : {
-            "repo1-type": "gcs",
-            "repo1-path": `${repository.path.replace(/\/+$/, "")}/${spec.name}`,
-            "repo1-gcs-bucket": repository.bucket,
-            "repo1-gcs-key-type": "auto",
-          };
   return {
-    ...location,
+    ...repositoryLocation(spec, backup.repository, stanzaOf(spec), secrets),
     "repo1-cipher-type": "aes-256-cbc",
     "repo1-cipher-pass": cipherPass(spec, secrets),
     "repo1-retention-full-type": "count",
@@ -155,4 +164,48 @@ export function renderRestorePgbackrestConf(spec: PairSpec, secrets: PairSecrets
   return renderIni([
     ["global", { ...memberGlobals(witnessMember(spec)), ...repositoryGlobals(spec, secrets) }],
   ]);
+}
+
+/**
+ * The source pair's repository for seeding this pair (restoreFrom), read-only: no retention (expire is
+ * never run with it) and the source's own key. Where restores read it: the witness host for a local
+ * repository (`witness`), else the node itself (`node`).
+ */
+export interface SeedConfs {
+  /** The repository host's (local source repository only). */
+  readonly witness?: string;
+  /** The primary's: its restore (and archive-get during recovery) reads the source through this. */
+  readonly node: string;
+}
+
+export function renderSeedPgbackrestConfs(spec: PairSpec, nodeName: string, secrets: PairSecrets): SeedConfs {
+  const source = spec.restoreFrom;
+  if (!source) throw new TypeError(`pair ${spec.name} is not seeded from a repository`);
+  const node = nodeMember(spec, nodeName);
+  const sourceRepository = {
+    ...repositoryLocation(spec, source.repository, source.stanza, secrets),
+    "repo1-cipher-type": "aes-256-cbc",
+    "repo1-cipher-pass": source.cipherPass.reveal(),
+  };
+  // archive-get during recovery checks the repository against this data directory's pg_control.
+  const data = [source.stanza, pgLocal(node)] as const;
+  if (source.repository.kind !== "local") {
+    return { node: renderIni([["global", { ...memberGlobals(node), ...sourceRepository }], data]) };
+  }
+  const witness = witnessMember(spec);
+  return {
+    witness: renderIni([["global", { ...memberGlobals(witness), ...sourceRepository }]]),
+    node: renderIni([
+      [
+        "global",
+        {
+          ...memberGlobals(node),
+          "repo1-host": witness.address,
+          "repo1-host-user": "postgres",
+          "repo1-host-config": backupLayout(witness.layout).seedConf,
+        },
+      ],
+      data,
+    ]),
+  };
 }

@@ -53,7 +53,19 @@ function inventory(range: { restorableFrom: string; restorableTo: string }): Bac
     ...range,
     archiveLagSeconds: 0,
     archiveFailures: 0,
+    schedule: { full: "0 1 * * 0", differential: "0 1 * * 1-6" },
+    retention: { full: 2, differential: 6 },
   };
+}
+
+/** The second Sunday 01:00 UTC after `after`: when the fixture's weekly fulls, 2 kept, expire it. */
+function secondSundayRunAfter(after: number): string {
+  let run = new Date(after);
+  run.setUTCHours(1, 0, 0, 0);
+  for (let day = 0; day < 8 && !(run.getUTCDay() === 0 && run.getTime() > after); day += 1) {
+    run = new Date(run.getTime() + 86_400_000);
+  }
+  return new Date(run.getTime() + 7 * 86_400_000).toISOString();
 }
 
 function metricsReport(sampledAt: Date, backups: BackupInventory) {
@@ -325,11 +337,19 @@ describe("restore a deleted database", () => {
       database: { state: string; deletedAt: string };
       backupRequestId: string;
       note: string;
+      restorableUntil: string | null;
+      restorable: string;
     };
     deletedAt = body.database.deletedAt;
     expect([body.database.state, body.note]).toEqual([
       "deleted",
       `incr backup ${body.backupRequestId} requested on n1`,
+    ]);
+    // Until the 2nd weekly full backup after the deletion: the reported schedule and retention say so.
+    const until = secondSundayRunAfter(Date.parse(deletedAt));
+    expect([body.restorableUntil, body.restorable]).toEqual([
+      until,
+      `restorable until ${until}: retention keeps 2 full backups, so the 2 scheduled full backups after the deletion (0 1 * * 0, UTC) expire the last backup from before it; a full backup taken by hand brings this forward`,
     ]);
     expect(Date.parse(deletedAt)).toBeGreaterThan(started);
     expect((await ack()).map((c) => [c.id, c.type, c.backupType])).toEqual([

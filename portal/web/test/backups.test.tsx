@@ -215,3 +215,36 @@ describe("last verified restore", () => {
     expect(screen.getByRole("heading", { name: "Last verified restore" })).toBeVisible();
   });
 });
+
+describe("restore the pair into a new pair", () => {
+  it("gives an admin the Pulumi program for the latest restorable time", async () => {
+    const { events } = await openPage();
+    await events.click(screen.getByText("Restore the pair into a new pair"));
+    expect(screen.getByLabelText("Point in time (ISO 8601 with zone)")).toHaveValue(
+      "2026-11-29T21:59:40.000Z",
+    );
+    const code = document.querySelector('[data-snippet="restore-pair"]');
+    expect(code?.textContent).toContain('    time: "2026-11-29T21:59:40.000Z",');
+    expect(code?.textContent).toContain('    stanza: "shop-eu",');
+    expect(screen.getByText(/The control plane cannot create VMs/)).toBeVisible();
+  });
+
+  it("names the range for a time the backups do not reach, and shows no program", async () => {
+    const { events } = await openPage();
+    await events.click(screen.getByText("Restore the pair into a new pair"));
+    const field = screen.getByLabelText("Point in time (ISO 8601 with zone)");
+    await events.clear(field);
+    await events.type(field, "2026-11-29T20:00:00Z");
+    expect(
+      screen.getByText(
+        "Outside what the backups reach: 2026-11-29T21:00:12.500Z to 2026-11-29T21:59:40.000Z.",
+      ),
+    ).toBeVisible();
+    expect(document.querySelector('[data-snippet="restore-pair"]')).toBeNull();
+  });
+
+  it("is not offered to members", async () => {
+    await openPage(BACKUPS, "member");
+    expect(screen.queryByText("Restore the pair into a new pair")).toBeNull();
+  });
+});

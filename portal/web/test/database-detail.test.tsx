@@ -311,9 +311,13 @@ describe("delete dialog", () => {
         database: database({ state: "deleted", deletedAt: "2026-11-29T21:59:59.000Z" }),
         backupRequestId: null,
         note: "no backup requested: the pair has reported no backup repository",
+        restorableUntil: "2026-12-13T01:00:00.000Z",
+        restorable: "restorable until 2026-12-13T01:00:00.000Z",
       }),
     );
-    expect(`${window.location.pathname}${window.location.search}`).toBe("/databases?deleted=orders");
+    expect(`${window.location.pathname}${window.location.search}`).toBe(
+      "/databases?deleted=orders&restorableUntil=2026-12-13T01%3A00%3A00.000Z",
+    );
     expect(api.writes).toEqual([{ method: "DELETE", path: DATABASE_PATH, body: { confirm: "orders" } }]);
   });
 

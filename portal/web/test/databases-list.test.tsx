@@ -56,6 +56,18 @@ describe("databases list", () => {
   it("confirms a deletion it was sent here from", async () => {
     window.history.replaceState(null, "", "/databases?deleted=archive");
     await openList();
-    expect(screen.getByRole("status")).toHaveTextContent("Database archive was deleted.");
+    expect(screen.getByRole("status")).toHaveTextContent(/^Database archive was deleted\.$/);
+  });
+
+  it("says until when the deleted database can be restored", async () => {
+    window.history.replaceState(
+      null,
+      "",
+      "/databases?deleted=archive&restorableUntil=2026-12-13T01%3A00%3A00.000Z",
+    );
+    await openList();
+    expect(screen.getByRole("status")).toHaveTextContent(
+      "Database archive was deleted. It can be restored until 2026-12-13 01:00:00 UTC.",
+    );
   });
 });

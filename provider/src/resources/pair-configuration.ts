@@ -102,6 +102,17 @@ function nodeSet(spec: unknown): unknown {
   return { name: value?.name, nodes: value?.nodes };
 }
 
+/**
+ * The spec as the hosts converge to it: `restoreFrom` only seeds a pair's first primary, so changing
+ * or removing it later changes nothing (no update, no replacement).
+ */
+function convergedSpec(spec: unknown): unknown {
+  const value = unwrapSecrets(spec);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const { restoreFrom: _seedOnly, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
+
 function statusNodes(spec: PairSpec, status: PairStatus) {
   return status.nodes.map((node) => ({
     name: node.name,
@@ -168,7 +179,10 @@ export const pairConfigurationHandler: ResourceHandler = {
       containsUnknowns(nodeSet(next.spec)) || !sameValue(nodeSet(olds.spec), nodeSet(next.spec))
         ? ["spec"]
         : [];
-    const updates = changedKeys(["spec", "hosts", "readyFile", "readyTimeoutSeconds"], olds, next);
+    const updates = [
+      ...(sameValue(convergedSpec(olds.spec), convergedSpec(next.spec)) ? [] : ["spec"]),
+      ...changedKeys(["hosts", "readyFile", "readyTimeoutSeconds"], olds, next),
+    ];
     // The same hosts carry the new pair: the old one must be gone first.
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
   },

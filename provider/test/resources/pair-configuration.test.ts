@@ -15,6 +15,12 @@ const spec = {
   network: { nodeCidr: "10.231.50.0/24" },
   settings: { work_mem: "8MB" },
 };
+const restoreFrom = {
+  repository: { kind: "local" },
+  stanza: "orders-old",
+  time: "2026-12-07T05:00:00Z",
+  cipherPass: wireSecret("source-cipher-pass"),
+};
 const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n";
 const hosts = wireSecret(
   ["n1", "n2", "w"].map((name, index) => ({
@@ -94,6 +100,25 @@ describe("PairConfiguration diff", () => {
     const diff = await pairConfigurationHandler.diff("orders", state, { spec, hosts, ...change });
     expect({ changes: diff.changes, replaces: diff.replaces }).toEqual(expected);
     expect(diff.deleteBeforeReplace).toBe(true);
+  });
+});
+
+describe("PairConfiguration diff of restoreFrom", () => {
+  // It only seeds the first primary: changing it afterwards changes nothing on the hosts.
+  const seeded = { ...state, spec: { ...spec, restoreFrom } };
+  it.each([
+    ["another time", { ...spec, restoreFrom: { ...restoreFrom, time: "2026-12-07T06:00:00Z" } }],
+    ["another key", { ...spec, restoreFrom: { ...restoreFrom, cipherPass: wireSecret("other") } }],
+    ["removed", spec],
+  ])("%s: no change", async (_case, next) => {
+    const diff = await pairConfigurationHandler.diff("orders", seeded, { spec: next, hosts });
+    expect({ changes: diff.changes, replaces: diff.replaces }).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("still sees other spec changes next to it", async () => {
+    const next = { ...spec, restoreFrom, settings: { work_mem: "16MB" } };
+    const diff = await pairConfigurationHandler.diff("orders", seeded, { spec: next, hosts });
+    expect({ changes: diff.changes, replaces: diff.replaces }).toEqual({ changes: true, replaces: [] });
   });
 });
 

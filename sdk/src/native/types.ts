@@ -69,6 +69,8 @@ export interface PairSpecInput {
   }>;
   /** WAL archiving and backups with pgBackRest; absent: none. */
   backup?: pulumi.Input<PairBackupInput>;
+  /** Seed the first primary from another pair's backups instead of initdb (see PairRestoreFromInput). */
+  restoreFrom?: pulumi.Input<PairRestoreFromInput>;
 }
 
 /**
@@ -85,6 +87,31 @@ export interface PairBackupInput {
   schedule?: pulumi.Input<{ full?: pulumi.Input<string>; differential?: pulumi.Input<string> }>;
   /** Full backups kept (default 2) and differential ones per full backup (default 6). */
   retention?: pulumi.Input<{ full?: pulumi.Input<number>; differential?: pulumi.Input<number> }>;
+}
+
+/**
+ * A new pair restored from another pair's pgBackRest repository as of a point in time
+ * (engine/src/backup/restore-from-spec.ts). Read-only use of the source: the new pair archives into
+ * its own repository (`backup` is required, of the same kind), so the source pair may still run.
+ * It only seeds the pair's first primary: changing or removing it later changes nothing.
+ */
+export interface PairRestoreFromInput {
+  /** The source pair's `backup.repository`; a local one is read on this pair's witness host. */
+  repository: pulumi.Input<
+    | { kind: "local"; path?: pulumi.Input<string> }
+    | { kind: "gcs"; bucket: pulumi.Input<string>; path?: pulumi.Input<string> }
+  >;
+  /** The source pair's name (its stanza). */
+  stanza: pulumi.Input<string>;
+  /** ISO 8601 with a zone, e.g. "2026-12-07T06:15:00Z"; absent: the end of the source's archive. */
+  time?: pulumi.Input<string>;
+  /** A source backup label to start from, e.g. "20261207-010002F"; absent: the newest before `time`. */
+  backup?: pulumi.Input<string>;
+  /**
+   * The source repository's encryption key: `backupCipherPass` in the source pair's secrets
+   * (`PairConfiguration.pairSecrets`). Kept secret.
+   */
+  cipherPass: pulumi.Input<string>;
 }
 
 /** A node as the control plane knows it. */

@@ -19,7 +19,7 @@ import {
   NotFoundError,
   type Secret,
 } from "@pgaas/common";
-import { DATABASE_PARAMETERS } from "@pgaas/common/wire";
+import { DATABASE_PARAMETERS, deletionRestorableText, deletionRestorableUntil } from "@pgaas/common/wire";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
 import {
@@ -358,7 +358,16 @@ export function createDatabases(
           return { backupRequestId: null, note: `no backup requested: ${error.message}` };
         },
       );
-      return { database: toDatabase(await row(id)), ...backup };
+      // Read after the backup was asked for: the inventory the primary reported last says how far back
+      // the repository reaches and on which schedule it moves on.
+      const { inventory } = await backups.list(found.pair_id);
+      const until = deletionRestorableUntil(point.at, inventory);
+      return {
+        database: toDatabase(await row(id)),
+        ...backup,
+        restorableUntil: until?.toISOString() ?? null,
+        restorable: deletionRestorableText(until, inventory),
+      };
     },
 
     async connection(actor, id) {

@@ -1,6 +1,6 @@
 // Backups per pair, as RDS shows them: the latest restorable second, the RPO (archive lag), every
 // backup with its time, type, size and WAL range, the last verified restore, and (admins) "take a
-// backup now" and "verify now".
+// backup now", "verify now" and the Pulumi program that restores the pair into a new pair.
 import type { BackupInventory, BackupRequest, BackupType, User } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
@@ -15,6 +15,7 @@ import { formatAge, formatBytes, formatDateTime, formatDuration } from "../../li
 import { useMutation } from "../../lib/use-query.js";
 import { type PairBackupsView, requestBackup, usePairBackups } from "./api.js";
 import { LastVerification } from "./LastVerification.js";
+import { RestorePairIntoNewPair } from "./RestorePairIntoNewPair.js";
 
 const TYPES: readonly { value: BackupType; label: string }[] = [
   { value: "full", label: "Full" },
@@ -164,6 +165,9 @@ function PairBackupsCard({
           isAdmin={isAdmin}
           onRequested={onRequested}
         />
+      ) : null}
+      {isAdmin && backups.inventory ? (
+        <RestorePairIntoNewPair pairName={pair.name} inventory={backups.inventory} />
       ) : null}
       {backups.requests.length > 0 ? (
         <>

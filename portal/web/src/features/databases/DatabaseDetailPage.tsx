@@ -87,7 +87,13 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
   const query = useDatabaseDetail(id);
   const [confirming, setConfirming] = useState<"delete" | "reset" | null>(null);
   const [issued, setIssued] = useState<AccessCredentialsResponse | null>(null);
-  const deletion = useMutation((name: string) => remove(id, name));
+  // The list confirms the deletion and says until when it can be restored (the reply knows).
+  const deletion = useMutation(async (name: string) => {
+    const reply = await remove(id, name);
+    const until =
+      reply.restorableUntil === null ? "" : `&restorableUntil=${encodeURIComponent(reply.restorableUntil)}`;
+    navigate(`/databases?deleted=${encodeURIComponent(name)}${until}`);
+  });
   const reset = useMutation(async (databaseId: string) => setIssued(await resetPassword(databaseId)));
   return (
     <QueryView query={query} loadingLabel="Loading database…">
@@ -191,11 +197,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
                 setConfirming(null);
                 deletion.reset();
               }}
-              onConfirm={async () => {
-                if (await deletion.run(database.name)) {
-                  navigate(`/databases?deleted=${encodeURIComponent(database.name)}`);
-                }
-              }}
+              onConfirm={() => deletion.run(database.name)}
             >
               <p>
                 This drops the database on pair {database.pairName}, terminates its sessions and removes its

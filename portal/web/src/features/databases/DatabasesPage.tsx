@@ -24,6 +24,7 @@ export function DatabasesPage() {
   const [includeDeleted, setIncludeDeleted] = useState(false);
   const query = useDatabases(includeDeleted);
   const deleted = searchParams.get("deleted");
+  const restorableUntil = searchParams.get("restorableUntil");
   return (
     <>
       <PageHeader
@@ -38,6 +39,9 @@ export function DatabasesPage() {
       {deleted ? (
         <Notice>
           Database <strong>{deleted}</strong> was deleted.
+          {restorableUntil && !Number.isNaN(Date.parse(restorableUntil))
+            ? ` It can be restored until ${formatDateTime(restorableUntil)}.`
+            : null}
         </Notice>
       ) : null}
       <div className="toolbar">

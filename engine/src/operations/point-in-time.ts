@@ -1,0 +1,64 @@
+// What the whole pair held at a point in time, without touching the pair: restored into a scratch
+// instance, checked like a verified backup (promoted, every connectable database answers), then each
+// database's owner, size and row estimate (the planner's reltuples as of the time: exact for tables
+// analyzed before it, 0 for never-analyzed ones), and the instance removed whatever happened.
+import { sqlLiteral } from "@pgaas/common";
+import type { PointInTime } from "@pgaas/common/wire";
+import { resolveTarget } from "../backup/repository-inventory.js";
+import { newScratch, removeScratchAt, startScratch } from "../backup/scratch-instance.js";
+import type { MemberCommands, SqlTarget } from "../member-commands.js";
+import { checkScratch, scratchQuery } from "./verify-backup.js";
+
+export interface DatabaseAtTime {
+  readonly name: string;
+  readonly owner: string;
+  readonly sizeBytes: number;
+  /** Sum of the planner's row estimates over the database's own tables (system schemas excluded). */
+  readonly rowEstimate: number;
+}
+
+export interface PointInTimeContents {
+  readonly databases: readonly DatabaseAtTime[];
+  readonly durationMs: number;
+}
+
+export interface PointInTimeHosts {
+  readonly stanza: string;
+  /** Where the scratch instance runs; it reads the repository with its own pgBackRest config. */
+  readonly repository: MemberCommands;
+  /** The pair's primary for the archiver's state (null: none, the archive as the repository shows it). */
+  readonly primary: SqlTarget | null;
+}
+
+/** One row, `owner|bytes|rows`, run in the database itself. */
+export function databaseFiguresSql(database: string): string {
+  return `SELECT pg_catalog.pg_get_userbyid(d.datdba) || '|' || pg_catalog.pg_database_size(d.oid) || '|' ||
+  (SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_catalog.pg_class c
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND n.nspname NOT LIKE 'pg\\_toast%')
+  FROM pg_catalog.pg_database d WHERE d.datname = ${sqlLiteral(database)};\n`;
+}
+
+export async function describePointInTimeOn(
+  hosts: PointInTimeHosts,
+  target: PointInTime,
+): Promise<PointInTimeContents> {
+  const started = performance.now();
+  const { stanza, repository } = hosts;
+  const resolved = await resolveTarget(stanza, repository, hosts.primary, target);
+  const paths = newScratch(repository);
+  try {
+    await startScratch(repository, stanza, paths, resolved);
+    const names = await checkScratch(repository, stanza, paths);
+    const databases: DatabaseAtTime[] = [];
+    for (const name of names) {
+      const row = await scratchQuery(repository, paths, name, databaseFiguresSql(name), "pit-figures");
+      const [owner = "", bytes = "", rows = ""] = row.split("|");
+      databases.push({ name, owner, sizeBytes: Number(bytes), rowEstimate: Number(rows) });
+    }
+    return { databases, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    await removeScratchAt(repository, paths);
+  }
+}
