@@ -134,6 +134,33 @@ const FailoverSpec = z.object({
     .describe("How long a primary may see neither peer before it stops itself."),
 });
 
+/** PgBouncer's port on every node (and through the endpoint): its customary one. */
+export const POOLER_PORT = 6432;
+
+const PoolerSpec = z.object({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe(
+      "PgBouncer on both nodes, in transaction mode. On by default: it serves no database until one is enabled for pooling.",
+    ),
+  port: z.number().int().min(1024).max(65535).default(POOLER_PORT),
+  defaultPoolSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(20)
+    .describe("Server connections per database and role pair."),
+  maxClientConn: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1000)
+    .describe("Client connections PgBouncer accepts in all; beyond it new clients are refused."),
+});
+
 const SettingValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const AgentSpec = z.object({
@@ -203,6 +230,9 @@ const PairSpecSchema = z
       .record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "not a PostgreSQL parameter name"), SettingValue)
       .default({})
       .describe("postgresql.conf parameters; fixed ones (ssl, archiving, replication) are refused."),
+    pooler: PoolerSpec.prefault({}).describe(
+      "Connection pooling: PgBouncer on each node, reached through the endpoint on its own port.",
+    ),
     agent: AgentSpec.optional().describe("The poller agent on each node, reporting to the control plane."),
     backup: BackupSpec.optional().describe(
       "Continuous WAL archiving and scheduled backups with pgBackRest; absent: none.",
@@ -263,6 +293,13 @@ const PairSpecSchema = z
           message: `a VIP must be inside network.nodeCidr ${spec.network.nodeCidr}`,
         });
       }
+    }
+    if (spec.pooler.enabled && [spec.postgres.port, spec.endpoint.port].includes(spec.pooler.port)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["pooler", "port"],
+        message: "the pooler needs a port of its own, not PostgreSQL's",
+      });
     }
     const race = fenceRace(spec.failover);
     if (race) {

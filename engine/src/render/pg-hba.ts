@@ -1,16 +1,24 @@
-// pg_hba.conf: local socket `peer` only; TCP only over TLS (`hostssl`, a plain connection is rejected
+// pg_hba.conf: local socket `peer` (tenants SCRAM: PgBouncer's connections); TCP only over TLS (`hostssl`, a plain connection is rejected
 // first); every TCP line is scram-sha-256 (never trust); repmgr and
 // replication only from the node subnet and the witness; the admin role only from the control plane;
 // reserved roles rejected from everywhere else; everybody else from the client networks.
 
+import { TENANT_MARKER_ROLE } from "@pgaas/common";
 import { ADMIN_ROLE } from "@pgaas/common/wire";
 import type { PairSpec } from "../spec.js";
+import { POOLER_AUTH_OWNER, POOLER_AUTH_USER, POOLER_IDENT_MAP } from "../sql/pooler-roles.js";
 import { withHeader } from "./header.js";
 import { assertOneLine } from "./one-line.js";
 
 export const REPMGR_USER = "repmgr";
 export const REPMGR_DATABASE = "repmgr";
-export const RESERVED_ROLES = ["postgres", REPMGR_USER, ADMIN_ROLE] as const;
+export const RESERVED_ROLES = [
+  "postgres",
+  REPMGR_USER,
+  ADMIN_ROLE,
+  POOLER_AUTH_USER,
+  POOLER_AUTH_OWNER,
+] as const;
 
 interface HbaRecord {
   readonly type: "local" | "hostssl" | "hostnossl";
@@ -18,6 +26,8 @@ interface HbaRecord {
   readonly user: string;
   readonly address?: string;
   readonly method: "peer" | "scram-sha-256" | "reject";
+  /** `map=…` after a peer method. */
+  readonly map?: string;
 }
 
 /** pg_hba's escaper: plain tokens as they are, anything else double-quoted (quotes doubled). */
@@ -27,10 +37,16 @@ export function hbaToken(token: string): string {
   return `"${token.replaceAll('"', '""')}"`;
 }
 
+/** `+role` (members of role) keeps its meaning only unquoted. */
+function userToken(user: string): string {
+  return user.startsWith("+") ? `+${hbaToken(user.slice(1))}` : hbaToken(user);
+}
+
 function line(record: HbaRecord): string {
-  const fields = [record.type, hbaToken(record.database), hbaToken(record.user)];
+  const fields = [record.type, hbaToken(record.database), userToken(record.user)];
   if (record.address !== undefined) fields.push(hbaToken(record.address));
   fields.push(record.method);
+  if (record.map !== undefined) fields.push(`map=${hbaToken(record.map)}`);
   return `${fields.join("\t")}\n`;
 }
 
@@ -38,6 +54,9 @@ function records(spec: PairSpec, member: "node" | "witness"): HbaRecord[] {
   const trusted = [spec.network.nodeCidr, `${spec.witness.address}/32`];
   const scram = "scram-sha-256" as const;
   return [
+    // Tenants on the local socket: PgBouncer's server connections, which replay the client's SCRAM.
+    { type: "local", database: "all", user: `+${TENANT_MARKER_ROLE}`, method: scram },
+    { type: "local", database: "all", user: POOLER_AUTH_USER, method: "peer", map: POOLER_IDENT_MAP },
     { type: "local", database: "all", user: "all", method: "peer" },
     { type: "local", database: "replication", user: "all", method: "peer" },
     { type: "hostnossl", database: "all", user: "all", address: "0.0.0.0/0", method: "reject" },

@@ -9,10 +9,11 @@
 import { ADMIN_SEARCH_PATH, BOUNDARY_SCHEMA, sqlIdent, sqlLiteral, TENANT_MARKER_ROLE } from "@pgaas/common";
 import { ADMIN_ROLE, DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
+import { poolerFunctionSql, poolerRolesSql } from "./pooler-auth-sql.js";
 import { createRoleIfMissing, psqlScript } from "./roles-sql.js";
 
 /** Bumped whenever the function bodies change, so a re-run of the bootstrap reinstalls them. */
-export const BOUNDARY_VERSION = 2;
+export const BOUNDARY_VERSION = 3;
 const VERSION_BODY = `SELECT ${BOUNDARY_VERSION}`;
 
 /** Roles and prefixes a tenant role may never be (checked again inside the functions). */
@@ -279,19 +280,21 @@ END $pgaas$`,
     `GRANT USAGE ON SCHEMA ${schema} TO ${admin}`,
     ...[...HELPERS, ...BOUNDARY_FUNCTIONS].flatMap(functionSql),
     ...BOUNDARY_FUNCTIONS.map((fn) => `GRANT EXECUTE ON FUNCTION ${qualifiedName(fn)} TO ${admin}`),
+    ...poolerFunctionSql(),
     `CREATE OR REPLACE FUNCTION ${schema}.boundary_version() RETURNS integer LANGUAGE sql IMMUTABLE AS ${sqlLiteral(VERSION_BODY)}`,
   ];
   return `BEGIN;\n${psqlScript(statements)}COMMIT;\n`;
 }
 
 /**
- * Cluster-wide part, run once on `postgres`: the marker role; the admin role without CREATEROLE and
+ * Cluster-wide part, run once on `postgres`: the marker role; PgBouncer's auth roles; the admin role without CREATEROLE and
  * without standing memberships (roles it was a member of under the older design become marked tenant
  * roles); the system databases closed to PUBLIC.
  */
 export function boundaryRolesSql(): string {
   const statements = [
     createRoleIfMissing(TENANT_MARKER_ROLE, "NOLOGIN"),
+    ...poolerRolesSql(),
     `ALTER ROLE ${admin} NOCREATEROLE`,
     `DO $pgaas$ DECLARE held record; BEGIN
   FOR held IN SELECT g.rolname FROM pg_catalog.pg_auth_members m
