@@ -36,6 +36,7 @@ import { onPrimary } from "../managed/primary-router.js";
 import type { Queryable, Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Backups } from "./backups.js";
+import { changePooling, pooledConnectionUri, refreshPooledList } from "./database-pooling.js";
 import type { Pairs } from "./pairs.js";
 import { keptValues, validateParameters } from "./parameters.js";
 
@@ -45,6 +46,7 @@ interface DatabaseRow {
   pair_name: string;
   endpoint_host: string;
   endpoint_port: number;
+  pooler_port: number | null;
   ca_certificate: string | null;
   name: string;
   owner: string;
@@ -52,6 +54,7 @@ interface DatabaseRow {
   state: Database["state"];
   settings: ParameterMap;
   connection_limit: number;
+  pooling: boolean;
   created_at: Date;
   deleted_at: Date | null;
   restored_from: string | null;
@@ -66,7 +69,7 @@ interface DatabaseRow {
 
 // Metrics come from the current primary's latest report (the standby reports the same databases).
 const SELECT_DATABASES = `
-  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, p.ca_certificate, m.sampled_at AS metrics_at, m.metrics
+  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, p.pooler_port, p.ca_certificate, m.sampled_at AS metrics_at, m.metrics
     FROM databases d JOIN pairs p ON p.id = d.pair_id
     LEFT JOIN LATERAL (
       SELECT dl.sampled_at, dl.metrics FROM database_latest dl
@@ -84,6 +87,8 @@ export const toDatabase = (row: DatabaseRow): Database => ({
   state: row.state,
   settings: row.settings,
   connectionLimit: row.connection_limit,
+  pooling: row.pooling,
+  poolerPort: row.pooler_port,
   sizeBytes: row.metrics?.sizeBytes ?? null,
   connections: row.metrics?.connections ?? null,
   metricsAt: row.metrics_at?.toISOString() ?? null,
@@ -300,10 +305,14 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
           connectionLimit,
         ],
       );
-      const created = await row((rows[0] as { id: string }).id);
+      const createdId = (rows[0] as { id: string }).id;
+      if (request.pooling === true)
+        await changePooling(store, { id: createdId, pair_id: request.pairId }, true, actor.id);
+      const created = await row(createdId);
       return {
         database: toDatabase(created),
         ...credentialsReply(pairEndpoint(pair.pair), owner, password, request.name),
+        pooledConnectionUri: pooledConnectionUri(created, owner, password, request.name),
       };
     },
 
@@ -351,13 +360,17 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
           ? []
           : [connectionLimitSql(found.name, request.connectionLimit)]),
       ];
-      await onPrimary(await pairs.access(found.pair_id), {
-        database: "postgres",
-        idempotent: true,
-        async run(client) {
-          for (const statement of statements) await client.query(statement);
-        },
-      });
+      if (statements.length > 0) {
+        await onPrimary(await pairs.access(found.pair_id), {
+          database: "postgres",
+          idempotent: true,
+          async run(client) {
+            for (const statement of statements) await client.query(statement);
+          },
+        });
+      }
+      if (request.pooling !== undefined && request.pooling !== found.pooling)
+        await changePooling(store, found, request.pooling, actor.id);
       const merged: ParameterMap = { ...found.settings, ...keptValues(setPairs) };
       for (const name of toReset) delete merged[name];
       await store.query(
@@ -408,6 +421,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
           [id],
         );
       });
+      if (found.pooling) await refreshPooledList(store, found.pair_id, actor.id);
       // Not awaited beyond the request: a long backup must not hold the delete.
       const backup = await backups.take(found.pair_id, "incr", actor.id).then(
         (request) => ({
@@ -456,6 +470,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
           found.name,
           ca,
         ),
+        pooledConnectionUri: pooledConnectionUri(found, username, null, found.name),
         caCertificate: ca,
       };
     },

@@ -12,6 +12,7 @@ export interface PairRow {
   name: string;
   endpoint_host: string;
   endpoint_port: number;
+  pooler_port: number | null;
   witness: WitnessSpec | null;
   admin_username: string;
   admin_password_sealed: Buffer;
@@ -136,7 +137,11 @@ export function pairView(
   return {
     id: pair.id,
     name: pair.name,
-    endpoint: { host: pair.endpoint_host, port: pair.endpoint_port },
+    endpoint: {
+      host: pair.endpoint_host,
+      port: pair.endpoint_port,
+      ...(pair.pooler_port === null ? {} : { poolerPort: pair.pooler_port }),
+    },
     nodes: nodes.map((node) => nodeView(node, primary)),
     witness: pair.witness,
     primary: primary?.row.name ?? null,

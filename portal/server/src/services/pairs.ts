@@ -164,8 +164,8 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
       try {
         return await store.transaction(async (db) => {
           const { rows } = await db.query<PairRow>(
-            `INSERT INTO pairs (name, endpoint_host, endpoint_port, witness, admin_username, admin_password_sealed, settings, ca_certificate)
-             VALUES ($1, $2, $3, $4, $5, '\\x', $6, $7) RETURNING *`,
+            `INSERT INTO pairs (name, endpoint_host, endpoint_port, witness, admin_username, admin_password_sealed, settings, ca_certificate, pooler_port)
+             VALUES ($1, $2, $3, $4, $5, '\\x', $6, $7, $8) RETURNING *`,
             [
               request.name,
               request.endpoint.host,
@@ -174,6 +174,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
               request.admin.username,
               JSON.stringify(request.settings ?? {}),
               request.admin.caCertificate ?? null,
+              request.endpoint.poolerPort ?? null,
             ],
           );
           const pair = rows[0] as PairRow;
@@ -246,7 +247,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
           `UPDATE pairs SET endpoint_host = $2, endpoint_port = $3, witness = $4,
                   admin_username = coalesce($5, admin_username),
                   admin_password_sealed = coalesce($6, admin_password_sealed),
-                  ca_certificate = coalesce($7, ca_certificate), updated_at = now()
+                  ca_certificate = coalesce($7, ca_certificate), pooler_port = $8, updated_at = now()
             WHERE id = $1`,
           [
             id,
@@ -256,6 +257,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
             request.admin?.username ?? null,
             sealed,
             request.admin?.caCertificate ?? null,
+            request.endpoint.poolerPort ?? null,
           ],
         );
         for (const node of request.nodes) {

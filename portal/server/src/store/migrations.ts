@@ -406,4 +406,14 @@ ALTER TABLE alert_endpoints
   ADD COLUMN previous_secret_until timestamptz;
 `,
   },
+  {
+    version: 15,
+    name: "connection pooling: per-database switch, the pair's pooler port",
+    // pooler_port null: the pair was registered without a pooler (or before it existed), so no
+    // database of it can be pooled.
+    sql: `
+ALTER TABLE databases ADD COLUMN pooling boolean NOT NULL DEFAULT false;
+ALTER TABLE pairs ADD COLUMN pooler_port integer CHECK (pooler_port BETWEEN 1 AND 65535);
+`,
+  },
 ];
