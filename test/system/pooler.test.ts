@@ -51,6 +51,14 @@ async function withClient<T>(config: pg.ClientConfig, work: (client: pg.Client) 
   }
 }
 
+/** The URI aimed elsewhere (node-postgres lets a connection string win over host and port options). */
+function withHostPort(uri: string, host: string, port: number): string {
+  const url = new URL(uri);
+  url.hostname = host;
+  url.port = String(port);
+  return url.toString();
+}
+
 /** "connected", or the reason the server (or TLS) gave. */
 async function outcome(config: pg.ClientConfig): Promise<string> {
   try {
@@ -135,10 +143,7 @@ describe("PgBouncer that follows the primary", () => {
       });
 
       // Not enabled for pooling: refused on the pooler port. Without TLS: refused before any password.
-      const ledgerPooled = {
-        ...pairUriConfig(ledger.connectionUri, secrets),
-        port: 6432,
-      };
+      const ledgerPooled = pairUriConfig(withHostPort(ledger.connectionUri, endpoint, 6432), secrets);
       expect(await outcome(ledgerPooled)).toMatch(
         /no such database: ledger|bouncer config error|SASL authentication failed/,
       );
@@ -188,7 +193,7 @@ describe("PgBouncer that follows the primary", () => {
       // The write is on the promoted standby, read there directly (its own address, verify-full).
       const newPrimaryAddress = spec.nodes.find((node) => node.name === standby)?.address ?? "";
       const onNewPrimary = await withClient(
-        { ...pairUriConfig(shop.connectionUri, secrets), host: newPrimaryAddress },
+        pairUriConfig(withHostPort(shop.connectionUri, newPrimaryAddress, spec.postgres.port), secrets),
         async (c) =>
           (
             await c.query<{ standby: boolean; before: number; after: number }>(

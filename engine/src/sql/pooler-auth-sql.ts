@@ -16,12 +16,23 @@ const fn = `${schema}.pooler_auth(text)`;
 
 export const POOLER_AUTH_QUERY = `SELECT usename, passwd FROM ${BOUNDARY_SCHEMA}.pooler_auth($1)`;
 
-/** Cluster-wide: the two roles (run once on `postgres`). */
+/**
+ * Cluster-wide (run once on `postgres`): the two roles, and CONNECT on the tenant databases that
+ * existed before the pooler (give_database grants it to every later one).
+ */
 export function poolerRolesSql(): string[] {
   return [
     createRoleIfMissing(POOLER_AUTH_OWNER, "NOLOGIN"),
     createRoleIfMissing(POOLER_AUTH_USER, "LOGIN"),
     `ALTER ROLE ${sqlIdent(POOLER_AUTH_USER)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS NOINHERIT PASSWORD NULL`,
+    `DO $pgaas$ DECLARE db text; BEGIN
+  FOR db IN SELECT d.datname FROM pg_catalog.pg_database d
+               JOIN pg_catalog.pg_auth_members m ON m.member = d.datdba
+               JOIN pg_catalog.pg_roles g ON g.oid = m.roleid
+              WHERE g.rolname = ${sqlLiteral(TENANT_MARKER_ROLE)} AND NOT d.datistemplate LOOP
+    EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db, ${sqlLiteral(POOLER_AUTH_USER)});
+  END LOOP;
+END $pgaas$`,
   ];
 }
 

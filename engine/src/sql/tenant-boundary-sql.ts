@@ -10,6 +10,7 @@ import { ADMIN_SEARCH_PATH, BOUNDARY_SCHEMA, sqlIdent, sqlLiteral, TENANT_MARKER
 import { ADMIN_ROLE, DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
 import { poolerFunctionSql, poolerRolesSql } from "./pooler-auth-sql.js";
+import { POOLER_AUTH_USER } from "./pooler-roles.js";
 import { createRoleIfMissing, psqlScript } from "./roles-sql.js";
 
 /** Bumped whenever the function bodies change, so a re-run of the bootstrap reinstalls them. */
@@ -127,7 +128,9 @@ const GIVE_DATABASE: BoundaryFunction = {
     RAISE EXCEPTION 'database % is not waiting to be handed over', db_name USING ERRCODE = '42501';
   END IF;
   EXECUTE pg_catalog.format('ALTER DATABASE %I OWNER TO %I', db_name, owner_name);
-  EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db_name, ${sqlLiteral(ADMIN_ROLE)});`,
+  EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db_name, ${sqlLiteral(ADMIN_ROLE)});
+  -- PgBouncer's auth_query runs in the database the client asked for (it answers for tenants only).
+  EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db_name, ${sqlLiteral(POOLER_AUTH_USER)});`,
 };
 
 /**
@@ -294,7 +297,6 @@ END $pgaas$`,
 export function boundaryRolesSql(): string {
   const statements = [
     createRoleIfMissing(TENANT_MARKER_ROLE, "NOLOGIN"),
-    ...poolerRolesSql(),
     `ALTER ROLE ${admin} NOCREATEROLE`,
     `DO $pgaas$ DECLARE held record; BEGIN
   FOR held IN SELECT g.rolname FROM pg_catalog.pg_auth_members m
@@ -312,6 +314,7 @@ END $pgaas$`,
   END LOOP;
 END $pgaas$`,
     `GRANT CONNECT ON DATABASE ${sqlIdent("postgres")} TO ${admin}`,
+    ...poolerRolesSql(),
   ];
   return psqlScript(statements);
 }
