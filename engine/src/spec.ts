@@ -7,6 +7,7 @@ import {
   CertificatePem,
   ControlPlaneUrl,
   PairName,
+  POOLER_PORT,
   POSTGRES_MAJOR,
   POSTGRES_PORT,
 } from "@pgaas/common/wire";
@@ -133,9 +134,6 @@ const FailoverSpec = z.object({
     .default(1)
     .describe("How long a primary may see neither peer before it stops itself."),
 });
-
-/** PgBouncer's port on every node (and through the endpoint): its customary one. */
-export const POOLER_PORT = 6432;
 
 const PoolerSpec = z.object({
   enabled: z
