@@ -96,6 +96,7 @@ describe("create database", () => {
       database: database({ pairId: SECOND_PAIR, pairName: "shop-us", connectionLimit: 50 }),
       credentials: { username: "orders", password: "Vq3t9LxR2mWp8sKd" },
       connectionUri: "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders?sslmode=verify-full",
+      pooledConnectionUri: null,
       caCertificate: CA,
     };
     const creation = api.hold("POST", "/v1/databases");
