@@ -3,8 +3,11 @@
 // PgBouncer on each node serves only while the endpoint leads to it, so the pooled URI follows the
 // primary like the direct one.
 import { ConflictError, type Secret } from "@pgaas/common";
-import { enqueuePooledDatabases, poolerPortOf, setDatabasePooling } from "../store/database-pooling.js";
-import type { Store } from "../store/db.js";
+import { enqueueAgentCommand, supersedePendingCommands } from "../store/agent-commands.js";
+import { pooledDatabaseNames, poolerPortOf, setDatabasePooling } from "../store/database-pooling.js";
+import type { Queryable, Store } from "../store/db.js";
+import { listNodes } from "../store/nodes.js";
+import { lockPair } from "../store/pairs.js";
 import { connectionUri } from "./databases.js";
 
 /** What the pooled URI is made of; null pooler port: the pair has no pooler. */
@@ -33,6 +36,26 @@ export function pooledConnectionUri(
   );
 }
 
+/**
+ * Queues the pair's full pooled list for every node; older undelivered lists are superseded, so the
+ * newest is the only one applied. Inside the caller's transaction, with the pair locked: two changes
+ * at once queue their lists in the order they committed.
+ */
+async function sendPooledList(db: Queryable, pairId: string, requestedBy: string | null): Promise<void> {
+  await lockPair(db, pairId);
+  await supersedePendingCommands(db, pairId, "set_pooled_databases");
+  const pooledDatabases = await pooledDatabaseNames(db, pairId);
+  for (const node of await listNodes(db, pairId)) {
+    await enqueueAgentCommand(db, {
+      pairId,
+      nodeId: node.id,
+      type: "set_pooled_databases",
+      requestedBy,
+      parameters: { pooledDatabases },
+    });
+  }
+}
+
 /** Switches pooling on or off for a database and queues the pair's list for both nodes. */
 export async function changePooling(
   store: Store,
@@ -48,11 +71,11 @@ export async function changePooling(
       });
     }
     await setDatabasePooling(db, database.id, pooling);
-    await enqueuePooledDatabases(db, database.pair_id, requestedBy);
+    await sendPooledList(db, database.pair_id, requestedBy);
   });
 }
 
 /** A pooled database was dropped: the nodes get the list without it. */
 export async function refreshPooledList(store: Store, pairId: string, requestedBy: string | null) {
-  await enqueuePooledDatabases(store, pairId, requestedBy);
+  await store.transaction((db) => sendPooledList(db, pairId, requestedBy));
 }
