@@ -4,10 +4,10 @@
 // primary like the direct one.
 import { ConflictError, type Secret } from "@pgaas/common";
 import { enqueueAgentCommand, supersedePendingCommands } from "../store/agent-commands.js";
-import { pooledDatabaseNames, poolerPortOf, setDatabasePooling } from "../store/database-pooling.js";
+import { pooledDatabaseNames, setDatabasePooling } from "../store/database-pooling.js";
 import type { Queryable, Store } from "../store/db.js";
 import { listNodes } from "../store/nodes.js";
-import { lockPair } from "../store/pairs.js";
+import { findPair, lockPair } from "../store/pairs.js";
 import { connectionUri } from "./databases.js";
 
 /** What the pooled URI is made of; null pooler port: the pair has no pooler. */
@@ -64,7 +64,7 @@ export async function changePooling(
   requestedBy: string | null,
 ): Promise<void> {
   await store.transaction(async (db) => {
-    if (pooling && (await poolerPortOf(db, database.pair_id)) === null) {
+    if (pooling && ((await findPair(db, database.pair_id))?.pooler_port ?? null) === null) {
       throw new ConflictError("this pair was registered without a connection pooler", {
         code: "pooler_not_available",
         field: "pooling",
