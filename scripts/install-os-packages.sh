@@ -6,6 +6,8 @@ set -euo pipefail
 
 packages=(
   postgresql-15 postgresql-15-repmgr postgresql-client-15 pgbackrest
+  # connection pooling: the engine runs PgBouncer per pair member (Debian's own unit stays disabled)
+  pgbouncer
   keepalived openssh-server openssh-client
   iproute2 iputils-ping procps util-linux
   chromium fonts-liberation

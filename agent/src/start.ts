@@ -14,6 +14,7 @@ import { Healer } from "./heal/healer.js";
 import { systemHostProbe } from "./host/host-probe.js";
 import { createAgentHttpServer } from "./http/server.js";
 import { openClientAuth } from "./postgres/client-auth.js";
+import { localPooledDatabases } from "./pooler/pooled-databases.js";
 import { PgConnection } from "./postgres/pg-connection.js";
 import { PgProbe } from "./postgres/pg-probe.js";
 import { SystemRepmgr } from "./repmgr/system-repmgr.js";
@@ -83,6 +84,13 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       backups,
       localDatabaseRestorer(config),
       localBackupVerifier(config),
+      config.pooler
+        ? localPooledDatabases({
+            ...config.pooler,
+            socketDir: config.postgres.socketDir,
+            port: config.postgres.port,
+          })
+        : null,
     ),
     ...(backups ? { backups } : {}),
     ...(clientAuth ? { clientAuth } : {}),

@@ -18,6 +18,8 @@ export const DatabaseConnection = z.object({
   database: z.string(),
   /** postgresql://<username>@<endpoint>/<database>[?sslmode=verify-full]: no password. */
   connectionUri: z.string(),
+  /** The same through the pair's PgBouncer; null when the database is not pooled. */
+  pooledConnectionUri: z.string().nullable(),
   /** The pair CA to verify the endpoint with (sslrootcert); null for a pair without one. */
   caCertificate: CaCertificate.nullable(),
 });

@@ -26,6 +26,8 @@ export const CreateDatabaseRequest = z.object({
   owner: NotReservedName.optional(),
   settings: ParameterMap.optional(),
   connectionLimit: ConnectionLimit.optional(),
+  /** Serve it through the pair's PgBouncer too (transaction pooling); default off. */
+  pooling: z.boolean().optional(),
 });
 export type CreateDatabaseRequest = z.infer<typeof CreateDatabaseRequest>;
 
@@ -49,6 +51,10 @@ export const Database = z.object({
   state: DatabaseState,
   settings: ParameterMap,
   connectionLimit: z.number().int(),
+  /** Served through the pair's PgBouncer (transaction pooling) besides the direct endpoint. */
+  pooling: z.boolean(),
+  /** The pooler's port on the endpoint; null: the pair has no pooler. */
+  poolerPort: z.number().int().nullable(),
   /** From the latest metrics report; null before the first one. */
   sizeBytes: z.number().nullable(),
   connections: DatabaseConnections.nullable(),
@@ -75,6 +81,8 @@ export const CreateDatabaseResponse = z.object({
    * registered without a CA); the password is shown only here.
    */
   connectionUri: z.string(),
+  /** The same through the pair's PgBouncer (its port on the endpoint); null when not pooled. */
+  pooledConnectionUri: z.string().nullable(),
   /** The pair CA to verify the endpoint with (libpq sslrootcert), null without one. */
   caCertificate: CaCertificate.nullable(),
 });
@@ -95,10 +103,15 @@ export const UpdateDatabaseRequest = z
   .object({
     settings: z.record(z.string().max(63), ParameterValue.nullable()).optional(),
     connectionLimit: ConnectionLimit.optional(),
+    /** Switch pooling on or off; both nodes reload PgBouncer (connected clients stay). */
+    pooling: z.boolean().optional(),
   })
-  .refine((body) => body.settings !== undefined || body.connectionLimit !== undefined, {
-    message: "nothing to change",
-  });
+  .refine(
+    (body) => body.settings !== undefined || body.connectionLimit !== undefined || body.pooling !== undefined,
+    {
+      message: "nothing to change",
+    },
+  );
 export type UpdateDatabaseRequest = z.infer<typeof UpdateDatabaseRequest>;
 
 export const DeleteDatabaseRequest = ConfirmBody;

@@ -12,7 +12,12 @@ const Host = z
   .regex(/^[A-Za-z0-9.:-]+$/, "a host name or IP address");
 const Port = z.number().int().min(1).max(65535);
 
-export const Endpoint = z.object({ host: Host, port: Port });
+export const Endpoint = z.object({
+  host: Host,
+  port: Port,
+  /** PgBouncer's port on the same endpoint; absent: the pair runs no pooler. */
+  poolerPort: Port.optional(),
+});
 export type Endpoint = z.infer<typeof Endpoint>;
 export const NodeSpec = z.object({ name: NodeName, address: Host, port: Port, agentPort: Port });
 export type NodeSpec = z.infer<typeof NodeSpec>;
@@ -197,6 +202,9 @@ export const PairEventType = z.enum([
   // The restore check of the newest backup (details: backup, databases, databaseCount; or the reason).
   "restore_check_succeeded",
   "restore_check_failed",
+  // A node's agent applied (or failed to apply) the pair's list of pooled databases to PgBouncer.
+  "pooling_applied",
+  "pooling_failed",
   // A node's data disk crossed 80 % used (once per crossing; re-armed below 75 %).
   "disk_usage_high",
 ]);

@@ -26,6 +26,11 @@ export interface MemberLayout {
   readonly identFile: string;
   readonly repmgrConf: string;
   readonly keepalivedConf: string;
+  readonly pgbouncerIni: string;
+  /** Who may reach PgBouncer, how (its auth_hba_file). */
+  readonly pgbouncerHba: string;
+  /** PgBouncer's [databases]: the pooled databases, rewritten by the agent (hence in stateDir). */
+  readonly pgbouncerDatabases: string;
   readonly agentConfig: string;
   readonly agentTokenFile: string;
   /** the client CA, CRL and their settings file, written by the agent (see @pgaas/common/wire client-auth) */
@@ -111,6 +116,9 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     identFile: `${configDir}/pg_ident.conf`,
     repmgrConf: `${configDir}/repmgr.conf`,
     keepalivedConf: `${configDir}/keepalived.conf`,
+    pgbouncerIni: `${configDir}/pgbouncer.ini`,
+    pgbouncerHba: `${configDir}/pgbouncer_hba.conf`,
+    pgbouncerDatabases: `${stateDir}/pgbouncer-databases.ini`,
     agentConfig: `${configDir}/agent.json`,
     agentTokenFile: `${configDir}/agent.token`,
     clientAuthDir: `${stateDir}/client-auth`,

@@ -16,6 +16,8 @@ import {
   renderRestorePgbackrestConf,
 } from "./render/pgbackrest-conf.js";
 import { renderPgbackrestSsh } from "./render/pgbackrest-ssh.js";
+import { renderPgbouncerHba } from "./render/pgbouncer-hba.js";
+import { renderPgbouncerIni } from "./render/pgbouncer-ini.js";
 import { renderPgpass } from "./render/pgpass.js";
 import { renderPgIdent, renderPostgresqlConf } from "./render/postgresql-conf.js";
 import { renderRepmgrConf } from "./render/repmgr-conf.js";
@@ -33,7 +35,7 @@ import { resolveSettings, WITNESS_OVERRIDES } from "./settings.js";
 import type { PairSpec } from "./spec.js";
 import { issueServerCertificate } from "./tls/certificates.js";
 
-export type Daemon = "postgres" | "repmgrd" | "keepalived" | "fence" | "agent";
+export type Daemon = "postgres" | "repmgrd" | "keepalived" | "fence" | "agent" | "pgbouncer";
 
 export interface RenderedFile {
   readonly path: string;
@@ -108,10 +110,27 @@ function tlsFiles(spec: PairSpec, member: Member, secrets: PairSecrets): Rendere
       : [member.address];
   const issued = issueServerCertificate(ca, `${spec.name}-${member.name}`, names);
   const layout = member.layout;
+  // PgBouncer serves the same certificate on the pooler port.
+  const readers: Daemon[] = pooled(spec, member) ? ["postgres", "pgbouncer"] : ["postgres"];
   return [
     file(layout.caCertificate, ca.certificate, 0o644, "postgres", []),
-    file(layout.serverCertificate, issued.certificate, 0o644, "postgres", ["postgres"]),
-    file(layout.serverKey, issued.privateKey.reveal(), 0o600, "postgres", ["postgres"]),
+    file(layout.serverCertificate, issued.certificate, 0o644, "postgres", readers),
+    file(layout.serverKey, issued.privateKey.reveal(), 0o600, "postgres", readers),
+  ];
+}
+
+/** Nodes run PgBouncer when the spec enables the pooler; the witness never does. */
+function pooled(spec: PairSpec, member: Member): boolean {
+  return member.kind === "node" && spec.pooler.enabled;
+}
+
+/** PgBouncer's configuration; its [databases] include belongs to the agent (not planned here). */
+function poolerFiles(spec: PairSpec, member: Member): RenderedFile[] {
+  if (!pooled(spec, member)) return [];
+  const layout = member.layout;
+  return [
+    file(layout.pgbouncerIni, renderPgbouncerIni(spec, member), 0o640, "postgres", ["pgbouncer"]),
+    file(layout.pgbouncerHba, renderPgbouncerHba(spec), 0o640, "postgres", ["pgbouncer"]),
   ];
 }
 
@@ -177,6 +196,7 @@ export function planNodeFiles(
     file(scripts.degrade, renderDegrade(member), 0o755, "root", []),
     file(scripts.fenceWatcher, renderFenceWatcher(spec, member), 0o755, "root", ["fence"]),
     ...backupFiles(spec, member, secrets),
+    ...poolerFiles(spec, member),
   ];
   if (spec.endpoint.kind === "vip") {
     files.push(file(scripts.keepalivedCheck, renderKeepalivedCheck(member), 0o755, "root", []));

@@ -7,6 +7,7 @@ import { agentArtefactArgv } from "@pgaas/common/wire";
 import { scriptPaths } from "./layout.js";
 import type { Member } from "./members.js";
 import type { Daemon, RenderedFile } from "./plan-files.js";
+import { PGBOUNCER_BIN, pgbouncerPidFile } from "./render/pgbouncer-ini.js";
 import { REPMGRD_BIN } from "./render/repmgr-conf.js";
 import { type SystemdServiceDef, unitName } from "./services/systemd-unit.js";
 
@@ -87,6 +88,25 @@ export function fenceWatcherService(member: Member, files: readonly RenderedFile
     logFile: `${layout.logDir}/fence-watcher.log`,
     pidFile: `${layout.runDir}/fence-watcher.pid`,
     env: { PGAAS_CONFIG_SHA256: configHash(files, "fence") },
+    startsAfter: afterPostgres(member),
+  };
+}
+
+/**
+ * PgBouncer in the foreground (its log is stderr, into the service's log). It writes its own PID file,
+ * which the agent signals (HUP) to reload the pooled databases without dropping a client.
+ */
+export function pgbouncerService(member: Member, files: readonly RenderedFile[]): SystemdServiceDef {
+  const layout = member.layout;
+  return {
+    name: memberServiceName(member, "pgbouncer"),
+    argv: [PGBOUNCER_BIN, layout.pgbouncerIni],
+    user: "postgres",
+    workingDir: "/tmp",
+    logFile: `${layout.logDir}/pgbouncer.log`,
+    pidFile: pgbouncerPidFile(member),
+    pidFileWrittenByDaemon: true,
+    env: { PGAAS_CONFIG_SHA256: configHash(files, "pgbouncer") },
     startsAfter: afterPostgres(member),
   };
 }

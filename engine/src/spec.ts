@@ -7,6 +7,7 @@ import {
   CertificatePem,
   ControlPlaneUrl,
   PairName,
+  POOLER_PORT,
   POSTGRES_MAJOR,
   POSTGRES_PORT,
 } from "@pgaas/common/wire";
@@ -135,6 +136,30 @@ const FailoverSpec = z.object({
     .describe("How long a primary may see neither peer before it stops itself."),
 });
 
+const PoolerSpec = z.object({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe(
+      "PgBouncer on both nodes, in transaction mode. On by default: it serves no database until one is enabled for pooling.",
+    ),
+  port: z.number().int().min(1024).max(65535).default(POOLER_PORT),
+  defaultPoolSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(20)
+    .describe("Server connections per database and role pair."),
+  maxClientConn: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(1000)
+    .describe("Client connections PgBouncer accepts in all; beyond it new clients are refused."),
+});
+
 const SettingValue = z.union([z.string(), z.number(), z.boolean()]);
 
 const AgentSpec = z.object({
@@ -213,6 +238,9 @@ const PairSpecSchema = z
       .record(z.string().regex(/^[a-z_][a-z0-9_.]*$/, "not a PostgreSQL parameter name"), SettingValue)
       .default({})
       .describe("postgresql.conf parameters; fixed ones (ssl, archiving, replication) are refused."),
+    pooler: PoolerSpec.prefault({}).describe(
+      "Connection pooling: PgBouncer on each node, reached through the endpoint on its own port.",
+    ),
     agent: AgentSpec.optional().describe("The poller agent on each node, reporting to the control plane."),
     backup: BackupSpec.optional().describe(
       "Continuous WAL archiving and scheduled backups with pgBackRest; absent: none.",
@@ -279,6 +307,13 @@ const PairSpecSchema = z
       for (const issue of restoreFromIssues(spec.name, spec.backup, spec.restoreFrom)) {
         ctx.addIssue({ code: "custom", path: ["restoreFrom", ...issue.path], message: issue.message });
       }
+    }
+    if (spec.pooler.enabled && [spec.postgres.port, spec.endpoint.port].includes(spec.pooler.port)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["pooler", "port"],
+        message: "the pooler needs a port of its own, not PostgreSQL's",
+      });
     }
     const race = fenceRace(spec.failover);
     if (race) {

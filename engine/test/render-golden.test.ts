@@ -5,6 +5,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { Secret } from "@pgaas/common";
 import { describe, expect, it } from "vitest";
 import { parsePairSpec, planNodeFiles, planWitnessFiles, type RenderedFile } from "../src/index.js";
+import { renderPgbouncerDatabases } from "../src/render/pgbouncer-ini.js";
 import { SECRETS, SPEC, SPEC_INPUT } from "./fixtures.js";
 
 const GOLDEN_DIR = new URL("./golden/", import.meta.url);
@@ -49,14 +50,16 @@ describe("rendered files (golden)", () => {
       "/etc/pgaas/orders/ssh/id_ed25519 600 postgres ",
       "/etc/pgaas/orders/ssh/id_ed25519.pub 644 postgres ",
       "/etc/pgaas/orders/ca.crt 644 postgres ",
-      "/etc/pgaas/orders/n1/server.crt 644 postgres postgres",
-      "/etc/pgaas/orders/n1/server.key 600 postgres postgres",
+      "/etc/pgaas/orders/n1/server.crt 644 postgres postgres,pgbouncer",
+      "/etc/pgaas/orders/n1/server.key 600 postgres postgres,pgbouncer",
       "/etc/pgaas/orders/n1/bin/pgaas-lib.sh 755 root fence",
       "/etc/pgaas/orders/n1/bin/event-hook 755 root ",
       "/etc/pgaas/orders/n1/bin/pg-service 755 root ",
       "/etc/pgaas/orders/n1/bin/promote 755 root ",
       "/etc/pgaas/orders/n1/bin/degrade 755 root ",
       "/etc/pgaas/orders/n1/bin/fence-watcher 755 root fence",
+      "/etc/pgaas/orders/n1/pgbouncer.ini 640 postgres pgbouncer",
+      "/etc/pgaas/orders/n1/pgbouncer_hba.conf 640 postgres pgbouncer",
       "/etc/pgaas/orders/n1/bin/keepalived-check 755 root ",
       "/etc/pgaas/orders/n1/keepalived.conf 644 root keepalived",
       "/etc/pgaas/orders/ssh/known_hosts 644 postgres ",
@@ -87,7 +90,7 @@ describe("rendered files (golden)", () => {
     const rendered = [...n1, ...witness.filter((f) => f.path.includes("/w/"))].filter(
       (f) => !verbatim.some((s) => f.path.endsWith(s)),
     );
-    expect(rendered.length).toBe(27);
+    expect(rendered.length).toBe(29);
     for (const file of rendered) await checkGolden(file);
   });
 
@@ -145,11 +148,15 @@ describe("rendered files (golden)", () => {
     }
   });
 
-  it("pg_hba: peer locally, TLS + scram or certificate over TCP, never trust, reserved roles rejected outside their networks", () => {
+  it("pg_hba: peer locally (tenants scram: PgBouncer, certificate roles rejected), TLS + scram or certificate over TCP, never trust, reserved roles rejected outside their networks", () => {
     const hba = byPath(n1, "/pg_hba.conf");
     expect(hba).not.toMatch(/\btrust\b/);
     const rules = hba.split("\n").filter((l) => l && !l.startsWith("#"));
     expect(rules).toEqual([
+      "local\tall\t+pgaas_cert_auth\treject",
+      "local\tall\t+pgaas_cert_password\treject",
+      "local\tall\t+pgaas_tenants\tscram-sha-256",
+      "local\tall\tpgaas_pooler\tpeer\tmap=pgaas_pooler",
       "local\tall\tall\tpeer",
       "local\treplication\tall\tpeer",
       "hostnossl\tall\tall\t0.0.0.0/0\treject",
@@ -160,11 +167,64 @@ describe("rendered files (golden)", () => {
       "hostssl\tpostgres\trepmgr\t10.40.0.0/24\tscram-sha-256",
       "hostssl\tpostgres\trepmgr\t10.40.1.5/32\tscram-sha-256",
       "hostssl\tall\tpgaas_admin\t10.40.1.0/28\tscram-sha-256",
-      "hostssl\tall\tpostgres,repmgr,pgaas_admin\t0.0.0.0/0\treject",
+      "hostssl\tall\tpostgres,repmgr,pgaas_admin,pgaas_pooler,pgaas_pooler_auth\t0.0.0.0/0\treject",
       "hostssl\tall\t+pgaas_cert_auth\t10.50.0.0/16\tcert",
       "hostssl\tall\t+pgaas_cert_password\t10.50.0.0/16\tscram-sha-256\tclientcert=verify-full",
       "hostssl\tall\tall\t10.50.0.0/16\tscram-sha-256",
     ]);
+    expect(byPath(n1, "/pg_ident.conf").split("\n").slice(3)).toEqual([
+      "pgaas_pooler\tpostgres\tpgaas_pooler",
+      "",
+    ]);
+  });
+
+  it("PgBouncer: transaction pooling, TLS required with the node's certificate, auth_query, no admin over TCP", () => {
+    const ini = byPath(n1, "/pgbouncer.ini").split("\n");
+    for (const line of [
+      "%include /var/lib/pgaas/orders/n1/pgbouncer-databases.ini",
+      "listen_addr = 10.40.0.11,10.40.0.100",
+      "listen_port = 6432",
+      "pool_mode = transaction",
+      "default_pool_size = 20",
+      "max_client_conn = 1000",
+      "auth_type = hba",
+      "auth_user = pgaas_pooler",
+      "auth_query = SELECT usename, passwd FROM pgaas.pooler_auth($1)",
+      "client_tls_sslmode = require",
+      "client_tls_cert_file = /etc/pgaas/orders/n1/server.crt",
+      "client_tls_key_file = /etc/pgaas/orders/n1/server.key",
+    ]) {
+      expect(ini).toContain(line);
+    }
+    expect(ini.filter((l) => /^(auth_file|admin_users|stats_users)|password/.test(l))).toEqual([]);
+    expect(
+      byPath(n1, "/pgbouncer_hba.conf")
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#")),
+    ).toEqual([
+      "hostnossl\tall\tall\t0.0.0.0/0\treject",
+      "hostssl\tpgbouncer\tall\t0.0.0.0/0\treject",
+      "hostssl\tall\tpostgres,repmgr,pgaas_admin,pgaas_pooler,pgaas_pooler_auth\t0.0.0.0/0\treject",
+      "hostssl\tall\tall\t10.50.0.0/16\tscram-sha-256",
+    ]);
+    const off = parsePairSpec({ ...SPEC_INPUT, pooler: { enabled: false } });
+    expect(planNodeFiles(off, "n1", SECRETS).filter((f) => f.path.includes("pgbouncer"))).toEqual([]);
+  });
+
+  it("PgBouncer's [databases] include lists only the pooled databases, through the local socket", () => {
+    const body = renderPgbouncerDatabases({ socketDir: "/run/pgaas/orders/n1", port: 5432 }, [
+      "shop",
+      "app",
+      "shop",
+    ]);
+    expect(body.split("\n").slice(2)).toEqual([
+      "app = host=/run/pgaas/orders/n1 port=5432 dbname=app",
+      "shop = host=/run/pgaas/orders/n1 port=5432 dbname=shop",
+      "",
+    ]);
+    expect(() => renderPgbouncerDatabases({ socketDir: "/run", port: 5432 }, ["x y"])).toThrow(
+      "not a poolable",
+    );
     expect(byPath(witness, "/pg_hba.conf")).not.toContain("10.50.0.0/16");
   });
 

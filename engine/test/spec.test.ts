@@ -88,7 +88,8 @@ describe("parsePairSpec", () => {
       (i) => ({ ...i, endpoint: { ...i.endpoint, address: "10.40.0.12" } }),
       ["endpoint.address"],
     ],
-    ["VIP on another port", (i) => ({ ...i, endpoint: { ...i.endpoint, port: 6432 } }), ["endpoint.port"]],
+    ["VIP on another port", (i) => ({ ...i, endpoint: { ...i.endpoint, port: 6433 } }), ["endpoint.port"]],
+    ["pooler on PostgreSQL's port", (i) => ({ ...i, pooler: { port: 5432 } }), ["pooler.port"]],
     [
       "VIP outside nodeCidr",
       (i) => ({ ...i, endpoint: { ...i.endpoint, address: "10.99.0.1" } }),

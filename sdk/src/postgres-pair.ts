@@ -1,6 +1,6 @@
 // PostgresPair: hosts on one cloud, then the pair configured over SSH (PairConfiguration), then the
 // pair registered with the control plane and its agents started (Registration).
-import { AGENT_PORT, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
+import { AGENT_PORT, POOLER_PORT, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
 import * as pulumi from "@pulumi/pulumi";
 import { createGcpHosts } from "./clouds/gcp.js";
 import { createLocalHosts } from "./clouds/local.js";
@@ -66,6 +66,7 @@ export class PostgresPair extends pulumi.ComponentResource {
       args,
       parent: this,
       postgresPort: args.port ?? POSTGRES_PORT,
+      poolerPort: POOLER_PORT,
       agentPort: args.agentPort ?? AGENT_PORT,
     };
     const hosts = createHosts(selectCloud(args), ctx);

@@ -96,7 +96,7 @@ describe("PostgresPair on GCP", () => {
       expect(isSecretInput(instance.inputs.metadataStartupScript)).toBe(true);
       const script = String(unwrapSecretInput(instance.inputs.metadataStartupScript));
       expect(script).toContain(
-        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest rsync curl\n",
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest pgbouncer rsync curl\n",
       );
       expect(script).not.toContain("keepalived");
       const group = registry.named("gcp:compute/instanceGroup:InstanceGroup", `billing-${node}-group`);
@@ -145,8 +145,8 @@ describe("PostgresPair on GCP", () => {
         inputs.sourceRanges ?? `tags:${String(inputs.sourceTags)}`,
       ]);
     expect(rules).toEqual([
-      ["billing-clients-0", [{ protocol: "tcp", ports: ["5432"] }], ["10.20.0.0/16"]],
-      ["billing-clients-1", [{ protocol: "tcp", ports: ["5432"] }], ["10.30.0.0/16"]],
+      ["billing-clients-0", [{ protocol: "tcp", ports: ["5432", "6432"] }], ["10.20.0.0/16"]],
+      ["billing-clients-1", [{ protocol: "tcp", ports: ["5432", "6432"] }], ["10.30.0.0/16"]],
       ["billing-control-plane", [{ protocol: "tcp", ports: ["5432", "9187"] }], ["10.0.0.5/32"]],
       ["billing-health-checks-0", [{ protocol: "tcp", ports: ["9187"] }], ["35.191.0.0/16"]],
       ["billing-health-checks-1", [{ protocol: "tcp", ports: ["9187"] }], ["130.211.0.0/22"]],
@@ -196,7 +196,7 @@ describe("PostgresPair on GCP", () => {
       loadBalancingScheme: "INTERNAL",
       ipProtocol: "TCP",
       ipAddress: "10.128.0.50",
-      ports: ["5432"],
+      ports: ["5432", "6432"],
       backendService: "billing-backend-id",
     });
   });

@@ -38,7 +38,7 @@ describe("renderHostSetupScript", () => {
 
   it("installs with services held stopped and leaves the ready marker last", () => {
     const install = lines.indexOf(
-      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest rsync curl keepalived",
+      "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest pgbouncer rsync curl keepalived",
     );
     const policy = lines.findIndex((line) => line.startsWith("if [ ! -e /usr/sbin/policy-rc.d ]"));
     const removePolicy = lines.indexOf('if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi');
@@ -56,6 +56,7 @@ describe("renderHostSetupScript", () => {
       "postgresql-15",
       "postgresql-15-repmgr",
       "pgbackrest",
+      "pgbouncer",
       "rsync",
       "curl",
       "keepalived",
@@ -64,6 +65,7 @@ describe("renderHostSetupScript", () => {
       "postgresql-15",
       "postgresql-15-repmgr",
       "pgbackrest",
+      "pgbouncer",
       "rsync",
       "curl",
     ]);

@@ -49,7 +49,7 @@ describe("PostgresPair on OpenStack", () => {
       "openstack:networking/floatingIp:FloatingIp": 1,
       "openstack:networking/port:Port": 3,
       "openstack:networking/secGroup:SecGroup": 1,
-      "openstack:networking/secGroupRule:SecGroupRule": 7,
+      "openstack:networking/secGroupRule:SecGroupRule": 8,
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:PairConfiguration": 1,
       "pgaas:index:Registration": 1,
@@ -89,6 +89,7 @@ describe("PostgresPair on OpenStack", () => {
       ]);
     expect(rules).toEqual([
       ["orders-clients-0-5432", "tcp", 5432, "10.1.0.0/16"],
+      ["orders-clients-0-6432", "tcp", 6432, "10.1.0.0/16"],
       ["orders-control-plane-5432", "tcp", 5432, "10.0.0.5/32"],
       ["orders-control-plane-9187", "tcp", 9187, "10.0.0.5/32"],
       ["orders-peers-22", "tcp", 22, "group:orders-secgroup-id"],
@@ -121,7 +122,7 @@ describe("PostgresPair on OpenStack", () => {
       expect(userData.startsWith("#!/bin/bash\n# managed by pgaas — do not edit (sha256 ")).toBe(true);
       expect(userData).toContain(`key='${TEST_SSH_PUBLIC_KEY}'`);
       expect(userData).toContain(
-        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest rsync curl keepalived",
+        "apt-get install -y -q --no-install-recommends postgresql-15 postgresql-15-repmgr pgbackrest pgbouncer rsync curl keepalived",
       );
     }
     const floating = registry.named("openstack:networking/floatingIp:FloatingIp", "orders-vip-public");
@@ -391,7 +392,7 @@ describe("PostgresPair on OpenStack behind a bastion", () => {
 describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
   it("registers the same resources without resolving unknown addresses", async () => {
     const { registry, pair } = await constructPair("orders", openstackArgs(), { preview: true });
-    expect(registry.resources.length).toBe(24);
+    expect(registry.resources.length).toBe(25);
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
     expect(await isKnown(pair.endpointHost)).toBe(false);
     expect(await isKnown(pair.nodeAddresses)).toBe(false);

@@ -1,10 +1,11 @@
 // Runs a command the control plane sent, on this host (the control plane holds no SSH keys):
-// switchover, backup, restore of one database, restore check of the newest backup.
+// switchover, backup, restore of one database, restore check of the newest backup, pooled databases.
 // Contract: never throws; every outcome, including refusal, is an AgentCommandResult.
 import type { AgentCommand, AgentCommandResult, NodeRole } from "@pgaas/common/wire";
 import type { BackupRepository } from "../backup/backup-repository.js";
 import type { BackupVerifier } from "../backup/backup-verifier.js";
 import type { DatabaseRestorer } from "../backup/database-restore.js";
+import type { PooledDatabases } from "../pooler/pooled-databases.js";
 import type { Repmgr } from "../repmgr/repmgr.js";
 
 export interface CommandRunner {
@@ -19,6 +20,7 @@ export function repmgrCommandRunner(
   backups: BackupRepository | null = null,
   restorer: DatabaseRestorer | null = null,
   verifier: BackupVerifier | null = null,
+  pooler: PooledDatabases | null = null,
 ): CommandRunner {
   return {
     async run(command, role) {
@@ -76,6 +78,19 @@ export function repmgrCommandRunner(
           }
           const { ok, message } = await verifier.verify();
           return finish(ok ? "succeeded" : "failed", message);
+        }
+        case "set_pooled_databases": {
+          // Both nodes, whatever their role: the standby's PgBouncer serves as soon as it is promoted.
+          if (pooler === null) return finish("failed", "pooler_not_configured: this pair runs no PgBouncer");
+          if (command.pooledDatabases === undefined) {
+            return finish("failed", "set_pooled_databases command without a database list");
+          }
+          try {
+            const { ok, message } = await pooler.set(command.pooledDatabases);
+            return finish(ok ? "succeeded" : "failed", message);
+          } catch (error) {
+            return finish("failed", `pooled databases not written: ${(error as Error).message}`);
+          }
         }
         default: {
           const never: never = command.type;

@@ -90,6 +90,14 @@ export const AgentConfig = z.object({
       retention: BackupRetention.optional(),
     })
     .optional(),
+  /** PgBouncer on this node (absent: the pair runs no pooler). The agent rewrites its [databases] include. */
+  pooler: z
+    .object({
+      databasesFile: z.string().startsWith("/"),
+      /** PgBouncer's own PID file: the agent reloads it with SIGHUP. */
+      pidFile: z.string().startsWith("/"),
+    })
+    .optional(),
   spool: z.object({
     dir: z.string().startsWith("/"),
     maxBytes: z

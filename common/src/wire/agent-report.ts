@@ -164,13 +164,18 @@ export type RestoreParameters = z.infer<typeof RestoreParameters>;
 
 export const AgentCommand = z.object({
   id: z.uuid(),
-  /** `verify_backup`: the restore check, by the standby (the primary of a pair without one). */
-  type: z.enum(["switchover", "backup", "restore", "verify_backup"]),
+  /**
+   * `verify_backup`: the restore check, by the standby (the primary of a pair without one).
+   * `set_pooled_databases`: the full list PgBouncer serves, sent to both nodes, applied by a reload.
+   */
+  type: z.enum(["switchover", "backup", "restore", "verify_backup", "set_pooled_databases"]),
   requestedAt: z.iso.datetime({ offset: true }),
   /** `backup` only: which kind (default full). */
   backupType: BackupType.optional(),
   /** `restore` only. */
   restore: RestoreParameters.optional(),
+  /** `set_pooled_databases` only: every database to pool (the others are refused on the pooler port). */
+  pooledDatabases: z.array(RestoreName).max(1000).optional(),
 });
 export type AgentCommand = z.infer<typeof AgentCommand>;
 

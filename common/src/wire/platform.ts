@@ -10,3 +10,5 @@ export const POSTGRES_PORT = 5432;
 
 /** The agent's HTTP port (/health, /primary, /metrics). */
 export const AGENT_PORT = 9187;
+/** PgBouncer on each node, reached through the endpoint like PostgreSQL: its customary port. */
+export const POOLER_PORT = 6432;

@@ -19,6 +19,7 @@ import type { SshPool } from "../ssh/pool.js";
 import { installAgentArtefact, loadAgentArtefact } from "./agent-artefact.js";
 import { adoptPostgres, installBootUnits } from "./boot-units.js";
 import { decideRoles, type NodeObservation } from "./decide-roles.js";
+import { ensurePooler } from "./pooler-steps.js";
 import {
   ensurePairRoles,
   ensurePrimary,
@@ -100,7 +101,10 @@ export async function bootstrapPair(
 
     await Promise.all(
       pair.all.map((s) =>
-        runner.run("preflight", s.name, () => preflight(s, vip && s.member.kind === "node")),
+        runner.run("preflight", s.name, () => {
+          const node = s.member.kind === "node";
+          return preflight(s, vip && node, spec.pooler.enabled && node);
+        }),
       ),
     );
     await Promise.all(
@@ -223,6 +227,7 @@ export async function bootstrapPair(
       return ensureSync(spec, primary);
     });
     // keepalived and the fence watchers start together: the VIP follows the writable, unfenced primary.
+    // PgBouncer runs on both nodes; only the one the endpoint leads to (the primary) is reached.
     await Promise.all(
       pair.nodes.flatMap((s) => [
         ...(vip
@@ -235,6 +240,7 @@ export async function bootstrapPair(
         runner.run("fence-watcher", s.name, () =>
           s.services.ensureRunning(fenceWatcherService(s.member, planOf(s))),
         ),
+        ...(spec.pooler.enabled ? [runner.run("pooler", s.name, () => ensurePooler(s, planOf(s)))] : []),
       ]),
     );
     if (spec.agent && options.agentTokens) {

@@ -9,12 +9,14 @@ import {
 import { memberDirectories, PG_BIN_DIR } from "../layout.js";
 import type { MemberSession } from "../member-session.js";
 import type { RenderedFile } from "../plan-files.js";
+import { PGBOUNCER_BIN } from "../render/pgbouncer-ini.js";
 import { REPMGR_BIN } from "../render/repmgr-conf.js";
 import { KEEPALIVED_BIN } from "../service-defs.js";
 
 export async function preflight(
   session: MemberSession,
   needsKeepalived: boolean,
+  needsPgbouncer = false,
 ): Promise<{ changed: false; detail: string }> {
   const binaries: Record<string, string> = {
     postgres: `${PG_BIN_DIR}/postgres`,
@@ -22,6 +24,7 @@ export async function preflight(
     repmgr: REPMGR_BIN,
   };
   if (needsKeepalived) binaries.keepalived = KEEPALIVED_BIN;
+  if (needsPgbouncer) binaries.pgbouncer = PGBOUNCER_BIN;
   const out = await session.sh(preflightCommand(binaries), "preflight");
   const versions = out.trim().split("\n");
   const postgres = versions.find((line) => line.startsWith("postgres="));

@@ -7,6 +7,7 @@ import { backupArgv, infoArgv } from "../backup/pgbackrest-commands.js";
 import { type Member, nodeMember, witnessMember } from "../members.js";
 import type { PairSpec } from "../spec.js";
 import { bodyHash, MANAGED_NOTICE } from "./header.js";
+import { pgbouncerPidFile } from "./pgbouncer-ini.js";
 import { REPMGR_BIN } from "./repmgr-conf.js";
 
 export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
@@ -41,6 +42,9 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
     },
     intervals: { stateSeconds: agent.stateSeconds, metricsSeconds: agent.metricsSeconds },
     ...(spec.backup ? { backup: agentBackupCommands(spec, member, spec.backup) } : {}),
+    ...(spec.pooler.enabled
+      ? { pooler: { databasesFile: layout.pgbouncerDatabases, pidFile: pgbouncerPidFile(member) } }
+      : {}),
     spool: { dir: layout.spoolDir, maxBytes: 64 * 1024 * 1024 },
     heal: {
       autoRejoin: agent.autoRejoin,

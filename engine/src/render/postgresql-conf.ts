@@ -1,6 +1,7 @@
 // postgresql.conf of one pair member, outside the data directory (started with `pg_ctl -D <configDir>`,
 // Debian's layout): clone and pg_rewind copy the data directory and must not carry node-specific config.
 import type { Settings } from "../settings.js";
+import { POOLER_AUTH_USER, POOLER_IDENT_MAP } from "../sql/pooler-roles.js";
 import { confLine } from "./conf-quote.js";
 import { sortedEntries, withHeader } from "./header.js";
 
@@ -26,7 +27,9 @@ export function renderDataDirStubConf(): string {
   );
 }
 
-/** pg_ident.conf: no maps (local connections use peer with the OS user name). */
+/** pg_ident.conf: one map, PgBouncer (OS user postgres) logging in as its auth_query role. */
 export function renderPgIdent(): string {
-  return withHeader("# no user name maps\n");
+  return withHeader(
+    `# MAPNAME\tSYSTEM-USERNAME\tPG-USERNAME\n${POOLER_IDENT_MAP}\tpostgres\t${POOLER_AUTH_USER}\n`,
+  );
 }

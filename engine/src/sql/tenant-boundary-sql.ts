@@ -9,6 +9,8 @@
 import { ADMIN_SEARCH_PATH, BOUNDARY_SCHEMA, sqlIdent, sqlLiteral, TENANT_MARKER_ROLE } from "@pgaas/common";
 import { ADMIN_ROLE, CERT_AUTH_ROLE, CERT_PASSWORD_ROLE, DATABASE_PARAMETERS } from "@pgaas/common/wire";
 import { REPMGR_DATABASE, REPMGR_USER } from "../render/pg-hba.js";
+import { poolerFunctionSql, poolerRolesSql } from "./pooler-auth-sql.js";
+import { POOLER_AUTH_USER } from "./pooler-roles.js";
 import { createRoleIfMissing, psqlScript } from "./roles-sql.js";
 
 /** Bumped whenever the function bodies change, so a re-run of the bootstrap reinstalls them. */
@@ -155,7 +157,9 @@ const GIVE_DATABASE: BoundaryFunction = {
     RAISE EXCEPTION 'database % is not waiting to be handed over', db_name USING ERRCODE = '42501';
   END IF;
   EXECUTE pg_catalog.format('ALTER DATABASE %I OWNER TO %I', db_name, owner_name);
-  EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db_name, ${sqlLiteral(ADMIN_ROLE)});`,
+  EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db_name, ${sqlLiteral(ADMIN_ROLE)});
+  -- PgBouncer's auth_query runs in the database the client asked for (it answers for tenants only).
+  EXECUTE pg_catalog.format('GRANT CONNECT ON DATABASE %I TO %I', db_name, ${sqlLiteral(POOLER_AUTH_USER)});`,
 };
 
 /**
@@ -309,13 +313,14 @@ END $pgaas$`,
     `GRANT USAGE ON SCHEMA ${schema} TO ${admin}`,
     ...[...HELPERS, ...BOUNDARY_FUNCTIONS].flatMap(functionSql),
     ...BOUNDARY_FUNCTIONS.map((fn) => `GRANT EXECUTE ON FUNCTION ${qualifiedName(fn)} TO ${admin}`),
+    ...poolerFunctionSql(),
     `CREATE OR REPLACE FUNCTION ${schema}.boundary_version() RETURNS integer LANGUAGE sql IMMUTABLE AS ${sqlLiteral(VERSION_BODY)}`,
   ];
   return `BEGIN;\n${psqlScript(statements)}COMMIT;\n`;
 }
 
 /**
- * Cluster-wide part, run once on `postgres`: the marker role; the admin role without CREATEROLE and
+ * Cluster-wide part, run once on `postgres`: the marker role; PgBouncer's auth roles; the admin role without CREATEROLE and
  * without standing memberships (roles it was a member of under the older design become marked tenant
  * roles); the system databases closed to PUBLIC.
  */
@@ -341,6 +346,7 @@ END $pgaas$`,
   END LOOP;
 END $pgaas$`,
     `GRANT CONNECT ON DATABASE ${sqlIdent("postgres")} TO ${admin}`,
+    ...poolerRolesSql(),
   ];
   return psqlScript(statements);
 }

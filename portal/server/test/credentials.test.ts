@@ -99,6 +99,7 @@ describe("owner password reset", () => {
         port: h.node.port,
         database: "ledger",
         connectionUri: `postgresql://ledger@127.0.0.1:${h.node.port}/ledger`,
+        pooledConnectionUri: null,
         caCertificate: null,
       },
     });
@@ -243,6 +244,7 @@ describe("grant rotation", () => {
         port: h.node.port,
         database: "ledger",
         connectionUri: `postgresql://${role}@127.0.0.1:${h.node.port}/ledger`,
+        pooledConnectionUri: null,
         caCertificate: null,
       },
     });

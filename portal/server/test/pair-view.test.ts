@@ -73,6 +73,7 @@ const pair = {
   name: "orders",
   endpoint_host: "10.0.0.10",
   endpoint_port: 5432,
+  pooler_port: null,
   witness: null,
   admin_username: "pgaas_admin",
   admin_password_sealed: Buffer.alloc(0),

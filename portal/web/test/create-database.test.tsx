@@ -90,12 +90,35 @@ describe("create database", () => {
     expect(name).toBeValid();
   });
 
+  it("shows the pooled URI once beside the direct one when the database is pooled", async () => {
+    const { api, name, events } = await openForm();
+    api.on(
+      "POST",
+      "/v1/databases",
+      created({
+        database: database({ pooling: true }),
+        credentials: { username: "orders", password: "Vq3t9LxR2mWp8sKd" },
+        connectionUri: "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders?sslmode=verify-full",
+        pooledConnectionUri:
+          "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:6432/orders?sslmode=verify-full",
+        caCertificate: CA,
+      }),
+    );
+    await events.type(name, "orders");
+    await events.click(submit());
+    await screen.findByRole("heading", { name: "Database orders created" });
+    expect(document.querySelector('[data-secret="pooled-connection-uri"]')?.textContent).toBe(
+      "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:6432/orders?sslmode=verify-full",
+    );
+  });
+
   it("creates on the chosen pair and shows the credentials once", async () => {
     const { api, name, events } = await openForm();
     const answer = {
       database: database({ pairId: SECOND_PAIR, pairName: "shop-us", connectionLimit: 50 }),
       credentials: { username: "orders", password: "Vq3t9LxR2mWp8sKd" },
       connectionUri: "postgresql://orders:Vq3t9LxR2mWp8sKd@10.231.4.10:5432/orders?sslmode=verify-full",
+      pooledConnectionUri: null,
       caCertificate: CA,
     };
     const creation = api.hold("POST", "/v1/databases");

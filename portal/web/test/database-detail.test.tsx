@@ -436,4 +436,25 @@ describe("connection snippets", () => {
       `data:application/x-pem-file;charset=utf-8,${encodeURIComponent(pem)}`,
     );
   });
+
+  it("shows the pooled URI beside the direct one and switches pooling with one PATCH", async () => {
+    const pooled = database({ pooling: true });
+    const { api, events } = await openPage(
+      user(),
+      connection({ pooledConnectionUri: "postgresql://orders@10.231.4.10:6432/orders" }),
+      { database: pooled, pair: pair() },
+    );
+    expect(screen.getByText("postgresql://orders@10.231.4.10:5432/orders")).toBeVisible();
+    expect(screen.getByText("postgresql://orders@10.231.4.10:6432/orders")).toBeVisible();
+    api.on("PATCH", DATABASE_PATH, ok({ database: database({ pooling: false }) }));
+    await events.click(screen.getByRole("button", { name: "Disable pooling" }));
+    expect(await screen.findByText(/Both nodes reload PgBouncer/)).toBeVisible();
+    expect(api.writes).toEqual([{ method: "PATCH", path: DATABASE_PATH, body: { pooling: false } }]);
+  });
+
+  it("says so when the pair runs no pooler, and offers no switch", async () => {
+    await openPage(user(), connection(), { database: database({ poolerPort: null }), pair: pair() });
+    expect(screen.getByText("This pair runs no connection pooler.")).toBeVisible();
+    expect(screen.queryByRole("button", { name: "Enable pooling" })).toBeNull();
+  });
 });

@@ -48,6 +48,7 @@ describe("restore to a point in time", () => {
         }),
         credentials: { username: "orders_before", password: "Wc4u8NyS3nXq7tLe" },
         connectionUri: "postgresql://orders_before:Wc4u8NyS3nXq7tLe@10.231.4.10:5432/orders_before",
+        pooledConnectionUri: null,
         caCertificate: null,
       }),
     );

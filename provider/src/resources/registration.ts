@@ -97,8 +97,14 @@ function agentInstall(agents: z.infer<typeof AgentsInput>): AgentInstall {
 }
 
 function pairBody(inputs: RegistrationInputs) {
+  // The pooler's port comes from the spec the agents are installed with; without it, none is known.
+  const pooler = inputs.agents ? parsePairSpec(inputs.agents.spec).pooler : undefined;
   return {
-    endpoint: { host: inputs.endpointHost, port: inputs.endpointPort },
+    endpoint: {
+      host: inputs.endpointHost,
+      port: inputs.endpointPort,
+      ...(pooler?.enabled ? { poolerPort: pooler.port } : {}),
+    },
     nodes: inputs.nodes,
     witness: inputs.witness,
     admin: {

@@ -198,7 +198,8 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
       loadBalancingScheme: "INTERNAL",
       ipProtocol: "TCP",
       ipAddress: endpoint.address,
-      ports: [String(ctx.postgresPort)],
+      // The pooler rides the same rule: the health check already steers it to the primary.
+      ports: [String(ctx.postgresPort), String(ctx.poolerPort)],
       backendService: backend.id,
       network: gcp.network,
       subnetwork: gcp.subnetwork,

@@ -40,6 +40,8 @@ export interface CloudContext {
   readonly args: PostgresPairArgs;
   readonly parent: pulumi.Resource;
   readonly postgresPort: number;
+  /** PgBouncer's port on the endpoint (the pair spec's default). */
+  readonly poolerPort: number;
   readonly agentPort: number;
 }
 
@@ -89,6 +91,7 @@ export function cloudIngressRules(
     clientCidrs: ctx.args.clientCidrs,
     controlPlaneCidr: access.controlPlaneCidr,
     postgresPort: ctx.postgresPort,
+    poolerPort: ctx.poolerPort,
     agentPort: ctx.agentPort,
     endpointKind,
     healthCheckCidrs,

@@ -44,6 +44,8 @@ export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
     `postgresql-${POSTGRES_MAJOR}-repmgr`,
     // WAL archiving and backups (archive-push runs on whichever node is primary).
     "pgbackrest",
+    // Connection pooling: PgBouncer on each node, serving through the endpoint that follows the primary.
+    "pgbouncer",
     "rsync",
     "curl",
   ];
@@ -86,6 +88,10 @@ export function renderHostSetupScript(input: HostSetupInput): string {
     "pg_dropcluster --stop 15 main 2>/dev/null || true",
     ...(input.packages.includes("keepalived")
       ? ["systemctl disable --now keepalived 2>/dev/null || true"]
+      : []),
+    // Debian's own PgBouncer service is never used: the engine runs one per pair member.
+    ...(input.packages.includes("pgbouncer")
+      ? ["systemctl disable --now pgbouncer 2>/dev/null || true"]
       : []),
     'install -d -m 0755 "$(dirname "$ready")"',
     'touch "$ready"',

@@ -23,6 +23,8 @@ export interface IngressPlanInput<Cidr> {
   /** The control-plane host: admin SQL, the witness's repmgrd, agent polling. */
   readonly controlPlaneCidr: Cidr;
   readonly postgresPort: number;
+  /** PgBouncer's port: clients reach it like PostgreSQL's (absent: no pooler). */
+  readonly poolerPort?: number;
   readonly agentPort: number;
   /** `vip`: keepalived VRRP between the nodes; `load-balancer`: the cloud's health checks probe the agent. */
   readonly endpointKind: "vip" | "load-balancer";
@@ -60,9 +62,9 @@ export function planIngressRules<Cidr>(input: IngressPlanInput<Cidr>): IngressRu
       (client, index): IngressRule<Cidr> => ({
         suffix: `clients-${index}`,
         protocol: "tcp",
-        ports: [input.postgresPort],
+        ports: input.poolerPort === undefined ? [input.postgresPort] : [input.postgresPort, input.poolerPort],
         source: cidr(client),
-        description: "PostgreSQL from an application network",
+        description: "PostgreSQL (and PgBouncer) from an application network",
       }),
     ),
   ];

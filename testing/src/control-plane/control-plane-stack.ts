@@ -115,7 +115,11 @@ export async function startControlPlaneStack(listenHost: string): Promise<Contro
     async registerPair(spec, secrets, agentPort) {
       const reply = await api("POST", "/v1/pairs", {
         name: spec.name,
-        endpoint: { host: spec.endpoint.address, port: spec.postgres.port },
+        endpoint: {
+          host: spec.endpoint.address,
+          port: spec.postgres.port,
+          ...(spec.pooler.enabled ? { poolerPort: spec.pooler.port } : {}),
+        },
         nodes: spec.nodes.map((node) => ({
           name: node.name,
           address: node.address,

@@ -136,6 +136,13 @@ function resultEvent(
         details: { backup: passed.backup, databases: passed.databases, databaseCount: passed.databaseCount },
       };
     }
+    case "set_pooled_databases":
+      return {
+        type: ok ? "pooling_applied" : "pooling_failed",
+        message: ok
+          ? `pooled databases on ${nodeName}: ${result.message}`
+          : `pooled databases on ${nodeName} not applied: ${result.message}`,
+      };
     default: {
       const never: never = type;
       throw new TypeError(`unknown command type ${String(never)}`);

@@ -221,6 +221,8 @@ export function createDatabaseRestores(
       return {
         database: toDatabase(await databases.row(createdId)),
         ...credentialsReply(pairEndpoint(pair.pair), owner, password, request.newName),
+        // A restored database starts unpooled; pooling is switched on like on any database.
+        pooledConnectionUri: null,
       };
     },
 

@@ -54,6 +54,7 @@ import type { Queryable, Store } from "../store/db.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Backups } from "./backups.js";
 import type { ClientCertificates } from "./client-certificates.js";
+import { changePooling, pooledConnectionUri, refreshPooledList } from "./database-pooling.js";
 import type { Pairs } from "./pairs.js";
 import { keptValues, validateParameters } from "./parameters.js";
 
@@ -247,19 +248,21 @@ export function createDatabases(
           }
         },
       });
-      const created = await row(
-        await insertDatabase(store, {
-          pairId: request.pairId,
-          name: request.name,
-          owner,
-          createdBy: actor.id,
-          settings: keptValues(settings),
-          connectionLimit,
-        }),
-      );
+      const createdId = await insertDatabase(store, {
+        pairId: request.pairId,
+        name: request.name,
+        owner,
+        createdBy: actor.id,
+        settings: keptValues(settings),
+        connectionLimit,
+      });
+      if (request.pooling === true)
+        await changePooling(store, { id: createdId, pair_id: request.pairId }, true, actor.id);
+      const created = await row(createdId);
       return {
         database: toDatabase(created),
         ...credentialsReply(pairEndpoint(pair.pair), owner, password, request.name),
+        pooledConnectionUri: pooledConnectionUri(created, owner, password, request.name),
       };
     },
 
@@ -305,13 +308,17 @@ export function createDatabases(
           ? []
           : [connectionLimitSql(found.name, request.connectionLimit)]),
       ];
-      await onPrimary(await pairs.access(found.pair_id), {
-        database: "postgres",
-        idempotent: true,
-        async run(client) {
-          for (const statement of statements) await client.query(statement);
-        },
-      });
+      if (statements.length > 0) {
+        await onPrimary(await pairs.access(found.pair_id), {
+          database: "postgres",
+          idempotent: true,
+          async run(client) {
+            for (const statement of statements) await client.query(statement);
+          },
+        });
+      }
+      if (request.pooling !== undefined && request.pooling !== found.pooling)
+        await changePooling(store, found, request.pooling, actor.id);
       const merged: ParameterMap = { ...found.settings, ...keptValues(setPairs) };
       for (const name of toReset) delete merged[name];
       await updateDatabaseSettings(store, id, merged, request.connectionLimit ?? null);
@@ -347,6 +354,7 @@ export function createDatabases(
         await revokeDatabaseAccessRequests(db, id);
       });
       await certificates.revokeForDatabase({ id, pairId: found.pair_id }, actor.id);
+      if (found.pooling) await refreshPooledList(store, found.pair_id, actor.id);
       // Not awaited beyond the request: a long backup must not hold the delete.
       const backup = await backups.take(found.pair_id, "incr", actor.id).then(
         (request) => ({
@@ -399,6 +407,7 @@ export function createDatabases(
           found.name,
           ca,
         ),
+        pooledConnectionUri: pooledConnectionUri(found, username, null, found.name),
         caCertificate: ca,
       };
     },

@@ -98,7 +98,11 @@ export function pairView(
   return {
     id: pair.id,
     name: pair.name,
-    endpoint: { host: pair.endpoint_host, port: pair.endpoint_port },
+    endpoint: {
+      host: pair.endpoint_host,
+      port: pair.endpoint_port,
+      ...(pair.pooler_port === null ? {} : { poolerPort: pair.pooler_port }),
+    },
     nodes: nodes.map((node) => nodeView(node, primary)),
     witness: pair.witness,
     primary: primary?.row.name ?? null,

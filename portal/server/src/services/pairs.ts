@@ -107,6 +107,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
             name: request.name,
             endpointHost: request.endpoint.host,
             endpointPort: request.endpoint.port,
+            poolerPort: request.endpoint.poolerPort ?? null,
             witness: request.witness ?? null,
             adminUsername: request.admin.username,
             settings: request.settings ?? {},
@@ -173,6 +174,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         await updatePair(db, id, {
           endpointHost: request.endpoint.host,
           endpointPort: request.endpoint.port,
+          poolerPort: request.endpoint.poolerPort ?? null,
           witness: request.witness ?? null,
           adminUsername: request.admin?.username ?? null,
           adminPasswordSealed: sealed,

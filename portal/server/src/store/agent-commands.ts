@@ -1,4 +1,5 @@
-// agent_commands: work queued for a node's agent (switchover, backup, restore, restore check), handed
+// agent_commands: work queued for a node's agent (switchover, backup, restore, restore check, the
+// pooled databases), handed
 // over with the acknowledgement of its next report (agent-reports.ts), finished by its result.
 import type { BackupRequest, BackupType } from "@pgaas/api";
 import type { AgentCommand } from "@pgaas/common/wire";
@@ -37,6 +38,22 @@ export async function enqueueAgentCommand(db: Queryable, command: NewAgentComman
   );
   const row = rows[0] as { id: string; state: CommandState; requested_at: Date };
   return { id: row.id, state: row.state, requestedAt: row.requested_at };
+}
+
+/**
+ * Fails the pair's still-pending commands of this type: a newer one carries the whole truth (the
+ * pooled list), and an older one delivered after it would undo it.
+ */
+export async function supersedePendingCommands(
+  db: Queryable,
+  pairId: string,
+  type: CommandType,
+): Promise<void> {
+  await db.query(
+    `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'superseded by a newer command'
+      WHERE pair_id = $1 AND type = $2 AND state = 'pending'`,
+    [pairId, type],
+  );
 }
 
 /**

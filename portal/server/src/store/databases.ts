@@ -9,6 +9,8 @@ export interface DatabaseRow {
   pair_name: string;
   endpoint_host: string;
   endpoint_port: number;
+  /** The pair's pooler port; null: the pair has no pooler. */
+  pooler_port: number | null;
   ca_certificate: string | null;
   name: string;
   owner: string;
@@ -16,6 +18,7 @@ export interface DatabaseRow {
   state: Database["state"];
   settings: ParameterMap;
   connection_limit: number;
+  pooling: boolean;
   created_at: Date;
   deleted_at: Date | null;
   restored_from: string | null;
@@ -30,7 +33,7 @@ export interface DatabaseRow {
 
 // Metrics come from the current primary's latest report (the standby reports the same databases).
 const SELECT_DATABASES = `
-  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, p.ca_certificate, m.sampled_at AS metrics_at, m.metrics
+  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, p.pooler_port, p.ca_certificate, m.sampled_at AS metrics_at, m.metrics
     FROM databases d JOIN pairs p ON p.id = d.pair_id
     LEFT JOIN LATERAL (
       SELECT dl.sampled_at, dl.metrics FROM database_latest dl
@@ -48,6 +51,8 @@ export const toDatabase = (row: DatabaseRow): Database => ({
   state: row.state,
   settings: row.settings,
   connectionLimit: row.connection_limit,
+  pooling: row.pooling,
+  poolerPort: row.pooler_port,
   sizeBytes: row.metrics?.sizeBytes ?? null,
   connections: row.metrics?.connections ?? null,
   metricsAt: row.metrics_at?.toISOString() ?? null,

@@ -442,4 +442,14 @@ CREATE INDEX client_certificates_database ON client_certificates (database_id, i
 CREATE INDEX client_certificates_revoked ON client_certificates (pair_id) WHERE revoked_at IS NOT NULL;
 `,
   },
+  {
+    version: 15,
+    name: "connection pooling: per-database switch, the pair's pooler port",
+    // pooler_port null: the pair was registered without a pooler (or before it existed), so no
+    // database of it can be pooled.
+    sql: `
+ALTER TABLE databases ADD COLUMN pooling boolean NOT NULL DEFAULT false;
+ALTER TABLE pairs ADD COLUMN pooler_port integer CHECK (pooler_port BETWEEN 1 AND 65535);
+`,
+  },
 ];

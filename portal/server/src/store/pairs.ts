@@ -8,6 +8,8 @@ export interface PairRow {
   name: string;
   endpoint_host: string;
   endpoint_port: number;
+  /** PgBouncer's port on the endpoint; null: registered without a pooler. */
+  pooler_port: number | null;
   witness: WitnessSpec | null;
   admin_username: string;
   admin_password_sealed: Buffer;
@@ -44,6 +46,7 @@ export interface NewPair {
   readonly name: string;
   readonly endpointHost: string;
   readonly endpointPort: number;
+  readonly poolerPort: number | null;
   readonly witness: WitnessSpec | null;
   readonly adminUsername: string;
   readonly settings: ParameterMap;
@@ -53,8 +56,8 @@ export interface NewPair {
 /** Inserts the pair with an empty sealed password: the seal's context is the new id (setAdminPassword). */
 export async function insertPair(db: Queryable, pair: NewPair): Promise<PairRow> {
   const { rows } = await db.query<PairRow>(
-    `INSERT INTO pairs (name, endpoint_host, endpoint_port, witness, admin_username, admin_password_sealed, settings, ca_certificate)
-     VALUES ($1, $2, $3, $4, $5, '\\x', $6, $7) RETURNING *`,
+    `INSERT INTO pairs (name, endpoint_host, endpoint_port, witness, admin_username, admin_password_sealed, settings, ca_certificate, pooler_port)
+     VALUES ($1, $2, $3, $4, $5, '\\x', $6, $7, $8) RETURNING *`,
     [
       pair.name,
       pair.endpointHost,
@@ -63,6 +66,7 @@ export async function insertPair(db: Queryable, pair: NewPair): Promise<PairRow>
       pair.adminUsername,
       JSON.stringify(pair.settings),
       pair.caCertificate,
+      pair.poolerPort,
     ],
   );
   return rows[0] as PairRow;
@@ -75,6 +79,8 @@ export async function setAdminPassword(db: Queryable, id: string, sealed: Buffer
 export interface PairChange {
   readonly endpointHost: string;
   readonly endpointPort: number;
+  /** Replaced like the endpoint: null removes the pooler. */
+  readonly poolerPort: number | null;
   readonly witness: WitnessSpec | null;
   /** null: unchanged. */
   readonly adminUsername: string | null;
@@ -87,7 +93,7 @@ export async function updatePair(db: Queryable, id: string, change: PairChange):
     `UPDATE pairs SET endpoint_host = $2, endpoint_port = $3, witness = $4,
             admin_username = coalesce($5, admin_username),
             admin_password_sealed = coalesce($6, admin_password_sealed),
-            ca_certificate = coalesce($7, ca_certificate), updated_at = now()
+            ca_certificate = coalesce($7, ca_certificate), pooler_port = $8, updated_at = now()
       WHERE id = $1`,
     [
       id,
@@ -97,6 +103,7 @@ export async function updatePair(db: Queryable, id: string, change: PairChange):
       change.adminUsername,
       change.adminPasswordSealed,
       change.caCertificate,
+      change.poolerPort,
     ],
   );
 }

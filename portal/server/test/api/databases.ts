@@ -1,9 +1,10 @@
 // The story, part 2: databases on the pair: create, visibility, names, settings, access requests,
 // pair parameters, reports, delete.
 import { DATABASE_PARAMETERS, parseQuantity } from "@pgaas/common/wire";
+import { pairRegistration, stateReport, stateSample } from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { admin, call, errorBody, h, member, other, pairId } from "../support/api-story.js";
+import { admin, call, errorBody, h, member, other, pairId, tokens } from "../support/api-story.js";
 
 export function databases(): void {
   describe("databases", () => {
@@ -187,6 +188,85 @@ export function databases(): void {
       );
       await client.end();
       expect(rows).toEqual([{ datconnlimit: 7, setconfig: ["jit=off", "work_mem=8192"] }]);
+    });
+
+    it("pools a database: refused without a pooler; then the pooled URI, and both nodes get the list", async () => {
+      const refused = await call("PATCH", `/v1/databases/${databaseId}`, {
+        auth: member,
+        body: { pooling: true },
+      });
+      expect(refused.status).toBe(409);
+      errorBody(
+        refused,
+        "pooler_not_available",
+        "this pair was registered without a connection pooler",
+        undefined,
+        "pooling",
+      );
+      const registration = pairRegistration(h);
+      const withPooler = {
+        endpoint: { ...registration.endpoint, poolerPort: 6432 },
+        nodes: registration.nodes,
+      };
+      expect((await call("PUT", `/v1/pairs/${pairId}`, { auth: admin, body: withPooler })).status).toBe(200);
+      // Each node takes its commands with a metrics report (which changes no node state).
+      const takeCommands = async (node: "n1" | "n2") => {
+        const ack = await call("POST", "/v1/agent/report", {
+          auth: { bearer: tokens[node] as string },
+          body: {
+            reports: [
+              {
+                ...stateReport(new Date(), stateSample()),
+                kind: "metrics",
+                state: undefined,
+                databases: [],
+                host: {
+                  dataDiskUsedBytes: 1,
+                  dataDiskTotalBytes: 100,
+                  load1: 0,
+                  memoryUsedBytes: 1,
+                  memoryTotalBytes: 2,
+                },
+              },
+            ],
+          },
+        });
+        const commands = (ack.body as { commands: { type: string; pooledDatabases?: string[] }[] }).commands;
+        return commands.map((command) => [command.type, command.pooledDatabases]);
+      };
+      const on = await call("PATCH", `/v1/databases/${databaseId}`, {
+        auth: member,
+        body: { pooling: true },
+      });
+      expect(on.status).toBe(200);
+      const pooled = (on.body as { database: { pooling: boolean; poolerPort: number | null } }).database;
+      expect([pooled.pooling, pooled.poolerPort]).toEqual([true, 6432]);
+      const connection = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: member });
+      const uris = (connection.body as { connection: { connectionUri: string; pooledConnectionUri: string } })
+        .connection;
+      expect([uris.connectionUri, uris.pooledConnectionUri]).toEqual([
+        `postgresql://shop@127.0.0.1:${h.node.port}/shop`,
+        "postgresql://shop@127.0.0.1:6432/shop",
+      ]);
+      expect([await takeCommands("n1"), await takeCommands("n2")]).toEqual([
+        [["set_pooled_databases", ["shop"]]],
+        [["set_pooled_databases", ["shop"]]],
+      ]);
+      // Switched off (twice before delivery): only the newest list reaches each node.
+      await call("PATCH", `/v1/databases/${databaseId}`, { auth: member, body: { pooling: true } });
+      const off = await call("PATCH", `/v1/databases/${databaseId}`, {
+        auth: member,
+        body: { pooling: false },
+      });
+      expect((off.body as { database: { pooling: boolean } }).database.pooling).toBe(false);
+      expect([await takeCommands("n1"), await takeCommands("n2")]).toEqual([
+        [["set_pooled_databases", []]],
+        [["set_pooled_databases", []]],
+      ]);
+      const after = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: member });
+      expect(
+        (after.body as { connection: { pooledConnectionUri: null } }).connection.pooledConnectionUri,
+      ).toBe(null);
     });
 
     it("runs the access request flow: request, approve, collect once, revoke", async () => {

@@ -101,6 +101,8 @@ export function database(overrides: Partial<Database> = {}): Database {
     state: "active",
     settings: {},
     connectionLimit: -1,
+    pooling: false,
+    poolerPort: 6432,
     sizeBytes: 7_725_568,
     connections: { active: 1, idle: 2, idleInTransaction: 0, other: 0 },
     metricsAt: "2026-11-29T21:59:55.000Z",
@@ -122,6 +124,7 @@ export function connection(overrides: Partial<DatabaseConnection> = {}): Databas
     port: 5432,
     database: "orders",
     connectionUri: "postgresql://orders@10.231.4.10:5432/orders",
+    pooledConnectionUri: null,
     caCertificate: null,
     ...overrides,
   };

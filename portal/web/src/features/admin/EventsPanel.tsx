@@ -21,6 +21,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "backup_failed":
     case "restore_failed":
     case "restore_check_failed":
+    case "pooling_failed":
       return "bad";
     case "sync_degraded":
     case "role_changed":
@@ -34,6 +35,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "restore_check_succeeded":
     case "unfenced":
     case "rejoin_succeeded":
+    case "pooling_applied":
       return "ok";
     case "registered":
     case "switchover_requested":

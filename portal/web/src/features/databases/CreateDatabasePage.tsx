@@ -53,7 +53,8 @@ export function CreateDatabasePage() {
   };
 
   if (mutation.state.status === "success") {
-    const { database, credentials, connectionUri, caCertificate } = mutation.state.result;
+    const { database, credentials, connectionUri, pooledConnectionUri, caCertificate } =
+      mutation.state.result;
     return (
       <>
         <PageHeader title={`Database ${database.name} created`} subtitle={`On pair ${database.pairName}`} />
@@ -61,6 +62,15 @@ export function CreateDatabasePage() {
           title="Connection details"
           items={[
             { name: "connection-uri", label: "Connection URI", value: connectionUri },
+            ...(pooledConnectionUri === null
+              ? []
+              : [
+                  {
+                    name: "pooled-connection-uri",
+                    label: "Pooled URI (PgBouncer)",
+                    value: pooledConnectionUri,
+                  },
+                ]),
             { name: "username", label: "Username", value: credentials.username },
             { name: "password", label: "Password", value: credentials.password },
             ...caCertificateItems(caCertificate),

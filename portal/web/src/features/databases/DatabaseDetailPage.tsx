@@ -15,6 +15,7 @@ import { ConnectionSnippets } from "./ConnectionSnippets.js";
 import { DatabaseGrants } from "./DatabaseGrants.js";
 import { DatabaseMetrics } from "./DatabaseMetrics.js";
 import { stateTone } from "./database-state.js";
+import { PoolingSwitch } from "./PoolingSwitch.js";
 import { QueryInsights } from "./QueryInsights.js";
 import { RestoreDatabase } from "./RestoreDatabase.js";
 import { RestoreProgress } from "./RestoreProgress.js";
@@ -41,6 +42,16 @@ function ConnectionInfo({
               <code>{connection.connectionUri}</code>{" "}
               <CopyButton text={connection.connectionUri} label="Copy connection URI" />
             </dd>
+            {connection.pooledConnectionUri === null ? null : (
+              <>
+                <dt>Pooled URI</dt>
+                <dd>
+                  <code>{connection.pooledConnectionUri}</code>{" "}
+                  <CopyButton text={connection.pooledConnectionUri} label="Copy pooled connection URI" />{" "}
+                  (PgBouncer, transaction mode)
+                </dd>
+              </>
+            )}
             <dt>You connect as</dt>
             <dd>
               <code>{connection.username}</code>{" "}
@@ -149,6 +160,12 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
                   pairSettings={pair.settings}
                   onSaved={query.reload}
                 />
+              </section>
+            )}
+            {!active || !canManage ? null : (
+              <section className="card" aria-labelledby="pooling-title">
+                <h2 id="pooling-title">Connection pooling</h2>
+                <PoolingSwitch database={database} onSaved={query.reload} />
               </section>
             )}
             {(active || deleted) && canManage ? <RestoreDatabase database={database} /> : null}
