@@ -12,6 +12,7 @@ import { createDatabaseRestores, type DatabaseRestores } from "./database-restor
 import { createDatabases, type Databases } from "./databases.js";
 import { createInsights, type Insights } from "./insights.js";
 import { createLoginThrottle } from "./login-throttle.js";
+import { createOwnerPasswords, type OwnerPasswords } from "./owner-password.js";
 import { createPairSettings, type PairSettings } from "./pair-settings.js";
 import { createPairs, type Pairs } from "./pairs.js";
 import { createReports, type Reports } from "./reports.js";
@@ -25,6 +26,7 @@ export interface Services {
   readonly backups: Backups;
   readonly ingest: AgentIngest;
   readonly databases: Databases;
+  readonly ownerPasswords: OwnerPasswords;
   readonly insights: Insights;
   readonly restores: DatabaseRestores;
   readonly pairSettings: PairSettings;
@@ -60,6 +62,7 @@ export function createServices(options: {
     backups,
     ingest: createAgentIngest(options.store, Date.now, { restoreFailed: (id) => restores.undo(id) }),
     databases,
+    ownerPasswords: createOwnerPasswords(options.store, pairs, databases, options.logger),
     insights: createInsights(databases, pairs),
     restores,
     pairSettings: createPairSettings(options.store, pairs),

@@ -406,4 +406,18 @@ ALTER TABLE alert_endpoints
   ADD COLUMN previous_secret_until timestamptz;
 `,
   },
+  {
+    version: 16,
+    name: "owner logins: the owner's second login slot during a password rotation's overlap",
+    // No row: the owner logs in as the owner role itself. A rotation moves login_name to the other slot
+    // and keeps the previous login usable until previous_valid_until (its VALID UNTIL on the server).
+    sql: `
+CREATE TABLE owner_logins (
+  database_id uuid PRIMARY KEY REFERENCES databases ON DELETE CASCADE,
+  login_name text NOT NULL,
+  previous_login_name text,
+  previous_valid_until timestamptz
+);
+`,
+  },
 ];

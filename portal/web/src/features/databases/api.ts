@@ -95,8 +95,9 @@ export function remove(id: string, name: string) {
   return callRoute(deleteDatabase, { params: { id }, body: { confirm: name } });
 }
 
-export function resetPassword(id: string) {
-  return callRoute(resetOwnerPassword, { params: { id } });
+/** overlapMinutes 0 resets the current login; more rotates to the owner's other login. */
+export function changeOwnerPassword(id: string, overlapMinutes: number) {
+  return callRoute(resetOwnerPassword, { params: { id }, body: { overlapMinutes } });
 }
 
 export function restore(id: string, request: RestoreDatabaseRequest) {
