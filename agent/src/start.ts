@@ -15,6 +15,7 @@ import { systemHostProbe } from "./host/host-probe.js";
 import { createAgentHttpServer } from "./http/server.js";
 import { PgConnection } from "./postgres/pg-connection.js";
 import { PgProbe } from "./postgres/pg-probe.js";
+import { SlowQueryLog } from "./postgres/slow-query-log.js";
 import { SystemRepmgr } from "./repmgr/system-repmgr.js";
 import { watchRoleFiles } from "./role-files.js";
 import { DiskSpool } from "./spool/disk-spool.js";
@@ -76,6 +77,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
       localBackupVerifier(config),
     ),
     ...(backups ? { backups } : {}),
+    ...(config.postgres.logDirectory ? { slowQueries: new SlowQueryLog(config.postgres.logDirectory) } : {}),
     spool,
     logger,
   });

@@ -64,6 +64,7 @@ export const ROUTES: readonly RouteSpec[] = [
   databases.updateDatabase,
   databases.deleteDatabase,
   insights.queryInsights,
+  insights.slowQueries,
   databases.restoreDatabase,
   credentials.databaseConnection,
   credentials.resetOwnerPassword,

@@ -37,6 +37,8 @@ export const AgentConfig = z.object({
     user: z.string().min(1).default("postgres"),
     database: z.string().min(1).default("postgres"),
     dataDir: z.string().startsWith("/"),
+    /** Where PostgreSQL writes its jsonlog files (slow statements); absent: no slow-query reports. */
+    logDirectory: z.string().startsWith("/").optional(),
   }),
   repmgr: z.object({
     binary: z.string().startsWith("/").default("/usr/bin/repmgr"),

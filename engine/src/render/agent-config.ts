@@ -28,6 +28,7 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
       user: "postgres",
       database: "postgres",
       dataDir: layout.dataDir,
+      logDirectory: layout.logDir,
     },
     repmgr: { binary: REPMGR_BIN, configFile: layout.repmgrConf },
     fenceMarkerFile: layout.fenceMarker,

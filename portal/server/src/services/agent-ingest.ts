@@ -17,6 +17,7 @@ import {
 } from "@pgaas/common/wire";
 import type pg from "pg";
 import type { Queryable, Store } from "../store/db.js";
+import { insertSlowQueries } from "../store/slow-queries.js";
 import type { AgentActor } from "./actor.js";
 import { recordRestoreResult } from "./database-restore.js";
 import { trackDiskUsage } from "./disk-alerts.js";
@@ -328,6 +329,8 @@ export function createAgentIngest(
         if (report.kind === "metrics" && row.fresh === 1) {
           await trackDiskUsage(store, actor, report);
           if (report.backups !== undefined) await storeBackupInventory(store, actor, report);
+          if (report.slowQueries !== undefined)
+            await insertSlowQueries(store, actor.pairId, actor.nodeName, report.slowQueries);
         }
       }
       return { accepted, duplicates: batch.reports.length - accepted, commands };

@@ -63,7 +63,7 @@ export function createServices(options: {
     ingest: createAgentIngest(options.store, Date.now, { restoreFailed: (id) => restores.undo(id) }),
     databases,
     ownerPasswords: createOwnerPasswords(options.store, pairs, databases, options.logger),
-    insights: createInsights(databases, pairs),
+    insights: createInsights(options.store, databases, pairs),
     restores,
     pairSettings: createPairSettings(options.store, pairs),
     access: createAccess(options.store, box, pairs, databases, options.logger),

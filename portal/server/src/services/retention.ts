@@ -1,7 +1,9 @@
 // Time-series retention: raw samples older than `rawDays` are rolled up into hourly rows, then deleted;
 // report ids older than `seenDays` are forgotten (a replay older than that is refused by agents' spools);
-// finished alert deliveries older than `alertDays` leave the delivery log.
+// finished alert deliveries older than `alertDays` leave the delivery log; slow statements go after
+// `rawDays`, like the raw samples.
 import type { Store } from "../store/db.js";
+import { deleteSlowQueriesBefore } from "../store/slow-queries.js";
 import { ROLLUP_UP_SECONDS_SQL, VOUCH_SECONDS } from "./report-uptime.js";
 
 export interface RetentionPolicy {
@@ -51,6 +53,7 @@ export async function applyRetention(
       [rawCutoff],
     );
     await db.query("DELETE FROM database_samples WHERE sampled_at < $1", [rawCutoff]);
+    await deleteSlowQueriesBefore(db, rawCutoff);
     await db.query("DELETE FROM seen_reports WHERE received_at < $1", [seenCutoff]);
     // A pending delivery stays however old: it is still owed to its receiver.
     await db.query("DELETE FROM alert_deliveries WHERE created_at < $1 AND state <> 'pending'", [

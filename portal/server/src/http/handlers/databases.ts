@@ -71,6 +71,9 @@ export function mountDatabases(
   mount(router, deps, api.queryInsights, async ({ actor, params, query }) =>
     services.insights.topStatements(actor, params.id, query),
   );
+  mount(router, deps, api.slowQueries, async ({ actor, params, query }) =>
+    services.insights.slowQueries(actor, params.id, query),
+  );
 
   mount(router, deps, api.databaseConnection, async ({ actor, params }) => ({
     connection: await databases.connection(actor, params.id),
