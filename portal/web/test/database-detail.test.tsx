@@ -38,6 +38,7 @@ describe("database page", () => {
       { method: "GET", path: `/v1/reports/databases/${IDS.database}?${RANGE}` },
       { method: "GET", path: `/v1/reports/pairs/${IDS.pair}?${RANGE}` },
       { method: "GET", path: `${DATABASE_PATH}/insights?orderBy=total_time&limit=20` },
+      { method: "GET", path: `${DATABASE_PATH}/slow-queries?limit=50` },
       { method: "GET", path: `/v1/access-requests?databaseId=${IDS.database}` },
     ]);
     expect(screen.getByText("postgresql://orders@10.231.4.10:5432/orders")).toBeVisible();

@@ -20,6 +20,7 @@ import { QueryInsights } from "./QueryInsights.js";
 import { RestoreDatabase } from "./RestoreDatabase.js";
 import { RestoreProgress } from "./RestoreProgress.js";
 import { SettingsEditor } from "./SettingsEditor.js";
+import { SlowQueries } from "./SlowQueries.js";
 
 function ConnectionInfo({
   database,
@@ -146,6 +147,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             {connection === null ? null : <ConnectionSnippets connection={connection} />}
             {active ? <DatabaseMetrics databaseId={database.id} pairId={database.pairId} /> : null}
             {active ? <QueryInsights databaseId={database.id} /> : null}
+            {active ? <SlowQueries databaseId={database.id} /> : null}
             {!active || !canManage ? null : (
               <section className="card" aria-labelledby="settings-title">
                 <h2 id="settings-title">Settings</h2>

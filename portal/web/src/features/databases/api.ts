@@ -1,5 +1,5 @@
 // The databases slice's calls: list, one, create, settings, delete, restore, owner password reset,
-// its grants, its metrics and its query insights.
+// its grants, its metrics, its query insights and its slow queries.
 import {
   type CreateDatabaseRequest,
   createDatabase,
@@ -18,6 +18,7 @@ import {
   type RestoreDatabaseRequest,
   resetOwnerPassword,
   restoreDatabase,
+  slowQueries,
   type UpdateDatabaseRequest,
   updateDatabase,
 } from "@pgaas/api";
@@ -58,6 +59,13 @@ export function useDatabaseDetail(id: string) {
 export function useQueryInsights(id: string, orderBy: QueryInsightsOrder) {
   return useQuery(`insights:${id}:${orderBy}`, (signal) =>
     callRoute(queryInsights, { params: { id }, query: { orderBy, limit: 20 }, signal }),
+  );
+}
+
+/** The last day's slow statements (the server's default range), newest first. */
+export function useSlowQueries(id: string) {
+  return useQuery(`slow-queries:${id}`, (signal) =>
+    callRoute(slowQueries, { params: { id }, query: { limit: 50 }, signal }),
   );
 }
 
