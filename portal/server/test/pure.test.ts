@@ -367,6 +367,10 @@ describe("secrets and tokens", () => {
     expect(rotatedRoleName(base, base)).toBe(`${base}_b`);
     expect(rotatedRoleName(base, `${base}_b`)).toBe(base);
     expect(rotatedRoleName(base, base).length).toBe(60);
+    // An owner role may use all 63 characters: its second slot stays within them.
+    const owner = "o".repeat(63);
+    expect(rotatedRoleName(owner, owner)).toBe(`${"o".repeat(61)}_b`);
+    expect(rotatedRoleName(owner, `${"o".repeat(61)}_b`)).toBe(owner);
   });
 
   it("ends the overlap after its minutes, never past the grant's expiry", () => {

@@ -3,14 +3,15 @@
 // the slot not in use with the new password, records it, then gives the old slot a VALID UNTIL at the
 // overlap's end. Both log in meanwhile; afterwards PostgreSQL refuses the old one by itself.
 import { ConflictError, type Logger } from "@pgaas/common";
+import { PG_NAME_MAX_LENGTH } from "@pgaas/common/wire";
 import { endAccessPlan, revokeAccessSql } from "../managed/access-sql.js";
 import { setTenantValidUntilSql } from "../managed/database-sql.js";
 import { onPrimary, type SqlClient } from "../managed/primary-router.js";
 import type { PairAccess } from "./pairs.js";
 
-/** The slot a rotation hands out: the one not in use. */
+/** The slot a rotation hands out: the one not in use (the second within PostgreSQL's 63 characters). */
 export function rotatedRoleName(base: string, current: string): string {
-  return current === base ? `${base}_b` : base;
+  return current === base ? `${base.slice(0, PG_NAME_MAX_LENGTH - 2)}_b` : base;
 }
 
 /** When the previous login stops: after the overlap, never past the credential's own expiry. */
