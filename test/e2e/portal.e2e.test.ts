@@ -1,6 +1,7 @@
 // End-to-end: the portal in real headless Chromium against a running control plane, a real pair
 // and real agents. The issue's scenario in order, one step per test (each builds on the last):
-// admin signs in, creates a database, writes to it with the shown URI, sees its metrics, changes a
+// admin signs in, creates a database, writes to it with the shown URI, sees its metrics, its query
+// insights and a slow statement from the server's log (not shown to a member without a grant), changes a
 // setting that PostgreSQL then applies, rotates the owner's password (old and new both work through
 // the overlap); a member asks for read-only access, the admin approves, the
 // member's credentials read but cannot write (and stop working once revoked); the admin deletes the
@@ -179,6 +180,33 @@ describe("portal end to end", () => {
     await shot("06b-query-insights");
   });
 
+  step(
+    "shows a slow statement from the server's log, normalised, without its literals",
+    async () => {
+      const { page } = browser;
+      await withClient(ownerUri, (client) => client.query("SELECT pg_sleep(1.2), 'e2e-secret-literal'"));
+      // The agents send what their node logged with the next metrics report: reload until it is there.
+      const sleep = page
+        .getByRole("table", { name: "Slow statements" })
+        .getByRole("row", { name: /^SELECT pg_sleep\(\$1\), \$2 / });
+      const deadline = Date.now() + 90_000;
+      for (let attempt = 0; attempt < 30 && Date.now() < deadline; attempt += 1) {
+        await page.reload();
+        await page.getByRole("heading", { name: "Slow queries" }).waitFor();
+        await page.getByText("Loading slow queries…").waitFor({ state: "detached" });
+        if ((await sleep.count()) > 0) break;
+        await page.waitForTimeout(3000);
+      }
+      expect(await sleep.count()).toBe(1);
+      const cells = await sleep.locator("td").allTextContents();
+      expect([cells[1], cells[2]]).toEqual(["1.2 s", DATABASE]);
+      expect(await page.getByText("e2e-secret-literal").count()).toBe(0);
+      await sleep.scrollIntoViewIfNeeded();
+      await shot("06c-slow-queries");
+    },
+    120_000,
+  );
+
   step("changes a setting and PostgreSQL applies it to new sessions", async () => {
     const { page } = browser;
     const settings = page.getByRole("form", { name: "Database settings" });
@@ -248,6 +276,9 @@ describe("portal end to end", () => {
     const form = page.getByRole("form", { name: "Request access" });
     await form.getByLabel("Access level").selectOption("read_only");
     await form.getByLabel("Reason").fill("Monthly sales report");
+    // Before any grant the member sees nothing of the database: not even its slow statements.
+    const slowQueries = `/v1/databases/${databasePath.split("/").at(-1)}/slow-queries`;
+    expect(await page.evaluate(async (path) => (await fetch(path)).status, slowQueries)).toBe(404);
     await form.getByRole("button", { name: "Request access" }).click();
     await form.getByText("Request sent").waitFor();
     await page.locator('tr[data-state="pending"]').waitFor();
