@@ -372,6 +372,40 @@ describe("the boundary function that ends a role's logins", () => {
   });
 });
 
+describe("the boundary function that makes an owner's second login", () => {
+  const verifier = "SCRAM-SHA-256$4096:c2FsdA==$a2V5:c2VydmVy";
+  const make = async (user: string, password: string, login: string, ownerRole: string) => {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user,
+      password,
+      database: "ledger",
+    });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await client.query("SELECT pgaas.create_owner_login($1, $2, $3)", [login, ownerRole, verifier]);
+      return "ran";
+    } catch (error) {
+      return (error as { code?: string }).code;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("gives an owner's rights only to a new role, only of a tenant owner, only to the admin role", async () => {
+    // Not a tenant role: no login may become the superuser or the admin role.
+    expect(await make("pgaas_admin", ADMIN_ROLE_PASSWORD, "sneaky_login", "postgres")).toBe("42501");
+    expect(await make("pgaas_admin", ADMIN_ROLE_PASSWORD, "sneaky_login", "pgaas_admin")).toBe("42501");
+    // An existing role is never handed an owner's rights: only a role the call creates.
+    expect(await make("pgaas_admin", ADMIN_ROLE_PASSWORD, "ledger", "ledger")).toBe("42710");
+    // A tenant cannot call it at all.
+    expect(await make("ledger", ownerPassword, "ledger_c", "ledger")).toBe("42501");
+    expect(await rolesOnServer(["sneaky_login", "ledger_c"])).toEqual([]);
+  });
+});
+
 describe("owner rotation with overlap", () => {
   type Rotated = {
     credentials: { username: string; password: string };
