@@ -1,12 +1,13 @@
 // Pure: the registry truth the API answers from stored reports: unreachable after three report
 // intervals, one primary when reports conflict, the reason a pair is degraded, switchover readiness.
 import { describe, expect, it } from "vitest";
-import { currentPrimary, type NodeRow, pairView } from "../src/services/pair-view.js";
+import { currentPrimary, pairView } from "../src/services/pair-view.js";
 import {
   REPLAYED_AFTER_MS,
   STATE_REPORT_INTERVAL_MS,
   UNREACHABLE_AFTER_MS,
 } from "../src/services/report-timing.js";
+import type { NodeRow } from "../src/store/nodes.js";
 
 const now = new Date("2026-11-29T22:00:00.000Z");
 const ago = (ms: number) => new Date(now.getTime() - ms);

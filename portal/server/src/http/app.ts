@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError } from "@pgaas/comm
 import { PGAAS_VERSION } from "@pgaas/common/wire";
 import express, { type Express } from "express";
 import type { Services } from "../services/index.js";
+import { ping } from "../store/db.js";
 import { createAuthenticate } from "./authenticate.js";
 import { crossSiteGuard } from "./cross-site-guard.js";
 import { docsRouter } from "./docs.js";
@@ -73,7 +74,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
 
   app.get("/healthz", async (_req, res) => {
     try {
-      await services.store.query("SELECT 1");
+      await ping(services.store);
       res.json({ status: "ok" });
     } catch {
       res.status(503).json({ status: "store_unavailable" });

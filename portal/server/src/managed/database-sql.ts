@@ -60,6 +60,10 @@ export function terminateSessionsSql(name: string): string {
   return `SELECT count(pg_catalog.pg_terminate_backend(pid))::int AS terminated FROM pg_catalog.pg_stat_activity WHERE datname = ${sqlLiteral(name)} AND pid <> pg_catalog.pg_backend_pid()`;
 }
 
+/** The primary's clock and WAL position now: a deleted database's deletion point. */
+export const DELETION_POINT_SQL =
+  "SELECT clock_timestamp() AS at, pg_catalog.pg_current_wal_lsn()::text AS lsn";
+
 /** Takes the database back from its tenant owner (if it still exists), then drops it. */
 export function dropDatabasePlan(name: string): string[] {
   return [boundaryCall("reclaim_database", name), `DROP DATABASE IF EXISTS ${sqlIdent(name)} WITH (FORCE)`];

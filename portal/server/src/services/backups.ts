@@ -7,11 +7,21 @@
 import type { BackupRequest, BackupType, Pair, PairBackups } from "@pgaas/api";
 import { ConflictError } from "@pgaas/common";
 import { type BackupInventory, lastDueMinute, parseCron } from "@pgaas/common/wire";
+import {
+  enqueueAgentCommand,
+  failStaleCommands,
+  findBackupRequest,
+  listBackupRequests,
+  openCommandId,
+} from "../store/agent-commands.js";
+import { findBackupInventory, inventorySchedules } from "../store/backup-inventory.js";
+import { advanceScheduleRun, scheduleRuns } from "../store/backup-schedule-runs.js";
 import type { Queryable, Store } from "../store/db.js";
-import { insertEvent, type Pairs } from "./pairs.js";
+import { insertEvent, lastRestoreCheck } from "../store/events.js";
+import { lockPair } from "../store/pairs.js";
+import type { Pairs } from "./pairs.js";
 import {
   advanceRestoreCheck,
-  lastRestoreCheck,
   queueRestoreCheck,
   type RestoreCheckRequest,
   restoreCheckDue,
@@ -30,31 +40,6 @@ export interface Backups {
   runSchedules(now?: Date): Promise<number>;
 }
 
-interface RequestRow {
-  id: string;
-  pair_id: string;
-  node_name: string;
-  backup_type: BackupType | null;
-  state: BackupRequest["state"];
-  requested_at: Date;
-  finished_at: Date | null;
-  message: string | null;
-}
-
-const REQUEST_COLUMNS = `c.id, c.pair_id, n.name AS node_name, c.parameters->>'backupType' AS backup_type, c.state,
-  c.requested_at, c.finished_at, c.message`;
-
-const toRequest = (row: RequestRow): BackupRequest => ({
-  id: row.id,
-  pairId: row.pair_id,
-  nodeName: row.node_name,
-  backupType: row.backup_type ?? "full",
-  state: row.state,
-  requestedAt: row.requested_at.toISOString(),
-  finishedAt: row.finished_at?.toISOString() ?? null,
-  message: row.message,
-});
-
 /** Schedule kinds in the order they win when due together: a full backup makes the differential moot. */
 const SCHEDULED: ReadonlyArray<{ kind: "full" | "differential"; type: BackupType }> = [
   { kind: "full", type: "full" },
@@ -67,23 +52,13 @@ async function openRequest(
   pairId: string,
   type: "backup" | "verify_backup" = "backup",
 ): Promise<string | undefined> {
-  await db.query(
-    `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'no result within ${ABANDONED_AFTER}'
-      WHERE pair_id = $1 AND type = $2 AND state IN ('pending', 'delivered')
-        AND requested_at < now() - interval '${ABANDONED_AFTER}'`,
-    [pairId, type],
-  );
-  const { rows } = await db.query<{ id: string }>(
-    "SELECT id FROM agent_commands WHERE pair_id = $1 AND type = $2 AND state IN ('pending', 'delivered')",
-    [pairId, type],
-  );
-  return rows[0]?.id;
+  await failStaleCommands(db, pairId, type, ABANDONED_AFTER);
+  return openCommandId(db, pairId, type);
 }
 
 /** Backups and their checks need the repository the primary's agent reports. */
 async function requireRepository(db: Queryable, pair: Pair): Promise<void> {
-  const { rows } = await db.query("SELECT 1 FROM backup_inventory WHERE pair_id = $1", [pair.id]);
-  if (rows.length === 0) {
+  if ((await findBackupInventory(db, pair.id)) === undefined) {
     throw new ConflictError(
       `pair ${pair.name} has reported no backup repository: configure backups on the pair (its spec's backup block)`,
       { code: "backups_not_configured" },
@@ -104,11 +79,13 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
     if (primary === undefined) {
       throw new ConflictError(`pair ${pair.name} has no primary to take a backup`, { code: "no_primary" });
     }
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO agent_commands (pair_id, node_id, type, state, requested_by, parameters)
-       VALUES ($1, $2, 'backup', 'pending', $3, $4) RETURNING id`,
-      [pair.id, primary.id, requestedBy, JSON.stringify({ backupType: type })],
-    );
+    const queued = await enqueueAgentCommand(db, {
+      pairId: pair.id,
+      nodeId: primary.id,
+      type: "backup",
+      requestedBy,
+      parameters: { backupType: type },
+    });
     await insertEvent(db, {
       pairId: pair.id,
       nodeName: primary.name,
@@ -118,11 +95,7 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
       durationMs: null,
       details: { backupType: type, scheduled: requestedBy === null },
     });
-    const { rows: created } = await db.query<RequestRow>(
-      `SELECT ${REQUEST_COLUMNS} FROM agent_commands c JOIN nodes n ON n.id = c.node_id WHERE c.id = $1`,
-      [rows[0]?.id],
-    );
-    return toRequest(created[0] as RequestRow);
+    return findBackupRequest(db, queued.id);
   };
 
   /** One pair's schedule: the first sight only starts the clock (nothing runs retroactively). */
@@ -133,22 +106,13 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
   ) => {
     const pair = await pairs.get(pairId);
     return store.transaction(async (db) => {
-      await db.query("SELECT 1 FROM pairs WHERE id = $1 FOR UPDATE", [pairId]);
-      const { rows } = await db.query<{ kind: string; last_due_at: Date }>(
-        "SELECT kind, last_due_at FROM backup_schedule_runs WHERE pair_id = $1",
-        [pairId],
-      );
-      const last = new Map(rows.map((row) => [row.kind, row.last_due_at]));
+      await lockPair(db, pairId);
+      const last = await scheduleRuns(db, pairId);
       const due = SCHEDULED.map(({ kind, type }) => {
         const since = last.get(kind);
         return { kind, type, since, at: since ? lastDueMinute(parseCron(schedule[kind]), since, now) : null };
       });
-      const advance = (kind: string, at: Date) =>
-        db.query(
-          `INSERT INTO backup_schedule_runs (pair_id, kind, last_due_at) VALUES ($1, $2, $3)
-           ON CONFLICT (pair_id, kind) DO UPDATE SET last_due_at = excluded.last_due_at`,
-          [pairId, kind, at],
-        );
+      const advance = (kind: string, at: Date) => advanceScheduleRun(db, pairId, kind, at);
       for (const entry of due) if (entry.since === undefined) await advance(entry.kind, now);
       const first = due.find((entry) => entry.at !== null);
       // A backup still running or no primary right now: the due run waits for the next pass.
@@ -163,7 +127,7 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
   const runRestoreCheckSchedule = async (pairId: string, hasBackup: boolean, now: Date) => {
     const pair = await pairs.get(pairId);
     return store.transaction(async (db) => {
-      await db.query("SELECT 1 FROM pairs WHERE id = $1 FOR UPDATE", [pairId]);
+      await lockPair(db, pairId);
       const due = await restoreCheckDue(db, pairId, now);
       if (due === null) return 0;
       if (!hasBackup) {
@@ -186,24 +150,16 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
   return {
     async list(pairId) {
       await pairs.get(pairId);
-      const [{ rows: inventory }, { rows: requests }, lastVerification] = await Promise.all([
-        store.query<{ inventory: BackupInventory; sampled_at: Date; node_name: string }>(
-          "SELECT inventory, sampled_at, node_name FROM backup_inventory WHERE pair_id = $1",
-          [pairId],
-        ),
-        store.query<RequestRow>(
-          `SELECT ${REQUEST_COLUMNS} FROM agent_commands c JOIN nodes n ON n.id = c.node_id
-            WHERE c.pair_id = $1 AND c.type = 'backup' ORDER BY c.requested_at DESC, c.id LIMIT $2`,
-          [pairId, LISTED_REQUESTS],
-        ),
+      const [latest, requests, lastVerification] = await Promise.all([
+        findBackupInventory(store, pairId),
+        listBackupRequests(store, pairId, LISTED_REQUESTS),
         lastRestoreCheck(store, pairId),
       ]);
-      const latest = inventory[0];
       return {
         inventory: latest?.inventory ?? null,
-        reportedAt: latest?.sampled_at.toISOString() ?? null,
-        reportedBy: latest?.node_name ?? null,
-        requests: requests.map(toRequest),
+        reportedAt: latest?.sampledAt.toISOString() ?? null,
+        reportedBy: latest?.nodeName ?? null,
+        requests,
         lastVerification,
       };
     },
@@ -211,7 +167,7 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
     async take(pairId, type, requestedBy) {
       const pair = await pairs.get(pairId);
       return store.transaction(async (db) => {
-        await db.query("SELECT 1 FROM pairs WHERE id = $1 FOR UPDATE", [pairId]);
+        await lockPair(db, pairId);
         await requireRepository(db, pair);
         const open = await openRequest(db, pairId);
         if (open !== undefined) {
@@ -227,7 +183,7 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
     async verify(pairId, requestedBy) {
       const pair = await pairs.get(pairId);
       return store.transaction(async (db) => {
-        await db.query("SELECT 1 FROM pairs WHERE id = $1 FOR UPDATE", [pairId]);
+        await lockPair(db, pairId);
         await requireRepository(db, pair);
         const open = await openRequest(db, pairId, "verify_backup");
         if (open !== undefined) {
@@ -241,18 +197,10 @@ export function createBackups(store: Store, pairs: Pairs, clock: () => Date = ()
     },
 
     async runSchedules(now = clock()) {
-      const { rows } = await store.query<{
-        pair_id: string;
-        schedule: BackupInventory["schedule"] | null;
-        has_backup: boolean;
-      }>(
-        `SELECT pair_id, inventory->'schedule' AS schedule,
-                jsonb_array_length(inventory->'backups') > 0 AS has_backup FROM backup_inventory`,
-      );
       let requested = 0;
-      for (const row of rows) {
-        if (row.schedule) requested += await runSchedule(row.pair_id, row.schedule, now);
-        requested += await runRestoreCheckSchedule(row.pair_id, row.has_backup, now);
+      for (const row of await inventorySchedules(store)) {
+        if (row.schedule) requested += await runSchedule(row.pairId, row.schedule, now);
+        requested += await runRestoreCheckSchedule(row.pairId, row.hasBackup, now);
       }
       return requested;
     },

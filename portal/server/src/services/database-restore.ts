@@ -12,15 +12,20 @@ import {
   NotFoundError,
   PgaasError,
 } from "@pgaas/common";
-import { type BackupInventory, checkRestoreTarget, type RestoreParameters } from "@pgaas/common/wire";
+import { checkRestoreTarget, type RestoreParameters } from "@pgaas/common/wire";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
 import { createTenantRoleSql, dropRoleSql } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
-import type { Queryable, Store } from "../store/db.js";
+import { enqueueAgentCommand, failAbandonedRestoreCommands } from "../store/agent-commands.js";
+import { findBackupInventory } from "../store/backup-inventory.js";
+import { insertRestoringDatabase, recordRestoreResult, toDatabase } from "../store/databases.js";
+import type { Store } from "../store/db.js";
+import { insertEvent } from "../store/events.js";
+import { nodeIdByName } from "../store/nodes.js";
 import { isAdmin, type UserActor } from "./actor.js";
-import { credentialsReply, type Databases, pairEndpoint, refuseTakenName, toDatabase } from "./databases.js";
-import { insertEvent, type Pairs } from "./pairs.js";
+import { credentialsReply, type Databases, pairEndpoint, refuseTakenName } from "./databases.js";
+import type { Pairs } from "./pairs.js";
 
 export interface DatabaseRestores {
   restore(actor: UserActor, id: string, request: RestoreDatabaseRequest): Promise<CreateDatabaseResponse>;
@@ -39,25 +44,6 @@ export interface DatabaseRestores {
 
 /** Longer than the engine's own limits together (restore 1 h, recovery 10 min, copy 1 h). */
 const ABANDONED_AFTER_MS = 3 * 3_600_000;
-
-/**
- * The agent's result for a restore command, in the transaction that stores the result: the record
- * becomes active, or restore_failed with the agent's message. Returns the record's id when it failed.
- */
-export async function recordRestoreResult(
-  db: Queryable,
-  commandId: string,
-  succeeded: boolean,
-  message: string,
-): Promise<string | null> {
-  const { rows } = await db.query<{ id: string }>(
-    `UPDATE databases SET state = CASE WHEN $2 THEN 'active' ELSE 'restore_failed' END,
-            error = CASE WHEN $2 THEN NULL ELSE $3 END
-      WHERE restore_command_id = $1 AND state = 'restoring' RETURNING id`,
-    [commandId, succeeded, message],
-  );
-  return succeeded ? null : (rows[0]?.id ?? null);
-}
 
 interface RestoreSource {
   readonly state: string;
@@ -87,11 +73,7 @@ export function createDatabaseRestores(
 ): DatabaseRestores {
   const check = async (pairId: string, source: RestoreSource, request: RestoreDatabaseRequest) => {
     const time = targetOf(source, request);
-    const { rows } = await store.query<{ inventory: BackupInventory }>(
-      "SELECT inventory FROM backup_inventory WHERE pair_id = $1",
-      [pairId],
-    );
-    const inventory = rows[0]?.inventory;
+    const inventory = (await findBackupInventory(store, pairId))?.inventory;
     if (inventory === undefined) {
       throw new ConflictError("the pair has reported no backup repository: configure backups on the pair", {
         code: "backups_not_configured",
@@ -193,20 +175,24 @@ export function createDatabaseRestores(
       let createdId: string;
       try {
         createdId = await store.transaction(async (db) => {
-          const { rows: commands } = await db.query<{ id: string }>(
-            `INSERT INTO agent_commands (pair_id, node_id, type, state, requested_by, parameters)
-             SELECT $1, id, 'restore', 'pending', $3, $4 FROM nodes WHERE pair_id = $1 AND name = $2 RETURNING id`,
-            [source.pair_id, primary, actor.id, JSON.stringify({ restore: parameters })],
-          );
-          const commandId = commands[0]?.id;
-          if (commandId === undefined) throw new Error(`primary ${primary} is not a node of the pair`);
-          const { rows } = await db.query<{ id: string }>(
-            `INSERT INTO databases (pair_id, name, owner, created_by, state, settings, connection_limit,
-                                    restored_from, restore_target, restore_command_id)
-             VALUES ($1, $2, $3, $4, 'restoring', '{}', -1, $5, $6, $7) RETURNING id`,
-            [source.pair_id, request.newName, owner, actor.id, source.id, time ?? null, commandId],
-          );
-          const databaseId = (rows[0] as { id: string }).id;
+          const nodeId = await nodeIdByName(db, source.pair_id, primary);
+          if (nodeId === undefined) throw new Error(`primary ${primary} is not a node of the pair`);
+          const { id: commandId } = await enqueueAgentCommand(db, {
+            pairId: source.pair_id,
+            nodeId,
+            type: "restore",
+            requestedBy: actor.id,
+            parameters: { restore: parameters },
+          });
+          const databaseId = await insertRestoringDatabase(db, {
+            pairId: source.pair_id,
+            name: request.newName,
+            owner,
+            createdBy: actor.id,
+            restoredFrom: source.id,
+            restoreTarget: time ?? null,
+            restoreCommandId: commandId,
+          });
           await insertEvent(db, {
             pairId: source.pair_id,
             nodeName: primary,
@@ -241,27 +227,20 @@ export function createDatabaseRestores(
     async failAbandoned(now = clock()) {
       const message = `no result from the primary's agent within ${ABANDONED_AFTER_MS / 3_600_000} hours`;
       const abandoned = await store.transaction(async (db) => {
-        const { rows } = await db.query<{ id: string; pair_id: string; name: string; command_id: string }>(
-          `UPDATE agent_commands c SET state = 'failed', finished_at = $1, message = $2
-             FROM databases d
-            WHERE d.restore_command_id = c.id AND d.state = 'restoring' AND c.state IN ('pending', 'delivered')
-              AND c.requested_at < $1::timestamptz - make_interval(secs => $3)
-          RETURNING d.id, d.pair_id, d.name, c.id AS command_id`,
-          [now, message, ABANDONED_AFTER_MS / 1000],
-        );
+        const rows = await failAbandonedRestoreCommands(db, now, message, ABANDONED_AFTER_MS / 1000);
         for (const row of rows) {
-          await recordRestoreResult(db, row.command_id, false, message);
+          await recordRestoreResult(db, row.commandId, false, message);
           await insertEvent(db, {
-            pairId: row.pair_id,
+            pairId: row.pairId,
             nodeName: null,
             type: "restore_failed",
             message: `restore into ${row.name} failed: ${message}`,
             occurredAt: now,
             durationMs: null,
-            details: { databaseId: row.id, commandId: row.command_id },
+            details: { databaseId: row.databaseId, commandId: row.commandId },
           });
         }
-        return rows.map((row) => row.id);
+        return rows.map((row) => row.databaseId);
       });
       for (const id of abandoned) await undo(id);
       return abandoned.length;

@@ -24,6 +24,7 @@ import { newPassword } from "../crypto/tokens.js";
 import {
   connectionLimitSql,
   createDatabasePlan,
+  DELETION_POINT_SQL,
   dropDatabasePlan,
   dropRoleSql,
   resetDatabaseParameterSql,
@@ -31,67 +32,28 @@ import {
   terminateSessionsSql,
 } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
+import {
+  grantRoles,
+  hasLiveGrant,
+  liveGrantRole,
+  revokeDatabaseAccessRequests,
+} from "../store/access-requests.js";
+import {
+  type DatabaseRow,
+  findDatabase,
+  insertDatabase,
+  listDatabases,
+  liveNamesTaken,
+  markDatabaseDeleted,
+  toDatabase,
+  updateDatabaseSettings,
+} from "../store/databases.js";
 import type { Queryable, Store } from "../store/db.js";
 import { ownerLogins } from "../store/owner-logins.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Backups } from "./backups.js";
 import type { Pairs } from "./pairs.js";
 import { keptValues, validateParameters } from "./parameters.js";
-
-interface DatabaseRow {
-  id: string;
-  pair_id: string;
-  pair_name: string;
-  endpoint_host: string;
-  endpoint_port: number;
-  ca_certificate: string | null;
-  name: string;
-  owner: string;
-  created_by: string | null;
-  state: Database["state"];
-  settings: ParameterMap;
-  connection_limit: number;
-  created_at: Date;
-  deleted_at: Date | null;
-  restored_from: string | null;
-  restore_target: Date | null;
-  error: string | null;
-  metrics_at: Date | null;
-  metrics: {
-    sizeBytes: number;
-    connections: { active: number; idle: number; idleInTransaction: number; other: number };
-  } | null;
-}
-
-// Metrics come from the current primary's latest report (the standby reports the same databases).
-const SELECT_DATABASES = `
-  SELECT d.*, p.name AS pair_name, p.endpoint_host, p.endpoint_port, p.ca_certificate, m.sampled_at AS metrics_at, m.metrics
-    FROM databases d JOIN pairs p ON p.id = d.pair_id
-    LEFT JOIN LATERAL (
-      SELECT dl.sampled_at, dl.metrics FROM database_latest dl
-        JOIN nodes n ON n.id = dl.node_id LEFT JOIN node_state s ON s.node_id = n.id
-       WHERE n.pair_id = d.pair_id AND dl.database_name = d.name AND d.state = 'active'
-       ORDER BY coalesce(s.writable, false) DESC, dl.sampled_at DESC LIMIT 1) m ON true`;
-
-export const toDatabase = (row: DatabaseRow): Database => ({
-  id: row.id,
-  pairId: row.pair_id,
-  pairName: row.pair_name,
-  name: row.name,
-  owner: row.owner,
-  createdBy: row.created_by,
-  state: row.state,
-  settings: row.settings,
-  connectionLimit: row.connection_limit,
-  sizeBytes: row.metrics?.sizeBytes ?? null,
-  connections: row.metrics?.connections ?? null,
-  metricsAt: row.metrics_at?.toISOString() ?? null,
-  createdAt: row.created_at.toISOString(),
-  deletedAt: row.deleted_at?.toISOString() ?? null,
-  restoredFrom: row.restored_from,
-  restoreTarget: row.restore_target?.toISOString() ?? null,
-  error: row.error,
-});
 
 /** Plan steps (createDatabasePlan): the role, then the database. */
 const CREATE_ROLE_STEP = 0;
@@ -165,14 +127,11 @@ export async function refuseTakenName(
   owner: string,
   ownerChosen: boolean,
 ) {
-  const { rows } = await store.query<{ name: string }>(
-    "SELECT name FROM databases WHERE pair_id = $1 AND state IN ('active', 'restoring') AND (name = $2 OR owner = $3)",
-    [pairId, name, owner],
-  );
-  if (rows.length > 0)
+  const taken = await liveNamesTaken(store, pairId, name, owner);
+  if (taken.length > 0)
     throw new ConflictError("a database or owner with this name exists on the pair", {
       code: "database_exists",
-      field: rows.some((taken) => taken.name === name) || !ownerChosen ? "name" : "owner",
+      field: taken.includes(name) || !ownerChosen ? "name" : "owner",
     });
 }
 
@@ -192,12 +151,9 @@ export interface Databases {
   canSee(actor: UserActor, row: DatabaseRow): Promise<boolean>;
 }
 
-export type { DatabaseRow };
-
 export function createDatabases(store: Store, pairs: Pairs, logger: Logger, backups: Backups): Databases {
   const row = async (id: string): Promise<DatabaseRow> => {
-    const { rows } = await store.query<DatabaseRow>(`${SELECT_DATABASES} WHERE d.id = $1`, [id]);
-    const found = rows[0];
+    const found = await findDatabase(store, id);
     if (found === undefined) throw new NotFoundError("database not found", { code: "database_not_found" });
     return found;
   };
@@ -205,11 +161,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
   const canSee = async (actor: UserActor, found: DatabaseRow): Promise<boolean> => {
     if (isAdmin(actor) || found.created_by === actor.id) return true;
     // A pending request shows nothing beyond what the share link named: only a live grant does.
-    const { rows } = await store.query(
-      "SELECT 1 FROM access_requests WHERE database_id = $1 AND requester_id = $2 AND state = 'approved' AND (expires_at IS NULL OR expires_at > now())",
-      [found.id, actor.id],
-    );
-    return rows.length > 0;
+    return hasLiveGrant(store, found.id, actor.id);
   };
 
   // Members learn nothing about databases they cannot see: same answer as a missing one.
@@ -285,19 +237,16 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
           }
         },
       });
-      const { rows } = await store.query<{ id: string }>(
-        `INSERT INTO databases (pair_id, name, owner, created_by, state, settings, connection_limit)
-         VALUES ($1, $2, $3, $4, 'active', $5, $6) RETURNING id`,
-        [
-          request.pairId,
-          request.name,
+      const created = await row(
+        await insertDatabase(store, {
+          pairId: request.pairId,
+          name: request.name,
           owner,
-          actor.id,
-          JSON.stringify(keptValues(settings)),
+          createdBy: actor.id,
+          settings: keptValues(settings),
           connectionLimit,
-        ],
+        }),
       );
-      const created = await row((rows[0] as { id: string }).id);
       return {
         database: toDatabase(created),
         ...credentialsReply(pairEndpoint(pair.pair), owner, password, request.name),
@@ -305,14 +254,12 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
     },
 
     async list(actor, query) {
-      const { rows } = await store.query<DatabaseRow>(
-        `${SELECT_DATABASES}
-          WHERE ($1::uuid IS NULL OR d.pair_id = $1) AND ($2 OR d.state IN ('active', 'restoring'))
-            AND ($3 OR d.created_by = $4 OR EXISTS (SELECT 1 FROM access_requests a WHERE a.database_id = d.id
-                  AND a.requester_id = $4 AND a.state = 'approved' AND (a.expires_at IS NULL OR a.expires_at > now())))
-          ORDER BY p.name, d.name, d.created_at`,
-        [query.pairId ?? null, query.includeDeleted === "true", isAdmin(actor), actor.id],
-      );
+      const rows = await listDatabases(store, {
+        pairId: query.pairId ?? null,
+        includeDeleted: query.includeDeleted === "true",
+        all: isAdmin(actor),
+        userId: actor.id,
+      });
       return rows.map(toDatabase);
     },
 
@@ -357,10 +304,7 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
       });
       const merged: ParameterMap = { ...found.settings, ...keptValues(setPairs) };
       for (const name of toReset) delete merged[name];
-      await store.query(
-        "UPDATE databases SET settings = $2, connection_limit = coalesce($3, connection_limit) WHERE id = $1",
-        [id, JSON.stringify(merged), request.connectionLimit ?? null],
-      );
+      await updateDatabaseSettings(store, id, merged, request.connectionLimit ?? null);
       return toDatabase(await row(id));
     },
 
@@ -372,15 +316,10 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
           field: "confirm",
         });
       // A rotated grant's or owner's previous login may still be inside its overlap: it goes too.
+      const grants = await grantRoles(store, id);
       const owners = await ownerLogins(store, id, found.owner);
       const ownerSlots = [owners.current, owners.previous].filter(
         (login): login is string => login !== null && login !== found.owner,
-      );
-      const { rows: grants } = await store.query<{ role_name: string }>(
-        `SELECT r.role_name FROM access_requests a
-           CROSS JOIN LATERAL unnest(ARRAY[a.role_name, a.previous_role_name]) AS r(role_name)
-          WHERE a.database_id = $1 AND a.state = 'approved' AND r.role_name IS NOT NULL`,
-        [id],
       );
       // The deletion point on the primary's own clock and WAL, after the last session ended: a restore
       // of the deleted database aims just before the drop.
@@ -390,11 +329,9 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
         async run(client) {
           await client.query(connectionLimitSql(found.name, 0));
           await client.query(terminateSessionsSql(found.name));
-          const { rows } = await client.query<{ at: Date; lsn: string }>(
-            "SELECT clock_timestamp() AS at, pg_catalog.pg_current_wal_lsn()::text AS lsn",
-          );
+          const { rows } = await client.query<{ at: Date; lsn: string }>(DELETION_POINT_SQL);
           for (const statement of dropDatabasePlan(found.name)) await client.query(statement);
-          for (const grant of grants) await client.query(dropRoleSql(grant.role_name));
+          for (const grant of grants) await client.query(dropRoleSql(grant));
           // The owner's second login is a member of the owner role: it goes first.
           for (const login of ownerSlots) await client.query(dropRoleSql(login));
           await client.query(dropRoleSql(found.owner));
@@ -402,14 +339,8 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
         },
       });
       await store.transaction(async (db) => {
-        await db.query(
-          "UPDATE databases SET state = 'deleted', deleted_at = $2, deleted_lsn = $3 WHERE id = $1",
-          [id, point.at, point.lsn],
-        );
-        await db.query(
-          "UPDATE access_requests SET state = 'revoked', credentials_sealed = NULL WHERE database_id = $1 AND state IN ('pending', 'approved')",
-          [id],
-        );
+        await markDatabaseDeleted(db, id, point.at, point.lsn);
+        await revokeDatabaseAccessRequests(db, id);
       });
       // Not awaited beyond the request: a long backup must not hold the delete.
       const backup = await backups.take(found.pair_id, "incr", actor.id).then(
@@ -433,15 +364,10 @@ export function createDatabases(store: Store, pairs: Pairs, logger: Logger, back
       let role: DatabaseConnection["role"] = "owner";
       if (!isAdmin(actor) && found.created_by !== actor.id) {
         // visible() let a non-owner through only with a live grant: that grant's role is theirs.
-        const { rows } = await store.query<{ role_name: string }>(
-          `SELECT role_name FROM access_requests WHERE database_id = $1 AND requester_id = $2 AND state = 'approved'
-              AND role_name IS NOT NULL AND (expires_at IS NULL OR expires_at > now())`,
-          [id, actor.id],
-        );
-        const grant = rows[0];
+        const grant = await liveGrantRole(store, id, actor.id);
         if (grant === undefined)
           throw new NotFoundError("database not found", { code: "database_not_found" });
-        username = grant.role_name;
+        username = grant;
         role = "grant";
       }
       const ca = found.ca_certificate;

@@ -2,8 +2,9 @@
 // when, and what it means for the durability of commits.
 
 import type { HealthReason, PairHealth } from "@pgaas/api";
+import type { NodeRow } from "../store/nodes.js";
 import { sinceText } from "./instant-text.js";
-import type { AssessedNode, NodeRow } from "./pair-view.js";
+import type { AssessedNode } from "./pair-view.js";
 
 function reason(
   code: HealthReason["code"],

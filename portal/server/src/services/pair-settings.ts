@@ -7,7 +7,9 @@ import { PAIR_PARAMETERS, type ParameterValue } from "@pgaas/common/wire";
 import { isConnectionError, NodeConnectError, withNode } from "../managed/primary-router.js";
 import { alterSystemSql, PENDING_RESTART_SQL, RELOAD_SQL } from "../managed/settings-sql.js";
 import type { Store } from "../store/db.js";
-import { insertEvent, type Pairs } from "./pairs.js";
+import { insertEvent } from "../store/events.js";
+import { mergePairSettings } from "../store/pairs.js";
+import type { Pairs } from "./pairs.js";
 import { keptValues, validateParameters } from "./parameters.js";
 
 // pg_reload_conf() only signals; give the backends a moment to re-read before asking pending_restart.
@@ -51,10 +53,7 @@ export function createPairSettings(store: Store, pairs: Pairs): PairSettings {
       }
       const pendingRestart = nodes.some((node) => node.pendingRestart.length > 0);
       const merged = await store.transaction(async (db) => {
-        const { rows } = await db.query<{ settings: Record<string, ParameterValue> }>(
-          "UPDATE pairs SET settings = settings || $2::jsonb, updated_at = now() WHERE id = $1 RETURNING settings",
-          [pairId, JSON.stringify(kept)],
-        );
+        const settings = await mergePairSettings(db, pairId, kept);
         await insertEvent(db, {
           pairId,
           nodeName: null,
@@ -64,7 +63,7 @@ export function createPairSettings(store: Store, pairs: Pairs): PairSettings {
           durationMs: null,
           details: { settings: kept, nodes },
         });
-        return rows[0]?.settings ?? {};
+        return settings;
       });
       return { settings: merged, nodes, pendingRestart };
     },

@@ -1,50 +1,12 @@
 // Pure: turns stored rows into the Pair the API answers: current primary, node states (reporting,
 // unreachable, superseded), health with its reason, switchover readiness, lag and sync state.
 
-import type { NodeState, NodeView, Pair, ParameterMap, WitnessSpec } from "@pgaas/api";
-import type { HealState, NodeRole, SyncState } from "@pgaas/common/wire";
+import type { NodeState, NodeView, Pair } from "@pgaas/api";
+import type { NodeRow } from "../store/nodes.js";
+import type { PairRow } from "../store/pairs.js";
 import { assessHealth } from "./pair-health.js";
 import { REPLAYED_AFTER_MS, UNREACHABLE_AFTER_MS } from "./report-timing.js";
 import { switchoverReadiness } from "./switchover-readiness.js";
-
-export interface PairRow {
-  id: string;
-  name: string;
-  endpoint_host: string;
-  endpoint_port: number;
-  witness: WitnessSpec | null;
-  admin_username: string;
-  admin_password_sealed: Buffer;
-  ca_certificate: string | null;
-  settings: ParameterMap;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface NodeRow {
-  id: string;
-  pair_id: string;
-  name: string;
-  address: string;
-  port: number;
-  agent_port: number;
-  sampled_at: Date | null;
-  received_at: Date | null;
-  role: NodeRole | null;
-  writable: boolean | null;
-  fenced: boolean | null;
-  sync_state: SyncState | null;
-  timeline: number | null;
-  lsn: string | null;
-  lag_bytes: number | null;
-  lag_seconds: number | null;
-  pending_restart: boolean | null;
-  /** Sample time of the last change of role, writable or fenced. */
-  role_since: Date | null;
-  /** Sample time of the last change of sync_state. */
-  sync_state_since: Date | null;
-  heal_state: HealState | null;
-}
 
 /** A node row with the control plane's verdict on it. */
 export interface AssessedNode {

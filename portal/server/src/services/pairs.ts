@@ -4,24 +4,39 @@
 import type {
   Pair,
   PairEvent,
-  PairEventType,
   RegisterPairRequest,
   RegisterPairResponse,
   SwitchoverCommand,
   UpdatePairRequest,
 } from "@pgaas/api";
 import { ConflictError, InputError, NotFoundError, Secret } from "@pgaas/common";
-import type pg from "pg";
 import type { SecretBox } from "../crypto/cipher.js";
 import { newToken, tokenHash } from "../crypto/tokens.js";
+import { enqueueAgentCommand, failStaleCommands, openCommandId } from "../store/agent-commands.js";
+import { liveDatabaseCounts } from "../store/databases.js";
 import type { Queryable, Store } from "../store/db.js";
+import { insertEvent, listPairEvents } from "../store/events.js";
+import {
+  insertNode,
+  listNodes,
+  type NodeRow,
+  nodeByAgentTokenHash,
+  nodeStates,
+  setAgentTokenHash,
+  updateNodeAddress,
+} from "../store/nodes.js";
+import {
+  deletePair,
+  findPair,
+  insertPair,
+  listPairs,
+  type PairRow,
+  setAdminPassword,
+  updatePair,
+} from "../store/pairs.js";
 import type { AgentActor } from "./actor.js";
-import { assessNodes, currentPrimary, type NodeRow, type PairRow, pairView } from "./pair-view.js";
+import { assessNodes, currentPrimary, pairView } from "./pair-view.js";
 import { switchoverReadiness } from "./switchover-readiness.js";
-
-const NODE_COLUMNS = `n.id, n.pair_id, n.name, n.address, n.port, n.agent_port, s.sampled_at, s.received_at,
-  s.role, s.writable, s.fenced, s.sync_state, s.timeline, s.lsn, s.lag_bytes, s.lag_seconds, s.pending_restart, s.role_since, s.sync_state_since,
-  s.heal_state`;
 
 /** What the router needs to reach a node as the pair's admin role. */
 export interface NodeTarget {
@@ -40,54 +55,6 @@ export interface PairAccess {
   /** The current primary (see currentPrimary), re-read from the store each call. */
   primary(): Promise<NodeTarget | undefined>;
 }
-
-export interface NewEvent {
-  readonly pairId: string;
-  readonly nodeName: string | null;
-  readonly type: PairEventType;
-  readonly message: string;
-  readonly occurredAt: Date;
-  readonly durationMs: number | null;
-  readonly details: Record<string, unknown>;
-}
-
-export async function insertEvent(db: Queryable, event: NewEvent): Promise<void> {
-  await db.query(
-    `INSERT INTO pair_events (pair_id, node_name, type, message, occurred_at, duration_ms, details)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      event.pairId,
-      event.nodeName,
-      event.type,
-      event.message,
-      event.occurredAt,
-      event.durationMs === null ? null : Math.round(event.durationMs),
-      JSON.stringify(event.details),
-    ],
-  );
-}
-
-interface CommandRow {
-  id: string;
-  pair_id: string;
-  node_name: string;
-  type: "switchover";
-  state: SwitchoverCommand["state"];
-  requested_at: Date;
-  finished_at: Date | null;
-  message: string | null;
-}
-
-const toCommand = (row: CommandRow): SwitchoverCommand => ({
-  id: row.id,
-  pairId: row.pair_id,
-  nodeName: row.node_name,
-  type: row.type,
-  state: row.state,
-  requestedAt: row.requested_at.toISOString(),
-  finishedAt: row.finished_at?.toISOString() ?? null,
-  message: row.message,
-});
 
 export interface Pairs {
   register(request: RegisterPairRequest): Promise<RegisterPairResponse>;
@@ -112,48 +79,21 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
   const sealContext = (pairId: string) => `pair-admin:${pairId}`;
 
   const pairRow = async (db: Queryable, id: string, lock = false): Promise<PairRow> => {
-    const { rows } = await db.query<PairRow>(
-      `SELECT * FROM pairs WHERE id = $1${lock ? " FOR UPDATE" : ""}`,
-      [id],
-    );
-    const row = rows[0];
+    const row = await findPair(db, id, lock);
     if (row === undefined) throw new NotFoundError("pair not found", { code: "pair_not_found" });
     return row;
   };
 
-  const nodeRows = async (db: Queryable, pairIds: readonly string[]): Promise<NodeRow[]> => {
-    const { rows } = await db.query<NodeRow>(
-      `SELECT ${NODE_COLUMNS} FROM nodes n LEFT JOIN node_state s ON s.node_id = n.id WHERE n.pair_id = ANY($1::uuid[])`,
-      [pairIds],
-    );
-    return rows;
-  };
-
-  const databaseCounts = async (db: Queryable, pairIds: readonly string[]): Promise<Map<string, number>> => {
-    const { rows } = await db.query<{ pair_id: string; count: number }>(
-      `SELECT pair_id, count(*)::int AS count FROM databases WHERE state IN ('active', 'restoring') AND pair_id = ANY($1::uuid[]) GROUP BY pair_id`,
-      [pairIds],
-    );
-    return new Map(rows.map((row) => [row.pair_id, row.count]));
-  };
-
   const view = async (db: Queryable, row: PairRow): Promise<Pair> => {
-    const [nodes, counts] = await Promise.all([nodeRows(db, [row.id]), databaseCounts(db, [row.id])]);
+    const [nodes, counts] = await Promise.all([nodeStates(db, [row.id]), liveDatabaseCounts(db, [row.id])]);
     return pairView(row, nodes, counts.get(row.id) ?? 0, now());
   };
 
-  const issueTokens = async (db: pg.PoolClient, pairId: string): Promise<Record<string, string>> => {
-    const { rows } = await db.query<{ id: string; name: string }>(
-      "SELECT id, name FROM nodes WHERE pair_id = $1",
-      [pairId],
-    );
+  const issueTokens = async (db: Queryable, pairId: string): Promise<Record<string, string>> => {
     const tokens: Record<string, string> = {};
-    for (const node of rows) {
+    for (const node of await listNodes(db, pairId)) {
       const token = newToken("agent");
-      await db.query("UPDATE nodes SET agent_token_hash = $2 WHERE id = $1", [
-        node.id,
-        tokenHash(token.reveal()),
-      ]);
+      await setAgentTokenHash(db, node.id, tokenHash(token.reveal()));
       tokens[node.name] = token.reveal();
     }
     return tokens;
@@ -163,30 +103,21 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
     async register(request) {
       try {
         return await store.transaction(async (db) => {
-          const { rows } = await db.query<PairRow>(
-            `INSERT INTO pairs (name, endpoint_host, endpoint_port, witness, admin_username, admin_password_sealed, settings, ca_certificate)
-             VALUES ($1, $2, $3, $4, $5, '\\x', $6, $7) RETURNING *`,
-            [
-              request.name,
-              request.endpoint.host,
-              request.endpoint.port,
-              request.witness === undefined ? null : JSON.stringify(request.witness),
-              request.admin.username,
-              JSON.stringify(request.settings ?? {}),
-              request.admin.caCertificate ?? null,
-            ],
-          );
-          const pair = rows[0] as PairRow;
+          const pair = await insertPair(db, {
+            name: request.name,
+            endpointHost: request.endpoint.host,
+            endpointPort: request.endpoint.port,
+            witness: request.witness ?? null,
+            adminUsername: request.admin.username,
+            settings: request.settings ?? {},
+            caCertificate: request.admin.caCertificate ?? null,
+          });
           const sealed = box.seal(new Secret(request.admin.password), sealContext(pair.id));
-          await db.query("UPDATE pairs SET admin_password_sealed = $2 WHERE id = $1", [pair.id, sealed]);
+          await setAdminPassword(db, pair.id, sealed);
           const agentTokens: Record<string, string> = {};
           for (const node of request.nodes) {
             const token = newToken("agent");
-            await db.query(
-              `INSERT INTO nodes (pair_id, name, address, port, agent_port, agent_token_hash)
-               VALUES ($1, $2, $3, $4, $5, $6)`,
-              [pair.id, node.name, node.address, node.port, node.agentPort, tokenHash(token.reveal())],
-            );
+            await insertNode(db, pair.id, node, tokenHash(token.reveal()));
             agentTokens[node.name] = token.reveal();
           }
           await insertEvent(db, {
@@ -211,9 +142,9 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
     },
 
     async list() {
-      const { rows } = await store.query<PairRow>("SELECT * FROM pairs ORDER BY name");
+      const rows = await listPairs(store);
       const ids = rows.map((row) => row.id);
-      const [nodes, counts] = await Promise.all([nodeRows(store, ids), databaseCounts(store, ids)]);
+      const [nodes, counts] = await Promise.all([nodeStates(store, ids), liveDatabaseCounts(store, ids)]);
       const at = now();
       const nodesByPair = new Map<string, NodeRow[]>();
       for (const node of nodes)
@@ -228,10 +159,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
     async update(id, request) {
       return store.transaction(async (db) => {
         const pair = await pairRow(db, id, true);
-        const { rows: existing } = await db.query<{ name: string }>(
-          "SELECT name FROM nodes WHERE pair_id = $1",
-          [id],
-        );
+        const existing = await listNodes(db, id);
         const known = new Set(existing.map((node) => node.name));
         const unknown = request.nodes.filter((node) => !known.has(node.name)).map((node) => node.name);
         if (unknown.length > 0) {
@@ -242,28 +170,15 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         }
         const sealed =
           request.admin === undefined ? null : box.seal(new Secret(request.admin.password), sealContext(id));
-        await db.query(
-          `UPDATE pairs SET endpoint_host = $2, endpoint_port = $3, witness = $4,
-                  admin_username = coalesce($5, admin_username),
-                  admin_password_sealed = coalesce($6, admin_password_sealed),
-                  ca_certificate = coalesce($7, ca_certificate), updated_at = now()
-            WHERE id = $1`,
-          [
-            id,
-            request.endpoint.host,
-            request.endpoint.port,
-            request.witness === undefined ? null : JSON.stringify(request.witness),
-            request.admin?.username ?? null,
-            sealed,
-            request.admin?.caCertificate ?? null,
-          ],
-        );
-        for (const node of request.nodes) {
-          await db.query(
-            "UPDATE nodes SET address = $3, port = $4, agent_port = $5 WHERE pair_id = $1 AND name = $2",
-            [id, node.name, node.address, node.port, node.agentPort],
-          );
-        }
+        await updatePair(db, id, {
+          endpointHost: request.endpoint.host,
+          endpointPort: request.endpoint.port,
+          witness: request.witness ?? null,
+          adminUsername: request.admin?.username ?? null,
+          adminPasswordSealed: sealed,
+          caCertificate: request.admin?.caCertificate ?? null,
+        });
+        for (const node of request.nodes) await updateNodeAddress(db, id, node);
         return view(db, { ...pair, ...(await pairRow(db, id)) });
       });
     },
@@ -271,7 +186,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
     async remove(id, force) {
       await store.transaction(async (db) => {
         await pairRow(db, id, true);
-        const counts = await databaseCounts(db, [id]);
+        const counts = await liveDatabaseCounts(db, [id]);
         const count = counts.get(id) ?? 0;
         if (count > 0 && !force) {
           throw new ConflictError(
@@ -282,7 +197,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
             },
           );
         }
-        await db.query("DELETE FROM pairs WHERE id = $1", [id]);
+        await deletePair(db, id);
       });
       agentCache.clear();
     },
@@ -298,26 +213,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
 
     async events(id, limit) {
       await pairRow(store, id);
-      const { rows } = await store.query<{
-        id: string;
-        pair_id: string;
-        node_name: string | null;
-        type: PairEventType;
-        message: string;
-        occurred_at: Date;
-        duration_ms: number | null;
-        details: Record<string, unknown>;
-      }>("SELECT * FROM pair_events WHERE pair_id = $1 ORDER BY occurred_at DESC, id LIMIT $2", [id, limit]);
-      return rows.map((row) => ({
-        id: row.id,
-        pairId: row.pair_id,
-        nodeName: row.node_name,
-        type: row.type,
-        message: row.message,
-        occurredAt: row.occurred_at.toISOString(),
-        durationMs: row.duration_ms,
-        details: row.details,
-      }));
+      return listPairEvents(store, id, limit);
     },
 
     async requestSwitchover(id, confirm, requestedBy) {
@@ -330,19 +226,10 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
           });
         }
         // An agent that took a command and never answered (crashed, host gone) must not block the pair.
-        await db.query(
-          `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'no result within 10 minutes'
-            WHERE pair_id = $1 AND type = 'switchover' AND state IN ('pending', 'delivered')
-              AND requested_at < now() - interval '10 minutes'`,
-          [id],
-        );
-        const { rows: open } = await db.query(
-          "SELECT 1 FROM agent_commands WHERE pair_id = $1 AND type = 'switchover' AND state IN ('pending', 'delivered')",
-          [id],
-        );
-        if (open.length > 0)
+        await failStaleCommands(db, id, "switchover", "10 minutes");
+        if ((await openCommandId(db, id, "switchover")) !== undefined)
           throw new ConflictError("a switchover is already in progress", { code: "switchover_in_progress" });
-        const assessed = assessNodes(await nodeRows(db, [id]), now());
+        const assessed = assessNodes(await nodeStates(db, [id]), now());
         const readiness = switchoverReadiness(assessed.primary, assessed.nodes);
         const primary = assessed.primary?.row;
         const standby = assessed.nodes.find((node) => node.row.name === readiness.target)?.row;
@@ -354,12 +241,12 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         }
         // switchoverReadiness refuses whenever either is missing.
         if (primary === undefined || standby === undefined) throw new Error("ready switchover without nodes");
-        const { rows } = await db.query<CommandRow>(
-          `INSERT INTO agent_commands (pair_id, node_id, type, state, requested_by)
-           VALUES ($1, $2, 'switchover', 'pending', $3)
-           RETURNING id, pair_id, $4::text AS node_name, type, state, requested_at, finished_at, message`,
-          [id, standby.id, requestedBy, standby.name],
-        );
+        const queued = await enqueueAgentCommand(db, {
+          pairId: id,
+          nodeId: standby.id,
+          type: "switchover",
+          requestedBy,
+        });
         await insertEvent(db, {
           pairId: id,
           nodeName: standby.name,
@@ -369,7 +256,16 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
           durationMs: null,
           details: { from: primary.name, to: standby.name },
         });
-        return toCommand(rows[0] as CommandRow);
+        return {
+          id: queued.id,
+          pairId: id,
+          nodeName: standby.name,
+          type: "switchover",
+          state: queued.state,
+          requestedAt: queued.requestedAt.toISOString(),
+          finishedAt: null,
+          message: null,
+        };
       });
     },
 
@@ -384,12 +280,12 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
         password,
         caCertificate: pair.ca_certificate,
       });
-      const nodes = await nodeRows(store, [id]);
+      const nodes = await nodeStates(store, [id]);
       return {
         pair,
         nodes: nodes.sort((a, b) => a.name.localeCompare(b.name)).map(target),
         async primary() {
-          const primary = currentPrimary(await nodeRows(store, [id]));
+          const primary = currentPrimary(await nodeStates(store, [id]));
           return primary && target(primary);
         },
       };
@@ -399,19 +295,8 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
       const hash = tokenHash(token).toString("hex");
       const cached = agentCache.get(hash);
       if (cached !== undefined && cached.until > Date.now()) return cached.actor;
-      const { rows } = await store.query<{ id: string; name: string; pair_id: string; pair_name: string }>(
-        `SELECT n.id, n.name, n.pair_id, p.name AS pair_name FROM nodes n JOIN pairs p ON p.id = n.pair_id
-          WHERE n.agent_token_hash = $1`,
-        [tokenHash(token)],
-      );
-      const row = rows[0];
-      const actor: AgentActor | undefined = row && {
-        kind: "agent",
-        nodeId: row.id,
-        nodeName: row.name,
-        pairId: row.pair_id,
-        pairName: row.pair_name,
-      };
+      const node = await nodeByAgentTokenHash(store, tokenHash(token));
+      const actor: AgentActor | undefined = node && { kind: "agent", ...node };
       // Only successful lookups are cached, so a brute-forcer cannot fill memory with misses.
       if (actor !== undefined) agentCache.set(hash, { actor, until: Date.now() + AGENT_CACHE_MS });
       return actor;

@@ -1,5 +1,6 @@
 // Pure report arithmetic: buckets, per-bucket node choice and the summary.
 import type { ReportPoint, ReportSummary } from "@pgaas/api";
+import type { DatabaseBucket, StateBucket } from "../store/time-series.js";
 import type { Availability } from "./report-uptime.js";
 
 // Bucket widths a reader recognises; from one hour up they hold whole hourly roll-ups.
@@ -16,28 +17,6 @@ export function bucketSeconds(fromMs: number, toMs: number, readsRollups = false
 }
 
 /** One node's aggregates for one database in one bucket (deltas already reset-aware). */
-export interface DatabaseBucket {
-  readonly nodeId: string;
-  readonly database: string;
-  readonly bucket: Date;
-  readonly sizeBytes: number;
-  readonly connections: number;
-  readonly commits: number;
-  readonly rollbacks: number;
-  readonly blksRead: number;
-  readonly blksHit: number;
-  readonly deadlocks: number;
-  readonly tempBytes: number;
-  readonly seconds: number;
-}
-
-export interface StateBucket {
-  readonly bucket: Date;
-  readonly writable: boolean;
-  readonly lagBytes: number | null;
-  readonly lagSeconds: number | null;
-}
-
 const rate = (count: number, seconds: number) => (seconds > 0 ? count / seconds : null);
 const ratio = (hit: number, read: number) => (hit + read > 0 ? hit / (hit + read) : null);
 const maxOrNull = (values: readonly (number | null)[]) => {

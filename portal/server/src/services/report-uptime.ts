@@ -4,49 +4,14 @@
 // then. Every other moment is an outage, silence included. Beyond the raw window the hourly roll-ups
 // keep those seconds per hour (up_seconds), so a 30-day range is judged by the same rule.
 import type { Outage } from "@pgaas/api";
-import type { Store } from "../store/db.js";
+import type { Queryable } from "../store/db.js";
+import { hourlyUpSeconds, rawOutages, rollupsEndAt } from "../store/time-series.js";
 import { UNREACHABLE_AFTER_MS } from "./report-timing.js";
 
 /** How far back a writable report vouches: the pair view's unreachable threshold, in seconds. */
 export const VOUCH_SECONDS = UNREACHABLE_AFTER_MS / 1000;
 
 const HOUR_MS = 3_600_000;
-
-/**
- * Per node and hour before $1 (a whole hour), the seconds its writable reports vouched for. The lag runs
- * over the whole pair, so two nodes never vouch for the same second; a report whose predecessor is gone
- * (rolled up earlier) vouches no further back than its own hour, which that earlier run already counted.
- */
-export const ROLLUP_UP_SECONDS_SQL = `
-  WITH w AS (
-    SELECT ss.node_id, ss.sampled_at AS at,
-           greatest(ss.sampled_at - make_interval(secs => $2),
-                    coalesce(lag(ss.sampled_at) OVER (PARTITION BY n.pair_id ORDER BY ss.sampled_at),
-                             date_trunc('hour', ss.sampled_at))) AS since
-      FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
-     WHERE ss.writable AND NOT ss.fenced AND ss.sampled_at < $1::timestamptz + make_interval(secs => $2)),
-  parts AS (
-    SELECT node_id, date_trunc('hour', since) AS bucket,
-           extract(epoch FROM least(at, date_trunc('hour', since) + interval '1 hour') - since) AS seconds FROM w
-    UNION ALL
-    SELECT node_id, date_trunc('hour', at), extract(epoch FROM at - date_trunc('hour', at)) FROM w
-     WHERE date_trunc('hour', at) > since)
-  INSERT INTO state_rollups (node_id, bucket, samples, writable_samples, degraded_samples, up_seconds)
-  SELECT node_id, bucket, 0, 0, 0, sum(seconds) FROM parts WHERE bucket < $1 GROUP BY 1, 2
-  ON CONFLICT (node_id, bucket) DO UPDATE SET up_seconds = state_rollups.up_seconds + excluded.up_seconds`;
-
-// The stretches of [$2, $3) no raw writable report vouched for, in order.
-const RAW_OUTAGES_SQL = `
-  WITH w AS (
-    SELECT ss.sampled_at AS at, lag(ss.sampled_at) OVER (ORDER BY ss.sampled_at) AS prev
-      FROM state_samples ss JOIN nodes n ON n.id = ss.node_id
-     WHERE n.pair_id = $1 AND ss.writable AND NOT ss.fenced
-       AND ss.sampled_at > $2 AND ss.sampled_at < $3::timestamptz + make_interval(secs => $4))
-  SELECT coalesce(prev, $2) AS started_at, least(at - make_interval(secs => $4), $3) AS ended_at FROM w
-   WHERE at - make_interval(secs => $4) > coalesce(prev, $2) AND coalesce(prev, $2) < $3
-  UNION ALL
-  SELECT coalesce(max(at), $2), $3 FROM w HAVING coalesce(max(at), $2) < $3
-  ORDER BY 1`;
 
 /**
  * Outages in the rolled-up hours of [fromMs, untilMs): each hour's missing seconds, spread evenly over
@@ -98,7 +63,7 @@ export interface Availability {
  * the report that vouches for them has not arrived.
  */
 export async function pairAvailability(
-  store: Store,
+  store: Queryable,
   pairId: string,
   fromMs: number,
   toMs: number,
@@ -106,40 +71,17 @@ export async function pairAvailability(
 ): Promise<Availability> {
   const untilMs = Math.min(toMs, nowMs - VOUCH_SECONDS * 1000);
   if (untilMs <= fromMs) return { outages: [], uptimeRatio: null };
-  const [{ rows: hours }, { rows: ends }] = await Promise.all([
-    store.query<{ bucket: Date; up_seconds: number }>(
-      `SELECT r.bucket, sum(r.up_seconds)::float8 AS up_seconds FROM state_rollups r JOIN nodes n ON n.id = r.node_id
-        WHERE n.pair_id = $1 AND r.bucket >= date_trunc('hour', $2::timestamptz) AND r.bucket < $3 GROUP BY 1`,
-      [pairId, new Date(fromMs), new Date(untilMs)],
-    ),
-    store.query<{ ends_at: Date | null }>(
-      `SELECT max(r.bucket) + interval '1 hour' AS ends_at FROM state_rollups r JOIN nodes n ON n.id = r.node_id
-        WHERE n.pair_id = $1`,
-      [pairId],
-    ),
+  const [hours, endsAt] = await Promise.all([
+    hourlyUpSeconds(store, pairId, new Date(fromMs), new Date(untilMs)),
+    rollupsEndAt(store, pairId),
   ]);
   // Raw samples start where the roll-ups end (retention cuts at whole hours).
-  const rawFromMs = Math.max(fromMs, ends[0]?.ends_at?.getTime() ?? fromMs);
-  const rolled = rolledOutages(
-    new Map(hours.map((hour) => [hour.bucket.getTime(), hour.up_seconds])),
-    fromMs,
-    Math.min(rawFromMs, untilMs),
-  );
+  const rawFromMs = Math.max(fromMs, endsAt?.getTime() ?? fromMs);
+  const rolled = rolledOutages(hours, fromMs, Math.min(rawFromMs, untilMs));
   const raw =
     rawFromMs >= untilMs
       ? []
-      : (
-          await store.query<{ started_at: Date; ended_at: Date }>(RAW_OUTAGES_SQL, [
-            pairId,
-            new Date(rawFromMs),
-            new Date(untilMs),
-            VOUCH_SECONDS,
-          ])
-        ).rows.map((row) => ({
-          from: row.started_at.toISOString(),
-          to: row.ended_at.toISOString(),
-          downSeconds: (row.ended_at.getTime() - row.started_at.getTime()) / 1000,
-        }));
+      : await rawOutages(store, pairId, new Date(rawFromMs), new Date(untilMs), VOUCH_SECONDS);
   const outages = joinOutages([...rolled, ...raw]);
   return { outages, uptimeRatio: uptimeRatio(outages, (untilMs - fromMs) / 1000) };
 }

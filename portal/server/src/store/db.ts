@@ -16,6 +16,11 @@ export interface Store extends Queryable {
   close(): Promise<void>;
 }
 
+/** Whether the store answers: the health check's probe. */
+export async function ping(db: Queryable): Promise<void> {
+  await db.query("SELECT 1");
+}
+
 // Counters and sizes fit in doubles for our ranges; parse int8/numeric as numbers, not strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));

@@ -51,8 +51,3 @@ export async function slowQueriesOf(
   );
   return rows;
 }
-
-/** Retention: slow statements older than `cutoff` go. */
-export async function deleteSlowQueriesBefore(db: Queryable, cutoff: Date): Promise<void> {
-  await db.query("DELETE FROM slow_queries WHERE at < $1", [cutoff]);
-}
