@@ -142,7 +142,10 @@ export interface Databases {
   update(actor: UserActor, id: string, request: UpdateDatabaseRequest): Promise<Database>;
   /** Drops it and keeps the record with the deletion point; asks for a backup without waiting for it. */
   remove(actor: UserActor, id: string, confirm: string): Promise<DeleteDatabaseResponse>;
-  /** The actor's own role on the database: the owner role for its owner and admins, else their grant. */
+  /**
+   * The actor's own role on the database: the owner's current login (after a rotation, possibly the
+   * second slot) for its owner and admins, else their grant.
+   */
   connection(actor: UserActor, id: string): Promise<DatabaseConnection>;
   /** The row behind a database the actor may manage (owner or admin); used by access requests. */
   managed(actor: UserActor, id: string): Promise<DatabaseRow>;
