@@ -11,6 +11,7 @@ import type {
   BackupType,
   DatabaseMetrics,
   HostMetrics,
+  SlowQuery,
 } from "@pgaas/common/wire";
 import { Agent } from "../../src/agent.js";
 import type { BackupRepository } from "../../src/backup/backup-repository.js";
@@ -195,7 +196,11 @@ export class MemoryBackups implements BackupRepository {
 export async function memoryAgent(
   dir: string,
   start: number,
-  options: { stateIntervalMs?: number; backups?: BackupRepository } = {},
+  options: {
+    stateIntervalMs?: number;
+    backups?: BackupRepository;
+    slowQueries?: { read(): Promise<SlowQuery[]> };
+  } = {},
 ) {
   const clock = { now: start };
   const logger = memoryLogger("agent");
@@ -214,6 +219,7 @@ export async function memoryAgent(
     controlPlane,
     commands,
     ...(options.backups ? { backups: options.backups } : {}),
+    ...(options.slowQueries ? { slowQueries: options.slowQueries } : {}),
     spool,
     logger,
     clock: () => clock.now,
