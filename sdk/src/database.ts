@@ -26,6 +26,9 @@ export interface ExistingDatabaseArgs {
   readonly existingId: pulumi.Input<pulumi.ID>;
 }
 
+/** The component's type token, shared with the provider's schema (see POSTGRES_PAIR_TYPE). */
+export const DATABASE_TYPE = "pgaas:components:Database";
+
 export class Database extends pulumi.ComponentResource {
   readonly databaseName: pulumi.Output<string>;
   readonly owner: pulumi.Output<string>;
@@ -53,7 +56,7 @@ export class Database extends pulumi.ComponentResource {
     args: DatabaseArgs | ExistingDatabaseArgs,
     opts: pulumi.ComponentResourceOptions = {},
   ) {
-    super("pgaas:components:Database", name, {}, opts);
+    super(DATABASE_TYPE, name, {}, opts);
     // Names are checked by the provider (Check, also in preview) with the control plane's own schema.
     this.resource =
       "existingId" in args
@@ -74,11 +77,16 @@ export class Database extends pulumi.ComponentResource {
     this.owner = this.resource.owner;
     this.ownerPassword = pulumi.secret(this.resource.ownerPassword);
     this.connectionUri = pulumi.secret(this.resource.connectionUri);
-    this.registerOutputs({
-      databaseName: this.databaseName,
-      owner: this.owner,
-      ownerPassword: this.ownerPassword,
-      connectionUri: this.connectionUri,
-    });
+    this.registerOutputs(databaseOutputs(this));
   }
+}
+
+/** The component's outputs by schema name: what it registers, and what the provider's Construct returns. */
+export function databaseOutputs(database: Database): pulumi.Inputs {
+  return {
+    databaseName: database.databaseName,
+    owner: database.owner,
+    ownerPassword: database.ownerPassword,
+    connectionUri: database.connectionUri,
+  };
 }

@@ -21,6 +21,12 @@ export type {
 
 const DEFAULT_WITNESS_PORT = 5433;
 
+/**
+ * The component's type token: the same in this SDK and in the provider's schema (where other languages
+ * construct it through the plugin), so both paths give a pair the same URNs.
+ */
+export const POSTGRES_PAIR_TYPE = "pgaas:components:PostgresPair";
+
 export class PostgresPair extends pulumi.ComponentResource {
   /** The stable endpoint clients connect to: the VIP, or the internal load balancer's address. */
   readonly endpointHost: pulumi.Output<string>;
@@ -47,7 +53,7 @@ export class PostgresPair extends pulumi.ComponentResource {
   readonly registration: RegistrationResource | undefined;
 
   constructor(name: string, args: PostgresPairArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("pgaas:components:PostgresPair", name, {}, opts);
+    super(POSTGRES_PAIR_TYPE, name, {}, opts);
     const problems = validatePairArgs(name, args);
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -115,19 +121,24 @@ export class PostgresPair extends pulumi.ComponentResource {
         .all([config.adminUsername, adminPassword, this.endpointHost])
         .apply(([user, password, host]) => adminConnectionUri(user, password, host, ctx.postgresPort)),
     );
-    this.registerOutputs({
-      endpointHost: this.endpointHost,
-      endpointPort: this.endpointPort,
-      publicEndpointHost: this.publicEndpointHost,
-      nodeAddresses: this.nodeAddresses,
-      primary: this.primary,
-      pairId: this.pairId,
-      adminUsername: this.adminUsername,
-      adminPassword: this.adminPassword,
-      connectionUri: this.connectionUri,
-      caCertificate: this.caCertificate,
-    });
+    this.registerOutputs(postgresPairOutputs(this));
   }
+}
+
+/** The component's outputs by schema name: what it registers, and what the provider's Construct returns. */
+export function postgresPairOutputs(pair: PostgresPair): pulumi.Inputs {
+  return {
+    endpointHost: pair.endpointHost,
+    endpointPort: pair.endpointPort,
+    publicEndpointHost: pair.publicEndpointHost,
+    nodeAddresses: pair.nodeAddresses,
+    primary: pair.primary,
+    pairId: pair.pairId,
+    adminUsername: pair.adminUsername,
+    adminPassword: pair.adminPassword,
+    connectionUri: pair.connectionUri,
+    caCertificate: pair.caCertificate,
+  };
 }
 
 function createHosts(cloud: CloudKind, ctx: CloudContext): PairHosts {

@@ -54,7 +54,7 @@ function expectEqual(what: string, actual: unknown, expected: unknown): void {
 }
 
 /** Files an earlier run killed half-way left on the hosts' shared filesystem for this pair name. */
-async function removePairFiles(pairName: string): Promise<void> {
+export async function removePairFiles(pairName: string): Promise<void> {
   for (const root of pairRoots(pairName)) await rm(root, { recursive: true, force: true });
 }
 
@@ -73,7 +73,11 @@ function byType(resources: readonly ResourceState[], type: string): ResourceStat
 const stepsOf = (result: OperationResult, op: string) =>
   result.steps.filter((step) => step.op === op).map((step) => step.urn.split("::").pop());
 
-async function withClient<T>(uri: string, ca: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  uri: string,
+  ca: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ ...pairUriConfig(uri, ca), connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
@@ -84,7 +88,7 @@ async function withClient<T>(uri: string, ca: string, work: (client: pg.Client) 
 }
 
 /** PIDs running in the lab's namespaces (sshd, PostgreSQL, repmgrd, keepalived, agents). */
-async function labPids(prefix: string): Promise<number[]> {
+export async function labPids(prefix: string): Promise<number[]> {
   const { stdout } = await run("ip", ["netns", "list"]);
   const namespaces = stdout
     .split("\n")
@@ -99,7 +103,7 @@ async function labPids(prefix: string): Promise<number[]> {
 }
 
 /** Alive and not a zombie (daemons re-parented after SSH may linger as zombies). */
-async function running(pid: number): Promise<boolean> {
+export async function running(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => undefined);
   return stat !== undefined && !/^\d+ \(.*\) Z /.test(stat);
 }

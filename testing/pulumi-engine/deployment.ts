@@ -85,6 +85,9 @@ export interface PulumiEngine {
   state(): Promise<ResourceState[]>;
 }
 
+/** The program's and a Construct's parallelism (the CLI's default). */
+const PARALLEL = 16;
+
 interface ConfigValue {
   readonly value: string;
   readonly secret: boolean;
@@ -125,6 +128,11 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
     if (version !== "") inputs.version = version;
     return inputs;
   };
+
+  /** The stack config as the program (and a Construct) gets it: plain values, the secret keys apart. */
+  const plainConfig = (): Record<string, string> =>
+    Object.fromEntries([...config].map(([key, { value }]) => [key, value]));
+  const secretConfigKeys = (): string[] => [...config].filter(([, { secret }]) => secret).map(([key]) => key);
 
   /**
    * Starts the monitor/engine server and a provider pool around `work`, and stops both afterwards.
@@ -178,6 +186,10 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
     const problems: string[] = [];
     const next = new Map<string, ResourceState>();
     const done = new Map<string, Promise<RegistrationResult>>();
+    /** Remote components by URN: settled when the provider's Construct (all their children) is. */
+    const constructs = new Map<string, Promise<RegistrationResult>>();
+    /** A dependency is met when its registration (or, for a remote component, its Construct) is. */
+    const settled = (urn: string) => constructs.get(urn) ?? done.get(urn);
     const replaced: ResourceState[] = [];
     const deleted = new Set<string>();
     let stackUrn = "";
@@ -244,8 +256,10 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
             name,
             parent: "",
             custom: true,
+            remote: false,
             inputs: providerConfig(pkg, version),
             dependencies: [],
+            propertyDependencies: {},
             provider: "",
             version,
             deleteBeforeReplace: false,
@@ -331,7 +345,7 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
       /** `get`: the provider's Read of an existing id; recorded as external, never changed or deleted. */
       const readExisting = async (read: ResourceRead): Promise<{ urn: string; outputs: Props }> => {
         const urn = resourceUrn(options.stack, project.name, read.type, read.name, read.parent);
-        await Promise.all(read.dependencies.map((dependency) => done.get(dependency)));
+        await Promise.all(read.dependencies.map(settled));
         const reference =
           read.provider !== "" ? read.provider : await defaultProvider(packageOf(read.type), read.version);
         await done.get(providerUrnOf(reference));
@@ -360,6 +374,49 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
         return result;
       };
 
+      /**
+       * A remote component: the provider of its package builds it (Construct) and registers the
+       * component and its children back through this monitor, where they land in the state as if the
+       * program had registered them; the program gets the component's URN and outputs.
+       */
+      const construct = (urn: string, r: Registration): Promise<RegistrationResult> => {
+        if (constructs.has(urn)) return Promise.reject(new Error(`duplicate resource URN ${urn}`));
+        const work = (async () => {
+          await Promise.all(r.dependencies.map(settled));
+          const reference =
+            r.provider !== "" ? r.provider : await defaultProvider(packageOf(r.type), r.version);
+          await done.get(providerUrnOf(reference));
+          const provider = await pool.get(providerUrnOf(reference));
+          if (provider === undefined) throw new Error(`provider ${reference} of ${urn} is not registered`);
+          const built = await provider.plugin.construct({
+            project: project.name,
+            stack: options.stack,
+            organization: options.organization ?? "organization",
+            config: plainConfig(),
+            secretKeys: secretConfigKeys(),
+            dryRun,
+            parallel: PARALLEL,
+            monitorEndpoint: address,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            inputs: r.inputs,
+            inputDependencies: r.propertyDependencies,
+            dependencies: r.dependencies,
+          });
+          if (built.urn !== urn) throw new Error(`Construct of ${urn} answered the URN ${built.urn}`);
+          if (!next.has(urn)) throw new Error(`Construct of ${urn} did not register the component`);
+          return {
+            urn,
+            id: "",
+            outputs: r.acceptSecrets ? built.state : (unwrapSecrets(built.state) as Props),
+          };
+        })();
+        constructs.set(urn, work);
+        work.catch((error: unknown) => problems.push((error as Error).message));
+        return work;
+      };
+
       function register(r: Registration): Promise<RegistrationResult> {
         const urn = resourceUrn(
           options.stack,
@@ -368,11 +425,12 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
           r.name,
           r.type === STACK_TYPE ? "" : r.parent,
         );
+        if (r.remote && !r.custom) return construct(urn, r);
         if (done.has(urn)) return Promise.reject(new Error(`duplicate resource URN ${urn}`));
         if (r.type === STACK_TYPE) stackUrn = urn;
         const work = (async () => {
           // Dependencies finish before their dependents start, whatever order the program sends them in.
-          await Promise.all(r.dependencies.map((dependency) => done.get(dependency)));
+          await Promise.all(r.dependencies.map(settled));
           if (!r.custom) return registerComponent(urn, r);
           if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) return registerProvider(urn, r);
           return registerCustom(urn, r);
@@ -407,8 +465,9 @@ export function createPulumiEngine(options: PulumiEngineOptions): PulumiEngine {
         monitorAddress: address,
         engineAddress: address,
         dryRun,
-        config: Object.fromEntries([...config].map(([key, { value }]) => [key, value])),
-        secretKeys: [...config].filter(([, { secret }]) => secret).map(([key]) => key),
+        config: plainConfig(),
+        secretKeys: secretConfigKeys(),
+        parallel: PARALLEL,
       });
       await Promise.allSettled(done.values());
       if (exit.code !== 0 || problems.length > 0) {

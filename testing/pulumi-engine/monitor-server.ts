@@ -1,5 +1,6 @@
-// The engine's side of the program's gRPC connection: ResourceMonitor (SupportsFeature,
-// RegisterResource, RegisterResourceOutputs, ReadResource, Invoke) and Engine (Log, GetRootResource,
+// The engine's side of the program's gRPC connection (and of a provider's while it constructs a
+// component): ResourceMonitor (SupportsFeature, RegisterResource, RegisterResourceOutputs, ReadResource,
+// Invoke) and Engine (Log, GetRootResource,
 // SetRootResource) on one server on loopback. The deployment decides what each registration means;
 // this file only translates messages. Methods not listed answer UNIMPLEMENTED (grpc-js's default),
 // which the Node.js SDK treats as "feature not supported".
@@ -29,9 +30,13 @@ export interface Registration {
   readonly name: string;
   readonly parent: string;
   readonly custom: boolean;
+  /** A component the provider of its package builds (Construct), not the program. */
+  readonly remote: boolean;
   readonly inputs: Props;
   /** Explicit and property dependencies, deduplicated. */
   readonly dependencies: string[];
+  /** The dependencies of each input property (what Construct passes on as inputDependencies). */
+  readonly propertyDependencies: Record<string, string[]>;
   /** `<urn>::<id>` of an explicit provider, or "" for the package's default provider. */
   readonly provider: string;
   readonly version: string;
@@ -110,7 +115,9 @@ function failed(callback: Callback, error: unknown): void {
 
 function registrationOf(request: resproto.RegisterResourceRequest): Registration {
   const dependencies = new Set(request.getDependenciesList());
-  request.getPropertydependenciesMap().forEach((deps) => {
+  const propertyDependencies: Record<string, string[]> = {};
+  request.getPropertydependenciesMap().forEach((deps, key) => {
+    propertyDependencies[key] = deps.getUrnsList();
     for (const urn of deps.getUrnsList()) dependencies.add(urn);
   });
   return {
@@ -118,8 +125,10 @@ function registrationOf(request: resproto.RegisterResourceRequest): Registration
     name: request.getName(),
     parent: request.getParent(),
     custom: request.getCustom(),
+    remote: request.getRemote(),
     inputs: fromStruct(request.getObject()),
     dependencies: [...dependencies],
+    propertyDependencies,
     provider: request.getProvider(),
     version: request.getVersion(),
     deleteBeforeReplace: request.getDeletebeforereplace(),

@@ -1,6 +1,7 @@
 // A resource provider plugin started the way the Pulumi engine starts a Node.js provider: the language
 // host runs `node @pulumi/pulumi/cmd/run-plugin <plugin dir> <engine address>` in the program's
-// directory, reads the gRPC port from the plugin's stdout and talks ResourceProvider to it.
+// directory, reads the gRPC port from the plugin's stdout and talks ResourceProvider to it (CRUD,
+// Invoke, and Construct of remote components).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -31,6 +32,26 @@ export interface DiffResult {
   readonly replaces: string[];
   readonly diffs: string[];
   readonly deleteBeforeReplace: boolean;
+}
+
+/** What Construct needs besides the component's registration: the deployment it runs in. */
+export interface ConstructRequest {
+  readonly project: string;
+  readonly stack: string;
+  readonly organization: string;
+  /** Stack config by full key (`<namespace>:<key>`), plain values. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secretKeys: readonly string[];
+  readonly dryRun: boolean;
+  readonly parallel: number;
+  /** The resource monitor the provider registers the component and its children with. */
+  readonly monitorEndpoint: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent: string;
+  readonly inputs: Props;
+  readonly inputDependencies: Readonly<Record<string, readonly string[]>>;
+  readonly dependencies: readonly string[];
 }
 
 export interface PluginOptions {
@@ -65,6 +86,8 @@ export interface ProviderPlugin {
   update(id: string, urn: string, olds: Props, news: Props, oldInputs: Props): Promise<Props>;
   delete(id: string, urn: string, outputs: Props, inputs: Props): Promise<void>;
   invoke(token: string, args: Props): Promise<{ result: Props; failures: CheckFailure[] }>;
+  /** Builds a remote component: answers its URN and its outputs (secrets wrapped). */
+  construct(request: ConstructRequest): Promise<{ urn: string; state: Props }>;
   stop(): Promise<void>;
 }
 
@@ -222,6 +245,30 @@ export async function startProviderPlugin(options: PluginOptions): Promise<Provi
       const request = new provproto.InvokeRequest().setTok(token).setArgs(toStruct(args));
       const response = await call<provproto.InvokeResponse>("invoke", request);
       return { result: fromStruct(response.getReturn()), failures: failuresOf(response.getFailuresList()) };
+    },
+    async construct(c) {
+      const request = new provproto.ConstructRequest()
+        .setProject(c.project)
+        .setStack(c.stack)
+        .setOrganization(c.organization)
+        .setConfigsecretkeysList([...c.secretKeys])
+        .setDryrun(c.dryRun)
+        .setParallel(c.parallel)
+        .setMonitorendpoint(c.monitorEndpoint)
+        .setType(c.type)
+        .setName(c.name)
+        .setParent(c.parent)
+        .setInputs(toStruct(c.inputs))
+        .setDependenciesList([...c.dependencies])
+        .setAcceptsOutputValues(false);
+      for (const [key, value] of Object.entries(c.config)) request.getConfigMap().set(key, value);
+      for (const [key, urns] of Object.entries(c.inputDependencies)) {
+        request
+          .getInputdependenciesMap()
+          .set(key, new provproto.ConstructRequest.PropertyDependencies().setUrnsList([...urns]));
+      }
+      const response = await call<provproto.ConstructResponse>("construct", request);
+      return { urn: response.getUrn(), state: fromStruct(response.getState()) };
     },
     async stop() {
       client.close();

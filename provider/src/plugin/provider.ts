@@ -2,13 +2,14 @@
 // configuration Configure delivered. No dynamic providers: this is a real plugin (`pgaas`).
 
 import { createLogger, type Logger } from "@pgaas/common";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { GET_PAIR_TOKEN, invokeGetPair } from "../functions/get-pair.js";
 import { databaseHandler } from "../resources/database.js";
 import { localHostsHandler } from "../resources/local-hosts.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
 import { registrationHandler } from "../resources/registration.js";
 import type { ResourceContext, ResourceHandler, WireProps } from "../resources/resource-handler.js";
+import { COMPONENT_CONSTRUCTORS, type ComponentConstructor } from "./components.js";
 import { controlPlaneFailures } from "./control-plane-preflight.js";
 import { warnThroughEngine } from "./engine-warning.js";
 import {
@@ -17,7 +18,7 @@ import {
   EMPTY_CONFIG,
   type ProviderConfig,
 } from "./provider-config.js";
-import { PROVIDER_VERSION, schemaJson } from "./schema.js";
+import { PROVIDER_VERSION, providerSchema, schemaJson } from "./schema.js";
 import { withoutUndefined } from "./wire-values.js";
 
 /** Properties as they leave for the engine (see withoutUndefined). */
@@ -41,6 +42,15 @@ export function typeOfUrn(urn: string): string {
 export class PgaasProvider implements pulumi.provider.Provider {
   readonly version = PROVIDER_VERSION;
   readonly #handlers: ReadonlyMap<string, ResourceHandler>;
+  readonly #components: ReadonlyMap<string, ComponentConstructor> = new Map(
+    COMPONENT_CONSTRUCTORS.map((component) => [component.token, component]),
+  );
+  /** Each component's input names, as the schema declares them. */
+  readonly #componentInputs: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+    Object.entries(providerSchema().resources)
+      .filter(([, resource]) => "isComponent" in resource && resource.isComponent)
+      .map(([token, resource]) => [token, new Set(Object.keys(resource.inputProperties))]),
+  );
   readonly #log: Logger;
   #config: ProviderConfig = EMPTY_CONFIG;
   /** The control-plane probe of the current configuration, made once by the first Check that needs it. */
@@ -125,6 +135,31 @@ export class PgaasProvider implements pulumi.provider.Provider {
   ): Promise<pulumi.provider.UpdateResult> {
     const updated = await this.#handler(urn).update(id, olds ?? {}, news ?? {}, this.#context(urn));
     return { ...updated, ...(updated.outs === undefined ? {} : { outs: wireProps(updated.outs) }) };
+  }
+
+  /** A remote component (PostgresPair, Database) for a program in any language. */
+  async construct(
+    name: string,
+    type: string,
+    inputs: pulumi.Inputs,
+    options: pulumi.ComponentResourceOptions,
+  ): Promise<pulumi.provider.ConstructResult> {
+    const component = this.#components.get(type);
+    const known = this.#componentInputs.get(type);
+    if (component === undefined || known === undefined)
+      throw new Error(`pgaas provider has no component type ${type}`);
+    // Absent outputs may arrive as null from SDKs that name them among the inputs.
+    const unknown = Object.entries(inputs)
+      .filter(([key, value]) => !known.has(key) && value !== null && value !== undefined)
+      .map(([key]) => key);
+    if (unknown.length > 0) {
+      throw new pulumi.InputPropertiesError({
+        message: `${type} ${name} has no input ${unknown.join(", ")} (its inputs: ${[...known].join(", ")})`,
+        errors: unknown.map((key) => ({ propertyPath: key, reason: `is not an input of ${type}` })),
+      });
+    }
+    this.#log.info("construct", { type, name });
+    return component.construct(name, inputs, options);
   }
 
   async invoke(token: string, inputs: WireProps): Promise<pulumi.provider.InvokeResult> {

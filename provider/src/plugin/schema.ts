@@ -5,42 +5,15 @@
 import { NodeState, PairHealth } from "@pgaas/api";
 import { ADMIN_ROLE, NodeRole, PGAAS_VERSION, SyncState } from "@pgaas/common/wire";
 import { PairSpec } from "@pgaas/engine";
+import { componentSchema } from "./component-schema.js";
 import { pulumiTypesFromZod } from "./schema-from-zod.js";
+import { arrayOf, bool, int, type Property, ref, secret, str, stringMap } from "./schema-properties.js";
 
 /** The @pulumi/pulumi the generated Node.js SDK depends on: the one `sdk/package.json` pins. */
 export const PULUMI_SDK_VERSION = "3.276.0";
 
 /** The plugin reports the one pgaas version (GetPluginInfo, the schema). */
 export const PROVIDER_VERSION = PGAAS_VERSION;
-
-type Property = Record<string, unknown>;
-
-const str = (description: string, extra: Property = {}): Property => ({
-  type: "string",
-  description,
-  ...extra,
-});
-const int = (description: string, extra: Property = {}): Property => ({
-  type: "integer",
-  description,
-  ...extra,
-});
-const bool = (description: string, extra: Property = {}): Property => ({
-  type: "boolean",
-  description,
-  ...extra,
-});
-const secret = (description: string): Property => str(description, { secret: true });
-const ref = (type: string, description: string): Property => ({
-  $ref: `#/types/pgaas:index:${type}`,
-  description,
-});
-const arrayOf = (items: Property, description: string): Property => ({ type: "array", items, description });
-const stringMap = (description: string): Property => ({
-  type: "object",
-  additionalProperties: { type: "string" },
-  description,
-});
 
 const configVariables = {
   controlPlaneUrl: str("Base URL of the pgaas control-plane API, e.g. https://pgaas.example.org.", {
@@ -221,6 +194,7 @@ function resource(
 }
 
 export function providerSchema() {
+  const components = componentSchema(databaseInputs);
   return {
     name: "pgaas",
     displayName: "pgaas",
@@ -236,8 +210,9 @@ export function providerSchema() {
       inputProperties: configVariables,
       properties: configVariables,
     },
-    types,
+    types: { ...types, ...components.types },
     resources: {
+      ...components.resources,
       "pgaas:index:Database": resource(
         "A database and its owner role on a pair, managed through the control-plane API.",
         databaseInputs,

@@ -26,8 +26,10 @@ describe("provider schema", () => {
     expect(JSON.parse(file)).toEqual(JSON.parse(schemaJson()));
   });
 
-  it("declares exactly the four resources and the two config keys", () => {
+  it("declares exactly the four resources, the two components and the two config keys", () => {
     expect(Object.keys(schema.resources).sort()).toEqual([
+      "pgaas:components:Database",
+      "pgaas:components:PostgresPair",
       "pgaas:index:Database",
       "pgaas:index:LocalHosts",
       "pgaas:index:PairConfiguration",
@@ -35,6 +37,21 @@ describe("provider schema", () => {
     ]);
     expect(Object.keys(schema.config.variables)).toEqual(["controlPlaneUrl", "apiToken"]);
     expect(schema.name).toBe("pgaas");
+    const components = Object.entries(schema.resources)
+      .filter(([, resource]) => (resource as { isComponent?: boolean }).isComponent === true)
+      .map(([token]) => token);
+    expect(components).toEqual(["pgaas:components:PostgresPair", "pgaas:components:Database"]);
+  });
+
+  it("types the components' inputs without Any", () => {
+    const components = [
+      schema.resources["pgaas:components:PostgresPair"],
+      schema.resources["pgaas:components:Database"],
+    ];
+    expect(refsIn(components).filter((ref) => ref === "pulumi.json#/Any")).toEqual([]);
+    expect(schema.resources["pgaas:components:PostgresPair"].inputProperties.replicationMode).toMatchObject({
+      $ref: "#/types/pgaas:index:PairSpecReplicationMode",
+    });
   });
 
   it("marks every credential secret, and nothing else", () => {
@@ -45,6 +62,8 @@ describe("provider schema", () => {
       ]),
     );
     expect(secrets).toEqual({
+      "pgaas:components:Database": ["connectionUri", "ownerPassword"],
+      "pgaas:components:PostgresPair": ["adminPassword", "connectionUri"],
       "pgaas:index:Database": ["connectionUri", "ownerPassword"],
       "pgaas:index:LocalHosts": ["sshPrivateKey"],
       "pgaas:index:PairConfiguration": ["adminPassword", "pairSecrets"],

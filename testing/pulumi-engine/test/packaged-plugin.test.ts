@@ -15,8 +15,10 @@ import { PGAAS_VERSION } from "@pgaas/common/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packagePlugin, pluginArchiveName } from "../../../provider/package-plugin.js";
 import { wireSecret } from "../../../provider/src/plugin/wire-values.js";
-import { NO_PROGRAM, startMonitorServer } from "../monitor-server.js";
+import type { Props } from "../grpc-call.js";
+import { NO_PROGRAM, type Registration, startMonitorServer } from "../monitor-server.js";
 import { type ProviderPlugin, startProviderPlugin } from "../provider-plugin.js";
+import { resourceUrn } from "../resource-graph.js";
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -28,6 +30,10 @@ describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => 
   let pluginDir: string;
   let plugin: ProviderPlugin;
   let stopEngine: () => Promise<void>;
+  let engineAddress: string;
+  /** What the plugin registers while it constructs a component, and the outputs it records. */
+  const registered: Registration[] = [];
+  const recorded = new Map<string, Props>();
 
   beforeAll(async () => {
     if (!existsSync(AGENT_ARTEFACT_PATH))
@@ -37,8 +43,26 @@ describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => 
     pluginDir = join(dir, "plugins", `resource-pgaas-v${PGAAS_VERSION}`);
     await mkdir(pluginDir, { recursive: true });
     await run("tar", ["-xzf", archive.outfile, "-C", pluginDir]);
-    const engine = await startMonitorServer({ ...NO_PROGRAM, log: () => undefined });
+    const engine = await startMonitorServer({
+      ...NO_PROGRAM,
+      registerResource: async (registration) => {
+        registered.push(registration);
+        const urn = resourceUrn(
+          "dev",
+          "pgaas-local",
+          registration.type,
+          registration.name,
+          registration.parent,
+        );
+        return { urn, id: "", outputs: {} };
+      },
+      registerResourceOutputs: (urn, outputs) => {
+        recorded.set(urn, outputs);
+      },
+      log: () => undefined,
+    });
     stopEngine = engine.stop;
+    engineAddress = engine.address;
     plugin = await startProviderPlugin({
       directory: pluginDir,
       // The program's directory: where the language host finds run-plugin (the user's @pulumi/pulumi).
@@ -96,6 +120,39 @@ describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => 
     expect(good.failures).toEqual([]);
     const bad = await plugin.checkConfig(URN, {}, { controlPlaneURL: "https://x", version: PGAAS_VERSION });
     expect(bad.failures.map((failure) => failure.property)).toEqual(["controlPlaneURL"]);
+  });
+
+  it("constructs a component with the SDK the bundle carries (a dry run)", async () => {
+    const built = await plugin.construct({
+      project: "pgaas-local",
+      stack: "dev",
+      organization: "organization",
+      config: {},
+      secretKeys: [],
+      dryRun: true,
+      parallel: 4,
+      monitorEndpoint: engineAddress,
+      type: "pgaas:components:Database",
+      name: "app",
+      parent: "",
+      inputs: { pairId: "p1", deletionProtection: false },
+      inputDependencies: {},
+      dependencies: [],
+    });
+    const component = "urn:pulumi:dev::pgaas-local::pgaas:components:Database::app";
+    expect(built.urn).toBe(component);
+    expect(registered.map((r) => [r.type, r.name, r.custom, r.parent])).toEqual([
+      ["pgaas:components:Database", "app", false, ""],
+      ["pgaas:index:Database", "app", true, component],
+    ]);
+    expect(registered[1]?.inputs).toMatchObject({ pairId: "p1", name: "app", deletionProtection: false });
+    expect(Object.keys(built.state).sort()).toEqual([
+      "connectionUri",
+      "databaseName",
+      "owner",
+      "ownerPassword",
+    ]);
+    expect(Object.keys(recorded.get(component) ?? {}).sort()).toEqual(Object.keys(built.state).sort());
   });
 
   it("is reproducible: packing again gives the same bytes", async () => {
