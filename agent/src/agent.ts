@@ -8,6 +8,7 @@ import type {
   ClientAuthBundle,
   HealEvent,
   HealState,
+  SlowQuery,
   StateSample,
 } from "@pgaas/common/wire";
 import { backoffDelayMs } from "./backoff.js";
@@ -52,6 +53,8 @@ export interface AgentOptions {
   readonly backups?: BackupRepository;
   /** The client CA and CRL in force; absent: certificate authentication is not set up here. */
   readonly clientAuth?: ClientAuth;
+  /** The node's slow statements since the last call (its jsonlog); absent: not reported. */
+  readonly slowQueries?: { read(): Promise<SlowQuery[]> };
   readonly spool: DiskSpool;
   readonly logger: Logger;
   readonly clock?: () => number;
@@ -298,7 +301,25 @@ export class Agent {
             return [];
           });
     const backups = s.state.role === "primary" ? await this.#backupInventory() : undefined;
-    return this.#reports.metrics(databases, await this.#o.host.metrics(), new Date(s.now), backups);
+    return this.#reports.metrics(
+      databases,
+      await this.#o.host.metrics(),
+      new Date(s.now),
+      backups,
+      await this.#slowQueries(),
+    );
+  }
+
+  /** An unreadable log must not cost the metrics: report without slow statements. */
+  async #slowQueries(): Promise<SlowQuery[] | undefined> {
+    const log = this.#o.slowQueries;
+    if (log === undefined) return undefined;
+    try {
+      return await log.read();
+    } catch (error) {
+      this.#o.logger.warn("cannot read the slow-query log", { error: describeError(error) });
+      return undefined;
+    }
   }
 
   /** A repository that does not answer must not cost the metrics: report without an inventory. */

@@ -8,6 +8,7 @@ import {
   HealReport,
   type HostMetrics,
   MetricsReport,
+  type SlowQuery,
   StateReport,
   type StateSample,
 } from "@pgaas/common/wire";
@@ -30,6 +31,7 @@ export class ReportFactory {
     host: HostMetrics,
     sampledAt: Date,
     backups?: BackupInventory,
+    slowQueries?: SlowQuery[],
   ): MetricsReport {
     return MetricsReport.parse({
       ...this.#identity(sampledAt),
@@ -37,6 +39,7 @@ export class ReportFactory {
       databases,
       host,
       ...(backups ? { backups } : {}),
+      ...(slowQueries && slowQueries.length > 0 ? { slowQueries } : {}),
     });
   }
 

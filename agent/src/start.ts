@@ -13,10 +13,11 @@ import { HttpControlPlaneClient } from "./control-plane/http-client.js";
 import { Healer } from "./heal/healer.js";
 import { systemHostProbe } from "./host/host-probe.js";
 import { createAgentHttpServer } from "./http/server.js";
-import { openClientAuth } from "./postgres/client-auth.js";
 import { localPooledDatabases } from "./pooler/pooled-databases.js";
+import { openClientAuth } from "./postgres/client-auth.js";
 import { PgConnection } from "./postgres/pg-connection.js";
 import { PgProbe } from "./postgres/pg-probe.js";
+import { SlowQueryLog } from "./postgres/slow-query-log.js";
 import { SystemRepmgr } from "./repmgr/system-repmgr.js";
 import { watchRoleFiles } from "./role-files.js";
 import { DiskSpool } from "./spool/disk-spool.js";
@@ -94,6 +95,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     ),
     ...(backups ? { backups } : {}),
     ...(clientAuth ? { clientAuth } : {}),
+    ...(config.postgres.logDirectory ? { slowQueries: new SlowQueryLog(config.postgres.logDirectory) } : {}),
     spool,
     logger,
   });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryLogger } from "@pgaas/common";
-import type { AgentCommand, MetricsReport, StateReport } from "@pgaas/common/wire";
+import type { AgentCommand, MetricsReport, SlowQuery, StateReport } from "@pgaas/common/wire";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Agent } from "../src/agent.js";
 import { DiskSpool } from "../src/spool/disk-spool.js";
@@ -178,6 +178,42 @@ describe("Agent.tick", () => {
     });
     const [metrics] = controlPlane.batches[1] as [MetricsReport];
     expect([metrics.databases, metrics.host]).toEqual([[], HOST]);
+  });
+
+  it("sends the node's slow statements with the metrics; an unreadable log costs only them", async () => {
+    const slow = {
+      at: "2026-11-29T21:59:58.000Z",
+      database: "app",
+      user: "app",
+      queryId: "-5708647359667481494",
+      durationMs: 1206.292,
+    };
+    const reads: (SlowQuery[] | Error)[] = [[slow], new Error("EACCES: permission denied")];
+    const world = await memoryAgent(dir, START, {
+      slowQueries: {
+        async read() {
+          const next = reads.shift() ?? [];
+          if (next instanceof Error) throw next;
+          return next;
+        },
+      },
+    });
+    expect((await world.agent.tick()).action).toBe("report_state_change");
+    expect((await world.agent.tick()).action).toBe("report_metrics");
+    const [first] = world.controlPlane.batches[1] as [MetricsReport];
+    expect(first.slowQueries).toEqual([slow]);
+    world.clock.now += 15_000;
+    const actions: string[] = [];
+    for (let tick = 0; tick < 10 && !actions.includes("report_metrics"); tick += 1)
+      actions.push((await world.agent.tick()).action);
+    const second = world.controlPlane.batches
+      .flat()
+      .filter((report): report is MetricsReport => report.kind === "metrics")[1];
+    expect([second?.slowQueries, second?.host]).toEqual([undefined, HOST]);
+    const warnings = world.logger.lines
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === "warn");
+    expect(warnings.map((line) => line.msg)).toEqual(["cannot read the slow-query log"]);
   });
 
   it("drops a batch the control plane refuses for good, counted, without spooling it", async () => {

@@ -22,7 +22,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   updateDatabase: "Change database",
   deleteDatabase: "Delete database",
   restoreDatabase: "Restore database",
-  resetOwnerPassword: "Reset owner password",
+  resetOwnerPassword: "Reset or rotate owner password",
   createAccessRequest: "Request access",
   approveAccessRequest: "Approve access",
   denyAccessRequest: "Deny access",

@@ -66,6 +66,7 @@ export const ROUTES: readonly RouteSpec[] = [
   databases.updateDatabase,
   databases.deleteDatabase,
   insights.queryInsights,
+  insights.slowQueries,
   databases.restoreDatabase,
   credentials.databaseConnection,
   credentials.resetOwnerPassword,

@@ -49,3 +49,53 @@ export const queryInsights = defineRoute({
   status: 200,
   response: QueryInsights,
 });
+
+/** The range shown by default: the last day. */
+export const SLOW_QUERIES_DEFAULT_HOURS = 24;
+
+export const SlowQueriesQuery = z.object({
+  /** Default: SLOW_QUERIES_DEFAULT_HOURS before `to`. */
+  from: Timestamp.optional(),
+  /** Default: now. */
+  to: Timestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type SlowQueriesQuery = z.input<typeof SlowQueriesQuery>;
+
+export const SlowQueryEntry = z.object({
+  at: Timestamp,
+  durationMs: z.number(),
+  /** The login that ran it. */
+  user: z.string(),
+  /** The pair node whose log recorded it. */
+  node: z.string(),
+  queryId: z.string(),
+  /**
+   * The normalised text pg_stat_statements keeps for this query id in this database (constants as
+   * $1, $2 …), never the logged statement with its literals; null once pg_stat_statements evicted it.
+   */
+  query: z.string().nullable(),
+});
+export type SlowQueryEntry = z.infer<typeof SlowQueryEntry>;
+
+export const SlowQueries = z.object({
+  from: Timestamp,
+  to: Timestamp,
+  /** Newest first, at most `limit`. */
+  slowQueries: z.array(SlowQueryEntry),
+});
+export type SlowQueries = z.infer<typeof SlowQueries>;
+
+export const slowQueries = defineRoute({
+  id: "slowQueries",
+  method: "get",
+  path: "/v1/databases/:id/slow-queries",
+  summary:
+    "Statements slower than log_min_duration_statement in this database, from the servers' logs, with their normalised text",
+  tag: "databases",
+  auth: "user",
+  params: IdParams,
+  query: SlowQueriesQuery,
+  status: 200,
+  response: SlowQueries,
+});

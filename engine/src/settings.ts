@@ -15,6 +15,8 @@ export type Settings = Readonly<Record<string, string>>;
 const DEFAULTS: Settings = {
   hot_standby_feedback: "on",
   log_line_prefix: "%m [%p] %q%u@%d ",
+  // The slow-query view's threshold (a pair setting admins may change; -1 turns the view off).
+  log_min_duration_statement: "1s",
   max_connections: "100",
   password_encryption: "scram-sha-256",
   tcp_keepalives_count: "3",
@@ -95,6 +97,19 @@ export const FIXED_PARAMETERS: Readonly<Record<string, Rule>> = {
     reason: "on a node a crash must end in a failover, never race one (see the architecture doc)",
   },
   restore_command: { kind: "exact", reason: "recovery settings are written by repmgr" },
+  log_destination: {
+    kind: "exact",
+    reason: "the agent reads slow statements from the jsonlog files (stderr stays for people)",
+  },
+  log_directory: { kind: "exact", reason: "the member's log directory, where the agent reads the jsonlog" },
+  log_filename: { kind: "exact", reason: "one file per weekday, reused: the log's disk use is bounded" },
+  log_rotation_age: { kind: "exact", reason: "one file per weekday, reused: the log's disk use is bounded" },
+  log_timezone: { kind: "exact", reason: "the agent reads the jsonlog's times as UTC" },
+  log_truncate_on_rotation: {
+    kind: "exact",
+    reason: "one file per weekday, reused: the log's disk use is bounded",
+  },
+  logging_collector: { kind: "exact", reason: "the jsonlog destination needs the logging collector" },
   ssl: { kind: "exact", reason: "every TCP connection is TLS (pg_hba rejects the rest)" },
   ssl_ca_file: {
     kind: "exact",
@@ -206,6 +221,15 @@ function exactValues(identity: MemberIdentity): Settings {
     listen_addresses: identity.listenAddresses.join(","),
     port: String(identity.port),
     unix_socket_directories: identity.layout.runDir,
+    // Besides pg_ctl's own log (startup until the collector runs), the collector writes
+    // postgresql-<weekday>.log for people and postgresql-<weekday>.json for the agent.
+    logging_collector: "on",
+    log_destination: "stderr,jsonlog",
+    log_directory: identity.layout.logDir,
+    log_filename: "postgresql-%a.log",
+    log_rotation_age: "1d",
+    log_truncate_on_rotation: "on",
+    log_timezone: "UTC",
     ssl: "on",
     ssl_cert_file: identity.layout.serverCertificate,
     ssl_key_file: identity.layout.serverKey,

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { assertAccessible } from "./accessibility.js";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
@@ -28,6 +29,7 @@ export interface Browser {
   /**
    * Saves a full-page PNG as test-artifacts/e2e/<name>.png and returns its path. Values shown
    * once (passwords, URIs with passwords, tokens) are painted over: artifacts never hold secrets.
+   * Every page shown is then checked with axe (saved first, so a failing page is on file too).
    */
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function launchBrowser(options: {
     async screenshot(name) {
       const path = join(ARTIFACTS_DIR, `${name}.png`);
       await page.screenshot({ path, fullPage: true, mask: [page.locator("[data-secret]")] });
+      await assertAccessible(page, name);
       return path;
     },
     async close() {

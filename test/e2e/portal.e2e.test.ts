@@ -1,16 +1,20 @@
 // End-to-end: the portal in real headless Chromium against a running control plane, a real pair
 // and real agents. The issue's scenario in order, one step per test (each builds on the last):
-// admin signs in, creates a database, writes to it with the shown URI, sees its metrics, changes a
-// setting that PostgreSQL then applies; a member asks for read-only access, the admin approves, the
+// admin signs in, creates a database, writes to it with the shown URI, sees its metrics, its query
+// insights and a slow statement from the server's log (not shown to a member without a grant), changes a
+// setting that PostgreSQL then applies, rotates the owner's password (old and new both work through
+// the overlap); a member asks for read-only access, the admin approves, the
 // member's credentials read but cannot write (and stop working once revoked); the admin deletes the
 // database by typing its name. Reports (CSV, printable page), API tokens, the admin pages and the
 // phone layout are checked on the way.
-// Every page is saved as a screenshot under test-artifacts/e2e/.
+// Every page is saved as a screenshot under test-artifacts/e2e/ and checked with axe-core (WCAG 2 A/AA:
+// no serious or critical violation).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pairUriConfig } from "@pgaas/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertAccessible } from "./accessibility.js";
 import { ARTIFACTS_DIR, type Browser, launchBrowser } from "./browser.js";
 import {
   chartSamples,
@@ -70,6 +74,7 @@ describe("portal end to end", () => {
   let browser: Browser;
   let phone: Browser | undefined;
   let ownerUri = "";
+  let rotatedOwnerUri = "";
   let memberUri = "";
   let databasePath = "";
   const shot = (name: string) => browser.screenshot(name);
@@ -175,6 +180,33 @@ describe("portal end to end", () => {
     await shot("06b-query-insights");
   });
 
+  step(
+    "shows a slow statement from the server's log, normalised, without its literals",
+    async () => {
+      const { page } = browser;
+      await withClient(ownerUri, (client) => client.query("SELECT pg_sleep(1.2), 'e2e-secret-literal'"));
+      // The agents send what their node logged with the next metrics report: reload until it is there.
+      const sleep = page
+        .getByRole("table", { name: "Slow statements" })
+        .getByRole("row", { name: /^SELECT pg_sleep\(\$1\), \$2 / });
+      const deadline = Date.now() + 90_000;
+      for (let attempt = 0; attempt < 30 && Date.now() < deadline; attempt += 1) {
+        await page.reload();
+        await page.getByRole("heading", { name: "Slow queries" }).waitFor();
+        await page.getByText("Loading slow queries…").waitFor({ state: "detached" });
+        if ((await sleep.count()) > 0) break;
+        await page.waitForTimeout(3000);
+      }
+      expect(await sleep.count()).toBe(1);
+      const cells = await sleep.locator("td").allTextContents();
+      expect([cells[1], cells[2]]).toEqual(["1.2 s", DATABASE]);
+      expect(await page.getByText("e2e-secret-literal").count()).toBe(0);
+      await sleep.scrollIntoViewIfNeeded();
+      await shot("06c-slow-queries");
+    },
+    120_000,
+  );
+
   step("changes a setting and PostgreSQL applies it to new sessions", async () => {
     const { page } = browser;
     const settings = page.getByRole("form", { name: "Database settings" });
@@ -190,6 +222,36 @@ describe("portal end to end", () => {
       async (client) => (await client.query("SHOW statement_timeout")).rows,
     );
     expect(shown).toEqual([{ statement_timeout: "12345ms" }]);
+  });
+
+  step("rotates the owner password with an overlap: the old and the new password both connect", async () => {
+    const { page } = browser;
+    await page.getByRole("button", { name: "Rotate owner password" }).click();
+    const dialog = page.getByRole("dialog", { name: `Rotate the password of ${DATABASE}?` });
+    await dialog.getByLabel("The old password keeps working for").selectOption("1440");
+    await shot("07b-owner-rotate-dialog");
+    await dialog.getByRole("button", { name: "Rotate password" }).click();
+    await page.getByRole("heading", { name: `New password for ${DATABASE}_b` }).waitFor({ timeout: 30_000 });
+    expect(await shownOnce(page, "username")).toBe(`${DATABASE}_b`);
+    rotatedOwnerUri = await shownOnce(page, "connection-uri");
+    const until = await page.locator("[data-overlap-until]").getAttribute("data-overlap-until");
+    // A day from now, give or take the test's own minute.
+    expect(Math.abs(Date.parse(until ?? "") - (Date.now() + 86_400_000))).toBeLessThan(60_000);
+    await shot("07c-owner-rotated");
+    const identity = (uri: string) =>
+      withClient(uri, async (client) => {
+        const { rows } = await client.query("SELECT session_user || ' as ' || current_user AS who");
+        return rows[0].who as string;
+      });
+    // Both log in as the owner role: the new login becomes it, so its tables are the owner's.
+    expect(await identity(ownerUri)).toBe(`${DATABASE} as ${DATABASE}`);
+    expect(await identity(rotatedOwnerUri)).toBe(`${DATABASE}_b as ${DATABASE}`);
+    expect(
+      await withClient(
+        rotatedOwnerUri,
+        async (client) => (await client.query("SELECT item FROM orders")).rows,
+      ),
+    ).toEqual([{ item: "teapot" }]);
   });
 
   step("lets the admin add a member", async () => {
@@ -214,6 +276,9 @@ describe("portal end to end", () => {
     const form = page.getByRole("form", { name: "Request access" });
     await form.getByLabel("Access level").selectOption("read_only");
     await form.getByLabel("Reason").fill("Monthly sales report");
+    // Before any grant the member sees nothing of the database: not even its slow statements.
+    const slowQueries = `/v1/databases/${databasePath.split("/").at(-1)}/slow-queries`;
+    expect(await page.evaluate(async (path) => (await fetch(path)).status, slowQueries)).toBe(404);
     await form.getByRole("button", { name: "Request access" }).click();
     await form.getByText("Request sent").waitFor();
     await page.locator('tr[data-state="pending"]').waitFor();
@@ -277,6 +342,7 @@ describe("portal end to end", () => {
     ]);
     await printable.waitForLoadState();
     await printable.screenshot({ path: join(ARTIFACTS_DIR, "13b-report-printable.png"), fullPage: true });
+    await assertAccessible(printable, "13b-report-printable");
     await printable.close();
 
     await openSection(page, "API tokens", "API tokens");
@@ -345,6 +411,7 @@ describe("portal end to end", () => {
     await page.getByLabel("Show deleted").check();
     await page.locator(`tr[data-database="${DATABASE}"]`).getByText("deleted").waitFor();
     expect(await sqlState(withClient(ownerUri, (client) => client.query("SELECT 1")))).toBe("28P01");
+    expect(await sqlState(withClient(rotatedOwnerUri, (client) => client.query("SELECT 1")))).toBe("28P01");
   });
 
   step("fits a phone screen", async () => {

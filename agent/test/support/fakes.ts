@@ -12,6 +12,7 @@ import type {
   ClientAuthBundle,
   DatabaseMetrics,
   HostMetrics,
+  SlowQuery,
 } from "@pgaas/common/wire";
 import { Agent } from "../../src/agent.js";
 import type { BackupRepository } from "../../src/backup/backup-repository.js";
@@ -204,7 +205,12 @@ export class MemoryBackups implements BackupRepository {
 export async function memoryAgent(
   dir: string,
   start: number,
-  options: { stateIntervalMs?: number; backups?: BackupRepository; clientAuth?: ClientAuth } = {},
+  options: {
+    stateIntervalMs?: number;
+    backups?: BackupRepository;
+    clientAuth?: ClientAuth;
+    slowQueries?: { read(): Promise<SlowQuery[]> };
+  } = {},
 ) {
   const clock = { now: start };
   const logger = memoryLogger("agent");
@@ -224,6 +230,7 @@ export async function memoryAgent(
     commands,
     ...(options.backups ? { backups: options.backups } : {}),
     ...(options.clientAuth ? { clientAuth: options.clientAuth } : {}),
+    ...(options.slowQueries ? { slowQueries: options.slowQueries } : {}),
     spool,
     logger,
     clock: () => clock.now,

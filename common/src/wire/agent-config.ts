@@ -40,6 +40,8 @@ export const AgentConfig = z.object({
     /** Where the agent writes the client CA, CRL and the settings file postgresql.conf includes
      * (see client-auth.ts); absent: certificate authentication is not set up on this node. */
     clientAuthDir: z.string().startsWith("/").optional(),
+    /** Where PostgreSQL writes its jsonlog files (slow statements); absent: no slow-query reports. */
+    logDirectory: z.string().startsWith("/").optional(),
   }),
   repmgr: z.object({
     binary: z.string().startsWith("/").default("/usr/bin/repmgr"),

@@ -113,6 +113,23 @@ export const HostMetrics = z.object({
 });
 export type HostMetrics = z.infer<typeof HostMetrics>;
 
+/**
+ * One statement the node's server log recorded as slower than log_min_duration_statement. Never its
+ * text: the log's statement carries literals (which may be secrets); the control plane shows the
+ * normalised text pg_stat_statements keeps under the same query id.
+ */
+export const SlowQuery = z.object({
+  at: z.iso.datetime({ offset: true }),
+  database: z.string().min(1).max(63),
+  user: z.string().min(1).max(63),
+  /** pg_stat_statements' queryid (a signed 64-bit integer, as text). */
+  queryId: z.string().regex(/^-?\d{1,20}$/),
+  durationMs: z.number().nonnegative(),
+});
+export type SlowQuery = z.infer<typeof SlowQuery>;
+/** At most this many per report; the agent leaves the rest in the log for its next report. */
+export const MAX_SLOW_QUERIES_PER_REPORT = 1000;
+
 const reportBase = {
   /** Unique per report; a replayed report with a known id is acknowledged and not counted again. */
   reportId: z.uuid(),
@@ -131,6 +148,8 @@ export const MetricsReport = z.object({
   host: HostMetrics,
   /** The primary's view of the pair's backups; absent on a standby, without backups, or when pgBackRest did not answer. */
   backups: BackupInventory.optional(),
+  /** Statements the node's log recorded as slow since the previous report (absent: none, or no log). */
+  slowQueries: z.array(SlowQuery).max(MAX_SLOW_QUERIES_PER_REPORT).optional(),
 });
 export const HealReport = z.object({ ...reportBase, kind: z.literal("heal"), event: HealEvent });
 export const AgentReport = z.discriminatedUnion("kind", [StateReport, MetricsReport, HealReport]);

@@ -30,6 +30,7 @@ export function agentConfigFor(spec: PairSpec, member: Member): AgentConfig {
       database: "postgres",
       dataDir: layout.dataDir,
       clientAuthDir: layout.clientAuthDir,
+      logDirectory: layout.logDir,
     },
     repmgr: { binary: REPMGR_BIN, configFile: layout.repmgrConf },
     fenceMarkerFile: layout.fenceMarker,

@@ -133,6 +133,25 @@ const SET_ROLE_AUTH: BoundaryFunction = {
   END IF;`,
 };
 
+/**
+ * A second login for a database owner (a rotation's new credential while the old one still works): a
+ * new tenant role that is a member of the owner and becomes it at login (`SET role`), so what it
+ * creates belongs to the owner. Only a new role: an existing one is never handed an owner's rights.
+ */
+const CREATE_OWNER_LOGIN: BoundaryFunction = {
+  signature: "create_owner_login(login_name text, owner_name text, verifier text)",
+  returns: "void",
+  body: `
+  PERFORM ${schema}.assert_tenant(owner_name);
+  PERFORM ${schema}.create_role(login_name, verifier, NULL);
+  EXECUTE pg_catalog.format('GRANT %I TO %I', owner_name, login_name);
+  -- What ALTER ROLE … SET role would store, written directly: PostgreSQL refuses that ALTER inside a
+  -- SECURITY DEFINER function. The role is new (no row yet), its name checked by create_role, and
+  -- DROP ROLE removes the row again.
+  INSERT INTO pg_catalog.pg_db_role_setting (setdatabase, setrole, setconfig)
+    SELECT 0, r.oid, ARRAY['role=' || owner_name] FROM pg_catalog.pg_roles r WHERE r.rolname = login_name;`,
+};
+
 /** Returns false when the role is already gone (dropping is retried after a lost connection). */
 const DROP_ROLE: BoundaryFunction = {
   signature: "drop_role(role_name text)",
@@ -273,6 +292,7 @@ export const BOUNDARY_FUNCTIONS = [
   SET_ROLE_PASSWORD,
   SET_ROLE_VALID_UNTIL,
   SET_ROLE_AUTH,
+  CREATE_OWNER_LOGIN,
   DROP_ROLE,
   GIVE_DATABASE,
   RECLAIM_DATABASE,

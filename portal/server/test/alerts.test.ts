@@ -13,6 +13,7 @@ import {
   type Auth,
   type Harness,
   loginCookie,
+  metricsReport,
   pairRegistration,
   startHarness,
   stateReport,
@@ -110,14 +111,9 @@ async function createEndpoint(kinds: string[], pairFilter: string | null = null)
 const report = (node: string, reports: unknown[]) =>
   call("POST", "/v1/agent/report", { auth: { bearer: tokens[node] as string }, body: { reports } });
 
-function metricsReport(sampledAt: Date, usedBytes: number, totalBytes = 1000) {
-  return {
-    reportId: randomUUID(),
-    sampledAt: sampledAt.toISOString(),
-    sequence: 2,
-    agentStartedAt: "2026-11-29T20:00:00.000Z",
-    kind: "metrics" as const,
-    databases: [],
+/** A metrics report whose data disk holds `usedBytes` of `totalBytes`. */
+const diskReport = (sampledAt: Date, usedBytes: number, totalBytes = 1000) =>
+  metricsReport(sampledAt, {
     host: {
       dataDiskUsedBytes: usedBytes,
       dataDiskTotalBytes: totalBytes,
@@ -125,8 +121,7 @@ function metricsReport(sampledAt: Date, usedBytes: number, totalBytes = 1000) {
       memoryUsedBytes: 1,
       memoryTotalBytes: 2,
     },
-  };
-}
+  });
 
 // Sample times only move forward (an older sample than the stored one changes nothing) and stay in
 // the past (the control plane refuses samples from the future).
@@ -489,12 +484,12 @@ describe("delivery", () => {
   it("alerts a disk crossing 80 % once, and again only after it fell below 75 %", async () => {
     const created = await createEndpoint(["disk_usage"]);
     const firstAt = nextSampleAt();
-    await report("n1", [metricsReport(firstAt, 700)]);
+    await report("n1", [diskReport(firstAt, 700)]);
     for (const bytes of [850, 900, 780, 850, 740, 810])
-      await report("n1", [metricsReport(nextSampleAt(), bytes)]);
+      await report("n1", [diskReport(nextSampleAt(), bytes)]);
     // A late (older) sample does not move the state.
-    await report("n1", [metricsReport(new Date(firstAt.getTime() - 500), 100)]);
-    await report("n1", [metricsReport(nextSampleAt(), 820)]);
+    await report("n1", [diskReport(new Date(firstAt.getTime() - 500), 100)]);
+    await report("n1", [diskReport(nextSampleAt(), 820)]);
     const log = await deliveries(created.endpoint.id);
     expect(log.map((delivery) => [delivery.kind, delivery.message, delivery.state])).toEqual([
       ["disk_usage", "n1: data disk 81 % used", "pending"],

@@ -2,13 +2,13 @@
 // with its metrics, "take a backup now" becomes a `backup` command in that agent's acknowledgement,
 // and its result becomes an event and the request's state.
 
-import { randomUUID } from "node:crypto";
 import { type BackupInventory, restoreCheckMessage } from "@pgaas/common/wire";
 import {
   ADMIN,
   type Auth,
   type Harness,
   loginCookie,
+  metricsReport,
   pairRegistration,
   startHarness,
   stateReport,
@@ -44,25 +44,6 @@ const INVENTORY: BackupInventory = {
   archiveLagSeconds: 0,
   archiveFailures: 0,
 };
-
-function metricsReport(sampledAt: Date, backups?: BackupInventory) {
-  return {
-    reportId: randomUUID(),
-    sampledAt: sampledAt.toISOString(),
-    sequence: 2,
-    agentStartedAt: "2026-11-29T20:00:00.000Z",
-    kind: "metrics" as const,
-    databases: [],
-    host: {
-      dataDiskUsedBytes: 1,
-      dataDiskTotalBytes: 2,
-      load1: 0,
-      memoryUsedBytes: 1,
-      memoryTotalBytes: 2,
-    },
-    ...(backups ? { backups } : {}),
-  };
-}
 
 const report = (node: string, reports: unknown[]) =>
   h.call("POST", "/v1/agent/report", { auth: { bearer: tokens[node] as string }, body: { reports } });
@@ -100,9 +81,9 @@ describe("backup inventory", () => {
   it("keeps the newest reported inventory; a late (spooled) older one does not replace it", async () => {
     await report("n1", [stateReport(new Date(), stateSample())]);
     const at = new Date(Date.now() - 1000);
-    expect((await report("n1", [metricsReport(at, INVENTORY)])).status).toBe(200);
+    expect((await report("n1", [metricsReport(at, { backups: INVENTORY })])).status).toBe(200);
     const older = { ...INVENTORY, backups: [], restorableFrom: null };
-    await report("n1", [metricsReport(new Date(at.getTime() - 60_000), older)]);
+    await report("n1", [metricsReport(new Date(at.getTime() - 60_000), { backups: older })]);
     expect(await backups()).toEqual({
       inventory: INVENTORY,
       reportedAt: at.toISOString(),
@@ -114,7 +95,7 @@ describe("backup inventory", () => {
 
   it("refuses an inventory that is not one (the wire schema holds at the boundary)", async () => {
     const bad = { ...INVENTORY, archiveLagSeconds: -1 };
-    const reply = await report("n1", [metricsReport(new Date(), bad)]);
+    const reply = await report("n1", [metricsReport(new Date(), { backups: bad })]);
     expect(reply.status).toBe(400);
     expect(((await backups()) as { inventory: BackupInventory }).inventory).toEqual(INVENTORY);
   });
@@ -213,7 +194,7 @@ describe("backup schedule", () => {
   it("starts the clock on first sight, then requests the due full backup once through the same command", async () => {
     await report("n1", [stateReport(new Date(), stateSample())]);
     const schedule = { full: "0 1 * * 0", differential: "0 1 * * 1-6" };
-    await report("n1", [metricsReport(new Date(), { ...INVENTORY, schedule })]);
+    await report("n1", [metricsReport(new Date(), { backups: { ...INVENTORY, schedule } })]);
     const backupsService = h.server.services.backups;
     // Sunday 2026-12-06 00:59: first sight, nothing runs retroactively.
     expect(await backupsService.runSchedules(new Date("2026-12-06T00:59:30Z"))).toBe(0);

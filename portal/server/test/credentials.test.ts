@@ -49,6 +49,29 @@ async function login(user: string, password: string, database = "ledger"): Promi
   }
 }
 
+/** Runs a query as the superuser (to look at roles, never to change what is tested). */
+async function asSuperuser<R extends pg.QueryResultRow>(
+  sql: string,
+  values: unknown[],
+  database = "postgres",
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: h.node.urlFor(database) });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const rolesOnServer = async (names: string[]) =>
+  (
+    await asSuperuser<{ rolname: string }>(
+      "SELECT rolname FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname",
+      [names],
+    )
+  ).map((row) => row.rolname);
+
 beforeAll(async () => {
   h = await startHarness();
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
@@ -177,19 +200,6 @@ describe("grant rotation", () => {
       auth,
       body: overlapMinutes === undefined ? {} : { overlapMinutes },
     });
-  const rolesOnServer = async (names: string[]) => {
-    const client = new pg.Client({ connectionString: h.node.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ rolname: string }>(
-        "SELECT rolname FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname",
-        [names],
-      );
-      return rows.map((row) => row.rolname);
-    } finally {
-      await client.end();
-    }
-  };
   /** What the role can read in the database: the grant's privileges came with the new role. */
   const readsItems = async (user: string, password: string) => {
     const client = new pg.Client({
@@ -361,6 +371,183 @@ describe("the boundary function that ends a role's logins", () => {
     // A tenant inside its own database cannot end another role's (or its own) logins.
     expect(await callAs("ledger", ownerPassword, "ledger", "ledger")).toBe("42501");
     expect(await login("ledger", ownerPassword)).toBe("ok:ledger");
+  });
+});
+
+describe("the boundary function that makes an owner's second login", () => {
+  const verifier = "SCRAM-SHA-256$4096:c2FsdA==$a2V5:c2VydmVy";
+  const make = async (user: string, password: string, login: string, ownerRole: string) => {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user,
+      password,
+      database: "ledger",
+    });
+    client.on("error", () => {});
+    await client.connect();
+    try {
+      await client.query("SELECT pgaas.create_owner_login($1, $2, $3)", [login, ownerRole, verifier]);
+      return "ran";
+    } catch (error) {
+      return (error as { code?: string }).code;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it("gives an owner's rights only to a new role, only of a tenant owner, only to the admin role", async () => {
+    // Not a tenant role: no login may become the superuser or the admin role.
+    expect(await make("pgaas_admin", ADMIN_ROLE_PASSWORD, "sneaky_login", "postgres")).toBe("42501");
+    expect(await make("pgaas_admin", ADMIN_ROLE_PASSWORD, "sneaky_login", "pgaas_admin")).toBe("42501");
+    // An existing role is never handed an owner's rights: only a role the call creates.
+    expect(await make("pgaas_admin", ADMIN_ROLE_PASSWORD, "ledger", "ledger")).toBe("42710");
+    // A tenant cannot call it at all.
+    expect(await make("ledger", ownerPassword, "ledger_c", "ledger")).toBe("42501");
+    expect(await rolesOnServer(["sneaky_login", "ledger_c"])).toEqual([]);
+  });
+});
+
+describe("owner rotation with overlap", () => {
+  type Rotated = {
+    credentials: { username: string; password: string };
+    previousUsername: string | null;
+    previousValidUntil: string | null;
+  };
+  const change = (auth: Auth, overlapMinutes?: number) =>
+    call("POST", `/v1/databases/${databaseId}/owner-password`, {
+      auth,
+      ...(overlapMinutes === undefined ? {} : { body: { overlapMinutes } }),
+    });
+  /** Who a login is and acts as: `<session_user> as <current_user>`. */
+  const identity = async (user: string, password: string) => {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user,
+      password,
+      database: "ledger",
+    });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ who: string }>(
+        "SELECT session_user || ' as ' || current_user AS who",
+      );
+      return rows[0]?.who;
+    } catch (error) {
+      return `refused:${(error as { code?: string }).code}`;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  /** A role's VALID UNTIL as the API writes instants (milliseconds, Z), or "infinity". */
+  const validUntil = async (role: string) =>
+    (
+      await asSuperuser<{ until: string }>(
+        `SELECT CASE WHEN isfinite(rolvaliduntil)
+                     THEN to_char(rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                     ELSE rolvaliduntil::text END AS until
+           FROM pg_roles WHERE rolname = $1`,
+        [role],
+      )
+    )[0]?.until;
+  let secondPassword = "";
+
+  it("rotates to a second login: both log in as the owner role until the overlap ends, the reply says when", async () => {
+    const before = Date.now();
+    const reply = await change(owner, 30);
+    const after = Date.now();
+    expect(reply.status).toBe(200);
+    const body = reply.body as Rotated;
+    expect([body.credentials.username, body.previousUsername]).toEqual(["ledger_b", "ledger"]);
+    const until = Date.parse(body.previousValidUntil as string);
+    expect(until).toBeGreaterThanOrEqual(before + 30 * 60_000);
+    expect(until).toBeLessThanOrEqual(after + 30 * 60_000);
+    // PostgreSQL itself ends the old login then: its VALID UNTIL is the answered instant.
+    expect(await validUntil("ledger")).toBe(body.previousValidUntil);
+    expect(await validUntil("ledger_b")).toBe("infinity");
+    expect(await identity("ledger", ownerPassword)).toBe("ledger as ledger");
+    secondPassword = body.credentials.password;
+    expect(await identity("ledger_b", secondPassword)).toBe("ledger_b as ledger");
+    // What the new login creates belongs to the owner role, as before the rotation.
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port: h.node.port,
+      user: "ledger_b",
+      password: secondPassword,
+      database: "ledger",
+    });
+    await client.connect();
+    await client.query("CREATE TABLE rotated (id int)");
+    await client.end();
+    const owners = await asSuperuser<{ tableowner: string }>(
+      "SELECT tableowner FROM pg_tables WHERE tablename = 'rotated'",
+      [],
+      "ledger",
+    );
+    expect(owners).toEqual([{ tableowner: "ledger" }]);
+    const connection = await call("GET", `/v1/databases/${databaseId}/connection`, { auth: owner });
+    expect((connection.body as { connection: { username: string } }).connection.username).toBe("ledger_b");
+  });
+
+  it("rotates back to the owner role, then anew to a fresh second login: the oldest one stops", async () => {
+    const back = await change(admin, 10);
+    expect(back.status).toBe(200);
+    const third = back.body as Rotated;
+    expect([third.credentials.username, third.previousUsername]).toEqual(["ledger", "ledger_b"]);
+    // The owner role logs in again (its earlier end is lifted); the second login works through its overlap.
+    expect(await validUntil("ledger")).toBe("infinity");
+    expect(await identity("ledger", ownerPassword)).toBe("refused:28P01");
+    expect(await identity("ledger", third.credentials.password)).toBe("ledger as ledger");
+    expect(await identity("ledger_b", secondPassword)).toBe("ledger_b as ledger");
+
+    const again = await change(owner, 10);
+    expect(again.status).toBe(200);
+    const fourth = again.body as Rotated;
+    expect([fourth.credentials.username, fourth.previousUsername]).toEqual(["ledger_b", "ledger"]);
+    // The second slot was dropped and made anew: its earlier password is gone, the table it made stays
+    // with the owner role.
+    expect(await identity("ledger_b", secondPassword)).toBe("refused:28P01");
+    expect(await identity("ledger_b", fourth.credentials.password)).toBe("ledger_b as ledger");
+    expect(await identity("ledger", third.credentials.password)).toBe("ledger as ledger");
+    expect(
+      await asSuperuser("SELECT tableowner FROM pg_tables WHERE tablename = 'rotated'", [], "ledger"),
+    ).toEqual([{ tableowner: "ledger" }]);
+    ownerPassword = third.credentials.password;
+    secondPassword = fourth.credentials.password;
+  });
+
+  it("resets without overlap (a leak): a new password on the current login, the other login stops at once", async () => {
+    const reply = await change(owner);
+    expect(reply.status).toBe(200);
+    const body = reply.body as Rotated;
+    expect([body.credentials.username, body.previousUsername, body.previousValidUntil]).toEqual([
+      "ledger_b",
+      null,
+      null,
+    ]);
+    expect(await identity("ledger", ownerPassword)).toBe("refused:28P01");
+    expect(await identity("ledger_b", secondPassword)).toBe("refused:28P01");
+    expect(await identity("ledger_b", body.credentials.password)).toBe("ledger_b as ledger");
+    secondPassword = body.credentials.password;
+  });
+
+  it("refuses a stranger (404) and an overlap beyond 7 days (400) before touching anything", async () => {
+    const foreign = await change(stranger, 10);
+    expect([foreign.status, errorCode(foreign)]).toEqual([404, "database_not_found"]);
+    const long = await change(owner, 10_081);
+    expect([long.status, errorCode(long)]).toEqual([400, "invalid_input"]);
+    expect(await identity("ledger_b", secondPassword)).toBe("ledger_b as ledger");
+  });
+
+  it("drops both owner logins with the database", async () => {
+    const reply = await call("DELETE", `/v1/databases/${databaseId}`, {
+      auth: owner,
+      body: { confirm: "ledger" },
+    });
+    expect(reply.status).toBe(200);
+    expect(await rolesOnServer(["ledger", "ledger_b"])).toEqual([]);
   });
 });
 

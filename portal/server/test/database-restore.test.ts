@@ -4,13 +4,13 @@
 // moves the record from restoring to active, or to restore_failed with the role dropped and the
 // reason kept. A deleted database records its deletion point, asks for a backup, and restores to it.
 
-import { randomUUID } from "node:crypto";
 import type { BackupInventory } from "@pgaas/common/wire";
 import {
   ADMIN,
   type Auth,
   type Harness,
   loginCookie,
+  metricsReport,
   pairRegistration,
   type Reply,
   startHarness,
@@ -66,19 +66,6 @@ function secondSundayRunAfter(after: number): string {
     run = new Date(run.getTime() + 86_400_000);
   }
   return new Date(run.getTime() + 7 * 86_400_000).toISOString();
-}
-
-function metricsReport(sampledAt: Date, backups: BackupInventory) {
-  return {
-    reportId: randomUUID(),
-    sampledAt: sampledAt.toISOString(),
-    sequence: 2,
-    agentStartedAt: "2026-11-29T20:00:00.000Z",
-    kind: "metrics" as const,
-    databases: [],
-    host: { dataDiskUsedBytes: 1, dataDiskTotalBytes: 2, load1: 0, memoryUsedBytes: 1, memoryTotalBytes: 2 },
-    backups,
-  };
 }
 
 const report = (reports: unknown[]) =>
@@ -153,7 +140,7 @@ describe("restore target checks", () => {
   });
 
   it("hides a database the caller cannot see", async () => {
-    await report([metricsReport(new Date(), inventory(RANGE))]);
+    await report([metricsReport(new Date(), { backups: inventory(RANGE) })]);
     expect(error(await restore(shopId, { newName: "shop_old" }, other))).toEqual([404, "database_not_found"]);
   });
 
@@ -375,7 +362,7 @@ describe("restore a deleted database", () => {
       restorableFrom: new Date(Date.parse(deletedAt) + 1000).toISOString(),
       restorableTo: iso(-5000),
     };
-    await report([metricsReport(new Date(), inventory(later))]);
+    await report([metricsReport(new Date(), { backups: inventory(later) })]);
     const reply = await restore(shopId, { newName: "shop_gone" });
     expect(error(reply)).toEqual([409, "deletion_outside_retention"]);
     expect((reply.body as { error: { details: unknown } }).error.details).toEqual(later);

@@ -4,6 +4,7 @@ import { endAccessPlan, grantAccessSql, revokeAccessSql } from "../src/managed/a
 import {
   connectionLimitSql,
   createDatabasePlan,
+  createOwnerLoginSql,
   createTenantRoleSql,
   dropDatabasePlan,
   dropRoleSql,
@@ -62,6 +63,12 @@ describe("access SQL", () => {
   it("sets a new verifier on a tenant role through the boundary function", () => {
     expect(setTenantPasswordSql("o'r", "SCRAM-SHA-256$4096:a$b:c")).toBe(
       `SELECT "pgaas"."set_role_password"('o''r', 'SCRAM-SHA-256$4096:a$b:c')`,
+    );
+  });
+
+  it("creates an owner's second login through the boundary function", () => {
+    expect(createOwnerLoginSql("o'r_b", "o'r", "SCRAM-SHA-256$4096:a$b:c")).toBe(
+      `SELECT "pgaas"."create_owner_login"('o''r_b', 'o''r', 'SCRAM-SHA-256$4096:a$b:c')`,
     );
   });
 

@@ -38,6 +38,7 @@ describe("database page", () => {
       { method: "GET", path: `/v1/reports/databases/${IDS.database}?${RANGE}` },
       { method: "GET", path: `/v1/reports/pairs/${IDS.pair}?${RANGE}` },
       { method: "GET", path: `${DATABASE_PATH}/insights?orderBy=total_time&limit=20` },
+      { method: "GET", path: `${DATABASE_PATH}/slow-queries?limit=50` },
       { method: "GET", path: `/v1/access-requests?databaseId=${IDS.database}` },
     ]);
     expect(screen.getByText("postgresql://orders@10.231.4.10:5432/orders")).toBeVisible();
@@ -64,7 +65,7 @@ describe("database page", () => {
         "Your password was shown once when you collected it. Lost it? Rotate it on the Access page.",
       ),
     ).toBeVisible();
-    expect(screen.queryByRole("button", { name: "Reset owner password" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Rotate owner password" })).toBeNull();
   });
 
   it("shows each parameter's stored value, range and when it applies", async () => {
@@ -274,7 +275,7 @@ describe("delete placement", () => {
       within(header as HTMLElement)
         .getAllByRole("button")
         .map((button) => button.textContent),
-    ).toEqual(["Reset owner password"]);
+    ).toEqual(["Rotate owner password"]);
     const buttons = screen.getAllByRole("button");
     expect(buttons.at(-1)).toHaveTextContent("Delete database");
     expect(buttons.filter((button) => button.textContent === "Delete database")).toHaveLength(1);
@@ -354,43 +355,78 @@ describe("delete dialog", () => {
   });
 });
 
-describe("owner password reset", () => {
-  it("confirms, then shows the new password once with the URI and CA", async () => {
+describe("owner password rotation", () => {
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  const issued = (username: string, previousUsername: string | null, previousValidUntil: string | null) =>
+    ok({
+      credentials: { username, password: "N3wSecretPassw0rd" },
+      connectionUri: `postgresql://${username}:N3wSecretPassw0rd@10.231.4.10:5432/orders?sslmode=verify-full`,
+      caCertificate: pem,
+      previousUsername,
+      previousValidUntil,
+    });
+
+  it("rotates with a one-hour overlap by default, then shows the new login once and until when the old one works", async () => {
     const { api, events } = await openPage();
-    await events.click(screen.getByRole("button", { name: "Reset owner password" }));
-    const dialog = screen.getByRole("dialog", { name: "Reset the password of orders?" });
+    await events.click(screen.getByRole("button", { name: "Rotate owner password" }));
+    const dialog = screen.getByRole("dialog", { name: "Rotate the password of orders?" });
     expect(dialog).toHaveTextContent(
-      "A new random password is set on the owner role and shown once. New connections with the old password are refused at once; sessions already open stay connected. Update every client that uses it.",
+      "A new random password is shown once. With an overlap it comes with a second login of the owner role (orders and orders_b take turns), and the old password keeps working until the overlap ends; without one the current login gets the new password and every other password is refused at once.",
     );
+    expect(within(dialog).getByLabelText("The old password keeps working for")).toHaveValue("60");
     expect(api.writes).toEqual([]);
-    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
     api.on(
       "POST",
       `${DATABASE_PATH}/owner-password`,
-      ok({
-        credentials: { username: "orders", password: "N3wSecretPassw0rd" },
-        connectionUri: "postgresql://orders:N3wSecretPassw0rd@10.231.4.10:5432/orders?sslmode=verify-full",
-        caCertificate: pem,
-      }),
+      issued("orders_b", "orders", "2026-12-07T07:00:00.000Z"),
     );
-    await events.click(within(dialog).getByRole("button", { name: "Reset password" }));
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    const shown = screen.getByRole("region", { name: "New password for orders" });
+    const shown = screen.getByRole("region", { name: "New password for orders_b" });
     const secret = (name: string) => shown.querySelector(`[data-secret="${name}"]`)?.textContent;
-    expect([secret("password"), secret("connection-uri"), secret("ca-certificate")]).toEqual([
+    expect([
+      secret("username"),
+      secret("password"),
+      secret("connection-uri"),
+      secret("ca-certificate"),
+    ]).toEqual([
+      "orders_b",
       "N3wSecretPassw0rd",
-      "postgresql://orders:N3wSecretPassw0rd@10.231.4.10:5432/orders?sslmode=verify-full",
+      "postgresql://orders_b:N3wSecretPassw0rd@10.231.4.10:5432/orders?sslmode=verify-full",
       pem,
     ]);
-    expect(api.writes).toEqual([{ method: "POST", path: `${DATABASE_PATH}/owner-password` }]);
+    expect(screen.getByText(/^The previous login/)).toHaveTextContent(
+      "The previous login orders keeps working until 2026-12-07 07:00:00 UTC: switch your clients to the new one before then.",
+    );
+    expect(api.writes).toEqual([
+      { method: "POST", path: `${DATABASE_PATH}/owner-password`, body: { overlapMinutes: 60 } },
+    ]);
+  });
+
+  it("resets without overlap after a leak: no previous login to announce", async () => {
+    const { api, events } = await openPage();
+    await events.click(screen.getByRole("button", { name: "Rotate owner password" }));
+    const dialog = screen.getByRole("dialog");
+    await events.selectOptions(
+      within(dialog).getByLabelText("The old password keeps working for"),
+      "Not at all: stop it now (after a leak)",
+    );
+    api.on("POST", `${DATABASE_PATH}/owner-password`, issued("orders", null, null));
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.getByRole("region", { name: "New password for orders" })).toBeInTheDocument();
+    expect(screen.queryByText(/^The previous login/)).toBeNull();
+    expect(api.writes).toEqual([
+      { method: "POST", path: `${DATABASE_PATH}/owner-password`, body: { overlapMinutes: 0 } },
+    ]);
   });
 
   it("keeps the dialog open with the reason when the reset fails", async () => {
     const { api, events } = await openPage();
     api.on("POST", `${DATABASE_PATH}/owner-password`, failure(503, "no_primary", "no primary"));
-    await events.click(screen.getByRole("button", { name: "Reset owner password" }));
+    await events.click(screen.getByRole("button", { name: "Rotate owner password" }));
     const dialog = screen.getByRole("dialog");
-    await events.click(within(dialog).getByRole("button", { name: "Reset password" }));
+    await events.click(within(dialog).getByRole("button", { name: "Rotate password" }));
     expect(await within(dialog).findByRole("alert")).toHaveTextContent(
       "The pair has no writable primary right now (a failover may be in progress). Try again shortly.",
     );

@@ -209,3 +209,17 @@ export function stateReport(sampledAt: Date, state: StateSample, sequence = 1) {
     state,
   };
 }
+
+/** A metrics report with no databases and a small host; `extra` adds fields (backups, slowQueries). */
+export function metricsReport(sampledAt: Date, extra: Record<string, unknown> = {}, sequence = 2) {
+  return {
+    reportId: randomUUID(),
+    sampledAt: sampledAt.toISOString(),
+    sequence,
+    agentStartedAt: "2026-11-29T20:00:00.000Z",
+    kind: "metrics" as const,
+    databases: [],
+    host: { dataDiskUsedBytes: 1, dataDiskTotalBytes: 2, load1: 0, memoryUsedBytes: 1, memoryTotalBytes: 2 },
+    ...extra,
+  };
+}

@@ -23,6 +23,14 @@ export function setTenantValidUntilSql(role: string, validUntil: string): string
   return boundaryCall("set_role_valid_until", role, validUntil);
 }
 
+/**
+ * A second login for the owner role (a rotation's new credential): a new tenant role that becomes the
+ * owner at login, so what it creates belongs to the owner.
+ */
+export function createOwnerLoginSql(login: string, owner: string, verifier: string): string {
+  return boundaryCall("create_owner_login", login, owner, verifier);
+}
+
 /** Created owned by the admin role from template1 (which carries the boundary functions), then handed over. */
 function createDatabaseSql(name: string, connectionLimit: number): string {
   return `CREATE DATABASE ${sqlIdent(name)} TEMPLATE template1 CONNECTION LIMIT ${Math.trunc(connectionLimit)}`;

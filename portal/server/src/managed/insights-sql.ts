@@ -41,3 +41,13 @@ export function topStatementsSql(order: QueryInsightsOrder): string {
 }
 
 export const STATS_SINCE_SQL = `SELECT stats_reset FROM ${INFO}`;
+
+/**
+ * $1: the database's name, $2: query ids (bigint[]). Each id's normalised text, from that database's
+ * statements only (the same id elsewhere on the pair never lends its text).
+ */
+export const STATEMENT_TEXTS_SQL = `SELECT DISTINCT ON (s.queryid) s.queryid::text AS query_id, s.query
+  FROM ${STATS} s
+  JOIN pg_catalog.pg_database d ON d.oid = s.dbid
+ WHERE d.datname = $1 AND s.queryid = ANY ($2::bigint[])
+ ORDER BY s.queryid, s.toplevel DESC`;

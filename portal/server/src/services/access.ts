@@ -14,8 +14,8 @@ import { ConflictError, ForbiddenError, type Logger, NotFoundError, type Secret 
 import type { SecretBox } from "../crypto/cipher.js";
 import { scramVerifier } from "../crypto/scram.js";
 import { newPassword } from "../crypto/tokens.js";
-import { endAccessPlan, grantAccessSql, revokeAccessSql } from "../managed/access-sql.js";
-import { createTenantRoleSql, dropRoleSql, setTenantValidUntilSql } from "../managed/database-sql.js";
+import { grantAccessSql } from "../managed/access-sql.js";
+import { createTenantRoleSql, dropRoleSql } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
 import {
   type AccessRow,
@@ -37,25 +37,12 @@ import { findPair } from "../store/pairs.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { CertificateGrant, ClientCertificates } from "./client-certificates.js";
 import { credentialsReply, type Databases, pairEndpoint } from "./databases.js";
-import type { PairAccess, Pairs } from "./pairs.js";
+import { overlapEnd, removeLogins, rotatedRoleName, rotateLogin } from "./login-rotation.js";
+import type { Pairs } from "./pairs.js";
 
 /** `<database>_ro_<6 hex>` / `_rw_`: unique, recognisable, within PostgreSQL's 63 characters. */
 export function accessRoleName(database: string, level: AccessRequest["level"], requestId: string): string {
   return `${database.slice(0, 48)}_${level === "read_only" ? "ro" : "rw"}_${requestId.replaceAll("-", "").slice(0, 6)}`;
-}
-
-/**
- * A grant has two role slots, the approval's name and `<name>_b`; a rotation hands out the one not in
- * use, so the old and the new credential can both log in during the overlap.
- */
-export function rotatedRoleName(base: string, current: string): string {
-  return current === base ? `${base}_b` : base;
-}
-
-/** When the previous role stops logging in: after the overlap, never past the grant's own expiry. */
-export function overlapEnd(now: Date, overlapMinutes: number, grantExpiresAt: Date | null): Date {
-  const end = new Date(now.getTime() + overlapMinutes * 60_000);
-  return grantExpiresAt !== null && grantExpiresAt < end ? grantExpiresAt : end;
 }
 
 export interface Access {
@@ -95,23 +82,6 @@ export function createAccess(
     if (found === undefined)
       throw new NotFoundError("access request not found", { code: "access_request_not_found" });
     return found;
-  };
-  // Takes a grant's privileges back in its database, then ends the roles' sessions and drops them.
-  const removeRoles = async (pair: PairAccess, database: string, roles: readonly string[]) => {
-    await onPrimary(pair, {
-      database,
-      idempotent: true,
-      async run(client) {
-        for (const role of roles) await client.query(revokeAccessSql(role));
-      },
-    });
-    await onPrimary(pair, {
-      database: "postgres",
-      idempotent: true,
-      async run(client) {
-        for (const role of roles) for (const statement of endAccessPlan(role)) await client.query(statement);
-      },
-    });
   };
   const mayDecide = (actor: UserActor, found: AccessRow) =>
     isAdmin(actor) || found.database_created_by === actor.id;
@@ -215,7 +185,7 @@ export function createAccess(
       const roles = [found.role_name, found.previous_role_name].filter((role) => role !== null);
       // The CRL first: the nodes refuse the grant's certificates even if dropping the roles fails.
       await certificates.revokeForGrant({ id, pairId: found.pair_id }, null, actor.id);
-      await removeRoles(await pairs.access(found.pair_id), found.database_name, roles);
+      await removeLogins(await pairs.access(found.pair_id), found.database_name, roles);
       await revokeAccessRequest(store, id);
       return toAccessRequest(await row(id));
     },
@@ -234,54 +204,34 @@ export function createAccess(
       const current = found.role_name;
       const next = rotatedRoleName(accessRoleName(found.database_name, found.level, found.id), current);
       const password = newPassword();
-      const pair = await pairs.access(found.pair_id);
-      // The slot about to be reused may still hold the credential of an earlier rotation's open
-      // overlap: that one ends now (revoke_access and drop_role skip a role that is gone). The
-      // current role's certificates end now too: PostgreSQL's VALID UNTIL limits passwords only, so
-      // a certificate would outlive the overlap. The new role logs in with its password until the
+      const until = overlapEnd(new Date(), request.overlapMinutes, found.expires_at);
+      // The current role's certificates end now: PostgreSQL's VALID UNTIL limits passwords only, so a
+      // certificate would outlive the overlap. The new role logs in with its password until the
       // requester asks for a certificate for it.
       await certificates.revokeForGrant({ id, pairId: found.pair_id }, [next, current], actor.id);
-      await removeRoles(pair, found.database_name, [next]);
-      await onPrimary(pair, {
-        database: "postgres",
-        idempotent: false,
-        run: (client) =>
+      await rotateLogin({
+        pair: await pairs.access(found.pair_id),
+        database: found.database_name,
+        current,
+        next,
+        // Both slots are this grant's own (revoke_access and drop_role skip a role that is gone).
+        dropNextFirst: true,
+        makeNext: (client) =>
           client.query(
             createTenantRoleSql(next, scramVerifier(password), found.expires_at?.toISOString() ?? null),
           ),
-      });
-      try {
-        await onPrimary(pair, {
-          database: found.database_name,
-          idempotent: true,
-          run: (client) => client.query(grantAccessSql(next, found.level)),
-        });
-      } catch (error) {
-        await removeRoles(pair, found.database_name, [next]).catch((undoError: unknown) => {
-          logger.error("could not drop the role of a failed rotation; drop it by hand", {
-            role: next,
-            database: found.database_name,
-            error: (undoError as Error).message,
-          });
-        });
-        throw error;
-      }
-      const until = overlapEnd(new Date(), request.overlapMinutes, found.expires_at);
-      // Recorded before the old role is limited, so the new password is never lost; sealed for the
-      // requester only: an owner or admin who rotates a leaked password never sees it. The role_name
-      // condition makes a concurrent rotation of the same grant lose instead of overwriting.
-      const recorded = await recordRotation(store, id, {
-        roleName: next,
-        previousRoleName: current,
-        previousValidUntil: until,
-        credentialsSealed: box.seal(password, sealContext(id)),
-      });
-      if (!recorded)
-        throw new ConflictError("the grant was rotated meanwhile", { code: "rotation_in_progress" });
-      await onPrimary(pair, {
-        database: "postgres",
-        idempotent: true,
-        run: (client) => client.query(setTenantValidUntilSql(current, until.toISOString())),
+        grantNext: (client) => client.query(grantAccessSql(next, found.level)),
+        until,
+        logger,
+        // Sealed for the requester only: an owner or admin who rotates a leaked password never sees
+        // it. The role_name condition makes a concurrent rotation of the same grant lose.
+        record: () =>
+          recordRotation(store, id, {
+            roleName: next,
+            previousRoleName: current,
+            previousValidUntil: until,
+            credentialsSealed: box.seal(password, sealContext(id)),
+          }),
       });
       return toAccessRequest(await row(id));
     },

@@ -24,6 +24,7 @@ import { storeBackupInventory } from "../store/backup-inventory.js";
 import { recordRestoreResult } from "../store/databases.js";
 import type { Queryable, Store } from "../store/db.js";
 import { insertEvent } from "../store/events.js";
+import { insertSlowQueries } from "../store/slow-queries.js";
 import type { AgentActor } from "./actor.js";
 import type { ClientCertificates } from "./client-certificates.js";
 import { trackDiskUsage } from "./disk-alerts.js";
@@ -193,6 +194,8 @@ export function createAgentIngest(
               inventory: report.backups,
             });
           }
+          if (report.slowQueries !== undefined)
+            await insertSlowQueries(store, actor.pairId, actor.nodeName, report.slowQueries);
         }
       }
       // An agent that manages client auth reports its version (null: none yet) in every state

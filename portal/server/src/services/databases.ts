@@ -1,7 +1,6 @@
 // Databases on pairs: created on the current primary through the router, recorded in the store.
 
 import type {
-  AccessCredentialsResponse,
   CreateDatabaseRequest,
   CreateDatabaseResponse,
   Database,
@@ -30,7 +29,6 @@ import {
   dropRoleSql,
   resetDatabaseParameterSql,
   setDatabaseParameterSql,
-  setTenantPasswordSql,
   terminateSessionsSql,
 } from "../managed/database-sql.js";
 import { onPrimary } from "../managed/primary-router.js";
@@ -51,6 +49,7 @@ import {
   updateDatabaseSettings,
 } from "../store/databases.js";
 import type { Queryable, Store } from "../store/db.js";
+import { ownerLogins } from "../store/owner-logins.js";
 import { isAdmin, type UserActor } from "./actor.js";
 import type { Backups } from "./backups.js";
 import type { ClientCertificates } from "./client-certificates.js";
@@ -145,10 +144,11 @@ export interface Databases {
   update(actor: UserActor, id: string, request: UpdateDatabaseRequest): Promise<Database>;
   /** Drops it and keeps the record with the deletion point; asks for a backup without waiting for it. */
   remove(actor: UserActor, id: string, confirm: string): Promise<DeleteDatabaseResponse>;
-  /** The actor's own role on the database: the owner role for its owner and admins, else their grant. */
+  /**
+   * The actor's own role on the database: the owner's current login (after a rotation, possibly the
+   * second slot) for its owner and admins, else their grant.
+   */
   connection(actor: UserActor, id: string): Promise<DatabaseConnection>;
-  /** A new random password on the owner role (owner or admin), returned once. */
-  resetOwnerPassword(actor: UserActor, id: string): Promise<AccessCredentialsResponse>;
   /** The row behind a database the actor may manage (owner or admin); used by access requests. */
   managed(actor: UserActor, id: string): Promise<DatabaseRow>;
   row(id: string): Promise<DatabaseRow>;
@@ -332,8 +332,12 @@ export function createDatabases(
           code: "confirmation_mismatch",
           field: "confirm",
         });
-      // A rotated grant's previous role may still be inside its overlap: it goes too.
+      // A rotated grant's or owner's previous login may still be inside its overlap: it goes too.
       const grants = await grantRoles(store, id);
+      const owners = await ownerLogins(store, id, found.owner);
+      const ownerSlots = [owners.current, owners.previous].filter(
+        (login): login is string => login !== null && login !== found.owner,
+      );
       // The deletion point on the primary's own clock and WAL, after the last session ended: a restore
       // of the deleted database aims just before the drop.
       const point = await onPrimary(await pairs.access(found.pair_id), {
@@ -345,6 +349,8 @@ export function createDatabases(
           const { rows } = await client.query<{ at: Date; lsn: string }>(DELETION_POINT_SQL);
           for (const statement of dropDatabasePlan(found.name)) await client.query(statement);
           for (const grant of grants) await client.query(dropRoleSql(grant));
+          // The owner's second login is a member of the owner role: it goes first.
+          for (const login of ownerSlots) await client.query(dropRoleSql(login));
           await client.query(dropRoleSql(found.owner));
           return rows[0] as { at: Date; lsn: string };
         },
@@ -382,7 +388,7 @@ export function createDatabases(
       const found = await visible(actor, id);
       if (found.state !== "active")
         throw new ConflictError("the database was deleted", { code: "database_deleted" });
-      let username = found.owner;
+      let username = (await ownerLogins(store, id, found.owner)).current;
       let role: DatabaseConnection["role"] = "owner";
       if (!isAdmin(actor) && found.created_by !== actor.id) {
         // visible() let a non-owner through only with a live grant: that grant's role is theirs.
@@ -410,19 +416,6 @@ export function createDatabases(
         pooledConnectionUri: pooledConnectionUri(found, username, null, found.name),
         caCertificate: ca,
       };
-    },
-
-    async resetOwnerPassword(actor, id) {
-      const found = await managed(actor, id);
-      const password = newPassword();
-      const pair = await pairs.access(found.pair_id);
-      // Setting the same verifier twice is harmless: safe to retry after a lost connection.
-      await onPrimary(pair, {
-        database: "postgres",
-        idempotent: true,
-        run: (client) => client.query(setTenantPasswordSql(found.owner, scramVerifier(password))),
-      });
-      return credentialsReply(pairEndpoint(pair.pair), found.owner, password, found.name);
     },
 
     managed,

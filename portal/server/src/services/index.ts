@@ -13,6 +13,7 @@ import { createDatabaseRestores, type DatabaseRestores } from "./database-restor
 import { createDatabases, type Databases } from "./databases.js";
 import { createInsights, type Insights } from "./insights.js";
 import { createLoginThrottle } from "./login-throttle.js";
+import { createOwnerPasswords, type OwnerPasswords } from "./owner-password.js";
 import { createPairSettings, type PairSettings } from "./pair-settings.js";
 import { createPairs, type Pairs } from "./pairs.js";
 import { createReports, type Reports } from "./reports.js";
@@ -26,6 +27,7 @@ export interface Services {
   readonly backups: Backups;
   readonly ingest: AgentIngest;
   readonly databases: Databases;
+  readonly ownerPasswords: OwnerPasswords;
   readonly insights: Insights;
   readonly restores: DatabaseRestores;
   readonly pairSettings: PairSettings;
@@ -77,7 +79,8 @@ export function createServices(options: {
       clientCertificates,
     ),
     databases,
-    insights: createInsights(databases, pairs),
+    ownerPasswords: createOwnerPasswords(options.store, pairs, databases, options.logger),
+    insights: createInsights(options.store, databases, pairs),
     restores,
     pairSettings: createPairSettings(options.store, pairs),
     access,

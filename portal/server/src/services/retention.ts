@@ -1,6 +1,7 @@
 // Time-series retention: raw samples older than `rawDays` are rolled up into hourly rows, then deleted;
 // report ids older than `seenDays` are forgotten (a replay older than that is refused by agents' spools);
-// finished alert deliveries older than `alertDays` leave the delivery log.
+// finished alert deliveries older than `alertDays` leave the delivery log; slow statements go after
+// `rawDays`, like the raw samples.
 import type { Store } from "../store/db.js";
 import { rollUpAndPrune } from "../store/retention.js";
 import { VOUCH_SECONDS } from "./report-uptime.js";

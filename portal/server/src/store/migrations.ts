@@ -443,13 +443,39 @@ CREATE INDEX client_certificates_revoked ON client_certificates (pair_id) WHERE 
 `,
   },
   {
-    version: 15,
+    version: 14,
     name: "connection pooling: per-database switch, the pair's pooler port",
     // pooler_port null: the pair was registered without a pooler (or before it existed), so no
     // database of it can be pooled.
     sql: `
 ALTER TABLE databases ADD COLUMN pooling boolean NOT NULL DEFAULT false;
 ALTER TABLE pairs ADD COLUMN pooler_port integer CHECK (pooler_port BETWEEN 1 AND 65535);
+`,
+  },
+  {
+    version: 15,
+    name: "owner logins during a password rotation's overlap; slow statements from the servers' logs",
+    // owner_logins — no row: the owner logs in as the owner role itself. A rotation moves login_name to
+    // the other slot and keeps the previous login usable until previous_valid_until (its VALID UNTIL on
+    // the server). slow_queries — what the agents read from their node's jsonlog, per tenant database;
+    // never a statement's text (pg_stat_statements gives the normalised one by query_id).
+    sql: `
+CREATE TABLE owner_logins (
+  database_id uuid PRIMARY KEY REFERENCES databases ON DELETE CASCADE,
+  login_name text NOT NULL,
+  previous_login_name text,
+  previous_valid_until timestamptz
+);
+CREATE TABLE slow_queries (
+  database_id uuid NOT NULL REFERENCES databases ON DELETE CASCADE,
+  node_name text NOT NULL,
+  at timestamptz NOT NULL,
+  user_name text NOT NULL,
+  query_id bigint NOT NULL,
+  duration_ms double precision NOT NULL
+);
+CREATE INDEX slow_queries_database_at ON slow_queries (database_id, at);
+CREATE INDEX slow_queries_at ON slow_queries (at);
 `,
   },
 ];

@@ -42,6 +42,7 @@ export async function rollUpAndPrune(db: Queryable, cutoffs: RetentionCutoffs): 
     [rawCutoff],
   );
   await db.query("DELETE FROM database_samples WHERE sampled_at < $1", [rawCutoff]);
+  await db.query("DELETE FROM slow_queries WHERE at < $1", [rawCutoff]);
   await db.query("DELETE FROM seen_reports WHERE received_at < $1", [seenCutoff]);
   // A pending delivery stays however old: it is still owed to its receiver.
   await db.query("DELETE FROM alert_deliveries WHERE created_at < $1 AND state <> 'pending'", [alertCutoff]);

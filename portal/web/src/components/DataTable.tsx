@@ -1,5 +1,6 @@
 // A scrollable table with column headers; rows come as children (<tr> elements).
 import type { ReactNode } from "react";
+import { ScrollRegion } from "./ScrollRegion.js";
 
 export type Column = string | { label: string; numeric: true };
 
@@ -13,7 +14,7 @@ export function DataTable({
   children: ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    <ScrollRegion className="table-wrap" label={caption}>
       <table>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -33,6 +34,6 @@ export function DataTable({
         </thead>
         <tbody>{children}</tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

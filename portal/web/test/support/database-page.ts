@@ -1,8 +1,8 @@
 // What a database page loads, answered: the database, the catalogue, its pair, the viewer's own
-// connection, the hour's reports, its grants and its query insights. Tests add the writes they exercise.
+// connection, the hour's reports, its grants, its query insights and its slow queries. Tests add the writes they exercise.
 import type { Database, DatabaseConnection, Pair } from "@pgaas/api";
 import { type FakeApi, fakeApi, ok } from "./fake-api.js";
-import { catalog, emptyReport, IDS, NO_STATEMENTS } from "./fixtures.js";
+import { catalog, emptyReport, IDS, NO_SLOW_QUERIES, NO_STATEMENTS } from "./fixtures.js";
 
 export const DATABASE_PATH = `/v1/databases/${IDS.database}`;
 /** The page's default range (the last hour) with the frozen clock. */
@@ -37,5 +37,6 @@ export function databasePageApi(shown: {
       ok(emptyReport("pair", IDS.pair, "shop-eu", "2026-11-29T21:00:00.000Z", "2026-11-29T22:00:00.000Z")),
     )
     .on("GET", `/v1/access-requests?databaseId=${IDS.database}`, ok({ accessRequests: [] }))
-    .on("GET", `${DATABASE_PATH}/insights?orderBy=total_time&limit=20`, ok(NO_STATEMENTS));
+    .on("GET", `${DATABASE_PATH}/insights?orderBy=total_time&limit=20`, ok(NO_STATEMENTS))
+    .on("GET", `${DATABASE_PATH}/slow-queries?limit=50`, ok(NO_SLOW_QUERIES));
 }

@@ -252,3 +252,8 @@ export function emptyReport(
 
 /** Query insights with nothing recorded yet. */
 export const NO_STATEMENTS = { since: null, orderBy: "total_time", statements: [] };
+export const NO_SLOW_QUERIES = {
+  from: "2026-11-28T22:00:00.000Z",
+  to: "2026-11-29T22:00:00.000Z",
+  slowQueries: [],
+};

@@ -11,6 +11,7 @@ import type { Access } from "../../services/access.js";
 import type { DatabaseRestores } from "../../services/database-restore.js";
 import type { Databases } from "../../services/databases.js";
 import type { Insights } from "../../services/insights.js";
+import type { OwnerPasswords } from "../../services/owner-password.js";
 import { REPORT_STYLE, reportCsv, reportCsvFilename, reportHtml } from "../../services/report-render.js";
 import type { Reports } from "../../services/reports.js";
 import { type MountDeps, mount, type RawBody } from "../mount.js";
@@ -41,6 +42,7 @@ export function mountDatabases(
   deps: MountDeps,
   services: {
     databases: Databases;
+    ownerPasswords: OwnerPasswords;
     restores: DatabaseRestores;
     access: Access;
     reports: Reports;
@@ -69,12 +71,15 @@ export function mountDatabases(
   mount(router, deps, api.queryInsights, async ({ actor, params, query }) =>
     services.insights.topStatements(actor, params.id, query),
   );
+  mount(router, deps, api.slowQueries, async ({ actor, params, query }) =>
+    services.insights.slowQueries(actor, params.id, query),
+  );
 
   mount(router, deps, api.databaseConnection, async ({ actor, params }) => ({
     connection: await databases.connection(actor, params.id),
   }));
-  mount(router, deps, api.resetOwnerPassword, async ({ actor, params }) =>
-    databases.resetOwnerPassword(actor, params.id),
+  mount(router, deps, api.resetOwnerPassword, async ({ actor, params, body }) =>
+    services.ownerPasswords.change(actor, params.id, body),
   );
 
   mount(router, deps, access.createAccessRequest, async ({ actor, body }) => ({

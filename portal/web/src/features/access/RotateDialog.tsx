@@ -1,18 +1,11 @@
 // Rotate a grant's credential: a new role and password, the old one working on for a chosen overlap
 // so clients switch without a failed connection (none after a leak).
-import { type AccessCredentialsResponse, type AccessRequest, DEFAULT_OVERLAP_MINUTES } from "@pgaas/api";
+import type { AccessCredentialsResponse, AccessRequest } from "@pgaas/api";
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";
-import { SelectField } from "../../components/fields.js";
+import { DEFAULT_OVERLAP, OverlapField } from "../../components/OverlapField.js";
 import { useMutation } from "../../lib/use-query.js";
 import { collectCredentials, rotate } from "./api.js";
-
-const OVERLAPS = [
-  { value: String(DEFAULT_OVERLAP_MINUTES), label: "1 hour" },
-  { value: "1440", label: "24 hours" },
-  { value: "10080", label: "7 days" },
-  { value: "0", label: "Not at all: stop it now (after a leak)" },
-] as const;
 
 export function RotateDialog({
   request,
@@ -26,7 +19,7 @@ export function RotateDialog({
   onClose: () => void;
   onRotated: (collected: AccessCredentialsResponse | null) => void;
 }) {
-  const [overlap, setOverlap] = useState<string>(OVERLAPS[0].value);
+  const [overlap, setOverlap] = useState<string>(DEFAULT_OVERLAP);
   const rotation = useMutation(async (overlapMinutes: number) => {
     await rotate(request.id, overlapMinutes);
     onRotated(mine ? await collectCredentials(request.id) : null);
@@ -49,14 +42,7 @@ export function RotateDialog({
           ? "The new password is shown once here."
           : "The requester collects the new password once on this page; you will not see it."}
       </p>
-      <SelectField
-        label="The old password keeps working for"
-        name="overlapMinutes"
-        value={overlap}
-        onChange={(event) => setOverlap(event.target.value)}
-        options={OVERLAPS}
-        hint="Sessions already open stay connected either way."
-      />
+      <OverlapField value={overlap} onChange={setOverlap} />
     </ConfirmDialog>
   );
 }

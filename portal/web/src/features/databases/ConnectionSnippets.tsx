@@ -3,6 +3,7 @@
 import type { DatabaseConnection } from "@pgaas/api";
 import { type KeyboardEvent, useId, useState } from "react";
 import { CopyButton } from "../../components/CopyButton.js";
+import { ScrollRegion } from "../../components/ScrollRegion.js";
 import { CA_FILE, connectionSnippets } from "./snippets.js";
 
 export function ConnectionSnippets({ connection }: { connection: DatabaseConnection }) {
@@ -63,9 +64,11 @@ export function ConnectionSnippets({ connection }: { connection: DatabaseConnect
         ))}
       </div>
       <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${selected}`}>
-        <pre className="snippet">
-          <code data-snippet={current.id}>{current.code}</code>
-        </pre>
+        <ScrollRegion className="snippet" label={`${current.label} snippet`}>
+          <pre>
+            <code data-snippet={current.id}>{current.code}</code>
+          </pre>
+        </ScrollRegion>
         <CopyButton text={current.code} label={`Copy the ${current.label} snippet`} />
       </div>
     </section>

@@ -1,16 +1,17 @@
-import type { AccessCredentialsResponse, Database, DatabaseConnection, Pair, User } from "@pgaas/api";
+import type { Database, DatabaseConnection, OwnerPasswordResponse, Pair, User } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
 import { Button } from "../../components/Button.js";
 import { ConfirmDialog } from "../../components/ConfirmDialog.js";
 import { CopyButton } from "../../components/CopyButton.js";
+import { DEFAULT_OVERLAP, OverlapField } from "../../components/OverlapField.js";
 import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
 import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatBytes, formatDateTime } from "../../lib/format.js";
 import { Link, navigate, PageTitle } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
-import { remove, resetPassword, useDatabaseDetail } from "./api.js";
+import { changeOwnerPassword, remove, useDatabaseDetail } from "./api.js";
 import { ConnectionSnippets } from "./ConnectionSnippets.js";
 import { DatabaseGrants } from "./DatabaseGrants.js";
 import { DatabaseMetrics } from "./DatabaseMetrics.js";
@@ -20,6 +21,7 @@ import { QueryInsights } from "./QueryInsights.js";
 import { RestoreDatabase } from "./RestoreDatabase.js";
 import { RestoreProgress } from "./RestoreProgress.js";
 import { SettingsEditor } from "./SettingsEditor.js";
+import { SlowQueries } from "./SlowQueries.js";
 
 function ConnectionInfo({
   database,
@@ -86,7 +88,7 @@ function ConnectionInfo({
       {connection === null ? null : (
         <p className="muted">
           {connection.role === "owner"
-            ? "The password was shown once when it was set. Lost it? Reset the owner password above."
+            ? "The password was shown once when it was set. Lost it? Rotate the owner password above."
             : "Your password was shown once when you collected it. Lost it? Rotate it on the Access page."}
         </p>
       )}
@@ -97,7 +99,8 @@ function ConnectionInfo({
 export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
   const query = useDatabaseDetail(id);
   const [confirming, setConfirming] = useState<"delete" | "reset" | null>(null);
-  const [issued, setIssued] = useState<AccessCredentialsResponse | null>(null);
+  const [issued, setIssued] = useState<OwnerPasswordResponse | null>(null);
+  const [overlap, setOverlap] = useState<string>(DEFAULT_OVERLAP);
   // The list confirms the deletion and says until when it can be restored (the reply knows).
   const deletion = useMutation(async (name: string) => {
     const reply = await remove(id, name);
@@ -105,7 +108,11 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
       reply.restorableUntil === null ? "" : `&restorableUntil=${encodeURIComponent(reply.restorableUntil)}`;
     navigate(`/databases?deleted=${encodeURIComponent(name)}${until}`);
   });
-  const reset = useMutation(async (databaseId: string) => setIssued(await resetPassword(databaseId)));
+  const reset = useMutation(async (databaseId: string) => {
+    setIssued(await changeOwnerPassword(databaseId, Number(overlap)));
+    // "You connect as" follows the rotation to the new login.
+    query.reload();
+  });
   return (
     <QueryView query={query} loadingLabel="Loading database…">
       {({ database, pair, catalog, connection }) => {
@@ -125,7 +132,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
               }
               actions={
                 !active || !canManage ? null : (
-                  <Button onClick={() => setConfirming("reset")}>Reset owner password</Button>
+                  <Button onClick={() => setConfirming("reset")}>Rotate owner password</Button>
                 )
               }
             />
@@ -140,6 +147,12 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
                 ]}
               />
             ) : null}
+            {issued?.previousUsername ? (
+              <p className="alert alert-info" data-overlap-until={issued.previousValidUntil}>
+                The previous login <code>{issued.previousUsername}</code> keeps working until{" "}
+                {formatDateTime(issued.previousValidUntil)}: switch your clients to the new one before then.
+              </p>
+            ) : null}
             {deleted ? (
               <div className="alert alert-info">
                 Deleted {formatDateTime(database.deletedAt)}; the record is kept. Restore it below while the
@@ -151,6 +164,7 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             {connection === null ? null : <ConnectionSnippets connection={connection} />}
             {active ? <DatabaseMetrics databaseId={database.id} pairId={database.pairId} /> : null}
             {active ? <QueryInsights databaseId={database.id} /> : null}
+            {active ? <SlowQueries databaseId={database.id} /> : null}
             {!active || !canManage ? null : (
               <section className="card" aria-labelledby="settings-title">
                 <h2 id="settings-title">Settings</h2>
@@ -185,12 +199,14 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
             )}
             <ConfirmDialog
               open={confirming === "reset"}
-              title={`Reset the password of ${database.owner}?`}
-              confirmLabel="Reset password"
+              title={`Rotate the password of ${database.owner}?`}
+              confirmLabel="Rotate password"
+              tone="primary"
               busy={reset.state.status === "running"}
               error={reset.state.status === "error" ? reset.state.error : undefined}
               onCancel={() => {
                 setConfirming(null);
+                setOverlap(DEFAULT_OVERLAP);
                 reset.reset();
               }}
               onConfirm={async () => {
@@ -198,10 +214,12 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
               }}
             >
               <p>
-                A new random password is set on the owner role and shown once. New connections with the old
-                password are refused at once; sessions already open stay connected. Update every client that
-                uses it.
+                A new random password is shown once. With an overlap it comes with a second login of the owner
+                role (<code>{database.owner}</code> and <code>{database.owner}_b</code> take turns), and the
+                old password keeps working until the overlap ends; without one the current login gets the new
+                password and every other password is refused at once.
               </p>
+              <OverlapField value={overlap} onChange={setOverlap} />
             </ConfirmDialog>
             <ConfirmDialog
               open={confirming === "delete"}

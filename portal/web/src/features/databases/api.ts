@@ -1,5 +1,5 @@
 // The databases slice's calls: list, one, create, settings, delete, restore, owner password reset,
-// its grants, its metrics and its query insights.
+// its grants, its metrics, its query insights and its slow queries.
 import {
   type CreateDatabaseRequest,
   createDatabase,
@@ -18,6 +18,7 @@ import {
   type RestoreDatabaseRequest,
   resetOwnerPassword,
   restoreDatabase,
+  slowQueries,
   type UpdateDatabaseRequest,
   updateDatabase,
 } from "@pgaas/api";
@@ -61,6 +62,13 @@ export function useQueryInsights(id: string, orderBy: QueryInsightsOrder) {
   );
 }
 
+/** The last day's slow statements (the server's default range), newest first. */
+export function useSlowQueries(id: string) {
+  return useQuery(`slow-queries:${id}`, (signal) =>
+    callRoute(slowQueries, { params: { id }, query: { limit: 50 }, signal }),
+  );
+}
+
 export function useDatabaseGrants(id: string) {
   return useQuery(`grants:${id}`, (signal) =>
     callRoute(listAccessRequests, { query: { databaseId: id }, signal }),
@@ -95,8 +103,9 @@ export function remove(id: string, name: string) {
   return callRoute(deleteDatabase, { params: { id }, body: { confirm: name } });
 }
 
-export function resetPassword(id: string) {
-  return callRoute(resetOwnerPassword, { params: { id } });
+/** overlapMinutes 0 resets the current login; more rotates to the owner's other login. */
+export function changeOwnerPassword(id: string, overlapMinutes: number) {
+  return callRoute(resetOwnerPassword, { params: { id }, body: { overlapMinutes } });
 }
 
 export function restore(id: string, request: RestoreDatabaseRequest) {

@@ -7,6 +7,7 @@ import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
 import { RangePicker } from "../../components/RangePicker.js";
 import { type MetricKey, ReportCharts } from "../../components/ReportCharts.js";
+import { ScrollRegion } from "../../components/ScrollRegion.js";
 import { env } from "../../config/env.js";
 import { formatDateTime, formatDuration, plural } from "../../lib/format.js";
 import { reportLinks, type Subject, useReport, useSubjects } from "./api.js";
@@ -38,7 +39,7 @@ function ReportView({ subject, report }: { subject: Subject; report: Report }) {
           {formatDateTime(report.from)} – {formatDateTime(report.to)}, {plural(report.points.length, "point")}{" "}
           of {formatDuration(report.bucketSeconds * 1000)} each
         </p>
-        <div className="table-wrap summary-table">
+        <ScrollRegion className="table-wrap summary-table" label="Summary">
           <table>
             <tbody>
               {summaryRows(report.summary).map(([label, value]) => (
@@ -49,13 +50,13 @@ function ReportView({ subject, report }: { subject: Subject; report: Report }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <p className="muted">
           Uptime is the share of the range without an outage: any time no writable, unfenced primary vouched
           for (a report vouches for the 6 s before it; silence counts). Rounded down.
         </p>
         {report.summary.outages.length === 0 ? null : (
-          <div className="table-wrap">
+          <ScrollRegion className="table-wrap" label="Outages">
             <table aria-label="Outages">
               <thead>
                 <tr>
@@ -76,7 +77,7 @@ function ReportView({ subject, report }: { subject: Subject; report: Report }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
       <ReportCharts report={report} metrics={CHARTS[subject.kind]} />
