@@ -11,6 +11,7 @@
 // no serious or critical violation).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { POOLER_PORT } from "@pgaas/common/wire";
 import { pairUriConfig } from "@pgaas/testing";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -253,6 +254,56 @@ describe("portal end to end", () => {
       ),
     ).toEqual([{ item: "teapot" }]);
   });
+
+  step(
+    "enables connection pooling: the pooled URI is shown and a transaction runs through PgBouncer",
+    async () => {
+      const { page } = browser;
+      const pooledPort = (uri: string) => {
+        const url = new URL(uri);
+        url.port = String(POOLER_PORT);
+        return url.toString();
+      };
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: DATABASE }).waitFor();
+      // Not pooled yet: PgBouncer on the endpoint knows no such database.
+      expect(await page.getByText("Not pooled: only the direct endpoint serves it.").count()).toBe(1);
+      const before = await withClient(pooledPort(rotatedOwnerUri), (client) => client.query("SELECT 1")).then(
+        () => "connected",
+        (error: Error) => error.message,
+      );
+      expect(before).toBe(`no such database: ${DATABASE}`);
+      await page.getByRole("button", { name: "Enable pooling" }).click();
+      await page
+        .getByText("Both nodes reload PgBouncer within a few seconds; connected clients stay.")
+        .waitFor();
+      await page.reload();
+      const shown = page
+        .locator("dt", { hasText: "Pooled URI" })
+        .locator("xpath=following-sibling::dd[1]/code");
+      await shown.waitFor({ timeout: 30_000 });
+      const pooledUri = (await shown.textContent()) ?? "";
+      expect(new URL(pooledUri).port).toBe(String(POOLER_PORT));
+      expect(new URL(pooledUri).searchParams.get("sslmode")).toBe("verify-full");
+      await shot("07d-pooling-enabled");
+      // The agents rewrite PgBouncer's database list on their next round: bounded retries.
+      let rows: unknown[] = [];
+      const deadline = Date.now() + 30_000;
+      for (let attempt = 0; attempt < 30 && Date.now() < deadline; attempt += 1) {
+        try {
+          rows = await withClient(
+            pooledPort(rotatedOwnerUri),
+            async (client) => (await client.query("SELECT item FROM orders ORDER BY id")).rows,
+          );
+          break;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
+      expect(rows).toEqual([{ item: "teapot" }]);
+    },
+    90_000,
+  );
 
   step("lets the admin add a member", async () => {
     const { page } = browser;

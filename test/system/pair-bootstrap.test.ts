@@ -188,6 +188,8 @@ describe("pair bootstrap on namespace hosts", () => {
         "fence-watcher@n2",
         "keepalived@n1",
         "keepalived@n2",
+        "pooler@n1",
+        "pooler@n2",
         "register@n2",
         "register@w",
         "repmgrd@n1",

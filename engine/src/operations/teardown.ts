@@ -12,7 +12,13 @@ import { pairRoots } from "../layout.js";
 import { MemberSession } from "../member-session.js";
 import { type Member, nodeMember, witnessMember } from "../members.js";
 import type { RenderedFile } from "../plan-files.js";
-import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
+import {
+  agentService,
+  fenceWatcherService,
+  keepalivedService,
+  pgbouncerService,
+  repmgrdService,
+} from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
 import { SshUnreachableError } from "../ssh/errors.js";
 import { createSshPool, type SshPool } from "../ssh/pool.js";
@@ -23,6 +29,8 @@ async function teardownMember(session: MemberSession, publicKey: string | undefi
   const member = session.member;
   const defs = [
     agentService(member, NO_FILES),
+    // Whether or not the spec still enables the pooler: one started earlier must not outlive the pair.
+    ...(member.kind === "node" ? [pgbouncerService(member, NO_FILES)] : []),
     fenceWatcherService(member, NO_FILES),
     keepalivedService(member, NO_FILES),
     repmgrdService(member, NO_FILES),

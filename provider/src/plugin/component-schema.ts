@@ -101,6 +101,10 @@ const postgresPairInputs = {
     default: "synchronous",
   },
   backup: ref("PairSpecBackup", "Continuous WAL archiving and scheduled backups with pgBackRest."),
+  restoreFrom: ref(
+    "PairSpecRestoreFrom",
+    "Seed the new pair's first primary from another pair's backups as of a point in time; never in place.",
+  ),
   clientCidrs: strings("Networks whose clients may connect to PostgreSQL (scram-sha-256)."),
   adminCidr: str(
     "Network Pulumi runs from: SSH to the nodes is allowed from it. Required on OpenStack and GCP.",

@@ -25,6 +25,7 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   DataVolumeGuardArgs: "DataVolumeGuardArgs",
   SshBastionInput: "SshBastion",
   PairBackupInput: "PairSpecBackup",
+  PairRestoreFromInput: "PairSpecRestoreFrom",
 };
 
 const schema = providerSchema();
