@@ -55,7 +55,11 @@ describe("describe_point_in_time command", () => {
     const ok = recordingDescriber({ ok: true, message: figures });
     const onStandby = await runner(ok.describer).run(LOOK, "standby");
     const onPrimary = await runner(ok.describer).run({ ...LOOK, pointInTime: undefined }, "primary");
-    expect([onStandby.outcome, onStandby.message, onPrimary.outcome]).toEqual(["succeeded", figures, "succeeded"]);
+    expect([onStandby.outcome, onStandby.message, onPrimary.outcome]).toEqual([
+      "succeeded",
+      figures,
+      "succeeded",
+    ]);
     expect(ok.calls).toEqual([
       [{ time: "2026-12-07T02:00:00.000Z" }, "standby"],
       [{}, "primary"],

@@ -17,17 +17,17 @@ export {
   type SqlTarget,
 } from "./member-commands.js";
 export { type Member, repmgrConninfo } from "./members.js";
+export {
+  type DatabaseAtTime,
+  describePointInTimeOn,
+  type PointInTimeContents,
+} from "./operations/point-in-time.js";
 export { rejoinNode, waitForRepmgrdWatching } from "./operations/rejoin-node.js";
 export {
   type RestoreDatabaseRequest,
   type RestoreDatabaseResult,
   restoreDatabaseOn,
 } from "./operations/restore-database.js";
-export {
-  type DatabaseAtTime,
-  describePointInTimeOn,
-  type PointInTimeContents,
-} from "./operations/point-in-time.js";
 export { ensureSync, type SyncSpec, waitForStreaming } from "./operations/sync.js";
 export {
   type VerifyBackupResult,

@@ -29,7 +29,14 @@ describe("archiveThroughPrimary", () => {
     const asked: string[] = [];
     const target: SqlTarget = {
       name: "n1",
-      member: { kind: "node", name: "n1", id: 1, address: "10.0.0.1", port: 5432, layout: memberLayout({ name: "p" }, "n1") },
+      member: {
+        kind: "node",
+        name: "n1",
+        id: 1,
+        address: "10.0.0.1",
+        port: 5432,
+        layout: memberLayout({ name: "p" }, "n1"),
+      },
       async sql(sql) {
         asked.push(sql);
         if (sql === SWITCH_WAL_SQL) return "000000010000000000000007";
@@ -55,7 +62,9 @@ describe("archiveThroughPrimary", () => {
 
   it("fails with wal_not_archived when the archiver does not get there in time", async () => {
     const { target } = primary(Number.POSITIVE_INFINITY);
-    const error = await archiveThroughPrimary(target, { timeoutMs: 20, intervalMs: 5 }).catch((e: unknown) => e);
+    const error = await archiveThroughPrimary(target, { timeoutMs: 20, intervalMs: 5 }).catch(
+      (e: unknown) => e,
+    );
     expect((error as { code?: string }).code).toBe("wal_not_archived");
   });
 });
