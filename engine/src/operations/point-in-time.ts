@@ -39,6 +39,8 @@ export interface PointInTimeHosts {
 
 /** Statistics as of the time for every table, so that the row estimates count the rows themselves. */
 export const ANALYZE_SQL = "ANALYZE;\n";
+/** ANALYZE reads at most 30,000 pages a table, but a database may hold thousands of tables. */
+const ANALYZE_TIMEOUT_MS = 30 * 60_000;
 
 /** One row, `owner|bytes|rows`, run in the database itself. */
 export function databaseFiguresSql(database: string): string {
@@ -63,7 +65,7 @@ export async function describePointInTimeOn(
     const names = await checkScratch(repository, stanza, paths);
     const databases: DatabaseAtTime[] = [];
     for (const name of names) {
-      await scratchQuery(repository, paths, name, ANALYZE_SQL, "pit-analyze");
+      await scratchQuery(repository, paths, name, ANALYZE_SQL, "pit-analyze", ANALYZE_TIMEOUT_MS);
       const row = await scratchQuery(repository, paths, name, databaseFiguresSql(name), "pit-figures");
       const [owner = "", bytes = "", rows = ""] = row.split("|");
       databases.push({ name, owner, sizeBytes: Number(bytes), rowEstimate: Number(rows) });

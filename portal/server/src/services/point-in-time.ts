@@ -94,7 +94,7 @@ export function createPointInTimeLooks(
             details: { requestId: open },
           });
         }
-        const node = restoreCheckNode(pair);
+        const node = restoreCheckNode(pair, "a look at a point in time");
         const queued = await enqueueAgentCommand(db, {
           pairId,
           nodeId: node.id,
