@@ -16,7 +16,10 @@ export const DatabaseAtTime = z.object({
   name: z.string().min(1).max(256),
   owner: z.string().max(256),
   sizeBytes: z.number().int().nonnegative(),
-  /** Rows of the database's own tables by the planner, after ANALYZE in the scratch instance. */
+  /**
+   * Sum of the planner's row estimates over the database's own tables (system schemas excluded), after
+   * ANALYZE in the scratch instance.
+   */
   rowEstimate: z.number().int().nonnegative(),
 });
 export type DatabaseAtTime = z.infer<typeof DatabaseAtTime>;

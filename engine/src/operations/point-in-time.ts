@@ -4,19 +4,13 @@
 // that ANALYZE: exact for a table of up to 30,000 pages, which ANALYZE reads whole; a sampled estimate
 // above), and the instance removed whatever happened.
 import { sqlLiteral } from "@pgaas/common";
-import type { PointInTime } from "@pgaas/common/wire";
+import type { DatabaseAtTime, PointInTime } from "@pgaas/common/wire";
 import { resolveTarget } from "../backup/repository-inventory.js";
 import { newScratch, removeScratchAt, startScratch } from "../backup/scratch-instance.js";
 import type { MemberCommands, SqlTarget } from "../member-commands.js";
 import { checkScratch, scratchQuery } from "./verify-backup.js";
 
-export interface DatabaseAtTime {
-  readonly name: string;
-  readonly owner: string;
-  readonly sizeBytes: number;
-  /** Sum of the planner's row estimates over the database's own tables (system schemas excluded). */
-  readonly rowEstimate: number;
-}
+export type { DatabaseAtTime } from "@pgaas/common/wire";
 
 export interface PointInTimeContents {
   readonly databases: readonly DatabaseAtTime[];
