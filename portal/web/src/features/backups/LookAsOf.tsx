@@ -90,7 +90,7 @@ function DatabasesAtTime({ look, pairName }: { look: PointInTimeLook; pairName: 
       ) : null}
       {snippet === null ? null : (
         <>
-          <h4>The whole pair as of {formatDateTime(look.time ?? "")}</h4>
+          <h3 className="section-heading">The whole pair as of {formatDateTime(look.time ?? "")}</h3>
           <p className="muted">
             Into a new pair with its own hosts: run this Pulumi program where you manage {pairName}.
           </p>
