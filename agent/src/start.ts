@@ -7,6 +7,7 @@ import { Agent } from "./agent.js";
 import { systemBackupRepository } from "./backup/backup-repository.js";
 import { localBackupVerifier } from "./backup/backup-verifier.js";
 import { localDatabaseRestorer } from "./backup/database-restore.js";
+import { localPointInTimeDescriber } from "./backup/point-in-time-describer.js";
 import { repmgrCommandRunner } from "./commands/command-runner.js";
 import { readControlPlaneCa, watchedAgentToken } from "./config.js";
 import { HttpControlPlaneClient } from "./control-plane/http-client.js";
@@ -92,6 +93,7 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
             port: config.postgres.port,
           })
         : null,
+      localPointInTimeDescriber(config),
     ),
     ...(backups ? { backups } : {}),
     ...(clientAuth ? { clientAuth } : {}),

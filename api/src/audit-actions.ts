@@ -16,6 +16,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, string>> = {
   switchover: "Switchover",
   takeBackup: "Take backup",
   verifyBackup: "Verify backup",
+  lookAtPointInTime: "Look at pair as of a time",
   updatePairSettings: "Change pair settings",
   agentCommandResult: "Agent command result",
   createDatabase: "Create database",

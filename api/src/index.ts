@@ -11,6 +11,7 @@ import * as credentials from "./credentials.js";
 import * as databases from "./databases.js";
 import * as insights from "./insights.js";
 import * as pairs from "./pairs.js";
+import * as pointInTime from "./point-in-time.js";
 import * as reports from "./reports.js";
 import type { RouteSpec } from "./route.js";
 import * as settings from "./settings.js";
@@ -30,6 +31,7 @@ export * from "./databases.js";
 export * from "./insights.js";
 export * from "./issue-messages.js";
 export * from "./pairs.js";
+export * from "./point-in-time.js";
 export * from "./reports.js";
 export * from "./route.js";
 export * from "./settings.js";
@@ -56,6 +58,8 @@ export const ROUTES: readonly RouteSpec[] = [
   backups.listBackups,
   backups.takeBackup,
   backups.verifyBackup,
+  pointInTime.lookAtPointInTime,
+  pointInTime.getPointInTimeLook,
   settings.parameterCatalog,
   settings.updatePairSettings,
   agent.agentReport,

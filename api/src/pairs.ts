@@ -202,6 +202,9 @@ export const PairEventType = z.enum([
   // The restore check of the newest backup (details: backup, databases, databaseCount; or the reason).
   "restore_check_succeeded",
   "restore_check_failed",
+  // A look at the whole pair as of a time (details: target, databaseCount, commandId; or the reason).
+  "point_in_time_described",
+  "point_in_time_failed",
   // A node's agent applied (or failed to apply) the pair's list of pooled databases to PgBouncer.
   "pooling_applied",
   "pooling_failed",

@@ -1,6 +1,8 @@
 // @pgaas/engine/self-heal: the engine's steps and command builders for the agent to run on its own
-// host (automatic rejoin, restoring one database on the primary, the scheduled restore check). Kept
-// apart from the main entry so the agent bundle stays free of SSH transport, renderers and bootstrap.
+// host (automatic rejoin, restoring one database on the primary, the scheduled restore check, a look
+// at the pair as of a time). Kept apart from the main entry so the agent bundle stays free of SSH
+// transport, renderers and bootstrap.
+export { archiveThroughPrimary } from "./backup/archive-through-primary.js";
 export { asPostgres } from "./commands/host-commands.js";
 export {
   pgStopImmediateCommand,
@@ -15,6 +17,11 @@ export {
   type SqlTarget,
 } from "./member-commands.js";
 export { type Member, repmgrConninfo } from "./members.js";
+export {
+  type DatabaseAtTime,
+  describePointInTimeOn,
+  type PointInTimeContents,
+} from "./operations/point-in-time.js";
 export { rejoinNode, waitForRepmgrdWatching } from "./operations/rejoin-node.js";
 export {
   type RestoreDatabaseRequest,

@@ -1,10 +1,12 @@
 // Runs a command the control plane sent, on this host (the control plane holds no SSH keys):
-// switchover, backup, restore of one database, restore check of the newest backup, pooled databases.
+// switchover, backup, restore of one database, restore check of the newest backup, pooled databases,
+// a look at the whole pair as of a point in time.
 // Contract: never throws; every outcome, including refusal, is an AgentCommandResult.
 import type { AgentCommand, AgentCommandResult, NodeRole } from "@pgaas/common/wire";
 import type { BackupRepository } from "../backup/backup-repository.js";
 import type { BackupVerifier } from "../backup/backup-verifier.js";
 import type { DatabaseRestorer } from "../backup/database-restore.js";
+import type { PointInTimeDescriber } from "../backup/point-in-time-describer.js";
 import type { PooledDatabases } from "../pooler/pooled-databases.js";
 import type { Repmgr } from "../repmgr/repmgr.js";
 
@@ -21,6 +23,7 @@ export function repmgrCommandRunner(
   restorer: DatabaseRestorer | null = null,
   verifier: BackupVerifier | null = null,
   pooler: PooledDatabases | null = null,
+  describer: PointInTimeDescriber | null = null,
 ): CommandRunner {
   return {
     async run(command, role) {
@@ -77,6 +80,20 @@ export function repmgrCommandRunner(
             );
           }
           const { ok, message } = await verifier.verify();
+          return finish(ok ? "succeeded" : "failed", message);
+        }
+        case "describe_point_in_time": {
+          if (describer === null) {
+            return finish("failed", "no_backups_configured: this pair has no backups configured");
+          }
+          // Like a restore check: the control plane picks the node (the standby when one streams).
+          if (role !== "primary" && role !== "standby") {
+            return finish(
+              "failed",
+              `node_not_ready: looks at a point in time run on a primary or standby; this node is ${role}`,
+            );
+          }
+          const { ok, message } = await describer.describe(command.pointInTime ?? {}, role);
           return finish(ok ? "succeeded" : "failed", message);
         }
         case "set_pooled_databases": {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { BackupInventory, BackupType } from "./backup-inventory.js";
 import { ClientAuthBundle } from "./client-auth.js";
 import { PG_NAME_PATTERN } from "./names.js";
+import { PointInTimeParameters } from "./point-in-time.js";
 import { RestoreTime } from "./restore-target.js";
 
 /** What a node is right now, as its own PostgreSQL and repmgr say. */
@@ -186,8 +187,17 @@ export const AgentCommand = z.object({
   /**
    * `verify_backup`: the restore check, by the standby (the primary of a pair without one).
    * `set_pooled_databases`: the full list PgBouncer serves, sent to both nodes, applied by a reload.
+   * `describe_point_in_time`: the whole pair as of a time in a scratch instance, by the standby (the
+   * primary of a pair without a healthy one); the result's message carries each database's figures.
    */
-  type: z.enum(["switchover", "backup", "restore", "verify_backup", "set_pooled_databases"]),
+  type: z.enum([
+    "switchover",
+    "backup",
+    "restore",
+    "verify_backup",
+    "set_pooled_databases",
+    "describe_point_in_time",
+  ]),
   requestedAt: z.iso.datetime({ offset: true }),
   /** `backup` only: which kind (default full). */
   backupType: BackupType.optional(),
@@ -195,6 +205,8 @@ export const AgentCommand = z.object({
   restore: RestoreParameters.optional(),
   /** `set_pooled_databases` only: every database to pool (the others are refused on the pooler port). */
   pooledDatabases: z.array(RestoreName).max(1000).optional(),
+  /** `describe_point_in_time` only. */
+  pointInTime: PointInTimeParameters.optional(),
 });
 export type AgentCommand = z.infer<typeof AgentCommand>;
 

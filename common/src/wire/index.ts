@@ -10,6 +10,7 @@ export * from "./first-boot.js";
 export * from "./managed-parameters.js";
 export * from "./names.js";
 export * from "./platform.js";
+export * from "./point-in-time.js";
 export * from "./restore-check.js";
 export * from "./restore-target.js";
 export * from "./version.js";

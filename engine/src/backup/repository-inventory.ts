@@ -57,11 +57,12 @@ export async function resolveTarget(
   repository: MemberCommands,
   primary: SqlTarget | null,
   target: PointInTime,
+  archiveNow: () => Promise<void> = async () => {
+    await repository.sh(checkCommand(repositoryConf(repository), stanza), "archive-now", 120_000);
+  },
 ): Promise<RestoreTarget> {
   const checked = checkRestoreTarget(await readInventory(stanza, repository, primary), target, new Date());
-  if (checked.archiveFirst) {
-    await repository.sh(checkCommand(repositoryConf(repository), stanza), "archive-now", 120_000);
-  }
+  if (checked.archiveFirst) await archiveNow();
   return {
     ...(checked.time ? { time: recoveryTime(checked.time) } : {}),
     ...(checked.set ? { set: checked.set } : {}),

@@ -1,21 +1,16 @@
 // What the whole pair held at a point in time, without touching the pair: restored into a scratch
 // instance, checked like a verified backup (promoted, every connectable database answers), then each
-// database's owner, size and row estimate (the planner's reltuples as of the time: exact for tables
-// analyzed before it, 0 for never-analyzed ones), and the instance removed whatever happened.
+// database analyzed there and its owner, size and row estimate read (the planner's reltuples after
+// that ANALYZE: exact for a table of up to 30,000 pages, which ANALYZE reads whole; a sampled estimate
+// above), and the instance removed whatever happened.
 import { sqlLiteral } from "@pgaas/common";
-import type { PointInTime } from "@pgaas/common/wire";
+import type { DatabaseAtTime, PointInTime } from "@pgaas/common/wire";
 import { resolveTarget } from "../backup/repository-inventory.js";
 import { newScratch, removeScratchAt, startScratch } from "../backup/scratch-instance.js";
 import type { MemberCommands, SqlTarget } from "../member-commands.js";
 import { checkScratch, scratchQuery } from "./verify-backup.js";
 
-export interface DatabaseAtTime {
-  readonly name: string;
-  readonly owner: string;
-  readonly sizeBytes: number;
-  /** Sum of the planner's row estimates over the database's own tables (system schemas excluded). */
-  readonly rowEstimate: number;
-}
+export type { DatabaseAtTime } from "@pgaas/common/wire";
 
 export interface PointInTimeContents {
   readonly databases: readonly DatabaseAtTime[];
@@ -28,7 +23,18 @@ export interface PointInTimeHosts {
   readonly repository: MemberCommands;
   /** The pair's primary for the archiver's state (null: none, the archive as the repository shows it). */
   readonly primary: SqlTarget | null;
+  /**
+   * Pushes the current WAL segment when the time lies after the archive's end. Default: pgbackrest
+   * check on the repository host, which switches WAL only where it reaches the primary (not on a
+   * standby); elsewhere, archiveThroughPrimary.
+   */
+  readonly archiveNow?: () => Promise<void>;
 }
+
+/** Statistics as of the time for every table, so that the row estimates count the rows themselves. */
+export const ANALYZE_SQL = "ANALYZE;\n";
+/** ANALYZE reads at most 30,000 pages a table, but a database may hold thousands of tables. */
+const ANALYZE_TIMEOUT_MS = 30 * 60_000;
 
 /** One row, `owner|bytes|rows`, run in the database itself. */
 export function databaseFiguresSql(database: string): string {
@@ -46,13 +52,14 @@ export async function describePointInTimeOn(
 ): Promise<PointInTimeContents> {
   const started = performance.now();
   const { stanza, repository } = hosts;
-  const resolved = await resolveTarget(stanza, repository, hosts.primary, target);
+  const resolved = await resolveTarget(stanza, repository, hosts.primary, target, hosts.archiveNow);
   const paths = newScratch(repository);
   try {
     await startScratch(repository, stanza, paths, resolved);
     const names = await checkScratch(repository, stanza, paths);
     const databases: DatabaseAtTime[] = [];
     for (const name of names) {
+      await scratchQuery(repository, paths, name, ANALYZE_SQL, "pit-analyze", ANALYZE_TIMEOUT_MS);
       const row = await scratchQuery(repository, paths, name, databaseFiguresSql(name), "pit-figures");
       const [owner = "", bytes = "", rows = ""] = row.split("|");
       databases.push({ name, owner, sizeBytes: Number(bytes), rowEstimate: Number(rows) });

@@ -53,12 +53,13 @@ export async function scratchQuery(
   database: string,
   sql: string,
   step: string,
+  timeoutMs = 60_000,
 ): Promise<string> {
   // A conninfo, not a bare name: psql would read a name containing "=" as a connection string.
   const result = await host.transport.runChecked(scratchPsqlCommand(paths, conninfo({ dbname: database })), {
     step: `${host.name}.${step}`,
     stdin: sql,
-    timeoutMs: 60_000,
+    timeoutMs,
   });
   return result.stdout.trim();
 }

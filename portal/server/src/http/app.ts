@@ -103,7 +103,7 @@ export function createApp(services: Services, options: AppOptions = {}): Express
   };
   mountAuth(router, deps, services.users, services.secureCookies);
   mountPairs(router, deps, services.pairs, services.pairSettings);
-  mountBackups(router, deps, services.backups);
+  mountBackups(router, deps, services.backups, services.pointInTimeLooks);
   mountAgent(router, deps, services.ingest, metrics);
   mountDatabases(router, deps, services);
   mountAccess(router, deps, services.access, services.clientCertificates);

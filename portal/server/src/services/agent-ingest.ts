@@ -9,6 +9,7 @@ import {
   type AgentCommandResult,
   type AgentReportAck,
   type AgentReportBatch,
+  parsePointInTimeMessage,
   parseRestoreCheckMessage,
   type StateReport,
 } from "@pgaas/common/wire";
@@ -135,6 +136,20 @@ function resultEvent(
         type: "restore_check_succeeded",
         message: `restore check on ${nodeName}: backup ${passed.backup} restored, ${passed.databaseCount} databases answered`,
         details: { backup: passed.backup, databases: passed.databases, databaseCount: passed.databaseCount },
+      };
+    }
+    case "describe_point_in_time": {
+      const described = ok ? parsePointInTimeMessage(result.message) : null;
+      if (described === null) {
+        return {
+          type: "point_in_time_failed",
+          message: `look at the pair as of a point in time on ${nodeName} failed: ${ok ? `unreadable result: ${result.message}` : result.message}`,
+        };
+      }
+      return {
+        type: "point_in_time_described",
+        message: `look at the pair as of a point in time on ${nodeName}: ${described.databaseCount} databases`,
+        details: { databaseCount: described.databaseCount },
       };
     }
     case "set_pooled_databases":

@@ -16,6 +16,7 @@ import { createLoginThrottle } from "./login-throttle.js";
 import { createOwnerPasswords, type OwnerPasswords } from "./owner-password.js";
 import { createPairSettings, type PairSettings } from "./pair-settings.js";
 import { createPairs, type Pairs } from "./pairs.js";
+import { createPointInTimeLooks, type PointInTimeLooks } from "./point-in-time.js";
 import { createReports, type Reports } from "./reports.js";
 import { createUsers, type Users } from "./users.js";
 
@@ -30,6 +31,7 @@ export interface Services {
   readonly ownerPasswords: OwnerPasswords;
   readonly insights: Insights;
   readonly restores: DatabaseRestores;
+  readonly pointInTimeLooks: PointInTimeLooks;
   readonly pairSettings: PairSettings;
   readonly access: Access;
   readonly clientCertificates: ClientCertificates;
@@ -82,6 +84,7 @@ export function createServices(options: {
     ownerPasswords: createOwnerPasswords(options.store, pairs, databases, options.logger),
     insights: createInsights(options.store, databases, pairs),
     restores,
+    pointInTimeLooks: createPointInTimeLooks(options.store, pairs),
     pairSettings: createPairSettings(options.store, pairs),
     access,
     clientCertificates,

@@ -17,14 +17,17 @@ export const RESTORE_CHECK_KIND = "restore_check";
 
 export type RestoreCheckRequest = VerifyBackupResponse["request"];
 
-/** The node whose agent runs the check: a reporting, unfenced standby, else the primary. */
-export function restoreCheckNode(pair: Pair): Pair["nodes"][number] {
+/**
+ * The node whose agent runs the check (or another scratch restore: `work` names it): a reporting,
+ * unfenced standby, else the primary.
+ */
+export function restoreCheckNode(pair: Pair, work = "a restore check"): Pair["nodes"][number] {
   const standby = pair.nodes.find(
     (node) => node.role === "standby" && node.state === "reporting" && !node.fenced,
   );
   const node = standby ?? pair.nodes.find((candidate) => candidate.name === pair.primary);
   if (node === undefined) {
-    throw new ConflictError(`pair ${pair.name} has no standby or primary to run a restore check`, {
+    throw new ConflictError(`pair ${pair.name} has no standby or primary to run ${work}`, {
       code: "no_primary",
     });
   }

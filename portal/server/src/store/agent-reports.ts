@@ -22,7 +22,8 @@ const DELIVER_COMMANDS = `cmds AS (UPDATE agent_commands SET state = 'delivered'
 const RESULT_COLUMNS = `(SELECT count(*) FROM seen)::int AS fresh,
   (SELECT coalesce(json_agg(json_strip_nulls(json_build_object('id', id, 'type', type, 'requestedAt', requested_at,
     'backupType', parameters->>'backupType', 'restore', parameters->'restore',
-    'pooledDatabases', parameters->'pooledDatabases'))), '[]') FROM cmds) AS commands`;
+    'pooledDatabases', parameters->'pooledDatabases', 'pointInTime', parameters->'pointInTime'))), '[]')
+    FROM cmds) AS commands`;
 
 const INGEST_STATE_SQL = `
   WITH ${RECORD_REPORT_ID},

@@ -47,6 +47,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   backups_not_configured: "This pair has no backups configured (its spec has no backup block).",
   backup_in_progress: "A backup of this pair is already running; wait for it to finish.",
   restore_check_in_progress: "A restore check of this pair is already running; wait for it to finish.",
+  look_in_progress: "A look at this pair as of a point in time is already running; wait for it to finish.",
   database_restoring: "That database is still being restored; wait until it is active.",
   database_not_restorable: "Only an active or a deleted database can be restored.",
   no_backup: "The pair has no backup yet, so nothing can be restored.",

@@ -21,6 +21,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "backup_failed":
     case "restore_failed":
     case "restore_check_failed":
+    case "point_in_time_failed":
     case "pooling_failed":
       return "bad";
     case "sync_degraded":
@@ -33,6 +34,7 @@ function eventTone(type: PairEventType): "bad" | "warn" | "ok" | "info" {
     case "backup_succeeded":
     case "restore_succeeded":
     case "restore_check_succeeded":
+    case "point_in_time_described":
     case "unfenced":
     case "rejoin_succeeded":
     case "pooling_applied":

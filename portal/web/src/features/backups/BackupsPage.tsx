@@ -1,6 +1,7 @@
 // Backups per pair, as RDS shows them: the latest restorable second, the RPO (archive lag), every
 // backup with its time, type, size and WAL range, the last verified restore, and (admins) "take a
-// backup now", "verify now" and the Pulumi program that restores the pair into a new pair.
+// backup now", "verify now", a look at the whole pair as of a time and the Pulumi program that
+// restores the pair into a new pair.
 import type { BackupInventory, BackupRequest, BackupType, User } from "@pgaas/api";
 import { useState } from "react";
 import { Badge } from "../../components/Badge.js";
@@ -15,6 +16,7 @@ import { formatAge, formatBytes, formatDateTime, formatDuration } from "../../li
 import { useMutation } from "../../lib/use-query.js";
 import { type PairBackupsView, requestBackup, usePairBackups } from "./api.js";
 import { LastVerification } from "./LastVerification.js";
+import { LookAsOf } from "./LookAsOf.js";
 import { RestorePairIntoNewPair } from "./RestorePairIntoNewPair.js";
 
 const TYPES: readonly { value: BackupType; label: string }[] = [
@@ -166,6 +168,7 @@ function PairBackupsCard({
           onRequested={onRequested}
         />
       ) : null}
+      {isAdmin && backups.inventory ? <LookAsOf pairId={pair.id} pairName={pair.name} /> : null}
       {isAdmin && backups.inventory ? (
         <RestorePairIntoNewPair pairName={pair.name} inventory={backups.inventory} />
       ) : null}

@@ -1,9 +1,13 @@
 import {
   type BackupType,
+  getPointInTimeLook,
   listBackups,
+  listDatabases,
   listPairs,
+  lookAtPointInTime,
   type Pair,
   type PairBackups,
+  type PointInTimeLookRequest,
   takeBackup,
   verifyBackup,
 } from "@pgaas/api";
@@ -36,4 +40,24 @@ export function requestBackup(input: { pairId: string; type: BackupType }) {
 
 export function requestRestoreCheck(input: { pairId: string }) {
   return callRoute(verifyBackup, { params: { id: input.pairId } });
+}
+
+export function requestLook(input: { pairId: string; request: PointInTimeLookRequest }) {
+  return callRoute(lookAtPointInTime, { params: { id: input.pairId }, body: input.request });
+}
+
+/** A running look is asked again every 3 s; a finished one no more. */
+export function usePointInTimeLook(pairId: string, requestId: string, running: boolean) {
+  return useQuery(
+    `point-in-time-${requestId}`,
+    (signal) => callRoute(getPointInTimeLook, { params: { id: pairId, requestId }, signal }),
+    running ? { refreshMs: 3000 } : {},
+  );
+}
+
+/** The pair's database records (deleted ones too): a database at T restores through its record. */
+export function usePairDatabaseRecords(pairId: string) {
+  return useQuery(`pair-databases-${pairId}`, (signal) =>
+    callRoute(listDatabases, { query: { pairId, includeDeleted: "true" }, signal }),
+  );
 }

@@ -9,7 +9,7 @@ import { PageHeader } from "../../components/PageHeader.js";
 import { QueryView } from "../../components/QueryView.js";
 import { caCertificateItems, ShownOnce } from "../../components/ShownOnce.js";
 import { formatBytes, formatDateTime } from "../../lib/format.js";
-import { Link, navigate, PageTitle } from "../../lib/router.js";
+import { Link, navigate, PageTitle, useLocation } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
 import { changeOwnerPassword, remove, useDatabaseDetail } from "./api.js";
 import { ConnectionSnippets } from "./ConnectionSnippets.js";
@@ -98,6 +98,9 @@ function ConnectionInfo({
 
 export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
   const query = useDatabaseDetail(id);
+  // A look at the pair as of T links here with T for "restore this database as of T".
+  const restoreAt = useLocation().searchParams.get("restoreAt");
+  const initialTime = restoreAt !== null && !Number.isNaN(Date.parse(restoreAt)) ? restoreAt : undefined;
   const [confirming, setConfirming] = useState<"delete" | "reset" | null>(null);
   const [issued, setIssued] = useState<OwnerPasswordResponse | null>(null);
   const [overlap, setOverlap] = useState<string>(DEFAULT_OVERLAP);
@@ -182,7 +185,9 @@ export function DatabaseDetailPage({ id, user }: { id: string; user: User }) {
                 <PoolingSwitch database={database} onSaved={query.reload} />
               </section>
             )}
-            {(active || deleted) && canManage ? <RestoreDatabase database={database} /> : null}
+            {(active || deleted) && canManage ? (
+              <RestoreDatabase database={database} initialTime={initialTime} />
+            ) : null}
             <DatabaseGrants databaseId={database.id} />
             {!active || !canManage ? null : (
               // Last on the page, not beside the title: on a phone the header's buttons are the first

@@ -11,6 +11,7 @@ import { type FieldErrors, validate } from "../../lib/form.js";
 import { formatDateTime } from "../../lib/format.js";
 import { Link } from "../../lib/router.js";
 import { useMutation } from "../../lib/use-query.js";
+import { isoToUtcPicker, utcPickerToIso } from "../../lib/utc-picker.js";
 import { restore } from "./api.js";
 
 interface Draft {
@@ -21,17 +22,21 @@ interface Draft {
 
 /** The datetime-local value is read as UTC (the label says so): `2026-12-07T03:05` → `…:00Z`. */
 export function restoreDraftToRequest(draft: Draft): Record<string, unknown> {
-  const time = draft.time.trim();
-  const withSeconds = /T\d\d:\d\d$/.test(time) ? `${time}:00` : time;
+  const time = utcPickerToIso(draft.time);
   return {
     newName: draft.newName.trim(),
     ...(draft.owner.trim() === "" ? {} : { owner: draft.owner.trim() }),
-    ...(time === "" ? {} : { time: `${withSeconds}Z` }),
+    ...(time === undefined ? {} : { time }),
   };
 }
 
-export function RestoreDatabase({ database }: { database: Database }) {
-  const [draft, setDraft] = useState<Draft>({ time: "", newName: "", owner: "" });
+/** `initialTime`: an instant to start from (a look at the pair as of T links here with T). */
+export function RestoreDatabase({ database, initialTime }: { database: Database; initialTime?: string }) {
+  const [draft, setDraft] = useState<Draft>({
+    time: initialTime ? isoToUtcPicker(initialTime) : "",
+    newName: "",
+    owner: "",
+  });
   const [errors, setErrors] = useState<FieldErrors>({});
   const mutation = useMutation((request: RestoreDatabaseRequest) => restore(database.id, request));
   const deleted = database.state === "deleted";
