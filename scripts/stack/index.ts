@@ -254,7 +254,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await timed(progress, `register pair ${spec.name} with the control plane`, async () => {
       const body = {
         name: spec.name,
-        endpoint: { host: spec.endpoint.address, port: spec.endpoint.port },
+        endpoint: {
+          host: spec.endpoint.address,
+          port: spec.endpoint.port,
+          ...(spec.pooler.enabled ? { poolerPort: spec.pooler.port } : {}),
+        },
         nodes: spec.nodes.map((node) => ({
           name: node.name,
           address: node.address,
