@@ -176,6 +176,26 @@ describe("client certificates on a real pair", () => {
         ),
       ).toContain("connection requires a valid client certificate");
 
+      // PgBouncer cannot pass a client certificate on: through the pooler a certificate role is
+      // refused even with its password, while a password role (the owner) gets in.
+      const pooled = await owner("PATCH", `/v1/databases/${databaseId}`, { pooling: true });
+      expect(pooled.status).toBe(200);
+      const ownerLogin = (database.body as { credentials: { username: string; password: string } })
+        .credentials;
+      const throughPooler = (user: string) =>
+        `host=${vip} port=${spec.pooler.port} dbname=ledger user=${user} sslmode=verify-full sslrootcert=${join(dir, "alice", "ca.crt")}`;
+      await waitFor(
+        "the pooler to serve ledger",
+        async () =>
+          (await psql(throughPooler(ownerLogin.username), ownerLogin.password)) === ownerLogin.username
+            ? true
+            : undefined,
+        30_000,
+      );
+      expect(await psql(throughPooler(a.role), a.password)).toContain(
+        `pg_hba.conf rejects connection for host "[local]", user "${a.role}", database "ledger"`,
+      );
+
       // A certificate for alice's role from a CA other than the pair's client CA is refused.
       const forged = issueClientCertificate(
         generateCa("pgaas forged client CA"),
