@@ -48,6 +48,12 @@ export {
 } from "./operations/backups.js";
 export { type RejoinResult, rejoin } from "./operations/rejoin.js";
 export {
+  type PreviousHost,
+  type ReplaceMemberOptions,
+  type ReplaceMemberResult,
+  replaceMember,
+} from "./operations/replace-member.js";
+export {
   type NodeRole,
   type NodeStatus,
   type PairStatus,

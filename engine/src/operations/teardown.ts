@@ -12,17 +12,28 @@ import { pairRoots } from "../layout.js";
 import { MemberSession } from "../member-session.js";
 import { type Member, nodeMember, witnessMember } from "../members.js";
 import type { RenderedFile } from "../plan-files.js";
-import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
+import {
+  agentService,
+  fenceWatcherService,
+  keepalivedService,
+  pgbouncerService,
+  repmgrdService,
+} from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
 import { SshUnreachableError } from "../ssh/errors.js";
 import { createSshPool, type SshPool } from "../ssh/pool.js";
 
 const NO_FILES: readonly RenderedFile[] = [];
 
-async function teardownMember(session: MemberSession, publicKey: string | undefined): Promise<void> {
+/**
+ * Stops every daemon of the member and removes its files and data on this host. Also retires a host
+ * whose node moved to another one (replaceMember): the key stays, the pair may still use this host.
+ */
+export async function teardownMember(session: MemberSession, publicKey: string | undefined): Promise<void> {
   const member = session.member;
   const defs = [
     agentService(member, NO_FILES),
+    pgbouncerService(member, NO_FILES),
     fenceWatcherService(member, NO_FILES),
     keepalivedService(member, NO_FILES),
     repmgrdService(member, NO_FILES),
