@@ -41,7 +41,7 @@ let base: PairSpec;
 let pair: RollingPair | undefined;
 
 const REPMGR_NODES_SQL =
-  "SELECT string_agg(node_id || ':' || node_name || ':' || substring(conninfo from 'host=([0-9.]+)'), ',' ORDER BY node_id) FROM repmgr.nodes";
+  "SELECT string_agg(format('%s:%s:%s', node_id, node_name, substring(conninfo from 'host=''?([0-9.]+)')), ',' ORDER BY node_id) FROM repmgr.nodes";
 /** `ANY 1 (…)` shows the synchronous standby as "quorum". */
 const REPLICATION_SQL =
   "SELECT string_agg(application_name || ':' || state || ':' || sync_state, ',' ORDER BY application_name) FROM pg_stat_replication";
@@ -65,6 +65,7 @@ async function psqlOn(host: string, spec: PairSpec, member: string, database: st
     "-c",
     sql,
   ]);
+  if (result.code !== 0) throw new Error(`psql on ${host}: ${result.stderr.trim()}`);
   return result.stdout.trim();
 }
 
@@ -111,6 +112,12 @@ describe("rolling replacement", () => {
       const vipSamples = await vipWatch.stop();
       const samples = await primaries.stop();
 
+      for (const step of steps) {
+        const outage = largestAckGapMs(report.attempts, step.startedAt, step.protectedAt);
+        process.stdout.write(
+          `${step.node} ${step.from} → ${step.to}: write outage ${(outage / 1000).toFixed(2)} s, synchronous again after ${((step.protectedAt - step.startedAt) / 1000).toFixed(1)} s${step.switchedOver ? " (switchover)" : ""}\n`,
+        );
+      }
       expect(steps.map((s) => `${s.node}:${s.from}->${s.to}:${s.switchedOver}`)).toEqual([
         "n2:n2->r2:false",
         "n1:n1->r1:true",
@@ -131,12 +138,6 @@ describe("rolling replacement", () => {
         `1:n1:${lab.host("r1").address},2:n2:${lab.host("r2").address},3:w:${lab.host("w").address}`,
       );
       expect(await psqlOn("r2", current.spec, "n2", "postgres", REPLICATION_SQL)).toBe("n1:streaming:quorum");
-      for (const step of steps) {
-        const outage = largestAckGapMs(report.attempts, step.startedAt, step.protectedAt);
-        process.stdout.write(
-          `${step.node} ${step.from} → ${step.to}: write outage ${(outage / 1000).toFixed(2)} s, synchronous again after ${((step.protectedAt - step.startedAt) / 1000).toFixed(1)} s${step.switchedOver ? " (switchover)" : ""}\n`,
-        );
-      }
     } catch (error) {
       await Promise.all([writer.stop(), vipWatch.stop(), primaries.stop()]);
       await dumpLogs(current.spec);

@@ -2,8 +2,10 @@
 // address and host key), the pair keeping its data and at most one switchover of downtime.
 //   1. If the node's previous host is the primary, switch over to the other node first; refused unless
 //      that node is a streaming synchronous standby (no acknowledged commit may be lost).
-//   2. Retire the previous host, when it is still there: stop its daemons, remove the member's files,
-//      and unregister the node from repmgr (the new host registers under the same node id).
+//   2. Retire the previous host, when it is still there: the primary stops waiting for it (planned, so
+//      no commit waits out the degrade timeout), its daemons stop, the member's files go, and the node
+//      is unregistered from repmgr (the new host registers under the same node id). Until the new host
+//      streams the pair has one copy of its data, as while any standby is rebuilt.
 //   3. bootstrapPair with the new host: it rewrites what names the node on the survivors (repmgr's
 //      known_hosts with the new host key, keepalived's unicast peer, the agent's peer), clones the new
 //      host as the standby, registers it and starts repmgrd, keepalived, the pooler and the agent.
@@ -24,6 +26,7 @@ import { nodeStreamingFromSql, nodeSynchronousSql } from "../sql/sync-sql.js";
 import { SshUnreachableError } from "../ssh/errors.js";
 import { createSshPool } from "../ssh/pool.js";
 import { switchover } from "./switchover.js";
+import { ensureSync } from "./sync.js";
 import { teardownMember } from "./teardown.js";
 
 /** The host the node ran on before, with the address it had there. */
@@ -178,6 +181,9 @@ async function retirePrevious(
   if (state && !state.inRecovery) {
     throw new ConflictError(`${name}'s previous host still runs as primary`, { code: "previous_is_primary" });
   }
+  // Planned, so no commit waits out the degrade timeout for a standby that is leaving: the primary
+  // stops waiting now, and bootstrapPair turns synchronous replication back on once the new host streams.
+  await ensureSync({ nodes: spec.nodes, replication: { mode: "asynchronous" } }, primary);
   await teardownMember(session, undefined);
   const registered = await primary.sql(
     `SELECT count(*) FROM repmgr.nodes WHERE node_id = ${member.id}`,

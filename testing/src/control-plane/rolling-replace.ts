@@ -41,6 +41,8 @@ export interface ReplaceStep {
   readonly from: string;
   readonly to: string;
   readonly switchedOver: boolean;
+  /** The other node, the primary after the step. */
+  readonly primary: string;
   readonly startedAt: number;
   /** When the new host was the synchronous standby again (replaceMember returned). */
   readonly protectedAt: number;
@@ -112,7 +114,15 @@ export async function replaceStep(
   pair.placement = placement;
   pair.spec = spec;
   pair.hosts = hosts;
-  return { node, from, to, switchedOver: result.switchedOver, startedAt, protectedAt };
+  return {
+    node,
+    from,
+    to,
+    switchedOver: result.switchedOver,
+    primary: result.primary,
+    startedAt,
+    protectedAt,
+  };
 }
 
 /**
