@@ -46,6 +46,7 @@ export {
   type ScratchInstance,
   takeBackup,
 } from "./operations/backups.js";
+export { growDataFilesystemCommand, growDataFilesystems } from "./operations/grow-data-filesystem.js";
 export { type RejoinResult, rejoin } from "./operations/rejoin.js";
 export {
   type PreviousHost,
