@@ -21,11 +21,12 @@ import {
 } from "@pgaas/testing";
 import {
   deployAgentPair,
-  largestAckGapMs,
+  largestAckGap,
   placedHosts,
   rollingPair,
   rollingReplace,
   startControlPlaneStack,
+  stepsDuring,
 } from "@pgaas/testing/control-plane";
 
 const { values } = parseArgs({
@@ -49,6 +50,8 @@ interface Row {
   readonly switchover: boolean;
   readonly outageS: number;
   readonly protectedS: number;
+  /** The engine steps running while writes were out. */
+  readonly during: readonly string[];
 }
 
 async function main(): Promise<void> {
@@ -110,16 +113,18 @@ async function main(): Promise<void> {
       acked += check.ackedCount;
       totals.push(total);
       for (const step of steps) {
+        const gap = largestAckGap(report.attempts, step.startedAt, step.protectedAt);
         const row: Row = {
           round,
           step: `${step.node} ${step.from} → ${step.to}`,
           switchover: step.switchedOver,
-          outageS: seconds(largestAckGapMs(report.attempts, step.startedAt, step.protectedAt)),
+          outageS: seconds(gap.durationMs),
           protectedS: seconds(step.protectedAt - step.startedAt),
+          during: gap.durationMs > 1000 ? stepsDuring(step.events, gap) : [],
         };
         rows.push(row);
         log(
-          `round ${round}: ${row.step}: write outage ${row.outageS} s, synchronous again after ${row.protectedS} s${row.switchover ? " (switchover)" : ""}`,
+          `round ${round}: ${row.step}: write outage ${row.outageS} s, synchronous again after ${row.protectedS} s${row.switchover ? " (switchover)" : ""}; outage during: ${row.during.join(", ") || "-"}`,
         );
       }
       log(

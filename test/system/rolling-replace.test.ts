@@ -19,7 +19,7 @@ import {
 import {
   type ControlPlaneStack,
   deployAgentPair,
-  largestAckGapMs,
+  largestAckGap,
   primaryMoves,
   type RollingPair,
   rollingPair,
@@ -113,7 +113,7 @@ describe("rolling replacement", () => {
       const samples = await primaries.stop();
 
       for (const step of steps) {
-        const outage = largestAckGapMs(report.attempts, step.startedAt, step.protectedAt);
+        const outage = largestAckGap(report.attempts, step.startedAt, step.protectedAt).durationMs;
         process.stdout.write(
           `${step.node} ${step.from} → ${step.to}: write outage ${(outage / 1000).toFixed(2)} s, synchronous again after ${((step.protectedAt - step.startedAt) / 1000).toFixed(1)} s${step.switchedOver ? " (switchover)" : ""}\n`,
         );

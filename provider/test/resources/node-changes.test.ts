@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { NodeInstances, nodeChanges } from "../../src/resources/node-changes.js";
 
-const nodes = [
-  { name: "n1", address: "10.0.0.11" },
-  { name: "n2", address: "10.0.0.12" },
-];
+const n1 = { name: "n1", address: "10.0.0.11" };
+const nodes = [n1, { name: "n2", address: "10.0.0.12" }];
 const instances = [
   { name: "n1", instanceId: "vm-1", size: "m1.medium", dataVolumeSizeGb: 50 },
   { name: "n2", instanceId: "vm-2", size: "m1.medium", dataVolumeSizeGb: 50 },
@@ -23,7 +21,7 @@ describe("nodeChanges", () => {
   });
 
   it("replaces a node whose address changed even without instance ids", () => {
-    const news = { nodes: [nodes[0], { name: "n2", address: "10.0.0.99" }] };
+    const news = { nodes: [n1, { name: "n2", address: "10.0.0.99" }] };
     expect(nodeChanges({ nodes }, news, "n1")).toEqual({ replace: ["n2"], grow: [] });
   });
 

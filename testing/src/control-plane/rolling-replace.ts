@@ -14,6 +14,7 @@ import {
   type PairHosts,
   type PairSecrets,
   type PairSpec,
+  type ProgressEvent,
   type ProgressListener,
   parsePairSpec,
   replaceMember,
@@ -46,6 +47,13 @@ export interface ReplaceStep {
   readonly startedAt: number;
   /** When the new host was the synchronous standby again (replaceMember returned). */
   readonly protectedAt: number;
+  /** replaceMember's progress, each event with the time it arrived. */
+  readonly events: readonly TimedEvent[];
+}
+
+export interface TimedEvent {
+  readonly at: number;
+  readonly event: ProgressEvent;
 }
 
 /** The pair's spec with each node at the address of the lab host that carries it. */
@@ -102,13 +110,17 @@ export async function replaceStep(
   const spec = placedSpec(pair.base, pair.lab, placement);
   const hosts = placedHosts(spec, pair.lab, placement);
   const startedAt = Date.now();
+  const events: TimedEvent[] = [];
   const result = await replaceMember(spec, hosts, {
     node,
     previous: { host: labTarget(pair.lab, from), address: pair.lab.host(from).address },
     secrets: pair.secrets,
     agentTokens: pair.agentTokens,
     agentArtefactPath: AGENT_ARTEFACT_PATH,
-    ...(onProgress ? { onProgress } : {}),
+    onProgress: (event) => {
+      events.push({ at: Date.now(), event });
+      onProgress?.(event);
+    },
   });
   const protectedAt = Date.now();
   pair.placement = placement;
@@ -122,6 +134,7 @@ export async function replaceStep(
     primary: result.primary,
     startedAt,
     protectedAt,
+    events,
   };
 }
 
@@ -197,18 +210,42 @@ export function primaryMoves(samples: readonly PrimarySample[]): number {
   return moves;
 }
 
+export interface AckGap {
+  /** The last acknowledgement before the gap and the first after it. */
+  readonly from: number;
+  readonly to: number;
+  readonly durationMs: number;
+}
+
 /**
- * The longest time between two consecutive acknowledged writes that ended within [from, to]: the write
- * outage a client saw during a step (the writer's own cadence, 100 ms, when there was none).
+ * The longest time between two consecutive acknowledged writes around [from, to]: the write outage a
+ * client saw during a step (the writer's own cadence, 100 ms, when there was none).
  */
-export function largestAckGapMs(attempts: readonly WriteAttempt[], from: number, to: number): number {
+export function largestAckGap(attempts: readonly WriteAttempt[], from: number, to: number): AckGap {
   const acks = attempts.filter((attempt) => attempt.outcome === "acked").map((attempt) => attempt.endedAt);
-  let largest = 0;
+  let largest: AckGap = { from, to: from, durationMs: 0 };
   for (let index = 1; index < acks.length; index += 1) {
     const [before, after] = [acks[index - 1] as number, acks[index] as number];
-    if (after >= from && before <= to) largest = Math.max(largest, after - before);
+    if (after >= from && before <= to && after - before > largest.durationMs)
+      largest = { from: before, to: after, durationMs: after - before };
   }
   return largest;
+}
+
+/** The engine steps that were running at some point of the gap (`step host`), in start order. */
+export function stepsDuring(events: readonly TimedEvent[], gap: AckGap): string[] {
+  const running = new Map<string, number>();
+  const during: string[] = [];
+  for (const { at, event } of events) {
+    const key = `${event.step} ${event.host}`;
+    if (event.status === "start") running.set(key, at);
+    else {
+      const started = running.get(key);
+      running.delete(key);
+      if (started !== undefined && started < gap.to && at > gap.from) during.push(key);
+    }
+  }
+  return during;
 }
 
 function hostOf(placement: Placement, node: string): string {
