@@ -131,6 +131,18 @@ describe("rolling replacement", () => {
       expect(samples.filter((sample) => sample.primaries.length > 1)).toEqual([]);
       expect(vipSamples.filter((sample) => sample.holders.length > 1)).toEqual([]);
       expect(primaryMoves(samples)).toBe(1);
+      // The standby's move leaves the primary alone: its keepalived learns the new peer by a reload,
+      // so the VIP never leaves n1 while n2 moves.
+      const [standbyStep] = steps as [(typeof steps)[0]];
+      const keepalivedOnPrimary = standbyStep.events.find(
+        ({ event }) => event.step === "keepalived" && event.host === "n1" && event.status !== "start",
+      );
+      expect(keepalivedOnPrimary?.event.detail).toBe("reloaded (SIGHUP): the VIP stays where it is");
+      const whileStandbyMoved = vipSamples.filter(
+        (sample) => sample.at >= standbyStep.startedAt && sample.at <= standbyStep.protectedAt,
+      );
+      expect(whileStandbyMoved.length).toBeGreaterThan(10);
+      expect(whileStandbyMoved.filter((sample) => sample.holders.join(",") !== "n1")).toEqual([]);
       expect(samples.at(-1)?.primaries).toEqual(["r2"]);
       expect(vipSamples.at(-1)?.holders).toEqual(["r2"]);
       // n1 at r1's address, n2 at r2's, the witness: the old hosts are gone from repmgr's node table.

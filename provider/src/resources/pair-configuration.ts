@@ -295,6 +295,7 @@ export const pairConfigurationHandler: ResourceHandler = {
       hosts: state.hosts,
       readyFile: props.readyFile,
       readyTimeoutSeconds: state.readyTimeoutSeconds,
+      ...(props.nodeInstances === undefined ? {} : { nodeInstances: props.nodeInstances }),
     };
     return { id, props: state, inputs };
   },
