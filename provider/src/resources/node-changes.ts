@@ -2,7 +2,9 @@
 // replaced (its instance id, or its address, changed) moves with replaceMember; a node whose data volume
 // grew gets its filesystem grown online. A flavor or machine type resized in place changes neither: the
 // VM rebooted with its disk, and the convergence that follows brings it back as it was.
+import type { PairSpec } from "@pgaas/engine";
 import { z } from "zod";
+import type { HostConnection } from "./host-connections.js";
 
 /** One node's VM as the cloud reports it: PairConfiguration's input, so a replaced VM is reconfigured. */
 export const NodeInstance = z.object({
@@ -54,4 +56,28 @@ export function nodeChanges(olds: NodeSide, news: NodeSide, primaryHint: string 
   }
   replace.sort((a, b) => Number(a === primaryHint) - Number(b === primaryHint));
   return { replace, grow };
+}
+
+export interface PairSide {
+  readonly spec: PairSpec;
+  readonly hosts: readonly HostConnection[];
+}
+
+/**
+ * The pair as it stands while the nodes in `moved` are (being) moved: those at their new address and
+ * host, every other node still at its old ones, the rest of the spec (and the witness) as it is to be.
+ */
+export function pairWhileMoving(
+  before: PairSide,
+  after: PairSide,
+  moved: ReadonlySet<string>,
+): { spec: PairSpec; connections: HostConnection[] } {
+  const stays = (name: string) => !moved.has(name) && before.spec.nodes.some((node) => node.name === name);
+  const nodes = after.spec.nodes.map((node) =>
+    stays(node.name) ? (before.spec.nodes.find((old) => old.name === node.name) ?? node) : node,
+  ) as unknown as PairSpec["nodes"];
+  const connections = after.hosts.map((host) =>
+    stays(host.name) ? (before.hosts.find((old) => old.name === host.name) ?? host) : host,
+  );
+  return { spec: { ...after.spec, nodes }, connections };
 }

@@ -26,9 +26,9 @@ import {
 } from "@pgaas/engine";
 import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
-import { type HostConnection, HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
+import { HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
 import { ResourceInitError } from "./init-failure.js";
-import { NodeInstances, nodeChanges } from "./node-changes.js";
+import { NodeInstances, nodeChanges, pairWhileMoving } from "./node-changes.js";
 import {
   changedKeys,
   parseInputs,
@@ -176,16 +176,10 @@ async function replaceNodes(
   const moved = new Set<string>();
   for (const node of order) {
     moved.add(node);
-    const nodes = after.spec.nodes.map((candidate) =>
-      moved.has(candidate.name)
-        ? candidate
-        : (before.spec.nodes.find((old) => old.name === candidate.name) ?? candidate),
-    ) as unknown as PairSpec["nodes"];
-    const spec: PairSpec = { ...after.spec, nodes };
-    const connections: HostConnection[] = after.inputs.hosts.map((host) =>
-      moved.has(host.name) || !spec.nodes.some((n) => n.name === host.name)
-        ? host
-        : (before.inputs.hosts.find((old) => old.name === host.name) ?? host),
+    const { spec, connections } = pairWhileMoving(
+      { spec: before.spec, hosts: before.inputs.hosts },
+      { spec: after.spec, hosts: after.inputs.hosts },
+      moved,
     );
     const hosts = pairHostsFor(spec, connections);
     const previousIndex = before.spec.nodes.findIndex((old) => old.name === node);
