@@ -46,7 +46,14 @@ export {
   type ScratchInstance,
   takeBackup,
 } from "./operations/backups.js";
+export { growDataFilesystemCommand, growDataFilesystems } from "./operations/grow-data-filesystem.js";
 export { type RejoinResult, rejoin } from "./operations/rejoin.js";
+export {
+  type PreviousHost,
+  type ReplaceMemberOptions,
+  type ReplaceMemberResult,
+  replaceMember,
+} from "./operations/replace-member.js";
 export {
   type NodeRole,
   type NodeStatus,

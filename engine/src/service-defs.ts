@@ -73,7 +73,14 @@ export function keepalivedService(member: Member, files: readonly RenderedFile[]
     workingDir: "/",
     logFile: `${layout.logDir}/keepalived.log`,
     pidFile: `${layout.runDir}/keepalived.service.pid`,
-    env: { PGAAS_CONFIG_SHA256: configHash(files, "keepalived") },
+    // keepalived.conf itself is applied by a reload (bootstrap/keepalived-steps.ts): a restart would
+    // drop the VIP, so a new one does not change the definition.
+    env: {
+      PGAAS_CONFIG_SHA256: configHash(
+        files.filter((file) => file.path !== layout.keepalivedConf),
+        "keepalived",
+      ),
+    },
     startsAfter: afterPostgres(member),
   };
 }

@@ -8,7 +8,7 @@ import { createOpenStackHosts } from "./clouds/openstack.js";
 import type { CloudContext, PairHosts } from "./clouds/pair-hosts.js";
 import { PairConfigurationResource } from "./native/pair-configuration.js";
 import { RegistrationResource } from "./native/registration.js";
-import type { HostConnectionInput, PairSpecInput } from "./native/types.js";
+import type { HostConnectionInput, NodeInstanceInput, PairSpecInput } from "./native/types.js";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
 import { type CloudKind, selectCloud, validatePairArgs } from "./validate-pair-args.js";
 
@@ -75,7 +75,12 @@ export class PostgresPair extends pulumi.ComponentResource {
 
     this.configuration = new PairConfigurationResource(
       `${name}-configuration`,
-      { spec, hosts: connections, readyFile: hosts.readyFile },
+      {
+        spec,
+        hosts: connections,
+        readyFile: hosts.readyFile,
+        ...nodeInstancesOf(hosts),
+      },
       { parent: this, dependsOn: hosts.instances },
     );
     const config = this.configuration;
@@ -124,6 +129,12 @@ export class PostgresPair extends pulumi.ComponentResource {
     );
     this.registerOutputs(postgresPairOutputs(this));
   }
+}
+
+/** The nodes' VMs for PairConfiguration (clouds only: local hosts have none). */
+function nodeInstancesOf(hosts: PairHosts): { nodeInstances?: NodeInstanceInput[] } {
+  const instances = hosts.nodes.flatMap((node) => (node.instance === undefined ? [] : [node.instance]));
+  return instances.length === 0 ? {} : { nodeInstances: instances };
 }
 
 /** The component's outputs by schema name: what it registers, and what the provider's Construct returns. */

@@ -71,10 +71,26 @@ describe("PostgresPair on GCP", () => {
       subnetworks: [{ name: "subnet-1", sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
       logConfig: { enable: true, filter: "ERRORS_ONLY" },
     });
+    // n2 also waits for n1: a resize or replacement never takes both nodes at once.
+    expect(registry.optionsOf("gcp:compute/instance:Instance", "billing-n1").dependsOn).toEqual([
+      "billing-nat",
+    ]);
+    expect(registry.optionsOf("gcp:compute/instance:Instance", "billing-n2").dependsOn).toEqual([
+      "billing-n1",
+      "billing-nat",
+    ]);
+  });
+
+  it("feeds each node's VM id, machine type and disk size to the pair configuration; resizes stop the VM in place", () => {
+    const config = registry.named("pgaas:index:PairConfiguration", "billing-configuration");
+    expect(config.inputs.nodeInstances).toEqual([
+      { name: "n1", instanceId: "billing-n1-vmid", size: "e2-standard-2", dataVolumeSizeGb: 50 },
+      { name: "n2", instanceId: "billing-n2-vmid", size: "e2-standard-2", dataVolumeSizeGb: 50 },
+    ]);
     for (const node of ["n1", "n2"]) {
-      expect(registry.optionsOf("gcp:compute/instance:Instance", `billing-${node}`).dependsOn).toEqual([
-        "billing-nat",
-      ]);
+      expect(
+        registry.named("gcp:compute/instance:Instance", `billing-${node}`).inputs.allowStoppingForUpdate,
+      ).toBe(true);
     }
   });
 
@@ -123,7 +139,7 @@ describe("PostgresPair on GCP", () => {
         protect: true,
         retainOnDelete: false,
         ignoreChanges: undefined,
-        dependsOn: [],
+        dependsOn: node === "n1" ? [] : ["billing-n1-data"],
       });
       const instance = registry.named("gcp:compute/instance:Instance", `billing-${node}`);
       expect(String(unwrapSecretInput(instance.inputs.metadataStartupScript))).toContain(

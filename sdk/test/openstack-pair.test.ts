@@ -162,11 +162,13 @@ describe("PostgresPair on OpenStack", () => {
         availabilityZone: zone,
         metadata: { "pgaas-pair": "orders", "pgaas-node": node },
       });
+      // n2's volume and VM wait for n1's: a resize or replacement never takes both nodes at once.
+      const afterN1 = (names: string[]) => (node === "n1" ? [] : names);
       expect(registry.optionsOf("openstack:blockstorage/volume:Volume", `orders-${node}-data`)).toEqual({
         protect: true,
         retainOnDelete: false,
         ignoreChanges: undefined,
-        dependsOn: [],
+        dependsOn: afterN1(["orders-n1-data"]),
       });
       const attach = registry.named("openstack:compute/volumeAttach:VolumeAttach", `orders-${node}-data`);
       expect(attach.inputs).toEqual({ instanceId: `orders-${node}-id`, volumeId: `orders-${node}-data-id` });
@@ -178,7 +180,7 @@ describe("PostgresPair on OpenStack", () => {
         protect: undefined,
         retainOnDelete: undefined,
         ignoreChanges: ["userData"],
-        dependsOn: [],
+        dependsOn: afterN1(["orders-n1", "orders-n1-data"]),
       });
     }
     expect(registry.optionsOf("pgaas:index:PairConfiguration", "orders-configuration").dependsOn).toEqual([
@@ -186,6 +188,14 @@ describe("PostgresPair on OpenStack", () => {
       "orders-n1-data",
       "orders-n2",
       "orders-n2-data",
+    ]);
+  });
+
+  it("feeds each node's VM id, flavor and volume size to the pair configuration", () => {
+    const config = registry.named("pgaas:index:PairConfiguration", "orders-configuration");
+    expect(config.inputs.nodeInstances).toEqual([
+      { name: "n1", instanceId: "orders-n1-id", size: "m1.medium", dataVolumeSizeGb: 80 },
+      { name: "n2", instanceId: "orders-n2-id", size: "m1.medium", dataVolumeSizeGb: 80 },
     ]);
   });
 

@@ -188,6 +188,7 @@ describe("pair bootstrap on namespace hosts", () => {
         "fence-watcher@n2",
         "keepalived@n1",
         "keepalived@n2",
+        // The teardown stopped PgBouncer too (it used to outlive it), so the resumed run starts it.
         "pooler@n1",
         "pooler@n2",
         "register@n2",

@@ -13,12 +13,13 @@ import { openPairSessions } from "../pair-sessions.js";
 import { planNodeFiles, planWitnessFiles, type RenderedFile, usesRepositoryHost } from "../plan-files.js";
 import { type ProgressListener, StepRunner, type StepTiming } from "../progress.js";
 import type { PairSecrets } from "../secrets.js";
-import { agentService, fenceWatcherService, keepalivedService, repmgrdService } from "../service-defs.js";
+import { agentService, fenceWatcherService, repmgrdService } from "../service-defs.js";
 import type { PairSpec } from "../spec.js";
 import type { SshPool } from "../ssh/pool.js";
 import { installAgentArtefact, loadAgentArtefact } from "./agent-artefact.js";
 import { adoptPostgres, installBootUnits } from "./boot-units.js";
 import { decideRoles, type NodeObservation } from "./decide-roles.js";
+import { ensureKeepalived } from "./keepalived-steps.js";
 import { ensurePooler } from "./pooler-steps.js";
 import {
   ensurePairRoles,
@@ -230,13 +231,7 @@ export async function bootstrapPair(
     // PgBouncer runs on both nodes; only the one the endpoint leads to (the primary) is reached.
     await Promise.all(
       pair.nodes.flatMap((s) => [
-        ...(vip
-          ? [
-              runner.run("keepalived", s.name, () =>
-                s.services.ensureRunning(keepalivedService(s.member, planOf(s))),
-              ),
-            ]
-          : []),
+        ...(vip ? [runner.run("keepalived", s.name, () => ensureKeepalived(s, planOf(s)))] : []),
         runner.run("fence-watcher", s.name, () =>
           s.services.ensureRunning(fenceWatcherService(s.member, planOf(s))),
         ),

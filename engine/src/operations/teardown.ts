@@ -25,7 +25,11 @@ import { createSshPool, type SshPool } from "../ssh/pool.js";
 
 const NO_FILES: readonly RenderedFile[] = [];
 
-async function teardownMember(session: MemberSession, publicKey: string | undefined): Promise<void> {
+/**
+ * Stops every daemon of the member and removes its files and data on this host. Also retires a host
+ * whose node moved to another one (replaceMember): the key stays, the pair may still use this host.
+ */
+export async function teardownMember(session: MemberSession, publicKey: string | undefined): Promise<void> {
   const member = session.member;
   const defs = [
     agentService(member, NO_FILES),

@@ -32,3 +32,16 @@ export function nodeStreamingSql(nodeName: string): string {
 /** 't' when this server accepts writes: the keepalived check and the fence watcher ask this. */
 export const WRITABLE_SQL =
   "SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only') = 'off'";
+
+/**
+ * 1 when the named node streams from this server and acknowledges commits: `ANY 1 (…)` shows it as
+ * "quorum", a single name as "sync".
+ */
+export function nodeSynchronousSql(nodeName: string): string {
+  return `SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum') AND application_name = ${sqlLiteral(nodeName)}`;
+}
+
+/** 1 when the named node streams from this server from `address` (its host, not a former one). */
+export function nodeStreamingFromSql(nodeName: string, address: string): string {
+  return `${nodeStreamingSql(nodeName)} AND client_addr = ${sqlLiteral(address)}::inet`;
+}

@@ -53,6 +53,17 @@ const types = {
     },
     required: ["name", "host", "privateKey"],
   },
+  "pgaas:index:NodeInstance": {
+    type: "object",
+    description: "A node's VM as the cloud reports it.",
+    properties: {
+      name: str("The node's name in the pair spec."),
+      instanceId: str("The cloud's id of the VM: a new one means the node moved to a new VM."),
+      size: str("Flavor (OpenStack) or machine type (GCP)."),
+      dataVolumeSizeGb: int("The data volume's size in GB; when it grows the filesystem is grown online."),
+    },
+    required: ["name", "instanceId"],
+  },
   "pgaas:index:SshBastion": {
     type: "object",
     description: "A jump host: the SSH session to the host runs inside a channel it opens.",
@@ -168,6 +179,10 @@ const pairConfigurationInputs = {
     "A file each node must hold before it is configured (the first-boot script's marker); the witness host is checked for PostgreSQL 15 and repmgr instead.",
   ),
   readyTimeoutSeconds: int("How long to wait for the hosts.", { default: 900 }),
+  nodeInstances: arrayOf(
+    ref("NodeInstance", ""),
+    "The nodes' VMs on a cloud: a node on a new VM is replaced in turn (replaceMember), a grown data volume gets its filesystem grown online.",
+  ),
 };
 
 const localHostsInputs = {

@@ -1,13 +1,16 @@
 // pgaas:index:PairConfiguration — PostgreSQL primary + synchronous standby with repmgr, keepalived (VIP
 // pairs), the fence watcher and the witness, configured over SSH by the pair engine. Settings and
 // other spec changes update in place (the engine reloads, or restarts only when PostgreSQL says so);
-// a changed node set replaces the pair. Read reflects reality: after a failover refresh shows the new
-// primary. Generated credentials live in state only as secrets.
-import { describeError, InputError } from "@pgaas/common";
+// a node moved to a new VM (its instance id or address changed) is replaced in turn by replaceMember
+// (the standby's first, at most one switchover), a grown data volume gets its filesystem grown online;
+// only a changed pair or node name replaces the pair. Read reflects reality: after a failover refresh
+// shows the new primary. Generated credentials live in state only as secrets.
+import { ConflictError, describeError, InputError } from "@pgaas/common";
 import { ADMIN_ROLE } from "@pgaas/common/wire";
 import {
   bootstrapPair,
   generatePairSecrets,
+  growDataFilesystems,
   type PairHosts,
   type PairSecrets,
   type PairSpec,
@@ -15,6 +18,7 @@ import {
   pairSecretsFrom,
   pairStatus,
   parsePairSpec,
+  replaceMember,
   revealPairSecrets,
   teardownPair,
   withBackupKey,
@@ -24,6 +28,7 @@ import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
 import { ResourceInitError } from "./init-failure.js";
+import { NodeInstances, nodeChanges, pairWhileMoving } from "./node-changes.js";
 import {
   changedKeys,
   parseInputs,
@@ -43,6 +48,8 @@ export const PairConfigurationInputs = z.object({
   hosts: HostConnections,
   readyFile: z.string().startsWith("/").optional(),
   readyTimeoutSeconds: z.number().int().min(1).max(7200).default(DEFAULT_READY_TIMEOUT_SECONDS),
+  /** The nodes' VMs (instance id, size, data volume size): a replaced VM is always reconfigured. */
+  nodeInstances: NodeInstances.optional(),
 });
 export type PairConfigurationInputs = z.infer<typeof PairConfigurationInputs>;
 
@@ -96,10 +103,16 @@ export function specFailures(news: WireProps): { property: string; reason: strin
     }));
 }
 
-/** The node set: changing it replaces the pair (different hosts, different data directories). */
+/**
+ * The pair and node names: changing them replaces the pair (other data directories, other repmgr
+ * nodes). A node's address changes with its VM: that node is replaced in place (replaceMember).
+ */
 function nodeSet(spec: unknown): unknown {
   const value = unwrapSecrets(spec) as { name?: unknown; nodes?: unknown } | undefined;
-  return { name: value?.name, nodes: value?.nodes };
+  const nodes = Array.isArray(value?.nodes)
+    ? value.nodes.map((node) => (node as { name?: unknown } | null)?.name)
+    : value?.nodes;
+  return { name: value?.name, nodes };
 }
 
 /**
@@ -149,6 +162,62 @@ function stateOf(
   };
 }
 
+/**
+ * Moves each node in `order` to its new host, one after the other: while one moves, the other is still
+ * described (spec address, SSH host) as it is now, so every step sees the pair as it really stands.
+ */
+async function replaceNodes(
+  before: ParsedInputs,
+  after: ParsedInputs,
+  order: readonly string[],
+  secrets: PairSecrets,
+  ctx: ResourceContext,
+): Promise<void> {
+  const moved = new Set<string>();
+  for (const node of order) {
+    moved.add(node);
+    const { spec, connections } = pairWhileMoving(
+      { spec: before.spec, hosts: before.inputs.hosts },
+      { spec: after.spec, hosts: after.inputs.hosts },
+      moved,
+    );
+    const hosts = pairHostsFor(spec, connections);
+    const previousIndex = before.spec.nodes.findIndex((old) => old.name === node);
+    const previousAddress = before.spec.nodes[previousIndex]?.address;
+    const previousHost = before.hosts.nodes[previousIndex === 0 ? 0 : 1];
+    const sameAddress = previousAddress === spec.nodes.find((n) => n.name === node)?.address;
+    const result = await replaceMember(spec, hosts, {
+      node,
+      secrets,
+      ...(previousAddress === undefined
+        ? {}
+        : { previous: { host: previousHost, address: previousAddress } }),
+      onProgress: (event) => ctx.log.debug("replace", { ...event }),
+    }).catch((error: unknown) => {
+      // Both VMs went down in this update and each kept its address and data volume: no node can
+      // carry the pair while the other moves, and none has to. The convergence that follows starts
+      // both from their data (bootstrapPair decides the primary).
+      if (sameAddress && error instanceof ConflictError && error.code === "peer_not_running")
+        return undefined;
+      throw error;
+    });
+    if (result === undefined) {
+      ctx.log.warn("both nodes were down: converging instead of replacing in turn", {
+        pair: spec.name,
+        node,
+      });
+      continue;
+    }
+    ctx.log.info("node replaced", {
+      pair: spec.name,
+      node,
+      switchedOver: result.switchedOver,
+      retired: result.retired,
+      durationMs: result.durationMs,
+    });
+  }
+}
+
 async function converge(parsed: ParsedInputs, secrets: PairSecrets, ctx: ResourceContext) {
   const result = await bootstrapPair(parsed.spec, parsed.hosts, {
     secrets,
@@ -181,7 +250,7 @@ export const pairConfigurationHandler: ResourceHandler = {
         : [];
     const updates = [
       ...(sameValue(convergedSpec(olds.spec), convergedSpec(next.spec)) ? [] : ["spec"]),
-      ...changedKeys(["hosts", "readyFile", "readyTimeoutSeconds"], olds, next),
+      ...changedKeys(["hosts", "readyFile", "readyTimeoutSeconds", "nodeInstances"], olds, next),
     ];
     // The same hosts carry the new pair: the old one must be gone first.
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
@@ -220,6 +289,7 @@ export const pairConfigurationHandler: ResourceHandler = {
       hosts: state.hosts,
       readyFile: props.readyFile,
       readyTimeoutSeconds: state.readyTimeoutSeconds,
+      ...(props.nodeInstances === undefined ? {} : { nodeInstances: props.nodeInstances }),
     };
     return { id, props: state, inputs };
   },
@@ -228,7 +298,23 @@ export const pairConfigurationHandler: ResourceHandler = {
     const parsed = parse(news);
     // State written before backups (or TLS) existed has no repository key (or CA): the first update adds it.
     const secrets = withTlsCa(withBackupKey(storedSecrets(olds)), parsed.spec.name);
+    const before = parse(olds);
+    const changes = nodeChanges(
+      { nodes: before.spec.nodes, nodeInstances: before.inputs.nodeInstances },
+      { nodes: parsed.spec.nodes, nodeInstances: parsed.inputs.nodeInstances },
+      typeof olds.primary === "string" ? olds.primary : undefined,
+    );
+    if (changes.replace.length > 0) {
+      await waitForPairHosts(parsed.hosts, {
+        readyFile: parsed.inputs.readyFile,
+        timeoutMs: parsed.inputs.readyTimeoutSeconds * 1000,
+      });
+      await replaceNodes(before, parsed, changes.replace, secrets, ctx);
+    }
     const { result, status } = await converge(parsed, secrets, ctx);
+    await growDataFilesystems(parsed.spec, parsed.hosts, changes.grow, {
+      onProgress: (event) => ctx.log.debug("grow", { ...event }),
+    });
     return { outs: stateOf(news, parsed.spec, secrets, status, result.primary) };
   },
 

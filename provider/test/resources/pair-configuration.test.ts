@@ -86,9 +86,19 @@ describe("PairConfiguration diff", () => {
       { changes: true, replaces: [] },
     ],
     [
-      "a node address: replace",
+      "a node address: in place (replaceMember moves that node)",
       { spec: { ...spec, nodes: [spec.nodes[0], { name: "n2", address: "10.231.50.9" }] } },
+      { changes: true, replaces: [] },
+    ],
+    [
+      "a node name: replace",
+      { spec: { ...spec, nodes: [spec.nodes[0], { name: "n3", address: "10.231.50.3" }] } },
       { changes: true, replaces: ["spec"] },
+    ],
+    [
+      "a node's VM (instance id): in place",
+      { nodeInstances: [{ name: "n1", instanceId: "vm-9" }] },
+      { changes: true, replaces: [] },
     ],
     ["the pair name: replace", { spec: { ...spec, name: "orders2" } }, { changes: true, replaces: ["spec"] }],
     [

@@ -3,10 +3,12 @@
 // reserved internal address and an internal passthrough load balancer whose failover backend and
 // health check on the agent's /primary send traffic only to the writable, unfenced primary.
 import * as compute from "@pulumi/gcp/compute/index.js";
+import type * as pulumi from "@pulumi/pulumi";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import type { GcpPairArgs } from "../postgres-pair-args.js";
 import { regionOfZone } from "../validate-pair-args.js";
 import {
+  afterFirstNode,
   bootScriptIgnoreChanges,
   type CloudContext,
   cloudAccess,
@@ -82,6 +84,9 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
 
   const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
+  // n1's VM and disk: n2's wait for them (never both nodes at once).
+  const firstNode: pulumi.Resource[] = [];
+  const firstDisk: pulumi.Resource[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
     const zone = gcp.zones[index] as string;
     const hostKey = nodeHostKey(ctx, node);
@@ -96,7 +101,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         size: gcp.dataDiskSizeGb ?? DEFAULT_DATA_VOLUME_SIZE_GB,
         labels: { "pgaas-pair": name, "pgaas-node": node },
       },
-      dataVolumeOptions(ctx),
+      { ...dataVolumeOptions(ctx), dependsOn: afterFirstNode(index, firstDisk) },
     );
     const instance = new compute.Instance(
       `${name}-${node}`,
@@ -114,15 +119,18 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         metadataStartupScript: cloudSetupScript(access, "load-balancer", [GCP_DATA_DEVICE], hostKey),
         tags: [tag],
         labels: { "pgaas-pair": name, "pgaas-node": node },
+        // A new machine type is applied in place: the VM stops and starts again with its disk.
         allowStoppingForUpdate: true,
       },
       {
         parent,
         ignoreChanges: bootScriptIgnoreChanges(ctx, "metadataStartupScript"),
-        dependsOn: nat === undefined ? [] : [nat],
+        dependsOn: [...(nat === undefined ? [] : [nat]), ...afterFirstNode(index, firstNode)],
       },
     );
     instances.push(instance);
+    if (index === 0) firstNode.push(instance);
+    if (index === 0) firstDisk.push(dataDisk);
     groups.push(
       new compute.InstanceGroup(
         `${name}-${node}-group`,
@@ -135,7 +143,13 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
       if (!ip) throw new Error(`${name}-${node} has no internal address`);
       return ip;
     });
-    return cloudNode(node, address, access, hostKey);
+    const instanceOf = {
+      name: node,
+      instanceId: instance.instanceId,
+      size: instance.machineType,
+      dataVolumeSizeGb: dataDisk.size,
+    };
+    return cloudNode(node, address, access, hostKey, instanceOf);
   }) as [PlannedHost, PlannedHost];
 
   const endpoint = new compute.Address(

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import type { OpenStackPairArgs } from "../postgres-pair-args.js";
 import {
+  afterFirstNode,
   bootScriptIgnoreChanges,
   type CloudContext,
   cloudAccess,
@@ -77,6 +78,9 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
   const vip = vipPort.allFixedIps.apply((ips) => firstAddress(ips, `${name}-vip`));
 
   const instances: pulumi.Resource[] = [];
+  // n1's VM, its attachment and its volume: n2's wait for them (never both nodes at once).
+  const firstNode: pulumi.Resource[] = [];
+  const firstVolume: pulumi.Resource[] = [];
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
     const port = new networking.Port(
       `${name}-${node}-port`,
@@ -100,8 +104,9 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
         availabilityZone: os.availabilityZones?.[index],
         metadata: { "pgaas-pair": name, "pgaas-node": node },
       },
-      dataVolumeOptions(ctx),
+      { ...dataVolumeOptions(ctx), dependsOn: afterFirstNode(index, firstVolume) },
     );
+    // A new flavor resizes the VM in place (Nova resize: it reboots with its volume and address).
     const instance = new compute.Instance(
       `${name}-${node}`,
       {
@@ -114,7 +119,11 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
         userData: cloudSetupScript(access, "vip", volume.id.apply(cinderDevicePaths), hostKey),
         metadata: { "pgaas-pair": name, "pgaas-node": node },
       },
-      { parent, ignoreChanges: bootScriptIgnoreChanges(ctx, "userData") },
+      {
+        parent,
+        ignoreChanges: bootScriptIgnoreChanges(ctx, "userData"),
+        dependsOn: afterFirstNode(index, firstNode),
+      },
     );
     // Replacing the VM replaces the attachment; the volume, and the data on it, stays.
     const attachment = new compute.VolumeAttach(
@@ -123,6 +132,8 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
       opts,
     );
     instances.push(instance, attachment);
+    if (index === 0) firstNode.push(instance, attachment);
+    if (index === 0) firstVolume.push(volume);
     const address = port.allFixedIps.apply((ips) => firstAddress(ips, `${name}-${node}-port`));
     // A public address per node lets the provider reach it directly instead of through a bastion.
     const nodeFloating =
@@ -133,7 +144,13 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
             opts,
           )
         : undefined;
-    return cloudNode(node, address, access, hostKey, nodeFloating?.address);
+    const instanceOf = {
+      name: node,
+      instanceId: instance.id,
+      size: os.flavorName,
+      dataVolumeSizeGb: volume.size,
+    };
+    return cloudNode(node, address, access, hostKey, instanceOf, nodeFloating?.address);
   }) as [PlannedHost, PlannedHost];
 
   const floating =

@@ -2,7 +2,7 @@
 // provider reaches each host. Cloud files only create infrastructure; the pair is configured once.
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateKey } from "@pulumi/tls/privateKey.js";
-import type { HostConnectionInput, SshBastionInput } from "../native/types.js";
+import type { HostConnectionInput, NodeInstanceInput, SshBastionInput } from "../native/types.js";
 import { hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
 import { type IngressRule, planIngressRules } from "../plan/ingress-rules.js";
 import type { PostgresPairArgs } from "../postgres-pair-args.js";
@@ -13,6 +13,8 @@ export interface PlannedHost {
   readonly name: string;
   readonly address: pulumi.Input<string>;
   readonly connection: HostConnectionInput;
+  /** The node's VM on a cloud: PairConfiguration reconfigures the node whenever it changes. */
+  readonly instance?: NodeInstanceInput;
 }
 
 export interface PairHosts {
@@ -144,18 +146,28 @@ export function bootScriptIgnoreChanges(ctx: CloudContext, property: string): st
 
 export const DEFAULT_DATA_VOLUME_SIZE_GB = 50;
 
+/**
+ * The other node's VM (and data volume) waits for this one's: a resize or replacement never takes both
+ * nodes at once. n1's resources get none; n2's depend on n1's.
+ */
+export function afterFirstNode(index: number, first: readonly pulumi.Resource[]): pulumi.Resource[] {
+  return index === 0 ? [] : [...first];
+}
+
 /** A cloud VM node reached as root over SSH with the provider's key (kept secret), its host key pinned. */
 export function cloudNode(
   name: string,
   address: pulumi.Input<string>,
   access: CloudAccess,
   hostKey: PrivateKey,
+  instance: NodeInstanceInput,
   /** Where the provider reaches sshd, when not at the node's address (a floating IP). */
   sshHost: pulumi.Input<string> = address,
 ): PlannedHost {
   return {
     name,
     address,
+    instance,
     connection: {
       name,
       host: sshHost,

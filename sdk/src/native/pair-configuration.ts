@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { pgaasResourceOptions } from "./resource-options.js";
-import type { HostConnectionInput, PairSpecInput } from "./types.js";
+import type { HostConnectionInput, NodeInstanceInput, PairSpecInput } from "./types.js";
 
 export interface PairConfigurationResourceArgs {
   spec: pulumi.Input<PairSpecInput>;
@@ -13,6 +13,11 @@ export interface PairConfigurationResourceArgs {
   readyFile?: pulumi.Input<string>;
   /** How long to wait for the hosts to answer SSH and hold `readyFile`. Default 900. */
   readyTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * The nodes' VMs on a cloud: a replaced VM (new instance id) is reconfigured with replaceMember, a
+   * grown data volume gets its filesystem grown online.
+   */
+  nodeInstances?: pulumi.Input<pulumi.Input<NodeInstanceInput>[]>;
 }
 
 export interface PairNodeState {

@@ -2,6 +2,18 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /** How the provider reaches one host over SSH (a pair node or the witness host). */
+/** A node's VM as PairConfiguration sees it: a changed instance id means the node moved to a new VM. */
+export interface NodeInstanceInput {
+  /** The node's name in the pair spec. */
+  name: pulumi.Input<string>;
+  /** The cloud's id of the VM (changes when the VM is replaced). */
+  instanceId: pulumi.Input<string>;
+  /** Flavor (OpenStack) or machine type (GCP). */
+  size?: pulumi.Input<string>;
+  /** The data volume's size; when it grows the node's filesystem is grown online. */
+  dataVolumeSizeGb?: pulumi.Input<number>;
+}
+
 export interface HostConnectionInput {
   /** The host's name in the pair spec (node name or witness name). */
   name: pulumi.Input<string>;

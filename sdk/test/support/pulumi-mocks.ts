@@ -65,6 +65,7 @@ function computedOutputs(
       const nics = inputs.networkInterfaces as Record<string, unknown>[];
       return {
         selfLink: `https://compute/${name}`,
+        instanceId: `${name}-vmid`,
         networkInterfaces: nics.map((nic) => ({ ...nic, networkIp: computed(MOCK_ADDRESSES[node ?? "n1"]) })),
       };
     }

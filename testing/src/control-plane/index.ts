@@ -5,3 +5,4 @@ export * from "./deploy-agent-pair.js";
 export * from "./harness.js";
 export * from "./https-server-config.js";
 export * from "./protected-pair.js";
+export * from "./rolling-replace.js";
