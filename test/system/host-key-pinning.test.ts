@@ -15,7 +15,7 @@ const fixture = withLab({ range: { prefix: "pgk", first: "10.231.95.0/24", count
 describe("host keys pinned in every SSH session", () => {
   it("refuses a node presenting another key than its pin, naming the host and both fingerprints", async () => {
     const lab = fixture.lab;
-    const spec = labPairSpec(lab, "keys");
+    const spec = labPairSpec(lab, `keys-${lab.prefix}`);
     const pinOf = (name: string) => lab.host(name).ssh.hostKeySha256 ?? "";
     // n1 is pinned to the witness host's key: as if another machine answered on n1's address.
     const pins: Record<string, string> = { n1: pinOf("w"), n2: pinOf("n2"), w: pinOf("w") };
@@ -45,7 +45,7 @@ describe("host keys pinned in every SSH session", () => {
 
   it("repmgr's node-to-node SSH uses the nodes' pinned keys: switchover works, an unlisted key is refused", async () => {
     const lab = fixture.lab;
-    const spec = labPairSpec(lab, "keys");
+    const spec = labPairSpec(lab, `keys-${lab.prefix}`);
     const hosts = labPairHosts(lab);
     const secrets = generatePairSecrets(spec.name);
     try {
