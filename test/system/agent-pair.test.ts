@@ -4,42 +4,26 @@
 // plane stopped for 30 s, every state sample reaches the store once; a switchover requested in the
 // API runs through the standby's agent. Needs root (network namespaces).
 import type { Secret } from "@pgaas/common";
-import {
-  generatePairSecrets,
-  type PairSpec,
-  pairStatus,
-  parsePairSpec,
-  rejoin,
-  teardownPair,
-} from "@pgaas/engine";
+import { pairStatus, rejoin } from "@pgaas/engine";
 import {
   adminTarget,
   dumpLogs,
   killPostmaster,
   LAB_HOSTS,
   labPairHosts,
-  labPairSpec,
   printProgress,
   serverRole,
   Timeline,
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const STATE_SECONDS = 2;
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "pga", first: "10.231.40.0/24", count: 5 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("agt");
-
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 
 /** The agent's detail endpoints want the node's agent token from off the host. */
 async function agentGet(
@@ -54,26 +38,10 @@ async function agentGet(
   return { status: res.status, body: await res.text() };
 }
 
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `agt-${fixture.lab.prefix}`),
-    agent: {
-      ...cp.agentTarget,
-      listenPort: AGENT_PORT,
-      stateSeconds: STATE_SECONDS,
-      metricsSeconds: 15,
-    },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "agt",
+  agent: { listenPort: AGENT_PORT, stateSeconds: STATE_SECONDS, metricsSeconds: 15 },
+});
 
 describe("agents on a real pair", () => {
   it("report both nodes, show the new primary within two state intervals, lose no sample, run a switchover", async () => {
@@ -81,10 +49,10 @@ describe("agents on a real pair", () => {
     const timeline = new Timeline();
     try {
       const { pairId, agentTokens } = await deployAgentPair(
-        cp,
-        spec,
+        ctx.cp,
+        ctx.spec,
         labPairHosts(lab),
-        secrets,
+        ctx.secrets,
         printProgress,
       );
       timeline.mark("bootstrapped");
@@ -93,7 +61,7 @@ describe("agents on a real pair", () => {
       const both = await waitFor(
         "both agents reporting",
         async () => {
-          const view = await cp.pair(pairId);
+          const view = await ctx.cp.pair(pairId);
           const roles = view.nodes.map((n) => `${n.name}:${n.role}`).join(",");
           return view.primary === "n1" && roles === "n1:primary,n2:standby" ? view : undefined;
         },
@@ -105,8 +73,8 @@ describe("agents on a real pair", () => {
 
       // kill -9 of the primary: repmgr promotes n2; the control plane follows the agents' reports.
       const killedAt = timeline.mark("kill -9 n1's postmaster");
-      await killPostmaster(lab, spec, "n1");
-      const n2 = { ...adminTarget(spec, secrets, lab.host("n2").address), database: "postgres" };
+      await killPostmaster(lab, ctx.spec, "n1");
+      const n2 = { ...adminTarget(ctx.spec, ctx.secrets, lab.host("n2").address), database: "postgres" };
       const promotedAt = await waitFor(
         "n2 promoted",
         async () => ((await serverRole(n2)) === "primary" ? Date.now() : undefined),
@@ -116,7 +84,7 @@ describe("agents on a real pair", () => {
       timeline.mark("n2 accepts writes", promotedAt);
       const visibleAt = await waitFor(
         "the control plane to name n2",
-        async () => ((await cp.pair(pairId)).primary === "n2" ? Date.now() : undefined),
+        async () => ((await ctx.cp.pair(pairId)).primary === "n2" ? Date.now() : undefined),
         30_000,
         100,
       );
@@ -130,9 +98,9 @@ describe("agents on a real pair", () => {
 
       // The control plane goes away for 30 s; the agents spool and replay.
       const stoppedAt = timeline.mark("control plane stopped");
-      await cp.stop();
+      await ctx.cp.stop();
       await new Promise((resolve) => setTimeout(resolve, 30_000));
-      await cp.restart();
+      await ctx.cp.restart();
       const restartedAt = timeline.mark("control plane restarted");
       for (const node of ["n1", "n2"]) {
         await waitFor(
@@ -152,7 +120,7 @@ describe("agents on a real pair", () => {
       timeline.mark("spools drained");
 
       // Every state sample of the outage is in the store exactly once, about one per state interval.
-      const client = new pg.Client({ connectionString: cp.store.url });
+      const client = new pg.Client({ connectionString: ctx.cp.store.url });
       await client.connect();
       try {
         for (const node of ["n1", "n2"]) {
@@ -174,12 +142,12 @@ describe("agents on a real pair", () => {
       }
 
       // A switchover asked of the control plane is run by the standby's agent (rejoined n1).
-      await rejoin(spec, labPairHosts(lab), secrets, "n1");
+      await rejoin(ctx.spec, labPairHosts(lab), ctx.secrets, "n1");
       timeline.mark("n1 rejoined");
       await waitFor(
         "n1 reported as standby",
         async () => {
-          const view = await cp.pair(pairId);
+          const view = await ctx.cp.pair(pairId);
           return view.nodes.map((n) => `${n.name}:${n.role}`).join(",") === "n1:standby,n2:primary"
             ? true
             : undefined;
@@ -190,7 +158,7 @@ describe("agents on a real pair", () => {
       await waitFor(
         "n1 ready to take over",
         async () => {
-          const { pair } = (await cp.request("GET", `/v1/pairs/${pairId}`)).body as {
+          const { pair } = (await ctx.cp.request("GET", `/v1/pairs/${pairId}`)).body as {
             pair: { switchover: { target: string | null; refusal: unknown } };
           };
           return pair.switchover.target === "n1" && pair.switchover.refusal === null ? true : undefined;
@@ -198,7 +166,9 @@ describe("agents on a real pair", () => {
         60_000,
       );
       timeline.mark("n1 a synchronous standby");
-      const requested = await cp.request("POST", `/v1/pairs/${pairId}/switchover`, { confirm: spec.name });
+      const requested = await ctx.cp.request("POST", `/v1/pairs/${pairId}/switchover`, {
+        confirm: ctx.spec.name,
+      });
       expect(requested.status).toBe(202);
       expect((requested.body as { command: { nodeName: string; state: string } }).command).toMatchObject({
         nodeName: "n1",
@@ -208,7 +178,7 @@ describe("agents on a real pair", () => {
       const result = await waitFor(
         "the switchover result",
         async () => {
-          const list = (await cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
+          const list = (await ctx.cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
             events: Array<{ type: string; message: string }>;
           };
           return list.events.find((e) => e.type === "switchover_succeeded" || e.type === "switchover_failed");
@@ -220,7 +190,7 @@ describe("agents on a real pair", () => {
       expect(result.type).toBe("switchover_succeeded");
       await waitFor(
         "n1 primary again",
-        async () => ((await cp.pair(pairId)).primary === "n1" ? true : undefined),
+        async () => ((await ctx.cp.pair(pairId)).primary === "n1" ? true : undefined),
         30_000,
         250,
       );
@@ -230,7 +200,7 @@ describe("agents on a real pair", () => {
       await waitFor(
         "the witness watching n1",
         async () =>
-          (await pairStatus(spec, labPairHosts(lab))).witness.watching === "n1" ? true : undefined,
+          (await pairStatus(ctx.spec, labPairHosts(lab))).witness.watching === "n1" ? true : undefined,
         20_000,
         500,
       );
@@ -239,7 +209,7 @@ describe("agents on a real pair", () => {
       process.stdout.write(`${timeline.format()}\n`);
     } catch (error) {
       process.stdout.write(`${timeline.format()}\n`);
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 600_000);

@@ -2,7 +2,7 @@
 // whose agents report to the real control plane. kill -9 of the primary's postmaster → repmgr
 // promotes the standby → the old primary's own agent rewinds it and brings it back as the streaming
 // synchronous standby, with no human step; then the same the other way round. Needs root.
-import { generatePairSecrets, memberLayout, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
+import { memberLayout } from "@pgaas/engine";
 import { hostExec } from "@pgaas/engine/testing";
 import {
   adminTarget,
@@ -10,26 +10,17 @@ import {
   killPostmaster,
   LAB_HOSTS,
   labPairHosts,
-  labPairSpec,
   printProgress,
   serverRole,
   Timeline,
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
+import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "phl", first: "10.231.180.0/24", count: 5 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("hel");
-
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 
 interface EventRow {
   type: string;
@@ -41,7 +32,7 @@ interface EventRow {
 
 /** `name:sync_state` of every walsender on `node`, read as postgres over the local socket. */
 async function replicationOn(node: string): Promise<string> {
-  const layout = memberLayout(spec, node);
+  const layout = memberLayout(ctx.spec, node);
   const result = await hostExec(fixture.lab, node, [
     "runuser",
     "-u",
@@ -53,7 +44,7 @@ async function replicationOn(node: string): Promise<string> {
     "-h",
     layout.runDir,
     "-p",
-    String(spec.postgres.port),
+    String(ctx.spec.postgres.port),
     "-d",
     "postgres",
     "-c",
@@ -62,37 +53,32 @@ async function replicationOn(node: string): Promise<string> {
   return result.stdout.trim();
 }
 
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `hel-${fixture.lab.prefix}`),
-    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 1, metricsSeconds: 15 },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "hel",
+  agent: { listenPort: AGENT_PORT, stateSeconds: 1, metricsSeconds: 15 },
+});
 
 describe("automatic rejoin", () => {
   it("brings a killed primary back as the synchronous standby, twice, with no human step", async () => {
     const lab = fixture.lab;
     const timeline = new Timeline();
     try {
-      const { pairId } = await deployAgentPair(cp, spec, labPairHosts(lab), secrets, printProgress);
+      const { pairId } = await deployAgentPair(
+        ctx.cp,
+        ctx.spec,
+        labPairHosts(lab),
+        ctx.secrets,
+        printProgress,
+      );
       timeline.mark("bootstrapped");
       await waitFor(
         "both agents reporting",
-        async () => ((await cp.pair(pairId)).health === "healthy" ? true : undefined),
+        async () => ((await ctx.cp.pair(pairId)).health === "healthy" ? true : undefined),
         30_000,
       );
 
       const events = async (): Promise<EventRow[]> =>
-        ((await cp.request("GET", `/v1/pairs/${pairId}/events`)).body as { events: EventRow[] }).events;
+        ((await ctx.cp.request("GET", `/v1/pairs/${pairId}/events`)).body as { events: EventRow[] }).events;
 
       for (const [from, to] of [
         ["n1", "n2"],
@@ -100,8 +86,8 @@ describe("automatic rejoin", () => {
       ] as const) {
         const before = (await events()).length;
         const killedAt = timeline.mark(`kill -9 ${from}'s postmaster`);
-        await killPostmaster(lab, spec, from);
-        const target = { ...adminTarget(spec, secrets, lab.host(to).address), database: "postgres" };
+        await killPostmaster(lab, ctx.spec, from);
+        const target = { ...adminTarget(ctx.spec, ctx.secrets, lab.host(to).address), database: "postgres" };
         await waitFor(
           `${to} promoted`,
           async () => ((await serverRole(target)) === "primary" ? true : undefined),
@@ -122,12 +108,15 @@ describe("automatic rejoin", () => {
         const healedAt = timeline.mark(`${from} is ${to}'s synchronous standby`);
         expect(replication).toBe(`${from}:streaming:quorum`);
         expect(
-          await serverRole({ ...adminTarget(spec, secrets, lab.host(from).address), database: "postgres" }),
+          await serverRole({
+            ...adminTarget(ctx.spec, ctx.secrets, lab.host(from).address),
+            database: "postgres",
+          }),
         ).toBe("standby");
         const view = await waitFor(
           "the control plane to show a healthy pair and the rejoin finished",
           async () => {
-            const pair = await cp.pair(pairId);
+            const pair = await ctx.cp.pair(pairId);
             // The pair is synchronous a moment before the healer has checked it and reports "none".
             const settled = pair.nodes.every((n) => n.healState === "none");
             return pair.health === "healthy" && pair.primary === to && settled ? pair : undefined;
@@ -160,7 +149,7 @@ describe("automatic rejoin", () => {
       process.stdout.write(`${timeline.format()}\n`);
     } catch (error) {
       process.stdout.write(`${timeline.format()}\n`);
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 600_000);

@@ -6,55 +6,20 @@
 // the standby's agent restores the newest backup into a scratch instance, every database answers, the
 // event carries the backup and a duration, lastVerification shows it, and the scratch directory is gone.
 import type { PairBackups } from "@pgaas/api";
-import {
-  generatePairSecrets,
-  listBackups,
-  memberLayout,
-  type PairSpec,
-  parsePairSpec,
-  teardownPair,
-} from "@pgaas/engine";
+import { listBackups, memberLayout } from "@pgaas/engine";
 import { withSsh } from "@pgaas/engine/ssh";
-import {
-  dumpLogs,
-  LAB_HOSTS,
-  labPairHosts,
-  labPairSpec,
-  printProgress,
-  removePairLeftovers,
-  waitFor,
-  withLab,
-} from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dumpLogs, LAB_HOSTS, labPairHosts, printProgress, waitFor, withLab } from "@pgaas/testing";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
+import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "pbu", first: "10.231.205.0/24", count: 3 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("bua");
 
-let cp: ControlPlaneStack;
-let spec: PairSpec;
-
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `bu-${fixture.lab.prefix}`, { backup: { repository: { kind: "local" } } }),
-    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
-  });
-  await removePairLeftovers(spec);
-}, 120_000);
-
-afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "bu",
+  backup: { repository: { kind: "local" } },
+  agent: { listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
+});
 
 describe("backups through the control plane", () => {
   // Bootstrap, stanza and first full backup take ~1.5 min alone and ~2.5 min beside other tests on two cores.
@@ -62,9 +27,9 @@ describe("backups through the control plane", () => {
     const lab = fixture.lab;
     const hosts = labPairHosts(lab);
     try {
-      const { pairId } = await deployAgentPair(cp, spec, hosts, secrets, printProgress);
+      const { pairId } = await deployAgentPair(ctx.cp, ctx.spec, hosts, ctx.secrets, printProgress);
       const backups = async () =>
-        (await cp.request("GET", `/v1/pairs/${pairId}/backups`)).body as PairBackups;
+        (await ctx.cp.request("GET", `/v1/pairs/${pairId}/backups`)).body as PairBackups;
 
       // The bootstrap's full backup, reported by the primary's agent.
       const first = await waitFor(
@@ -79,7 +44,7 @@ describe("backups through the control plane", () => {
       if (!inventory) throw new Error("no inventory");
       // archiveFailures counts since the server started: the bootstrap's archiving before the stanza
       // existed failed, so it is not asserted; the lag shows archiving works now.
-      expect([first.reportedBy, inventory.stanza, inventory.statusCode]).toEqual(["n1", spec.name, 0]);
+      expect([first.reportedBy, inventory.stanza, inventory.statusCode]).toEqual(["n1", ctx.spec.name, 0]);
       expect(inventory.archiveLagSeconds).toBeLessThan(120);
       expect(inventory.backups.map((b) => b.type)).toEqual(["full"]);
       expect(inventory.restorableFrom).toBe(inventory.backups[0]?.stoppedAt);
@@ -89,12 +54,12 @@ describe("backups through the control plane", () => {
       expect(inventory.backups[0]?.databaseBytes).toBeGreaterThan(1_000_000);
 
       // Take a diff backup now; a second request while it runs is refused.
-      const requested = await cp.request("POST", `/v1/pairs/${pairId}/backups`, { type: "diff" });
+      const requested = await ctx.cp.request("POST", `/v1/pairs/${pairId}/backups`, { type: "diff" });
       expect(requested.status).toBe(202);
       const request = (requested.body as { request: { id: string; nodeName: string; state: string } })
         .request;
       expect([request.nodeName, request.state]).toEqual(["n1", "pending"]);
-      const again = await cp.request("POST", `/v1/pairs/${pairId}/backups`, { type: "full" });
+      const again = await ctx.cp.request("POST", `/v1/pairs/${pairId}/backups`, { type: "full" });
       expect([again.status, (again.body as { error: { code: string } }).error.code]).toEqual([
         409,
         "backup_in_progress",
@@ -103,7 +68,7 @@ describe("backups through the control plane", () => {
       const event = await waitFor(
         "the backup's result",
         async () => {
-          const list = (await cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
+          const list = (await ctx.cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
             events: Array<{ type: string; message: string; durationMs: number | null }>;
           };
           return list.events.find((e) => e.type === "backup_succeeded" || e.type === "backup_failed");
@@ -125,18 +90,18 @@ describe("backups through the control plane", () => {
         [request.id, "diff", "succeeded"],
       ]);
       // The control plane shows what the repository holds (read over SSH by the engine).
-      const repository = await listBackups(spec, hosts);
+      const repository = await listBackups(ctx.spec, hosts);
       expect(second.inventory?.backups).toEqual(repository.backups);
       expect(repository.backups.map((b) => b.type)).toEqual(["full", "diff"]);
 
       // Verify now: the streaming standby's agent restores the newest backup (the diff) and checks it.
-      const verify = await cp.request("POST", `/v1/pairs/${pairId}/backups/verify`);
+      const verify = await ctx.cp.request("POST", `/v1/pairs/${pairId}/backups/verify`);
       expect(verify.status).toBe(202);
       expect((verify.body as { request: { nodeName: string } }).request.nodeName).toBe("n2");
       const check = await waitFor(
         "the restore check's result",
         async () => {
-          const list = (await cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
+          const list = (await ctx.cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
             events: Array<{
               type: string;
               message: string;
@@ -164,13 +129,13 @@ describe("backups through the control plane", () => {
         check.durationMs,
       ]);
       // Nothing of the scratch instance is left on the standby.
-      const scratchRoot = `${memberLayout(spec, "n2").stateDir}/restore`;
+      const scratchRoot = `${memberLayout(ctx.spec, "n2").stateDir}/restore`;
       const left = await withSsh(lab.host("n2").ssh, (s) =>
         s.runChecked(`ls -A ${scratchRoot} 2>/dev/null || true`, { step: "scratch-left" }),
       );
       expect(left.stdout).toBe("");
     } catch (error) {
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 420_000);

@@ -10,33 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { generateCa, issueClientCertificate } from "@pgaas/common/x509";
-import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
-import {
-  dumpLogs,
-  LAB_HOSTS,
-  labPairHosts,
-  labPairSpec,
-  printProgress,
-  removePairLeftovers,
-  waitFor,
-  withLab,
-} from "@pgaas/testing";
-import {
-  type Api,
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
+import { dumpLogs, LAB_HOSTS, labPairHosts, printProgress, waitFor, withLab } from "@pgaas/testing";
+import { type Api, deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const REVOKE_BOUND_MS = 10_000;
 const fixture = withLab({ range: { prefix: "pcc", first: "10.231.220.0/24", count: 1 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("pcc");
 const run = promisify(execFile);
 
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 let dir = "";
 
 interface Issued {
@@ -64,22 +46,16 @@ async function psql(conninfo: string, password = ""): Promise<string> {
   }
 }
 
+const ctx = withAgentPair(fixture, {
+  name: "cc",
+  agent: { listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
+});
+
 beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `cc-${fixture.lab.prefix}`),
-    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
-  });
-  await removePairLeftovers(spec);
   dir = await mkdtemp(join(tmpdir(), "pgaas-client-cert-system-"));
 }, 120_000);
 
 afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 120_000);
 
@@ -88,19 +64,19 @@ describe("client certificates on a real pair", () => {
     const lab = fixture.lab;
     const hosts = labPairHosts(lab);
     try {
-      const { pairId } = await deployAgentPair(cp, spec, hosts, secrets, printProgress);
+      const { pairId } = await deployAgentPair(ctx.cp, ctx.spec, hosts, ctx.secrets, printProgress);
       await waitFor(
         "a healthy pair",
-        async () => ((await cp.pair(pairId)).health === "healthy" ? true : undefined),
+        async () => ((await ctx.cp.pair(pairId)).health === "healthy" ? true : undefined),
         60_000,
       );
       const users: Record<string, Api> = {};
       for (const name of ["owner", "alice", "bob"]) {
         const email = `${name}@example.com`;
         const password = `${name}-password-1234`;
-        const created = await cp.request("POST", "/v1/users", { email, password, role: "member" });
+        const created = await ctx.cp.request("POST", "/v1/users", { email, password, role: "member" });
         expect(created.status).toBe(201);
-        users[name] = await cp.as({ email, password });
+        users[name] = await ctx.cp.as({ email, password });
       }
       const owner = users.owner as Api;
       const alice = users.alice as Api;
@@ -134,7 +110,7 @@ describe("client certificates on a real pair", () => {
         });
         expect(reply.status).toBe(201);
         const issued = reply.body as Issued;
-        expect(issued.caCertificate).toBe(secrets.tlsCa?.certificate);
+        expect(issued.caCertificate).toBe(ctx.secrets.tlsCa?.certificate);
         const files = join(dir, name);
         await run("mkdir", ["-p", files]);
         await writeFile(join(files, "ca.crt"), issued.caCertificate ?? "");
@@ -144,8 +120,8 @@ describe("client certificates on a real pair", () => {
           `host=${host} port=5432 dbname=ledger user=${user} sslmode=verify-full sslrootcert=${join(files, "ca.crt")} sslcert=${join(files, "client.crt")} sslkey=${join(files, "client.key")}`;
         return { issued, withCertificate };
       };
-      const vip = spec.endpoint.address;
-      const nodeAddresses = spec.nodes.map((node) => node.address);
+      const vip = ctx.spec.endpoint.address;
+      const nodeAddresses = ctx.spec.nodes.map((node) => node.address);
 
       // alice: a certificate-only grant.
       const a = await grant(alice, new Date(Date.now() + 3_600_000));
@@ -183,7 +159,7 @@ describe("client certificates on a real pair", () => {
       const ownerLogin = (database.body as { credentials: { username: string; password: string } })
         .credentials;
       const throughPooler = (user: string) =>
-        `host=${vip} port=${spec.pooler.port} dbname=ledger user=${user} sslmode=verify-full sslrootcert=${join(dir, "alice", "ca.crt")}`;
+        `host=${vip} port=${ctx.spec.pooler.port} dbname=ledger user=${user} sslmode=verify-full sslrootcert=${join(dir, "alice", "ca.crt")}`;
       await waitFor(
         "the pooler to serve ledger",
         async () =>
@@ -261,7 +237,7 @@ describe("client certificates on a real pair", () => {
       process.stdout.write(`expired certificate refused ${expiredMs} ms after its notAfter\n`);
       expect(expiredMs).toBeLessThanOrEqual(REVOKE_BOUND_MS);
     } catch (error) {
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 600_000);

@@ -6,36 +6,18 @@
 // the scratch instance) and no B; a second look while it runs is refused; bad targets get a 4xx naming
 // the restorable range; no scratch directory is left on either node.
 import type { PairBackups, PointInTimeLook } from "@pgaas/api";
-import { generatePairSecrets, memberLayout, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
+import { memberLayout } from "@pgaas/engine";
 import { withSsh } from "@pgaas/engine/ssh";
-import {
-  dumpLogs,
-  LAB_HOSTS,
-  labPairHosts,
-  labPairSpec,
-  pairSsl,
-  printProgress,
-  removePairLeftovers,
-  waitFor,
-  withLab,
-} from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
+import { dumpLogs, LAB_HOSTS, labPairHosts, pairSsl, printProgress, waitFor, withLab } from "@pgaas/testing";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "psr", first: "10.231.250.0/24", count: 1 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("psa");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Rows of A at T. */
 const N = 150;
-
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 
 interface Credentials {
   readonly username: string;
@@ -44,12 +26,12 @@ interface Credentials {
 
 async function sql(user: Credentials, database: string, text: string): Promise<void> {
   const client = new pg.Client({
-    host: spec.endpoint.address,
-    port: spec.postgres.port,
+    host: ctx.spec.endpoint.address,
+    port: ctx.spec.postgres.port,
     user: user.username,
     password: user.password,
     database,
-    ssl: pairSsl(secrets),
+    ssl: pairSsl(ctx.secrets),
     connectionTimeoutMillis: 5000,
   });
   client.on("error", () => {});
@@ -61,38 +43,27 @@ async function sql(user: Credentials, database: string, text: string): Promise<v
   }
 }
 
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `sr-${fixture.lab.prefix}`, { backup: { repository: { kind: "local" } } }),
-    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
-  });
-  await removePairLeftovers(spec);
-}, 120_000);
-
-afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "sr",
+  backup: { repository: { kind: "local" } },
+  agent: { listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
+});
 
 describe("a look at the pair as of a point in time through the control plane", () => {
   it("lists the databases at T with owner and rows on the standby, not later ones, and refuses bad targets", async () => {
     const lab = fixture.lab;
     const hosts = labPairHosts(lab);
     try {
-      const { pairId } = await deployAgentPair(cp, spec, hosts, secrets, printProgress);
+      const { pairId } = await deployAgentPair(ctx.cp, ctx.spec, hosts, ctx.secrets, printProgress);
       const backups = async () =>
-        (await cp.request("GET", `/v1/pairs/${pairId}/backups`)).body as PairBackups;
+        (await ctx.cp.request("GET", `/v1/pairs/${pairId}/backups`)).body as PairBackups;
       await waitFor(
         "the primary's backup inventory",
         async () => ((await backups()).inventory?.backups.length === 1 ? true : undefined),
         90_000,
       );
       const create = async (name: string) => {
-        const reply = await cp.request("POST", "/v1/databases", { pairId, name });
+        const reply = await ctx.cp.request("POST", "/v1/databases", { pairId, name });
         expect(reply.status).toBe(201);
         return (reply.body as { credentials: Credentials }).credentials;
       };
@@ -109,7 +80,7 @@ describe("a look at the pair as of a point in time through the control plane", (
 
       // The look at T: the streaming standby's agent, one look at a time.
       const started = performance.now();
-      const requested = await cp.request("POST", `/v1/pairs/${pairId}/point-in-time`, { time: t });
+      const requested = await ctx.cp.request("POST", `/v1/pairs/${pairId}/point-in-time`, { time: t });
       expect(requested.status).toBe(202);
       const queued = (requested.body as { look: PointInTimeLook }).look;
       expect([queued.nodeName, queued.onStandby, queued.time, queued.state]).toEqual([
@@ -118,7 +89,7 @@ describe("a look at the pair as of a point in time through the control plane", (
         t,
         "running",
       ]);
-      const second = await cp.request("POST", `/v1/pairs/${pairId}/point-in-time`, {});
+      const second = await ctx.cp.request("POST", `/v1/pairs/${pairId}/point-in-time`, {});
       expect([second.status, (second.body as { error: { code: string } }).error.code]).toEqual([
         409,
         "look_in_progress",
@@ -126,7 +97,8 @@ describe("a look at the pair as of a point in time through the control plane", (
       const look = await waitFor(
         "the look at T",
         async () => {
-          const got = (await cp.request("GET", `/v1/pairs/${pairId}/point-in-time/${queued.id}`)).body as {
+          const got = (await ctx.cp.request("GET", `/v1/pairs/${pairId}/point-in-time/${queued.id}`))
+            .body as {
             look: PointInTimeLook;
           };
           return got.look.state === "running" ? undefined : got.look;
@@ -147,7 +119,7 @@ describe("a look at the pair as of a point in time through the control plane", (
       expect(app?.sizeBytes).toBeGreaterThan(1_000_000);
       expect(look.durationMs).toBeGreaterThan(0);
 
-      const events = (await cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
+      const events = (await ctx.cp.request("GET", `/v1/pairs/${pairId}/events`)).body as {
         events: Array<{ type: string; nodeName: string; durationMs: number | null }>;
       };
       const described = events.events.filter((e) => e.type.startsWith("point_in_time"));
@@ -166,7 +138,7 @@ describe("a look at the pair as of a point in time through the control plane", (
         [{ backup: "20010101-000000F" }, 404, "unknown_backup"],
       ] as const;
       for (const [target, status, code] of bad) {
-        const reply = await cp.request("POST", `/v1/pairs/${pairId}/point-in-time`, target);
+        const reply = await ctx.cp.request("POST", `/v1/pairs/${pairId}/point-in-time`, target);
         const error = (
           reply.body as { error: { code: string; message: string; details: { restorableFrom: string } } }
         ).error;
@@ -176,14 +148,14 @@ describe("a look at the pair as of a point in time through the control plane", (
 
       // Nothing of the scratch instance is left on either node.
       for (const node of ["n1", "n2"]) {
-        const scratchRoot = `${memberLayout(spec, node).stateDir}/restore`;
+        const scratchRoot = `${memberLayout(ctx.spec, node).stateDir}/restore`;
         const left = await withSsh(lab.host(node).ssh, (s) =>
           s.runChecked(`ls -A ${scratchRoot} 2>/dev/null || true`, { step: "scratch-left" }),
         );
         expect([node, left.stdout]).toEqual([node, ""]);
       }
     } catch (error) {
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 600_000);

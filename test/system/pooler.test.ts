@@ -4,33 +4,23 @@
 // mode. After the primary's postmaster is killed, the same pooled URI reaches the promoted standby's
 // PgBouncer (the VIP moved) and a pooled write lands on the new primary. A database not enabled is
 // refused on the pooler port, and so is a connection without TLS. Needs root.
-import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
   dumpLogs,
   killPostmaster,
   LAB_HOSTS,
   labPairHosts,
-  labPairSpec,
   pairSsl,
   pairUriConfig,
   printProgress,
   waitFor,
   withLab,
 } from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "ppb", first: "10.231.230.0/24", count: 1 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("ppb");
-
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 
 interface Created {
   readonly database: { readonly id: string; readonly name: string; readonly pooling: boolean };
@@ -80,48 +70,47 @@ async function pooledInsert(config: pg.ClientConfig, label: string) {
   });
 }
 
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `ppb-${fixture.lab.prefix}`),
-    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "ppb",
+  agent: { listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
+});
 
 describe("PgBouncer that follows the primary", () => {
   it("serves pooled databases through the endpoint over verify-full, and again on the new primary after a failover", async () => {
     try {
-      const { pairId } = await deployAgentPair(cp, spec, labPairHosts(fixture.lab), secrets, printProgress);
+      const { pairId } = await deployAgentPair(
+        ctx.cp,
+        ctx.spec,
+        labPairHosts(fixture.lab),
+        ctx.secrets,
+        printProgress,
+      );
       const primary = await waitFor(
         "the control plane knows the primary",
-        async () => (await cp.pair(pairId)).primary ?? undefined,
+        async () => (await ctx.cp.pair(pairId)).primary ?? undefined,
         60_000,
       );
       const standby = primary === "n1" ? "n2" : "n1";
 
-      const pooledReply = await cp.request("POST", "/v1/databases", { pairId, name: "shop", pooling: true });
+      const pooledReply = await ctx.cp.request("POST", "/v1/databases", {
+        pairId,
+        name: "shop",
+        pooling: true,
+      });
       expect(pooledReply.status).toBe(201);
       const shop = pooledReply.body as Created;
-      const endpoint = spec.endpoint.address;
+      const endpoint = ctx.spec.endpoint.address;
       expect(shop.database.pooling).toBe(true);
       expect(shop.pooledConnectionUri).toBe(
         `postgresql://shop:${encodeURIComponent(shop.credentials.password)}@${endpoint}:6432/shop?sslmode=verify-full`,
       );
-      const directReply = await cp.request("POST", "/v1/databases", { pairId, name: "ledger" });
+      const directReply = await ctx.cp.request("POST", "/v1/databases", { pairId, name: "ledger" });
       expect(directReply.status).toBe(201);
       const ledger = directReply.body as Created;
       expect(ledger.pooledConnectionUri).toBe(null);
 
-      const pooled = pairUriConfig(shop.pooledConnectionUri ?? "", secrets);
-      await withClient(pairUriConfig(shop.connectionUri, secrets), (c) =>
+      const pooled = pairUriConfig(shop.pooledConnectionUri ?? "", ctx.secrets);
+      await withClient(pairUriConfig(shop.connectionUri, ctx.secrets), (c) =>
         c.query("CREATE TABLE visits (id bigserial PRIMARY KEY, label text NOT NULL)"),
       );
       // Both agents rewrite PgBouncer's list and reload it when they next report (every 2 s).
@@ -132,7 +121,7 @@ describe("PgBouncer that follows the primary", () => {
         500,
       );
       const before = await pooledInsert(pooled, "before");
-      expect(before).toEqual({ node: `${spec.name}-${primary}`, standby: false });
+      expect(before).toEqual({ node: `${ctx.spec.name}-${primary}`, standby: false });
       // Transaction mode: ten transactions on one client connection, each through the pool.
       await withClient(pooled, async (client) => {
         for (let i = 0; i < 10; i += 1) {
@@ -143,11 +132,11 @@ describe("PgBouncer that follows the primary", () => {
       });
 
       // Not enabled for pooling: refused on the pooler port. Without TLS: refused before any password.
-      const ledgerPooled = pairUriConfig(withHostPort(ledger.connectionUri, endpoint, 6432), secrets);
+      const ledgerPooled = pairUriConfig(withHostPort(ledger.connectionUri, endpoint, 6432), ctx.secrets);
       expect(await outcome(ledgerPooled)).toMatch(
         /no such database: ledger|bouncer config error|SASL authentication failed/,
       );
-      expect(await outcome(pairUriConfig(ledger.connectionUri, secrets))).toBe("connected");
+      expect(await outcome(pairUriConfig(ledger.connectionUri, ctx.secrets))).toBe("connected");
       expect(
         await outcome({
           host: endpoint,
@@ -164,13 +153,13 @@ describe("PgBouncer that follows the primary", () => {
           host: endpoint,
           port: 6432,
           user: "pgaas_admin",
-          password: secrets.adminPassword.reveal(),
+          password: ctx.secrets.adminPassword.reveal(),
           database: "shop",
-          ssl: pairSsl(secrets),
+          ssl: pairSsl(ctx.secrets),
         }),
       ).not.toBe("connected");
 
-      const killed = await killPostmaster(fixture.lab, spec, primary);
+      const killed = await killPostmaster(fixture.lab, ctx.spec, primary);
       const killedAt = Date.now();
       process.stdout.write(`kill -9 ${primary} postmaster (pid ${killed})\n`);
       let attempt = 0;
@@ -189,11 +178,14 @@ describe("PgBouncer that follows the primary", () => {
       process.stdout.write(
         `kill → first pooled write on the new primary: ${(elapsedMs / 1000).toFixed(2)} s\n`,
       );
-      expect([after.node, after.standby]).toEqual([`${spec.name}-${standby}`, false]);
+      expect([after.node, after.standby]).toEqual([`${ctx.spec.name}-${standby}`, false]);
       // The write is on the promoted standby, read there directly (its own address, verify-full).
-      const newPrimaryAddress = spec.nodes.find((node) => node.name === standby)?.address ?? "";
+      const newPrimaryAddress = ctx.spec.nodes.find((node) => node.name === standby)?.address ?? "";
       const onNewPrimary = await withClient(
-        pairUriConfig(withHostPort(shop.connectionUri, newPrimaryAddress, spec.postgres.port), secrets),
+        pairUriConfig(
+          withHostPort(shop.connectionUri, newPrimaryAddress, ctx.spec.postgres.port),
+          ctx.secrets,
+        ),
         async (c) =>
           (
             await c.query<{ standby: boolean; before: number; after: number }>(
@@ -207,14 +199,14 @@ describe("PgBouncer that follows the primary", () => {
         await waitFor(
           "the new primary in the API",
           async () => {
-            const now = (await cp.pair(pairId)).primary;
+            const now = (await ctx.cp.pair(pairId)).primary;
             return now === standby ? now : undefined;
           },
           30_000,
         ),
       ).toBe(standby);
     } catch (error) {
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 420_000);

@@ -4,29 +4,15 @@
 // n2 and the API names it; at no polled instant are two nodes writable; when the old primary's host
 // comes back (fenced, or still writable and so superseded), a switchover towards it is refused with
 // 409. Needs root (network namespaces).
-import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
 import { isolateHost, restoreHost } from "@pgaas/engine/testing";
 import { STATE_REPORT_INTERVAL_MS, UNREACHABLE_AFTER_MS } from "@pgaas/portal";
-import {
-  LAB_HOSTS,
-  labPairHosts,
-  labPairSpec,
-  printProgress,
-  Timeline,
-  waitFor,
-  withLab,
-} from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LAB_HOSTS, labPairHosts, printProgress, Timeline, waitFor, withLab } from "@pgaas/testing";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
+import { afterAll, describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const POLL_MS = 200;
 const fixture = withLab({ range: { prefix: "prg", first: "10.231.185.0/24", count: 3 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("reg");
 
 interface Snapshot {
   readonly at: number;
@@ -43,33 +29,22 @@ interface Snapshot {
   }[];
 }
 
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 let isolated = false;
 
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `reg-${fixture.lab.prefix}`),
-    agent: {
-      ...cp.agentTarget,
-      listenPort: AGENT_PORT,
-      stateSeconds: STATE_REPORT_INTERVAL_MS / 1000,
-      metricsSeconds: 15,
-      // What the registry shows of a returning old primary, held still: with automatic rejoin its agent
-      // turns it into a standby within seconds (test/system/auto-rejoin.test.ts and the soak cover that).
-      autoRejoin: false,
-    },
-  });
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "reg",
+  agent: {
+    listenPort: AGENT_PORT,
+    stateSeconds: STATE_REPORT_INTERVAL_MS / 1000,
+    metricsSeconds: 15,
+    // What the registry shows of a returning old primary, held still: with automatic rejoin its agent
+    // turns it into a standby within seconds (test/system/auto-rejoin.test.ts and the soak cover that).
+    autoRejoin: false,
+  },
+});
 
 afterAll(async () => {
   if (isolated) await restoreHost(fixture.lab, "n1");
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
 }, 120_000);
 
 describe("registry truth while a primary host vanishes", () => {
@@ -77,10 +52,10 @@ describe("registry truth while a primary host vanishes", () => {
     const lab = fixture.lab;
     const timeline = new Timeline();
     const seen: Snapshot[] = [];
-    const { pairId } = await deployAgentPair(cp, spec, labPairHosts(lab), secrets, printProgress);
+    const { pairId } = await deployAgentPair(ctx.cp, ctx.spec, labPairHosts(lab), ctx.secrets, printProgress);
     timeline.mark("bootstrapped");
     const look = async (): Promise<Snapshot> => {
-      const reply = await cp.request("GET", `/v1/pairs/${pairId}`);
+      const reply = await ctx.cp.request("GET", `/v1/pairs/${pairId}`);
       const snapshot = { at: Date.now(), ...(reply.body as { pair: Omit<Snapshot, "at"> }).pair };
       seen.push(snapshot);
       return snapshot;
@@ -172,7 +147,9 @@ describe("registry truth while a primary host vanishes", () => {
       );
       const n1 = node(back, "n1");
       timeline.mark(`API shows n1 ${n1?.state}, fenced ${n1?.fenced}`, since);
-      const refused = await cp.request("POST", `/v1/pairs/${pairId}/switchover`, { confirm: spec.name });
+      const refused = await ctx.cp.request("POST", `/v1/pairs/${pairId}/switchover`, {
+        confirm: ctx.spec.name,
+      });
       const expected = n1?.fenced
         ? {
             state: "reporting",

@@ -6,33 +6,14 @@
 // to its deletion point has its rows; a restore the primary refuses ends restore_failed with nothing of
 // it left; bad targets get a 4xx naming the range and leave nothing behind.
 import type { PairBackups } from "@pgaas/api";
-import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
-import {
-  dumpLogs,
-  LAB_HOSTS,
-  labPairHosts,
-  labPairSpec,
-  pairSsl,
-  printProgress,
-  removePairLeftovers,
-  waitFor,
-  withLab,
-} from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
+import { dumpLogs, LAB_HOSTS, labPairHosts, pairSsl, printProgress, waitFor, withLab } from "@pgaas/testing";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "prt", first: "10.231.215.0/24", count: 3 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("rta");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 
 interface Credentials {
   readonly username: string;
@@ -45,12 +26,12 @@ interface CreatedDatabase {
 
 async function sql(user: Credentials, database: string, text: string): Promise<unknown[]> {
   const client = new pg.Client({
-    host: spec.endpoint.address,
-    port: spec.postgres.port,
+    host: ctx.spec.endpoint.address,
+    port: ctx.spec.postgres.port,
     user: user.username,
     password: user.password,
     database,
-    ssl: pairSsl(secrets),
+    ssl: pairSsl(ctx.secrets),
     connectionTimeoutMillis: 5000,
   });
   client.on("error", () => {});
@@ -62,38 +43,27 @@ async function sql(user: Credentials, database: string, text: string): Promise<u
   }
 }
 
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `rt-${fixture.lab.prefix}`, { backup: { repository: { kind: "local" } } }),
-    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
-  });
-  await removePairLeftovers(spec);
-}, 120_000);
-
-afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "rt",
+  backup: { repository: { kind: "local" } },
+  agent: { listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 3 },
+});
 
 describe("restore through the control plane", () => {
   it("restores a database as of T and a deleted one, and refuses bad targets leaving nothing", async () => {
     const hosts = labPairHosts(fixture.lab);
     try {
-      const { pairId } = await deployAgentPair(cp, spec, hosts, secrets, printProgress);
-      const admin: Credentials = { username: "pgaas_admin", password: secrets.adminPassword.reveal() };
+      const { pairId } = await deployAgentPair(ctx.cp, ctx.spec, hosts, ctx.secrets, printProgress);
+      const admin: Credentials = { username: "pgaas_admin", password: ctx.secrets.adminPassword.reveal() };
       const backups = async () =>
-        (await cp.request("GET", `/v1/pairs/${pairId}/backups`)).body as PairBackups;
+        (await ctx.cp.request("GET", `/v1/pairs/${pairId}/backups`)).body as PairBackups;
       await waitFor(
         "the primary's backup inventory",
         async () => ((await backups()).inventory?.backups.length === 1 ? true : undefined),
         90_000,
       );
       const create = async (name: string) => {
-        const reply = await cp.request("POST", "/v1/databases", { pairId, name });
+        const reply = await ctx.cp.request("POST", "/v1/databases", { pairId, name });
         expect(reply.status).toBe(201);
         return reply.body as CreatedDatabase;
       };
@@ -104,7 +74,7 @@ describe("restore through the control plane", () => {
         const done = await waitFor(
           `the restore of ${body.database.name}`,
           async () => {
-            const got = (await cp.request("GET", `/v1/databases/${body.database.id}`))
+            const got = (await ctx.cp.request("GET", `/v1/databases/${body.database.id}`))
               .body as CreatedDatabase;
             return got.database.state === "restoring" ? undefined : got.database;
           },
@@ -129,7 +99,7 @@ describe("restore through the control plane", () => {
       const app = await create("app");
       await sql(app.credentials, "app", "CREATE TABLE items (id int PRIMARY KEY)");
       await sql(app.credentials, "app", "INSERT INTO items SELECT g FROM generate_series(1, 100) g");
-      const requested = await cp.request("POST", `/v1/pairs/${pairId}/backups`, { type: "diff" });
+      const requested = await ctx.cp.request("POST", `/v1/pairs/${pairId}/backups`, { type: "diff" });
       expect(await backupDone((requested.body as { request: { id: string } }).request.id)).toBe("succeeded");
       await sql(app.credentials, "app", "INSERT INTO items SELECT g FROM generate_series(101, 200) g");
       await sleep(1100);
@@ -141,7 +111,7 @@ describe("restore through the control plane", () => {
       // 4. restore as of T through the API: exactly the rows up to T, owned by the new owner.
       const started = performance.now();
       const atT = await restored(
-        await cp.request("POST", `/v1/databases/${app.database.id}/restore`, {
+        await ctx.cp.request("POST", `/v1/databases/${app.database.id}/restore`, {
           newName: "app_at_t",
           time: t,
         }),
@@ -172,13 +142,15 @@ describe("restore through the control plane", () => {
       const gone = await create("gone");
       await sql(gone.credentials, "gone", "CREATE TABLE notes (id int PRIMARY KEY)");
       await sql(gone.credentials, "gone", "INSERT INTO notes SELECT g FROM generate_series(1, 50) g");
-      const deleted = await cp.request("DELETE", `/v1/databases/${gone.database.id}`, { confirm: "gone" });
+      const deleted = await ctx.cp.request("DELETE", `/v1/databases/${gone.database.id}`, {
+        confirm: "gone",
+      });
       expect(deleted.status).toBe(200);
       const deletion = deleted.body as { database: { deletedAt: string }; backupRequestId: string | null };
       expect(deletion.backupRequestId).not.toBeNull();
       expect(await backupDone(deletion.backupRequestId as string)).toBe("succeeded");
       const back = await restored(
-        await cp.request("POST", `/v1/databases/${gone.database.id}/restore`, { newName: "gone_back" }),
+        await ctx.cp.request("POST", `/v1/databases/${gone.database.id}/restore`, { newName: "gone_back" }),
       );
       expect(await sql(back, "gone_back", "SELECT count(*)::int AS n, max(id) FROM notes")).toEqual([
         { n: 50, max: 50 },
@@ -187,7 +159,7 @@ describe("restore through the control plane", () => {
       // 6. a restore the primary refuses (a database of that name exists there, made outside the portal):
       // restore_failed with the engine's reason, its owner role dropped, the other database untouched.
       await sql(admin, "postgres", "CREATE DATABASE stray");
-      const strayReply = await cp.request("POST", `/v1/databases/${app.database.id}/restore`, {
+      const strayReply = await ctx.cp.request("POST", `/v1/databases/${app.database.id}/restore`, {
         newName: "stray",
         owner: "stray_owner",
       });
@@ -196,7 +168,7 @@ describe("restore through the control plane", () => {
         "the refused restore",
         async () => {
           const id = (strayReply.body as CreatedDatabase).database.id;
-          const got = (await cp.request("GET", `/v1/databases/${id}`)).body as CreatedDatabase;
+          const got = (await ctx.cp.request("GET", `/v1/databases/${id}`)).body as CreatedDatabase;
           return got.database.state === "restoring" ? undefined : got.database;
         },
         120_000,
@@ -225,7 +197,7 @@ describe("restore through the control plane", () => {
         [{ backup: "20010101-000000F" }, 404, "unknown_backup"],
       ] as const;
       for (const [target, status, code] of bad) {
-        const reply = await cp.request("POST", `/v1/databases/${app.database.id}/restore`, {
+        const reply = await ctx.cp.request("POST", `/v1/databases/${app.database.id}/restore`, {
           newName: "app_bad",
           ...target,
         });
@@ -243,7 +215,7 @@ describe("restore through the control plane", () => {
                   (SELECT count(*) FROM pg_roles WHERE rolname = 'app_bad')::int AS roles`,
         ),
       ).toEqual([{ databases: 0, roles: 0 }]);
-      const records = (await cp.request("GET", "/v1/databases?includeDeleted=true")).body as {
+      const records = (await ctx.cp.request("GET", "/v1/databases?includeDeleted=true")).body as {
         databases: Array<{ name: string; state: string }>;
       };
       expect(records.databases.map((d) => [d.name, d.state])).toEqual([
@@ -254,7 +226,7 @@ describe("restore through the control plane", () => {
         ["stray", "restore_failed"],
       ]);
     } catch (error) {
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 900_000);

@@ -5,32 +5,14 @@
 // into it); then every control-plane operation on that database runs, and the trap must stay empty.
 // Tenants can neither reach the system databases nor another tenant's database nor call the boundary
 // functions, and the admin role holds no CREATEROLE and no tenant membership. Needs root.
-import { generatePairSecrets, type PairSpec, parsePairSpec, teardownPair } from "@pgaas/engine";
-import {
-  dumpLogs,
-  LAB_HOSTS,
-  labPairHosts,
-  labPairSpec,
-  pairSsl,
-  printProgress,
-  waitFor,
-  withLab,
-} from "@pgaas/testing";
-import {
-  type ControlPlaneStack,
-  deployAgentPair,
-  startControlPlaneStack,
-} from "@pgaas/testing/control-plane";
+import { dumpLogs, LAB_HOSTS, labPairHosts, pairSsl, printProgress, waitFor, withLab } from "@pgaas/testing";
+import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
 const fixture = withLab({ range: { prefix: "pgb", first: "10.231.70.0/24", count: 5 }, hosts: LAB_HOSTS });
-const secrets = generatePairSecrets("tnb");
 const MEMBER = { email: "member@example.com", password: "member-password-123" };
-
-let cp: ControlPlaneStack;
-let spec: PairSpec;
 
 interface Credentials {
   readonly username: string;
@@ -40,12 +22,12 @@ interface Credentials {
 /** A connection to the pair's endpoint; `options` lets the liveness check skip the pinned search_path. */
 async function connect(user: Credentials, database: string): Promise<pg.Client> {
   const client = new pg.Client({
-    host: spec.endpoint.address,
-    port: spec.postgres.port,
+    host: ctx.spec.endpoint.address,
+    port: ctx.spec.postgres.port,
     user: user.username,
     password: user.password,
     database,
-    ssl: pairSsl(secrets),
+    ssl: pairSsl(ctx.secrets),
     connectionTimeoutMillis: 5000,
   });
   client.on("error", () => {});
@@ -89,32 +71,27 @@ const TRAPS = [
   "CREATE FUNCTION pg_temp.pg_terminate_backend(integer) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN PERFORM public.trap('pg_temp'); RETURN false; END $$",
 ];
 
-beforeAll(async () => {
-  cp = await startControlPlaneStack(fixture.lab.hostAddress);
-  spec = parsePairSpec({
-    ...labPairSpec(fixture.lab, `tnb-${fixture.lab.prefix}`),
-    agent: { ...cp.agentTarget, listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
-  });
-}, 120_000);
-
-afterAll(async () => {
-  if (spec)
-    await teardownPair(spec, labPairHosts(fixture.lab), {
-      postgresSshPublicKey: secrets.postgresSshPublicKey,
-    });
-  await cp?.close();
-}, 120_000);
+const ctx = withAgentPair(fixture, {
+  name: "tnb",
+  agent: { listenPort: AGENT_PORT, stateSeconds: 2, metricsSeconds: 15 },
+});
 
 describe("tenant boundary on a real pair", () => {
   it("never runs tenant code as the admin role, and keeps tenants out of system and other databases", async () => {
     try {
-      const { pairId } = await deployAgentPair(cp, spec, labPairHosts(fixture.lab), secrets, printProgress);
+      const { pairId } = await deployAgentPair(
+        ctx.cp,
+        ctx.spec,
+        labPairHosts(fixture.lab),
+        ctx.secrets,
+        printProgress,
+      );
       await waitFor(
         "the control plane knows the primary",
-        async () => (await cp.pair(pairId)).primary ?? undefined,
+        async () => (await ctx.cp.pair(pairId)).primary ?? undefined,
         60_000,
       );
-      const admin: Credentials = { username: "pgaas_admin", password: secrets.adminPassword.reveal() };
+      const admin: Credentials = { username: "pgaas_admin", password: ctx.secrets.adminPassword.reveal() };
 
       // The admin role: no CREATEROLE, no superuser, member of the monitoring roles only.
       const adminRights = await withClient(admin, "postgres", async (c) => {
@@ -133,10 +110,10 @@ describe("tenant boundary on a real pair", () => {
         member_of: ["pg_monitor", "pg_signal_backend"],
       });
 
-      const created = await cp.request("POST", "/v1/databases", { pairId, name: "victim" });
+      const created = await ctx.cp.request("POST", "/v1/databases", { pairId, name: "victim" });
       expect(created.status).toBe(201);
       const victim = created.body as { database: { id: string }; credentials: Credentials };
-      const other = await cp.request("POST", "/v1/databases", { pairId, name: "bystander" });
+      const other = await ctx.cp.request("POST", "/v1/databases", { pairId, name: "bystander" });
       expect(other.status).toBe(201);
       const bystander = other.body as { database: { id: string }; credentials: Credentials };
       expect(victim.credentials.username).toBe("victim");
@@ -163,20 +140,20 @@ describe("tenant boundary on a real pair", () => {
 
       // Every control-plane operation on the database.
       const id = victim.database.id;
-      const settings = await cp.request("PATCH", `/v1/databases/${id}`, {
+      const settings = await ctx.cp.request("PATCH", `/v1/databases/${id}`, {
         settings: { statement_timeout: 5000, work_mem: 8192 },
         connectionLimit: 40,
       });
       expect(settings.status).toBe(200);
-      const reset = await cp.request("PATCH", `/v1/databases/${id}`, { settings: { work_mem: null } });
+      const reset = await ctx.cp.request("PATCH", `/v1/databases/${id}`, { settings: { work_mem: null } });
       expect(reset.status).toBe(200);
-      const pairSettings = await cp.request("PUT", `/v1/pairs/${pairId}/settings`, {
+      const pairSettings = await ctx.cp.request("PUT", `/v1/pairs/${pairId}/settings`, {
         settings: { log_min_duration_statement: 500 },
       });
       expect(pairSettings.status).toBe(200);
 
-      expect((await cp.request("POST", "/v1/users", { ...MEMBER, role: "member" })).status).toBe(201);
-      const member = await cp.as(MEMBER);
+      expect((await ctx.cp.request("POST", "/v1/users", { ...MEMBER, role: "member" })).status).toBe(201);
+      const member = await ctx.cp.as(MEMBER);
       const requested = await member("POST", "/v1/access-requests", {
         databaseId: id,
         level: "read_write",
@@ -186,7 +163,7 @@ describe("tenant boundary on a real pair", () => {
       const requestId = (requested.body as { accessRequest: { id: string } }).accessRequest.id;
       // Pending: the requester sees nothing of the database yet.
       expect((await member("GET", `/v1/databases/${id}`)).status).toBe(404);
-      const approved = await cp.request("POST", `/v1/access-requests/${requestId}/approve`, {});
+      const approved = await ctx.cp.request("POST", `/v1/access-requests/${requestId}/approve`, {});
       expect(approved.status).toBe(200);
       const collected = await member("POST", `/v1/access-requests/${requestId}/credentials`);
       expect(collected.status).toBe(200);
@@ -201,9 +178,9 @@ describe("tenant boundary on a real pair", () => {
       for (const format of ["json", "csv", "html"]) {
         const now = new Date();
         const query = `from=${new Date(now.getTime() - 3_600_000).toISOString()}&to=${now.toISOString()}&format=${format}`;
-        expect((await cp.request("GET", `/v1/reports/databases/${id}?${query}`)).status).toBe(200);
+        expect((await ctx.cp.request("GET", `/v1/reports/databases/${id}?${query}`)).status).toBe(200);
       }
-      const revoked = await cp.request("POST", `/v1/access-requests/${requestId}/revoke`);
+      const revoked = await ctx.cp.request("POST", `/v1/access-requests/${requestId}/revoke`);
       expect(revoked.status).toBe(200);
       expect(await connectOutcome(grantee, "victim")).toBe("28P01");
 
@@ -233,7 +210,7 @@ describe("tenant boundary on a real pair", () => {
       expect(forbidden).toBe("42501");
 
       // Delete runs from `postgres`: the database and its roles are gone, the bystander untouched.
-      const removed = await cp.request("DELETE", `/v1/databases/${id}`, { confirm: "victim" });
+      const removed = await ctx.cp.request("DELETE", `/v1/databases/${id}`, { confirm: "victim" });
       expect(removed.status).toBe(200);
       const left = await withClient(admin, "postgres", async (c) => {
         const { rows } = await c.query<{ name: string }>(
@@ -246,7 +223,7 @@ describe("tenant boundary on a real pair", () => {
       expect(left).toEqual(["bystander", "bystander"]);
       expect(await connectOutcome(bystander.credentials, "bystander")).toBe("connected");
     } catch (error) {
-      await dumpLogs(spec);
+      await dumpLogs(ctx.spec);
       throw error;
     }
   }, 600_000);
