@@ -96,7 +96,9 @@ const ReplicationSpec = z.object({
     .int()
     .min(1)
     .max(600)
-    .default(2)
+    // 1 s: the walsender's own tcp_user_timeout (2 s) already rides out a transient loss; this only adds
+    // waiting once the standby is known gone.
+    .default(1)
     .describe(
       "Seconds with no streaming standby before the primary stops waiting for one (repmgr child_nodes_disconnect_timeout).",
     ),

@@ -33,7 +33,7 @@ describe("parsePairSpec", () => {
       interface: "eth0",
       vrrpRouterId: defaultRouterId("shop"),
     });
-    expect(spec.replication).toEqual({ mode: "synchronous", degradeAfterSeconds: 2 });
+    expect(spec.replication).toEqual({ mode: "synchronous", degradeAfterSeconds: 1 });
     expect(spec.failover).toEqual({
       monitorIntervalSecs: 1,
       reconnectAttempts: 3,
