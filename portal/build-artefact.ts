@@ -19,14 +19,12 @@ import {
 import { bundleNodeEntry } from "../scripts/build/node-bundle.js";
 import { stageNodeRuntime } from "../scripts/build/node-runtime.js";
 import { type ArchiveResult, packReproducible } from "../scripts/build/reproducible-archive.js";
+import { CONTROL_PLANE_ARTEFACT_NAME, CONTROL_PLANE_ARTEFACT_PATH } from "./server/src/artefact.js";
 
 const require = createRequire(import.meta.url);
-const VERSION: string = (require("./package.json") as { version: string }).version;
 
-export const CONTROL_PLANE_ARTEFACT_NAME = `pgaas-control-plane-${VERSION}-linux-${arch()}`;
-export const CONTROL_PLANE_ARTEFACT_PATH = fileURLToPath(
-  new URL(`./dist/${CONTROL_PLANE_ARTEFACT_NAME}.tar.gz`, import.meta.url),
-);
+export { CONTROL_PLANE_ARTEFACT_NAME, CONTROL_PLANE_ARTEFACT_PATH };
+
 const SERVER_ENTRY = fileURLToPath(new URL("./server/src/main.ts", import.meta.url));
 const WEB_DIST = fileURLToPath(new URL("./web/dist", import.meta.url));
 

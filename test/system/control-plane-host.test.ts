@@ -18,9 +18,9 @@ import {
 } from "@pgaas/engine";
 import { connectSsh, type SshSession } from "@pgaas/engine/ssh";
 import { hostExec } from "@pgaas/engine/testing";
+import { CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
 import { withLab } from "@pgaas/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTROL_PLANE_ARTEFACT_PATH } from "../../portal/build-artefact.js";
 
 const fixture = withLab({ range: { prefix: "pcp", first: "10.231.252.0/24", count: 1 }, hosts: ["cp"] });
 const PORT = 8443;

@@ -14,4 +14,4 @@ export {
   controlPlaneLayout,
 } from "./layout.js";
 export { loadControlPlaneArtefact } from "./load-artefact.js";
-export { removeControlPlane } from "./remove.js";
+export { type ControlPlaneOnHost, removeControlPlane, stopControlPlane } from "./remove.js";

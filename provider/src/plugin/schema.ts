@@ -177,6 +177,24 @@ const localHostsInputs = {
   stateDir: str("Where the local driver keeps its state (made absolute)."),
 };
 
+const controlPlaneHostInputs = {
+  host: ref("HostConnection", "SSH access to the host (root): a VM from ControlPlane, or one you bring."),
+  name: str("Instance name on the host ([a-z][a-z0-9-]*). Changing it replaces the control plane.", {
+    default: "main",
+  }),
+  listenAddress: str("The host's address the API listens on (and the certificate names)."),
+  port: int("The API's HTTPS port.", { default: 443 }),
+  certificate: str("The server certificate (PEM) for listenAddress and any DNS name clients use."),
+  privateKey: secret("The certificate's private key (PEM)."),
+  caCertificate: str("The CA (PEM) that issued the certificate: agents, the provider and users pin it."),
+  adminEmail: str("The first admin's email, created when the store has no admin."),
+  adminPassword: secret("The first admin's password (at least 12 characters)."),
+  readyFile: str(
+    "The first-boot script's marker the host must hold first; without it the host is checked for PostgreSQL 15 and repmgr.",
+  ),
+  readyTimeoutSeconds: int("How long to wait for the host.", { default: 900 }),
+};
+
 function resource(
   description: string,
   inputs: Record<string, Property>,
@@ -263,6 +281,25 @@ export function providerSchema() {
           "pairSecrets",
           "caCertificate",
         ],
+      ),
+      "pgaas:index:ControlPlaneHost": resource(
+        "The control plane installed on a host over SSH: its PostgreSQL store, the control-plane artefact, TLS and the server. The host also serves as the pairs' witness.",
+        controlPlaneHostInputs,
+        [
+          "host",
+          "listenAddress",
+          "certificate",
+          "privateKey",
+          "caCertificate",
+          "adminEmail",
+          "adminPassword",
+        ],
+        {
+          url: str("The API's base URL (https://listenAddress:port)."),
+          witnessAddress: str("The address pairs use for their witness (this host)."),
+          artefactSha256: str("The sha256 of the control-plane artefact installed."),
+        },
+        ["name", "port", "readyTimeoutSeconds", "url", "witnessAddress", "artefactSha256"],
       ),
       "pgaas:index:LocalHosts": resource(
         "Hosts as Linux network namespaces on this machine (root on Linux), each with its own sshd.",

@@ -26,10 +26,11 @@ describe("provider schema", () => {
     expect(JSON.parse(file)).toEqual(JSON.parse(schemaJson()));
   });
 
-  it("declares exactly the four resources, the two components and the two config keys", () => {
+  it("declares exactly the five resources, the two components and the two config keys", () => {
     expect(Object.keys(schema.resources).sort()).toEqual([
       "pgaas:components:Database",
       "pgaas:components:PostgresPair",
+      "pgaas:index:ControlPlaneHost",
       "pgaas:index:Database",
       "pgaas:index:LocalHosts",
       "pgaas:index:PairConfiguration",
@@ -64,6 +65,7 @@ describe("provider schema", () => {
     expect(secrets).toEqual({
       "pgaas:components:Database": ["connectionUri", "ownerPassword"],
       "pgaas:components:PostgresPair": ["adminPassword", "connectionUri"],
+      "pgaas:index:ControlPlaneHost": ["adminPassword", "privateKey"],
       "pgaas:index:Database": ["connectionUri", "ownerPassword"],
       "pgaas:index:LocalHosts": ["sshPrivateKey"],
       "pgaas:index:PairConfiguration": ["adminPassword", "pairSecrets"],
