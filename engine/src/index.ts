@@ -96,5 +96,11 @@ export {
   type WitnessSpec,
 } from "./spec.js";
 export { adminRoleSql, psqlScript } from "./sql/roles-sql.js";
-export { generatePairCa, issueServerCertificate, type PairCa, validatePairCa } from "./tls/certificates.js";
+export {
+  generatePairCa,
+  generateServerKey,
+  issueServerCertificate,
+  type PairCa,
+  validatePairCa,
+} from "./tls/certificates.js";
 export { type ControlPlaneTls, ensureControlPlaneTls } from "./tls/control-plane-tls.js";

@@ -2,6 +2,12 @@
 // service. The same host may serve as the pairs' witness (PairConfiguration sets that up per pair).
 
 export {
+  controlPlaneCertificate,
+  type GeneratedControlPlaneTls,
+  generateAdminPassword,
+  generateControlPlaneTls,
+} from "./generated.js";
+export {
   type ControlPlaneInstallOptions,
   type ControlPlaneInstallResult,
   installControlPlane,

@@ -2,12 +2,23 @@
 // (engine/src/control-plane): its store, the control-plane artefact by sha256, TLS and the server.
 // Check records the artefact's sha256 among the inputs, so a new artefact shows as an update; every
 // other change but the host and the instance name updates in place (the install is idempotent).
+// Without a certificate it makes a CA and an ECDSA server certificate for the address and DNS names;
+// without an admin password it generates one: both are kept in state as secrets and reused.
 // Delete stops the services and keeps the store's files: the registry of every pair is in them.
 import { Secret } from "@pgaas/common";
-import { installControlPlane, loadControlPlaneArtefact, stopControlPlane } from "@pgaas/engine";
+import {
+  controlPlaneCertificate,
+  type GeneratedControlPlaneTls,
+  generateAdminPassword,
+  generateControlPlaneTls,
+  installControlPlane,
+  loadControlPlaneArtefact,
+  stopControlPlane,
+} from "@pgaas/engine";
 import { withSsh } from "@pgaas/engine/ssh";
 import { CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
 import { z } from "zod";
+import { unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { HostConnection, hostTarget } from "./host-connections.js";
 import {
   changedKeys,
@@ -23,23 +34,38 @@ export const CONTROL_PLANE_HOST_TOKEN = "pgaas:index:ControlPlaneHost";
 
 const DEFAULT_READY_TIMEOUT_SECONDS = 900;
 
-export const ControlPlaneHostInputs = z.object({
-  host: HostConnection,
-  name: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,30}$/, "must match ^[a-z][a-z0-9-]{0,30}$")
-    .default("main"),
-  listenAddress: z.union([z.ipv4(), z.ipv6()], { error: "an IP address of the host" }),
-  port: z.number().int().min(1).max(65535).default(443),
-  certificate: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }),
-  privateKey: z.string().includes("PRIVATE KEY", { message: "must be a PEM private key" }),
-  caCertificate: z.string().includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" }),
-  adminEmail: z.email(),
-  adminPassword: z.string().min(12, "at least 12 characters"),
-  readyFile: z.string().startsWith("/").optional(),
-  readyTimeoutSeconds: z.number().int().min(1).max(7200).default(DEFAULT_READY_TIMEOUT_SECONDS),
-  artefactSha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+export const ControlPlaneHostInputs = z
+  .object({
+    host: HostConnection,
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,30}$/, "must match ^[a-z][a-z0-9-]{0,30}$")
+      .default("main"),
+    listenAddress: z.union([z.ipv4(), z.ipv6()], { error: "an IP address of the host" }),
+    port: z.number().int().min(1).max(65535).default(443),
+    /** Names the generated certificate carries besides listenAddress. */
+    dnsNames: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, "a DNS name")).default([]),
+    certificate: z
+      .string()
+      .includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" })
+      .optional(),
+    privateKey: z.string().includes("PRIVATE KEY", { message: "must be a PEM private key" }).optional(),
+    caCertificate: z
+      .string()
+      .includes("BEGIN CERTIFICATE", { message: "must be a PEM certificate" })
+      .optional(),
+    adminEmail: z.email(),
+    adminPassword: z.string().min(12, "at least 12 characters").optional(),
+    readyFile: z.string().startsWith("/").optional(),
+    readyTimeoutSeconds: z.number().int().min(1).max(7200).default(DEFAULT_READY_TIMEOUT_SECONDS),
+    artefactSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .refine(
+    (inputs) =>
+      [inputs.certificate, inputs.privateKey, inputs.caCertificate].every((value) => value === undefined) ||
+      [inputs.certificate, inputs.privateKey, inputs.caCertificate].every((value) => value !== undefined),
+    { path: ["certificate"], message: "give certificate, privateKey and caCertificate together (or none)" },
+  );
 export type ControlPlaneHostInputs = z.infer<typeof ControlPlaneHostInputs>;
 
 /** A different host or instance name is another control plane: replace. */
@@ -48,6 +74,7 @@ const UPDATE_KEYS = [
   "host",
   "listenAddress",
   "port",
+  "dnsNames",
   "certificate",
   "privateKey",
   "caCertificate",
@@ -58,13 +85,76 @@ const UPDATE_KEYS = [
   "artefactSha256",
 ] as const;
 
-async function install(inputs: ControlPlaneHostInputs, ctx: ResourceContext): Promise<WireProps> {
+/** What the provider generated and keeps in state (secret): reused on every update. */
+interface Generated {
+  readonly tls?: GeneratedControlPlaneTls;
+  readonly adminPassword?: string;
+}
+
+export function generatedFrom(props: WireProps): Generated {
+  const raw = unwrapSecrets(props.generated);
+  if (typeof raw !== "string") return {};
+  const parsed = JSON.parse(raw) as {
+    tls?: { caCertificate: string; caPrivateKey: string; serverKey: string };
+    adminPassword?: string;
+  };
+  return {
+    ...(parsed.tls === undefined
+      ? {}
+      : {
+          tls: {
+            caCertificate: parsed.tls.caCertificate,
+            caPrivateKey: new Secret(parsed.tls.caPrivateKey),
+            serverKey: new Secret(parsed.tls.serverKey),
+          },
+        }),
+    ...(parsed.adminPassword === undefined ? {} : { adminPassword: parsed.adminPassword }),
+  };
+}
+
+/** Fills what the inputs leave out from what was generated before, generating what is missing. */
+export function filledInputs(inputs: ControlPlaneHostInputs, kept: Generated) {
+  const tls = inputs.certificate === undefined ? (kept.tls ?? generateControlPlaneTls()) : undefined;
+  const adminPassword = inputs.adminPassword ?? kept.adminPassword ?? generateAdminPassword().reveal();
+  const generated: Generated = {
+    ...(tls === undefined ? {} : { tls }),
+    ...(inputs.adminPassword === undefined ? { adminPassword } : {}),
+  };
+  return {
+    certificate:
+      tls === undefined
+        ? (inputs.certificate as string)
+        : controlPlaneCertificate(tls, [inputs.listenAddress, ...inputs.dnsNames]),
+    privateKey: tls === undefined ? (inputs.privateKey as string) : tls.serverKey.reveal(),
+    caCertificate: tls === undefined ? (inputs.caCertificate as string) : tls.caCertificate,
+    adminPassword,
+    generated: JSON.stringify({
+      ...(generated.tls === undefined
+        ? {}
+        : {
+            tls: {
+              caCertificate: generated.tls.caCertificate,
+              caPrivateKey: generated.tls.caPrivateKey.reveal(),
+              serverKey: generated.tls.serverKey.reveal(),
+            },
+          }),
+      ...(generated.adminPassword === undefined ? {} : { adminPassword: generated.adminPassword }),
+    }),
+  };
+}
+
+async function install(
+  inputs: ControlPlaneHostInputs,
+  kept: Generated,
+  ctx: ResourceContext,
+): Promise<WireProps> {
   const target = hostTarget(inputs.host, "control-plane");
   await waitForControlPlaneHost(target, {
     readyFile: inputs.readyFile,
     timeoutMs: inputs.readyTimeoutSeconds * 1000,
   });
   const artefact = await loadControlPlaneArtefact(CONTROL_PLANE_ARTEFACT_PATH);
+  const filled = filledInputs(inputs, kept);
   const result = await withSsh(target.ssh, (ssh) =>
     installControlPlane(ssh, {
       name: inputs.name,
@@ -72,11 +162,11 @@ async function install(inputs: ControlPlaneHostInputs, ctx: ResourceContext): Pr
       listenAddress: inputs.listenAddress,
       port: inputs.port,
       tls: {
-        certificate: inputs.certificate,
-        privateKey: new Secret(inputs.privateKey),
-        caCertificate: inputs.caCertificate,
+        certificate: filled.certificate,
+        privateKey: new Secret(filled.privateKey),
+        caCertificate: filled.caCertificate,
       },
-      admin: { email: inputs.adminEmail, password: new Secret(inputs.adminPassword) },
+      admin: { email: inputs.adminEmail, password: new Secret(filled.adminPassword) },
       serviceManager: inputs.host.serviceManager,
     }),
   );
@@ -85,8 +175,14 @@ async function install(inputs: ControlPlaneHostInputs, ctx: ResourceContext): Pr
     url: result.url,
     changed: result.steps.filter((step) => step.changed).map((step) => step.step),
   });
-  // The same host serves as the pairs' witness: PostgresPair takes this address for it.
-  return { url: result.url, witnessAddress: inputs.listenAddress };
+  return {
+    url: result.url,
+    // The same host serves as the pairs' witness: PostgresPair takes this address for it.
+    witnessAddress: inputs.listenAddress,
+    caCertificate: filled.caCertificate,
+    adminPassword: wireSecret(filled.adminPassword),
+    generated: wireSecret(filled.generated),
+  };
 }
 
 export const controlPlaneHostHandler: ResourceHandler = {
@@ -98,6 +194,7 @@ export const controlPlaneHostHandler: ResourceHandler = {
       ...news,
       name: news.name ?? "main",
       port: news.port ?? 443,
+      dnsNames: news.dnsNames ?? [],
       readyTimeoutSeconds: news.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,
       ...(artefact === undefined ? {} : { artefactSha256: artefact.sha256 }),
     };
@@ -120,7 +217,7 @@ export const controlPlaneHostHandler: ResourceHandler = {
 
   async create(props, ctx) {
     const inputs = parseInputs(ControlPlaneHostInputs, props);
-    const outs = await install(inputs, ctx);
+    const outs = await install(inputs, {}, ctx);
     return { id: `${inputs.host.host}/${inputs.name}`, outs: { ...props, ...outs } };
   },
 
@@ -128,9 +225,9 @@ export const controlPlaneHostHandler: ResourceHandler = {
     return { id, props };
   },
 
-  async update(_id, _olds, news, ctx) {
+  async update(_id, olds, news, ctx) {
     const inputs = parseInputs(ControlPlaneHostInputs, news);
-    return { outs: { ...news, ...(await install(inputs, ctx)) } };
+    return { outs: { ...news, ...(await install(inputs, generatedFrom(olds), ctx)) } };
   },
 
   async delete(_id, props, ctx) {

@@ -65,7 +65,7 @@ describe("provider schema", () => {
     expect(secrets).toEqual({
       "pgaas:components:Database": ["connectionUri", "ownerPassword"],
       "pgaas:components:PostgresPair": ["adminPassword", "connectionUri"],
-      "pgaas:index:ControlPlaneHost": ["adminPassword", "privateKey"],
+      "pgaas:index:ControlPlaneHost": ["adminPassword", "generated", "privateKey"],
       "pgaas:index:Database": ["connectionUri", "ownerPassword"],
       "pgaas:index:LocalHosts": ["sshPrivateKey"],
       "pgaas:index:PairConfiguration": ["adminPassword", "pairSecrets"],

@@ -1,11 +1,16 @@
 // ControlPlaneHost's Check and Diff: the artefact's sha256 recorded by Check (a new artefact is an
 // update), every input validated with the property named, and only another host or instance name
 // replacing the control plane. (Create runs the engine's installer: test/system/control-plane-host.)
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
 import { describe, expect, it } from "vitest";
-import { controlPlaneHostHandler } from "../../src/resources/control-plane-host.js";
+import {
+  ControlPlaneHostInputs,
+  controlPlaneHostHandler,
+  filledInputs,
+  generatedFrom,
+} from "../../src/resources/control-plane-host.js";
 
 const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----\n";
 const cert = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n";
@@ -27,6 +32,7 @@ describe("ControlPlaneHost check", () => {
       ...inputs,
       name: "main",
       port: 443,
+      dnsNames: [],
       readyTimeoutSeconds: 900,
       artefactSha256: createHash("sha256").update(readFileSync(CONTROL_PLANE_ARTEFACT_PATH)).digest("hex"),
     });
@@ -41,6 +47,13 @@ describe("ControlPlaneHost check", () => {
       { property: "name", reason: "must match ^[a-z][a-z0-9-]{0,30}$" },
       { property: "listenAddress", reason: "an IP address of the host" },
       { property: "adminPassword", reason: "at least 12 characters" },
+    ]);
+    const { privateKey: _key, ...withoutKey } = inputs;
+    expect((await controlPlaneHostHandler.check({}, withoutKey)).failures).toEqual([
+      {
+        property: "certificate",
+        reason: "give certificate, privateKey and caCertificate together (or none)",
+      },
     ]);
   });
 });
@@ -76,6 +89,42 @@ describe("ControlPlaneHost diff", () => {
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
+    });
+  });
+});
+
+describe("ControlPlaneHost without a certificate or an admin password", () => {
+  const bare = ControlPlaneHostInputs.parse({
+    host: inputs.host,
+    listenAddress: "10.0.0.5",
+    dnsNames: ["cp.example.org"],
+    adminEmail: "admin@example.com",
+    artefactSha256: "a".repeat(64),
+  });
+
+  it("generates a CA, a certificate for the address and DNS names, and a password, then reuses them", () => {
+    const first = filledInputs(bare, {});
+    const names = new X509Certificate(first.certificate).subjectAltName;
+    expect(names).toBe("IP Address:10.0.0.5, DNS:cp.example.org");
+    expect(
+      new X509Certificate(first.certificate).verify(new X509Certificate(first.caCertificate).publicKey),
+    ).toBe(true);
+    expect(first.adminPassword).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const again = filledInputs(bare, generatedFrom({ generated: first.generated }));
+    expect(again).toEqual(first);
+  });
+
+  it("keeps nothing generated for what the inputs give", () => {
+    const given = filledInputs(
+      ControlPlaneHostInputs.parse({ ...inputs, artefactSha256: "a".repeat(64) }),
+      {},
+    );
+    expect(given).toEqual({
+      certificate: inputs.certificate,
+      privateKey: inputs.privateKey,
+      caCertificate: inputs.caCertificate,
+      adminPassword: inputs.adminPassword,
+      generated: "{}",
     });
   });
 });

@@ -11,11 +11,15 @@ export interface ControlPlaneHostResourceArgs {
   listenAddress: pulumi.Input<string>;
   /** HTTPS port; default 443. */
   port?: pulumi.Input<number>;
-  certificate: pulumi.Input<string>;
-  privateKey: pulumi.Input<string>;
-  caCertificate: pulumi.Input<string>;
+  /** DNS names the generated certificate carries besides listenAddress. */
+  dnsNames?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Your certificate, key and CA (all three, PEM); a CA and certificate are generated when omitted. */
+  certificate?: pulumi.Input<string>;
+  privateKey?: pulumi.Input<string>;
+  caCertificate?: pulumi.Input<string>;
   adminEmail: pulumi.Input<string>;
-  adminPassword: pulumi.Input<string>;
+  /** Generated when omitted. */
+  adminPassword?: pulumi.Input<string>;
   /** The first-boot marker to wait for; without it the host is checked for PostgreSQL 15 and repmgr. */
   readyFile?: pulumi.Input<string>;
   readyTimeoutSeconds?: pulumi.Input<number>;
@@ -27,13 +31,25 @@ export class ControlPlaneHostResource extends pulumi.CustomResource {
   /** The address pairs use for their witness: this host. */
   declare readonly witnessAddress: pulumi.Output<string>;
   declare readonly artefactSha256: pulumi.Output<string>;
+  /** The CA clients pin: yours, or the generated one. */
+  declare readonly caCertificate: pulumi.Output<string>;
+  /** The first admin's password: yours, or the generated one (secret). */
+  declare readonly adminPassword: pulumi.Output<string>;
 
   constructor(name: string, args: ControlPlaneHostResourceArgs, opts: pulumi.CustomResourceOptions = {}) {
     super(
       "pgaas:index:ControlPlaneHost",
       name,
-      { ...args, url: undefined, witnessAddress: undefined, artefactSha256: undefined },
-      pgaasResourceOptions(opts, ["privateKey", "adminPassword"]),
+      {
+        caCertificate: undefined,
+        adminPassword: undefined,
+        ...args,
+        url: undefined,
+        witnessAddress: undefined,
+        artefactSha256: undefined,
+        generated: undefined,
+      },
+      pgaasResourceOptions(opts, ["privateKey", "adminPassword", "generated"]),
     );
   }
 }
