@@ -78,6 +78,18 @@ const types = {
     },
     required: ["subnet"],
   },
+  "pgaas:index:PairControlPlane": {
+    type: "object",
+    description:
+      "The control plane a pair uses, as the ControlPlane component outputs it: the witness host and where agents report.",
+    properties: {
+      witnessAddress: str("The control-plane host's address: the pair's witness runs there."),
+      witnessSshHostKeySha256: str("The control-plane host's ed25519 host key (SHA256:…), pinned."),
+      url: str("The control plane's URL the agents report to."),
+      caCertificate: str("The CA of the control plane's certificate, pinned by the agents."),
+    },
+    required: ["witnessAddress", "witnessSshHostKeySha256", "url", "caCertificate"],
+  },
   "pgaas:index:DataVolumeGuardArgs": {
     type: "object",
     description: "Pulumi options of the nodes' data volumes (OpenStack) / data disks (GCP).",
@@ -101,6 +113,10 @@ const postgresPairInputs = {
     default: "synchronous",
   },
   backup: ref("PairSpecBackup", "Continuous WAL archiving and scheduled backups with pgBackRest."),
+  restoreFrom: ref(
+    "PairSpecRestoreFrom",
+    "Create the pair from another pair's backups as of a point in time (needs backup; ignored once the pair exists).",
+  ),
   clientCidrs: strings("Networks whose clients may connect to PostgreSQL (scram-sha-256)."),
   adminCidr: str(
     "Network Pulumi runs from: SSH to the nodes is allowed from it. Required on OpenStack and GCP.",
@@ -112,6 +128,10 @@ const postgresPairInputs = {
   sshPublicKey: str("Public key authorised for root on the nodes (cloud only)."),
   sshPrivateKey: secret("Matching private key the provider configures the nodes with (cloud only)."),
   controlPlaneAddress: str("The control-plane host, where the witness runs. Required on OpenStack and GCP."),
+  controlPlane: ref(
+    "PairControlPlane",
+    "A ControlPlane's outputs: stands for controlPlaneAddress, witnessSshHostKeySha256, agentControlPlaneUrl and agentControlPlaneCa.",
+  ),
   witnessSshUsername: str("SSH user on the control-plane host for the witness.", { default: "root" }),
   witnessSshPort: int("SSH port of the control-plane host.", { default: 22 }),
   witnessSshPrivateKey: secret("SSH key for the control-plane host; sshPrivateKey when omitted."),

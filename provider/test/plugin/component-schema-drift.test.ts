@@ -25,6 +25,8 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   DataVolumeGuardArgs: "DataVolumeGuardArgs",
   SshBastionInput: "SshBastion",
   PairBackupInput: "PairSpecBackup",
+  PairControlPlaneInput: "PairControlPlane",
+  PairRestoreFromInput: "PairSpecRestoreFrom",
 };
 
 const schema = providerSchema();
