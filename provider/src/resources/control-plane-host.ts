@@ -16,7 +16,7 @@ import {
   stopControlPlane,
 } from "@pgaas/engine";
 import { withSsh } from "@pgaas/engine/ssh";
-import { CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
+import { controlPlaneArtefactPath } from "@pgaas/portal/artefact";
 import { z } from "zod";
 import { unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { HostConnection, hostTarget } from "./host-connections.js";
@@ -153,7 +153,7 @@ async function install(
     readyFile: inputs.readyFile,
     timeoutMs: inputs.readyTimeoutSeconds * 1000,
   });
-  const artefact = await loadControlPlaneArtefact(CONTROL_PLANE_ARTEFACT_PATH);
+  const artefact = await loadControlPlaneArtefact(controlPlaneArtefactPath());
   const filled = filledInputs(inputs, kept);
   const result = await withSsh(target.ssh, (ssh) =>
     installControlPlane(ssh, {
@@ -189,7 +189,7 @@ export const controlPlaneHostHandler: ResourceHandler = {
   token: CONTROL_PLANE_HOST_TOKEN,
 
   async check(_olds, news) {
-    const artefact = await loadControlPlaneArtefact(CONTROL_PLANE_ARTEFACT_PATH).catch(() => undefined);
+    const artefact = await loadControlPlaneArtefact(controlPlaneArtefactPath()).catch(() => undefined);
     const inputs = {
       ...news,
       name: news.name ?? "main",
@@ -202,7 +202,7 @@ export const controlPlaneHostHandler: ResourceHandler = {
       failure.property === "artefactSha256"
         ? {
             property: failure.property,
-            reason: `no control-plane artefact at ${CONTROL_PLANE_ARTEFACT_PATH}: build it with \`npm run build:control-plane\``,
+            reason: `no control-plane artefact at ${controlPlaneArtefactPath()}: build it with \`npm run build:control-plane\``,
           }
         : failure,
     );
