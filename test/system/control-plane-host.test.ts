@@ -2,9 +2,11 @@
 // control-plane artefact (`npm run build` first), as it is installed on a cloud VM: its own store
 // (Debian's PostgreSQL 15, socket only, a least-privilege role with a generated password kept in a
 // 0600 file), TLS, the server as a service. The API then answers over HTTPS on the lab network,
-// trusting only the test CA; a rerun changes nothing.
+// trusting only the test CA; a rerun changes nothing. Then the same through the provider's
+// ControlPlaneHost (a second instance on the host) with the certificate and admin password it
+// generates: created, updated without a change, and deleted with its store kept.
 import { generateKeyPairSync } from "node:crypto";
-import { Secret } from "@pgaas/common";
+import { memoryLogger, Secret } from "@pgaas/common";
 import { pinnedFetch } from "@pgaas/common/pinned-fetch";
 import {
   CONTROL_PLANE_STORE_ROLE,
@@ -21,6 +23,8 @@ import { hostExec } from "@pgaas/engine/testing";
 import { CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
 import { withLab } from "@pgaas/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wireSecret } from "../../provider/src/plugin/wire-values.js";
+import { controlPlaneHostHandler } from "../../provider/src/resources/control-plane-host.js";
 
 const fixture = withLab({ range: { prefix: "pcp", first: "10.231.252.0/24", count: 1 }, hosts: ["cp"] });
 const PORT = 8443;
@@ -73,6 +77,7 @@ describe("a control plane on a host, installed over SSH", () => {
   afterAll(async () => {
     if (ssh) {
       await removeControlPlane(ssh, { name, serviceManager: "detached" });
+      await removeControlPlane(ssh, { name: `${name}-provider`, serviceManager: "detached" });
       // The system user is the test's own (namespace hosts share /etc/passwd with the machine).
       await ssh.run("userdel pgaas-control-plane", { step: "cleanup" });
       await ssh.close();
@@ -135,4 +140,59 @@ describe("a control plane on a host, installed over SSH", () => {
     expect(again.changed).toBe(false);
     expect(again.steps).toEqual(STEPS.map((step) => ({ step, changed: false })));
   }, 120_000);
+
+  it("through ControlPlaneHost: generated CA and password, an update without change, delete keeps the store", async () => {
+    const lab = fixture.lab;
+    const host = lab.host("cp");
+    const props = {
+      host: wireSecret({
+        name: "control-plane",
+        host: host.address,
+        port: host.ssh.port,
+        username: host.ssh.username,
+        privateKey: host.ssh.privateKey.reveal(),
+        hostKeySha256: `SHA256:${host.ssh.hostKeySha256}`,
+        serviceManager: "detached",
+      }),
+      name: `${name}-provider`,
+      listenAddress: host.address,
+      port: 8444,
+      adminEmail: ADMIN.email,
+      readyTimeoutSeconds: 30,
+    };
+    const log = memoryLogger();
+    const ctx = { config: { controlPlaneUrl: undefined, apiToken: undefined }, log, warn: async () => {} };
+    const { inputs, failures } = await controlPlaneHostHandler.check({}, props);
+    expect(failures).toEqual([]);
+    const created = await controlPlaneHostHandler.create(inputs, ctx);
+    const outs = created.outs as Record<string, unknown>;
+    expect(outs.url).toBe(`https://${host.address}:8444`);
+    const ca = String(outs.caCertificate);
+    const health = await pinnedFetch(ca)(`${String(outs.url)}/healthz`);
+    expect(health.status).toBe(200);
+    const password = String((outs.adminPassword as { value: string }).value);
+    const login = await pinnedFetch(ca)(`${String(outs.url)}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: String(outs.url) },
+      body: JSON.stringify({ email: ADMIN.email, password }),
+    });
+    expect(login.status).toBe(200);
+
+    const updated = await controlPlaneHostHandler.update(created.id, outs, inputs, ctx);
+    expect((updated.outs as Record<string, unknown>).caCertificate).toBe(ca);
+    const installs = log.lines.filter((line) => line.includes('"control plane installed"'));
+    expect(installs.map((line) => (JSON.parse(line) as { changed: string[] }).changed.length > 0)).toEqual([
+      true,
+      false,
+    ]);
+
+    await controlPlaneHostHandler.delete(created.id, outs, ctx);
+    await expect(pinnedFetch(ca)(`${String(outs.url)}/healthz`)).rejects.toThrow();
+    const kept = await hostExec(lab, "cp", [
+      "test",
+      "-s",
+      `${controlPlaneLayout(`${name}-provider`).storeDataDir}/PG_VERSION`,
+    ]);
+    expect(kept.code).toBe(0);
+  }, 240_000);
 });

@@ -68,6 +68,9 @@ export const ControlPlaneHostInputs = z
   );
 export type ControlPlaneHostInputs = z.infer<typeof ControlPlaneHostInputs>;
 
+/** Where a control plane is: what delete needs from the state. */
+const ControlPlaneLocation = z.object({ host: HostConnection, name: z.string().default("main") });
+
 /** A different host or instance name is another control plane: replace. */
 const REPLACE_KEYS = ["name"] as const;
 const UPDATE_KEYS = [
@@ -231,7 +234,8 @@ export const controlPlaneHostHandler: ResourceHandler = {
   },
 
   async delete(_id, props, ctx) {
-    const inputs = parseInputs(ControlPlaneHostInputs, props);
+    // The state's outputs (a generated caCertificate among them), not inputs: only where it is matters.
+    const inputs = parseInputs(ControlPlaneLocation, props);
     const target = hostTarget(inputs.host, "control-plane");
     await withSsh(target.ssh, (ssh) =>
       stopControlPlane(ssh, { name: inputs.name, serviceManager: inputs.host.serviceManager }),

@@ -3,6 +3,7 @@
 // replacing the control plane. (Create runs the engine's installer: test/system/control-plane-host.)
 import { createHash, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { memoryLogger } from "@pgaas/common";
 import { CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
 import { describe, expect, it } from "vitest";
 import {
@@ -126,5 +127,25 @@ describe("ControlPlaneHost without a certificate or an admin password", () => {
       adminPassword: inputs.adminPassword,
       generated: "{}",
     });
+  });
+});
+
+describe("ControlPlaneHost delete", () => {
+  it("reads where the control plane is from the state, a generated CA among its outputs", async () => {
+    const state = {
+      host: { name: "control-plane", host: "127.0.0.1", port: 1, privateKey: key },
+      name: "main",
+      listenAddress: "127.0.0.1",
+      adminEmail: "admin@example.com",
+      caCertificate: cert,
+      artefactSha256: "a".repeat(64),
+    };
+    const ctx = {
+      config: { controlPlaneUrl: undefined, apiToken: undefined },
+      log: memoryLogger(),
+      warn: async () => {},
+    };
+    // Past parsing, the SSH connection to a closed port is what fails.
+    await expect(controlPlaneHostHandler.delete("id", state, ctx)).rejects.toThrow(/control-plane/);
   });
 });
