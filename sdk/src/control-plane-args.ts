@@ -48,6 +48,13 @@ export interface WitnessPortRange {
   last: number;
 }
 
+/** Your certificate (for the address and every DNS name clients use), its key and its CA, PEM. */
+export interface ControlPlaneTlsInput {
+  certificate: pulumi.Input<string>;
+  privateKey: pulumi.Input<string>;
+  caCertificate: pulumi.Input<string>;
+}
+
 export interface ControlPlaneArgs {
   /** The first admin's email. */
   adminEmail: pulumi.Input<string>;
@@ -66,11 +73,7 @@ export interface ControlPlaneArgs {
   /** DNS names users reach the control plane by: the generated certificate carries them too. */
   dnsNames?: pulumi.Input<string>[];
   /** Your certificate, key and CA (PEM, all three); a CA and a certificate are generated when omitted. */
-  tls?: {
-    certificate: pulumi.Input<string>;
-    privateKey: pulumi.Input<string>;
-    caCertificate: pulumi.Input<string>;
-  };
+  tls?: ControlPlaneTlsInput;
   witnessPorts?: WitnessPortRange;
   /** How the data volume / disk is guarded (protected by default). */
   dataVolume?: DataVolumeGuardArgs;

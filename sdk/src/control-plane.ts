@@ -68,12 +68,17 @@ export class ControlPlane extends pulumi.ComponentResource {
     this.adminPassword = pulumi.secret(this.installation.adminPassword);
     this.witnessAddress = this.installation.witnessAddress;
     this.witnessSshHostKeySha256 = vm.hostKeySha256;
-    this.registerOutputs({
-      url: this.url,
-      caCertificate: this.caCertificate,
-      adminPassword: this.adminPassword,
-      witnessAddress: this.witnessAddress,
-      witnessSshHostKeySha256: this.witnessSshHostKeySha256,
-    });
+    this.registerOutputs(controlPlaneOutputs(this));
   }
+}
+
+/** The component's outputs by schema name: what it registers, and what the provider's Construct returns. */
+export function controlPlaneOutputs(controlPlane: ControlPlane): pulumi.Inputs {
+  return {
+    url: controlPlane.url,
+    caCertificate: controlPlane.caCertificate,
+    adminPassword: controlPlane.adminPassword,
+    witnessAddress: controlPlane.witnessAddress,
+    witnessSshHostKeySha256: controlPlane.witnessSshHostKeySha256,
+  };
 }

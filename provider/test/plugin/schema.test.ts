@@ -26,8 +26,9 @@ describe("provider schema", () => {
     expect(JSON.parse(file)).toEqual(JSON.parse(schemaJson()));
   });
 
-  it("declares exactly the five resources, the two components and the two config keys", () => {
+  it("declares exactly the five resources, the three components and the two config keys", () => {
     expect(Object.keys(schema.resources).sort()).toEqual([
+      "pgaas:components:ControlPlane",
       "pgaas:components:Database",
       "pgaas:components:PostgresPair",
       "pgaas:index:ControlPlaneHost",
@@ -41,7 +42,11 @@ describe("provider schema", () => {
     const components = Object.entries(schema.resources)
       .filter(([, resource]) => (resource as { isComponent?: boolean }).isComponent === true)
       .map(([token]) => token);
-    expect(components).toEqual(["pgaas:components:PostgresPair", "pgaas:components:Database"]);
+    expect(components).toEqual([
+      "pgaas:components:PostgresPair",
+      "pgaas:components:ControlPlane",
+      "pgaas:components:Database",
+    ]);
   });
 
   it("types the components' inputs without Any", () => {
@@ -63,6 +68,7 @@ describe("provider schema", () => {
       ]),
     );
     expect(secrets).toEqual({
+      "pgaas:components:ControlPlane": ["adminPassword"],
       "pgaas:components:Database": ["connectionUri", "ownerPassword"],
       "pgaas:components:PostgresPair": ["adminPassword", "connectionUri"],
       "pgaas:index:ControlPlaneHost": ["adminPassword", "generated", "privateKey"],
