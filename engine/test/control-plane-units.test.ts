@@ -29,9 +29,9 @@ describe("control-plane units", () => {
         "User=postgres",
         "WorkingDirectory=/tmp",
         "EnvironmentFile=/etc/pgaas/env/control-plane-main-store.env",
-        "ExecStart=/usr/lib/postgresql/15/bin/postgres -D /var/lib/pgaas/control-plane/main/store -c listen_addresses= -c unix_socket_directories=/var/lib/pgaas/control-plane/main/socket -c port=5432",
-        "StandardOutput=append:/var/log/pgaas/control-plane/main/store.log",
-        "StandardError=append:/var/log/pgaas/control-plane/main/store.log",
+        "ExecStart=/usr/lib/postgresql/15/bin/postgres -D /var/lib/pgaas/control_plane/main/store -c listen_addresses= -c unix_socket_directories=/var/lib/pgaas/control_plane/main/socket -c port=5432",
+        "StandardOutput=append:/var/log/pgaas/control_plane/main/store.log",
+        "StandardError=append:/var/log/pgaas/control_plane/main/store.log",
         "KillSignal=SIGINT",
       ].join("\n"),
     );
@@ -51,9 +51,9 @@ describe("control-plane units", () => {
         "AmbientCapabilities=CAP_NET_BIND_SERVICE",
         "WorkingDirectory=/tmp",
         "EnvironmentFile=/etc/pgaas/env/control-plane-main.env",
-        "ExecStart=/var/lib/pgaas/control-plane/main/app/bin/node /var/lib/pgaas/control-plane/main/app/pgaas-control-plane.mjs",
-        "StandardOutput=append:/var/log/pgaas/control-plane/main/server.log",
-        "StandardError=append:/var/log/pgaas/control-plane/main/server.log",
+        "ExecStart=/var/lib/pgaas/control_plane/main/app/bin/node /var/lib/pgaas/control_plane/main/app/pgaas-control-plane.mjs",
+        "StandardOutput=append:/var/log/pgaas/control_plane/main/server.log",
+        "StandardError=append:/var/log/pgaas/control_plane/main/server.log",
         "KillSignal=SIGTERM",
         "Restart=no",
         "TimeoutStopSec=60",
@@ -66,10 +66,10 @@ describe("control-plane units", () => {
     const env = renderEnvFile(server) ?? "";
     expect(env).toContain('PGAAS_ADMIN_PASSWORD="admin-password-1"');
     expect(env).toContain(
-      'DATABASE_URL="postgresql://pgaas_control_plane@localhost/pgaas_control_plane?host=%2Fvar%2Flib%2Fpgaas%2Fcontrol-plane%2Fmain%2Fsocket&port=5432"',
+      'DATABASE_URL="postgresql://pgaas_control_plane@localhost/pgaas_control_plane?host=%2Fvar%2Flib%2Fpgaas%2Fcontrol_plane%2Fmain%2Fsocket&port=5432"',
     );
     expect(env).toContain(
-      'PGAAS_DATABASE_PASSWORD_FILE="/var/lib/pgaas/control-plane/main/secrets/store-password"',
+      'PGAAS_DATABASE_PASSWORD_FILE="/var/lib/pgaas/control_plane/main/secrets/store-password"',
     );
   });
 });

@@ -80,6 +80,10 @@ describe("a control plane on a host, installed over SSH", () => {
       await removeControlPlane(ssh, { name: `${name}-provider`, serviceManager: "detached" });
       // The system user is the test's own (namespace hosts share /etc/passwd with the machine).
       await ssh.run("userdel pgaas-control-plane", { step: "cleanup" });
+      await ssh.run(
+        "rmdir --ignore-fail-on-non-empty /etc/pgaas/control_plane /var/lib/pgaas/control_plane /var/log/pgaas/control_plane",
+        { step: "cleanup" },
+      );
       await ssh.close();
     }
   });

@@ -1,6 +1,7 @@
 // Where a control plane lives on its host. One host may carry several (namespace hosts share one
 // filesystem), so every path is per instance name. The store and the secrets sit under /var/lib/pgaas,
-// which is the data volume on a cloud VM.
+// which is the data volume on a cloud VM. `control_plane` has an underscore, which no pair name has:
+// the pairs' witnesses on this host keep their own /var/lib/pgaas/<pair> beside it.
 import { InputError } from "@pgaas/common";
 import type { DirectorySpec } from "../layout.js";
 
@@ -37,8 +38,8 @@ export function controlPlaneLayout(name: string): ControlPlaneLayout {
       code: "invalid_control_plane_name",
     });
   }
-  const lib = `/var/lib/pgaas/control-plane/${name}`;
-  const config = `/etc/pgaas/control-plane/${name}`;
+  const lib = `/var/lib/pgaas/control_plane/${name}`;
+  const config = `/etc/pgaas/control_plane/${name}`;
   return {
     name,
     appDir: `${lib}/app`,
@@ -51,22 +52,22 @@ export function controlPlaneLayout(name: string): ControlPlaneLayout {
     storeDataDir: `${lib}/store`,
     storeSocketDir: `${lib}/socket`,
     runDir: `${lib}/run`,
-    logDir: `/var/log/pgaas/control-plane/${name}`,
+    logDir: `/var/log/pgaas/control_plane/${name}`,
   };
 }
 
 export function controlPlaneDirectories(layout: ControlPlaneLayout): DirectorySpec[] {
   const lib = layout.storeDataDir.replace(/\/store$/, "");
   return [
-    { path: "/etc/pgaas/control-plane", owner: "root", mode: 0o755 },
+    { path: "/etc/pgaas/control_plane", owner: "root", mode: 0o755 },
     { path: layout.configDir, owner: CONTROL_PLANE_USER, mode: 0o700 },
-    { path: "/var/lib/pgaas/control-plane", owner: "root", mode: 0o755 },
+    { path: "/var/lib/pgaas/control_plane", owner: "root", mode: 0o755 },
     { path: lib, owner: "root", mode: 0o755 },
     { path: `${lib}/secrets`, owner: CONTROL_PLANE_USER, mode: 0o700 },
     { path: layout.storeDataDir, owner: "postgres", mode: 0o700 },
     { path: layout.storeSocketDir, owner: "postgres", mode: 0o755 },
     { path: layout.runDir, owner: "root", mode: 0o755 },
-    { path: "/var/log/pgaas/control-plane", owner: "root", mode: 0o755 },
+    { path: "/var/log/pgaas/control_plane", owner: "root", mode: 0o755 },
     { path: layout.logDir, owner: "root", mode: 0o755 },
   ];
 }
