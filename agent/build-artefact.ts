@@ -7,31 +7,17 @@
 //
 // The archive is reproducible (sorted names, owner 0, mtime 0, a gzip header without time), so the
 // same sources and runtime give the same sha256 and the pair engine uploads nothing on a rebuild.
-import { execFile } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { arch, tmpdir } from "node:os";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { AGENT_ARTEFACT_MAIN, AGENT_ARTEFACT_NODE } from "@pgaas/common/wire";
-import { BUNDLE_NODE_TARGET, bundleNodeEntry } from "../scripts/build/node-bundle.js";
+import { bundleNodeEntry } from "../scripts/build/node-bundle.js";
+import { stageNodeRuntime } from "../scripts/build/node-runtime.js";
 import { type ArchiveResult, packReproducible } from "../scripts/build/reproducible-archive.js";
 import { AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_PATH } from "./src/launch.js";
 
-const run = promisify(execFile);
-
 export const AGENT_ENTRY = fileURLToPath(new URL("./src/main.ts", import.meta.url));
-
-/** The Node binary of the `node` devDependency's platform package for this machine. */
-export function runtimeBinary(): string {
-  const fromRoot = createRequire(fileURLToPath(new URL("../package.json", import.meta.url)));
-  const nodePackage = dirname(fromRoot.resolve("node/package.json"));
-  const platformPackage = createRequire(join(nodePackage, "package.json")).resolve(
-    `node-linux-${arch()}/package.json`,
-  );
-  return join(dirname(platformPackage), "bin", "node");
-}
 
 export interface ArtefactResult extends ArchiveResult {
   readonly nodeVersion: string;
@@ -42,14 +28,7 @@ export async function buildAgentArtefact(options: { outfile?: string } = {}): Pr
   const staging = await mkdtemp(join(tmpdir(), "pgaas-agent-artefact-"));
   try {
     const top = join(staging, AGENT_ARTEFACT_NAME);
-    const node = join(top, AGENT_ARTEFACT_NODE);
-    await mkdir(dirname(node), { recursive: true });
-    await copyFile(runtimeBinary(), node);
-    const { stdout } = await run(node, ["--version"]);
-    const nodeVersion = stdout.trim();
-    if (!nodeVersion.startsWith(`v${BUNDLE_NODE_TARGET.slice("node".length)}.`)) {
-      throw new Error(`the runtime is ${nodeVersion}, the bundle targets ${BUNDLE_NODE_TARGET}`);
-    }
+    const nodeVersion = await stageNodeRuntime(join(top, AGENT_ARTEFACT_NODE));
     await bundleNodeEntry({
       entry: AGENT_ENTRY,
       outfile: join(top, AGENT_ARTEFACT_MAIN),

@@ -7,12 +7,13 @@
 //   packagePlugin({ outfile })      → { outfile, bytes, sha256 }
 //
 // Nothing in it needs node_modules: the plugin and every dependency are one bundle, and the agent
-// artefact the plugin installs on hosts rides along. Layout (paths the bundle relies on: the agent's
+// artefact and the control-plane artefact the plugin installs on hosts ride along. Layout (paths the bundle relies on: the agent's
 // launch module finds its artefact at ../dist/ from the bundle, as it does from agent/src):
 //   PulumiPlugin.yaml, package.json
 //   bin/pulumi-resource-pgaas.cjs   the package main run-plugin require()s; import()s the bundle
 //   bin/plugin.js                   the bundled plugin (an ES module that awaits at top level)
 //   dist/pgaas-agent-<version>-linux-<arch>.tar.gz
+//   dist/pgaas-control-plane-<version>-linux-<arch>.tar.gz (found by @pgaas/portal/artefact)
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { arch, tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { PGAAS_VERSION } from "@pgaas/common/wire";
+import { CONTROL_PLANE_ARTEFACT_NAME, CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
 import { bundleNodeEntry } from "../scripts/build/node-bundle.js";
 import { type ArchiveResult, packReproducible } from "../scripts/build/reproducible-archive.js";
 
@@ -45,12 +47,18 @@ module.exports = import(pathToFileURL(join(__dirname, "plugin.js")).href);
 `;
 
 export async function packagePlugin(
-  options: { outfile?: string; agentArtefact?: string } = {},
+  options: { outfile?: string; agentArtefact?: string; controlPlaneArtefact?: string } = {},
 ): Promise<ArchiveResult> {
   const outfile = options.outfile ?? PLUGIN_ARCHIVE_PATH;
   const agentArtefact = options.agentArtefact ?? AGENT_ARTEFACT_PATH;
   if (!existsSync(agentArtefact)) {
     throw new Error(`the agent artefact ${agentArtefact} is missing: run \`npm run build:agent\` first`);
+  }
+  const controlPlaneArtefact = options.controlPlaneArtefact ?? CONTROL_PLANE_ARTEFACT_PATH;
+  if (!existsSync(controlPlaneArtefact)) {
+    throw new Error(
+      `the control-plane artefact ${controlPlaneArtefact} is missing: run \`npm run build:control-plane\` first`,
+    );
   }
   const staging = await mkdtemp(join(tmpdir(), "pgaas-plugin-package-"));
   try {
@@ -73,6 +81,7 @@ export async function packagePlugin(
       title: "pulumi-resource-pgaas, bundled by provider/package-plugin.ts",
     });
     await copyFile(agentArtefact, join(staging, "dist", `${AGENT_ARTEFACT_NAME}.tar.gz`));
+    await copyFile(controlPlaneArtefact, join(staging, "dist", `${CONTROL_PLANE_ARTEFACT_NAME}.tar.gz`));
     const modes: Record<string, number> = { bin: 0o755, dist: 0o755 };
     for (const file of [
       "PulumiPlugin.yaml",
@@ -82,6 +91,7 @@ export async function packagePlugin(
     ])
       modes[file] = 0o644;
     modes[`dist/${AGENT_ARTEFACT_NAME}.tar.gz`] = 0o644;
+    modes[`dist/${CONTROL_PLANE_ARTEFACT_NAME}.tar.gz`] = 0o644;
     return await packReproducible({
       staging,
       entries: ["PulumiPlugin.yaml", "package.json", "bin", "dist"],

@@ -7,6 +7,7 @@ export type { BackupEntry, BackupInventory, RepositoryInfo } from "@pgaas/common
 export { pairBackupRoots } from "./backup/backup-layout.js";
 export { BackupRepository, BackupSpec } from "./backup/backup-spec.js";
 export { RestoreFromSpec } from "./backup/restore-from-spec.js";
+export type { AgentArtefact } from "./bootstrap/agent-artefact.js";
 export {
   type BootstrapOptions,
   type BootstrapResult,
@@ -21,6 +22,7 @@ export {
 } from "./bootstrap/decide-roles.js";
 export { ensureTenantBoundary, type SuperuserSql } from "./bootstrap/tenant-boundary.js";
 export { holdsAddress } from "./commands/status-commands.js";
+export * from "./control-plane/index.js";
 export type { HostTarget, PairHosts } from "./hosts.js";
 export {
   type MemberLayout,
@@ -101,5 +103,11 @@ export {
   type WitnessSpec,
 } from "./spec.js";
 export { adminRoleSql, psqlScript } from "./sql/roles-sql.js";
-export { generatePairCa, issueServerCertificate, type PairCa, validatePairCa } from "./tls/certificates.js";
+export {
+  generatePairCa,
+  generateServerKey,
+  issueServerCertificate,
+  type PairCa,
+  validatePairCa,
+} from "./tls/certificates.js";
 export { type ControlPlaneTls, ensureControlPlaneTls } from "./tls/control-plane-tls.js";

@@ -1,3 +1,4 @@
+export * from "./control-plane.js";
 export * from "./database.js";
 export * from "./get-pair.js";
 export * as native from "./native/index.js";

@@ -96,6 +96,17 @@ export interface DataVolumeGuardArgs {
   retainOnDelete?: boolean;
 }
 
+/**
+ * The control plane a pair uses, as the ControlPlane component outputs it: the pair's witness runs on
+ * its host, pinned by its host key, and the agents report to its URL pinning its CA.
+ */
+export interface PairControlPlaneInput {
+  witnessAddress: pulumi.Input<string>;
+  witnessSshHostKeySha256: pulumi.Input<string>;
+  url: pulumi.Input<string>;
+  caCertificate: pulumi.Input<string>;
+}
+
 export interface PostgresPairArgs {
   /** PostgreSQL port on the nodes and the endpoint. Default 5432. */
   port?: number;
@@ -129,6 +140,11 @@ export interface PostgresPairArgs {
    * agents). Required on OpenStack and GCP; locally the lab's witness host is used.
    */
   controlPlaneAddress?: pulumi.Input<string>;
+  /**
+   * A ControlPlane (or its outputs): stands for `controlPlaneAddress`, `witnessSshHostKeySha256`,
+   * `agentControlPlaneUrl` and `agentControlPlaneCa`, each of which still wins when given.
+   */
+  controlPlane?: PairControlPlaneInput;
   /** SSH to the control-plane host for the witness: user (default "root"), port (22), key (sshPrivateKey). */
   witnessSshUsername?: pulumi.Input<string>;
   witnessSshPort?: pulumi.Input<number>;

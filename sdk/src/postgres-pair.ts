@@ -106,7 +106,7 @@ export class PostgresPair extends pulumi.ComponentResource {
               adminPassword,
               caCertificate: config.caCertificate,
               agents:
-                args.agentControlPlaneUrl === undefined
+                agentControlPlane(args) === undefined
                   ? undefined
                   : pulumi.secret({ spec, hosts: connections, pairSecrets: config.pairSecrets }),
             },
@@ -202,15 +202,23 @@ export function pairSpecInput(
     ...(args.restoreFrom === undefined
       ? {}
       : { restoreFrom: { ...args.restoreFrom, cipherPass: pulumi.secret(args.restoreFrom.cipherPass) } }),
-    agent:
-      args.agentControlPlaneUrl === undefined
-        ? undefined
-        : {
-            controlPlaneUrl: args.agentControlPlaneUrl,
-            ...(args.agentControlPlaneCa === undefined ? {} : { controlPlaneCa: args.agentControlPlaneCa }),
-            listenPort: ctx.agentPort,
-          },
+    agent: agentSpec(args, ctx.agentPort),
   };
+}
+
+function agentSpec(args: PostgresPairArgs, listenPort: number) {
+  const reportsTo = agentControlPlane(args);
+  return reportsTo === undefined ? undefined : { ...reportsTo, listenPort };
+}
+
+/** Where the agents report: the explicit args, else the `controlPlane`'s URL and CA; none without either. */
+function agentControlPlane(
+  args: PostgresPairArgs,
+): { controlPlaneUrl: pulumi.Input<string>; controlPlaneCa?: pulumi.Input<string> } | undefined {
+  const url = args.agentControlPlaneUrl ?? args.controlPlane?.url;
+  if (url === undefined) return undefined;
+  const ca = args.agentControlPlaneCa ?? args.controlPlane?.caCertificate;
+  return { controlPlaneUrl: url, ...(ca === undefined ? {} : { controlPlaneCa: ca }) };
 }
 
 export function adminConnectionUri(user: string, password: string, host: string, port: number): string {

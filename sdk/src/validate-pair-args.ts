@@ -57,7 +57,10 @@ export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgs
       "controlPlaneAddress",
       "witnessSshHostKeySha256",
     ] as const) {
-      if (args[key] === undefined) add(key, `${key} is required on ${cloud}`);
+      const fromControlPlane =
+        (key === "controlPlaneAddress" || key === "witnessSshHostKeySha256") &&
+        args.controlPlane !== undefined;
+      if (args[key] === undefined && !fromControlPlane) add(key, `${key} is required on ${cloud}`);
     }
   }
   if (

@@ -3,6 +3,7 @@ export * from "./agent-config.js";
 export * from "./agent-report.js";
 export * from "./backup-inventory.js";
 export * from "./client-auth.js";
+export * from "./control-plane-artefact.js";
 export * from "./control-plane-url.js";
 export * from "./cron.js";
 export * from "./deletion-retention.js";

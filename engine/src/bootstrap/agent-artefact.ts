@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { InputError, shellQuote } from "@pgaas/common";
 import type { MemberSession } from "../member-session.js";
+import type { SshSession } from "../ssh/session.js";
 
 /** The file beside the installed artefact that names its sha256. */
 export const AGENT_ARTEFACT_HASH_FILE = "artefact.sha256";
@@ -16,17 +17,29 @@ export interface AgentArtefact {
   readonly sha256: string;
 }
 
-export async function loadAgentArtefact(path: string): Promise<AgentArtefact> {
+/** Reads an artefact file and its sha256; a missing one names the command that builds it. */
+export async function loadArtefact(
+  path: string,
+  missing: { readonly what: string; readonly build: string; readonly code: string },
+): Promise<AgentArtefact> {
   let content: Buffer;
   try {
     content = await readFile(path);
   } catch (error) {
-    throw new InputError(`agent artefact not found at ${path}: build it with \`npm run build:agent\``, {
-      code: "agent_artefact_missing",
+    throw new InputError(`${missing.what} not found at ${path}: build it with \`${missing.build}\``, {
+      code: missing.code,
       cause: error,
     });
   }
   return { content, sha256: createHash("sha256").update(content).digest("hex") };
+}
+
+export function loadAgentArtefact(path: string): Promise<AgentArtefact> {
+  return loadArtefact(path, {
+    what: "agent artefact",
+    build: "npm run build:agent",
+    code: "agent_artefact_missing",
+  });
 }
 
 /**
@@ -53,19 +66,35 @@ export function installArtefactScript(dir: string, sha256: string): string {
   ].join("\n");
 }
 
-export async function installAgentArtefact(
-  session: MemberSession,
+/**
+ * Installs `artefact` into `dir` on the host unless the hash file there already names its sha256:
+ * the bytes cross the connection only when they changed.
+ */
+export async function installArtefact(
+  ssh: SshSession,
+  dir: string,
   artefact: AgentArtefact,
+  step: string,
 ): Promise<{ changed: boolean; detail: string }> {
-  const step = `${session.name}.agent-artefact`;
-  const dir = session.member.layout.agentDir;
   const detail = `sha256 ${artefact.sha256.slice(0, 12)}`;
-  const installed = await session.ssh.readFile(`${dir}/${AGENT_ARTEFACT_HASH_FILE}`, { step });
+  const installed = await ssh.readFile(`${dir}/${AGENT_ARTEFACT_HASH_FILE}`, { step });
   if (installed?.trim() === artefact.sha256) return { changed: false, detail };
-  await session.ssh.runChecked(["bash", "-c", installArtefactScript(dir, artefact.sha256)], {
+  await ssh.runChecked(["bash", "-c", installArtefactScript(dir, artefact.sha256)], {
     step,
     stdin: artefact.content,
     timeoutMs: 300_000,
   });
   return { changed: true, detail };
+}
+
+export function installAgentArtefact(
+  session: MemberSession,
+  artefact: AgentArtefact,
+): Promise<{ changed: boolean; detail: string }> {
+  return installArtefact(
+    session.ssh,
+    session.member.layout.agentDir,
+    artefact,
+    `${session.name}.agent-artefact`,
+  );
 }

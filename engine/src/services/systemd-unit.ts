@@ -12,6 +12,8 @@ export interface SystemdServiceDef extends ServiceDef {
    * a restarted repmgrd must not take a PostgreSQL it happened to start down with it.
    */
   readonly keepChildrenOnStop?: boolean;
+  /** An unprivileged daemon that listens on a port below 1024 (the control plane's 443) gets just that right. */
+  readonly bindsLowPort?: boolean;
 }
 
 export const UNIT_DIR = "/etc/systemd/system";
@@ -70,6 +72,7 @@ export function renderSystemdUnit(def: SystemdServiceDef): string {
     `Type=${forking ? "forking" : "simple"}`,
     ...(forking ? [`PIDFile=${def.pidFile}`] : []),
     `User=${def.user}`,
+    ...(def.bindsLowPort ? ["AmbientCapabilities=CAP_NET_BIND_SERVICE"] : []),
     `WorkingDirectory=${def.workingDir}`,
     ...(renderEnvFile(def) === undefined ? [] : [`EnvironmentFile=${envFilePath(def.name)}`]),
     `ExecStart=${def.argv.map(systemdQuote).join(" ")}`,

@@ -8,6 +8,7 @@ import {
   createHash,
   createPrivateKey,
   createPublicKey,
+  generateKeyPairSync,
   hkdfSync,
   type KeyObject,
   X509Certificate,
@@ -84,6 +85,15 @@ function subjectAltNames(names: readonly string[]): Buffer {
 function ed25519FromSeed(seed: Buffer): KeyObject {
   const prefix = Buffer.from("302e020100300506032b657004220420", "hex");
   return createPrivateKey({ key: Buffer.concat([prefix, seed]), format: "der", type: "pkcs8" });
+}
+
+/** A server key every browser and TLS client accepts (ECDSA P-256), as PKCS#8 PEM. */
+export function generateServerKey(): Secret {
+  return new Secret(
+    generateKeyPairSync("ec", { namedCurve: "P-256" })
+      .privateKey.export({ format: "pem", type: "pkcs8" })
+      .toString(),
+  );
 }
 
 /**

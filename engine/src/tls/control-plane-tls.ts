@@ -1,11 +1,10 @@
 // The control plane's own CA and server certificate for a self-hosted stack (`npm start`, test
 // stacks): made once in a directory and kept (keys 0600), the certificate reissued for the addresses
 // asked for. The CA certificate is what agents and clients pin; a real deployment brings its own.
-import { generateKeyPairSync } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Secret } from "@pgaas/common";
-import { generatePairCa, issueServerCertificate, type PairCa } from "./certificates.js";
+import { generatePairCa, generateServerKey, issueServerCertificate, type PairCa } from "./certificates.js";
 
 export interface ControlPlaneTls {
   /** PEM of the CA: give it to agents (`controlPlane.caFile`) and API clients. */
@@ -43,12 +42,7 @@ export function ensureControlPlaneTls(dir: string, altNames: readonly string[]):
     writeFileSync(caFile, ca.certificate, { mode: 0o644 });
   }
   const keyFile = join(dir, "server.key");
-  // ECDSA P-256: what every browser and TLS client accepts for a server key.
-  const key = keptOrNew(keyFile, () =>
-    generateKeyPairSync("ec", { namedCurve: "P-256" })
-      .privateKey.export({ format: "pem", type: "pkcs8" })
-      .toString(),
-  );
+  const key = keptOrNew(keyFile, () => generateServerKey().reveal());
   const certFile = join(dir, "server.pem");
   writeFileSync(certFile, issueServerCertificate(ca, "pgaas control plane", altNames, key).certificate, {
     mode: 0o644,

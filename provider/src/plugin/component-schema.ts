@@ -1,8 +1,8 @@
-// The schema of the two components other languages construct through the plugin (`isComponent`):
-// PostgresPair and Database, with the inputs and outputs of the SDK's classes. The drift test
+// The schema of the components other languages construct through the plugin (`isComponent`):
+// PostgresPair, ControlPlane and Database, with the inputs and outputs of the SDK's classes. The drift test
 // (provider/test/plugin/component-schema-drift.test.ts) compares these inputs with the SDK's argument
 // interfaces: names, required-ness and types.
-import { DATABASE_TOKEN, POSTGRES_PAIR_TOKEN } from "./components.js";
+import { CONTROL_PLANE_TOKEN, DATABASE_TOKEN, POSTGRES_PAIR_TOKEN } from "./components.js";
 import { arrayOf, bool, int, type Property, ref, secret, str, stringMap } from "./schema-properties.js";
 
 const enumOf = (description: string, values: readonly string[]): Property => ({
@@ -78,6 +78,70 @@ const types = {
     },
     required: ["subnet"],
   },
+  "pgaas:index:OpenStackControlPlaneArgs": {
+    type: "object",
+    description:
+      "The control-plane VM on OpenStack: an instance, its port with a fixed address and a data volume.",
+    properties: {
+      networkId: str("Network the port lives on."),
+      subnetId: str("Subnet of the fixed address."),
+      address: str("The port's fixed address: the control plane's stable address."),
+      imageName: str("A Debian 12 image."),
+      flavorName: str("The instance's flavor."),
+      availabilityZone: str("Availability zone of the instance and its volume."),
+      dataVolumeSizeGb: int("Size in GB of the Cinder volume (store and witnesses).", { default: 20 }),
+      dataVolumeType: str("Cinder volume type; the cloud's default when omitted."),
+    },
+    required: ["networkId", "subnetId", "address", "imageName", "flavorName"],
+  },
+  "pgaas:index:GcpControlPlaneArgs": {
+    type: "object",
+    description: "The control-plane VM on GCP: an instance on a reserved internal address with a data disk.",
+    properties: {
+      network: str("VPC network self link or name."),
+      subnetwork: str("Subnetwork self link or name."),
+      zone: str("The instance's zone."),
+      address: str("A fixed internal address; GCP reserves one when omitted (static either way)."),
+      machineType: str("Machine type.", { default: "e2-small" }),
+      image: str("Boot image.", { default: "debian-cloud/debian-12" }),
+      diskSizeGb: int("Boot disk size in GB.", { default: 20 }),
+      dataDiskSizeGb: int("Size in GB of the data disk (store and witnesses).", { default: 20 }),
+      dataDiskType: { ...ref("GcpDataDiskType", "The data disk's type."), default: "pd-ssd" },
+      project: str("The GCP project; the provider's when omitted."),
+      natRouter: str(
+        "An existing Cloud Router whose NAT covers the subnetwork; one is created when omitted.",
+      ),
+    },
+    required: ["network", "subnetwork", "zone"],
+  },
+  "pgaas:index:WitnessPortRange": {
+    type: "object",
+    description: "The witness ports pairs use on the control-plane host (one per pair).",
+    properties: { first: int("First port."), last: int("Last port.") },
+    required: ["first", "last"],
+  },
+  "pgaas:index:ControlPlaneTls": {
+    type: "object",
+    description: "Your certificate (for the address and every DNS name clients use), its key and its CA.",
+    properties: {
+      certificate: str("The server certificate (PEM)."),
+      privateKey: secret("Its private key (PEM)."),
+      caCertificate: str("The CA that issued it (PEM): clients pin it."),
+    },
+    required: ["certificate", "privateKey", "caCertificate"],
+  },
+  "pgaas:index:PairControlPlane": {
+    type: "object",
+    description:
+      "The control plane a pair uses, as the ControlPlane component outputs it: the witness host and where agents report.",
+    properties: {
+      witnessAddress: str("The control-plane host's address: the pair's witness runs there."),
+      witnessSshHostKeySha256: str("The control-plane host's ed25519 host key (SHA256:…), pinned."),
+      url: str("The control plane's URL the agents report to."),
+      caCertificate: str("The CA of the control plane's certificate, pinned by the agents."),
+    },
+    required: ["witnessAddress", "witnessSshHostKeySha256", "url", "caCertificate"],
+  },
   "pgaas:index:DataVolumeGuardArgs": {
     type: "object",
     description: "Pulumi options of the nodes' data volumes (OpenStack) / data disks (GCP).",
@@ -103,7 +167,7 @@ const postgresPairInputs = {
   backup: ref("PairSpecBackup", "Continuous WAL archiving and scheduled backups with pgBackRest."),
   restoreFrom: ref(
     "PairSpecRestoreFrom",
-    "Seed the new pair's first primary from another pair's backups as of a point in time; never in place.",
+    "Create the pair from another pair's backups as of a point in time (needs backup; ignored once the pair exists).",
   ),
   clientCidrs: strings("Networks whose clients may connect to PostgreSQL (scram-sha-256)."),
   adminCidr: str(
@@ -116,6 +180,10 @@ const postgresPairInputs = {
   sshPublicKey: str("Public key authorised for root on the nodes (cloud only)."),
   sshPrivateKey: secret("Matching private key the provider configures the nodes with (cloud only)."),
   controlPlaneAddress: str("The control-plane host, where the witness runs. Required on OpenStack and GCP."),
+  controlPlane: ref(
+    "PairControlPlane",
+    "A ControlPlane's outputs: stands for controlPlaneAddress, witnessSshHostKeySha256, agentControlPlaneUrl and agentControlPlaneCa.",
+  ),
   witnessSshUsername: str("SSH user on the control-plane host for the witness.", { default: "root" }),
   witnessSshPort: int("SSH port of the control-plane host.", { default: 22 }),
   witnessSshPrivateKey: secret("SSH key for the control-plane host; sshPrivateKey when omitted."),
@@ -158,6 +226,34 @@ const postgresPairOutputs = {
   caCertificate: str("The pair CA (PEM) every member's server certificate is issued by."),
 };
 
+const controlPlaneInputs = {
+  adminEmail: str("The first admin's email."),
+  adminPassword: secret("The first admin's password; generated when omitted."),
+  nodeCidrs: strings("The pairs' node networks: agents report on 443, nodes reach their witness."),
+  userCidrs: strings("Where users (portal, API, the provider) come from: 443."),
+  adminCidr: str("The network pulumi up runs from (or the bastion's): SSH."),
+  sshPublicKey: str("Public key authorised for root on the VM."),
+  sshPrivateKey: secret("The matching private key the provider installs with."),
+  bastion: ref("SshBastion", "An SSH server the provider reaches the VM through."),
+  dnsNames: strings("DNS names users reach the control plane by: the generated certificate carries them."),
+  tls: ref("ControlPlaneTls", "Your certificate; a CA and a certificate are generated when omitted."),
+  witnessPorts: ref("WitnessPortRange", "The pairs' witness ports (default 5433-5452)."),
+  dataVolume: ref("DataVolumeGuardArgs", "How the data volume / disk is guarded (protected by default)."),
+  replaceVmsOnBootScriptChange: bool("Replace the VM when its first-boot script changes.", {
+    default: false,
+  }),
+  openstack: ref("OpenStackControlPlaneArgs", "The VM on OpenStack (exactly one cloud block is set)."),
+  gcp: ref("GcpControlPlaneArgs", "The VM on GCP (exactly one cloud block is set)."),
+};
+
+const controlPlaneOutputs = {
+  url: str("https://<address>:443: for agents, the provider and users."),
+  caCertificate: str("The CA clients pin: yours, or the generated one."),
+  adminPassword: secret("The first admin's password."),
+  witnessAddress: str("The host's address: pairs run their witness there."),
+  witnessSshHostKeySha256: str("The host's pinned SSH host key."),
+};
+
 const databaseOutputs = {
   databaseName: str("The database's name."),
   owner: str("The owner role."),
@@ -193,6 +289,13 @@ export function componentSchema(databaseInputs: Record<string, Property>) {
         ["clientCidrs"],
         postgresPairOutputs,
         Object.keys(postgresPairOutputs).filter((key) => key !== "publicEndpointHost"),
+      ),
+      [CONTROL_PLANE_TOKEN]: component(
+        "The pgaas control plane on a VM of its own (OpenStack or GCP): its store on a protected volume, TLS, the server from the control-plane artefact, behind a stable address; also the pairs' witness host.",
+        controlPlaneInputs,
+        ["adminEmail", "nodeCidrs", "userCidrs", "adminCidr", "sshPublicKey", "sshPrivateKey"],
+        controlPlaneOutputs,
+        Object.keys(controlPlaneOutputs),
       ),
       [DATABASE_TOKEN]: component(
         "A database and its owner role on a pair (the pgaas:index:Database resource as a component).",

@@ -19,6 +19,7 @@ const sdk = () => import("@pgaas/sdk");
 /** The SDK's tokens, kept here as literals so the schema can name them without loading the SDK. */
 export const POSTGRES_PAIR_TOKEN = "pgaas:components:PostgresPair";
 export const DATABASE_TOKEN = "pgaas:components:Database";
+export const CONTROL_PLANE_TOKEN = "pgaas:components:ControlPlane";
 
 export const COMPONENT_CONSTRUCTORS: readonly ComponentConstructor[] = [
   {
@@ -27,6 +28,18 @@ export const COMPONENT_CONSTRUCTORS: readonly ComponentConstructor[] = [
       const { PostgresPair, postgresPairOutputs } = await sdk();
       const pair = new PostgresPair(name, inputs as ConstructorParameters<typeof PostgresPair>[1], options);
       return { urn: pair.urn, state: postgresPairOutputs(pair) };
+    },
+  },
+  {
+    token: CONTROL_PLANE_TOKEN,
+    async construct(name, inputs, options) {
+      const { ControlPlane, controlPlaneOutputs } = await sdk();
+      const controlPlane = new ControlPlane(
+        name,
+        inputs as ConstructorParameters<typeof ControlPlane>[1],
+        options,
+      );
+      return { urn: controlPlane.urn, state: controlPlaneOutputs(controlPlane) };
     },
   },
   {

@@ -4,6 +4,7 @@
 import { createLogger, type Logger } from "@pgaas/common";
 import * as pulumi from "@pulumi/pulumi";
 import { GET_PAIR_TOKEN, invokeGetPair } from "../functions/get-pair.js";
+import { controlPlaneHostHandler } from "../resources/control-plane-host.js";
 import { databaseHandler } from "../resources/database.js";
 import { localHostsHandler } from "../resources/local-hosts.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
@@ -31,6 +32,7 @@ export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
   registrationHandler,
   pairConfigurationHandler,
   localHostsHandler,
+  controlPlaneHostHandler,
 ];
 
 /** The resource type token of a URN (`urn:pulumi:stack::project::parent$type::name` → type). */

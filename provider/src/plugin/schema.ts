@@ -192,6 +192,27 @@ const localHostsInputs = {
   stateDir: str("Where the local driver keeps its state (made absolute)."),
 };
 
+const controlPlaneHostInputs = {
+  host: ref("HostConnection", "SSH access to the host (root): a VM from ControlPlane, or one you bring."),
+  name: str("Instance name on the host ([a-z][a-z0-9-]*). Changing it replaces the control plane.", {
+    default: "main",
+  }),
+  listenAddress: str("The host's address the API listens on (and the certificate names)."),
+  port: int("The API's HTTPS port.", { default: 443 }),
+  dnsNames: arrayOf({ type: "string" }, "DNS names the generated certificate carries besides listenAddress."),
+  certificate: str(
+    "Your server certificate (PEM) for listenAddress and the DNS names clients use; a CA and a certificate are generated when omitted.",
+  ),
+  privateKey: secret("Your certificate's private key (PEM), with certificate."),
+  caCertificate: str("The CA (PEM) that issued the certificate: agents, the provider and users pin it."),
+  adminEmail: str("The first admin's email, created when the store has no admin."),
+  adminPassword: secret("The first admin's password (at least 12 characters); generated when omitted."),
+  readyFile: str(
+    "The first-boot script's marker the host must hold first; without it the host is checked for PostgreSQL 15 and repmgr.",
+  ),
+  readyTimeoutSeconds: int("How long to wait for the host.", { default: 900 }),
+};
+
 function resource(
   description: string,
   inputs: Record<string, Property>,
@@ -277,6 +298,31 @@ export function providerSchema() {
           "adminPassword",
           "pairSecrets",
           "caCertificate",
+        ],
+      ),
+      "pgaas:index:ControlPlaneHost": resource(
+        "The control plane installed on a host over SSH: its PostgreSQL store, the control-plane artefact, TLS and the server. The host also serves as the pairs' witness.",
+        controlPlaneHostInputs,
+        ["host", "listenAddress", "adminEmail"],
+        {
+          url: str("The API's base URL (https://listenAddress:port)."),
+          witnessAddress: str("The address pairs use for their witness (this host)."),
+          artefactSha256: str("The sha256 of the control-plane artefact installed."),
+          generated: secret(
+            "What the provider generated (CA, server key, admin password; JSON), reused on updates.",
+          ),
+        },
+        [
+          "name",
+          "port",
+          "dnsNames",
+          "caCertificate",
+          "adminPassword",
+          "readyTimeoutSeconds",
+          "url",
+          "witnessAddress",
+          "artefactSha256",
+          "generated",
         ],
       ),
       "pgaas:index:LocalHosts": resource(

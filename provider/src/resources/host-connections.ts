@@ -1,7 +1,7 @@
 // How the provider reaches a pair's hosts: the `hosts` input of PairConfiguration (and of
 // Registration's agents), turned into the engine's PairHosts in spec order.
 import { Secret } from "@pgaas/common";
-import type { PairHosts, PairSpec } from "@pgaas/engine";
+import type { HostTarget, PairHosts, PairSpec } from "@pgaas/engine";
 import { z } from "zod";
 
 /** A jump host, pinned like any host: nothing is sent through an unverified bastion. */
@@ -33,6 +33,25 @@ export const HostConnections = z
     "host names must be unique",
   );
 
+/** The engine's target for one host connection, named `label` in errors and logs. */
+export function hostTarget(host: HostConnection, label: string = host.name): HostTarget {
+  return {
+    serviceManager: host.serviceManager,
+    ssh: {
+      host: host.host,
+      port: host.port,
+      username: host.username,
+      privateKey: new Secret(host.privateKey),
+      hostKeySha256: host.hostKeySha256,
+      label,
+      jump:
+        host.bastion === undefined
+          ? undefined
+          : { ...host.bastion, privateKey: new Secret(host.bastion.privateKey) },
+    },
+  };
+}
+
 /** The engine's PairHosts for a spec; throws naming the spec member that has no connection. */
 export function pairHostsFor(spec: PairSpec, hosts: readonly HostConnection[]): PairHosts {
   const target = (name: string) => {
@@ -41,21 +60,7 @@ export function pairHostsFor(spec: PairSpec, hosts: readonly HostConnection[]): 
       throw new TypeError(
         `hosts has no entry named "${name}" (pair members: ${memberNames(spec).join(", ")})`,
       );
-    return {
-      serviceManager: host.serviceManager,
-      ssh: {
-        host: host.host,
-        port: host.port,
-        username: host.username,
-        privateKey: new Secret(host.privateKey),
-        hostKeySha256: host.hostKeySha256,
-        label: name,
-        jump:
-          host.bastion === undefined
-            ? undefined
-            : { ...host.bastion, privateKey: new Secret(host.bastion.privateKey) },
-      },
-    };
+    return hostTarget(host, name);
   };
   return {
     nodes: [target(spec.nodes[0].name), target(spec.nodes[1].name)],

@@ -128,3 +128,18 @@ export async function waitForPairHosts(hosts: PairHosts, options: WaitForHostsOp
     ),
   ]);
 }
+
+/**
+ * One host about to carry a control plane: the ready marker of our first boot (a failed first boot
+ * fails at once), or, on a host brought by the user (no readyFile), the programs the store and the
+ * witnesses need, failing at once naming what is missing.
+ */
+export async function waitForControlPlaneHost(host: HostTarget, options: WaitForHostsOptions): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const check =
+    options.readyFile === undefined
+      ? witnessReady(options.witnessPrograms ?? WITNESS_PROGRAMS)
+      : nodeReady(options);
+  const awaited = options.readyFile === undefined ? "" : ` (waiting for ${options.readyFile})`;
+  await waitForHost(host, check, options, deadline, awaited);
+}

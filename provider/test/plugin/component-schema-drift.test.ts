@@ -3,15 +3,22 @@
 // inputs as the schema, with the same required-ness and types, and register the same outputs.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DATABASE_TYPE, POSTGRES_PAIR_TYPE } from "@pgaas/sdk";
+import { CONTROL_PLANE_TYPE, DATABASE_TYPE, POSTGRES_PAIR_TYPE } from "@pgaas/sdk";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { DATABASE_TOKEN, POSTGRES_PAIR_TOKEN } from "../../src/plugin/components.js";
+import { CONTROL_PLANE_TOKEN, DATABASE_TOKEN, POSTGRES_PAIR_TOKEN } from "../../src/plugin/components.js";
 import { providerSchema } from "../../src/plugin/schema.js";
 
 type Json = Record<string, unknown>;
 
-const SDK_FILES = ["postgres-pair-args.ts", "native/types.ts", "database.ts", "postgres-pair.ts"];
+const SDK_FILES = [
+  "postgres-pair-args.ts",
+  "native/types.ts",
+  "database.ts",
+  "postgres-pair.ts",
+  "control-plane-args.ts",
+  "control-plane.ts",
+];
 const sources = SDK_FILES.map((file) => {
   const path = fileURLToPath(new URL(`../../../sdk/src/${file}`, import.meta.url));
   return ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
@@ -25,7 +32,12 @@ const SCHEMA_TYPE_OF: Readonly<Record<string, string>> = {
   DataVolumeGuardArgs: "DataVolumeGuardArgs",
   SshBastionInput: "SshBastion",
   PairBackupInput: "PairSpecBackup",
+  PairControlPlaneInput: "PairControlPlane",
   PairRestoreFromInput: "PairSpecRestoreFrom",
+  OpenStackControlPlaneArgs: "OpenStackControlPlaneArgs",
+  GcpControlPlaneArgs: "GcpControlPlaneArgs",
+  WitnessPortRange: "WitnessPortRange",
+  ControlPlaneTlsInput: "ControlPlaneTls",
 };
 
 const schema = providerSchema();
@@ -152,12 +164,17 @@ describe("the TypeScript SDK's components match the schema", () => {
   >;
 
   it("uses the schema's tokens", () => {
-    expect([POSTGRES_PAIR_TYPE, DATABASE_TYPE]).toEqual([POSTGRES_PAIR_TOKEN, DATABASE_TOKEN]);
+    expect([POSTGRES_PAIR_TYPE, DATABASE_TYPE, CONTROL_PLANE_TYPE]).toEqual([
+      POSTGRES_PAIR_TOKEN,
+      DATABASE_TOKEN,
+      CONTROL_PLANE_TOKEN,
+    ]);
   });
 
   it.each([
     ["PostgresPairArgs", POSTGRES_PAIR_TOKEN],
     ["DatabaseArgs", DATABASE_TOKEN],
+    ["ControlPlaneArgs", CONTROL_PLANE_TOKEN],
   ])("%s: the inputs of %s", (sdkInterface, token) => {
     const component = resources[token];
     if (component === undefined) throw new Error(`the schema has no ${token}`);
@@ -175,6 +192,7 @@ describe("the TypeScript SDK's components match the schema", () => {
   it.each([
     ["postgresPairOutputs", POSTGRES_PAIR_TOKEN],
     ["databaseOutputs", DATABASE_TOKEN],
+    ["controlPlaneOutputs", CONTROL_PLANE_TOKEN],
   ])("%s: the outputs of %s", (functionName, token) => {
     expect(returnedKeys(functionName)).toEqual(Object.keys(resources[token]?.properties ?? {}).sort());
   });

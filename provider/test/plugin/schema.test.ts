@@ -26,10 +26,12 @@ describe("provider schema", () => {
     expect(JSON.parse(file)).toEqual(JSON.parse(schemaJson()));
   });
 
-  it("declares exactly the four resources, the two components and the two config keys", () => {
+  it("declares exactly the five resources, the three components and the two config keys", () => {
     expect(Object.keys(schema.resources).sort()).toEqual([
+      "pgaas:components:ControlPlane",
       "pgaas:components:Database",
       "pgaas:components:PostgresPair",
+      "pgaas:index:ControlPlaneHost",
       "pgaas:index:Database",
       "pgaas:index:LocalHosts",
       "pgaas:index:PairConfiguration",
@@ -40,7 +42,11 @@ describe("provider schema", () => {
     const components = Object.entries(schema.resources)
       .filter(([, resource]) => (resource as { isComponent?: boolean }).isComponent === true)
       .map(([token]) => token);
-    expect(components).toEqual(["pgaas:components:PostgresPair", "pgaas:components:Database"]);
+    expect(components).toEqual([
+      "pgaas:components:PostgresPair",
+      "pgaas:components:ControlPlane",
+      "pgaas:components:Database",
+    ]);
   });
 
   it("types the components' inputs without Any", () => {
@@ -62,8 +68,10 @@ describe("provider schema", () => {
       ]),
     );
     expect(secrets).toEqual({
+      "pgaas:components:ControlPlane": ["adminPassword"],
       "pgaas:components:Database": ["connectionUri", "ownerPassword"],
       "pgaas:components:PostgresPair": ["adminPassword", "connectionUri"],
+      "pgaas:index:ControlPlaneHost": ["adminPassword", "generated", "privateKey"],
       "pgaas:index:Database": ["connectionUri", "ownerPassword"],
       "pgaas:index:LocalHosts": ["sshPrivateKey"],
       "pgaas:index:PairConfiguration": ["adminPassword", "pairSecrets"],

@@ -29,7 +29,7 @@ export const GCP_HEALTH_CHECK_CIDRS = ["35.191.0.0/16", "130.211.0.0/22"] as con
 
 /** The data disk's device name: the guest sees it as /dev/disk/by-id/google-<device name>. */
 export const GCP_DATA_DEVICE_NAME = "pgaas-data";
-const GCP_DATA_DEVICE = `/dev/disk/by-id/google-${GCP_DATA_DEVICE_NAME}`;
+export const GCP_DATA_DEVICE = `/dev/disk/by-id/google-${GCP_DATA_DEVICE_NAME}`;
 
 export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
   const { name, args, parent } = ctx;

@@ -66,13 +66,19 @@ export function cloudAccess(ctx: CloudContext, cloud: "openstack" | "gcp"): Clou
     if (value === undefined) throw new pulumi.ResourceError(`${arg} is required on ${cloud}`, parent);
     return value;
   };
-  const controlPlaneAddress = required(args.controlPlaneAddress, "controlPlaneAddress");
+  const controlPlaneAddress = required(
+    args.controlPlaneAddress ?? args.controlPlane?.witnessAddress,
+    "controlPlaneAddress",
+  );
   return {
     adminCidr: required(args.adminCidr, "adminCidr"),
     sshPublicKey: required(args.sshPublicKey, "sshPublicKey"),
     sshPrivateKey: required(args.sshPrivateKey, "sshPrivateKey"),
     controlPlaneAddress,
-    witnessSshHostKeySha256: required(args.witnessSshHostKeySha256, "witnessSshHostKeySha256"),
+    witnessSshHostKeySha256: required(
+      args.witnessSshHostKeySha256 ?? args.controlPlane?.witnessSshHostKeySha256,
+      "witnessSshHostKeySha256",
+    ),
     bastion:
       args.bastion === undefined
         ? undefined
@@ -105,7 +111,12 @@ export function cloudIngressRules(
  * (no trust on first use). Its private half is in the node's first-boot script: secret in state.
  */
 export function nodeHostKey(ctx: CloudContext, node: string): PrivateKey {
-  return new PrivateKey(`${ctx.name}-${node}-host-key`, { algorithm: "ED25519" }, { parent: ctx.parent });
+  return vmHostKey(`${ctx.name}-${node}`, ctx.parent);
+}
+
+/** The host key of the VM named `vm` (a node, the control-plane host). */
+export function vmHostKey(vm: string, parent: pulumi.Resource): PrivateKey {
+  return new PrivateKey(`${vm}-host-key`, { algorithm: "ED25519" }, { parent });
 }
 
 /** The first-boot script of a cloud VM node (OpenStack user data, GCP startup-script); secret. */
@@ -115,13 +126,23 @@ export function cloudSetupScript(
   dataDevices: pulumi.Input<string[]>,
   hostKey: PrivateKey,
 ): pulumi.Output<string> {
+  return vmSetupScript(access.sshPublicKey, hostPackages(endpointKind), dataDevices, hostKey);
+}
+
+/** The first-boot script of any cloud VM of ours with these packages (a node, the control-plane host). */
+export function vmSetupScript(
+  sshPublicKey: pulumi.Input<string>,
+  packages: readonly string[],
+  dataDevices: pulumi.Input<string[]>,
+  hostKey: PrivateKey,
+): pulumi.Output<string> {
   return pulumi.secret(
     pulumi
-      .all([access.sshPublicKey, dataDevices, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
+      .all([sshPublicKey, dataDevices, hostKey.privateKeyOpenssh, hostKey.publicKeyOpenssh])
       .apply(([key, devices, privateKeyOpenssh, publicKeyOpenssh]) =>
         renderHostSetupScript({
           sshPublicKey: key,
-          packages: hostPackages(endpointKind),
+          packages,
           dataDevices: devices,
           hostKey: { privateKeyOpenssh, publicKeyOpenssh },
         }),
@@ -129,8 +150,14 @@ export function cloudSetupScript(
   );
 }
 
-/** Options of a node's data volume: protected by default, retained on delete when asked. */
-export function dataVolumeOptions(ctx: CloudContext): pulumi.CustomResourceOptions {
+/** What the data-volume and boot-script guards read: the pair's (or the control plane's) args. */
+export interface VmGuards {
+  readonly args: Pick<PostgresPairArgs, "dataVolume" | "replaceVmsOnBootScriptChange">;
+  readonly parent: pulumi.Resource;
+}
+
+/** Options of a data volume: protected by default, retained on delete when asked. */
+export function dataVolumeOptions(ctx: VmGuards): pulumi.CustomResourceOptions {
   const guard = ctx.args.dataVolume ?? {};
   return {
     parent: ctx.parent,
@@ -140,7 +167,7 @@ export function dataVolumeOptions(ctx: CloudContext): pulumi.CustomResourceOptio
 }
 
 /** A VM ignores changes to its first-boot script unless the args ask to replace it. */
-export function bootScriptIgnoreChanges(ctx: CloudContext, property: string): string[] {
+export function bootScriptIgnoreChanges(ctx: VmGuards, property: string): string[] {
   return ctx.args.replaceVmsOnBootScriptChange === true ? [] : [property];
 }
 
@@ -154,31 +181,36 @@ export function afterFirstNode(index: number, first: readonly pulumi.Resource[])
   return index === 0 ? [] : [...first];
 }
 
-/** A cloud VM node reached as root over SSH with the provider's key (kept secret), its host key pinned. */
+/** How the provider reaches a cloud VM: root over SSH with the provider's key (kept secret), its host key pinned. */
+export function vmConnection(
+  name: string,
+  sshHost: pulumi.Input<string>,
+  access: Pick<CloudAccess, "sshPrivateKey" | "bastion">,
+  hostKey: PrivateKey,
+): PlannedHost["connection"] {
+  return {
+    name,
+    host: sshHost,
+    port: 22,
+    username: "root",
+    privateKey: pulumi.secret(access.sshPrivateKey),
+    hostKeySha256: hostKey.publicKeyFingerprintSha256,
+    serviceManager: "systemd",
+    bastion: access.bastion,
+  };
+}
+
+/** A cloud VM node of the pair: its connection and the instance facts PairConfiguration watches. */
 export function cloudNode(
   name: string,
   address: pulumi.Input<string>,
-  access: CloudAccess,
+  access: Pick<CloudAccess, "sshPrivateKey" | "bastion">,
   hostKey: PrivateKey,
   instance: NodeInstanceInput,
   /** Where the provider reaches sshd, when not at the node's address (a floating IP). */
   sshHost: pulumi.Input<string> = address,
 ): PlannedHost {
-  return {
-    name,
-    address,
-    instance,
-    connection: {
-      name,
-      host: sshHost,
-      port: 22,
-      username: "root",
-      privateKey: pulumi.secret(access.sshPrivateKey),
-      hostKeySha256: hostKey.publicKeyFingerprintSha256,
-      serviceManager: "systemd",
-      bastion: access.bastion,
-    },
-  };
+  return { name, address, instance, connection: vmConnection(name, sshHost, access, hostKey) };
 }
 
 /** The witness on the control-plane host, reached over SSH with the witness (or node) key. */

@@ -1,4 +1,5 @@
 // Typed classes for the pgaas provider's custom resources (what a generated SDK would hold).
+export * from "./control-plane-host.js";
 export * from "./database.js";
 export * from "./local-hosts.js";
 export * from "./pair-configuration.js";

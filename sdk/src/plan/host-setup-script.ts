@@ -52,6 +52,14 @@ export function hostPackages(endpointKind: "vip" | "load-balancer"): string[] {
   return endpointKind === "vip" ? [...base, "keepalived"] : base;
 }
 
+/**
+ * The control-plane host's packages: PostgreSQL 15 for its store and, with repmgr, for the pairs'
+ * witnesses it serves. The control plane itself comes as an artefact with its own Node runtime.
+ */
+export function controlPlaneHostPackages(): string[] {
+  return [`postgresql-${POSTGRES_MAJOR}`, `postgresql-${POSTGRES_MAJOR}-repmgr`];
+}
+
 export function renderHostSetupScript(input: HostSetupInput): string {
   const key = input.sshPublicKey.trim();
   if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+( [^\n]*)?$/.test(key)) {

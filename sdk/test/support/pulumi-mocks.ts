@@ -105,6 +105,15 @@ function computedOutputs(
         caCertificate: "-----BEGIN CERTIFICATE-----\nMIIBpair\n-----END CERTIFICATE-----\n",
         nodes: [],
       };
+    case "pgaas:index:ControlPlaneHost":
+      return {
+        url: `https://${String(inputs.listenAddress)}:443`,
+        witnessAddress: inputs.listenAddress,
+        caCertificate:
+          inputs.caCertificate ?? "-----BEGIN CERTIFICATE-----\nMIIBcp\n-----END CERTIFICATE-----\n",
+        adminPassword: inputs.adminPassword ?? "generated-admin-pw",
+        artefactSha256: "a".repeat(64),
+      };
     case "pgaas:index:Registration":
       return { pairId: "11111111-2222-4333-8444-555555555555", agentTokens: { n1: "t1", n2: "t2" } };
     case "pgaas:index:Database":
@@ -267,4 +276,16 @@ export async function constructPair(
   if (!options.preview) await resolved(pair.connectionUri);
   await registry.settle();
   return { registry, pair };
+}
+
+export async function constructControlPlane(
+  name: string,
+  args: import("../../src/control-plane-args.js").ControlPlaneArgs,
+): Promise<{ registry: MockRegistry; controlPlane: import("../../src/control-plane.js").ControlPlane }> {
+  const registry = await installMocks({ preview: false });
+  const { ControlPlane } = await import("../../src/control-plane.js");
+  const controlPlane = new ControlPlane(name, args, { transformations: [registry.recordOptions] });
+  await resolved(controlPlane.url);
+  await registry.settle();
+  return { registry, controlPlane };
 }

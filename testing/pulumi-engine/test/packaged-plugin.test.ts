@@ -4,6 +4,7 @@
 // engine starts a Node.js provider (`@pulumi/pulumi/cmd/run-plugin <plugin dir>`) and asked over gRPC.
 // Needs the agent artefact (`npm run build`) first.
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { PGAAS_VERSION } from "@pgaas/common/wire";
+import { CONTROL_PLANE_ARTEFACT_NAME, CONTROL_PLANE_ARTEFACT_PATH } from "@pgaas/portal/artefact";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packagePlugin, pluginArchiveName } from "../../../provider/package-plugin.js";
 import { wireSecret } from "../../../provider/src/plugin/wire-values.js";
@@ -92,6 +94,7 @@ describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => 
       "bin/pulumi-resource-pgaas.cjs",
       "dist/",
       `dist/${AGENT_ARTEFACT_NAME}.tar.gz`,
+      `dist/${CONTROL_PLANE_ARTEFACT_NAME}.tar.gz`,
     ]);
     expect(await readFile(join(pluginDir, "PulumiPlugin.yaml"), "utf8")).toBe("runtime: nodejs\n");
     const manifest = JSON.parse(await readFile(join(pluginDir, "package.json"), "utf8"));
@@ -102,9 +105,11 @@ describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => 
     });
   });
 
-  it("carries the agent artefact hosts run, byte for byte", async () => {
+  it("carries the agent and control-plane artefacts hosts run, byte for byte", async () => {
     const packed = await readFile(join(pluginDir, "dist", `${AGENT_ARTEFACT_NAME}.tar.gz`));
     expect(packed.equals(await readFile(AGENT_ARTEFACT_PATH))).toBe(true);
+    const controlPlane = await readFile(join(pluginDir, "dist", `${CONTROL_PLANE_ARTEFACT_NAME}.tar.gz`));
+    expect(controlPlane.equals(await readFile(CONTROL_PLANE_ARTEFACT_PATH))).toBe(true);
   });
 
   it("starts through run-plugin with no node_modules in reach and answers as the checkout's plugin", async () => {
@@ -120,6 +125,25 @@ describe("the packaged plugin, unpacked as `pulumi plugin install` does", () => 
     expect(good.failures).toEqual([]);
     const bad = await plugin.checkConfig(URN, {}, { controlPlaneURL: "https://x", version: PGAAS_VERSION });
     expect(bad.failures.map((failure) => failure.property)).toEqual(["controlPlaneURL"]);
+  });
+
+  it("finds its own control-plane artefact: ControlPlaneHost's Check records its sha256", async () => {
+    const checked = await plugin.check(
+      `urn:pulumi:dev::pgaas-local::pgaas:index:ControlPlaneHost::cp`,
+      {},
+      {
+        host: {
+          name: "control-plane",
+          host: "10.0.0.5",
+          privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n",
+        },
+        listenAddress: "10.0.0.5",
+        adminEmail: "admin@example.com",
+      },
+    );
+    expect(checked.failures).toEqual([]);
+    const packaged = await readFile(join(pluginDir, "dist", `${CONTROL_PLANE_ARTEFACT_NAME}.tar.gz`));
+    expect(checked.inputs.artefactSha256).toBe(createHash("sha256").update(packaged).digest("hex"));
   });
 
   it("constructs a component with the SDK the bundle carries (a dry run)", async () => {
