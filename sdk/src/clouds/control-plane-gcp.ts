@@ -13,6 +13,7 @@ import {
   DEFAULT_CONTROL_PLANE_DATA_GB,
 } from "./control-plane-vm.js";
 import { GCP_DATA_DEVICE, GCP_DATA_DEVICE_NAME } from "./gcp.js";
+import { gcpNat } from "./gcp-nat.js";
 import {
   bootScriptIgnoreChanges,
   dataVolumeOptions,
@@ -46,27 +47,11 @@ export function createGcpControlPlaneVm(ctx: ControlPlaneContext, gcp: GcpContro
     );
   }
 
-  const nat =
-    gcp.natRouter === undefined
-      ? new compute.RouterNat(
-          `${name}-nat`,
-          {
-            project,
-            region,
-            name: `${name}-nat`,
-            router: new compute.Router(
-              `${name}-router`,
-              { project, region, name: `${name}-router`, network: gcp.network },
-              opts,
-            ).name,
-            natIpAllocateOption: "AUTO_ONLY",
-            sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
-            subnetworks: [{ name: gcp.subnetwork, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
-            logConfig: { enable: true, filter: "ERRORS_ONLY" },
-          },
-          opts,
-        )
-      : undefined;
+  const nat = gcpNat(
+    name,
+    { project, region, network: gcp.network, subnetwork: gcp.subnetwork, natRouter: gcp.natRouter },
+    opts,
+  );
 
   const address = new compute.Address(
     `${name}-address`,

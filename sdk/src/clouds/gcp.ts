@@ -7,6 +7,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import type { GcpPairArgs } from "../postgres-pair-args.js";
 import { regionOfZone } from "../validate-pair-args.js";
+import { gcpNat } from "./gcp-nat.js";
 import {
   afterFirstNode,
   bootScriptIgnoreChanges,
@@ -59,28 +60,11 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     );
   }
 
-  // First boot installs packages from Debian's mirrors: without a public address that needs NAT.
-  const nat =
-    gcp.natRouter === undefined
-      ? new compute.RouterNat(
-          `${name}-nat`,
-          {
-            project,
-            region,
-            name: `${name}-nat`,
-            router: new compute.Router(
-              `${name}-router`,
-              { project, region, name: `${name}-router`, network: gcp.network },
-              opts,
-            ).name,
-            natIpAllocateOption: "AUTO_ONLY",
-            sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
-            subnetworks: [{ name: gcp.subnetwork, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
-            logConfig: { enable: true, filter: "ERRORS_ONLY" },
-          },
-          opts,
-        )
-      : undefined;
+  const nat = gcpNat(
+    name,
+    { project, region, network: gcp.network, subnetwork: gcp.subnetwork, natRouter: gcp.natRouter },
+    opts,
+  );
 
   const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
