@@ -22,6 +22,8 @@ import { observeLocal, observePeer, observeWitnessPrimary } from "./observe-heal
 import { peerSql } from "./peer-sql.js";
 import { readSyncRecord, type SyncRecord, syncChanged, writeSyncRecord } from "./sync-record.js";
 
+const FIRST_STATE_POLL_MS = 100;
+
 const RETRY_BASE_MS = 5000;
 const RETRY_MAX_MS = 60_000;
 /** A rejoin attempt (rewind or clone, streaming, sync) that takes longer than this has failed. */
@@ -89,7 +91,9 @@ export class Healer {
       } catch (error) {
         this.#o.logger.error("heal cycle failed", { error: describeError(error) });
       }
-      await sleep(this.#o.intervalMs, signal);
+      // Until the first state sample exists, look again soon: the sync record written on the first
+      // cycle with a sample is what later proves a rejoin safe, and a primary may die in its first second.
+      await sleep(this.#o.hooks.latestState() === null ? FIRST_STATE_POLL_MS : this.#o.intervalMs, signal);
     }
   }
 

@@ -3,8 +3,9 @@
 // other spec changes update in place (the engine reloads, or restarts only when PostgreSQL says so);
 // a node moved to a new VM (its instance id or address changed) is replaced in turn by replaceMember
 // (the standby's first, at most one switchover), a grown data volume gets its filesystem grown online;
-// only a changed pair or node name replaces the pair. Read reflects reality: after a failover refresh
-// shows the new primary. Generated credentials live in state only as secrets.
+// only a changed pair or node name, witness address or endpoint address replaces the pair. Read
+// reflects reality: after a failover refresh shows the new primary. Generated credentials live in state
+// only as secrets.
 import { ConflictError, describeError, InputError } from "@pgaas/common";
 import { ADMIN_ROLE } from "@pgaas/common/wire";
 import {
@@ -104,15 +105,24 @@ export function specFailures(news: WireProps): { property: string; reason: strin
 }
 
 /**
- * The pair and node names: changing them replaces the pair (other data directories, other repmgr
- * nodes). A node's address changes with its VM: that node is replaced in place (replaceMember).
+ * What identifies the pair: its and its nodes' names (other data directories, other repmgr nodes), the
+ * witness's address and the endpoint's. Changing any of them replaces the pair. A node's address changes
+ * with its VM: that node alone moves in place (replaceMember), while the witness and the endpoint stay;
+ * a rolling move never relocates the witness or the VIP.
  */
 function nodeSet(spec: unknown): unknown {
-  const value = unwrapSecrets(spec) as { name?: unknown; nodes?: unknown } | undefined;
+  const value = unwrapSecrets(spec) as
+    | { name?: unknown; nodes?: unknown; witness?: { address?: unknown }; endpoint?: { address?: unknown } }
+    | undefined;
   const nodes = Array.isArray(value?.nodes)
     ? value.nodes.map((node) => (node as { name?: unknown } | null)?.name)
     : value?.nodes;
-  return { name: value?.name, nodes };
+  return {
+    name: value?.name,
+    nodes,
+    witness: value?.witness?.address,
+    endpoint: value?.endpoint?.address,
+  };
 }
 
 /**

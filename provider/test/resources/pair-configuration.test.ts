@@ -102,6 +102,16 @@ describe("PairConfiguration diff", () => {
     ],
     ["the pair name: replace", { spec: { ...spec, name: "orders2" } }, { changes: true, replaces: ["spec"] }],
     [
+      "the witness address: replace (a rolling move never relocates the witness)",
+      { spec: { ...spec, witness: { ...spec.witness, address: "10.231.50.99" } } },
+      { changes: true, replaces: ["spec"] },
+    ],
+    [
+      "the endpoint address: replace (nor the VIP)",
+      { spec: { ...spec, endpoint: { ...spec.endpoint, address: "10.231.50.199" } } },
+      { changes: true, replaces: ["spec"] },
+    ],
+    [
       "nodes unknown (preview): replace",
       { spec: { ...spec, nodes: UNKNOWN_VALUE } },
       { changes: true, replaces: ["spec"] },
