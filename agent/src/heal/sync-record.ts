@@ -1,8 +1,9 @@
 // The durable record of the last sync state this node saw while it was primary. After a crash it
 // tells the heal decision whether the peer was confirming every commit when this node stopped.
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { Lsn, SyncState } from "@pgaas/common/wire";
 import { z } from "zod";
+import { writeAtomically } from "../files/write-atomically.js";
 
 export const SyncRecord = z.object({
   observedAt: z.iso.datetime({ offset: true }),
@@ -28,9 +29,7 @@ export async function readSyncRecord(file: string): Promise<SyncRecord | null> {
 
 /** Atomic (temp file + rename), so a crash leaves the old record or the new one. */
 export async function writeSyncRecord(file: string, record: SyncRecord): Promise<void> {
-  const temp = `${file}.tmp`;
-  await writeFile(temp, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-  await rename(temp, file);
+  await writeAtomically(file, `${JSON.stringify(record)}\n`, 0o600);
 }
 
 /** Whether the durability facts differ (the LSN alone moving is not worth a disk write). */

@@ -1,8 +1,9 @@
 // PgBouncer's [databases] include on this node: the agent rewrites it (atomically: a reload never
 // sees half a file) and reloads PgBouncer with SIGHUP, so clients already connected keep their
 // connections. The file's format is the engine's, one renderer for the bootstrap and the agent.
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { renderPgbouncerDatabases } from "@pgaas/engine";
+import { writeAtomically } from "../files/write-atomically.js";
 
 export interface PooledDatabases {
   set(databases: readonly string[]): Promise<{ ok: boolean; message: string }>;
@@ -23,9 +24,7 @@ export function localPooledDatabases(
   return {
     async set(databases) {
       const body = renderPgbouncerDatabases({ socketDir: files.socketDir, port: files.port }, databases);
-      const staged = `${files.databasesFile}.new`;
-      await writeFile(staged, body, { mode: 0o640 });
-      await rename(staged, files.databasesFile);
+      await writeAtomically(files.databasesFile, body, 0o640);
       const pid = Number((await readFile(files.pidFile, "utf8").catch(() => "")).trim());
       // Not running: the file is in place and PgBouncer reads it when it starts.
       if (!Number.isInteger(pid) || pid <= 0) {

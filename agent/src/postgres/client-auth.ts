@@ -3,8 +3,7 @@
 // every new connection once the postmaster has re-read its configuration (pg_conf_load_time moves).
 // The version file is written last and only after that, so a node that crashed halfway or could not
 // reload reports its old version and is sent the bundle again.
-import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   CLIENT_AUTH_CONF,
@@ -14,6 +13,7 @@ import {
   type ClientAuthBundle,
 } from "@pgaas/common/wire";
 import { confLine } from "@pgaas/engine/self-heal";
+import { writeAtomically } from "../files/write-atomically.js";
 import type { PgConnection } from "./pg-connection.js";
 
 export interface ClientAuth {
@@ -27,20 +27,8 @@ export interface ClientAuth {
 const RELOAD_WAIT_MS = 5000;
 const RELOAD_POLL_MS = 50;
 
-/**
- * Replaces `path` in one step: readers see the old file or the new one, never a partial one. Nothing
- * here is secret (a CA certificate and a CRL), so the files are world-readable.
- */
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temporary = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    await writeFile(temporary, content, { mode: 0o644 });
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
+/** Nothing here is secret (a CA certificate and a CRL), so the files are world-readable. */
+const PUBLIC_FILE_MODE = 0o644;
 
 /** The settings file's body: the two files by absolute path. */
 export function clientAuthConf(dir: string): string {
@@ -74,11 +62,11 @@ export async function openClientAuth(dir: string, connection: PgConnection): Pro
   let applying: Promise<void> = Promise.resolve();
   const apply = async (bundle: ClientAuthBundle) => {
     if (bundle.version === current) return;
-    await writeAtomically(join(dir, CLIENT_CA_FILE), bundle.caCertificate);
-    await writeAtomically(join(dir, CLIENT_CRL_FILE), bundle.crl);
-    await writeAtomically(join(dir, CLIENT_AUTH_CONF), clientAuthConf(dir));
+    await writeAtomically(join(dir, CLIENT_CA_FILE), bundle.caCertificate, PUBLIC_FILE_MODE);
+    await writeAtomically(join(dir, CLIENT_CRL_FILE), bundle.crl, PUBLIC_FILE_MODE);
+    await writeAtomically(join(dir, CLIENT_AUTH_CONF), clientAuthConf(dir), PUBLIC_FILE_MODE);
     await reloadAndWait(connection);
-    await writeAtomically(join(dir, CLIENT_AUTH_VERSION_FILE), `${bundle.version}\n`);
+    await writeAtomically(join(dir, CLIENT_AUTH_VERSION_FILE), `${bundle.version}\n`, PUBLIC_FILE_MODE);
     current = bundle.version;
   };
   return {
