@@ -80,21 +80,19 @@ export async function startAgent(config: AgentConfig, logger: Logger): Promise<R
     repmgr,
     host,
     controlPlane,
-    commands: repmgrCommandRunner(
-      repmgr,
-      Date.now,
+    commands: repmgrCommandRunner(repmgr, {
       backups,
-      localDatabaseRestorer(config),
-      localBackupVerifier(config),
-      config.pooler
+      restorer: localDatabaseRestorer(config),
+      verifier: localBackupVerifier(config),
+      pooler: config.pooler
         ? localPooledDatabases({
             ...config.pooler,
             socketDir: config.postgres.socketDir,
             port: config.postgres.port,
           })
         : null,
-      localPointInTimeDescriber(config),
-    ),
+      describer: localPointInTimeDescriber(config),
+    }),
     ...(backups ? { backups } : {}),
     ...(clientAuth ? { clientAuth } : {}),
     ...(config.postgres.logDirectory ? { slowQueries: new SlowQueryLog(config.postgres.logDirectory) } : {}),

@@ -87,7 +87,7 @@ describe("backup command", () => {
 
   it("runs the requested type on the primary", async () => {
     const backups = new MemoryBackups(INVENTORY);
-    const result = await repmgrCommandRunner(new MemoryRepmgr(), clock, backups).run(BACKUP, "primary");
+    const result = await repmgrCommandRunner(new MemoryRepmgr(), { clock, backups }).run(BACKUP, "primary");
     expect([result.outcome, result.message, backups.taken]).toEqual([
       "succeeded",
       "diff backup completed",
@@ -97,8 +97,11 @@ describe("backup command", () => {
 
   it("refuses on a standby and without backups configured", async () => {
     const backups = new MemoryBackups(INVENTORY);
-    const onStandby = await repmgrCommandRunner(new MemoryRepmgr(), clock, backups).run(BACKUP, "standby");
-    const without = await repmgrCommandRunner(new MemoryRepmgr(), clock, null).run(BACKUP, "primary");
+    const onStandby = await repmgrCommandRunner(new MemoryRepmgr(), { clock, backups }).run(
+      BACKUP,
+      "standby",
+    );
+    const without = await repmgrCommandRunner(new MemoryRepmgr(), { clock }).run(BACKUP, "primary");
     expect([onStandby.message, without.message, backups.taken]).toEqual([
       "backups are started by the primary; this node is standby",
       "this pair has no backups configured",
@@ -109,7 +112,7 @@ describe("backup command", () => {
   it("fails with pgBackRest's exit code and output", async () => {
     const backups = new MemoryBackups(INVENTORY);
     backups.backupResult = { exitCode: 56, output: "ERROR: [056]: unable to find primary cluster" };
-    const result = await repmgrCommandRunner(new MemoryRepmgr(), clock, backups).run(
+    const result = await repmgrCommandRunner(new MemoryRepmgr(), { clock, backups }).run(
       { ...BACKUP, backupType: undefined },
       "primary",
     );

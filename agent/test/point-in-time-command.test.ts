@@ -34,7 +34,7 @@ function recordingDescriber(outcome: { ok: boolean; message: string }) {
 }
 
 function runner(describer: PointInTimeDescriber | null) {
-  return repmgrCommandRunner(new MemoryRepmgr(), () => START, null, null, null, null, describer);
+  return repmgrCommandRunner(new MemoryRepmgr(), { clock: () => START, describer });
 }
 
 describe("describe_point_in_time command", () => {

@@ -35,7 +35,7 @@ function runnerWith(signalled: number[], signal?: (pid: number) => void) {
     },
     signal ?? ((pid) => void signalled.push(pid)),
   );
-  return repmgrCommandRunner(new MemoryRepmgr(), Date.now, null, null, null, pooler);
+  return repmgrCommandRunner(new MemoryRepmgr(), { pooler });
 }
 
 describe("set_pooled_databases", () => {

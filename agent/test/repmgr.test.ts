@@ -34,9 +34,11 @@ describe("switchover command", () => {
   it("runs on a standby and reports repmgr's outcome", async () => {
     let now = Date.parse("2026-11-29T22:00:00.000Z");
     const repmgr = new MemoryRepmgr();
-    const runner = repmgrCommandRunner(repmgr, () => {
-      now += 1000;
-      return now;
+    const runner = repmgrCommandRunner(repmgr, {
+      clock: () => {
+        now += 1000;
+        return now;
+      },
     });
     expect(await runner.run(SWITCHOVER, "standby")).toEqual({
       outcome: "succeeded",

@@ -38,11 +38,11 @@ describe("restore command", () => {
   it("runs on the primary with the parameters it was sent, and reports the restorer's outcome", async () => {
     const ok = recordingRestorer({ ok: true, message: "restored shop into shop_old" });
     const failed = recordingRestorer({ ok: false, message: "restore_failed: recovery stopped" });
-    const done = await repmgrCommandRunner(new MemoryRepmgr(), clock, null, ok.restorer).run(
+    const done = await repmgrCommandRunner(new MemoryRepmgr(), { clock, restorer: ok.restorer }).run(
       RESTORE,
       "primary",
     );
-    const refused = await repmgrCommandRunner(new MemoryRepmgr(), clock, null, failed.restorer).run(
+    const refused = await repmgrCommandRunner(new MemoryRepmgr(), { clock, restorer: failed.restorer }).run(
       RESTORE,
       "primary",
     );
@@ -56,9 +56,9 @@ describe("restore command", () => {
 
   it("refuses on a standby, without backups and without parameters", async () => {
     const { restorer, asked } = recordingRestorer({ ok: true, message: "restored" });
-    const runner = repmgrCommandRunner(new MemoryRepmgr(), clock, null, restorer);
+    const runner = repmgrCommandRunner(new MemoryRepmgr(), { clock, restorer });
     const onStandby = await runner.run(RESTORE, "standby");
-    const without = await repmgrCommandRunner(new MemoryRepmgr(), clock, null, null).run(RESTORE, "primary");
+    const without = await repmgrCommandRunner(new MemoryRepmgr(), { clock }).run(RESTORE, "primary");
     const bare = await runner.run({ ...RESTORE, restore: undefined }, "primary");
     expect([onStandby.message, without.message, bare.message, asked]).toEqual([
       "restores run on the primary; this node is standby",

@@ -30,7 +30,7 @@ function countingVerifier(outcome: { ok: boolean; message: string }) {
 }
 
 function runner(verifier: BackupVerifier | null) {
-  return repmgrCommandRunner(new MemoryRepmgr(), () => START, null, null, verifier);
+  return repmgrCommandRunner(new MemoryRepmgr(), { clock: () => START, verifier });
 }
 
 describe("verify_backup command", () => {

@@ -16,15 +16,25 @@ export interface CommandRunner {
 
 const MAX_MESSAGE = 4000;
 
-export function repmgrCommandRunner(
-  repmgr: Repmgr,
-  clock: () => number = Date.now,
-  backups: BackupRepository | null = null,
-  restorer: DatabaseRestorer | null = null,
-  verifier: BackupVerifier | null = null,
-  pooler: PooledDatabases | null = null,
-  describer: PointInTimeDescriber | null = null,
-): CommandRunner {
+/** What runs each command beside repmgr; an absent or null one refuses its commands with a stable code. */
+export interface CommandHandlers {
+  readonly clock?: () => number;
+  readonly backups?: BackupRepository | null;
+  readonly restorer?: DatabaseRestorer | null;
+  readonly verifier?: BackupVerifier | null;
+  readonly pooler?: PooledDatabases | null;
+  readonly describer?: PointInTimeDescriber | null;
+}
+
+export function repmgrCommandRunner(repmgr: Repmgr, handlers: CommandHandlers = {}): CommandRunner {
+  const {
+    clock = Date.now,
+    backups = null,
+    restorer = null,
+    verifier = null,
+    pooler = null,
+    describer = null,
+  } = handlers;
   return {
     async run(command, role) {
       const startedAt = new Date(clock()).toISOString();
