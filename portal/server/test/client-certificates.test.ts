@@ -13,7 +13,6 @@ import {
   type Harness,
   loginCookie,
   pairRegistration,
-  type Reply,
   startHarness,
   stateReport,
   stateSample,
@@ -21,7 +20,8 @@ import {
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certificatePsqlLine } from "../src/services/client-certificates.js";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { errorCode, recordedCalls } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -35,13 +35,7 @@ let role = "";
 let expiresAt = "";
 const dir = mkdtempSync(join(tmpdir(), "pgaas-client-cert-api-"));
 
-const recorded: Recorded[] = [];
-async function call(method: string, path: string, options: { body?: unknown; auth?: Auth } = {}) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
-const errorCode = (reply: Reply) => (reply.body as { error: { code: string } }).error.code;
+const { call, recorded } = recordedCalls(() => h);
 
 interface Issued {
   clientCertificate: { id: string; serial: string; fingerprint: string; notAfter: string; state: string };

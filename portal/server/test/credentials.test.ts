@@ -8,14 +8,14 @@ import {
   type Harness,
   loginCookie,
   pairRegistration,
-  type Reply,
   startHarness,
   stateReport,
   stateSample,
 } from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { errorCode, recordedCalls } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -25,14 +25,7 @@ let stranger: Auth;
 let databaseId = "";
 let ownerPassword = "";
 
-const recorded: Recorded[] = [];
-
-async function call(method: string, path: string, options: { body?: unknown; auth?: Auth } = {}) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
-const errorCode = (reply: Reply) => (reply.body as { error: { code: string } }).error.code;
+const { call, recorded } = recordedCalls(() => h);
 
 /** Connects, runs `SELECT current_user` and closes; the error's SQLSTATE when the login is refused. */
 async function login(user: string, password: string, database = "ledger"): Promise<string> {

@@ -13,7 +13,8 @@ import {
 } from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { errorCode, recordedCalls } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -21,13 +22,7 @@ let owner: Auth;
 let stranger: Auth;
 let ledgerId = "";
 
-const recorded: Recorded[] = [];
-async function call(method: string, path: string, options: { auth?: Auth; body?: unknown } = {}) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
-const errorCode = (reply: Reply) => (reply.body as { error: { code: string } }).error.code;
+const { call, recorded } = recordedCalls(() => h);
 
 async function runAs(user: string, password: string, database: string, statements: string[]) {
   const client = new pg.Client({ host: "127.0.0.1", port: h.node.port, user, password, database });

@@ -18,7 +18,8 @@ import {
   stateSample,
 } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { recordedCalls } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -54,13 +55,7 @@ const INVENTORY: BackupInventory = {
   archiveFailures: 0,
 };
 
-const recorded: Recorded[] = [];
-
-async function call(method: string, path: string, options: { body?: unknown; auth?: Auth }) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
+const { call, recorded } = recordedCalls(() => h);
 
 const report = (node: string, reports: unknown[]) =>
   h.call("POST", "/v1/agent/report", { auth: { bearer: tokens[node] as string }, body: { reports } });
