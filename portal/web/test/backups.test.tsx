@@ -204,6 +204,16 @@ describe("restore the pair into a new pair", () => {
     expect(document.querySelector('[data-snippet="restore-pair"]')).toBeNull();
   });
 
+  it("refuses a time the engine's restoreFrom.time refuses (no seconds), and shows no program", async () => {
+    const { events } = await openPage();
+    await events.click(screen.getByText("Restore the pair into a new pair"));
+    const field = screen.getByLabelText("Point in time (ISO 8601 with zone)");
+    await events.clear(field);
+    await events.type(field, "2026-11-29T21:30Z");
+    expect(screen.getByText("An ISO 8601 time with its zone, e.g. 2026-12-07T06:15:00Z.")).toBeVisible();
+    expect(document.querySelector('[data-snippet="restore-pair"]')).toBeNull();
+  });
+
   it("is not offered to members", async () => {
     await openPage(BACKUPS, "member");
     expect(screen.queryByText("Restore the pair into a new pair")).toBeNull();
