@@ -29,7 +29,7 @@ function requireAdmin(actor: UserActor): void {
   if (!isAdmin(actor)) throw new NotFoundError("pair not found", { code: "pair_not_found" });
 }
 
-export function toLook(row: LookRow): PointInTimeLook {
+function toLook(row: LookRow): PointInTimeLook {
   const { pointInTime, onStandby } = row.parameters;
   const finished = row.state === "succeeded" || row.state === "failed";
   const described = row.state === "succeeded" ? parsePointInTimeMessage(row.message ?? "") : null;
