@@ -14,6 +14,7 @@ import {
 } from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMembers } from "./support/members.js";
 import { checkResponses } from "./support/openapi-check.js";
 import { errorCode, recordedCalls } from "./support/recorded-calls.js";
 
@@ -68,16 +69,12 @@ const rolesOnServer = async (names: string[]) =>
 beforeAll(async () => {
   h = await startHarness();
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
-  for (const email of ["owner@example.com", "grantee@example.com", "stranger@example.com"]) {
-    const created = await call("POST", "/v1/users", {
-      auth: admin,
-      body: { email, password: "member-password-1", role: "member" },
-    });
-    expect(created.status).toBe(201);
-  }
-  owner = { cookie: await loginCookie(h, "owner@example.com", "member-password-1") };
-  grantee = { cookie: await loginCookie(h, "grantee@example.com", "member-password-1") };
-  stranger = { cookie: await loginCookie(h, "stranger@example.com", "member-password-1") };
+  [owner, grantee, stranger] = await createMembers(
+    h,
+    admin,
+    ["owner@example.com", "grantee@example.com", "stranger@example.com"],
+    call,
+  );
   const pair = await call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h) });
   expect(pair.status).toBe(201);
   const { pair: registered, agentTokens } = pair.body as {

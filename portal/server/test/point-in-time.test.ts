@@ -18,6 +18,7 @@ import {
   stateSample,
 } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMembers } from "./support/members.js";
 import { checkResponses } from "./support/openapi-check.js";
 import { recordedCalls } from "./support/recorded-calls.js";
 
@@ -94,11 +95,7 @@ const lookEvents = async () =>
 beforeAll(async () => {
   h = await startHarness();
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
-  await h.call("POST", "/v1/users", {
-    auth: admin,
-    body: { email: "member@example.com", password: "member-password-1", role: "member" },
-  });
-  member = { cookie: await loginCookie(h, "member@example.com", "member-password-1") };
+  [member] = await createMembers(h, admin, ["member@example.com"]);
   const pair = await h.call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h) });
   const body = pair.body as { pair: { id: string }; agentTokens: Record<string, string> };
   pairId = body.pair.id;

@@ -18,6 +18,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyRetention, DEFAULT_RETENTION } from "../src/services/retention.js";
 import { openStore } from "../src/store/db.js";
+import { createMembers } from "./support/members.js";
 import { checkResponses } from "./support/openapi-check.js";
 import { errorCode, recordedCalls } from "./support/recorded-calls.js";
 
@@ -80,16 +81,11 @@ const slowOf = (reply: Reply) =>
 beforeAll(async () => {
   h = await startHarness();
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
-  for (const email of ["owner@example.com", "grantee@example.com", "stranger@example.com"]) {
-    const user = await h.call("POST", "/v1/users", {
-      auth: admin,
-      body: { email, password: "member-password-1", role: "member" },
-    });
-    expect(user.status).toBe(201);
-  }
-  owner = { cookie: await loginCookie(h, "owner@example.com", "member-password-1") };
-  grantee = { cookie: await loginCookie(h, "grantee@example.com", "member-password-1") };
-  stranger = { cookie: await loginCookie(h, "stranger@example.com", "member-password-1") };
+  [owner, grantee, stranger] = await createMembers(h, admin, [
+    "owner@example.com",
+    "grantee@example.com",
+    "stranger@example.com",
+  ]);
   const pair = await h.call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h) });
   const { pair: registered, agentTokens } = pair.body as {
     pair: { id: string };
