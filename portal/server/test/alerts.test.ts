@@ -21,7 +21,8 @@ import {
 } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startAlertTicks } from "../src/services/alert-ticks.js";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { recordedCalls } from "./support/recorded-calls.js";
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -69,13 +70,7 @@ let admin: Auth;
 let pairId = "";
 let tokens: Record<string, string> = {};
 const receiver = new Receiver();
-const recorded: Recorded[] = [];
-
-async function call(method: string, path: string, options: { body?: unknown; auth?: Auth } = {}) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
+const { call, recorded } = recordedCalls(() => h);
 
 interface Delivery {
   id: string;

@@ -15,6 +15,7 @@ import {
   stateSample,
 } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { errorCode } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -50,7 +51,6 @@ const report = (node: string, reports: unknown[]) =>
 const backups = async () => (await h.call("GET", `/v1/pairs/${pairId}/backups`, { auth: admin })).body;
 const take = (body: unknown) => h.call("POST", `/v1/pairs/${pairId}/backups`, { auth: admin, body });
 const commandsOf = (reply: { body: unknown }) => (reply.body as { commands: unknown[] }).commands;
-const errorCode = (reply: { body: unknown }) => (reply.body as { error: { code: string } }).error.code;
 
 beforeAll(async () => {
   h = await startHarness();

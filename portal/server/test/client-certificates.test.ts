@@ -13,7 +13,6 @@ import {
   type Harness,
   loginCookie,
   pairRegistration,
-  type Reply,
   startHarness,
   stateReport,
   stateSample,
@@ -21,7 +20,9 @@ import {
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { certificatePsqlLine } from "../src/services/client-certificates.js";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { createMembers } from "./support/members.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { errorCode, recordedCalls } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -35,13 +36,7 @@ let role = "";
 let expiresAt = "";
 const dir = mkdtempSync(join(tmpdir(), "pgaas-client-cert-api-"));
 
-const recorded: Recorded[] = [];
-async function call(method: string, path: string, options: { body?: unknown; auth?: Auth } = {}) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
-const errorCode = (reply: Reply) => (reply.body as { error: { code: string } }).error.code;
+const { call, recorded } = recordedCalls(() => h);
 
 interface Issued {
   clientCertificate: { id: string; serial: string; fingerprint: string; notAfter: string; state: string };
@@ -95,16 +90,12 @@ function crlText(crl: string): string {
 beforeAll(async () => {
   h = await startHarness();
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
-  for (const email of ["owner@example.com", "grantee@example.com", "stranger@example.com"]) {
-    const created = await call("POST", "/v1/users", {
-      auth: admin,
-      body: { email, password: "member-password-1", role: "member" },
-    });
-    expect(created.status).toBe(201);
-  }
-  owner = { cookie: await loginCookie(h, "owner@example.com", "member-password-1") };
-  grantee = { cookie: await loginCookie(h, "grantee@example.com", "member-password-1") };
-  stranger = { cookie: await loginCookie(h, "stranger@example.com", "member-password-1") };
+  [owner, grantee, stranger] = await createMembers(
+    h,
+    admin,
+    ["owner@example.com", "grantee@example.com", "stranger@example.com"],
+    call,
+  );
   const pair = await call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h) });
   expect(pair.status).toBe(201);
   const { pair: registered, agentTokens } = pair.body as {

@@ -13,7 +13,9 @@ import {
 } from "@pgaas/testing/control-plane";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { createMembers } from "./support/members.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { errorCode, recordedCalls } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -21,13 +23,7 @@ let owner: Auth;
 let stranger: Auth;
 let ledgerId = "";
 
-const recorded: Recorded[] = [];
-async function call(method: string, path: string, options: { auth?: Auth; body?: unknown } = {}) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
-const errorCode = (reply: Reply) => (reply.body as { error: { code: string } }).error.code;
+const { call, recorded } = recordedCalls(() => h);
 
 async function runAs(user: string, password: string, database: string, statements: string[]) {
   const client = new pg.Client({ host: "127.0.0.1", port: h.node.port, user, password, database });
@@ -64,15 +60,7 @@ const statementsOf = (reply: Reply) => (reply.body as { statements: Statement[] 
 beforeAll(async () => {
   h = await startHarness();
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
-  for (const email of ["owner@example.com", "stranger@example.com"]) {
-    const user = await h.call("POST", "/v1/users", {
-      auth: admin,
-      body: { email, password: "member-password-1", role: "member" },
-    });
-    expect(user.status).toBe(201);
-  }
-  owner = { cookie: await loginCookie(h, "owner@example.com", "member-password-1") };
-  stranger = { cookie: await loginCookie(h, "stranger@example.com", "member-password-1") };
+  [owner, stranger] = await createMembers(h, admin, ["owner@example.com", "stranger@example.com"]);
   const pair = await h.call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h) });
   const { pair: registered, agentTokens } = pair.body as {
     pair: { id: string };

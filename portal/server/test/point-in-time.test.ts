@@ -18,7 +18,9 @@ import {
   stateSample,
 } from "@pgaas/testing/control-plane";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkResponses, type Recorded } from "./support/openapi-check.js";
+import { createMembers } from "./support/members.js";
+import { checkResponses } from "./support/openapi-check.js";
+import { recordedCalls } from "./support/recorded-calls.js";
 
 let h: Harness;
 let admin: Auth;
@@ -54,13 +56,7 @@ const INVENTORY: BackupInventory = {
   archiveFailures: 0,
 };
 
-const recorded: Recorded[] = [];
-
-async function call(method: string, path: string, options: { body?: unknown; auth?: Auth }) {
-  const reply = await h.call(method, path, options);
-  recorded.push({ method, path, status: reply.status, body: reply.body });
-  return reply;
-}
+const { call, recorded } = recordedCalls(() => h);
 
 const report = (node: string, reports: unknown[]) =>
   h.call("POST", "/v1/agent/report", { auth: { bearer: tokens[node] as string }, body: { reports } });
@@ -99,11 +95,7 @@ const lookEvents = async () =>
 beforeAll(async () => {
   h = await startHarness();
   admin = { cookie: await loginCookie(h, ADMIN.email, ADMIN.password) };
-  await h.call("POST", "/v1/users", {
-    auth: admin,
-    body: { email: "member@example.com", password: "member-password-1", role: "member" },
-  });
-  member = { cookie: await loginCookie(h, "member@example.com", "member-password-1") };
+  [member] = await createMembers(h, admin, ["member@example.com"]);
   const pair = await h.call("POST", "/v1/pairs", { auth: admin, body: pairRegistration(h) });
   const body = pair.body as { pair: { id: string }; agentTokens: Record<string, string> };
   pairId = body.pair.id;

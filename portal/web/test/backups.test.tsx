@@ -1,11 +1,11 @@
-import type { BackupInventory, PairBackups } from "@pgaas/api";
+import type { PairBackups } from "@pgaas/api";
 import { act, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { BackupsPage } from "../src/features/backups/BackupsPage.js";
 import { freezeClock } from "./support/clock.js";
 import { accepted, failure, fakeApi, ok } from "./support/fake-api.js";
-import { IDS, pair, user } from "./support/fixtures.js";
+import { IDS, pair, pairBackups, user } from "./support/fixtures.js";
 
 freezeClock();
 
@@ -14,46 +14,7 @@ const LOAD = [
   { method: "GET", path: "/v1/pairs" },
   { method: "GET", path: BACKUPS_PATH },
 ];
-const INVENTORY: BackupInventory = {
-  stanza: "shop-eu",
-  statusCode: 0,
-  statusMessage: "ok",
-  backups: [
-    {
-      label: "20261129-210000F",
-      type: "full",
-      startedAt: "2026-11-29T21:00:00.000Z",
-      stoppedAt: "2026-11-29T21:00:12.500Z",
-      databaseBytes: 52_428_800,
-      repositoryBytes: 6_291_456,
-      walStart: "000000030000000000000010",
-      walStop: "000000030000000000000010",
-    },
-    {
-      label: "20261129-210000F_20261129-213000D",
-      type: "diff",
-      startedAt: "2026-11-29T21:30:00.000Z",
-      stoppedAt: "2026-11-29T21:30:03.000Z",
-      databaseBytes: 53_477_376,
-      repositoryBytes: 1_048_576,
-      walStart: "000000030000000000000014",
-      walStop: "000000030000000000000014",
-    },
-  ],
-  walMin: "000000030000000000000010",
-  walMax: "000000030000000000000019",
-  restorableFrom: "2026-11-29T21:00:12.500Z",
-  restorableTo: "2026-11-29T21:59:40.000Z",
-  archiveLagSeconds: 95,
-  archiveFailures: 0,
-};
-const BACKUPS: PairBackups = {
-  inventory: INVENTORY,
-  reportedAt: "2026-11-29T21:59:45.000Z",
-  reportedBy: "node_a",
-  requests: [],
-  lastVerification: null,
-};
+const BACKUPS = pairBackups();
 const REQUEST = {
   id: "83e1b294-a5b6-41c2-b3d4-9cadbecfd0e8",
   pairId: IDS.pair,
@@ -240,6 +201,16 @@ describe("restore the pair into a new pair", () => {
         "Outside what the backups reach: 2026-11-29T21:00:12.500Z to 2026-11-29T21:59:40.000Z.",
       ),
     ).toBeVisible();
+    expect(document.querySelector('[data-snippet="restore-pair"]')).toBeNull();
+  });
+
+  it("refuses a time the engine's restoreFrom.time refuses (no seconds), and shows no program", async () => {
+    const { events } = await openPage();
+    await events.click(screen.getByText("Restore the pair into a new pair"));
+    const field = screen.getByLabelText("Point in time (ISO 8601 with zone)");
+    await events.clear(field);
+    await events.type(field, "2026-11-29T21:30Z");
+    expect(screen.getByText("An ISO 8601 time with its zone, e.g. 2026-12-07T06:15:00Z.")).toBeVisible();
     expect(document.querySelector('[data-snippet="restore-pair"]')).toBeNull();
   });
 

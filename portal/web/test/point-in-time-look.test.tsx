@@ -2,7 +2,7 @@
 // shows the look running on the standby, then the databases at T with owner, size and rows; a
 // database with a record links to its restore form prefilled with T, and the whole pair's Pulumi
 // program is there; a refusal and a failed look are shown in words; members do not see it.
-import type { PairBackups, PointInTimeLook } from "@pgaas/api";
+import type { PointInTimeLook } from "@pgaas/api";
 import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
@@ -11,7 +11,7 @@ import { DatabaseDetailPage } from "../src/features/databases/DatabaseDetailPage
 import { freezeClock } from "./support/clock.js";
 import { databasePageApi } from "./support/database-page.js";
 import { accepted, failure, fakeApi, ok } from "./support/fake-api.js";
-import { connection, database, IDS, pair, user } from "./support/fixtures.js";
+import { connection, database, IDS, pair, pairBackups, user } from "./support/fixtures.js";
 
 freezeClock();
 
@@ -19,35 +19,7 @@ const LOOK_PATH = `/v1/pairs/${IDS.pair}/point-in-time`;
 const RECORDS_PATH = `/v1/databases?pairId=${IDS.pair}&includeDeleted=true`;
 const T = "2026-11-29T21:30:15Z";
 const DELETED_ID = "83e1b294-a5b6-41c2-b3d4-9cadbecfd0e8";
-const BACKUPS: PairBackups = {
-  inventory: {
-    stanza: "shop-eu",
-    statusCode: 0,
-    statusMessage: "ok",
-    backups: [
-      {
-        label: "20261129-210000F",
-        type: "full",
-        startedAt: "2026-11-29T21:00:00.000Z",
-        stoppedAt: "2026-11-29T21:00:12.500Z",
-        databaseBytes: 52_428_800,
-        repositoryBytes: 6_291_456,
-        walStart: "000000030000000000000010",
-        walStop: "000000030000000000000010",
-      },
-    ],
-    walMin: "000000030000000000000010",
-    walMax: "000000030000000000000019",
-    restorableFrom: "2026-11-29T21:00:12.500Z",
-    restorableTo: "2026-11-29T21:59:40.000Z",
-    archiveLagSeconds: 0,
-    archiveFailures: 0,
-  },
-  reportedAt: "2026-11-29T21:59:45.000Z",
-  reportedBy: "node_a",
-  requests: [],
-  lastVerification: null,
-};
+const BACKUPS = pairBackups();
 const RUNNING: PointInTimeLook = {
   id: IDS.request,
   pairId: IDS.pair,

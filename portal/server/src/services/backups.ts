@@ -56,14 +56,19 @@ async function openRequest(
   return openCommandId(db, pairId, type);
 }
 
-/** Backups and their checks need the repository the primary's agent reports. */
-async function requireRepository(db: Queryable, pair: Pair): Promise<void> {
-  if ((await findBackupInventory(db, pair.id)) === undefined) {
+/**
+ * The inventory of the repository the primary's agent reports: backups, their checks and looks at a
+ * point in time (point-in-time.ts) need it.
+ */
+export async function requireRepository(db: Queryable, pair: Pair): Promise<BackupInventory> {
+  const reported = await findBackupInventory(db, pair.id);
+  if (reported === undefined) {
     throw new ConflictError(
       `pair ${pair.name} has reported no backup repository: configure backups on the pair (its spec's backup block)`,
       { code: "backups_not_configured" },
     );
   }
+  return reported.inventory;
 }
 
 export function createBackups(store: Store, pairs: Pairs, clock: () => Date = () => new Date()): Backups {

@@ -8,11 +8,11 @@ import type { PointInTimeLook, PointInTimeLookRequest } from "@pgaas/api";
 import { ConflictError, NotFoundError } from "@pgaas/common";
 import { checkRestoreTarget, parsePointInTimeMessage } from "@pgaas/common/wire";
 import { enqueueAgentCommand, failStaleCommands, openCommandId } from "../store/agent-commands.js";
-import { findBackupInventory } from "../store/backup-inventory.js";
 import type { Store } from "../store/db.js";
 import { lockPair } from "../store/pairs.js";
 import { findLook, type LookRow, POINT_IN_TIME_COMMAND } from "../store/point-in-time-looks.js";
 import { isAdmin, type UserActor } from "./actor.js";
+import { requireRepository } from "./backups.js";
 import type { Pairs } from "./pairs.js";
 import { restoreCheckNode } from "./restore-checks.js";
 
@@ -29,7 +29,7 @@ function requireAdmin(actor: UserActor): void {
   if (!isAdmin(actor)) throw new NotFoundError("pair not found", { code: "pair_not_found" });
 }
 
-export function toLook(row: LookRow): PointInTimeLook {
+function toLook(row: LookRow): PointInTimeLook {
   const { pointInTime, onStandby } = row.parameters;
   const finished = row.state === "succeeded" || row.state === "failed";
   const described = row.state === "succeeded" ? parsePointInTimeMessage(row.message ?? "") : null;
@@ -77,14 +77,7 @@ export function createPointInTimeLooks(
       const pair = await pairs.get(pairId);
       const id = await store.transaction(async (db) => {
         await lockPair(db, pairId);
-        const inventory = (await findBackupInventory(db, pairId))?.inventory;
-        if (inventory === undefined) {
-          throw new ConflictError(
-            `pair ${pair.name} has reported no backup repository: configure backups on the pair (its spec's backup block)`,
-            { code: "backups_not_configured" },
-          );
-        }
-        checkRestoreTarget(inventory, request, clock());
+        checkRestoreTarget(await requireRepository(db, pair), request, clock());
         // An agent that took a look and never answered must not block the pair for good.
         await failStaleCommands(db, pairId, POINT_IN_TIME_COMMAND, ABANDONED_AFTER);
         const open = await openCommandId(db, pairId, POINT_IN_TIME_COMMAND);

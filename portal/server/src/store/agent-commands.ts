@@ -1,6 +1,6 @@
 // agent_commands: work queued for a node's agent (switchover, backup, restore, restore check, the
-// pooled databases), handed
-// over with the acknowledgement of its next report (agent-reports.ts), finished by its result.
+// pooled databases, a look at a point in time), handed over with the acknowledgement of its next
+// report (agent-reports.ts), finished by its result.
 import type { BackupRequest, BackupType } from "@pgaas/api";
 import type { AgentCommand } from "@pgaas/common/wire";
 import type { Queryable } from "./db.js";

@@ -4,10 +4,12 @@ import type {
   AccessRequest,
   ApiToken,
   AuditEntry,
+  BackupInventory,
   Database,
   DatabaseConnection,
   NodeView,
   Pair,
+  PairBackups,
   PairEvent,
   ParameterCatalog,
   ParameterSpecView,
@@ -257,3 +259,52 @@ export const NO_SLOW_QUERIES = {
   to: "2026-11-29T22:00:00.000Z",
   slowQueries: [],
 };
+
+/** A pair's backups as the primary's agent reports them: a full and a differential, 95 s of archive lag. */
+export function backupInventory(overrides: Partial<BackupInventory> = {}): BackupInventory {
+  return {
+    stanza: "shop-eu",
+    statusCode: 0,
+    statusMessage: "ok",
+    backups: [
+      {
+        label: "20261129-210000F",
+        type: "full",
+        startedAt: "2026-11-29T21:00:00.000Z",
+        stoppedAt: "2026-11-29T21:00:12.500Z",
+        databaseBytes: 52_428_800,
+        repositoryBytes: 6_291_456,
+        walStart: "000000030000000000000010",
+        walStop: "000000030000000000000010",
+      },
+      {
+        label: "20261129-210000F_20261129-213000D",
+        type: "diff",
+        startedAt: "2026-11-29T21:30:00.000Z",
+        stoppedAt: "2026-11-29T21:30:03.000Z",
+        databaseBytes: 53_477_376,
+        repositoryBytes: 1_048_576,
+        walStart: "000000030000000000000014",
+        walStop: "000000030000000000000014",
+      },
+    ],
+    walMin: "000000030000000000000010",
+    walMax: "000000030000000000000019",
+    restorableFrom: "2026-11-29T21:00:12.500Z",
+    restorableTo: "2026-11-29T21:59:40.000Z",
+    archiveLagSeconds: 95,
+    archiveFailures: 0,
+    ...overrides,
+  };
+}
+
+export function pairBackups(overrides: Partial<PairBackups> = {}): PairBackups {
+  return {
+    inventory: backupInventory(),
+    reportedAt: "2026-11-29T21:59:45.000Z",
+    reportedBy: "node_a",
+    requests: [],
+    lastVerification: null,
+    ...overrides,
+  };
+}

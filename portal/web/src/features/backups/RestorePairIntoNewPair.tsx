@@ -2,17 +2,16 @@
 // the Pulumi program (PostgresPair's restoreFrom) for the time they pick, checked against the range
 // the pair's backups reach.
 import type { BackupInventory } from "@pgaas/api";
+import { RestoreTime } from "@pgaas/common/wire";
 import { useId, useState } from "react";
 import { CopyButton } from "../../components/CopyButton.js";
 import { TextField } from "../../components/fields.js";
 import { restorePairSnippet } from "./restore-pair-snippet.js";
 
-/** What the engine accepts: ISO 8601 with a zone. */
-const ISO_WITH_ZONE = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
-
 /** Why the time cannot be restored, or null; the bootstrap refuses the same with the range. */
 export function restorePairTimeError(time: string, inventory: BackupInventory): string | null {
-  if (!ISO_WITH_ZONE.test(time) || Number.isNaN(Date.parse(time)))
+  // The engine's own schema for restoreFrom.time, so no program is offered that its preview refuses.
+  if (!RestoreTime.safeParse(time).success)
     return "An ISO 8601 time with its zone, e.g. 2026-12-07T06:15:00Z.";
   const at = Date.parse(time);
   const from = inventory.restorableFrom === null ? null : Date.parse(inventory.restorableFrom);
