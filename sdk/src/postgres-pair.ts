@@ -9,6 +9,7 @@ import type { CloudContext, PairHosts } from "./clouds/pair-hosts.js";
 import { PairConfigurationResource } from "./native/pair-configuration.js";
 import { RegistrationResource } from "./native/registration.js";
 import type { HostConnectionInput, NodeInstanceInput, PairSpecInput } from "./native/types.js";
+import { withControlPlane } from "./pair-control-plane.js";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
 import { type CloudKind, selectCloud, validatePairArgs } from "./validate-pair-args.js";
 
@@ -52,8 +53,9 @@ export class PostgresPair extends pulumi.ComponentResource {
   readonly configuration: PairConfigurationResource;
   readonly registration: RegistrationResource | undefined;
 
-  constructor(name: string, args: PostgresPairArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  constructor(name: string, given: PostgresPairArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(POSTGRES_PAIR_TYPE, name, {}, opts);
+    const args = withControlPlane(given);
     const problems = validatePairArgs(name, args);
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -106,7 +108,7 @@ export class PostgresPair extends pulumi.ComponentResource {
               adminPassword,
               caCertificate: config.caCertificate,
               agents:
-                agentControlPlane(args) === undefined
+                args.agentControlPlaneUrl === undefined
                   ? undefined
                   : pulumi.secret({ spec, hosts: connections, pairSecrets: config.pairSecrets }),
             },
@@ -202,23 +204,15 @@ export function pairSpecInput(
     ...(args.restoreFrom === undefined
       ? {}
       : { restoreFrom: { ...args.restoreFrom, cipherPass: pulumi.secret(args.restoreFrom.cipherPass) } }),
-    agent: agentSpec(args, ctx.agentPort),
+    agent:
+      args.agentControlPlaneUrl === undefined
+        ? undefined
+        : {
+            controlPlaneUrl: args.agentControlPlaneUrl,
+            ...(args.agentControlPlaneCa === undefined ? {} : { controlPlaneCa: args.agentControlPlaneCa }),
+            listenPort: ctx.agentPort,
+          },
   };
-}
-
-function agentSpec(args: PostgresPairArgs, listenPort: number) {
-  const reportsTo = agentControlPlane(args);
-  return reportsTo === undefined ? undefined : { ...reportsTo, listenPort };
-}
-
-/** Where the agents report: the explicit args, else the `controlPlane`'s URL and CA; none without either. */
-function agentControlPlane(
-  args: PostgresPairArgs,
-): { controlPlaneUrl: pulumi.Input<string>; controlPlaneCa?: pulumi.Input<string> } | undefined {
-  const url = args.agentControlPlaneUrl ?? args.controlPlane?.url;
-  if (url === undefined) return undefined;
-  const ca = args.agentControlPlaneCa ?? args.controlPlane?.caCertificate;
-  return { controlPlaneUrl: url, ...(ca === undefined ? {} : { controlPlaneCa: ca }) };
 }
 
 export function adminConnectionUri(user: string, password: string, host: string, port: number): string {
