@@ -2,6 +2,7 @@
 // pair registered with the control plane and its agents started (Registration).
 import { AGENT_PORT, POOLER_PORT, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_WITNESS_PORTS } from "./clouds/control-plane-vm.js";
 import { createGcpHosts } from "./clouds/gcp.js";
 import { createLocalHosts } from "./clouds/local.js";
 import { createOpenStackHosts } from "./clouds/openstack.js";
@@ -20,7 +21,8 @@ export type {
   PostgresPairArgs,
 } from "./postgres-pair-args.js";
 
-const DEFAULT_WITNESS_PORT = 5433;
+/** A pair's witness takes the first of the ports a ControlPlane opens for witnesses. */
+const DEFAULT_WITNESS_PORT = DEFAULT_WITNESS_PORTS.first;
 
 /**
  * The component's type token: the same in this SDK and in the provider's schema (where other languages

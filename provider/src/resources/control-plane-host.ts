@@ -6,6 +6,7 @@
 // without an admin password it generates one: both are kept in state as secrets and reused.
 // Delete stops the services and keeps the store's files: the registry of every pair is in them.
 import { Secret } from "@pgaas/common";
+import { CONTROL_PLANE_PORT } from "@pgaas/common/wire";
 import {
   controlPlaneCertificate,
   type GeneratedControlPlaneTls,
@@ -42,7 +43,7 @@ export const ControlPlaneHostInputs = z
       .regex(/^[a-z][a-z0-9-]{0,30}$/, "must match ^[a-z][a-z0-9-]{0,30}$")
       .default("main"),
     listenAddress: z.union([z.ipv4(), z.ipv6()], { error: "an IP address of the host" }),
-    port: z.number().int().min(1).max(65535).default(443),
+    port: z.number().int().min(1).max(65535).default(CONTROL_PLANE_PORT),
     /** Names the generated certificate carries besides listenAddress. */
     dnsNames: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, "a DNS name")).default([]),
     certificate: z
@@ -196,7 +197,7 @@ export const controlPlaneHostHandler: ResourceHandler = {
     const inputs = {
       ...news,
       name: news.name ?? "main",
-      port: news.port ?? 443,
+      port: news.port ?? CONTROL_PLANE_PORT,
       dnsNames: news.dnsNames ?? [],
       readyTimeoutSeconds: news.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,
       ...(artefact === undefined ? {} : { artefactSha256: artefact.sha256 }),
