@@ -193,21 +193,22 @@ export const controlPlaneHostHandler: ResourceHandler = {
   token: CONTROL_PLANE_HOST_TOKEN,
 
   async check(_olds, news) {
-    const artefact = await loadControlPlaneArtefact(controlPlaneArtefactPath()).catch(() => undefined);
+    // A missing artefact is a check failure saying how to build it (the engine's message), not a crash.
+    const artefact = await loadControlPlaneArtefact(controlPlaneArtefactPath()).then(
+      (loaded) => ({ sha256: loaded.sha256 }),
+      (error: Error) => ({ missing: error.message }),
+    );
     const inputs = {
       ...news,
       name: news.name ?? "main",
       port: news.port ?? CONTROL_PLANE_PORT,
       dnsNames: news.dnsNames ?? [],
       readyTimeoutSeconds: news.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,
-      ...(artefact === undefined ? {} : { artefactSha256: artefact.sha256 }),
+      ...("sha256" in artefact ? { artefactSha256: artefact.sha256 } : {}),
     };
     const failures = schemaFailures(ControlPlaneHostInputs, inputs).map((failure) =>
-      failure.property === "artefactSha256"
-        ? {
-            property: failure.property,
-            reason: `no control-plane artefact at ${controlPlaneArtefactPath()}: build it with \`npm run build:control-plane\``,
-          }
+      failure.property === "artefactSha256" && "missing" in artefact
+        ? { property: failure.property, reason: artefact.missing }
         : failure,
     );
     return { inputs, failures };
