@@ -95,13 +95,16 @@ interface Generated {
   readonly adminPassword?: string;
 }
 
+/** The `generated` output as stored in state (JSON, a secret): checked like any input read back. */
+const StoredGenerated = z.object({
+  tls: z.object({ caCertificate: z.string(), caPrivateKey: z.string(), serverKey: z.string() }).optional(),
+  adminPassword: z.string().optional(),
+});
+
 export function generatedFrom(props: WireProps): Generated {
   const raw = unwrapSecrets(props.generated);
   if (typeof raw !== "string") return {};
-  const parsed = JSON.parse(raw) as {
-    tls?: { caCertificate: string; caPrivateKey: string; serverKey: string };
-    adminPassword?: string;
-  };
+  const parsed = StoredGenerated.parse(JSON.parse(raw));
   return {
     ...(parsed.tls === undefined
       ? {}
