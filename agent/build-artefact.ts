@@ -11,7 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AGENT_ARTEFACT_MAIN, AGENT_ARTEFACT_NODE } from "@pgaas/common/wire";
+import { AGENT_ARTEFACT_MAIN, ARTEFACT_NODE } from "@pgaas/common/wire";
 import { bundleNodeEntry } from "../scripts/build/node-bundle.js";
 import { stageNodeRuntime } from "../scripts/build/node-runtime.js";
 import { type ArchiveResult, packReproducible } from "../scripts/build/reproducible-archive.js";
@@ -28,7 +28,7 @@ export async function buildAgentArtefact(options: { outfile?: string } = {}): Pr
   const staging = await mkdtemp(join(tmpdir(), "pgaas-agent-artefact-"));
   try {
     const top = join(staging, AGENT_ARTEFACT_NAME);
-    const nodeVersion = await stageNodeRuntime(join(top, AGENT_ARTEFACT_NODE));
+    const nodeVersion = await stageNodeRuntime(join(top, ARTEFACT_NODE));
     await bundleNodeEntry({
       entry: AGENT_ENTRY,
       outfile: join(top, AGENT_ARTEFACT_MAIN),
@@ -40,8 +40,8 @@ export async function buildAgentArtefact(options: { outfile?: string } = {}): Pr
       outfile,
       modes: {
         [AGENT_ARTEFACT_NAME]: 0o755,
-        [join(AGENT_ARTEFACT_NAME, dirname(AGENT_ARTEFACT_NODE))]: 0o755,
-        [join(AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_NODE)]: 0o755,
+        [join(AGENT_ARTEFACT_NAME, dirname(ARTEFACT_NODE))]: 0o755,
+        [join(AGENT_ARTEFACT_NAME, ARTEFACT_NODE)]: 0o755,
         [join(AGENT_ARTEFACT_NAME, AGENT_ARTEFACT_MAIN)]: 0o644,
       },
     });

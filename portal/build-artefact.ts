@@ -11,11 +11,7 @@ import { createRequire } from "node:module";
 import { arch, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  AGENT_ARTEFACT_NODE,
-  CONTROL_PLANE_ARTEFACT_MAIN,
-  CONTROL_PLANE_ARTEFACT_WEB,
-} from "@pgaas/common/wire";
+import { ARTEFACT_NODE, CONTROL_PLANE_ARTEFACT_MAIN, CONTROL_PLANE_ARTEFACT_WEB } from "@pgaas/common/wire";
 import { bundleNodeEntry } from "../scripts/build/node-bundle.js";
 import { stageNodeRuntime } from "../scripts/build/node-runtime.js";
 import { type ArchiveResult, packReproducible } from "../scripts/build/reproducible-archive.js";
@@ -69,7 +65,7 @@ async function modesOf(staging: string, top: string): Promise<Record<string, num
     const path = relative(staging, join(entry.parentPath, entry.name));
     modes[path] = entry.isDirectory() ? 0o755 : 0o644;
   }
-  modes[relative(staging, join(top, AGENT_ARTEFACT_NODE))] = 0o755;
+  modes[relative(staging, join(top, ARTEFACT_NODE))] = 0o755;
   return modes;
 }
 
@@ -84,7 +80,7 @@ export async function buildControlPlaneArtefact(
   const staging = await mkdtemp(join(tmpdir(), "pgaas-control-plane-artefact-"));
   try {
     const top = join(staging, CONTROL_PLANE_ARTEFACT_NAME);
-    const nodeVersion = await stageNodeRuntime(join(top, AGENT_ARTEFACT_NODE));
+    const nodeVersion = await stageNodeRuntime(join(top, ARTEFACT_NODE));
     await bundleNodeEntry({
       entry: SERVER_ENTRY,
       outfile: join(top, CONTROL_PLANE_ARTEFACT_MAIN),

@@ -3,10 +3,11 @@
 // runtime: no distro Node), behind a stable address — installed over SSH by the provider
 // (ControlPlaneHost) once the VM's first boot has installed PostgreSQL 15 and repmgr. The same host
 // is the pairs' witness host: give the component to PostgresPair as `controlPlane`.
+import { CONTROL_PLANE_PORT } from "@pgaas/common/wire";
 import * as pulumi from "@pulumi/pulumi";
 import { createGcpControlPlaneVm } from "./clouds/control-plane-gcp.js";
 import { createOpenStackControlPlaneVm } from "./clouds/control-plane-openstack.js";
-import { CONTROL_PLANE_PORT, type ControlPlaneVm } from "./clouds/control-plane-vm.js";
+import type { ControlPlaneVm } from "./clouds/control-plane-vm.js";
 import type { ControlPlaneArgs } from "./control-plane-args.js";
 import { ControlPlaneHostResource } from "./native/control-plane-host.js";
 import { HOST_READY_FILE } from "./plan/host-setup-script.js";

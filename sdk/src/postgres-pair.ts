@@ -2,6 +2,7 @@
 // pair registered with the control plane and its agents started (Registration).
 import { AGENT_PORT, POOLER_PORT, POSTGRES_MAJOR, POSTGRES_PORT } from "@pgaas/common/wire";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_WITNESS_PORTS } from "./clouds/control-plane-vm.js";
 import { createGcpHosts } from "./clouds/gcp.js";
 import { createLocalHosts } from "./clouds/local.js";
 import { createOpenStackHosts } from "./clouds/openstack.js";
@@ -9,6 +10,7 @@ import type { CloudContext, PairHosts } from "./clouds/pair-hosts.js";
 import { PairConfigurationResource } from "./native/pair-configuration.js";
 import { RegistrationResource } from "./native/registration.js";
 import type { HostConnectionInput, NodeInstanceInput, PairSpecInput } from "./native/types.js";
+import { withControlPlane } from "./pair-control-plane.js";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
 import { type CloudKind, selectCloud, validatePairArgs } from "./validate-pair-args.js";
 
@@ -19,7 +21,8 @@ export type {
   PostgresPairArgs,
 } from "./postgres-pair-args.js";
 
-const DEFAULT_WITNESS_PORT = 5433;
+/** A pair's witness takes the first of the ports a ControlPlane opens for witnesses. */
+const DEFAULT_WITNESS_PORT = DEFAULT_WITNESS_PORTS.first;
 
 /**
  * The component's type token: the same in this SDK and in the provider's schema (where other languages
@@ -52,8 +55,9 @@ export class PostgresPair extends pulumi.ComponentResource {
   readonly configuration: PairConfigurationResource;
   readonly registration: RegistrationResource | undefined;
 
-  constructor(name: string, args: PostgresPairArgs, opts: pulumi.ComponentResourceOptions = {}) {
+  constructor(name: string, given: PostgresPairArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(POSTGRES_PAIR_TYPE, name, {}, opts);
+    const args = withControlPlane(given);
     const problems = validatePairArgs(name, args);
     if (problems.length > 0) {
       throw new pulumi.ResourceError(
@@ -106,7 +110,7 @@ export class PostgresPair extends pulumi.ComponentResource {
               adminPassword,
               caCertificate: config.caCertificate,
               agents:
-                agentControlPlane(args) === undefined
+                args.agentControlPlaneUrl === undefined
                   ? undefined
                   : pulumi.secret({ spec, hosts: connections, pairSecrets: config.pairSecrets }),
             },
@@ -202,23 +206,15 @@ export function pairSpecInput(
     ...(args.restoreFrom === undefined
       ? {}
       : { restoreFrom: { ...args.restoreFrom, cipherPass: pulumi.secret(args.restoreFrom.cipherPass) } }),
-    agent: agentSpec(args, ctx.agentPort),
+    agent:
+      args.agentControlPlaneUrl === undefined
+        ? undefined
+        : {
+            controlPlaneUrl: args.agentControlPlaneUrl,
+            ...(args.agentControlPlaneCa === undefined ? {} : { controlPlaneCa: args.agentControlPlaneCa }),
+            listenPort: ctx.agentPort,
+          },
   };
-}
-
-function agentSpec(args: PostgresPairArgs, listenPort: number) {
-  const reportsTo = agentControlPlane(args);
-  return reportsTo === undefined ? undefined : { ...reportsTo, listenPort };
-}
-
-/** Where the agents report: the explicit args, else the `controlPlane`'s URL and CA; none without either. */
-function agentControlPlane(
-  args: PostgresPairArgs,
-): { controlPlaneUrl: pulumi.Input<string>; controlPlaneCa?: pulumi.Input<string> } | undefined {
-  const url = args.agentControlPlaneUrl ?? args.controlPlane?.url;
-  if (url === undefined) return undefined;
-  const ca = args.agentControlPlaneCa ?? args.controlPlane?.caCertificate;
-  return { controlPlaneUrl: url, ...(ca === undefined ? {} : { controlPlaneCa: ca }) };
 }
 
 export function adminConnectionUri(user: string, password: string, host: string, port: number): string {

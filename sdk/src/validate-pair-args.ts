@@ -1,5 +1,6 @@
 // Early, pure validation of PostgresPairArgs: each message names the arg and says how to fix it.
 import { PairName } from "@pgaas/common/wire";
+import { withControlPlane } from "./pair-control-plane.js";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
 
 export type CloudKind = "openstack" | "gcp" | "local";
@@ -29,7 +30,8 @@ function validPort(value: number | undefined): boolean {
 }
 
 /** Every problem with the args, empty when they are fine. `name` is the component's name. */
-export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgsProblem[] {
+export function validatePairArgs(name: string, given: PostgresPairArgs): PairArgsProblem[] {
+  const args = withControlPlane(given);
   const problems: PairArgsProblem[] = [];
   const add = (arg: string, message: string) => problems.push({ arg, message });
   // The same rule, in the same words, as the provider and the control plane (common's name rules).
@@ -57,10 +59,7 @@ export function validatePairArgs(name: string, args: PostgresPairArgs): PairArgs
       "controlPlaneAddress",
       "witnessSshHostKeySha256",
     ] as const) {
-      const fromControlPlane =
-        (key === "controlPlaneAddress" || key === "witnessSshHostKeySha256") &&
-        args.controlPlane !== undefined;
-      if (args[key] === undefined && !fromControlPlane) add(key, `${key} is required on ${cloud}`);
+      if (args[key] === undefined) add(key, `${key} is required on ${cloud}`);
     }
   }
   if (

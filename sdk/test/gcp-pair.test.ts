@@ -268,6 +268,32 @@ describe("PostgresPair on GCP", () => {
     );
   });
 
+  it("takes the agents' URL, the witness address and its host key from a controlPlane", async () => {
+    const {
+      controlPlaneAddress: _address,
+      witnessSshHostKeySha256: _key,
+      agentControlPlaneUrl: _url,
+      ...args
+    } = gcpArgs();
+    const { registry: withControlPlane } = await constructPair("billing", {
+      ...args,
+      controlPlane: {
+        witnessAddress: "10.0.0.5",
+        witnessSshHostKeySha256: "SHA256:CP-HOSTKEY",
+        url: "https://10.0.0.5:443",
+        caCertificate: "CP-CA",
+      },
+    });
+    const spec = withControlPlane.named("pgaas:index:PairConfiguration", "billing-configuration").inputs
+      .spec as { witness: unknown; agent: unknown };
+    expect(spec.witness).toEqual({ name: "witness", address: "10.0.0.5", port: 5433 });
+    expect(spec.agent).toEqual({
+      controlPlaneUrl: "https://10.0.0.5:443",
+      controlPlaneCa: "CP-CA",
+      listenPort: 9187,
+    });
+  });
+
   it.each([
     [
       ["europe-west1-b", "europe-west1-b"],

@@ -2,7 +2,7 @@
 // (@pgaas/engine): a gzipped tar whose single top directory holds the Node runtime (where the agent
 // artefact has it), the bundled server, its one native addon and the built web portal, so a control
 // plane host needs no distro Node and no node_modules.
-import { AGENT_ARTEFACT_NODE } from "./agent-artefact.js";
+import { ARTEFACT_NODE } from "./artefact-runtime.js";
 
 /** The bundled server (one ES module) inside the artefact's directory. */
 export const CONTROL_PLANE_ARTEFACT_MAIN = "pgaas-control-plane.mjs";
@@ -12,5 +12,5 @@ export const CONTROL_PLANE_ARTEFACT_WEB = "web";
 
 /** How an installed artefact in `dir` starts the server (configured by its environment). */
 export function controlPlaneArtefactArgv(dir: string): string[] {
-  return [`${dir}/${AGENT_ARTEFACT_NODE}`, `${dir}/${CONTROL_PLANE_ARTEFACT_MAIN}`];
+  return [`${dir}/${ARTEFACT_NODE}`, `${dir}/${CONTROL_PLANE_ARTEFACT_MAIN}`];
 }

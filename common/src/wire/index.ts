@@ -1,6 +1,7 @@
 export * from "./agent-artefact.js";
 export * from "./agent-config.js";
 export * from "./agent-report.js";
+export * from "./artefact-runtime.js";
 export * from "./backup-inventory.js";
 export * from "./client-auth.js";
 export * from "./control-plane-artefact.js";

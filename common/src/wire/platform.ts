@@ -12,3 +12,5 @@ export const POSTGRES_PORT = 5432;
 export const AGENT_PORT = 9187;
 /** PgBouncer on each node, reached through the endpoint like PostgreSQL: its customary port. */
 export const POOLER_PORT = 6432;
+/** The control plane's HTTPS port (API, portal, agents' reports) on its host. */
+export const CONTROL_PLANE_PORT = 443;

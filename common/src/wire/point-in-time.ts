@@ -4,6 +4,7 @@
 // of functions, so they cannot drift apart.
 import { z } from "zod";
 import { RestoreTime } from "./restore-target.js";
+import { fittedResultMessage, parseResultMessage } from "./result-message.js";
 
 /** Absent time and backup: the latest archived state. */
 export const PointInTimeParameters = z.object({
@@ -49,34 +50,25 @@ export function pointInTimeMessage(described: {
   readonly durationMs: number;
 }): string {
   const rows = described.databases.map((d) => [d.name, d.owner, d.sizeBytes, d.rowEstimate]);
-  const message = () =>
-    PREFIX +
-    JSON.stringify({
-      databaseCount: described.databases.length,
-      databases: rows,
-      durationMs: described.durationMs,
-    });
-  while (rows.length > 0 && message().length > MAX_MESSAGE) rows.pop();
-  return message();
+  return fittedResultMessage(PREFIX, MAX_MESSAGE, rows, (kept) => ({
+    databaseCount: described.databases.length,
+    databases: kept,
+    durationMs: described.durationMs,
+  }));
 }
 
 /** The described contents in a result message, or null for any other message (a failure's code and reason). */
 export function parsePointInTimeMessage(message: string): PointInTimeDescribed | null {
-  if (!message.startsWith(PREFIX)) return null;
-  try {
-    const wire = Wire.safeParse(JSON.parse(message.slice(PREFIX.length)));
-    if (!wire.success) return null;
-    const parsed = PointInTimeDescribed.safeParse({
-      ...wire.data,
-      databases: wire.data.databases.map(([name, owner, sizeBytes, rowEstimate]) => ({
-        name,
-        owner,
-        sizeBytes,
-        rowEstimate,
-      })),
-    });
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  const wire = parseResultMessage(message, PREFIX, Wire);
+  if (wire === null) return null;
+  const parsed = PointInTimeDescribed.safeParse({
+    ...wire,
+    databases: wire.databases.map(([name, owner, sizeBytes, rowEstimate]) => ({
+      name,
+      owner,
+      sizeBytes,
+      rowEstimate,
+    })),
+  });
+  return parsed.success ? parsed.data : null;
 }

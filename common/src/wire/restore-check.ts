@@ -2,6 +2,7 @@
 // control plane reads back (the label, the databases that answered, the duration). The agent writes
 // it and the control plane parses it through this one pair of functions, so they cannot drift apart.
 import { z } from "zod";
+import { fittedResultMessage, parseResultMessage } from "./result-message.js";
 
 export const RestoreCheckPassed = z.object({
   backup: z.string().min(1).max(100),
@@ -21,26 +22,15 @@ export function restoreCheckMessage(passed: {
   readonly databases: readonly string[];
   readonly durationMs: number;
 }): string {
-  const names = [...passed.databases];
-  const message = () =>
-    PREFIX +
-    JSON.stringify({
-      backup: passed.backup,
-      databaseCount: passed.databases.length,
-      databases: names,
-      durationMs: passed.durationMs,
-    });
-  while (names.length > 0 && message().length > MAX_MESSAGE) names.pop();
-  return message();
+  return fittedResultMessage(PREFIX, MAX_MESSAGE, passed.databases, (names) => ({
+    backup: passed.backup,
+    databaseCount: passed.databases.length,
+    databases: names,
+    durationMs: passed.durationMs,
+  }));
 }
 
 /** The passed check in a result message, or null for any other message (a failure's code and reason). */
 export function parseRestoreCheckMessage(message: string): RestoreCheckPassed | null {
-  if (!message.startsWith(PREFIX)) return null;
-  try {
-    const parsed = RestoreCheckPassed.safeParse(JSON.parse(message.slice(PREFIX.length)));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseResultMessage(message, PREFIX, RestoreCheckPassed);
 }

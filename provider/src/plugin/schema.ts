@@ -3,7 +3,7 @@
 //   node --conditions=pgaas-source --import tsx provider/src/plugin/write-schema.ts
 
 import { NodeState, PairHealth } from "@pgaas/api";
-import { ADMIN_ROLE, NodeRole, PGAAS_VERSION, SyncState } from "@pgaas/common/wire";
+import { ADMIN_ROLE, CONTROL_PLANE_PORT, NodeRole, PGAAS_VERSION, SyncState } from "@pgaas/common/wire";
 import { PairSpec } from "@pgaas/engine";
 import { componentSchema } from "./component-schema.js";
 import { pulumiTypesFromZod } from "./schema-from-zod.js";
@@ -198,7 +198,7 @@ const controlPlaneHostInputs = {
     default: "main",
   }),
   listenAddress: str("The host's address the API listens on (and the certificate names)."),
-  port: int("The API's HTTPS port.", { default: 443 }),
+  port: int("The API's HTTPS port.", { default: CONTROL_PLANE_PORT }),
   dnsNames: arrayOf({ type: "string" }, "DNS names the generated certificate carries besides listenAddress."),
   certificate: str(
     "Your server certificate (PEM) for listenAddress and the DNS names clients use; a CA and a certificate are generated when omitted.",

@@ -6,6 +6,7 @@
 // without an admin password it generates one: both are kept in state as secrets and reused.
 // Delete stops the services and keeps the store's files: the registry of every pair is in them.
 import { Secret } from "@pgaas/common";
+import { CONTROL_PLANE_PORT } from "@pgaas/common/wire";
 import {
   controlPlaneCertificate,
   type GeneratedControlPlaneTls,
@@ -42,7 +43,7 @@ export const ControlPlaneHostInputs = z
       .regex(/^[a-z][a-z0-9-]{0,30}$/, "must match ^[a-z][a-z0-9-]{0,30}$")
       .default("main"),
     listenAddress: z.union([z.ipv4(), z.ipv6()], { error: "an IP address of the host" }),
-    port: z.number().int().min(1).max(65535).default(443),
+    port: z.number().int().min(1).max(65535).default(CONTROL_PLANE_PORT),
     /** Names the generated certificate carries besides listenAddress. */
     dnsNames: z.array(z.string().regex(/^[A-Za-z0-9.-]+$/, "a DNS name")).default([]),
     certificate: z
@@ -94,13 +95,16 @@ interface Generated {
   readonly adminPassword?: string;
 }
 
+/** The `generated` output as stored in state (JSON, a secret): checked like any input read back. */
+const StoredGenerated = z.object({
+  tls: z.object({ caCertificate: z.string(), caPrivateKey: z.string(), serverKey: z.string() }).optional(),
+  adminPassword: z.string().optional(),
+});
+
 export function generatedFrom(props: WireProps): Generated {
   const raw = unwrapSecrets(props.generated);
   if (typeof raw !== "string") return {};
-  const parsed = JSON.parse(raw) as {
-    tls?: { caCertificate: string; caPrivateKey: string; serverKey: string };
-    adminPassword?: string;
-  };
+  const parsed = StoredGenerated.parse(JSON.parse(raw));
   return {
     ...(parsed.tls === undefined
       ? {}
@@ -192,21 +196,22 @@ export const controlPlaneHostHandler: ResourceHandler = {
   token: CONTROL_PLANE_HOST_TOKEN,
 
   async check(_olds, news) {
-    const artefact = await loadControlPlaneArtefact(controlPlaneArtefactPath()).catch(() => undefined);
+    // A missing artefact is a check failure saying how to build it (the engine's message), not a crash.
+    const artefact = await loadControlPlaneArtefact(controlPlaneArtefactPath()).then(
+      (loaded) => ({ sha256: loaded.sha256 }),
+      (error: Error) => ({ missing: error.message }),
+    );
     const inputs = {
       ...news,
       name: news.name ?? "main",
-      port: news.port ?? 443,
+      port: news.port ?? CONTROL_PLANE_PORT,
       dnsNames: news.dnsNames ?? [],
       readyTimeoutSeconds: news.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS,
-      ...(artefact === undefined ? {} : { artefactSha256: artefact.sha256 }),
+      ...("sha256" in artefact ? { artefactSha256: artefact.sha256 } : {}),
     };
     const failures = schemaFailures(ControlPlaneHostInputs, inputs).map((failure) =>
-      failure.property === "artefactSha256"
-        ? {
-            property: failure.property,
-            reason: `no control-plane artefact at ${controlPlaneArtefactPath()}: build it with \`npm run build:control-plane\``,
-          }
+      failure.property === "artefactSha256" && "missing" in artefact
+        ? { property: failure.property, reason: artefact.missing }
         : failure,
     );
     return { inputs, failures };

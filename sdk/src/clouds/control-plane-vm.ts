@@ -1,12 +1,11 @@
 // What a cloud hands to ControlPlane: its VM, reachable over SSH with a pinned host key, its stable
 // address, and the resources installation waits for. Shared by the OpenStack and GCP wiring.
+import { CONTROL_PLANE_PORT } from "@pgaas/common/wire";
 import type * as pulumi from "@pulumi/pulumi";
 import type { ControlPlaneArgs, WitnessPortRange } from "../control-plane-args.js";
 import type { HostConnectionInput } from "../native/types.js";
 
 export const DEFAULT_WITNESS_PORTS: WitnessPortRange = { first: 5433, last: 5452 };
-/** The control plane's HTTPS port. */
-export const CONTROL_PLANE_PORT = 443;
 export const DEFAULT_CONTROL_PLANE_DATA_GB = 20;
 
 export interface ControlPlaneVm {

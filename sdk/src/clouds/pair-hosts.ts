@@ -66,19 +66,13 @@ export function cloudAccess(ctx: CloudContext, cloud: "openstack" | "gcp"): Clou
     if (value === undefined) throw new pulumi.ResourceError(`${arg} is required on ${cloud}`, parent);
     return value;
   };
-  const controlPlaneAddress = required(
-    args.controlPlaneAddress ?? args.controlPlane?.witnessAddress,
-    "controlPlaneAddress",
-  );
+  const controlPlaneAddress = required(args.controlPlaneAddress, "controlPlaneAddress");
   return {
     adminCidr: required(args.adminCidr, "adminCidr"),
     sshPublicKey: required(args.sshPublicKey, "sshPublicKey"),
     sshPrivateKey: required(args.sshPrivateKey, "sshPrivateKey"),
     controlPlaneAddress,
-    witnessSshHostKeySha256: required(
-      args.witnessSshHostKeySha256 ?? args.controlPlane?.witnessSshHostKeySha256,
-      "witnessSshHostKeySha256",
-    ),
+    witnessSshHostKeySha256: required(args.witnessSshHostKeySha256, "witnessSshHostKeySha256"),
     bastion:
       args.bastion === undefined
         ? undefined
