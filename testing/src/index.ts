@@ -7,6 +7,7 @@ export * from "./fresh-lab.js";
 export * from "./lab.js";
 export * from "./local-postgres.js";
 export * from "./local-standby.js";
+export * from "./member-psql.js";
 export * from "./pair-fixture.js";
 export * from "./pair-tls.js";
 export * from "./recording-control-plane.js";
