@@ -15,7 +15,7 @@ import {
   teardownPair,
 } from "@pgaas/engine";
 import { hostExec } from "@pgaas/engine/testing";
-import { claimFreshLab, LAB_HOSTS, labPairHosts, labPairSpec } from "@pgaas/testing";
+import { claimFreshLab, LAB_HOSTS, labPairHosts, labPairSpec, psqlOn } from "@pgaas/testing";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "20" } } });
 const SCALE = Number(values.scale);
@@ -39,19 +39,7 @@ async function main(): Promise<void> {
     if (result.code !== 0) throw new Error(`${argv[0]}: ${result.stderr.trim()}`);
     return result.stdout.trim();
   };
-  const sql = (database: string, text: string) =>
-    asPostgres([
-      `${PG_BIN}/psql`,
-      "-XAtq",
-      "-v",
-      "ON_ERROR_STOP=1",
-      "-h",
-      socket,
-      "-d",
-      database,
-      "-c",
-      text,
-    ]);
+  const sql = (database: string, text: string) => psqlOn(lab, spec.name, "n1", database, text);
   const cleanup = async () => {
     await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
       () => undefined,
