@@ -15,6 +15,8 @@ import {
   fullConnectMs,
   killPostmaster,
   LAB_HOSTS,
+  printResult,
+  printTable,
   saveLogs,
   serverRole,
   startWriter,
@@ -25,8 +27,6 @@ import {
 import {
   type BenchPair,
   deployAgentPair,
-  printResult,
-  printTable,
   protectedPrimary,
   runBenchPair,
 } from "@pgaas/testing/control-plane";

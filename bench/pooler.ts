@@ -5,8 +5,8 @@
 //   npm run bench:pooler [-- --clients 8 --seconds 15]
 // Prints a table (connections/s, p50, p99) and, last, one machine-readable RESULT line.
 import { parseArgs } from "node:util";
-import { LAB_HOSTS, pairUriConfig, waitFor } from "@pgaas/testing";
-import { deployAgentPair, printResult, printTable, runBenchPair } from "@pgaas/testing/control-plane";
+import { LAB_HOSTS, pairUriConfig, printResult, printTable, waitFor } from "@pgaas/testing";
+import { deployAgentPair, runBenchPair } from "@pgaas/testing/control-plane";
 import pg from "pg";
 
 const { values } = parseArgs({

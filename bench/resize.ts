@@ -8,12 +8,18 @@
 // outage_s is the largest write outage of any step, resize_total_s the slowest round, rows_lost the
 // acknowledged rows missing on the final primary.
 import { parseArgs } from "node:util";
-import { adminTarget, ensureDrillDatabase, saveLogs, startWriter, verifyAcknowledged } from "@pgaas/testing";
+import {
+  adminTarget,
+  ensureDrillDatabase,
+  printResult,
+  printTable,
+  saveLogs,
+  startWriter,
+  verifyAcknowledged,
+} from "@pgaas/testing";
 import {
   deployAgentPair,
   largestAckGap,
-  printResult,
-  printTable,
   type RollingPair,
   rollingPair,
   rollingReplace,

@@ -2,6 +2,7 @@
 // claims and fresh labs, the lab fixture, the bounded writer, drill helpers and a VIP watch. Needs
 // only @pgaas/common and @pgaas/engine; fixtures that start the control plane or the agent are in
 // ./control-plane and ./agent.
+export * from "./bench-output.js";
 export * from "./drill.js";
 export * from "./fresh-lab.js";
 export * from "./lab.js";

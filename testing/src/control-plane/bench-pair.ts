@@ -1,6 +1,6 @@
 // The frame the agent-pair benchmarks share: a fresh lab, the real control plane, a pair spec whose agents
-// report to it, teardown at the end and on Ctrl-C, the pair's logs on failure, the exit code, and the
-// Markdown table + RESULT line they print. One place, so a fix to the frame reaches every benchmark.
+// report to it, teardown at the end and on Ctrl-C, the pair's logs on failure and the exit code. One
+// place, so a fix to the frame reaches every benchmark.
 import { describeError } from "@pgaas/common";
 import {
   generatePairSecrets,
@@ -87,21 +87,4 @@ export function runBenchPair(options: BenchPairOptions, body: (pair: BenchPair) 
       process.exit(1);
     },
   );
-}
-
-/** A Markdown table on stdout, columns padded to their widest cell. */
-export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-  process.stdout.write(`${line(header)}\n${line(widths.map((width) => "-".repeat(width)))}\n`);
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
-}
-
-/** The one machine-readable line a benchmark prints last: `RESULT key=value …` in the given order. */
-export function printResult(fields: Readonly<Record<string, number | string>>): void {
-  const pairs = Object.entries(fields).map(([key, value]) => `${key}=${value}`);
-  process.stdout.write(`RESULT ${pairs.join(" ")}\n`);
 }
