@@ -4,6 +4,7 @@
 // ./control-plane and ./agent.
 export * from "./bench-output.js";
 export * from "./drill.js";
+export * from "./endpoint-client.js";
 export * from "./fresh-lab.js";
 export * from "./lab.js";
 export * from "./local-postgres.js";
