@@ -15,7 +15,15 @@ import {
   teardownPair,
 } from "@pgaas/engine";
 import { hostExec } from "@pgaas/engine/testing";
-import { claimFreshLab, LAB_HOSTS, labPairHosts, labPairSpec } from "@pgaas/testing";
+import {
+  claimFreshLab,
+  LAB_HOSTS,
+  labPairHosts,
+  labPairSpec,
+  printResult,
+  printTable,
+  psqlOn,
+} from "@pgaas/testing";
 
 const { values } = parseArgs({ options: { scale: { type: "string", default: "20" } } });
 const SCALE = Number(values.scale);
@@ -39,19 +47,7 @@ async function main(): Promise<void> {
     if (result.code !== 0) throw new Error(`${argv[0]}: ${result.stderr.trim()}`);
     return result.stdout.trim();
   };
-  const sql = (database: string, text: string) =>
-    asPostgres([
-      `${PG_BIN}/psql`,
-      "-XAtq",
-      "-v",
-      "ON_ERROR_STOP=1",
-      "-h",
-      socket,
-      "-d",
-      database,
-      "-c",
-      text,
-    ]);
+  const sql = (database: string, text: string) => psqlOn(lab, spec.name, "n1", database, text);
   const cleanup = async () => {
     await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
       () => undefined,
@@ -131,16 +127,15 @@ async function main(): Promise<void> {
       ["pgbackrest check (WAL archive continuous)", walGap === 0 ? "passed" : check.stderr.trim()],
       ["backups in the repository", list.backups.map((b) => `${b.label} ${b.type}`).join(", ")],
     ];
-    const widths = [0, 1].map((column) => Math.max(...rows.map((row) => (row[column] ?? "").length), 7));
-    const line = (cells: readonly string[]) =>
-      `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-    process.stdout.write(
-      `${line(["measure", "result"])}\n${line(widths.map((width) => "-".repeat(width)))}\n`,
-    );
-    for (const row of rows) process.stdout.write(`${line(row)}\n`);
-    process.stdout.write(
-      `RESULT db_mb=${dbMb} backup_full_s=${backupFull} archive_lag_s=${archiveLag} restore_pitr_s=${restorePitr} pitr_rows_ok=${rowsOk} wal_gap=${walGap}\n`,
-    );
+    printTable(["measure", "result"], rows);
+    printResult({
+      db_mb: dbMb,
+      backup_full_s: backupFull,
+      archive_lag_s: archiveLag,
+      restore_pitr_s: restorePitr,
+      pitr_rows_ok: rowsOk,
+      wal_gap: walGap,
+    });
   } catch (error) {
     log(`bench:backup failed: ${describeError(error)}`);
     throw error;

@@ -7,25 +7,16 @@
 // rows lost. Prints a table and, last, one machine-readable RESULT line.
 import { parseArgs } from "node:util";
 import { describeError } from "@pgaas/common";
-import {
-  generatePairSecrets,
-  type PairHosts,
-  type PairSpec,
-  parsePairSpec,
-  rejoin,
-  teardownPair,
-} from "@pgaas/engine";
-import type { LocalLab } from "@pgaas/engine/local";
+import { rejoin, teardownPair } from "@pgaas/engine";
 import { isolateHost, restoreHost } from "@pgaas/engine/testing";
 import {
   adminTarget,
-  claimFreshLab,
   ensureDrillDatabase,
   fullConnectMs,
   killPostmaster,
   LAB_HOSTS,
-  labPairHosts,
-  labPairSpec,
+  printResult,
+  printTable,
   saveLogs,
   serverRole,
   startWriter,
@@ -34,10 +25,10 @@ import {
   waitFor,
 } from "@pgaas/testing";
 import {
-  type ControlPlaneStack,
+  type BenchPair,
   deployAgentPair,
   protectedPrimary,
-  startControlPlaneStack,
+  runBenchPair,
 } from "@pgaas/testing/control-plane";
 
 const { values } = parseArgs({
@@ -62,12 +53,7 @@ const PROBE_CONNECT_TIMEOUT_MS = 500;
 const PROBE_QUERY_TIMEOUT_MS = 1000;
 const TLS_SAMPLES = 20;
 
-interface Context {
-  readonly lab: LocalLab;
-  readonly spec: PairSpec;
-  readonly hosts: PairHosts;
-  readonly secrets: ReturnType<typeof generatePairSecrets>;
-  readonly cp: ControlPlaneStack;
+interface Context extends BenchPair {
   readonly pairId: string;
 }
 
@@ -208,27 +194,19 @@ function statsRow(measure: string, values: readonly number[], target: string): s
   return [measure, `${values.length}`, `${s.min}`, `${s.median}`, `${s.max}`, target];
 }
 
-async function main(): Promise<void> {
-  const { lab, release } = await claimFreshLab(
-    { prefix: "pgd", first: "10.231.20.0/24", count: 10 },
-    LAB_HOSTS,
-  );
-  const cp = await startControlPlaneStack(lab.hostAddress);
-  // Pair paths live on the filesystem all lab hosts share: a name per lab keeps concurrent runs apart.
-  const pairName = `bench-${lab.prefix}`;
-  const secrets = generatePairSecrets(pairName);
-  const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: cp.agentTarget });
-  const hosts = labPairHosts(lab);
-  const cleanup = async () => {
-    for (const node of ["n1", "n2"]) await restoreHost(lab, node).catch(() => undefined);
-    await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
-      () => undefined,
-    );
-    await cp.close().catch(() => undefined);
-    await release();
-  };
-  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
-  try {
+runBenchPair(
+  {
+    bench: "failover",
+    range: { prefix: "pgd", first: "10.231.20.0/24", count: 10 },
+    labHosts: LAB_HOSTS,
+    pairName: (labPrefix) => `bench-${labPrefix}`,
+    saveLogsOnFailure: true,
+    // A drill that failed may leave a node isolated.
+    beforeTeardown: async (lab) => {
+      for (const node of ["n1", "n2"]) await restoreHost(lab, node).catch(() => undefined);
+    },
+  },
+  async ({ lab, cp, secrets, spec, hosts }) => {
     await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
       () => undefined,
     );
@@ -327,31 +305,19 @@ async function main(): Promise<void> {
       ["whole connect via VIP (ms, TCP + TLS + SCRAM)", `${TLS_SAMPLES}`, "", `${tls.connectMs}`, "", ""],
       ["acknowledged rows lost", "", "", `${lost} of ${acked}`, "", "0"],
     ];
-    const header = ["measure (seconds)", "n", "min", "median", "max", "target"];
-    const widths = header.map((title, column) =>
-      Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
-    );
-    const line = (cells: readonly string[]) =>
-      `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-    process.stdout.write(`${line(header)}\n${line(widths.map((width) => "-".repeat(width)))}\n`);
-    for (const row of rows) process.stdout.write(`${line(row)}\n`);
+    printTable(["measure (seconds)", "n", "min", "median", "max", "target"], rows);
     if (values["save-logs"]) log(`logs saved in ${await saveLogs(spec, `bench-failover-${Date.now()}`)}`);
-    process.stdout.write(
-      `RESULT bootstrap_s=${bootstrap} failover_median_s=${k.median} failover_max_s=${k.max} vanish_median_s=${v.median} rows_lost=${lost} auto_heal_median_s=${h.median} unhealed=${unhealed} kill_restarts_in_place=${kills.filter((r) => r.recovery === "restart in place").length} degrade_s=${degrade} tls_handshake_ms=${tls.handshakeMs}\n`,
-    );
-  } catch (error) {
-    log(`bench:failover failed: ${describeError(error)}`);
-    log(`logs saved in ${await saveLogs(spec, `bench-failover-${Date.now()}`)}`);
-    throw error;
-  } finally {
-    await cleanup().catch((error: unknown) => log(`cleanup failed: ${describeError(error)}`));
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:failover failed: ${describeError(error)}\n`);
-    process.exit(1);
+    printResult({
+      bootstrap_s: bootstrap,
+      failover_median_s: k.median,
+      failover_max_s: k.max,
+      vanish_median_s: v.median,
+      rows_lost: lost,
+      auto_heal_median_s: h.median,
+      unhealed,
+      kill_restarts_in_place: kills.filter((r) => r.recovery === "restart in place").length,
+      degrade_s: degrade,
+      tls_handshake_ms: tls.handshakeMs,
+    });
   },
 );

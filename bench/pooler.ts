@@ -5,10 +5,8 @@
 //   npm run bench:pooler [-- --clients 8 --seconds 15]
 // Prints a table (connections/s, p50, p99) and, last, one machine-readable RESULT line.
 import { parseArgs } from "node:util";
-import { describeError } from "@pgaas/common";
-import { generatePairSecrets, parsePairSpec, teardownPair } from "@pgaas/engine";
-import { claimFreshLab, LAB_HOSTS, labPairHosts, labPairSpec, pairUriConfig, waitFor } from "@pgaas/testing";
-import { deployAgentPair, startControlPlaneStack } from "@pgaas/testing/control-plane";
+import { LAB_HOSTS, pairUriConfig, printResult, printTable, waitFor } from "@pgaas/testing";
+import { deployAgentPair, runBenchPair } from "@pgaas/testing/control-plane";
 import pg from "pg";
 
 const { values } = parseArgs({
@@ -72,25 +70,14 @@ async function shortTransactions(config: pg.ClientConfig): Promise<Run> {
   };
 }
 
-async function main(): Promise<void> {
-  const { lab, release } = await claimFreshLab(
-    { prefix: "ppb", first: "10.231.230.0/24", count: 1 },
-    LAB_HOSTS,
-  );
-  const cp = await startControlPlaneStack(lab.hostAddress);
-  const pairName = `benchpool-${lab.prefix}`;
-  const secrets = generatePairSecrets(pairName);
-  const spec = parsePairSpec({ ...labPairSpec(lab, pairName), agent: cp.agentTarget });
-  const hosts = labPairHosts(lab);
-  const cleanup = async () => {
-    await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
-      () => undefined,
-    );
-    await cp.close().catch(() => undefined);
-    await release();
-  };
-  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
-  try {
+runBenchPair(
+  {
+    bench: "pooler",
+    range: { prefix: "ppb", first: "10.231.230.0/24", count: 1 },
+    labHosts: LAB_HOSTS,
+    pairName: (labPrefix) => `benchpool-${labPrefix}`,
+  },
+  async ({ cp, secrets, spec, hosts }) => {
     const { pairId } = await deployAgentPair(cp, spec, hosts, secrets);
     const created = await cp.request("POST", "/v1/databases", { pairId, name: "bench", pooling: true });
     if (created.status !== 201) throw new Error(`database not created: ${JSON.stringify(created.body)}`);
@@ -125,37 +112,22 @@ async function main(): Promise<void> {
       ["direct (endpoint :5432)", directRun],
       [`pooled (PgBouncer :${spec.pooler.port}, transaction)`, pooledRun],
     ] as const;
-    const header = ["path", "connections", "errors", "connections/s", "p50 ms", "p99 ms"];
-    const cells = rows.map(([name, run]) => [
-      name,
-      `${run.connections}`,
-      `${run.errors}`,
-      `${run.perSecond}`,
-      `${run.p50}`,
-      `${run.p99}`,
-    ]);
-    const widths = header.map((title, column) =>
-      Math.max(title.length, ...cells.map((row) => (row[column] ?? "").length)),
+    printTable(
+      ["path", "connections", "errors", "connections/s", "p50 ms", "p99 ms"],
+      rows.map(([name, run]) => [
+        name,
+        `${run.connections}`,
+        `${run.errors}`,
+        `${run.perSecond}`,
+        `${run.p50}`,
+        `${run.p99}`,
+      ]),
     );
-    const line = (row: readonly string[]) =>
-      `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-    process.stdout.write(`${line(header)}\n${line(widths.map((width) => "-".repeat(width)))}\n`);
-    for (const row of cells) process.stdout.write(`${line(row)}\n`);
-    process.stdout.write(
-      `RESULT direct_cps=${directRun.perSecond} pooled_cps=${pooledRun.perSecond} direct_p99_ms=${directRun.p99} pooled_p99_ms=${pooledRun.p99}\n`,
-    );
-  } catch (error) {
-    log(`bench:pooler failed: ${describeError(error)}`);
-    throw error;
-  } finally {
-    await cleanup().catch((error: unknown) => log(`cleanup failed: ${describeError(error)}`));
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:pooler failed: ${describeError(error)}\n`);
-    process.exit(1);
+    printResult({
+      direct_cps: directRun.perSecond,
+      pooled_cps: pooledRun.perSecond,
+      direct_p99_ms: directRun.p99,
+      pooled_p99_ms: pooledRun.p99,
+    });
   },
 );

@@ -8,13 +8,11 @@
 // outage_s is the largest write outage of any step, resize_total_s the slowest round, rows_lost the
 // acknowledged rows missing on the final primary.
 import { parseArgs } from "node:util";
-import { describeError } from "@pgaas/common";
-import { generatePairSecrets, parsePairSpec, teardownPair } from "@pgaas/engine";
 import {
   adminTarget,
-  claimFreshLab,
   ensureDrillDatabase,
-  labPairSpec,
+  printResult,
+  printTable,
   saveLogs,
   startWriter,
   verifyAcknowledged,
@@ -22,10 +20,10 @@ import {
 import {
   deployAgentPair,
   largestAckGap,
-  placedHosts,
+  type RollingPair,
   rollingPair,
   rollingReplace,
-  startControlPlaneStack,
+  runBenchPair,
   stepsDuring,
 } from "@pgaas/testing/control-plane";
 
@@ -54,32 +52,22 @@ interface Row {
   readonly during: readonly string[];
 }
 
-async function main(): Promise<void> {
-  const { lab, release } = await claimFreshLab({ prefix: "prz", first: "10.231.245.0/24", count: 1 }, [
-    "n1",
-    "n2",
-    "r1",
-    "r2",
-    "w",
-  ]);
-  const cp = await startControlPlaneStack(lab.hostAddress);
-  const pairName = `rsz-${lab.prefix}`;
-  const secrets = generatePairSecrets(pairName);
-  const base = parsePairSpec({ ...labPairSpec(lab, pairName), agent: cp.agentTarget });
-  let pair: ReturnType<typeof rollingPair> | undefined;
-  const cleanup = async () => {
-    const spec = pair?.spec ?? base;
-    const hosts = pair?.hosts ?? placedHosts(base, lab, SET_A);
-    await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey }).catch(
-      () => undefined,
-    );
-    await cp.close().catch(() => undefined);
-    await release();
-  };
-  process.once("SIGINT", () => void cleanup().finally(() => process.exit(130)));
-  try {
-    const { agentTokens } = await deployAgentPair(cp, base, placedHosts(base, lab, SET_A), secrets);
-    pair = rollingPair(lab, base, secrets, agentTokens, SET_A);
+/** The pair once deployed, as the rounds move it: what the teardown and the saved logs follow. */
+let moved: RollingPair | undefined;
+
+runBenchPair(
+  {
+    bench: "resize",
+    range: { prefix: "prz", first: "10.231.245.0/24", count: 1 },
+    labHosts: ["n1", "n2", "r1", "r2", "w"],
+    pairName: (labPrefix) => `rsz-${labPrefix}`,
+    saveLogsOnFailure: true,
+    current: () => moved,
+  },
+  async ({ lab, secrets, cp, spec: base, hosts }) => {
+    const { agentTokens } = await deployAgentPair(cp, base, hosts, secrets);
+    const pair = rollingPair(lab, base, secrets, agentTokens, SET_A);
+    moved = pair;
     const vip = adminTarget(base, secrets, base.endpoint.address);
     await ensureDrillDatabase(vip);
     const rows: Row[] = [];
@@ -131,49 +119,28 @@ async function main(): Promise<void> {
         `round ${round}: total ${seconds(total)} s, ${check.missing.length} of ${check.ackedCount} acked rows lost`,
       );
     }
-    const header = ["round", "step", "switchover", "write outage (s)", "to sync protection (s)"];
-    const table = [
-      ...rows.map((row) => [
-        `${row.round}`,
-        row.step,
-        row.switchover ? "yes" : "no",
-        `${row.outageS}`,
-        `${row.protectedS}`,
-      ]),
-      ...totals.map((total, index) => [
-        `${index + 1}`,
-        "whole resize (both nodes)",
-        "1",
-        "",
-        `${seconds(total)}`,
-      ]),
-      ["all", "acknowledged rows lost", "", "", `${lost} of ${acked}`],
-    ];
-    const widths = header.map((title, column) =>
-      Math.max(title.length, ...table.map((row) => (row[column] ?? "").length)),
+    printTable(
+      ["round", "step", "switchover", "write outage (s)", "to sync protection (s)"],
+      [
+        ...rows.map((row) => [
+          `${row.round}`,
+          row.step,
+          row.switchover ? "yes" : "no",
+          `${row.outageS}`,
+          `${row.protectedS}`,
+        ]),
+        ...totals.map((total, index) => [
+          `${index + 1}`,
+          "whole resize (both nodes)",
+          "1",
+          "",
+          `${seconds(total)}`,
+        ]),
+        ["all", "acknowledged rows lost", "", "", `${lost} of ${acked}`],
+      ],
     );
-    const line = (cells: readonly string[]) =>
-      `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(" | ")} |`;
-    process.stdout.write(`${line(header)}\n${line(widths.map((width) => "-".repeat(width)))}\n`);
-    for (const row of table) process.stdout.write(`${line(row)}\n`);
     if (values["save-logs"]) log(`logs saved in ${await saveLogs(pair.spec, `bench-resize-${Date.now()}`)}`);
     const outage = Math.max(...rows.map((row) => row.outageS));
-    process.stdout.write(
-      `RESULT outage_s=${outage} resize_total_s=${seconds(Math.max(...totals))} rows_lost=${lost}\n`,
-    );
-  } catch (error) {
-    log(`bench:resize failed: ${describeError(error)}`);
-    log(`logs saved in ${await saveLogs(pair?.spec ?? base, `bench-resize-${Date.now()}`)}`);
-    throw error;
-  } finally {
-    await cleanup().catch((error: unknown) => log(`cleanup failed: ${describeError(error)}`));
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:resize failed: ${describeError(error)}\n`);
-    process.exit(1);
+    printResult({ outage_s: outage, resize_total_s: seconds(Math.max(...totals)), rows_lost: lost });
   },
 );

@@ -14,7 +14,6 @@ import {
   takeBackup,
   teardownPair,
 } from "@pgaas/engine";
-import type { LocalLab } from "@pgaas/engine/local";
 import { hostExec } from "@pgaas/engine/testing";
 import {
   dumpLogs,
@@ -22,6 +21,7 @@ import {
   labPairHosts,
   labPairSpec,
   printProgress,
+  psqlOn,
   removePairLeftovers,
   withLab,
 } from "@pgaas/testing";
@@ -30,24 +30,6 @@ import { describe, expect, it } from "vitest";
 const fixture = withLab({ range: { prefix: "pbk", first: "10.231.150.0/24", count: 5 }, hosts: LAB_HOSTS });
 const secrets = generatePairSecrets("bk");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function psqlOn(lab: LocalLab, pair: string, node: string, database: string, sql: string) {
-  const argv = [
-    "/usr/lib/postgresql/15/bin/psql",
-    "-XAtq",
-    "-v",
-    "ON_ERROR_STOP=1",
-    "-h",
-    `/run/pgaas/${pair}/${node}`,
-    "-d",
-    database,
-    "-c",
-    sql,
-  ];
-  const result = await hostExec(lab, node, ["runuser", "-u", "postgres", "--", ...argv]);
-  if (result.code !== 0) throw new Error(`psql on ${node}: ${result.stderr}`);
-  return result.stdout.trim();
-}
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const started = performance.now();

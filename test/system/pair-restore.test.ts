@@ -28,6 +28,7 @@ import {
   labPairHosts,
   labPairSpec,
   printProgress,
+  psqlOn,
   removePairLeftovers,
   withLab,
 } from "@pgaas/testing";
@@ -40,24 +41,6 @@ const fixture = withLab({
 const sourceSecrets = generatePairSecrets("pr-a");
 const targetSecrets = generatePairSecrets("pr-b");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function psqlOn(lab: LocalLab, pair: string, node: string, database: string, sql: string) {
-  const argv = [
-    "/usr/lib/postgresql/15/bin/psql",
-    "-XAtq",
-    "-v",
-    "ON_ERROR_STOP=1",
-    "-h",
-    `/run/pgaas/${pair}/${node}`,
-    "-d",
-    database,
-    "-c",
-    sql,
-  ];
-  const result = await hostExec(lab, node, ["runuser", "-u", "postgres", "--", ...argv]);
-  if (result.code !== 0) throw new Error(`psql on ${node}: ${result.stderr}`);
-  return result.stdout.trim();
-}
 
 async function errorOf(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
   try {

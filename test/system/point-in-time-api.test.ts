@@ -8,9 +8,16 @@
 import type { PairBackups, PointInTimeLook } from "@pgaas/api";
 import { memberLayout } from "@pgaas/engine";
 import { withSsh } from "@pgaas/engine/ssh";
-import { dumpLogs, LAB_HOSTS, labPairHosts, pairSsl, printProgress, waitFor, withLab } from "@pgaas/testing";
+import {
+  dumpLogs,
+  endpointQuery,
+  LAB_HOSTS,
+  labPairHosts,
+  printProgress,
+  waitFor,
+  withLab,
+} from "@pgaas/testing";
 import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
@@ -24,24 +31,8 @@ interface Credentials {
   readonly password: string;
 }
 
-async function sql(user: Credentials, database: string, text: string): Promise<void> {
-  const client = new pg.Client({
-    host: ctx.spec.endpoint.address,
-    port: ctx.spec.postgres.port,
-    user: user.username,
-    password: user.password,
-    database,
-    ssl: pairSsl(ctx.secrets),
-    connectionTimeoutMillis: 5000,
-  });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const sql = (user: Credentials, database: string, text: string) =>
+  endpointQuery(ctx.spec, ctx.secrets, user, database, text);
 
 const ctx = withAgentPair(fixture, {
   name: "sr",

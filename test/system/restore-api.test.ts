@@ -6,9 +6,16 @@
 // to its deletion point has its rows; a restore the primary refuses ends restore_failed with nothing of
 // it left; bad targets get a 4xx naming the range and leave nothing behind.
 import type { PairBackups } from "@pgaas/api";
-import { dumpLogs, LAB_HOSTS, labPairHosts, pairSsl, printProgress, waitFor, withLab } from "@pgaas/testing";
+import {
+  dumpLogs,
+  endpointQuery,
+  LAB_HOSTS,
+  labPairHosts,
+  printProgress,
+  waitFor,
+  withLab,
+} from "@pgaas/testing";
 import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
@@ -24,24 +31,8 @@ interface CreatedDatabase {
   readonly credentials: Credentials;
 }
 
-async function sql(user: Credentials, database: string, text: string): Promise<unknown[]> {
-  const client = new pg.Client({
-    host: ctx.spec.endpoint.address,
-    port: ctx.spec.postgres.port,
-    user: user.username,
-    password: user.password,
-    database,
-    ssl: pairSsl(ctx.secrets),
-    connectionTimeoutMillis: 5000,
-  });
-  client.on("error", () => {});
-  await client.connect();
-  try {
-    return (await client.query(text)).rows;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
+const sql = (user: Credentials, database: string, text: string) =>
+  endpointQuery(ctx.spec, ctx.secrets, user, database, text);
 
 const ctx = withAgentPair(fixture, {
   name: "rt",

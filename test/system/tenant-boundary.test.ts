@@ -5,9 +5,17 @@
 // into it); then every control-plane operation on that database runs, and the trap must stay empty.
 // Tenants can neither reach the system databases nor another tenant's database nor call the boundary
 // functions, and the admin role holds no CREATEROLE and no tenant membership. Needs root.
-import { dumpLogs, LAB_HOSTS, labPairHosts, pairSsl, printProgress, waitFor, withLab } from "@pgaas/testing";
+import {
+  connectEndpoint,
+  dumpLogs,
+  LAB_HOSTS,
+  labPairHosts,
+  printProgress,
+  waitFor,
+  withLab,
+} from "@pgaas/testing";
 import { deployAgentPair, withAgentPair } from "@pgaas/testing/control-plane";
-import pg from "pg";
+import type pg from "pg";
 import { describe, expect, it } from "vitest";
 
 const AGENT_PORT = 9187;
@@ -19,21 +27,9 @@ interface Credentials {
   readonly password: string;
 }
 
-/** A connection to the pair's endpoint; `options` lets the liveness check skip the pinned search_path. */
-async function connect(user: Credentials, database: string): Promise<pg.Client> {
-  const client = new pg.Client({
-    host: ctx.spec.endpoint.address,
-    port: ctx.spec.postgres.port,
-    user: user.username,
-    password: user.password,
-    database,
-    ssl: pairSsl(ctx.secrets),
-    connectionTimeoutMillis: 5000,
-  });
-  client.on("error", () => {});
-  await client.connect();
-  return client;
-}
+/** A connection to the pair's endpoint as `user`. */
+const connect = (user: Credentials, database: string) =>
+  connectEndpoint(ctx.spec, ctx.secrets, user, database);
 
 async function withClient<T>(user: Credentials, database: string, work: (c: pg.Client) => Promise<T>) {
   const client = await connect(user, database);

@@ -172,10 +172,6 @@ export function watchRoles(
 }
 
 /**
- * A node's role seen from inside its own namespace (psql over the local socket), so an isolated
- * primary is still observed: when it stops accepting writes (fenced) versus when the standby promotes.
- */
-/**
  * A node's role seen from inside its own namespace (psql over the local socket, as postgres), so an
  * isolated node is still observed; "down" when its PostgreSQL does not answer within 2 s.
  */
