@@ -268,32 +268,6 @@ describe("PostgresPair on GCP", () => {
     );
   });
 
-  it("takes the agents' URL, the witness address and its host key from a controlPlane", async () => {
-    const {
-      controlPlaneAddress: _address,
-      witnessSshHostKeySha256: _key,
-      agentControlPlaneUrl: _url,
-      ...args
-    } = gcpArgs();
-    const { registry: withControlPlane } = await constructPair("billing", {
-      ...args,
-      controlPlane: {
-        witnessAddress: "10.0.0.5",
-        witnessSshHostKeySha256: "SHA256:CP-HOSTKEY",
-        url: "https://10.0.0.5:443",
-        caCertificate: "CP-CA",
-      },
-    });
-    const spec = withControlPlane.named("pgaas:index:PairConfiguration", "billing-configuration").inputs
-      .spec as { witness: unknown; agent: unknown };
-    expect(spec.witness).toEqual({ name: "witness", address: "10.0.0.5", port: 5433 });
-    expect(spec.agent).toEqual({
-      controlPlaneUrl: "https://10.0.0.5:443",
-      controlPlaneCa: "CP-CA",
-      listenPort: 9187,
-    });
-  });
-
   it.each([
     [
       ["europe-west1-b", "europe-west1-b"],
@@ -335,5 +309,35 @@ describe("PostgresPair on GCP with the user's Cloud NAT", () => {
     expect(registry.namesOf("gcp:compute/router:Router")).toEqual([]);
     expect(registry.namesOf("gcp:compute/routerNat:RouterNat")).toEqual([]);
     expect(registry.optionsOf("gcp:compute/instance:Instance", "ledger-n1").dependsOn).toEqual([]);
+  });
+});
+
+// After the tests that construct an invalid pair: those register a component against the mocks installed
+// last and then throw, so they must not run after a test whose mock registry has already settled.
+describe("PostgresPair on GCP beside a ControlPlane", () => {
+  it("takes the agents' URL, the witness address and its host key from a controlPlane", async () => {
+    const {
+      controlPlaneAddress: _address,
+      witnessSshHostKeySha256: _key,
+      agentControlPlaneUrl: _url,
+      ...args
+    } = gcpArgs();
+    const { registry: withControlPlane } = await constructPair("billing", {
+      ...args,
+      controlPlane: {
+        witnessAddress: "10.0.0.5",
+        witnessSshHostKeySha256: "SHA256:CP-HOSTKEY",
+        url: "https://10.0.0.5:443",
+        caCertificate: "CP-CA",
+      },
+    });
+    const spec = withControlPlane.named("pgaas:index:PairConfiguration", "billing-configuration").inputs
+      .spec as { witness: unknown; agent: unknown };
+    expect(spec.witness).toEqual({ name: "witness", address: "10.0.0.5", port: 5433 });
+    expect(spec.agent).toEqual({
+      controlPlaneUrl: "https://10.0.0.5:443",
+      controlPlaneCa: "CP-CA",
+      listenPort: 9187,
+    });
   });
 });
