@@ -70,6 +70,7 @@ export {
   teardownPair,
   type UnreachableMember,
 } from "./operations/teardown.js";
+export { pairRegistration } from "./pair-registration.js";
 export { openPairSessions, type PairSessions } from "./pair-sessions.js";
 export {
   type Daemon,

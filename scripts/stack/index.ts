@@ -11,13 +11,13 @@ import { AGENT_ARTEFACT_PATH } from "@pgaas/agent/launch";
 import { callRoute, createToken, getPair, login, registerPair } from "@pgaas/api";
 import { NotFoundError, Secret } from "@pgaas/common";
 import { pinnedFetch } from "@pgaas/common/pinned-fetch";
-import { ADMIN_ROLE, AGENT_PORT } from "@pgaas/common/wire";
 import {
   bootstrapPair,
   type ControlPlaneTls,
   ensureControlPlaneTls,
   generatePairSecrets,
   type ProgressEvent,
+  pairRegistration,
   pairSecretsFrom,
   revealPairSecrets,
   teardownPair,
@@ -252,27 +252,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     : false;
   if (!registered) {
     await timed(progress, `register pair ${spec.name} with the control plane`, async () => {
-      const body = {
-        name: spec.name,
-        endpoint: {
-          host: spec.endpoint.address,
-          port: spec.endpoint.port,
-          ...(spec.pooler.enabled ? { poolerPort: spec.pooler.port } : {}),
-        },
-        nodes: spec.nodes.map((node) => ({
-          name: node.name,
-          address: node.address,
-          port: spec.postgres.port,
-          agentPort: spec.agent?.listenPort ?? AGENT_PORT,
-        })),
-        witness: { name: spec.witness.name, address: spec.witness.address },
-        // The CA lets the control plane verify the nodes (verify-full) and hands it to database owners.
-        admin: {
-          username: ADMIN_ROLE,
-          password: pairSecrets.adminPassword.reveal(),
-          caCertificate: pairSecrets.tlsCa?.certificate,
-        },
-      };
+      const body = pairRegistration(spec, pairSecrets);
       const answer = await callRoute(portalUrl, registerPair, { body }, { token, fetch });
       secrets.pairId = answer.pair.id;
       secrets.agentTokens = answer.agentTokens;

@@ -5,8 +5,7 @@
 
 import { memoryLogger, Secret } from "@pgaas/common";
 import { pinnedFetch } from "@pgaas/common/pinned-fetch";
-import { ADMIN_ROLE } from "@pgaas/common/wire";
-import type { PairSecrets, PairSpec } from "@pgaas/engine";
+import { type PairSecrets, type PairSpec, pairRegistration } from "@pgaas/engine";
 import { type RunningServer, startServer } from "@pgaas/portal";
 import { startThrowawayPostgres, type ThrowawayPostgres } from "../throwaway-postgres.js";
 import { httpsServerConfig } from "./https-server-config.js";
@@ -46,7 +45,6 @@ export interface ControlPlaneStack {
   registerPair(
     spec: PairSpec,
     secrets: PairSecrets,
-    agentPort: number,
   ): Promise<{ pairId: string; agentTokens: Record<string, Secret> }>;
   pair(pairId: string): Promise<PairView>;
   /** Any API call as the logged-in admin; a JSON body is parsed, others are text (undefined when empty). */
@@ -112,28 +110,8 @@ export async function startControlPlaneStack(listenHost: string): Promise<Contro
     caCertificate,
     agentTarget: { controlPlaneUrl: url, controlPlaneCa: caCertificate },
     fetch,
-    async registerPair(spec, secrets, agentPort) {
-      const reply = await api("POST", "/v1/pairs", {
-        name: spec.name,
-        endpoint: {
-          host: spec.endpoint.address,
-          port: spec.postgres.port,
-          ...(spec.pooler.enabled ? { poolerPort: spec.pooler.port } : {}),
-        },
-        nodes: spec.nodes.map((node) => ({
-          name: node.name,
-          address: node.address,
-          port: spec.postgres.port,
-          agentPort,
-        })),
-        witness: { name: spec.witness.name, address: spec.witness.address },
-        // The CA lets the control plane verify the nodes (verify-full) and hands it to database owners.
-        admin: {
-          username: ADMIN_ROLE,
-          password: secrets.adminPassword.reveal(),
-          caCertificate: secrets.tlsCa?.certificate,
-        },
-      });
+    async registerPair(spec, secrets) {
+      const reply = await api("POST", "/v1/pairs", pairRegistration(spec, secrets));
       if (reply.status !== 201)
         throw new Error(`registering ${spec.name}: ${reply.status} ${JSON.stringify(reply.body)}`);
       const { pair, agentTokens } = reply.body as {

@@ -20,7 +20,7 @@ export async function deployAgentPair(
   onProgress?: ProgressListener,
 ): Promise<{ pairId: string; agentTokens: Record<string, Secret> }> {
   if (!spec.agent) throw new Error(`pair ${spec.name} has no agent section: nothing would report`);
-  const registered = await cp.registerPair(spec, secrets, spec.agent.listenPort);
+  const registered = await cp.registerPair(spec, secrets);
   await bootstrapPair(spec, hosts, {
     secrets,
     agentTokens: registered.agentTokens,
