@@ -83,6 +83,7 @@ export type { ProgressEvent, ProgressListener, StepTiming } from "./progress.js"
 export { bodyHash, MANAGED_NOTICE } from "./render/header.js";
 export { REPMGR_DATABASE, REPMGR_USER } from "./render/pg-hba.js";
 export { renderPgbouncerDatabases } from "./render/pgbouncer-ini.js";
+export { REPMGR_BIN } from "./render/repmgr-conf.js";
 export {
   generatePairSecrets,
   type PairSecretOptions,

@@ -13,6 +13,13 @@ export const REPMGR_BIN = `${PG_BIN_DIR}/repmgr`;
 export const REPMGRD_BIN = `${PG_BIN_DIR}/repmgrd`;
 /** repmgr's default is 15 s; see the witness parameters. */
 export const WITNESS_SYNC_INTERVAL_SECS = 2;
+/**
+ * How long the witness waits, once it has given up on the primary it watches, to be told of a new one
+ * (repmgr's default is 60 s). Only a failover that repmgrd runs sends that notice; a switchover does not.
+ * When the old primary stays down longer than the reconnect attempts during a switchover, the witness
+ * would vouch for nobody for the whole wait. After it, the witness looks for the primary itself.
+ */
+export const WITNESS_PRIMARY_NOTIFICATION_TIMEOUT_SECS = 5;
 
 /**
  * ssh options repmgr uses between nodes (switchover): the pair's postgres key, the nodes' pinned host
@@ -65,13 +72,15 @@ function repmgrParameters(spec: PairSpec, member: Member): Record<string, string
   };
   // repmgrd insists on both commands even on a witness, which never promotes or follows.
   // witness_sync_interval: how soon the witness's repmgrd notices that the node it watches is no longer
-  // primary (after a switchover run by an agent, which cannot reach the witness) and finds the new one.
+  // primary (after a switchover run by an agent, which cannot reach the witness) and finds the new one;
+  // primary_notification_timeout: how soon it looks by itself when that node was down for longer.
   if (member.kind === "witness")
     return {
       ...common,
       promote_command: "/bin/false",
       follow_command: "/bin/false",
       witness_sync_interval: String(WITNESS_SYNC_INTERVAL_SECS),
+      primary_notification_timeout: String(WITNESS_PRIMARY_NOTIFICATION_TIMEOUT_SECS),
     };
   return {
     ...common,

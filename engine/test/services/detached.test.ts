@@ -44,6 +44,8 @@ async function processState(pid: number): Promise<string> {
     "-c",
     `sed 's/^.*) //' /proc/${pid}/stat 2>/dev/null | cut -c1`,
   ]);
+  // An empty answer must mean "no such process", never a failed look.
+  if (result.code !== 0) throw new Error(`reading the state of ${pid} in n1 failed: ${result.stderr}`);
   return result.stdout.trim();
 }
 
@@ -125,27 +127,30 @@ describe("detachedServices", () => {
   it("treats a zombie in the pidfile as stopped and starts a fresh daemon", async () => {
     const services = detachedServices(ssh);
     const def = sleeper("zombie");
-    // The child exits at once and its parent (exec'd into sleep) never reaps it: a zombie.
-    await ssh.runChecked(
+    // A zombie: the child exits only once its parent has exec'd into sleep, which never reaps it. (A
+    // child that exits at once was sometimes reaped by the shell before its exec, about 1 in 20 runs.)
+    // The command returns once the maker has left this SSH session (setsid) and written the pidfile.
+    const child =
+      'i=0; while [ "$(cat /proc/$PPID/comm)" != sleep ] && [ "$i" -lt 200 ]; do sleep 0.05; i=$((i + 1)); done';
+    const made = await ssh.runChecked(
       [
         "sh",
         "-c",
-        'setsid sh -c \'true & echo $! > "$1"; exec sleep 600\' zombie-maker "$1" </dev/null >/dev/null 2>&1 &',
+        `setsid sh -c 'sh -c "$2" zombie-child & echo $! > "$1"; exec sleep 600' zombie-maker "$1" "$2" </dev/null >/dev/null 2>&1 &
+i=0
+while [ ! -s "$1" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+cat "$1"`,
         "x",
         def.pidFile,
+        child,
       ],
       { step: "make zombie" },
     );
-    // The pidfile and the zombie appear after the SSH command returns; on a loaded machine that takes
-    // a while, so wait for both (bounded) rather than a fixed time.
-    let zombiePid = Number.NaN;
-    for (
-      let attempt = 0;
-      attempt < 100 && !(Number.isInteger(zombiePid) && (await processState(zombiePid)) === "Z");
-      attempt++
-    ) {
+    const zombiePid = Number(made.stdout.trim());
+    expect(Number.isInteger(zombiePid) && zombiePid > 0).toBe(true);
+    // The child needs a moment to see its parent's exec: wait (bounded) for it to exit.
+    for (let attempt = 0; attempt < 100 && (await processState(zombiePid)) !== "Z"; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      zombiePid = Number((await ssh.readFile(def.pidFile))?.trim());
     }
     expect(await processState(zombiePid)).toBe("Z");
     expect(await services.status(def)).toEqual({ running: false });
