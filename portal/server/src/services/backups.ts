@@ -9,7 +9,6 @@ import { ConflictError } from "@pgaas/common";
 import { type BackupInventory, lastDueMinute, parseCron } from "@pgaas/common/wire";
 import {
   enqueueAgentCommand,
-  failStaleCommands,
   findBackupRequest,
   listBackupRequests,
   openCommandId,
@@ -46,14 +45,9 @@ const SCHEDULED: ReadonlyArray<{ kind: "full" | "differential"; type: BackupType
   { kind: "differential", type: "diff" },
 ];
 
-/** Fails requests the agent never answered, then tells whether one of this type is still open. */
-async function openRequest(
-  db: Queryable,
-  pairId: string,
-  type: "backup" | "verify_backup" = "backup",
-): Promise<string | undefined> {
-  await failStaleCommands(db, pairId, type, ABANDONED_AFTER);
-  return openCommandId(db, pairId, type);
+/** The open request of this type, once those the agent never answered are failed. */
+function openRequest(db: Queryable, pairId: string, type: "backup" | "verify_backup" = "backup") {
+  return openCommandId(db, pairId, type, ABANDONED_AFTER);
 }
 
 /**

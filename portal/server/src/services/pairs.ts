@@ -12,7 +12,7 @@ import type {
 import { ConflictError, InputError, NotFoundError, Secret } from "@pgaas/common";
 import type { SecretBox } from "../crypto/cipher.js";
 import { newToken, tokenHash } from "../crypto/tokens.js";
-import { enqueueAgentCommand, failStaleCommands, openCommandId } from "../store/agent-commands.js";
+import { enqueueAgentCommand, openCommandId } from "../store/agent-commands.js";
 import { liveDatabaseCounts } from "../store/databases.js";
 import type { Queryable, Store } from "../store/db.js";
 import { insertEvent, listPairEvents } from "../store/events.js";
@@ -227,9 +227,7 @@ export function createPairs(store: Store, box: SecretBox, now: () => Date = () =
             field: "confirm",
           });
         }
-        // An agent that took a command and never answered (crashed, host gone) must not block the pair.
-        await failStaleCommands(db, id, "switchover", "10 minutes");
-        if ((await openCommandId(db, id, "switchover")) !== undefined)
+        if ((await openCommandId(db, id, "switchover", "10 minutes")) !== undefined)
           throw new ConflictError("a switchover is already in progress", { code: "switchover_in_progress" });
         const assessed = assessNodes(await nodeStates(db, [id]), now());
         const readiness = switchoverReadiness(assessed.primary, assessed.nodes);

@@ -7,7 +7,7 @@
 import type { PointInTimeLook, PointInTimeLookRequest } from "@pgaas/api";
 import { ConflictError, NotFoundError } from "@pgaas/common";
 import { checkRestoreTarget, parsePointInTimeMessage } from "@pgaas/common/wire";
-import { enqueueAgentCommand, failStaleCommands, openCommandId } from "../store/agent-commands.js";
+import { enqueueAgentCommand, openCommandId } from "../store/agent-commands.js";
 import type { Store } from "../store/db.js";
 import { lockPair } from "../store/pairs.js";
 import { findLook, type LookRow, POINT_IN_TIME_COMMAND } from "../store/point-in-time-looks.js";
@@ -78,9 +78,7 @@ export function createPointInTimeLooks(
       const id = await store.transaction(async (db) => {
         await lockPair(db, pairId);
         checkRestoreTarget(await requireRepository(db, pair), request, clock());
-        // An agent that took a look and never answered must not block the pair for good.
-        await failStaleCommands(db, pairId, POINT_IN_TIME_COMMAND, ABANDONED_AFTER);
-        const open = await openCommandId(db, pairId, POINT_IN_TIME_COMMAND);
+        const open = await openCommandId(db, pairId, POINT_IN_TIME_COMMAND, ABANDONED_AFTER);
         if (open !== undefined) {
           throw new ConflictError("a look at this pair as of a point in time is already running", {
             code: "look_in_progress",

@@ -57,29 +57,22 @@ export async function supersedePendingCommands(
 }
 
 /**
- * Fails the pair's open commands of this type requested longer than `olderThan` (a PostgreSQL
- * interval) ago: an agent that took a command and never answered must not block the pair.
+ * The id of the pair's open (pending or delivered) command of this type, if any, once those requested
+ * longer than `abandonAfter` (a PostgreSQL interval) ago are failed: an agent that took a command and
+ * never answered (crashed, host gone) must not block the pair for good.
  */
-export async function failStaleCommands(
-  db: Queryable,
-  pairId: string,
-  type: CommandType,
-  olderThan: string,
-): Promise<void> {
-  await db.query(
-    `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'no result within ' || $3::text
-      WHERE pair_id = $1 AND type = $2 AND state IN ('pending', 'delivered')
-        AND requested_at < now() - $3::text::interval`,
-    [pairId, type, olderThan],
-  );
-}
-
-/** The id of the pair's open (pending or delivered) command of this type, if any. */
 export async function openCommandId(
   db: Queryable,
   pairId: string,
   type: CommandType,
+  abandonAfter: string,
 ): Promise<string | undefined> {
+  await db.query(
+    `UPDATE agent_commands SET state = 'failed', finished_at = now(), message = 'no result within ' || $3::text
+      WHERE pair_id = $1 AND type = $2 AND state IN ('pending', 'delivered')
+        AND requested_at < now() - $3::text::interval`,
+    [pairId, type, abandonAfter],
+  );
   const { rows } = await db.query<{ id: string }>(
     "SELECT id FROM agent_commands WHERE pair_id = $1 AND type = $2 AND state IN ('pending', 'delivered')",
     [pairId, type],
