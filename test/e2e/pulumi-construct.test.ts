@@ -74,6 +74,7 @@ it("remote PostgresPair and Database: up, a write through the Database's URI, de
         `${PAIR_TYPE}::${pairName}`,
         `${PAIR_TYPE}$pgaas:index:LocalHosts::${pairName}-hosts`,
         `${PAIR_TYPE}$pgaas:index:PairConfiguration::${pairName}-configuration`,
+        `${PAIR_TYPE}$pgaas:index:PairSecrets::${pairName}-secrets`,
         `${PAIR_TYPE}$pgaas:index:Registration::${pairName}-registration`,
         `${DATABASE_TYPE}::app`,
         `${DATABASE_TYPE}$pgaas:index:Database::app`,
