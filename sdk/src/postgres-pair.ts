@@ -8,6 +8,7 @@ import { createLocalHosts } from "./clouds/local.js";
 import { createOpenStackHosts } from "./clouds/openstack.js";
 import type { CloudContext, PairHosts } from "./clouds/pair-hosts.js";
 import { PairConfigurationResource } from "./native/pair-configuration.js";
+import { PairSecretsResource } from "./native/pair-secrets.js";
 import { RegistrationResource } from "./native/registration.js";
 import type { HostConnectionInput, NodeInstanceInput, PairSpecInput } from "./native/types.js";
 import { withControlPlane } from "./pair-control-plane.js";
@@ -53,6 +54,8 @@ export class PostgresPair extends pulumi.ComponentResource {
   /** The pair CA (PEM) every member's server certificate is issued by. */
   readonly caCertificate: pulumi.Output<string>;
   readonly configuration: PairConfigurationResource;
+  /** The pair's secrets in a resource of their own, adopted from the configuration's (see below). */
+  readonly secrets: PairSecretsResource;
   readonly registration: RegistrationResource | undefined;
 
   constructor(name: string, given: PostgresPairArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -88,6 +91,14 @@ export class PostgresPair extends pulumi.ComponentResource {
       { parent: this, dependsOn: hosts.instances },
     );
     const config = this.configuration;
+    // The pair's secrets move to a resource of their own: a rolling replacement's steps between the
+    // VMs need them, and PairConfiguration comes after both VMs. Adopted from the configuration's state
+    // (new and existing pairs alike, no VM or host touched); later seeds are ignored, they never rotate.
+    this.secrets = new PairSecretsResource(
+      `${name}-secrets`,
+      { pairName: name, seed: config.pairSecrets },
+      { parent: this, dependsOn: [config], ignoreChanges: ["seed"] },
+    );
     // Secret on their own, not only through the engine's additionalSecretOutputs.
     const adminPassword = pulumi.secret(config.adminPassword);
     this.registration =

@@ -3,10 +3,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
 import { CLOUD_ACCESS_ARGS } from "./support/cloud-access-args.js";
 import {
+  CONFIGURATION_SECRETS,
   constructPair,
   isKnown,
   isSecretInput,
   type MockRegistry,
+  pairSecretsOf,
   resolved,
   unwrapSecretInput,
 } from "./support/pulumi-mocks.js";
@@ -49,8 +51,22 @@ describe("PostgresPair on GCP", () => {
       "gcp:compute/routerNat:RouterNat": 1,
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:PairConfiguration": 1,
+      "pgaas:index:PairSecrets": 1,
       "pgaas:index:Registration": 1,
       "tls:index/privateKey:PrivateKey": 2,
+    });
+  });
+
+  it("adopts the configuration's secrets into PairSecrets after it, ignoring later seeds, unprotected", () => {
+    expect(pairSecretsOf(registry, "billing")).toEqual({
+      inputs: { pairName: "billing", seed: CONFIGURATION_SECRETS },
+      seedSecret: true,
+      options: {
+        protect: undefined,
+        retainOnDelete: undefined,
+        ignoreChanges: ["seed"],
+        dependsOn: ["billing-configuration"],
+      },
     });
   });
 
@@ -292,9 +308,9 @@ describe("PostgresPair on GCP", () => {
 });
 
 describe("PostgresPair on GCP in preview", () => {
-  it("registers the same 24 resources while addresses are unknown", async () => {
+  it("registers the same 25 resources while addresses are unknown", async () => {
     const { registry, pair } = await constructPair("billing", gcpArgs(), { preview: true });
-    expect(registry.resources.length).toBe(24);
+    expect(registry.resources.length).toBe(25);
     expect(await isKnown(pair.endpointHost)).toBe(false);
   });
 });

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  CONFIGURATION_SECRETS,
   constructPair,
   isKnown,
   isSecretInput,
   type MockRegistry,
+  pairSecretsOf,
   resolved,
   unwrapSecretInput,
 } from "./support/pulumi-mocks.js";
@@ -30,6 +32,7 @@ describe("PostgresPair on local hosts", () => {
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:LocalHosts": 1,
       "pgaas:index:PairConfiguration": 1,
+      "pgaas:index:PairSecrets": 1,
       "pgaas:index:Registration": 1,
     });
     expect(registry.named("pgaas:index:LocalHosts", "demo-hosts").inputs).toEqual({
@@ -37,6 +40,19 @@ describe("PostgresPair on local hosts", () => {
       subnet: "10.231.60.0/24",
       hosts: ["n1", "n2", "w"],
       stateDir: ".pgaas/local/demo",
+    });
+  });
+
+  it("adopts the configuration's secrets into PairSecrets after it, ignoring later seeds, unprotected", () => {
+    expect(pairSecretsOf(registry, "demo")).toEqual({
+      inputs: { pairName: "demo", seed: CONFIGURATION_SECRETS },
+      seedSecret: true,
+      options: {
+        protect: undefined,
+        retainOnDelete: undefined,
+        ignoreChanges: ["seed"],
+        dependsOn: ["demo-configuration"],
+      },
     });
   });
 
@@ -116,6 +132,7 @@ describe("PostgresPair on local hosts without registration, in preview", () => {
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:LocalHosts": 1,
       "pgaas:index:PairConfiguration": 1,
+      "pgaas:index:PairSecrets": 1,
     });
     expect(pair.registration).toBeUndefined();
     expect(await isKnown(pair.nodeAddresses)).toBe(false);

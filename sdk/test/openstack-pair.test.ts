@@ -3,11 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { PostgresPairArgs } from "../src/postgres-pair-args.js";
 import { CLOUD_ACCESS_ARGS, TEST_SSH_PUBLIC_KEY } from "./support/cloud-access-args.js";
 import {
+  CONFIGURATION_SECRETS,
   constructPair,
   installMocks,
   isKnown,
   isSecretInput,
   type MockRegistry,
+  pairSecretsOf,
   resolved,
   unwrapSecretInput,
 } from "./support/pulumi-mocks.js";
@@ -52,6 +54,7 @@ describe("PostgresPair on OpenStack", () => {
       "openstack:networking/secGroupRule:SecGroupRule": 8,
       "pgaas:components:PostgresPair": 1,
       "pgaas:index:PairConfiguration": 1,
+      "pgaas:index:PairSecrets": 1,
       "pgaas:index:Registration": 1,
       "tls:index/privateKey:PrivateKey": 2,
     });
@@ -63,6 +66,19 @@ describe("PostgresPair on OpenStack", () => {
     expect(registry.namesOf("openstack:compute/instance:Instance")).toEqual(["orders-n1", "orders-n2"]);
     expect(registry.namesOf("pgaas:index:PairConfiguration")).toEqual(["orders-configuration"]);
     expect(registry.namesOf("pgaas:index:Registration")).toEqual(["orders-registration"]);
+  });
+
+  it("adopts the configuration's secrets into PairSecrets after it, ignoring later seeds, unprotected", () => {
+    expect(pairSecretsOf(registry, "orders")).toEqual({
+      inputs: { pairName: "orders", seed: CONFIGURATION_SECRETS },
+      seedSecret: true,
+      options: {
+        protect: undefined,
+        retainOnDelete: undefined,
+        ignoreChanges: ["seed"],
+        dependsOn: ["orders-configuration"],
+      },
+    });
   });
 
   it("lists the VIP (/32) in both node ports' allowed address pairs, and only there", () => {
@@ -402,7 +418,7 @@ describe("PostgresPair on OpenStack behind a bastion", () => {
 describe("PostgresPair on OpenStack in preview (addresses unknown)", () => {
   it("registers the same resources without resolving unknown addresses", async () => {
     const { registry, pair } = await constructPair("orders", openstackArgs(), { preview: true });
-    expect(registry.resources.length).toBe(25);
+    expect(registry.resources.length).toBe(26);
     expect(await pulumi.isSecret(pair.connectionUri)).toBe(true);
     expect(await isKnown(pair.endpointHost)).toBe(false);
     expect(await isKnown(pair.nodeAddresses)).toBe(false);

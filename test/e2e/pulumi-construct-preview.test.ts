@@ -81,6 +81,7 @@ describe("PostgresPair and Database as remote components: preview through Constr
         ["create", urn(PAIR_TYPE, PAIR)],
         ["create", urn(`${PAIR_TYPE}$pgaas:index:LocalHosts`, `${PAIR}-hosts`)],
         ["create", urn(`${PAIR_TYPE}$pgaas:index:PairConfiguration`, `${PAIR}-configuration`)],
+        ["create", urn(`${PAIR_TYPE}$pgaas:index:PairSecrets`, `${PAIR}-secrets`)],
         ["create", urn(`${PAIR_TYPE}$pgaas:index:Registration`, `${PAIR}-registration`)],
         ["create", urn(DATABASE_TYPE, "app")],
         ["create", urn(`${DATABASE_TYPE}$pgaas:index:Database`, "app")],

@@ -74,6 +74,7 @@ it("remote PostgresPair and Database: up, a write through the Database's URI, de
         `${PAIR_TYPE}::${pairName}`,
         `${PAIR_TYPE}$pgaas:index:LocalHosts::${pairName}-hosts`,
         `${PAIR_TYPE}$pgaas:index:PairConfiguration::${pairName}-configuration`,
+        `${PAIR_TYPE}$pgaas:index:PairSecrets::${pairName}-secrets`,
         `${PAIR_TYPE}$pgaas:index:Registration::${pairName}-registration`,
         `${DATABASE_TYPE}::app`,
         `${DATABASE_TYPE}$pgaas:index:Database::app`,
@@ -108,7 +109,7 @@ it("remote PostgresPair and Database: up, a write through the Database's URI, de
     const pids = await labPids(claim.prefix);
     const gone = await engine.destroy();
     destroyed = true;
-    expect(gone.steps.filter((step) => step.op === "delete").length).toBe(8);
+    expect(gone.steps.filter((step) => step.op === "delete").length).toBe(9);
     expect(await engine.state()).toEqual([]);
     expect(await labPids(claim.prefix)).toEqual([]);
     const survivors: number[] = [];

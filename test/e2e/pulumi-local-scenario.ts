@@ -168,8 +168,18 @@ export async function runPulumiLocalScenario(
       `${pairName}-configuration`,
       `${pairName}-hosts`,
       `${pairName}-registration`,
+      `${pairName}-secrets`,
       "pgaas-local-e2e",
     ]);
+    const secretsIn = async (type: string) =>
+      JSON.parse(
+        String(unwrapSecrets(byType(await (engine as PulumiEngine).state(), type).outputs.pairSecrets)),
+      );
+    expectEqual(
+      "PairSecrets adopted the secrets the pair runs with",
+      await secretsIn("pgaas:index:PairSecrets"),
+      await secretsIn("pgaas:index:PairConfiguration"),
+    );
     const lookup = created.outputs.lookup as Record<string, unknown>;
     expectEqual(
       "getPair through the provider's function",

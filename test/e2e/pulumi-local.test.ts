@@ -5,5 +5,5 @@ import { runPulumiLocalScenario } from "./pulumi-local-scenario.js";
 
 it("examples/local: up, write, update in place, preview a replacement, switchover + refresh, destroy", async () => {
   const result = await runPulumiLocalScenario();
-  expect([result.resources, result.unexpectedReplaces]).toEqual([8, 0]);
+  expect([result.resources, result.unexpectedReplaces]).toEqual([9, 0]);
 }, 360_000);

@@ -26,6 +26,7 @@ import { databaseHandler } from "../../provider/src/resources/database.js";
 import { HostConnections, pairHostsFor } from "../../provider/src/resources/host-connections.js";
 import { localHostsHandler } from "../../provider/src/resources/local-hosts.js";
 import { pairConfigurationHandler } from "../../provider/src/resources/pair-configuration.js";
+import { pairSecretsHandler } from "../../provider/src/resources/pair-secrets.js";
 import { registrationHandler } from "../../provider/src/resources/registration.js";
 import type { ResourceContext, WireProps } from "../../provider/src/resources/resource-handler.js";
 
@@ -317,6 +318,45 @@ describe("provider CRUD on local hosts with a real control plane", () => {
     const after = await probe();
     expect(after).toEqual({ wm: "8MB", started: before.started });
     expect(before.wm).not.toBe("8MB");
+  }, 120_000);
+
+  it("PairConfiguration: its secrets, adopted by a PairSecrets, update in place; other secrets are refused first", async () => {
+    const owned = await pairSecretsHandler.create({ pairName: "crud", seed: pair?.props.pairSecrets }, ctx);
+    const news = { ...pairInputs, pairSecrets: owned.outs?.pairSecrets };
+    expect((await pairConfigurationHandler.check(pairInputs, news)).failures).toEqual([]);
+    const diff = await pairConfigurationHandler.diff("crud", pair?.props ?? {}, news);
+    expect([diff.changes, diff.replaces]).toEqual([false, []]);
+    // The real update path with the secrets given: the pair keeps running with the same ones.
+    const updated = await pairConfigurationHandler.update("crud", pair?.props ?? {}, news, ctx);
+    const outs = updated.outs as WireProps;
+    expect(unwrapSecrets(outs.pairSecrets)).toBe(unwrapSecrets(owned.outs?.pairSecrets));
+    expect([outs.primary, outs.replication]).toEqual(["n1", "synchronous"]);
+    const client = new pg.Client({
+      host: String(outs.endpointHost),
+      port: Number(outs.endpointPort),
+      user: String(outs.adminUsername),
+      password: String(unwrapSecrets(outs.adminPassword)),
+      database: "postgres",
+      ssl: pairSsl(pairCa()),
+    });
+    await client.connect();
+    try {
+      expect((await client.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await client.end();
+    }
+    pair = { id: "crud", props: outs };
+    pairInputs = news;
+
+    const other = await pairSecretsHandler.create({ pairName: "crud" }, ctx);
+    const wrong = { ...pairInputs, pairSecrets: other.outs?.pairSecrets };
+    const refused = await pairConfigurationHandler.check(pairInputs, wrong);
+    expect(refused.failures?.map((failure) => [failure.property, failure.reason.split(":")[0]])).toEqual([
+      ["pairSecrets", "secrets_mismatch"],
+    ]);
+    await expect(pairConfigurationHandler.diff("crud", outs, wrong)).rejects.toMatchObject({
+      code: "secrets_mismatch",
+    });
   }, 120_000);
 
   it("PairConfiguration: after a switchover, refresh (read) shows the new primary", async () => {

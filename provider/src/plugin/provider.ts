@@ -8,6 +8,7 @@ import { controlPlaneHostHandler } from "../resources/control-plane-host.js";
 import { databaseHandler } from "../resources/database.js";
 import { localHostsHandler } from "../resources/local-hosts.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
+import { pairSecretsHandler } from "../resources/pair-secrets.js";
 import { registrationHandler } from "../resources/registration.js";
 import type { ResourceContext, ResourceHandler, WireProps } from "../resources/resource-handler.js";
 import { COMPONENT_CONSTRUCTORS, type ComponentConstructor } from "./components.js";
@@ -31,6 +32,7 @@ export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
   databaseHandler,
   registrationHandler,
   pairConfigurationHandler,
+  pairSecretsHandler,
   localHostsHandler,
   controlPlaneHostHandler,
 ];

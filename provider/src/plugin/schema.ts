@@ -183,6 +183,18 @@ const pairConfigurationInputs = {
     ref("NodeInstance", ""),
     "The nodes' VMs on a cloud: a node on a new VM is replaced in turn (replaceMember), a grown data volume gets its filesystem grown online.",
   ),
+  pairSecrets: secret(
+    "The pair's secrets from its PairSecrets (PairSecrets.pairSecrets); generated and kept here when omitted. One that differs from the secrets the pair runs with fails the preview (secrets_mismatch).",
+  ),
+};
+
+const pairSecretsInputs = {
+  pairName: str(
+    "The pair's name (the CA's and the postgres SSH key's name). Changing it replaces the secrets.",
+  ),
+  seed: secret(
+    "An existing pair's secrets to adopt (its PairConfiguration.pairSecrets), read on create only; generated when omitted.",
+  ),
 };
 
 const localHostsInputs = {
@@ -299,6 +311,17 @@ export function providerSchema() {
           "pairSecrets",
           "caCertificate",
         ],
+      ),
+      "pgaas:index:PairSecrets": resource(
+        "A pair's generated credentials (passwords, the postgres SSH key, the backup passphrase, the pair CA), no SSH. An update only adds what is missing, never rotates.",
+        pairSecretsInputs,
+        ["pairName"],
+        {
+          pairSecrets: secret(
+            "Every generated credential of the pair (JSON), for PairConfiguration.pairSecrets.",
+          ),
+        },
+        ["pairSecrets"],
       ),
       "pgaas:index:ControlPlaneHost": resource(
         "The control plane installed on a host over SSH: its PostgreSQL store, the control-plane artefact, TLS and the server. The host also serves as the pairs' witness.",

@@ -4,8 +4,9 @@
 // a node moved to a new VM (its instance id or address changed) is replaced in turn by replaceMember
 // (the standby's first, at most one switchover), a grown data volume gets its filesystem grown online;
 // only a changed pair or node name, witness address or endpoint address replaces the pair. Read
-// reflects reality: after a failover refresh shows the new primary. Generated credentials live in state
-// only as secrets.
+// reflects reality: after a failover refresh shows the new primary. The pair's credentials come from its
+// PairSecrets (`pairSecrets` input; Check and Diff refuse any that differ from the ones the pair runs
+// with: secrets_mismatch), else they are generated here; either way they live in state only as secrets.
 import { ConflictError, describeError, InputError } from "@pgaas/common";
 import { ADMIN_ROLE } from "@pgaas/common/wire";
 import {
@@ -16,11 +17,9 @@ import {
   type PairSecrets,
   type PairSpec,
   type PairStatus,
-  pairSecretsFrom,
   pairStatus,
   parsePairSpec,
   replaceMember,
-  revealPairSecrets,
   teardownPair,
   withBackupKey,
   withTlsCa,
@@ -30,6 +29,7 @@ import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugi
 import { HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
 import { ResourceInitError } from "./init-failure.js";
 import { NodeInstances, nodeChanges, pairWhileMoving } from "./node-changes.js";
+import { differingSecrets, parseSecretsJson, secretsJson } from "./pair-secrets.js";
 import {
   changedKeys,
   parseInputs,
@@ -51,6 +51,11 @@ export const PairConfigurationInputs = z.object({
   readyTimeoutSeconds: z.number().int().min(1).max(7200).default(DEFAULT_READY_TIMEOUT_SECONDS),
   /** The nodes' VMs (instance id, size, data volume size): a replaced VM is always reconfigured. */
   nodeInstances: NodeInstances.optional(),
+  /**
+   * The pair's secrets from its PairSecrets resource (JSON). Without it the secrets are generated here
+   * and kept in this resource's state, as before PairSecrets existed.
+   */
+  pairSecrets: z.string().min(1).optional(),
 });
 export type PairConfigurationInputs = z.infer<typeof PairConfigurationInputs>;
 
@@ -73,7 +78,37 @@ function withDefaults(news: WireProps): WireProps {
 
 /** The pair's generated credentials as the state holds them (a secret JSON string). */
 function storedSecrets(props: WireProps): PairSecrets {
-  return pairSecretsFrom(JSON.parse(String(unwrapSecrets(props.pairSecrets))));
+  return parseSecretsJson(String(unwrapSecrets(props.pairSecrets)), "pairSecrets");
+}
+
+/** The `pairSecrets` input when given and known (PairSecrets' output), else undefined. */
+function givenSecrets(props: WireProps): PairSecrets | undefined {
+  if (props.pairSecrets === undefined || containsUnknowns(props.pairSecrets)) return undefined;
+  return parseSecretsJson(String(unwrapSecrets(props.pairSecrets)), "pairSecrets");
+}
+
+/**
+ * Why `news` must not be applied over `olds`: its `pairSecrets` input would change secrets the pair
+ * already runs with (a wrong wiring, e.g. another pair's PairSecrets). Undefined when it may.
+ */
+export function secretsMismatch(olds: WireProps, news: WireProps): string | undefined {
+  if (olds.pairSecrets === undefined || containsUnknowns(olds.pairSecrets)) return undefined;
+  const given = givenSecrets(news);
+  if (given === undefined) return undefined;
+  const differing = differingSecrets(storedSecrets(olds), given);
+  if (differing.length === 0) return undefined;
+  return (
+    `secrets_mismatch: pairSecrets differs from the secrets the pair runs with (${differing.join(", ")}); ` +
+    "applying it would rotate them on a live pair. Wire this pair's own PairSecrets (adopted from this " +
+    "resource's pairSecrets output)."
+  );
+}
+
+/** The given secrets are exactly the state's (compared parsed: JSON key order does not matter). */
+function sameSecrets(olds: WireProps, news: WireProps): boolean {
+  if (olds.pairSecrets === undefined || containsUnknowns(news.pairSecrets)) return false;
+  const parse = (props: WireProps) => JSON.parse(String(unwrapSecrets(props.pairSecrets)));
+  return sameValue(parse(olds), parse(news));
 }
 
 /** Check failures of the spec (the engine's own validation) and of the hosts list against it. */
@@ -167,7 +202,7 @@ function stateOf(
     endpointPort: spec.endpoint.port,
     adminUsername: ADMIN_ROLE,
     adminPassword: wireSecret(secrets.adminPassword.reveal()),
-    pairSecrets: wireSecret(JSON.stringify(revealPairSecrets(secrets))),
+    pairSecrets: wireSecret(secretsJson(secrets)),
     caCertificate: secrets.tlsCa?.certificate ?? "",
   };
 }
@@ -247,13 +282,26 @@ async function converge(parsed: ParsedInputs, secrets: PairSecrets, ctx: Resourc
 export const pairConfigurationHandler: ResourceHandler = {
   token: PAIR_CONFIGURATION_TOKEN,
 
-  async check(_olds, news) {
+  async check(olds, news) {
     const failures = [...schemaFailures(PairConfigurationInputs, news), ...specFailures(news)];
+    if (failures.length === 0) {
+      // Check sees the previous inputs: they carry pairSecrets once PairSecrets is wired (Diff compares
+      // with the state, which always has them).
+      try {
+        givenSecrets(news);
+        const mismatch = secretsMismatch(olds, news);
+        if (mismatch !== undefined) failures.push({ property: "pairSecrets", reason: mismatch });
+      } catch (error) {
+        failures.push({ property: "pairSecrets", reason: describeError(error) });
+      }
+    }
     return { inputs: withDefaults(news), failures };
   },
 
   async diff(_id, olds, news) {
     const next = withDefaults(news);
+    const mismatch = secretsMismatch(olds, next);
+    if (mismatch !== undefined) throw new ConflictError(mismatch, { code: "secrets_mismatch" });
     const replaces =
       containsUnknowns(nodeSet(next.spec)) || !sameValue(nodeSet(olds.spec), nodeSet(next.spec))
         ? ["spec"]
@@ -261,6 +309,8 @@ export const pairConfigurationHandler: ResourceHandler = {
     const updates = [
       ...(sameValue(convergedSpec(olds.spec), convergedSpec(next.spec)) ? [] : ["spec"]),
       ...changedKeys(["hosts", "readyFile", "readyTimeoutSeconds", "nodeInstances"], olds, next),
+      // Given secrets that complete the state's (a backup key, a CA it lacked) are an update.
+      ...(next.pairSecrets === undefined || sameSecrets(olds, next) ? [] : ["pairSecrets"]),
     ];
     // The same hosts carry the new pair: the old one must be gone first.
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
@@ -273,7 +323,7 @@ export const pairConfigurationHandler: ResourceHandler = {
       readyFile: parsed.inputs.readyFile,
       timeoutMs: parsed.inputs.readyTimeoutSeconds * 1000,
     });
-    const secrets = generatePairSecrets(parsed.spec.name);
+    const secrets = givenSecrets(props) ?? generatePairSecrets(parsed.spec.name);
     try {
       const { result, status } = await converge(parsed, secrets, ctx);
       return { id: parsed.spec.name, outs: stateOf(props, parsed.spec, secrets, status, result.primary) };
@@ -306,8 +356,9 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async update(_id, olds, news, ctx) {
     const parsed = parse(news);
-    // State written before backups (or TLS) existed has no repository key (or CA): the first update adds it.
-    const secrets = withTlsCa(withBackupKey(storedSecrets(olds)), parsed.spec.name);
+    // Check and Diff made sure given secrets only complete the state's. Without them, state written
+    // before backups (or TLS) existed has no repository key (or CA): the first update adds it.
+    const secrets = givenSecrets(news) ?? withTlsCa(withBackupKey(storedSecrets(olds)), parsed.spec.name);
     const before = parse(olds);
     const changes = nodeChanges(
       { nodes: before.spec.nodes, nodeInstances: before.inputs.nodeInstances },

@@ -26,7 +26,7 @@ describe("provider schema", () => {
     expect(JSON.parse(file)).toEqual(JSON.parse(schemaJson()));
   });
 
-  it("declares exactly the five resources, the three components and the two config keys", () => {
+  it("declares exactly the six resources, the three components and the two config keys", () => {
     expect(Object.keys(schema.resources).sort()).toEqual([
       "pgaas:components:ControlPlane",
       "pgaas:components:Database",
@@ -35,6 +35,7 @@ describe("provider schema", () => {
       "pgaas:index:Database",
       "pgaas:index:LocalHosts",
       "pgaas:index:PairConfiguration",
+      "pgaas:index:PairSecrets",
       "pgaas:index:Registration",
     ]);
     expect(Object.keys(schema.config.variables)).toEqual(["controlPlaneUrl", "apiToken"]);
@@ -75,6 +76,7 @@ describe("provider schema", () => {
       "pgaas:index:Database": ["connectionUri", "ownerPassword"],
       "pgaas:index:LocalHosts": ["sshPrivateKey"],
       "pgaas:index:PairConfiguration": ["adminPassword", "pairSecrets"],
+      "pgaas:index:PairSecrets": ["pairSecrets", "seed"],
       "pgaas:index:Registration": ["adminPassword", "agentTokens"],
     });
     expect(secretProperties(schema.config.variables as Props)).toEqual(["apiToken"]);

@@ -191,3 +191,56 @@ describe("PairConfiguration delete", () => {
     );
   }, 30_000);
 });
+
+describe("PairConfiguration pairSecrets input", () => {
+  const running = revealPairSecrets(generatePairSecrets("orders"));
+  const { backupCipherPass: _noBackups, ...beforeBackups } = running;
+  const stateWith = (secrets: object) => ({ ...state, pairSecrets: wireSecret(JSON.stringify(secrets)) });
+  const given = (secrets: object) => ({ spec, hosts, pairSecrets: wireSecret(JSON.stringify(secrets)) });
+  const other = revealPairSecrets(generatePairSecrets("orders"));
+
+  it("diff: the secrets the pair runs with are no change", async () => {
+    const diff = await pairConfigurationHandler.diff("orders", stateWith(running), given(running));
+    expect({ changes: diff.changes, replaces: diff.replaces }).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("diff: secrets that only add what the state lacks (a backup key) are an update", async () => {
+    const diff = await pairConfigurationHandler.diff("orders", stateWith(beforeBackups), given(running));
+    expect({ changes: diff.changes, replaces: diff.replaces }).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("diff: other secrets fail the preview with secrets_mismatch, naming fields, never values", async () => {
+    const diff = pairConfigurationHandler.diff("orders", stateWith(running), given(other));
+    await expect(diff).rejects.toMatchObject({
+      code: "secrets_mismatch",
+      message:
+        "secrets_mismatch: pairSecrets differs from the secrets the pair runs with (superuserPassword, " +
+        "repmgrPassword, adminPassword, postgresSshPrivateKey, postgresSshPublicKey, backupCipherPass, tlsCa); " +
+        "applying it would rotate them on a live pair. Wire this pair's own PairSecrets (adopted from this " +
+        "resource's pairSecrets output).",
+    });
+  });
+
+  it("diff: secrets that drop one the pair runs with (its backup key) are a mismatch too", async () => {
+    const diff = pairConfigurationHandler.diff("orders", stateWith(running), given(beforeBackups));
+    await expect(diff).rejects.toThrow(/^secrets_mismatch: .* \(backupCipherPass\);/);
+  });
+
+  it("check: refuses pairSecrets that differ from the previous ones", async () => {
+    const result = await pairConfigurationHandler.check(given(running), given(other));
+    expect(result.failures?.map((failure) => failure.property)).toEqual(["pairSecrets"]);
+    expect(result.failures?.[0]?.reason).toMatch(/^secrets_mismatch: /);
+  });
+
+  it("check: accepts the same secrets, first given secrets and unknown ones (preview)", async () => {
+    expect((await pairConfigurationHandler.check(given(running), given(running))).failures).toEqual([]);
+    expect((await pairConfigurationHandler.check({ spec, hosts }, given(other))).failures).toEqual([]);
+    const unknown = { spec, hosts, pairSecrets: UNKNOWN_VALUE };
+    expect((await pairConfigurationHandler.check(given(running), unknown)).failures).toEqual([]);
+  });
+
+  it("check: refuses pairSecrets that are not a pair's secrets", async () => {
+    const result = await pairConfigurationHandler.check({}, { spec, hosts, pairSecrets: wireSecret("{}") });
+    expect(result.failures?.map((failure) => failure.property)).toEqual(["pairSecrets"]);
+  });
+});

@@ -3,6 +3,7 @@ export * from "./control-plane-host.js";
 export * from "./database.js";
 export * from "./local-hosts.js";
 export * from "./pair-configuration.js";
+export * from "./pair-secrets.js";
 export * from "./provider.js";
 export * from "./registration.js";
 export type * from "./types.js";

@@ -18,6 +18,12 @@ export interface PairConfigurationResourceArgs {
    * grown data volume gets its filesystem grown online.
    */
   nodeInstances?: pulumi.Input<pulumi.Input<NodeInstanceInput>[]>;
+  /**
+   * The pair's secrets from its PairSecrets (`PairSecretsResource.pairSecrets`); generated and kept here
+   * when omitted. One that differs from the secrets the pair runs with fails the preview
+   * (secrets_mismatch).
+   */
+  pairSecrets?: pulumi.Input<string>;
 }
 
 export interface PairNodeState {

@@ -39,6 +39,23 @@ export function unwrapSecretInput(value: unknown): unknown {
   return isSecretInput(value) ? (value as { value: unknown }).value : value;
 }
 
+/** The secrets the mock PairConfiguration reports (its `pairSecrets` output). */
+export const CONFIGURATION_SECRETS = '{"from":"configuration"}';
+
+/**
+ * A pair's PairSecrets as registered: inputs (secret wrappers removed), whether the seed was secret,
+ * and its options.
+ */
+export function pairSecretsOf(registry: MockRegistry, pair: string) {
+  const name = `${pair}-secrets`;
+  const { inputs } = registry.named("pgaas:index:PairSecrets", name);
+  return {
+    inputs: { ...inputs, seed: unwrapSecretInput(inputs.seed) },
+    seedSecret: isSecretInput(inputs.seed),
+    options: registry.optionsOf("pgaas:index:PairSecrets", name),
+  };
+}
+
 export const MOCK_ADDRESSES: Readonly<Record<string, string>> = {
   vip: "10.0.0.10",
   n1: "10.0.0.11",
@@ -101,10 +118,12 @@ function computedOutputs(
         primary: "n1",
         adminUsername: "pgaas_admin",
         adminPassword: "admin-pw/+",
-        pairSecrets: "{}",
+        pairSecrets: CONFIGURATION_SECRETS,
         caCertificate: "-----BEGIN CERTIFICATE-----\nMIIBpair\n-----END CERTIFICATE-----\n",
         nodes: [],
       };
+    case "pgaas:index:PairSecrets":
+      return { pairSecrets: unwrapSecretInput(inputs.seed) ?? "{}" };
     case "pgaas:index:ControlPlaneHost":
       return {
         url: `https://${String(inputs.listenAddress)}:443`,
