@@ -9,7 +9,6 @@ import type { GcpPairArgs } from "../postgres-pair-args.js";
 import { regionOfZone } from "../validate-pair-args.js";
 import { gcpNat } from "./gcp-nat.js";
 import {
-  afterFirstNode,
   bootScriptIgnoreChanges,
   type CloudContext,
   cloudAccess,
@@ -20,6 +19,7 @@ import {
   DEFAULT_DATA_VOLUME_SIZE_GB,
   dataVolumeOptions,
   NODE_NAMES,
+  nodeDependsOn,
   nodeHostKey,
   type PairHosts,
   type PlannedHost,
@@ -85,7 +85,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         size: gcp.dataDiskSizeGb ?? DEFAULT_DATA_VOLUME_SIZE_GB,
         labels: { "pgaas-pair": name, "pgaas-node": node },
       },
-      { ...dataVolumeOptions(ctx), dependsOn: afterFirstNode(index, firstDisk) },
+      { ...dataVolumeOptions(ctx), dependsOn: nodeDependsOn(ctx, index, firstDisk) },
     );
     const instance = new compute.Instance(
       `${name}-${node}`,
@@ -109,7 +109,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
       {
         parent,
         ignoreChanges: bootScriptIgnoreChanges(ctx, "metadataStartupScript"),
-        dependsOn: [...(nat === undefined ? [] : [nat]), ...afterFirstNode(index, firstNode)],
+        dependsOn: nodeDependsOn(ctx, index, firstNode, nat === undefined ? [] : [nat]),
       },
     );
     instances.push(instance);
