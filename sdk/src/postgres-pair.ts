@@ -13,7 +13,7 @@ import { RegistrationResource } from "./native/registration.js";
 import type { HostConnectionInput, NodeInstanceInput, PairSpecInput } from "./native/types.js";
 import { withControlPlane } from "./pair-control-plane.js";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
-import { NodeGates, rolloutChain, rolloutOrder } from "./rollout-chain.js";
+import { NodeGates, rolloutChain, rolloutPlan } from "./rollout-chain.js";
 import { type CloudKind, selectCloud, validatePairArgs } from "./validate-pair-args.js";
 
 export type {
@@ -83,7 +83,7 @@ export class PostgresPair extends pulumi.ComponentResource {
     };
     const hosts = createHosts(cloud, ctx);
     const spec = pairSpecInput(name, args, ctx, hosts);
-    const connections: HostConnectionInput[] = [...hosts.nodes, hosts.witness].map((host) => host.connection);
+    const connections = connectionsOf(hosts);
 
     // With rolling updates the secrets come first: the steps between the VMs need them. The name is the
     // adopted resource's, so an existing stack's state (and its seed, ignored from then on) carries over.
@@ -101,11 +101,13 @@ export class PostgresPair extends pulumi.ComponentResource {
         : rolloutChain({
             name,
             parent: this,
-            order: rolloutOrder(name, args.register !== false, this),
+            plan: rolloutPlan(name, args.register !== false, this),
             gates,
-            nodes: hosts.nodes,
-            spec,
-            hosts: connections,
+            hosts,
+            pairOf: (stepHosts) => ({
+              spec: pairSpecInput(name, args, ctx, stepHosts),
+              connections: connectionsOf(stepHosts),
+            }),
             pairSecrets: ownSecrets.pairSecrets,
           });
 
@@ -176,6 +178,11 @@ export class PostgresPair extends pulumi.ComponentResource {
     );
     this.registerOutputs(postgresPairOutputs(this));
   }
+}
+
+/** How the provider reaches each host, nodes first, in spec order. */
+function connectionsOf(hosts: PairHosts): HostConnectionInput[] {
+  return [...hosts.nodes, hosts.witness].map((host) => host.connection);
 }
 
 /** The nodes' VMs for PairConfiguration (clouds only: local hosts have none). */

@@ -5,45 +5,60 @@
 // waits until its node streams synchronously again (or replaces it on a new VM). The order is wired
 // through promises (`dependsOn` accepts one), so it may flip between runs; every step checks reality.
 import type * as pulumi from "@pulumi/pulumi";
-import { NODE_NAMES, type PlannedHost } from "./clouds/pair-hosts.js";
+import { NODE_NAMES, type PairHosts, type PlannedHost } from "./clouds/pair-hosts.js";
 import { getPair, isPairNotFound } from "./get-pair.js";
 import { NodeRolloutResource } from "./native/node-rollout.js";
 import type { HostConnectionInput, PairSpecInput } from "./native/types.js";
 
 export type NodeOrder = readonly [string, string];
 
-/** n1 first unless the control plane names n1 the primary: a new or unregistered pair starts with n1. */
-export async function rolloutOrder(
+export interface RolloutPlan {
+  /** Standby first: n1 first unless the control plane names n1 the primary. */
+  readonly order: NodeOrder;
+  /**
+   * False on the pair's first `pulumi up` (the control plane knows no such pair): the VMs come first
+   * as without rolling updates (n1's, then n2's), then the steps, whose create does nothing.
+   */
+  readonly chained: boolean;
+  /** The nodes' addresses as the control plane knows them (a registered pair). */
+  readonly addresses: ReadonlyMap<string, string>;
+}
+
+export async function rolloutPlan(
   name: string,
   register: boolean,
   parent: pulumi.Resource,
-): Promise<NodeOrder> {
+): Promise<RolloutPlan> {
   const [n1, n2] = NODE_NAMES;
-  if (!register) return [n1, n2];
+  if (!register) return { order: [n1, n2], chained: true, addresses: new Map() };
   try {
     const pair = await getPair({ name }, { parent });
-    return pair.primary === n1 ? [n2, n1] : [n1, n2];
+    return {
+      order: pair.primary === n1 ? [n2, n1] : [n1, n2],
+      chained: true,
+      addresses: new Map(pair.nodes.map((node) => [node.name, node.address])),
+    };
   } catch (error) {
     // A control plane that cannot answer fails the program: guessing could drain the primary last.
-    if (isPairNotFound(error)) return [n1, n2];
+    if (isPairNotFound(error)) return { order: [n1, n2], chained: false, addresses: new Map() };
     throw error;
   }
 }
 
-/** What each node's VM waits for: its drain, handed over once the chain is wired. */
+/** What each node's VM waits for: its drain (undefined: as without rolling updates), once wired. */
 export class NodeGates {
-  readonly #opened = new Map<string, (drain: pulumi.Resource[]) => void>();
-  readonly #gates = new Map<string, Promise<pulumi.Resource[]>>(
+  readonly #opened = new Map<string, (drain: pulumi.Resource[] | undefined) => void>();
+  readonly #gates = new Map<string, Promise<pulumi.Resource[] | undefined>>(
     NODE_NAMES.map((node) => [node, new Promise((resolve) => this.#opened.set(node, resolve))]),
   );
 
-  readonly gate = (node: string): Promise<pulumi.Resource[]> => {
+  readonly gate = (node: string): Promise<pulumi.Resource[] | undefined> => {
     const gate = this.#gates.get(node);
     if (gate === undefined) throw new TypeError(`no node ${node}`);
     return gate;
   };
 
-  open(node: string, drain: pulumi.Resource[]): void {
+  open(node: string, drain: pulumi.Resource[] | undefined): void {
     this.#opened.get(node)?.(drain);
   }
 }
@@ -51,38 +66,68 @@ export class NodeGates {
 export interface RolloutChainArgs {
   readonly name: string;
   readonly parent: pulumi.Resource;
-  readonly order: Promise<NodeOrder>;
+  readonly plan: Promise<RolloutPlan>;
   readonly gates: NodeGates;
-  readonly nodes: readonly PlannedHost[];
-  readonly spec: PairSpecInput;
-  readonly hosts: HostConnectionInput[];
+  readonly hosts: PairHosts;
+  /** The pair spec and host connections for the hosts as one step sees them. */
+  readonly pairOf: (hosts: PairHosts) => { spec: PairSpecInput; connections: HostConnectionInput[] };
   readonly pairSecrets: pulumi.Input<string>;
+}
+
+/**
+ * The hosts as the step (`node`, `phase`) sees them. Where addresses follow the VMs (GCP), a node whose
+ * VM has not changed yet in this run is at the address the control plane knows: its VM's address would
+ * make the step wait for the VM that waits for the step.
+ */
+function hostsForStep(args: RolloutChainArgs, node: string, phase: "drain" | "settle"): PairHosts {
+  const { hosts, plan } = args;
+  if (hosts.addressesFollowVms !== true) return hosts;
+  const atStep = (host: PlannedHost): PlannedHost => {
+    const address = plan.then((planned): pulumi.Input<string> => {
+      const position = planned.order.indexOf(host.name);
+      const changed =
+        !planned.chained ||
+        position < planned.order.indexOf(node) ||
+        (host.name === node && phase === "settle");
+      if (changed) return host.address;
+      const known = planned.addresses.get(host.name);
+      if (known === undefined) throw new Error(`the control plane lists no address for ${host.name}`);
+      return known;
+    }) as unknown as pulumi.Input<string>;
+    return { ...host, address, connection: { ...host.connection, host: address } };
+  };
+  return { ...hosts, nodes: [atStep(hosts.nodes[0]), atStep(hosts.nodes[1])] };
 }
 
 /** Creates each node's drain and settle and opens its VM's gate; resolves to the last settle. */
 export function rolloutChain(args: RolloutChainArgs): Promise<pulumi.Resource[]> {
-  const { name, parent, order, gates, spec, hosts, pairSecrets } = args;
+  const { name, parent, plan, gates, pairSecrets } = args;
   const settles = new Map<string, NodeRolloutResource>();
-  for (const node of args.nodes) {
-    const step = { node: node.name, spec, hosts, pairSecrets };
-    // The second node's drain waits for the first node's settle: its standby streams again.
-    const afterFirst: Promise<pulumi.Resource[]> = order.then(([first]) =>
-      first === node.name ? [] : [settles.get(first) as pulumi.Resource],
-    );
+  for (const node of args.hosts.nodes) {
+    const step = (phase: "drain" | "settle") => {
+      const { spec, connections } = args.pairOf(hostsForStep(args, node.name, phase));
+      return { node: node.name, phase, spec, hosts: connections, pairSecrets };
+    };
+    // The second node's drain waits for the first node's settle: its standby streams again. On a first
+    // `pulumi up` the steps come after both VMs.
+    const afterFirst: Promise<pulumi.Resource[]> = plan.then(({ order, chained }) => [
+      ...(chained ? [] : (args.hosts.nodes.flatMap((host) => host.vm ?? []) as pulumi.Resource[])),
+      ...(order[0] === node.name ? [] : [settles.get(order[0]) as pulumi.Resource]),
+    ]);
     const drain = new NodeRolloutResource(
       `${name}-${node.name}-drain`,
-      { ...step, phase: "drain", shape: node.shape ?? {} },
+      { ...step("drain"), shape: node.shape ?? {} },
       { parent, dependsOn: afterFirst },
     );
-    gates.open(node.name, [drain]);
+    void plan.then(({ chained }) => gates.open(node.name, chained ? [drain] : undefined));
     settles.set(
       node.name,
       new NodeRolloutResource(
         `${name}-${node.name}-settle`,
-        { ...step, phase: "settle", instance: node.instance },
+        { ...step("settle"), instance: node.instance },
         { parent, dependsOn: [...(node.vm ?? [])] },
       ),
     );
   }
-  return order.then(([, second]) => [settles.get(second) as pulumi.Resource]);
+  return plan.then(({ order }) => [settles.get(order[1]) as pulumi.Resource]);
 }

@@ -81,12 +81,6 @@ export function validatePairArgs(name: string, given: PostgresPairArgs): PairArg
       add("register", "register cannot be false on gcp (the agents need the control plane's tokens)");
     }
   }
-  if (cloud === "gcp" && args.rollingUpdates === true) {
-    add(
-      "rollingUpdates",
-      "rollingUpdates is not available on gcp yet (a node's address comes from its instance, so no step could reach the pair before the VM it orders)",
-    );
-  }
   if (cloud === "gcp" && args.gcp) {
     const [a, b] = args.gcp.zones;
     const regionA = ZONE.exec(a)?.[1];

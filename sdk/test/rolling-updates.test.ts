@@ -211,12 +211,25 @@ describe("rolling updates on OpenStack, n1 first", () => {
     "orders-n2-settle": ["orders-n2", "orders-n2-data"],
   };
 
-  it("on the first creation (the control plane knows no such pair)", async () => {
+  it("on the first creation (the control plane knows no such pair): the VMs as without the switch, then the steps", async () => {
     const { registry } = await constructPair("orders", openstackArgs(), {
       preview: false,
       functions: NOT_REGISTERED,
     });
-    expect(chainOf(registry)).toEqual(n1First);
+    const vms = ["orders-n1", "orders-n1-data", "orders-n2", "orders-n2-data"];
+    expect(chainOf(registry)).toEqual({
+      "orders-n1": [],
+      "orders-n1-data": [],
+      "orders-n2": ["orders-n1", "orders-n1-data"],
+      "orders-n2-data": ["orders-n1-data"],
+      "orders-n1-drain": vms,
+      "orders-n1-settle": ["orders-n1", "orders-n1-data"],
+      "orders-n2-drain": [...vms, "orders-n1-settle"].sort(),
+      "orders-n2-settle": ["orders-n2", "orders-n2-data"],
+    });
+    expect(registry.optionsOf("pgaas:index:PairConfiguration", "orders-configuration").dependsOn).toEqual(
+      configurationDependsOn("orders-n2-settle"),
+    );
     expect(registry.namesOf(ROLLOUT)).toEqual([
       "orders-n1-drain",
       "orders-n1-settle",
@@ -271,26 +284,171 @@ describe("rolling updates on local hosts", () => {
   });
 });
 
-describe("rolling updates on GCP", () => {
-  it("are refused, naming why", async () => {
-    const { PostgresPair } = await import("../src/postgres-pair.js");
-    expect(
-      () =>
-        new PostgresPair("billing", {
-          clientCidrs: ["10.20.0.0/16"],
-          ...CLOUD_ACCESS_ARGS,
-          agentControlPlaneUrl: "https://10.0.0.5:8080",
-          rollingUpdates: true,
-          gcp: {
-            network: "vpc-1",
-            subnetwork: "subnet-1",
-            subnetworkCidr: "10.0.0.0/24",
-            zones: ["europe-west1-b", "europe-west1-c"],
-            project: "acme",
-          },
-        }),
-    ).toThrow(
-      "invalid PostgresPair billing: rollingUpdates: rollingUpdates is not available on gcp yet (a node's address comes from its instance, so no step could reach the pair before the VM it orders)",
-    );
+function gcpArgs(): PostgresPairArgs {
+  return {
+    clientCidrs: ["10.20.0.0/16"],
+    ...CLOUD_ACCESS_ARGS,
+    agentControlPlaneUrl: "https://10.0.0.5:8080",
+    rollingUpdates: true,
+    gcp: {
+      network: "vpc-1",
+      subnetwork: "subnet-1",
+      subnetworkCidr: "10.0.0.0/24",
+      zones: ["europe-west1-b", "europe-west1-c"],
+      project: "acme",
+      machineType: "e2-standard-4",
+    },
+  };
+}
+
+/** The control plane's view of a GCP pair whose VMs this run replaces: the addresses before. */
+function gcpRegisteredWithPrimary(primary: string) {
+  return {
+    [GET_PAIR]: () => ({
+      ...registeredWithPrimary(primary)[GET_PAIR](),
+      name: "billing",
+      nodes: [
+        { name: "n1", address: "10.0.0.31", role: "", writable: false, state: "reporting" },
+        { name: "n2", address: "10.0.0.32", role: "", writable: false, state: "reporting" },
+      ],
+    }),
+  };
+}
+
+/** Explicit dependencies of every step and VM of the GCP pair `billing`. */
+function gcpChainOf(registry: MockRegistry) {
+  const depends = (type: string, name: string) => registry.optionsOf(type, name).dependsOn;
+  const instance = "gcp:compute/instance:Instance";
+  const disk = "gcp:compute/disk:Disk";
+  return Object.fromEntries(
+    ["n1", "n2"].flatMap((node) => [
+      [`billing-${node}-drain`, depends(ROLLOUT, `billing-${node}-drain`)],
+      [`billing-${node}`, depends(instance, `billing-${node}`)],
+      [`billing-${node}-data`, depends(disk, `billing-${node}-data`)],
+      [`billing-${node}-settle`, depends(ROLLOUT, `billing-${node}-settle`)],
+    ]),
+  );
+}
+
+/** The node addresses (spec and SSH host alike) a step of `billing` was given. */
+function stepAddresses(registry: MockRegistry, step: string) {
+  const { spec, hosts } = registry.named(ROLLOUT, `billing-${step}`).inputs as {
+    spec: { nodes: { name: string; address: string }[] };
+    hosts: unknown;
+  };
+  const connections = unwrapSecretInput(hosts) as { name: string; host: string }[];
+  return Object.fromEntries(
+    spec.nodes.map((node) => [
+      node.name,
+      [node.address, connections.find((host) => host.name === node.name)?.host],
+    ]),
+  );
+}
+
+describe("rolling updates on GCP, n1 the primary", () => {
+  it("moves n2 first; a step reaches a node whose VM has not changed yet at the control plane's address", async () => {
+    const { registry } = await constructPair("billing", gcpArgs(), {
+      preview: false,
+      functions: gcpRegisteredWithPrimary("n1"),
+    });
+    expect(gcpChainOf(registry)).toEqual({
+      "billing-n2-drain": [],
+      "billing-n2": ["billing-n2-drain", "billing-nat"],
+      "billing-n2-data": ["billing-n2-drain"],
+      "billing-n2-settle": ["billing-n2"],
+      "billing-n1-drain": ["billing-n2-settle"],
+      "billing-n1": ["billing-n1-drain", "billing-nat"],
+      "billing-n1-data": ["billing-n1-drain"],
+      "billing-n1-settle": ["billing-n1"],
+    });
+    expect(registry.optionsOf("pgaas:index:PairConfiguration", "billing-configuration").dependsOn).toEqual([
+      "billing-n1",
+      "billing-n1-settle",
+      "billing-n2",
+    ]);
+    // The VMs report 10.0.0.11 and 10.0.0.12; the control plane still knows 10.0.0.31 and 10.0.0.32.
+    expect(stepAddresses(registry, "n2-drain")).toEqual({
+      n1: ["10.0.0.31", "10.0.0.31"],
+      n2: ["10.0.0.32", "10.0.0.32"],
+    });
+    expect(stepAddresses(registry, "n2-settle")).toEqual({
+      n1: ["10.0.0.31", "10.0.0.31"],
+      n2: ["10.0.0.12", "10.0.0.12"],
+    });
+    expect(stepAddresses(registry, "n1-drain")).toEqual({
+      n1: ["10.0.0.31", "10.0.0.31"],
+      n2: ["10.0.0.12", "10.0.0.12"],
+    });
+    expect(stepAddresses(registry, "n1-settle")).toEqual({
+      n1: ["10.0.0.11", "10.0.0.11"],
+      n2: ["10.0.0.12", "10.0.0.12"],
+    });
+    expect(registry.named(ROLLOUT, "billing-n1-drain").inputs.shape).toEqual({
+      size: "e2-standard-4",
+      image: "debian-cloud/debian-12",
+    });
+    expect(registry.named(ROLLOUT, "billing-n1-settle").inputs.instance).toEqual({
+      name: "n1",
+      instanceId: "billing-n1-vmid",
+      size: "e2-standard-4",
+      dataVolumeSizeGb: 50,
+    });
+  });
+});
+
+describe("rolling updates on GCP, n2 the primary", () => {
+  it("moves n1 first: the mirror chain", async () => {
+    const { registry } = await constructPair("billing", gcpArgs(), {
+      preview: false,
+      functions: gcpRegisteredWithPrimary("n2"),
+    });
+    expect(gcpChainOf(registry)).toEqual({
+      "billing-n1-drain": [],
+      "billing-n1": ["billing-n1-drain", "billing-nat"],
+      "billing-n1-data": ["billing-n1-drain"],
+      "billing-n1-settle": ["billing-n1"],
+      "billing-n2-drain": ["billing-n1-settle"],
+      "billing-n2": ["billing-n2-drain", "billing-nat"],
+      "billing-n2-data": ["billing-n2-drain"],
+      "billing-n2-settle": ["billing-n2"],
+    });
+    expect(stepAddresses(registry, "n1-drain")).toEqual({
+      n1: ["10.0.0.31", "10.0.0.31"],
+      n2: ["10.0.0.32", "10.0.0.32"],
+    });
+    expect(stepAddresses(registry, "n2-drain")).toEqual({
+      n1: ["10.0.0.11", "10.0.0.11"],
+      n2: ["10.0.0.32", "10.0.0.32"],
+    });
+  });
+});
+
+describe("rolling updates on GCP, first creation", () => {
+  it("creates the VMs as without the switch, then the steps at the VMs' addresses", async () => {
+    const { registry } = await constructPair("billing", gcpArgs(), {
+      preview: false,
+      functions: {
+        [GET_PAIR]: () => {
+          const message = "no pair named billing is registered with the control plane";
+          throw Object.assign(new Error(message), { details: message });
+        },
+      },
+    });
+    expect(gcpChainOf(registry)).toEqual({
+      "billing-n1": ["billing-nat"],
+      "billing-n1-data": [],
+      "billing-n2": ["billing-n1", "billing-nat"],
+      "billing-n2-data": ["billing-n1-data"],
+      "billing-n1-drain": ["billing-n1", "billing-n2"],
+      "billing-n1-settle": ["billing-n1"],
+      "billing-n2-drain": ["billing-n1", "billing-n1-settle", "billing-n2"],
+      "billing-n2-settle": ["billing-n2"],
+    });
+    for (const step of ["n1-drain", "n1-settle", "n2-drain", "n2-settle"]) {
+      expect(stepAddresses(registry, step)).toEqual({
+        n1: ["10.0.0.11", "10.0.0.11"],
+        n2: ["10.0.0.12", "10.0.0.12"],
+      });
+    }
   });
 });

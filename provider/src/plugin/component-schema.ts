@@ -202,7 +202,7 @@ const postgresPairInputs = {
     default: false,
   }),
   rollingUpdates: bool(
-    "Roll VM changes through the pair in one pulumi up (standby first, at most one switchover); OpenStack and local only.",
+    "Roll VM changes through the pair in one pulumi up (standby first, at most one switchover).",
     { default: false },
   ),
   openstack: ref("OpenStackPairArgs", "The pair's hosts on OpenStack (exactly one cloud block is set)."),

@@ -39,6 +39,11 @@ export interface PairHosts {
   readonly readyFile: string | undefined;
   /** The instances and their data volumes' attachments: configuration waits for them. */
   readonly instances: pulumi.Resource[];
+  /**
+   * A node's address (and SSH host) comes from its VM (GCP): a rolling update's steps before that VM
+   * take the address the control plane knows instead.
+   */
+  readonly addressesFollowVms?: boolean;
 }
 
 /** What cloud wiring needs from the component. */
@@ -54,7 +59,7 @@ export interface CloudContext {
    * With rolling updates: what a node's VM and data volume wait for (its drain), decided once the
    * program knows the order. Without: n2's wait for n1's.
    */
-  readonly nodeGate?: (node: string) => Promise<pulumi.Resource[]>;
+  readonly nodeGate?: (node: string) => Promise<pulumi.Resource[] | undefined>;
 }
 
 /** The args every cloud (not local) needs, each required with a message naming it. */
@@ -187,7 +192,7 @@ export function afterFirstNode(index: number, first: readonly pulumi.Resource[])
 
 /**
  * What a node's VM (or data volume) waits for besides `extra`: its drain in a rolling update, else
- * n1's resources (`first`) for n2.
+ * (also on a rolling update's first `pulumi up`, gate undefined) n1's resources (`first`) for n2.
  */
 export function nodeDependsOn(
   ctx: CloudContext,
@@ -197,7 +202,10 @@ export function nodeDependsOn(
 ): pulumi.Input<pulumi.Resource[]> {
   const gate = ctx.nodeGate;
   if (gate === undefined) return [...extra, ...afterFirstNode(index, first)];
-  return gate(NODE_NAMES[index] as string).then((drain) => [...extra, ...drain]);
+  return gate(NODE_NAMES[index] as string).then((drain) => [
+    ...extra,
+    ...(drain ?? afterFirstNode(index, first)),
+  ]);
 }
 
 /** How the provider reaches a cloud VM: root over SSH with the provider's key (kept secret), its host key pinned. */
