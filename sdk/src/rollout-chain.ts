@@ -45,21 +45,33 @@ export async function rolloutPlan(
   }
 }
 
-/** What each node's VM waits for: its drain (undefined: as without rolling updates), once wired. */
+type Gate = Promise<pulumi.Resource[] | undefined>;
+
+/**
+ * What each node's VM waits for: its drain (undefined: as without rolling updates), once wired. A plan
+ * that failed fails the gates too: a VM waiting on a gate that never opens would hang the program.
+ */
 export class NodeGates {
-  readonly #opened = new Map<string, (drain: pulumi.Resource[] | undefined) => void>();
-  readonly #gates = new Map<string, Promise<pulumi.Resource[] | undefined>>(
-    NODE_NAMES.map((node) => [node, new Promise((resolve) => this.#opened.set(node, resolve))]),
+  readonly #opened = new Map<
+    string,
+    { open: (drain: pulumi.Resource[] | undefined) => void; fail: (error: unknown) => void }
+  >();
+  readonly #gates = new Map<string, Gate>(
+    NODE_NAMES.map((node) => [node, new Promise((open, fail) => this.#opened.set(node, { open, fail }))]),
   );
 
-  readonly gate = (node: string): Promise<pulumi.Resource[] | undefined> => {
+  readonly gate = (node: string): Gate => {
     const gate = this.#gates.get(node);
     if (gate === undefined) throw new TypeError(`no node ${node}`);
     return gate;
   };
 
   open(node: string, drain: pulumi.Resource[] | undefined): void {
-    this.#opened.get(node)?.(drain);
+    this.#opened.get(node)?.open(drain);
+  }
+
+  fail(error: unknown): void {
+    for (const gate of this.#opened.values()) gate.fail(error);
   }
 }
 
@@ -119,7 +131,10 @@ export function rolloutChain(args: RolloutChainArgs): Promise<pulumi.Resource[]>
       { ...step("drain"), shape: node.shape ?? {} },
       { parent, dependsOn: afterFirst },
     );
-    void plan.then(({ chained }) => gates.open(node.name, chained ? [drain] : undefined));
+    plan.then(
+      ({ chained }) => gates.open(node.name, chained ? [drain] : undefined),
+      (error: unknown) => gates.fail(error),
+    );
     settles.set(
       node.name,
       new NodeRolloutResource(

@@ -256,6 +256,17 @@ describe("rolling updates on OpenStack, n1 first", () => {
   });
 });
 
+describe("rolling updates when the control plane cannot answer", () => {
+  it("fail every VM's gate with the plan's error, so no VM waits for a drain that never comes", async () => {
+    const { NodeGates } = await import("../src/rollout-chain.js");
+    const gates = new NodeGates();
+    const error = new Error("control plane unreachable");
+    gates.fail(error);
+    await expect(gates.gate("n1")).rejects.toBe(error);
+    await expect(gates.gate("n2")).rejects.toBe(error);
+  });
+});
+
 describe("rolling updates on local hosts", () => {
   it("create PairSecrets first and hand it to the configuration; no VM, so no step", async () => {
     const { registry } = await constructPair("demo", {
