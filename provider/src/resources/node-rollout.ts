@@ -70,7 +70,10 @@ export type NodeRolloutInputs = z.infer<typeof NodeRolloutInputs>;
 
 /** The engine operations a step runs (the real ones over SSH; fakes in unit tests). */
 export interface RolloutOperations {
-  pairStatus(spec: PairSpec, hosts: PairHosts): Promise<Pick<PairStatus, "primary" | "nodes">>;
+  pairStatus(
+    spec: PairSpec,
+    hosts: PairHosts,
+  ): Promise<Pick<PairStatus, "primary" | "nodes" | "replication">>;
   switchover(spec: PairSpec, hosts: PairHosts, secrets: PairSecrets): Promise<unknown>;
   replaceMember(
     spec: PairSpec,
@@ -125,6 +128,21 @@ function stateOf(props: WireProps): WireProps {
 
 const POLL_MS = 2000;
 
+/**
+ * `node` replicates from a running primary as the spec wants: acknowledging commits (the engine's
+ * "synchronous": with two nodes only the standby can), or streaming at all in asynchronous mode.
+ */
+function replicatesAsWanted(
+  step: Step,
+  status: Pick<PairStatus, "primary" | "nodes" | "replication">,
+): boolean {
+  const { node } = step.inputs;
+  if (status.primary === null || status.primary === node) return false;
+  if (step.spec.replication.mode === "asynchronous")
+    return (status.nodes.find((candidate) => candidate.name === node)?.syncState ?? null) !== null;
+  return status.replication === "synchronous";
+}
+
 /** Waits, bounded, until `node` is a streaming synchronous standby of a running primary. */
 async function waitUntilSynchronous(step: Step, ops: RolloutOperations): Promise<void> {
   const deadline = ops.now() + step.inputs.settleTimeoutSeconds * 1000;
@@ -132,11 +150,12 @@ async function waitUntilSynchronous(step: Step, ops: RolloutOperations): Promise
   for (;;) {
     const status = await ops.pairStatus(step.spec, step.hosts);
     const standby = status.nodes.find((candidate) => candidate.name === node);
-    if (status.primary !== null && status.primary !== node && standby?.syncState === "sync") return;
+    if (replicatesAsWanted(step, status)) return;
     if (ops.now() >= deadline)
       throw new ConflictError(
         `${node} is not a synchronous standby after ${step.inputs.settleTimeoutSeconds} s ` +
-          `(primary ${status.primary ?? "none"}, its sync state ${standby?.syncState ?? "none"}): ` +
+          `(primary ${status.primary ?? "none"}, replication ${status.replication}, its sync state ` +
+          `${standby?.syncState ?? "none"}): ` +
           "the other node is not touched until it is; run `pulumi up` again once it streams",
         { code: "node_not_synchronous" },
       );

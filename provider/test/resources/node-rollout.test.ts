@@ -58,6 +58,13 @@ function fakeOperations(statuses: Status[]) {
       calls.push(`status ${hosts.nodes[1].ssh.host}`);
       return {
         primary: status.primary,
+        // As the engine derives it: a standby acknowledging ("sync" or "quorum") makes it synchronous.
+        replication:
+          status.primary === null
+            ? "no-primary"
+            : status.n2Sync === "sync" || status.n2Sync === "quorum"
+              ? "synchronous"
+              : "degraded",
         nodes: [
           { name: "n1", syncState: null },
           { name: "n2", syncState: status.n2Sync },
@@ -181,7 +188,7 @@ describe("NodeRollout settle update", () => {
     const { ops, calls } = fakeOperations([
       { primary: "n1", n2Sync: null },
       { primary: "n1", n2Sync: "async" },
-      { primary: "n1", n2Sync: "sync" },
+      { primary: "n1", n2Sync: "quorum" },
     ]);
     const news = { ...settleN2, instance: { ...settleN2.instance, size: "m1.large", dataVolumeSizeGb: 80 } };
     await nodeRolloutHandler(ops).update("n2-settle", settleN2, news, context);
