@@ -6,6 +6,7 @@ export { checkConfigInputs, type ProviderConfig, parseProviderConfig } from "./p
 export { PROVIDER_VERSION, providerSchema, schemaJson } from "./plugin/schema.js";
 export { DATABASE_TOKEN, databaseHandler, diffDatabase, settingsPatch } from "./resources/database.js";
 export { LOCAL_HOSTS_TOKEN, localHostsHandler } from "./resources/local-hosts.js";
+export { NODE_ROLLOUT_TOKEN, nodeRolloutHandler, type RolloutOperations } from "./resources/node-rollout.js";
 export { PAIR_CONFIGURATION_TOKEN, pairConfigurationHandler } from "./resources/pair-configuration.js";
 export { PAIR_SECRETS_TOKEN, pairSecretsHandler } from "./resources/pair-secrets.js";
 export { REGISTRATION_TOKEN, registrationHandler } from "./resources/registration.js";

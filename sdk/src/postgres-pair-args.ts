@@ -177,6 +177,15 @@ export interface PostgresPairArgs {
    * upgrade never recreates a node under a running pair; new VMs boot the new script.
    */
   replaceVmsOnBootScriptChange?: boolean;
+  /**
+   * Roll VM changes through the pair in one `pulumi up`, at most one switchover: the standby's VM first
+   * (drained, changed, settled until it streams synchronously again), then the primary's, the order
+   * asked of the control plane when the program runs (n1 first for an unregistered pair; on a pair's
+   * first `pulumi up` the VMs come first, then the steps). The pair's secrets then come from its
+   * PairSecrets, created before the VMs; local hosts have no VMs, only the secrets move. Default false:
+   * n1's VM, then n2's, then PairConfiguration (stage a resize with `--target`, docs/operations.md).
+   */
+  rollingUpdates?: boolean;
   openstack?: OpenStackPairArgs;
   gcp?: GcpPairArgs;
   local?: LocalPairArgs;

@@ -13,6 +13,7 @@ import { RegistrationResource } from "./native/registration.js";
 import type { HostConnectionInput, NodeInstanceInput, PairSpecInput } from "./native/types.js";
 import { withControlPlane } from "./pair-control-plane.js";
 import type { PostgresPairArgs } from "./postgres-pair-args.js";
+import { NodeGates, rolloutChain, rolloutPlan } from "./rollout-chain.js";
 import { type CloudKind, selectCloud, validatePairArgs } from "./validate-pair-args.js";
 
 export type {
@@ -68,6 +69,9 @@ export class PostgresPair extends pulumi.ComponentResource {
         this,
       );
     }
+    const cloud = selectCloud(args);
+    // Rolling updates chain the VMs of a cloud pair; local hosts have none, only the secrets move first.
+    const gates = args.rollingUpdates === true && cloud !== "local" ? new NodeGates() : undefined;
     const ctx: CloudContext = {
       name,
       args,
@@ -75,11 +79,39 @@ export class PostgresPair extends pulumi.ComponentResource {
       postgresPort: args.port ?? POSTGRES_PORT,
       poolerPort: POOLER_PORT,
       agentPort: args.agentPort ?? AGENT_PORT,
+      ...(gates === undefined ? {} : { nodeGate: gates.gate }),
     };
-    const hosts = createHosts(selectCloud(args), ctx);
+    const hosts = createHosts(cloud, ctx);
     const spec = pairSpecInput(name, args, ctx, hosts);
-    const connections: HostConnectionInput[] = [...hosts.nodes, hosts.witness].map((host) => host.connection);
+    const connections = connectionsOf(hosts);
 
+    // With rolling updates the secrets come first: the steps between the VMs need them. The name is the
+    // adopted resource's, so an existing stack's state (and its seed, ignored from then on) carries over.
+    const ownSecrets =
+      args.rollingUpdates === true
+        ? new PairSecretsResource(
+            `${name}-secrets`,
+            { pairName: name },
+            { parent: this, ignoreChanges: ["seed"] },
+          )
+        : undefined;
+    const lastStep =
+      ownSecrets === undefined || gates === undefined
+        ? Promise.resolve<pulumi.Resource[]>([])
+        : rolloutChain({
+            name,
+            parent: this,
+            plan: rolloutPlan(name, args.register !== false, this),
+            gates,
+            hosts,
+            pairOf: (stepHosts) => ({
+              spec: pairSpecInput(name, args, ctx, stepHosts),
+              connections: connectionsOf(stepHosts),
+            }),
+            pairSecrets: ownSecrets.pairSecrets,
+          });
+
+    const afterHosts: Promise<pulumi.Resource[]> = lastStep.then((last) => [...hosts.instances, ...last]);
     this.configuration = new PairConfigurationResource(
       `${name}-configuration`,
       {
@@ -87,18 +119,20 @@ export class PostgresPair extends pulumi.ComponentResource {
         hosts: connections,
         readyFile: hosts.readyFile,
         ...nodeInstancesOf(hosts),
+        ...(ownSecrets === undefined ? {} : { pairSecrets: ownSecrets.pairSecrets }),
       },
-      { parent: this, dependsOn: hosts.instances },
+      { parent: this, dependsOn: afterHosts },
     );
     const config = this.configuration;
-    // The pair's secrets move to a resource of their own: a rolling replacement's steps between the
-    // VMs need them, and PairConfiguration comes after both VMs. Adopted from the configuration's state
-    // (new and existing pairs alike, no VM or host touched); later seeds are ignored, they never rotate.
-    this.secrets = new PairSecretsResource(
-      `${name}-secrets`,
-      { pairName: name, seed: config.pairSecrets },
-      { parent: this, dependsOn: [config], ignoreChanges: ["seed"] },
-    );
+    // Without rolling updates the pair's secrets are adopted from the configuration's state (new and
+    // existing pairs alike, no VM or host touched); later seeds are ignored, they never rotate.
+    this.secrets =
+      ownSecrets ??
+      new PairSecretsResource(
+        `${name}-secrets`,
+        { pairName: name, seed: config.pairSecrets },
+        { parent: this, dependsOn: [config], ignoreChanges: ["seed"] },
+      );
     // Secret on their own, not only through the engine's additionalSecretOutputs.
     const adminPassword = pulumi.secret(config.adminPassword);
     this.registration =
@@ -144,6 +178,11 @@ export class PostgresPair extends pulumi.ComponentResource {
     );
     this.registerOutputs(postgresPairOutputs(this));
   }
+}
+
+/** How the provider reaches each host, nodes first, in spec order. */
+function connectionsOf(hosts: PairHosts): HostConnectionInput[] {
+  return [...hosts.nodes, hosts.witness].map((host) => host.connection);
 }
 
 /** The nodes' VMs for PairConfiguration (clouds only: local hosts have none). */

@@ -201,6 +201,10 @@ const postgresPairInputs = {
   replaceVmsOnBootScriptChange: bool("Replace the VMs when their first-boot script changes.", {
     default: false,
   }),
+  rollingUpdates: bool(
+    "Roll VM changes through the pair in one pulumi up (standby first, at most one switchover).",
+    { default: false },
+  ),
   openstack: ref("OpenStackPairArgs", "The pair's hosts on OpenStack (exactly one cloud block is set)."),
   gcp: ref("GcpPairArgs", "The pair's hosts on GCP (exactly one cloud block is set)."),
   local: ref(

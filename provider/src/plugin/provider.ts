@@ -7,6 +7,7 @@ import { GET_PAIR_TOKEN, invokeGetPair } from "../functions/get-pair.js";
 import { controlPlaneHostHandler } from "../resources/control-plane-host.js";
 import { databaseHandler } from "../resources/database.js";
 import { localHostsHandler } from "../resources/local-hosts.js";
+import { nodeRolloutHandler } from "../resources/node-rollout.js";
 import { pairConfigurationHandler } from "../resources/pair-configuration.js";
 import { pairSecretsHandler } from "../resources/pair-secrets.js";
 import { registrationHandler } from "../resources/registration.js";
@@ -33,6 +34,7 @@ export const RESOURCE_HANDLERS: readonly ResourceHandler[] = [
   registrationHandler,
   pairConfigurationHandler,
   pairSecretsHandler,
+  nodeRolloutHandler(),
   localHostsHandler,
   controlPlaneHostHandler,
 ];

@@ -64,6 +64,14 @@ const types = {
     },
     required: ["name", "instanceId"],
   },
+  "pgaas:index:NodeShape": {
+    type: "object",
+    description: "The shape a node's VM is to have (program inputs, never the VM's outputs).",
+    properties: {
+      size: str("Flavor (OpenStack) or machine type (GCP)."),
+      image: str("The VM's image."),
+    },
+  },
   "pgaas:index:SshBastion": {
     type: "object",
     description: "A jump host: the SSH session to the host runs inside a channel it opens.",
@@ -197,6 +205,25 @@ const pairSecretsInputs = {
   ),
 };
 
+const nodeRolloutInputs = {
+  node: str("The node this step moves. Changing it replaces the step."),
+  phase: str('"drain" (before the node\'s VM changes) or "settle" (after). Changing it replaces the step.'),
+  spec: { ...pairSpec.root, description: "The pair spec as the pair stands when this step runs." },
+  hosts: arrayOf(ref("HostConnection", ""), "SSH access to both nodes and the witness host."),
+  pairSecrets: secret("The pair's secrets (PairSecrets.pairSecrets)."),
+  shape: ref(
+    "NodeShape",
+    "drain only: the shape the node's VM is to have; when it changes, the update switches over if the node is the primary right now.",
+  ),
+  instance: ref(
+    "NodeInstance",
+    "settle only: the node's VM; a new instance id runs replaceMember, any other change waits until the node streams synchronously again and grows a grown filesystem.",
+  ),
+  settleTimeoutSeconds: int("settle: how long to wait for the node to stream synchronously again.", {
+    default: 600,
+  }),
+};
+
 const localHostsInputs = {
   prefix: str("Namespace and link name prefix ([a-z][a-z0-9]{0,5})."),
   subnet: str("A private /24 avoiding the machine's own networks; the host side gets .1."),
@@ -322,6 +349,13 @@ export function providerSchema() {
           ),
         },
         ["pairSecrets"],
+      ),
+      "pgaas:index:NodeRollout": resource(
+        "One step of a rolling replacement in one `pulumi up`, per node and phase: drain switches over when the node is the primary right now, settle replaces the member or waits until it streams synchronously again. Create does nothing.",
+        nodeRolloutInputs,
+        ["node", "phase", "spec", "hosts", "pairSecrets"],
+        {},
+        ["settleTimeoutSeconds"],
       ),
       "pgaas:index:ControlPlaneHost": resource(
         "The control plane installed on a host over SSH: its PostgreSQL store, the control-plane artefact, TLS and the server. The host also serves as the pairs' witness.",

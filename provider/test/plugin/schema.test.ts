@@ -26,7 +26,7 @@ describe("provider schema", () => {
     expect(JSON.parse(file)).toEqual(JSON.parse(schemaJson()));
   });
 
-  it("declares exactly the six resources, the three components and the two config keys", () => {
+  it("declares exactly the seven resources, the three components and the two config keys", () => {
     expect(Object.keys(schema.resources).sort()).toEqual([
       "pgaas:components:ControlPlane",
       "pgaas:components:Database",
@@ -34,6 +34,7 @@ describe("provider schema", () => {
       "pgaas:index:ControlPlaneHost",
       "pgaas:index:Database",
       "pgaas:index:LocalHosts",
+      "pgaas:index:NodeRollout",
       "pgaas:index:PairConfiguration",
       "pgaas:index:PairSecrets",
       "pgaas:index:Registration",
@@ -75,6 +76,7 @@ describe("provider schema", () => {
       "pgaas:index:ControlPlaneHost": ["adminPassword", "generated", "privateKey"],
       "pgaas:index:Database": ["connectionUri", "ownerPassword"],
       "pgaas:index:LocalHosts": ["sshPrivateKey"],
+      "pgaas:index:NodeRollout": ["pairSecrets"],
       "pgaas:index:PairConfiguration": ["adminPassword", "pairSecrets"],
       "pgaas:index:PairSecrets": ["pairSecrets", "seed"],
       "pgaas:index:Registration": ["adminPassword", "agentTokens"],

@@ -9,7 +9,6 @@ import type { GcpPairArgs } from "../postgres-pair-args.js";
 import { regionOfZone } from "../validate-pair-args.js";
 import { gcpNat } from "./gcp-nat.js";
 import {
-  afterFirstNode,
   bootScriptIgnoreChanges,
   type CloudContext,
   cloudAccess,
@@ -20,6 +19,7 @@ import {
   DEFAULT_DATA_VOLUME_SIZE_GB,
   dataVolumeOptions,
   NODE_NAMES,
+  nodeDependsOn,
   nodeHostKey,
   type PairHosts,
   type PlannedHost,
@@ -31,6 +31,9 @@ export const GCP_HEALTH_CHECK_CIDRS = ["35.191.0.0/16", "130.211.0.0/22"] as con
 /** The data disk's device name: the guest sees it as /dev/disk/by-id/google-<device name>. */
 export const GCP_DATA_DEVICE_NAME = "pgaas-data";
 export const GCP_DATA_DEVICE = `/dev/disk/by-id/google-${GCP_DATA_DEVICE_NAME}`;
+
+const DEFAULT_MACHINE_TYPE = "e2-standard-2";
+const DEFAULT_IMAGE = "debian-cloud/debian-12";
 
 export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
   const { name, args, parent } = ctx;
@@ -71,6 +74,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
   // n1's VM and disk: n2's wait for them (never both nodes at once).
   const firstNode: pulumi.Resource[] = [];
   const firstDisk: pulumi.Resource[] = [];
+  const shape = { size: gcp.machineType ?? DEFAULT_MACHINE_TYPE, image: gcp.image ?? DEFAULT_IMAGE };
   const nodes = NODE_NAMES.map((node, index): PlannedHost => {
     const zone = gcp.zones[index] as string;
     const hostKey = nodeHostKey(ctx, node);
@@ -85,7 +89,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         size: gcp.dataDiskSizeGb ?? DEFAULT_DATA_VOLUME_SIZE_GB,
         labels: { "pgaas-pair": name, "pgaas-node": node },
       },
-      { ...dataVolumeOptions(ctx), dependsOn: afterFirstNode(index, firstDisk) },
+      { ...dataVolumeOptions(ctx), dependsOn: nodeDependsOn(ctx, index, firstDisk) },
     );
     const instance = new compute.Instance(
       `${name}-${node}`,
@@ -93,9 +97,9 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         project,
         zone,
         name: `${name}-${node}`,
-        machineType: gcp.machineType ?? "e2-standard-2",
+        machineType: shape.size,
         bootDisk: {
-          initializeParams: { image: gcp.image ?? "debian-cloud/debian-12", size: gcp.diskSizeGb ?? 20 },
+          initializeParams: { image: shape.image, size: gcp.diskSizeGb ?? 20 },
         },
         // Attached, never auto-deleted: a replaced VM takes the same disk and its data.
         attachedDisks: [{ source: dataDisk.selfLink, deviceName: GCP_DATA_DEVICE_NAME }],
@@ -109,7 +113,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
       {
         parent,
         ignoreChanges: bootScriptIgnoreChanges(ctx, "metadataStartupScript"),
-        dependsOn: [...(nat === undefined ? [] : [nat]), ...afterFirstNode(index, firstNode)],
+        dependsOn: nodeDependsOn(ctx, index, firstNode, nat === undefined ? [] : [nat]),
       },
     );
     instances.push(instance);
@@ -133,7 +137,11 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
       size: instance.machineType,
       dataVolumeSizeGb: dataDisk.size,
     };
-    return cloudNode(node, address, access, hostKey, instanceOf);
+    return {
+      ...cloudNode(node, address, access, hostKey, instanceOf),
+      shape,
+      vm: [instance],
+    };
   }) as [PlannedHost, PlannedHost];
 
   const endpoint = new compute.Address(
@@ -217,5 +225,6 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     memoryMb: gcp.memoryMb ?? 8192,
     readyFile: HOST_READY_FILE,
     instances,
+    addressesFollowVms: true,
   };
 }

@@ -9,7 +9,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { HOST_READY_FILE } from "../plan/host-setup-script.js";
 import type { OpenStackPairArgs } from "../postgres-pair-args.js";
 import {
-  afterFirstNode,
   bootScriptIgnoreChanges,
   type CloudContext,
   cloudAccess,
@@ -20,6 +19,7 @@ import {
   DEFAULT_DATA_VOLUME_SIZE_GB,
   dataVolumeOptions,
   NODE_NAMES,
+  nodeDependsOn,
   nodeHostKey,
   type PairHosts,
   type PlannedHost,
@@ -104,7 +104,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
         availabilityZone: os.availabilityZones?.[index],
         metadata: { "pgaas-pair": name, "pgaas-node": node },
       },
-      { ...dataVolumeOptions(ctx), dependsOn: afterFirstNode(index, firstVolume) },
+      { ...dataVolumeOptions(ctx), dependsOn: nodeDependsOn(ctx, index, firstVolume) },
     );
     // A new flavor resizes the VM in place (Nova resize: it reboots with its volume and address).
     const instance = new compute.Instance(
@@ -122,7 +122,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
       {
         parent,
         ignoreChanges: bootScriptIgnoreChanges(ctx, "userData"),
-        dependsOn: afterFirstNode(index, firstNode),
+        dependsOn: nodeDependsOn(ctx, index, firstNode),
       },
     );
     // Replacing the VM replaces the attachment; the volume, and the data on it, stays.
@@ -150,7 +150,11 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
       size: os.flavorName,
       dataVolumeSizeGb: volume.size,
     };
-    return cloudNode(node, address, access, hostKey, instanceOf, nodeFloating?.address);
+    return {
+      ...cloudNode(node, address, access, hostKey, instanceOf, nodeFloating?.address),
+      shape: { size: os.flavorName, image: os.imageName },
+      vm: [instance, attachment],
+    };
   }) as [PlannedHost, PlannedHost];
 
   const floating =

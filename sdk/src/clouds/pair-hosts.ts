@@ -2,6 +2,7 @@
 // provider reaches each host. Cloud files only create infrastructure; the pair is configured once.
 import * as pulumi from "@pulumi/pulumi";
 import { PrivateKey } from "@pulumi/tls/privateKey.js";
+import type { NodeShapeInput } from "../native/node-rollout.js";
 import type { HostConnectionInput, NodeInstanceInput, SshBastionInput } from "../native/types.js";
 import { hostPackages, renderHostSetupScript } from "../plan/host-setup-script.js";
 import { type IngressRule, planIngressRules } from "../plan/ingress-rules.js";
@@ -15,6 +16,10 @@ export interface PlannedHost {
   readonly connection: HostConnectionInput;
   /** The node's VM on a cloud: PairConfiguration reconfigures the node whenever it changes. */
   readonly instance?: NodeInstanceInput;
+  /** The shape its VM is to have, from the program's args alone (a rolling update's drain takes it). */
+  readonly shape?: NodeShapeInput;
+  /** The node's VM and what attaches its data volume: a rolling update's settle waits for them. */
+  readonly vm?: readonly pulumi.Resource[];
 }
 
 export interface PairHosts {
@@ -34,6 +39,11 @@ export interface PairHosts {
   readonly readyFile: string | undefined;
   /** The instances and their data volumes' attachments: configuration waits for them. */
   readonly instances: pulumi.Resource[];
+  /**
+   * A node's address (and SSH host) comes from its VM (GCP): a rolling update's steps before that VM
+   * take the address the control plane knows instead.
+   */
+  readonly addressesFollowVms?: boolean;
 }
 
 /** What cloud wiring needs from the component. */
@@ -45,6 +55,11 @@ export interface CloudContext {
   /** PgBouncer's port on the endpoint (the pair spec's default). */
   readonly poolerPort: number;
   readonly agentPort: number;
+  /**
+   * With rolling updates: what a node's VM and data volume wait for (its drain), decided once the
+   * program knows the order. Without: n2's wait for n1's.
+   */
+  readonly nodeGate?: (node: string) => Promise<pulumi.Resource[] | undefined>;
 }
 
 /** The args every cloud (not local) needs, each required with a message naming it. */
@@ -173,6 +188,24 @@ export const DEFAULT_DATA_VOLUME_SIZE_GB = 50;
  */
 export function afterFirstNode(index: number, first: readonly pulumi.Resource[]): pulumi.Resource[] {
   return index === 0 ? [] : [...first];
+}
+
+/**
+ * What a node's VM (or data volume) waits for besides `extra`: its drain in a rolling update, else
+ * (also on a rolling update's first `pulumi up`, gate undefined) n1's resources (`first`) for n2.
+ */
+export function nodeDependsOn(
+  ctx: CloudContext,
+  index: number,
+  first: readonly pulumi.Resource[],
+  extra: readonly pulumi.Resource[] = [],
+): pulumi.Input<pulumi.Resource[]> {
+  const gate = ctx.nodeGate;
+  if (gate === undefined) return [...extra, ...afterFirstNode(index, first)];
+  return gate(NODE_NAMES[index] as string).then((drain) => [
+    ...extra,
+    ...(drain ?? afterFirstNode(index, first)),
+  ]);
 }
 
 /** How the provider reaches a cloud VM: root over SSH with the provider's key (kept secret), its host key pinned. */

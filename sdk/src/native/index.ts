@@ -2,6 +2,7 @@
 export * from "./control-plane-host.js";
 export * from "./database.js";
 export * from "./local-hosts.js";
+export * from "./node-rollout.js";
 export * from "./pair-configuration.js";
 export * from "./pair-secrets.js";
 export * from "./provider.js";

@@ -61,7 +61,8 @@ export class PairConfigurationResource extends pulumi.CustomResource {
         endpointPort: undefined,
         adminUsername: undefined,
         adminPassword: undefined,
-        pairSecrets: undefined,
+        // An input and an output of the same name: given, it is sent (secret); either way it is read back.
+        pairSecrets: args.pairSecrets === undefined ? undefined : pulumi.secret(args.pairSecrets),
         caCertificate: undefined,
       },
       pgaasResourceOptions(opts, ["adminPassword", "pairSecrets", "hosts"]),

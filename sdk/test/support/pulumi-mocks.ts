@@ -174,16 +174,25 @@ export class MockRegistry {
 
   /** A component transformation that records each child's options (children inherit it). */
   readonly recordOptions: pulumi.ResourceTransformation = ({ type, name, opts }) => {
-    const dependsOn = ([] as unknown[])
-      .concat(opts.dependsOn ?? [])
-      .map((resource) => (resource as { __name?: string }).__name ?? "?")
-      .sort();
-    this.#options.set(`${type}::${name}`, {
-      protect: opts.protect,
-      retainOnDelete: opts.retainOnDelete,
-      ignoreChanges: opts.ignoreChanges,
-      dependsOn,
-    });
+    const record = (dependsOn: unknown) =>
+      this.#options.set(`${type}::${name}`, {
+        protect: opts.protect,
+        retainOnDelete: opts.retainOnDelete,
+        ignoreChanges: opts.ignoreChanges,
+        dependsOn: ([] as unknown[])
+          .concat(dependsOn ?? [])
+          .map((resource) => (resource as { __name?: string }).__name ?? "?")
+          .sort(),
+      });
+    // A promise of dependencies (an order decided when the program runs; cloud packages merge it into
+    // an Output) is recorded once it resolves.
+    const { dependsOn } = opts;
+    if (dependsOn instanceof Promise || pulumi.Output.isInstance(dependsOn)) {
+      record([]);
+      void (
+        dependsOn instanceof Promise ? dependsOn : resolved<unknown>(dependsOn as pulumi.Output<unknown>)
+      ).then(record);
+    } else record(dependsOn);
     return undefined;
   };
 
@@ -287,7 +296,7 @@ export function isKnown(output: pulumi.Output<unknown>): Promise<boolean> {
 export async function constructPair(
   name: string,
   args: import("../../src/postgres-pair-args.js").PostgresPairArgs,
-  options: { preview: boolean } = { preview: false },
+  options: Parameters<typeof installMocks>[0] = { preview: false },
 ): Promise<{ registry: MockRegistry; pair: import("../../src/postgres-pair.js").PostgresPair }> {
   const registry = await installMocks(options);
   const { PostgresPair } = await import("../../src/postgres-pair.js");
