@@ -13,6 +13,9 @@ const pair = new PostgresPair("billing", {
   controlPlaneAddress: config.require("controlPlaneAddress"),
   witnessSshHostKeySha256: config.require("controlPlaneHostKeySha256"),
   agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
+  // A resize or a replaced VM rolls through the pair in one `pulumi up`: the standby first, at most one
+  // switchover (docs/operations.md, "Rolling updates in one `pulumi up`").
+  rollingUpdates: true,
   gcp: {
     network: config.require("network"),
     subnetwork: config.require("subnetwork"),

@@ -15,6 +15,9 @@ const pair = new PostgresPair("orders", {
   witnessSshHostKeySha256: config.require("controlPlaneHostKeySha256"),
   agentControlPlaneUrl: config.require("agentControlPlaneUrl"),
   settings: { work_mem: "16MB", max_connections: "200" },
+  // A resize or a replaced VM rolls through the pair in one `pulumi up`: the standby first, at most one
+  // switchover (docs/operations.md, "Rolling updates in one `pulumi up`").
+  rollingUpdates: true,
   openstack: {
     networkId: config.require("networkId"),
     subnetId: config.require("subnetId"),
