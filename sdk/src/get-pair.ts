@@ -60,5 +60,5 @@ export function getPairOutput(
 /** The control plane knows no pair by that name (a first `pulumi up`): the invoke's `pair_not_found`. */
 export function isPairNotFound(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /pair_not_found|no pair named \S+ is registered/.test(message);
+  return /\bpair_not_found: /.test(message);
 }

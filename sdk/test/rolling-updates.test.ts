@@ -54,12 +54,14 @@ function registeredWithPrimary(primary: string) {
  * What the provider's getPair answers before the first `pulumi up` registered the pair: the engine
  * hands the provider's message over as the failed call's details.
  */
-const NOT_REGISTERED = {
-  [GET_PAIR]: () => {
-    const message = "no pair named orders is registered with the control plane";
-    throw Object.assign(new Error(message), { details: message });
-  },
-};
+function notRegistered(name: string) {
+  return {
+    [GET_PAIR]: () => {
+      const message = `pair_not_found: no pair named ${name} is registered with the control plane`;
+      throw Object.assign(new Error(message), { details: message });
+    },
+  };
+}
 
 /** Explicit dependencies of every step, VM, volume and the configuration: the chain, exactly. */
 function chainOf(registry: MockRegistry) {
@@ -214,7 +216,7 @@ describe("rolling updates on OpenStack, n1 first", () => {
   it("on the first creation (the control plane knows no such pair): the VMs as without the switch, then the steps", async () => {
     const { registry } = await constructPair("orders", openstackArgs(), {
       preview: false,
-      functions: NOT_REGISTERED,
+      functions: notRegistered("orders"),
     });
     const vms = ["orders-n1", "orders-n1-data", "orders-n2", "orders-n2-data"];
     expect(chainOf(registry)).toEqual({
@@ -438,12 +440,7 @@ describe("rolling updates on GCP, first creation", () => {
   it("creates the VMs as without the switch, then the steps at the VMs' addresses", async () => {
     const { registry } = await constructPair("billing", gcpArgs(), {
       preview: false,
-      functions: {
-        [GET_PAIR]: () => {
-          const message = "no pair named billing is registered with the control plane";
-          throw Object.assign(new Error(message), { details: message });
-        },
-      },
+      functions: notRegistered("billing"),
     });
     expect(gcpChainOf(registry)).toEqual({
       "billing-n1": ["billing-nat"],

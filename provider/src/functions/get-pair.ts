@@ -58,8 +58,10 @@ export async function invokeGetPair(
       ? (await unlessGone(api(getPair, { params: { id: pairId } })))?.pair
       : (await api(listPairs, {})).pairs.find((candidate) => candidate.name === name);
   if (pair === undefined) {
+    // The code leads the message: only the message crosses the gRPC hop, and programs (a rolling
+    // update's first `pulumi up`) tell "no such pair" from a failing control plane by it.
     throw new InputError(
-      `no pair ${pairId !== undefined ? `with id ${pairId}` : `named ${name}`} is registered with the control plane`,
+      `pair_not_found: no pair ${pairId !== undefined ? `with id ${pairId}` : `named ${name}`} is registered with the control plane`,
       { code: "pair_not_found" },
     );
   }

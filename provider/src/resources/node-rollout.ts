@@ -86,12 +86,12 @@ export interface RolloutOperations {
 }
 
 const engineOperations: RolloutOperations = {
-  pairStatus: (spec, hosts) => pairStatus(spec, hosts),
-  switchover: (spec, hosts, secrets) => switchover(spec, hosts, secrets),
-  replaceMember: (spec, hosts, options) => replaceMember(spec, hosts, options),
-  growDataFilesystems: (spec, hosts, nodes) => growDataFilesystems(spec, hosts, nodes),
+  pairStatus,
+  switchover,
+  replaceMember,
+  growDataFilesystems,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  now: () => Date.now(),
+  now: Date.now,
 };
 
 interface Step {

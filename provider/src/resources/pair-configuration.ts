@@ -21,15 +21,13 @@ import {
   parsePairSpec,
   replaceMember,
   teardownPair,
-  withBackupKey,
-  withTlsCa,
 } from "@pgaas/engine";
 import { z } from "zod";
 import { containsUnknowns, sameValue, unwrapSecrets, wireSecret } from "../plugin/wire-values.js";
 import { HostConnections, memberNames, pairHostsFor } from "./host-connections.js";
 import { ResourceInitError } from "./init-failure.js";
 import { NodeInstances, nodeChanges, pairWhileMoving } from "./node-changes.js";
-import { differingSecrets, parseSecretsJson, secretsJson } from "./pair-secrets.js";
+import { completedSecrets, differingSecrets, pairSecretsProperty, secretsJson } from "./pair-secrets.js";
 import {
   changedKeys,
   parseInputs,
@@ -76,15 +74,10 @@ function withDefaults(news: WireProps): WireProps {
   return { ...news, readyTimeoutSeconds: news.readyTimeoutSeconds ?? DEFAULT_READY_TIMEOUT_SECONDS };
 }
 
-/** The pair's generated credentials as the state holds them (a secret JSON string). */
-function storedSecrets(props: WireProps): PairSecrets {
-  return parseSecretsJson(String(unwrapSecrets(props.pairSecrets)), "pairSecrets");
-}
-
 /** The `pairSecrets` input when given and known (PairSecrets' output), else undefined. */
 function givenSecrets(props: WireProps): PairSecrets | undefined {
   if (props.pairSecrets === undefined || containsUnknowns(props.pairSecrets)) return undefined;
-  return parseSecretsJson(String(unwrapSecrets(props.pairSecrets)), "pairSecrets");
+  return pairSecretsProperty(props);
 }
 
 /**
@@ -95,7 +88,7 @@ export function secretsMismatch(olds: WireProps, news: WireProps): string | unde
   if (olds.pairSecrets === undefined || containsUnknowns(olds.pairSecrets)) return undefined;
   const given = givenSecrets(news);
   if (given === undefined) return undefined;
-  const differing = differingSecrets(storedSecrets(olds), given);
+  const differing = differingSecrets(pairSecretsProperty(olds), given);
   if (differing.length === 0) return undefined;
   return (
     `secrets_mismatch: pairSecrets differs from the secrets the pair runs with (${differing.join(", ")}); ` +
@@ -104,11 +97,14 @@ export function secretsMismatch(olds: WireProps, news: WireProps): string | unde
   );
 }
 
-/** The given secrets are exactly the state's (compared parsed: JSON key order does not matter). */
-function sameSecrets(olds: WireProps, news: WireProps): boolean {
-  if (olds.pairSecrets === undefined || containsUnknowns(news.pairSecrets)) return false;
-  const parse = (props: WireProps) => JSON.parse(String(unwrapSecrets(props.pairSecrets)));
-  return sameValue(parse(olds), parse(news));
+/**
+ * Given secrets that are an update: not known yet (preview), or adding what the state lacks (a backup
+ * key, a CA). Changing what the state holds never gets here: Diff refuses it first (secrets_mismatch).
+ */
+function secretsUpdate(olds: WireProps, news: WireProps): boolean {
+  if (news.pairSecrets === undefined) return false;
+  const given = givenSecrets(news);
+  return given === undefined || differingSecrets(given, pairSecretsProperty(olds)).length > 0;
 }
 
 /** Check failures of the spec (the engine's own validation) and of the hosts list against it. */
@@ -310,7 +306,7 @@ export const pairConfigurationHandler: ResourceHandler = {
       ...(sameValue(convergedSpec(olds.spec), convergedSpec(next.spec)) ? [] : ["spec"]),
       ...changedKeys(["hosts", "readyFile", "readyTimeoutSeconds", "nodeInstances"], olds, next),
       // Given secrets that complete the state's (a backup key, a CA it lacked) are an update.
-      ...(next.pairSecrets === undefined || sameSecrets(olds, next) ? [] : ["pairSecrets"]),
+      ...(secretsUpdate(olds, next) ? ["pairSecrets"] : []),
     ];
     // The same hosts carry the new pair: the old one must be gone first.
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: true };
@@ -339,7 +335,7 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async read(id, props, ctx) {
     const parsed = parse(props);
-    const secrets = storedSecrets(props);
+    const secrets = pairSecretsProperty(props);
     const status = await pairStatus(parsed.spec, parsed.hosts);
     if (status.primary === null)
       ctx.log.warn("no primary", { pair: parsed.spec.name, replication: status.replication });
@@ -358,7 +354,7 @@ export const pairConfigurationHandler: ResourceHandler = {
     const parsed = parse(news);
     // Check and Diff made sure given secrets only complete the state's. Without them, state written
     // before backups (or TLS) existed has no repository key (or CA): the first update adds it.
-    const secrets = givenSecrets(news) ?? withTlsCa(withBackupKey(storedSecrets(olds)), parsed.spec.name);
+    const secrets = givenSecrets(news) ?? completedSecrets(pairSecretsProperty(olds), parsed.spec.name);
     const before = parse(olds);
     const changes = nodeChanges(
       { nodes: before.spec.nodes, nodeInstances: before.inputs.nodeInstances },
@@ -381,7 +377,7 @@ export const pairConfigurationHandler: ResourceHandler = {
 
   async delete(_id, props, ctx) {
     const parsed = parse(props);
-    const secrets = storedSecrets(props);
+    const secrets = pairSecretsProperty(props);
     const { unreachable } = await teardownPair(parsed.spec, parsed.hosts, {
       postgresSshPublicKey: secrets.postgresSshPublicKey,
     });

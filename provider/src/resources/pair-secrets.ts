@@ -48,7 +48,7 @@ export function secretsJson(secrets: PairSecrets): string {
 }
 
 /** Secrets written before backups (or TLS) existed get a repository key (or a CA); nothing else changes. */
-function completed(secrets: PairSecrets, pairName: string): PairSecrets {
+export function completedSecrets(secrets: PairSecrets, pairName: string): PairSecrets {
   return withTlsCa(withBackupKey(secrets), pairName);
 }
 
@@ -56,7 +56,8 @@ function isComplete(secrets: PairSecrets): boolean {
   return secrets.backupCipherPass !== undefined && secrets.tlsCa !== undefined;
 }
 
-function stored(props: WireProps): PairSecrets {
+/** The `pairSecrets` property (this resource's output, PairConfiguration's input and state), parsed. */
+export function pairSecretsProperty(props: WireProps): PairSecrets {
   return parseSecretsJson(String(unwrapSecrets(props.pairSecrets)), "pairSecrets");
 }
 
@@ -88,7 +89,7 @@ export const pairSecretsHandler: ResourceHandler = {
     // to create: a pair's secrets are never replaced by a seed once owned here.
     const replaces = sameValue(olds.pairName, news.pairName) ? [] : ["pairName"];
     // State adopted from a pair made before backups (or TLS) existed: the update adds what is missing.
-    const incomplete = !isComplete(stored(olds));
+    const incomplete = !isComplete(pairSecretsProperty(olds));
     return { changes: replaces.length > 0 || incomplete, replaces };
   },
 
@@ -97,7 +98,7 @@ export const pairSecretsHandler: ResourceHandler = {
     const secrets =
       inputs.seed === undefined
         ? generatePairSecrets(inputs.pairName)
-        : completed(parseSecretsJson(inputs.seed, "seed"), inputs.pairName);
+        : completedSecrets(parseSecretsJson(inputs.seed, "seed"), inputs.pairName);
     return { id: inputs.pairName, outs: stateOf(props, secrets) };
   },
 
@@ -112,7 +113,7 @@ export const pairSecretsHandler: ResourceHandler = {
 
   async update(_id, olds, news) {
     const inputs = parseInputs(PairSecretsInputs, news);
-    return { outs: stateOf(news, completed(stored(olds), inputs.pairName)) };
+    return { outs: stateOf(news, completedSecrets(pairSecretsProperty(olds), inputs.pairName)) };
   },
 
   async delete() {

@@ -75,11 +75,11 @@ describe("getPair", () => {
 
   it("fails with the pair it could not find", async () => {
     await expect(invokeGetPair({ name: "billing" }, config)).rejects.toThrow(
-      "no pair named billing is registered with the control plane",
+      "pair_not_found: no pair named billing is registered with the control plane",
     );
     const unknownId = "11111111-2222-4333-8444-555555555555";
     await expect(invokeGetPair({ pairId: unknownId }, config)).rejects.toThrow(
-      `no pair with id ${unknownId} is registered with the control plane`,
+      `pair_not_found: no pair with id ${unknownId} is registered with the control plane`,
     );
   });
 
