@@ -44,8 +44,10 @@ export interface MemberLayout {
   /** what the pgaas scripts (hooks, degrade, fence watcher) did, one line per action */
   readonly scriptsLog: string;
   readonly fenceMarker: string;
-  /** keepalived's track_file: `0` (VIP may live here) only while writable and unfenced */
+  /** keepalived's track_file: `0` (the VIP may live here) while open or held, `1` (FAULT) when closed */
   readonly vipGate: string;
+  /** keepalived's weighted track_file: added to the VRRP priority, so an open gate outranks a held one */
+  readonly vipPriority: string;
   /** touched by the loop that keeps the gate current; stale means the gate may be stale too */
   readonly vipGateHeartbeat: string;
   /** written once initdb or a clone finished: a data directory without it is a half-made leftover */
@@ -129,6 +131,7 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     scriptsLog: `${logDir}/pgaas-scripts.log`,
     fenceMarker: `${stateDir}/FENCED`,
     vipGate: `${runDir}/vip-gate`,
+    vipPriority: `${runDir}/vip-priority`,
     vipGateHeartbeat: `${runDir}/vip-gate.alive`,
     dataCompleteMarker: `${stateDir}/data.complete`,
     spoolDir: `${stateDir}/spool`,

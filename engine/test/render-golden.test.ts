@@ -258,21 +258,28 @@ describe("rendered files (golden)", () => {
     }
   });
 
-  it("keepalived: VRRPv3 unicast, BACKUP + nopreempt, VIP /32, a closed-at-start gate file and a script, no weights", () => {
+  it("keepalived: VRRPv3 unicast, BACKUP with preemption, VIP /32, a closed-at-start gate, a priority file and a script", () => {
     const conf = byPath(n1, "/keepalived.conf");
     expect(conf).toContain("vrrp_version 3");
     expect(conf).toContain("advert_int 0.05");
     expect(conf).toContain("unicast_src_ip 10.40.0.11");
     expect(conf).toContain("unicast_peer {\n    10.40.0.12\n  }");
-    expect(conf).toContain("state BACKUP\n  nopreempt");
+    expect(conf).toContain("state BACKUP\n  interface eth0\n  virtual_router_id");
+    // A promoted node must preempt the former primary that holds the VIP while its PostgreSQL is down.
+    expect(conf).not.toContain("nopreempt");
+    expect(conf).toContain("priority 100\n");
+    expect(conf).toContain("  vrrp_higher_prio_send_advert\n");
     expect(conf).toContain("10.40.0.100/32 dev eth0");
-    // weight 0: any non-zero gate value is a fault; only the file's own weight line may name a weight.
-    expect(conf.match(/weight.*/g)).toEqual(["weight 0"]);
+    // The gate faults (weight 0), the priority file adds its value (weight 1), the script has no weight.
+    expect(conf.match(/weight.*/g)).toEqual(["weight 0", "weight 1"]);
     expect(conf).toContain(
       'track_file pgaas_orders_gate {\n  file "/run/pgaas/orders/n1/vip-gate"\n  weight 0\n  init_file 1 overwrite\n}',
     );
     expect(conf).toContain(
-      "track_file {\n    pgaas_orders_gate\n  }\n  track_script {\n    pgaas_orders_alive\n  }",
+      'track_file pgaas_orders_priority {\n  file "/run/pgaas/orders/n1/vip-priority"\n  weight 1\n  init_file 0 overwrite\n}',
+    );
+    expect(conf).toContain(
+      "track_file {\n    pgaas_orders_gate\n    pgaas_orders_priority\n  }\n  track_script {\n    pgaas_orders_alive\n  }",
     );
   });
 

@@ -15,6 +15,7 @@ import {
 import { heal, isolateHost, partition, restoreHost } from "@pgaas/engine/testing";
 import {
   adminTarget,
+  connectOutcome,
   ensureDrillDatabase,
   killPostmaster,
   LAB_HOSTS,
@@ -155,7 +156,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe("failover drills", () => {
-  it("(a) kill -9 of the primary's postmaster: standby promoted, VIP moves, writes resume, 0 acked rows lost", async () => {
+  it("(a) kill -9 of the primary's postmaster: VIP held (refusing) until the standby is promoted, then moves; writes resume, 0 acked rows lost", async () => {
     await drill("drill a: kill -9 postmaster", async ({ timeline, defer }) => {
       const primary = await ensureHealthy(timeline);
       const standby = other(primary);
@@ -165,6 +166,12 @@ describe("failover drills", () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const pid = await killPostmaster(fixture.lab, spec, primary);
       const killedAt = timeline.mark(`kill -9 ${primary} postmaster (pid ${pid})`);
+      // Held: until the standby is promoted (≥ 2 s of repmgr's reconnect attempts), the VIP stays on the
+      // killed primary, so a client is refused at once instead of its SYN vanishing.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await vipHolders(fixture.lab, ["n1", "n2"], vip())).toEqual([primary]);
+      expect(await connectOutcome(vip(), spec.postgres.port, 1000)).toBe("refused");
+      timeline.mark(`VIP held by ${primary}: a connect is refused`);
       const resumedAt = timeline.mark(
         "first acknowledged write through the VIP",
         await writer.firstAckAfter(killedAt, 60_000),

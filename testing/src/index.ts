@@ -3,6 +3,7 @@
 // only @pgaas/common and @pgaas/engine; fixtures that start the control plane or the agent are in
 // ./control-plane and ./agent.
 export * from "./bench-output.js";
+export * from "./connect-outcome.js";
 export * from "./drill.js";
 export * from "./endpoint-client.js";
 export * from "./fresh-lab.js";

@@ -56,3 +56,22 @@ export function watchVip(
     },
   };
 }
+
+/**
+ * Runs of two or more consecutive samples with more than one holder. A VRRP handover overlaps for the
+ * milliseconds until the former master hears the new one's first advert (so a held VIP, in front of a
+ * stopped PostgreSQL, is handed over), which one sample may catch; a split lasts, and shows in a row.
+ */
+export function vipSplits(samples: readonly VipSample[]): VipSample[][] {
+  const splits: VipSample[][] = [];
+  let run: VipSample[] = [];
+  for (const sample of [...samples, { at: Number.POSITIVE_INFINITY, holders: [] }]) {
+    if (sample.holders.length > 1) {
+      run.push(sample);
+      continue;
+    }
+    if (run.length > 1) splits.push(run);
+    run = [];
+  }
+  return splits;
+}

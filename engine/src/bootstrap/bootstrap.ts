@@ -227,14 +227,18 @@ export async function bootstrapPair(
       await waitForStreaming(spec, primary);
       return ensureSync(spec, primary);
     });
-    // keepalived and the fence watchers start together: the VIP follows the writable, unfenced primary.
+    // keepalived, then the fence watcher, on each node: the VIP follows the writable, unfenced primary.
+    // keepalived reads its new configuration before a new watcher writes the gate, so a keepalived that
+    // still tracks the gate alone never sees the held state (which it would take for open).
     // PgBouncer runs on both nodes; only the one the endpoint leads to (the primary) is reached.
     await Promise.all(
       pair.nodes.flatMap((s) => [
-        ...(vip ? [runner.run("keepalived", s.name, () => ensureKeepalived(s, planOf(s)))] : []),
-        runner.run("fence-watcher", s.name, () =>
-          s.services.ensureRunning(fenceWatcherService(s.member, planOf(s))),
-        ),
+        (async () => {
+          if (vip) await runner.run("keepalived", s.name, () => ensureKeepalived(s, planOf(s)));
+          await runner.run("fence-watcher", s.name, () =>
+            s.services.ensureRunning(fenceWatcherService(s.member, planOf(s))),
+          );
+        })(),
         ...(spec.pooler.enabled ? [runner.run("pooler", s.name, () => ensurePooler(s, planOf(s)))] : []),
       ]),
     );

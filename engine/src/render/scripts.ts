@@ -30,6 +30,18 @@ export function vipGateStaleMs(spec: PairSpec): number {
   return Math.round((round + 1) * 1000);
 }
 
+/** What an open gate adds to the VRRP priority (keepalived's vip-priority track file, weight 1). */
+export const VIP_OPEN_PRIORITY_BONUS = 50;
+
+/**
+ * How long a former primary whose PostgreSQL stopped may keep (hold) the VIP it has, refusing connections
+ * at once, while its standby is promoted: well past a failover's ~3 s; past it the gate closes as before.
+ */
+export const VIP_HOLD_MS = 10_000;
+
+/** iproute2, to see whether the VIP is on this host (the fence watcher's PATH may lack /usr/sbin). */
+const IP_BIN = "/usr/sbin/ip";
+
 function assignments(values: Readonly<Record<string, string>>): string {
   return Object.entries(values)
     .map(([name, value]) => `readonly ${name}=${shellQuote(value)}\n`)
@@ -54,6 +66,11 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
     PGAAS_LOG: layout.scriptsLog,
     PGAAS_FENCE_MARKER: layout.fenceMarker,
     PGAAS_VIP_GATE: gated ? layout.vipGate : "",
+    PGAAS_VIP_PRIORITY: gated ? layout.vipPriority : "",
+    PGAAS_VIP_OPEN_PRIORITY: String(VIP_OPEN_PRIORITY_BONUS),
+    PGAAS_VIP_ADDRESS: gated ? spec.endpoint.address : "",
+    PGAAS_VIP_HOLD_MS: String(VIP_HOLD_MS),
+    PGAAS_IP: IP_BIN,
     PGAAS_VIP_GATE_HEARTBEAT: gated ? layout.vipGateHeartbeat : "",
     PGAAS_VIP_GATE_STALE_MS: String(vipGateStaleMs(spec)),
     PGAAS_PEER_ADDRESS: peer?.address ?? "",
@@ -88,22 +105,65 @@ pgaas_is_writable() {
   [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
 }
 
-# The VIP gate keepalived tracks (track_file, watched with inotify): 0 lets the VIP live here, 1
-# keeps it away. Replaced atomically and only on change, so keepalived acts on each write at once.
+# The VIP gate keepalived tracks (two track_files, watched with inotify). vip-gate: 0 lets the VIP live
+# here, 1 keeps it away (FAULT). vip-priority: added to the VRRP priority. Three states:
+#   open    writable and unfenced: the gate is open and the priority raised, so it takes the VIP from a held one;
+#   held    the former primary whose PostgreSQL stopped: it keeps the VIP it has, so clients are refused at
+#           once (a reset) instead of their connects vanishing until the promoted standby takes it;
+#   closed  everything else.
+# The writes are ordered so no moment between them lets a node outrank where it should not.
 pgaas_vip_gate() {
   [ -n "$PGAAS_VIP_GATE" ] || return 0
-  local want=1 current=
-  [ "$1" = open ] && want=0
-  # keepalived creates the file as root, unreadable here: then current stays empty and it is replaced.
-  read -r current 2>/dev/null <"$PGAAS_VIP_GATE"
-  [ "$current" = "$want" ] && return 0
-  printf '%s\\n' "$want" >"$PGAAS_VIP_GATE.$$" && mv -f "$PGAAS_VIP_GATE.$$" "$PGAAS_VIP_GATE" &&
-    pgaas_log "VIP gate $1"
+  local changed=1
+  case "$1" in
+    open)
+      pgaas_vip_write "$PGAAS_VIP_PRIORITY" "$PGAAS_VIP_OPEN_PRIORITY" && changed=0
+      pgaas_vip_write "$PGAAS_VIP_GATE" 0 && changed=0
+      ;;
+    held)
+      pgaas_vip_write "$PGAAS_VIP_PRIORITY" 0 && changed=0
+      pgaas_vip_write "$PGAAS_VIP_GATE" 0 && changed=0
+      ;;
+    *)
+      pgaas_vip_write "$PGAAS_VIP_GATE" 1 && changed=0
+      pgaas_vip_write "$PGAAS_VIP_PRIORITY" 0 && changed=0
+      ;;
+  esac
+  [ "$changed" = 1 ] || pgaas_log "VIP gate $1"
+}
+
+# Replaces a gate file atomically and only on change, so keepalived acts on each write at once; fails
+# when the file already says so. keepalived creates the files as root, unreadable here: then they are replaced.
+pgaas_vip_write() {
+  local current=
+  read -r current 2>/dev/null <"$1"
+  [ "$current" = "$2" ] && return 1
+  printf '%s\n' "$2" >"$1.$$" && mv -f "$1.$$" "$1"
 }
 
 # Opens the gate only while this node is unfenced and writable, else closes it.
 pgaas_vip_gate_follow() {
   if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then pgaas_vip_gate open; else pgaas_vip_gate closed; fi
+}
+
+# Whether this node may hold the VIP ($1: when it was last seen writable, in ms): unfenced, not a standby,
+# no postmaster running, seen writable within the hold time, and the VIP is here now (a node that has
+# lost it never takes it back this way).
+pgaas_vip_may_hold() {
+  [ ! -e "$PGAAS_FENCE_MARKER" ] && [ ! -e "$PGAAS_DATA_DIR/standby.signal" ] &&
+    [ $(($(date +%s%3N) - $1)) -lt "$PGAAS_VIP_HOLD_MS" ] &&
+    ! pgaas_postmaster_alive &&
+    [ -n "$("$PGAAS_IP" -o -4 addr show to "$PGAAS_VIP_ADDRESS/32" 2>/dev/null)" ]
+}
+
+# Whether the postmaster named in postmaster.pid lives. A killed one can linger as a zombie until its
+# parent reaps it, which pg_ctl status would count as running.
+pgaas_postmaster_alive() {
+  local pid state
+  read -r pid 2>/dev/null <"$PGAAS_DATA_DIR/postmaster.pid" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' "/proc/$pid/status" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
 # The loop that keeps the gate current beats once a round; keepalived's check fails on a stale beat, so
@@ -207,14 +267,14 @@ pgaas_psql -c "$PGAAS_SQL_SYNC_OFF" -c "$PGAAS_SQL_RELOAD" >/dev/null || pgaas_l
 "$PGAAS_REPMGR" -f "$PGAAS_REPMGR_CONF" standby promote &
 promote=$!
 # repmgr looks whether the promotion finished only once a second: open the VIP gate the moment
-# PostgreSQL accepts writes (at most 100 looks, 0.05 s apart, while repmgr still runs).
-for _ in {1..100}; do
+# PostgreSQL accepts writes (at most 250 looks, 0.02 s apart, while repmgr still runs).
+for _ in {1..250}; do
   if pgaas_is_writable; then
     pgaas_vip_gate_follow
     break
   fi
   kill -0 "$promote" 2>/dev/null || break
-  sleep 0.05
+  sleep 0.02
 done
 wait "$promote"
 `,
@@ -270,7 +330,8 @@ exit 0
 /**
  * The fence watcher: a primary that sees neither its standby nor the witness for the fence timeout
  * writes the fence marker and stops PostgreSQL at once, before the standby could be promoted. Each round
- * it also keeps the VIP gate current (open only while unfenced and writable) and beats its heartbeat.
+ * it also keeps the VIP gate current (open while unfenced and writable, held for a bounded time by the
+ * former primary whose PostgreSQL stopped, else closed) and beats its heartbeat.
  */
 export function renderFenceWatcher(spec: PairSpec, member: Member): string {
   const intervalMs = Math.round(spec.failover.fenceCheckIntervalSecs * 1000);
@@ -281,10 +342,12 @@ export function renderFenceWatcher(spec: PairSpec, member: Member): string {
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 pgaas_log "fence watcher started (timeout \${TIMEOUT_MS} ms)"
 last_seen=$(now_ms)
+last_writable=0
 while :; do
   if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then
     pgaas_vip_gate open
     started=$(now_ms)
+    last_writable=$started
     if pgaas_sees_a_peer; then
       last_seen=$started
     elif [ $(($(now_ms) - last_seen)) -ge "$TIMEOUT_MS" ]; then
@@ -295,7 +358,7 @@ while :; do
       pgaas_log "FENCED: primary isolated from standby and witness; PostgreSQL stopped"
     fi
   else
-    pgaas_vip_gate closed
+    if pgaas_vip_may_hold "$last_writable"; then pgaas_vip_gate held; else pgaas_vip_gate closed; fi
     last_seen=$(now_ms)
   fi
   pgaas_vip_gate_beat

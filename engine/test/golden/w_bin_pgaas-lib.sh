@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 2bb8acf9506636d7133ee5b6618a324aa6ed16685996c2fdff002bdb39f5c7a6
+# sha256: fe4368c6c4090bc43eab5cf4eaec23341c7e2d590722c37e38d4767ebff4809c
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -12,6 +12,11 @@ readonly PGAAS_PG_LOG=/var/log/pgaas/orders/w/postgresql.log
 readonly PGAAS_LOG=/var/log/pgaas/orders/w/pgaas-scripts.log
 readonly PGAAS_FENCE_MARKER=/var/lib/pgaas/orders/w/FENCED
 readonly PGAAS_VIP_GATE=''
+readonly PGAAS_VIP_PRIORITY=''
+readonly PGAAS_VIP_OPEN_PRIORITY=50
+readonly PGAAS_VIP_ADDRESS=''
+readonly PGAAS_VIP_HOLD_MS=10000
+readonly PGAAS_IP=/usr/sbin/ip
 readonly PGAAS_VIP_GATE_HEARTBEAT=''
 readonly PGAAS_VIP_GATE_STALE_MS=4500
 readonly PGAAS_PEER_ADDRESS=''
@@ -44,22 +49,66 @@ pgaas_is_writable() {
   [ "$(pgaas_psql -c "$PGAAS_SQL_WRITABLE" 2>/dev/null)" = t ]
 }
 
-# The VIP gate keepalived tracks (track_file, watched with inotify): 0 lets the VIP live here, 1
-# keeps it away. Replaced atomically and only on change, so keepalived acts on each write at once.
+# The VIP gate keepalived tracks (two track_files, watched with inotify). vip-gate: 0 lets the VIP live
+# here, 1 keeps it away (FAULT). vip-priority: added to the VRRP priority. Three states:
+#   open    writable and unfenced: the gate is open and the priority raised, so it takes the VIP from a held one;
+#   held    the former primary whose PostgreSQL stopped: it keeps the VIP it has, so clients are refused at
+#           once (a reset) instead of their connects vanishing until the promoted standby takes it;
+#   closed  everything else.
+# The writes are ordered so no moment between them lets a node outrank where it should not.
 pgaas_vip_gate() {
   [ -n "$PGAAS_VIP_GATE" ] || return 0
-  local want=1 current=
-  [ "$1" = open ] && want=0
-  # keepalived creates the file as root, unreadable here: then current stays empty and it is replaced.
-  read -r current 2>/dev/null <"$PGAAS_VIP_GATE"
-  [ "$current" = "$want" ] && return 0
-  printf '%s\n' "$want" >"$PGAAS_VIP_GATE.$$" && mv -f "$PGAAS_VIP_GATE.$$" "$PGAAS_VIP_GATE" &&
-    pgaas_log "VIP gate $1"
+  local changed=1
+  case "$1" in
+    open)
+      pgaas_vip_write "$PGAAS_VIP_PRIORITY" "$PGAAS_VIP_OPEN_PRIORITY" && changed=0
+      pgaas_vip_write "$PGAAS_VIP_GATE" 0 && changed=0
+      ;;
+    held)
+      pgaas_vip_write "$PGAAS_VIP_PRIORITY" 0 && changed=0
+      pgaas_vip_write "$PGAAS_VIP_GATE" 0 && changed=0
+      ;;
+    *)
+      pgaas_vip_write "$PGAAS_VIP_GATE" 1 && changed=0
+      pgaas_vip_write "$PGAAS_VIP_PRIORITY" 0 && changed=0
+      ;;
+  esac
+  [ "$changed" = 1 ] || pgaas_log "VIP gate $1"
+}
+
+# Replaces a gate file atomically and only on change, so keepalived acts on each write at once; fails
+# when the file already says so. keepalived creates the files as root, unreadable here: then they are replaced.
+pgaas_vip_write() {
+  local current=
+  read -r current 2>/dev/null <"$1"
+  [ "$current" = "$2" ] && return 1
+  printf '%s
+' "$2" >"$1.$$" && mv -f "$1.$$" "$1"
 }
 
 # Opens the gate only while this node is unfenced and writable, else closes it.
 pgaas_vip_gate_follow() {
   if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then pgaas_vip_gate open; else pgaas_vip_gate closed; fi
+}
+
+# Whether this node may hold the VIP ($1: when it was last seen writable, in ms): unfenced, not a standby,
+# no postmaster running, seen writable within the hold time, and the VIP is here now (a node that has
+# lost it never takes it back this way).
+pgaas_vip_may_hold() {
+  [ ! -e "$PGAAS_FENCE_MARKER" ] && [ ! -e "$PGAAS_DATA_DIR/standby.signal" ] &&
+    [ $(($(date +%s%3N) - $1)) -lt "$PGAAS_VIP_HOLD_MS" ] &&
+    ! pgaas_postmaster_alive &&
+    [ -n "$("$PGAAS_IP" -o -4 addr show to "$PGAAS_VIP_ADDRESS/32" 2>/dev/null)" ]
+}
+
+# Whether the postmaster named in postmaster.pid lives. A killed one can linger as a zombie until its
+# parent reaps it, which pg_ctl status would count as running.
+pgaas_postmaster_alive() {
+  local pid state
+  read -r pid 2>/dev/null <"$PGAAS_DATA_DIR/postmaster.pid" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
 # The loop that keeps the gate current beats once a round; keepalived's check fails on a stale beat, so
