@@ -5,6 +5,8 @@ import { POSTGRES_BIN_DIR } from "@pgaas/common/wire";
 import type { PairSpec } from "./spec.js";
 
 export const PG_BIN_DIR = POSTGRES_BIN_DIR;
+/** iproute2 (an absolute path: a service's PATH may lack /usr/sbin). */
+export const IP_BIN = "/usr/sbin/ip";
 
 export interface MemberLayout {
   readonly pair: string;

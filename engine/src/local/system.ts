@@ -2,6 +2,7 @@
 // "not root" or "no sshd" into clear errors before anything is created.
 import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
+import { IP_BIN } from "../layout.js";
 import { LocalDriverError } from "./errors.js";
 
 export interface LocalResult {
@@ -60,7 +61,7 @@ export async function runLocalChecked(
 }
 
 export const TOOLS = {
-  ip: "/usr/sbin/ip",
+  ip: IP_BIN,
   sshd: "/usr/sbin/sshd",
   sshKeygen: "/usr/bin/ssh-keygen",
 } as const;

@@ -3,7 +3,8 @@
 // wrapper repmgr uses as its service commands. They share one sourced library whose variables are
 // rendered here with `shellQuote`, so no value is ever spliced into shell text unquoted.
 import { shellQuote } from "@pgaas/common";
-import { PG_BIN_DIR, scriptPaths } from "../layout.js";
+import { PROCESS_LIVENESS_FUNCTIONS } from "../commands/process-liveness.js";
+import { IP_BIN, PG_BIN_DIR, scriptPaths } from "../layout.js";
 import type { Member } from "../members.js";
 import { FENCE_PROBE_TIMEOUT_SECS, type PairSpec, peerOf, SYNC_WAIT_SECS } from "../spec.js";
 import {
@@ -38,9 +39,6 @@ export const VIP_OPEN_PRIORITY_BONUS = 50;
  * at once, while its standby is promoted: well past a failover's ~3 s; past it the gate closes as before.
  */
 export const VIP_HOLD_MS = 10_000;
-
-/** iproute2, to see whether the VIP is on this host (the fence watcher's PATH may lack /usr/sbin). */
-const IP_BIN = "/usr/sbin/ip";
 
 function assignments(values: Readonly<Record<string, string>>): string {
   return Object.entries(values)
@@ -156,14 +154,13 @@ pgaas_vip_may_hold() {
     [ -n "$("$PGAAS_IP" -o -4 addr show to "$PGAAS_VIP_ADDRESS/32" 2>/dev/null)" ]
 }
 
-# Whether the postmaster named in postmaster.pid lives. A killed one can linger as a zombie until its
-# parent reaps it, which pg_ctl status would count as running.
+# Whether the postmaster named in postmaster.pid lives (pg_ctl status would count a killed, unreaped
+# one as running).
+${PROCESS_LIVENESS_FUNCTIONS}
 pgaas_postmaster_alive() {
-  local pid state
-  read -r pid 2>/dev/null <"$PGAAS_DATA_DIR/postmaster.pid" || return 1
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  state=$(sed -n 's/^State:[[:space:]]*\\([A-Z]\\).*/\\1/p' "/proc/$pid/status" 2>/dev/null)
-  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+  local pid
+  pid=$(pid_of "$PGAAS_DATA_DIR/postmaster.pid")
+  [ -n "$pid" ] && alive "$pid"
 }
 
 # The loop that keeps the gate current beats once a round; keepalived's check fails on a stale beat, so

@@ -1,16 +1,13 @@
 // Pure builders for the shell the detached service manager runs as root over SSH. Liveness is read
-// from /proc: a zombie (state Z) counts as stopped, because daemons started over SSH are re-parented
-// to a PID 1 that may never reap them.
+// from /proc: a zombie (state Z) counts as stopped (commands/process-liveness.ts).
+import { PROCESS_LIVENESS_FUNCTIONS } from "../commands/process-liveness.js";
 import type { StopSignal } from "./service-def.js";
 
 /** Env var carrying the definition hash into the daemon's environment (read back from /proc/PID/environ). */
 export const DEFINITION_ENV = "PGAAS_SERVICE_DEF";
 
-const FUNCTIONS = `alive() { s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1); [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]; }
-pid_of() { head -n 1 "$1" 2>/dev/null | tr -d ' \\t\\r' | grep -E '^[0-9]+$' || true; }`;
-
 // $1 pidfile → "running PID DEFHASH" | "stopped".
-const STATUS_SCRIPT = `${FUNCTIONS}
+const STATUS_SCRIPT = `${PROCESS_LIVENESS_FUNCTIONS}
 pid=$(pid_of "$1")
 if [ -n "$pid" ] && alive "$pid"; then
   def=$(tr '\\0' '\\n' < "/proc/$pid/environ" 2>/dev/null | sed -n 's/^${DEFINITION_ENV}=//p')
@@ -24,7 +21,7 @@ fi`;
 // root, so the user needs no write access to the pidfile's directory), then execs the daemon — runuser
 // forks, so $! would be runuser's PID, not the daemon's. `env --default-signal`: a background job of a
 // non-interactive shell starts with SIGINT and SIGQUIT ignored, and the daemon would inherit that.
-const START_SCRIPT = `${FUNCTIONS}
+const START_SCRIPT = `${PROCESS_LIVENESS_FUNCTIONS}
 set -e
 pidfile=$1 log=$2 dir=$3 user=$4 mode=$5 limit=$7
 export ${DEFINITION_ENV}=$6
@@ -56,7 +53,7 @@ exit 1`;
 
 // $1 pidfile, $2 signal, $3 wait (tenths of a second) → "stopped PID" | "not-running". PID files are
 // left in place: a stale one reads as stopped, and some belong to the daemon (postmaster.pid).
-const STOP_SCRIPT = `${FUNCTIONS}
+const STOP_SCRIPT = `${PROCESS_LIVENESS_FUNCTIONS}
 pid=$(pid_of "$1")
 if [ -z "$pid" ] || ! alive "$pid"; then
   echo not-running

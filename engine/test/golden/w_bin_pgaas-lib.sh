@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: fe4368c6c4090bc43eab5cf4eaec23341c7e2d590722c37e38d4767ebff4809c
+# sha256: 0e3a43f1beaded32192a996379900d7f9fffa4e1feb4b0a079ee6dcba138492c
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -101,14 +101,14 @@ pgaas_vip_may_hold() {
     [ -n "$("$PGAAS_IP" -o -4 addr show to "$PGAAS_VIP_ADDRESS/32" 2>/dev/null)" ]
 }
 
-# Whether the postmaster named in postmaster.pid lives. A killed one can linger as a zombie until its
-# parent reaps it, which pg_ctl status would count as running.
+# Whether the postmaster named in postmaster.pid lives (pg_ctl status would count a killed, unreaped
+# one as running).
+alive() { s=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1); [ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]; }
+pid_of() { head -n 1 "$1" 2>/dev/null | tr -d ' \t\r' | grep -E '^[0-9]+$' || true; }
 pgaas_postmaster_alive() {
-  local pid state
-  read -r pid 2>/dev/null <"$PGAAS_DATA_DIR/postmaster.pid" || return 1
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
-  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+  local pid
+  pid=$(pid_of "$PGAAS_DATA_DIR/postmaster.pid")
+  [ -n "$pid" ] && alive "$pid"
 }
 
 # The loop that keeps the gate current beats once a round; keepalived's check fails on a stale beat, so

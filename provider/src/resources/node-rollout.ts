@@ -149,13 +149,12 @@ async function waitUntilSynchronous(step: Step, ops: RolloutOperations): Promise
   const { node } = step.inputs;
   for (;;) {
     const status = await ops.pairStatus(step.spec, step.hosts);
-    const standby = status.nodes.find((candidate) => candidate.name === node);
     if (replicatesAsWanted(step, status)) return;
     if (ops.now() >= deadline)
       throw new ConflictError(
         `${node} is not a synchronous standby after ${step.inputs.settleTimeoutSeconds} s ` +
           `(primary ${status.primary ?? "none"}, replication ${status.replication}, its sync state ` +
-          `${standby?.syncState ?? "none"}): ` +
+          `${status.nodes.find((candidate) => candidate.name === node)?.syncState ?? "none"}): ` +
           "the other node is not touched until it is; run `pulumi up` again once it streams",
         { code: "node_not_synchronous" },
       );
@@ -179,9 +178,8 @@ async function settle(before: Step, step: Step, ops: RolloutOperations, ctx: Res
   const was = before.inputs.instance;
   const now = step.inputs.instance;
   if (was !== undefined && now !== undefined && was.instanceId !== now.instanceId) {
-    const index = before.spec.nodes.findIndex((candidate) => candidate.name === node);
     const previousHost = before.inputs.hosts.find((host) => host.name === node);
-    const previousAddress = before.spec.nodes[index]?.address;
+    const previousAddress = before.spec.nodes.find((candidate) => candidate.name === node)?.address;
     await ops.replaceMember(step.spec, step.hosts, {
       node,
       secrets: step.secrets,

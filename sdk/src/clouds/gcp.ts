@@ -23,6 +23,7 @@ import {
   nodeHostKey,
   type PairHosts,
   type PlannedHost,
+  vmsOf,
 } from "./pair-hosts.js";
 
 /** Google's health-check probe ranges for internal passthrough load balancers. */
@@ -69,7 +70,6 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     opts,
   );
 
-  const instances: compute.Instance[] = [];
   const groups: compute.InstanceGroup[] = [];
   // n1's VM and disk: n2's wait for them (never both nodes at once).
   const firstNode: pulumi.Resource[] = [];
@@ -116,7 +116,6 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
         dependsOn: nodeDependsOn(ctx, index, firstNode, nat === undefined ? [] : [nat]),
       },
     );
-    instances.push(instance);
     if (index === 0) firstNode.push(instance);
     if (index === 0) firstDisk.push(dataDisk);
     groups.push(
@@ -224,7 +223,7 @@ export function createGcpHosts(ctx: CloudContext, gcp: GcpPairArgs): PairHosts {
     controlPlaneCidr,
     memoryMb: gcp.memoryMb ?? 8192,
     readyFile: HOST_READY_FILE,
-    instances,
+    instances: vmsOf(nodes),
     addressesFollowVms: true,
   };
 }

@@ -23,6 +23,7 @@ import {
   nodeHostKey,
   type PairHosts,
   type PlannedHost,
+  vmsOf,
 } from "./pair-hosts.js";
 
 export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): PairHosts {
@@ -77,7 +78,6 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
   );
   const vip = vipPort.allFixedIps.apply((ips) => firstAddress(ips, `${name}-vip`));
 
-  const instances: pulumi.Resource[] = [];
   // n1's VM, its attachment and its volume: n2's wait for them (never both nodes at once).
   const firstNode: pulumi.Resource[] = [];
   const firstVolume: pulumi.Resource[] = [];
@@ -131,7 +131,6 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
       { instanceId: instance.id, volumeId: volume.id },
       opts,
     );
-    instances.push(instance, attachment);
     if (index === 0) firstNode.push(instance, attachment);
     if (index === 0) firstVolume.push(volume);
     const address = port.allFixedIps.apply((ips) => firstAddress(ips, `${name}-${node}-port`));
@@ -177,7 +176,7 @@ export function createOpenStackHosts(ctx: CloudContext, os: OpenStackPairArgs): 
     controlPlaneCidr,
     memoryMb: os.memoryMb ?? 2048,
     readyFile: HOST_READY_FILE,
-    instances,
+    instances: vmsOf(nodes),
   };
 }
 

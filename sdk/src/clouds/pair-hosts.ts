@@ -182,11 +182,16 @@ export function bootScriptIgnoreChanges(ctx: VmGuards, property: string): string
 
 export const DEFAULT_DATA_VOLUME_SIZE_GB = 50;
 
+/** The nodes' VMs and what attaches their data volumes, n1's first: what the configuration waits for. */
+export function vmsOf(nodes: readonly PlannedHost[]): pulumi.Resource[] {
+  return nodes.flatMap((node) => [...(node.vm ?? [])]);
+}
+
 /**
  * The other node's VM (and data volume) waits for this one's: a resize or replacement never takes both
  * nodes at once. n1's resources get none; n2's depend on n1's.
  */
-export function afterFirstNode(index: number, first: readonly pulumi.Resource[]): pulumi.Resource[] {
+function afterFirstNode(index: number, first: readonly pulumi.Resource[]): pulumi.Resource[] {
   return index === 0 ? [] : [...first];
 }
 
