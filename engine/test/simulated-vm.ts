@@ -68,6 +68,8 @@ export async function simulatedVm(name: string): Promise<SimulatedVm> {
           resolve({ stdout, stderr, code });
         },
       );
+      // A line that exits without reading its stdin closes the pipe: that is not an error here.
+      child.stdin?.on("error", () => undefined);
       child.stdin?.end(stdin ?? "");
     });
 
