@@ -52,6 +52,10 @@ export interface MemberLayout {
   readonly vipPriority: string;
   /** touched by the loop that keeps the gate current; stale means the gate may be stale too */
   readonly vipGateHeartbeat: string;
+  /** a standby's mark that repmgrd reported its upstream lost and sleeps between reconnect attempts */
+  readonly upstreamLostMark: string;
+  /** taken by the upstream watch's wake of repmgrd and by the event hook's mark (render/upstream-watch.ts) */
+  readonly repmgrdWakeLock: string;
   /** written once initdb or a clone finished: a data directory without it is a half-made leftover */
   readonly dataCompleteMarker: string;
   readonly spoolDir: string;
@@ -135,6 +139,8 @@ export function memberLayout(spec: Pick<PairSpec, "name">, member: string): Memb
     vipGate: `${runDir}/vip-gate`,
     vipPriority: `${runDir}/vip-priority`,
     vipGateHeartbeat: `${runDir}/vip-gate.alive`,
+    upstreamLostMark: `${runDir}/upstream-lost`,
+    repmgrdWakeLock: `${runDir}/repmgrd-wake.lock`,
     dataCompleteMarker: `${stateDir}/data.complete`,
     spoolDir: `${stateDir}/spool`,
     configArchiveDir: `${stateDir}/config-archive`,

@@ -249,17 +249,22 @@ describe("pair operations on namespace hosts", () => {
       );
       process.stdout.write(`isolated primary fenced itself after ${fenceSeconds.toFixed(1)} s\n`);
       expect(fenceSeconds).toBeLessThan(3);
-      const n2Postgres = await hostExec(lab, "n2", [
-        "runuser",
-        "-u",
-        "postgres",
-        "--",
-        "/usr/lib/postgresql/15/bin/pg_ctl",
-        "-D",
-        `/etc/pgaas/${spec.name}/n2`,
-        "status",
-      ]);
-      expect(n2Postgres.code).toBe(3);
+      // The watcher writes the marker first, then stops PostgreSQL (immediate): wait for the stop itself.
+      const n2Status = async () =>
+        (
+          await hostExec(lab, "n2", [
+            "runuser",
+            "-u",
+            "postgres",
+            "--",
+            "/usr/lib/postgresql/15/bin/pg_ctl",
+            "-D",
+            `/etc/pgaas/${spec.name}/n2`,
+            "status",
+          ])
+        ).code;
+      await until("n2's PostgreSQL stopped by its fence", async () => (await n2Status()) === 3, 5_000);
+      expect(await n2Status()).toBe(3);
       // Measured inside the namespaces: SSH status probes would wait on the vanished host.
       await until("n1 promoted", () => acceptsWrites(lab, spec.name, "n1"), 60_000);
       const promotedAfter = (performance.now() - isolated) / 1000;
@@ -290,6 +295,8 @@ describe("pair operations on namespace hosts", () => {
       await dumpLogs(spec);
       throw error;
     } finally {
+      // A failure while n2 was isolated would leave its teardown unreachable, and its files to the next run.
+      await restoreHost(lab, "n2").catch(() => undefined);
       await teardownPair(spec, hosts, { postgresSshPublicKey: secrets.postgresSshPublicKey });
     }
   }, 600_000);

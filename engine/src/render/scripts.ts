@@ -15,7 +15,14 @@ import {
   WRITABLE_SQL,
 } from "../sql/sync-sql.js";
 import { withHeader } from "./header.js";
+import { REPMGR_DATABASE } from "./pg-hba.js";
 import { REPMGR_BIN } from "./repmgr-conf.js";
+import {
+  UPSTREAM_BACK_EVENTS,
+  UPSTREAM_LOST_EVENTS,
+  UPSTREAM_WATCH_FUNCTIONS,
+  UPSTREAM_WATCH_SECS,
+} from "./upstream-watch.js";
 
 const SHEBANG = "#!/bin/bash";
 
@@ -76,6 +83,10 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
     PGAAS_WITNESS_ADDRESS: spec.witness.address,
     PGAAS_WITNESS_PORT: String(spec.witness.port),
     PGAAS_PROBE_TIMEOUT: String(FENCE_PROBE_TIMEOUT_SECS),
+    PGAAS_REPMGR_DB: REPMGR_DATABASE,
+    PGAAS_UPSTREAM_WATCH_SECS: String(UPSTREAM_WATCH_SECS),
+    PGAAS_UPSTREAM_LOST: layout.upstreamLostMark,
+    PGAAS_REPMGRD_WAKE_LOCK: layout.repmgrdWakeLock,
     PGAAS_SYNC_WAIT_SECS: String(SYNC_WAIT_SECS),
     PGAAS_SQL_WRITABLE: WRITABLE_SQL,
     PGAAS_SQL_STREAMING: streamingStandbysSql(spec),
@@ -222,6 +233,12 @@ pgaas_sync_on_when_streaming() {
   done
   pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
 }
+
+# A standby's watch on its upstream: an idle TCP connection to its PostgreSQL port closes the moment that
+# postmaster dies, and then repmgrd is woken to check at once instead of up to a second later. The wake
+# never reaches repmgrd once its event hook marked the upstream lost (it then sleeps between reconnect
+# attempts, which the witness's vote needs).
+${UPSTREAM_WATCH_FUNCTIONS}
 `;
   return withHeader(body);
 }
@@ -300,6 +317,10 @@ case "$event" in
   standby_promote | repmgrd_failover_promote)
     pgaas_set_sync off ;;
 esac
+case "$event" in
+  ${UPSTREAM_LOST_EVENTS.join(" | ")}) pgaas_upstream_lost mark ;;
+  ${UPSTREAM_BACK_EVENTS.join(" | ")}) pgaas_upstream_lost clear ;;
+esac
 ${handover}exit 0
 `,
   );
@@ -328,7 +349,8 @@ exit 0
  * The fence watcher: a primary that sees neither its standby nor the witness for the fence timeout
  * writes the fence marker and stops PostgreSQL at once, before the standby could be promoted. Each round
  * it also keeps the VIP gate current (open while unfenced and writable, held for a bounded time by the
- * former primary whose PostgreSQL stopped, else closed) and beats its heartbeat.
+ * former primary whose PostgreSQL stopped, else closed) and beats its heartbeat. On a standby it keeps
+ * the upstream watch running (render/upstream-watch.ts).
  */
 export function renderFenceWatcher(spec: PairSpec, member: Member): string {
   const intervalMs = Math.round(spec.failover.fenceCheckIntervalSecs * 1000);
@@ -340,6 +362,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 pgaas_log "fence watcher started (timeout \${TIMEOUT_MS} ms)"
 last_seen=$(now_ms)
 last_writable=0
+watch=
 while :; do
   if [ ! -e "$PGAAS_FENCE_MARKER" ] && pgaas_is_writable; then
     pgaas_vip_gate open
@@ -357,6 +380,12 @@ while :; do
   else
     if pgaas_vip_may_hold "$last_writable"; then pgaas_vip_gate held; else pgaas_vip_gate closed; fi
     last_seen=$(now_ms)
+    # A running standby keeps one watch on its upstream beside this loop.
+    if [ -e "$PGAAS_DATA_DIR/standby.signal" ] && { [ -z "$watch" ] || ! kill -0 "$watch" 2>/dev/null; } &&
+      pgaas_postmaster_alive; then
+      pgaas_upstream_watch &
+      watch=$!
+    fi
   fi
   pgaas_vip_gate_beat
   sleep "$INTERVAL"

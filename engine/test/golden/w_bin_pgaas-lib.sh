@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 0e3a43f1beaded32192a996379900d7f9fffa4e1feb4b0a079ee6dcba138492c
+# sha256: e3a86cddc03a040b32ffa8adca372ece755a5e72e292af86cb4506970ad4e38e
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -24,6 +24,10 @@ readonly PGAAS_PEER_PORT=5432
 readonly PGAAS_WITNESS_ADDRESS=10.40.1.5
 readonly PGAAS_WITNESS_PORT=5440
 readonly PGAAS_PROBE_TIMEOUT=1
+readonly PGAAS_REPMGR_DB=repmgr
+readonly PGAAS_UPSTREAM_WATCH_SECS=30
+readonly PGAAS_UPSTREAM_LOST=/run/pgaas/orders/w/upstream-lost
+readonly PGAAS_REPMGRD_WAKE_LOCK=/run/pgaas/orders/w/repmgrd-wake.lock
 readonly PGAAS_SYNC_WAIT_SECS=120
 readonly PGAAS_SQL_WRITABLE='SELECT NOT pg_is_in_recovery() AND current_setting('\''default_transaction_read_only'\'') = '\''off'\'''
 readonly PGAAS_SQL_STREAMING='SELECT count(*) FROM pg_stat_replication WHERE state = '\''streaming'\'' AND application_name IN ('\''n1'\'', '\''n2'\'')'
@@ -169,4 +173,35 @@ pgaas_sync_on_when_streaming() {
     waited=$((waited + 1))
   done
   pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
+}
+
+# A standby's watch on its upstream: an idle TCP connection to its PostgreSQL port closes the moment that
+# postmaster dies, and then repmgrd is woken to check at once instead of up to a second later. The wake
+# never reaches repmgrd once its event hook marked the upstream lost (it then sleeps between reconnect
+# attempts, which the witness's vote needs).
+pgaas_upstream_watch() {
+  timeout "$PGAAS_UPSTREAM_WATCH_SECS" bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 2; read -r -u 3 _; exit 0' \
+    pgaas-upstream-watch "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT" 2>/dev/null || return 0
+  pgaas_reachable "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT" || pgaas_wake_repmgrd
+}
+
+pgaas_wake_repmgrd() {
+  local pid comm=
+  pid=$("$PGAAS_PG_BIN/psql" -X -A -t -q -h "$PGAAS_SOCKET_DIR" -p "$PGAAS_PORT" -U postgres -d "$PGAAS_REPMGR_DB" \
+    -c 'SELECT repmgr.get_repmgrd_pid()' 2>/dev/null)
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  read -r comm 2>/dev/null <"/proc/$pid/comm"
+  [ "$comm" = repmgrd ] || return 0
+  (
+    flock -w 5 9 || exit 0
+    [ -e "$PGAAS_DATA_DIR/standby.signal" ] && [ ! -e "$PGAAS_UPSTREAM_LOST" ] || exit 0
+    kill -HUP "$pid" && pgaas_log "upstream PostgreSQL gone: woke repmgrd $pid to check it now"
+  ) 9>>"$PGAAS_REPMGRD_WAKE_LOCK"
+}
+
+pgaas_upstream_lost() {
+  case "$1" in
+    mark) ( flock -w 5 9; : >"$PGAAS_UPSTREAM_LOST" ) 9>>"$PGAAS_REPMGRD_WAKE_LOCK" ;;
+    clear) rm -f "$PGAAS_UPSTREAM_LOST" ;;
+  esac
 }
