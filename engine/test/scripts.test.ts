@@ -20,6 +20,7 @@ import {
 } from "../src/render/scripts.js";
 import { parsePairSpec } from "../src/spec.js";
 import { SECRETS, SPEC, SPEC_INPUT } from "./fixtures.js";
+import { RELOCATED_DIRS, relocatedScripts } from "./relocated-scripts.js";
 
 const run = promisify(execFile);
 
@@ -120,17 +121,9 @@ describe("the VIP gate", () => {
    */
   async function gateFiles(spec = SPEC): Promise<GateFiles> {
     const files = planNodeFiles(spec, "n1", SECRETS);
-    const relocate = (text: string) =>
-      text
-        .replaceAll("/run/pgaas/orders/n1", `${dir}/run`)
-        .replaceAll("/var/lib/pgaas/orders/n1", `${dir}/state`)
-        .replaceAll("/var/log/pgaas/orders/n1", `${dir}/log`)
-        .replaceAll("/etc/pgaas/orders/n1/bin", `${dir}/bin`)
-        .replaceAll("/usr/lib/postgresql/15/bin", `${dir}/pgbin`)
-        .replaceAll("/usr/sbin/ip", `${dir}/pgbin/ip`);
+    const relocate = (text: string) => relocatedScripts(text, spec.name, "n1", dir);
     await rm(dir, { recursive: true, force: true });
-    for (const sub of ["run", "state/data", "log", "bin", "pgbin"])
-      await mkdir(join(dir, sub), { recursive: true });
+    for (const sub of RELOCATED_DIRS) await mkdir(join(dir, sub), { recursive: true });
     await writeFile(join(dir, "pgbin", "psql"), `#!/bin/bash\ncat ${dir}/writable\n`, { mode: 0o755 });
     await writeFile(join(dir, "writable"), "f\n");
     await writeFile(

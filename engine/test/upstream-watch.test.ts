@@ -12,6 +12,7 @@ import { planNodeFiles } from "../src/plan-files.js";
 import { UPSTREAM_WATCH_SECS } from "../src/render/upstream-watch.js";
 import { parsePairSpec } from "../src/spec.js";
 import { SECRETS } from "./fixtures.js";
+import { RELOCATED_DIRS, relocatedScripts } from "./relocated-scripts.js";
 
 const run = promisify(execFile);
 const UPSTREAM = "127.0.0.3";
@@ -48,20 +49,13 @@ describe("the upstream watch", () => {
     });
     const files = planNodeFiles(spec, "n1", SECRETS);
     const relocate = (text: string) =>
-      text
-        .replaceAll("/run/pgaas/watch/n1", `${dir}/run`)
-        .replaceAll("/var/lib/pgaas/watch/n1", `${dir}/state`)
-        .replaceAll("/var/log/pgaas/watch/n1", `${dir}/log`)
-        .replaceAll("/etc/pgaas/watch/n1/bin", `${dir}/bin`)
-        .replaceAll("/usr/lib/postgresql/15/bin", `${dir}/pgbin`)
-        .replaceAll(
-          `PGAAS_UPSTREAM_WATCH_SECS=${UPSTREAM_WATCH_SECS}`,
-          `PGAAS_UPSTREAM_WATCH_SECS=${TEST_WATCH_SECS}`,
-        );
+      relocatedScripts(text, spec.name, "n1", dir).replaceAll(
+        `PGAAS_UPSTREAM_WATCH_SECS=${UPSTREAM_WATCH_SECS}`,
+        `PGAAS_UPSTREAM_WATCH_SECS=${TEST_WATCH_SECS}`,
+      );
     const content = (suffix: string) => relocate(files.find((f) => f.path.endsWith(suffix))?.content ?? "");
     await rm(dir, { recursive: true, force: true });
-    for (const sub of ["run", "state/data", "log", "bin", "pgbin"])
-      await mkdir(join(dir, sub), { recursive: true });
+    for (const sub of RELOCATED_DIRS) await mkdir(join(dir, sub), { recursive: true });
     lib = join(dir, "bin", "pgaas-lib.sh");
     hook = join(dir, "bin", "event-hook");
     await writeFile(lib, content("/bin/pgaas-lib.sh"));

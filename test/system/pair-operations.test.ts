@@ -89,6 +89,18 @@ describe("pair operations on namespace hosts", () => {
     const admin = secrets.adminPassword.reveal();
     const vip = spec.endpoint.address;
     const statusOf = () => pairStatus(spec, hosts);
+    /** pg_ctl on a node's PostgreSQL, run inside its namespace as postgres. */
+    const pgCtl = (node: string, ...args: string[]) =>
+      hostExec(lab, node, [
+        "runuser",
+        "-u",
+        "postgres",
+        "--",
+        "/usr/lib/postgresql/15/bin/pg_ctl",
+        "-D",
+        `/etc/pgaas/${spec.name}/${node}`,
+        ...args,
+      ]);
     try {
       await bootstrapPair(spec, hosts, { secrets, onProgress: printProgress });
       const setup = new pg.Client({
@@ -138,18 +150,7 @@ describe("pair operations on namespace hosts", () => {
       expect(status.replication).toBe("synchronous");
 
       // Standby down: a commit waits at most the degrade window, then status says degraded.
-      await hostExec(lab, "n2", [
-        "runuser",
-        "-u",
-        "postgres",
-        "--",
-        "/usr/lib/postgresql/15/bin/pg_ctl",
-        "-D",
-        `/etc/pgaas/${spec.name}/n2`,
-        "stop",
-        "-m",
-        "immediate",
-      ]);
+      await pgCtl("n2", "stop", "-m", "immediate");
       const degradeSeconds = await timedInsert(vip, admin, 2);
       process.stdout.write(`commit with the standby down returned after ${degradeSeconds.toFixed(1)} s\n`);
       expect(degradeSeconds).toBeLessThan(6);
@@ -250,19 +251,7 @@ describe("pair operations on namespace hosts", () => {
       process.stdout.write(`isolated primary fenced itself after ${fenceSeconds.toFixed(1)} s\n`);
       expect(fenceSeconds).toBeLessThan(3);
       // The watcher writes the marker first, then stops PostgreSQL (immediate): wait for the stop itself.
-      const n2Status = async () =>
-        (
-          await hostExec(lab, "n2", [
-            "runuser",
-            "-u",
-            "postgres",
-            "--",
-            "/usr/lib/postgresql/15/bin/pg_ctl",
-            "-D",
-            `/etc/pgaas/${spec.name}/n2`,
-            "status",
-          ])
-        ).code;
+      const n2Status = async () => (await pgCtl("n2", "status")).code;
       await until("n2's PostgreSQL stopped by its fence", async () => (await n2Status()) === 3, 5_000);
       expect(await n2Status()).toBe(3);
       // Measured inside the namespaces: SSH status probes would wait on the vanished host.
