@@ -1,5 +1,6 @@
-// The standby's upstream watch (render/upstream-watch.ts), run for real in bash: a TCP server on loopback
-// stands in for the upstream's PostgreSQL port, and a process named repmgrd counts the SIGHUPs it gets.
+// The standby's upstream watch (render/upstream-watch.ts), run for real in bash: a sleeping process stands
+// in for the walreceiver, a TCP server on loopback for the upstream's PostgreSQL port (closed: refused),
+// and a process named repmgrd counts the SIGHUPs it gets.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket } from "node:net";
@@ -25,7 +26,8 @@ describe("the upstream watch", () => {
   let lib = "";
   let hook = "";
   let repmgrd: ChildProcess | undefined;
-  let upstream: { server: Server; sockets: Set<Socket> } | undefined;
+  let upstream: { server: Server; sockets: Set<Socket>; accepted: number } | undefined;
+  let walreceiver: ChildProcess | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "pgaas-upstream-watch-"));
@@ -70,6 +72,7 @@ describe("the upstream watch", () => {
 
   afterEach(async () => {
     repmgrd?.kill("SIGKILL");
+    walreceiver?.kill("SIGKILL");
     await closeUpstream();
   });
 
@@ -90,17 +93,18 @@ describe("the upstream watch", () => {
     throw new Error("the stand-in repmgrd did not start within 1 s");
   }
 
-  async function listen(): Promise<{ server: Server; sockets: Set<Socket> }> {
-    const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
+  async function listen(): Promise<{ server: Server; sockets: Set<Socket>; accepted: number }> {
+    const state = { server: createServer(), sockets: new Set<Socket>(), accepted: 0 };
+    state.server.on("connection", (socket) => {
+      state.accepted += 1;
+      state.sockets.add(socket);
+      socket.on("close", () => state.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => server.listen(port, UPSTREAM, resolve));
-    return { server, sockets };
+    await new Promise<void>((resolve) => state.server.listen(port, UPSTREAM, resolve));
+    return state;
   }
 
-  /** The upstream's postmaster dies: its connections close and its port refuses. */
+  /** The upstream's postmaster is gone: its port refuses. */
   async function closeUpstream(): Promise<void> {
     const current = upstream;
     upstream = undefined;
@@ -109,16 +113,23 @@ describe("the upstream watch", () => {
     await new Promise<void>((resolve) => current.server.close(() => resolve()));
   }
 
-  /** Starts one watch and waits until its connection reached the upstream; `ended` settles when it returns. */
-  async function startWatch(): Promise<{ ended: Promise<void> }> {
-    const ended = run("bash", ["-c", `. ${lib}; pgaas_upstream_watch`], { timeout: 10_000 }).then(
-      () => undefined,
-    );
-    for (let look = 0; look < 100 && (upstream?.sockets.size ?? 0) === 0; look += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(upstream?.sockets.size).toBe(1);
+  /** Starts one watch on a stand-in walreceiver; `ended` settles when the watch returns. */
+  function startWatch(): { ended: Promise<void> } {
+    walreceiver = spawn("sleep", ["60"], { stdio: "ignore" });
+    const ended = run("bash", ["-c", `. ${lib}; pgaas_upstream_watch ${walreceiver.pid}`], {
+      timeout: 10_000,
+    }).then(() => undefined);
     return { ended };
+  }
+
+  /** The walreceiver exits (its stream closed) once the watch is surely looking. */
+  async function walreceiverExits(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const child = walreceiver;
+    if (!child) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
   }
 
   const hups = () => readFile(join(dir, "hups"), "utf8").catch(() => "");
@@ -126,9 +137,10 @@ describe("the upstream watch", () => {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
   const scriptsLog = () => readFile(join(dir, "log", "pgaas-scripts.log"), "utf8").catch(() => "");
 
-  it("wakes repmgrd once the upstream closes the connection and then refuses one", async () => {
-    const watch = await startWatch();
+  it("wakes repmgrd once the walreceiver exits and the upstream's port refuses", async () => {
     await closeUpstream();
+    const watch = startWatch();
+    await walreceiverExits();
     await watch.ended;
     await settle();
     expect(await hups()).toBe("hup\n");
@@ -137,27 +149,34 @@ describe("the upstream watch", () => {
     );
   });
 
-  it("leaves repmgrd alone when the upstream closes the connection but still accepts (authentication_timeout)", async () => {
-    const watch = await startWatch();
-    for (const socket of upstream?.sockets ?? []) socket.destroy();
+  it("leaves repmgrd alone when the upstream's port still accepts (a shutdown in progress)", async () => {
+    const watch = startWatch();
+    await walreceiverExits();
     await watch.ended;
     await settle();
     expect(await hups()).toBe("");
+    // Five looks 0.1 s apart, each closed at once: nothing is left open on the upstream.
+    expect(upstream?.accepted).toBe(5);
+    expect(upstream?.sockets.size).toBe(0);
   });
 
-  it("gives its connection up after its bound while the upstream lives, and wakes no one", async () => {
+  it("holds no connection to the upstream while the walreceiver lives, and ends at its bound", async () => {
     const started = Date.now();
-    await (await startWatch()).ended;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(TEST_WATCH_SECS * 1000 - 100);
-    expect(upstream?.sockets.size).toBe(0);
+    const watch = startWatch();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(upstream?.accepted).toBe(0);
+    await watch.ended;
+    expect(Date.now() - started).toBeGreaterThanOrEqual((TEST_WATCH_SECS - 1) * 1000);
+    expect(upstream?.accepted).toBe(0);
     expect(await hups()).toBe("");
   });
 
   it("never wakes repmgrd once the event hook marked the upstream lost, until an event says it is back", async () => {
     await run("bash", [hook, "repmgrd_upstream_disconnect", "1", "1"]);
     await expect(stat(join(dir, "run", "upstream-lost"))).resolves.toBeTruthy();
-    const watch = await startWatch();
     await closeUpstream();
+    const watch = startWatch();
+    await walreceiverExits();
     await watch.ended;
     await settle();
     expect(await hups()).toBe("");

@@ -18,6 +18,7 @@ import { withHeader } from "./header.js";
 import { REPMGR_DATABASE } from "./pg-hba.js";
 import { REPMGR_BIN } from "./repmgr-conf.js";
 import {
+  STREAMING_WALRECEIVER_PID_SQL,
   UPSTREAM_BACK_EVENTS,
   UPSTREAM_LOST_EVENTS,
   UPSTREAM_WATCH_FUNCTIONS,
@@ -93,6 +94,7 @@ export function renderScriptLib(spec: PairSpec, member: Member): string {
     PGAAS_SQL_SYNC_ON: setSynchronousStandbyNamesSql(sync ? synchronousStandbyNames(spec) : ""),
     PGAAS_SQL_SYNC_OFF: setSynchronousStandbyNamesSql(""),
     PGAAS_SQL_RELOAD: RELOAD_SQL,
+    PGAAS_SQL_WALRECEIVER: STREAMING_WALRECEIVER_PID_SQL,
   });
   const body = `# Sourced by the pgaas scripts of ${member.name} (pair ${spec.name}).
 ${vars}export PGCONNECT_TIMEOUT=${PSQL_CONNECT_TIMEOUT_SECS}
@@ -234,10 +236,10 @@ pgaas_sync_on_when_streaming() {
   pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
 }
 
-# A standby's watch on its upstream: an idle TCP connection to its PostgreSQL port closes the moment that
-# postmaster dies, and then repmgrd is woken to check at once instead of up to a second later. The wake
-# never reaches repmgrd once its event hook marked the upstream lost (it then sleeps between reconnect
-# attempts, which the witness's vote needs).
+# A standby's watch on its upstream: its walreceiver exits the moment the primary's PostgreSQL dies, and
+# when the primary's port then refuses a connect, repmgrd is woken to check at once instead of up to a
+# second later. The wake never reaches repmgrd once its event hook marked the upstream lost (it then
+# sleeps between reconnect attempts, which the witness's vote needs).
 ${UPSTREAM_WATCH_FUNCTIONS}
 `;
   return withHeader(body);
@@ -380,11 +382,14 @@ while :; do
   else
     if pgaas_vip_may_hold "$last_writable"; then pgaas_vip_gate held; else pgaas_vip_gate closed; fi
     last_seen=$(now_ms)
-    # A running standby keeps one watch on its upstream beside this loop.
+    # A streaming standby keeps one watch on its walreceiver beside this loop.
     if [ -e "$PGAAS_DATA_DIR/standby.signal" ] && { [ -z "$watch" ] || ! kill -0 "$watch" 2>/dev/null; } &&
       pgaas_postmaster_alive; then
-      pgaas_upstream_watch &
-      watch=$!
+      receiver=$(pgaas_psql -c "$PGAAS_SQL_WALRECEIVER" 2>/dev/null)
+      if [[ "$receiver" =~ ^[0-9]+$ ]]; then
+        pgaas_upstream_watch "$receiver" &
+        watch=$!
+      fi
     fi
   fi
   pgaas_vip_gate_beat

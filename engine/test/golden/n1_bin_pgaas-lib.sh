@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: d12d75a04c7a3ff937c6f929a91a60ce95fd69febd43f288c51752dc2fc15a1f
+# sha256: f8c8c7535480f0e9cbf77edd39fb1c076d7b0df66e69e8d3d250f78577a8fee5
 # Sourced by the pgaas scripts of n1 (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -25,7 +25,7 @@ readonly PGAAS_WITNESS_ADDRESS=10.40.1.5
 readonly PGAAS_WITNESS_PORT=5440
 readonly PGAAS_PROBE_TIMEOUT=1
 readonly PGAAS_REPMGR_DB=repmgr
-readonly PGAAS_UPSTREAM_WATCH_SECS=30
+readonly PGAAS_UPSTREAM_WATCH_SECS=300
 readonly PGAAS_UPSTREAM_LOST=/run/pgaas/orders/n1/upstream-lost
 readonly PGAAS_REPMGRD_WAKE_LOCK=/run/pgaas/orders/n1/repmgrd-wake.lock
 readonly PGAAS_SYNC_WAIT_SECS=120
@@ -34,6 +34,7 @@ readonly PGAAS_SQL_STREAMING='SELECT count(*) FROM pg_stat_replication WHERE sta
 readonly PGAAS_SQL_SYNC_ON='ALTER SYSTEM SET synchronous_standby_names = '\''ANY 1 ("n1", "n2")'\'''
 readonly PGAAS_SQL_SYNC_OFF='ALTER SYSTEM SET synchronous_standby_names = '\'''\'''
 readonly PGAAS_SQL_RELOAD='SELECT pg_reload_conf()'
+readonly PGAAS_SQL_WALRECEIVER='SELECT pid FROM pg_stat_wal_receiver WHERE status = '\''streaming'\'''
 export PGCONNECT_TIMEOUT=2
 # libpq clients started from here (walreceiver via pg-service, repmgr, psql) find the pair's passwords.
 export PGPASSFILE=/etc/pgaas/orders/pgpass
@@ -175,14 +176,31 @@ pgaas_sync_on_when_streaming() {
   pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
 }
 
-# A standby's watch on its upstream: an idle TCP connection to its PostgreSQL port closes the moment that
-# postmaster dies, and then repmgrd is woken to check at once instead of up to a second later. The wake
-# never reaches repmgrd once its event hook marked the upstream lost (it then sleeps between reconnect
-# attempts, which the witness's vote needs).
+# A standby's watch on its upstream: its walreceiver exits the moment the primary's PostgreSQL dies, and
+# when the primary's port then refuses a connect, repmgrd is woken to check at once instead of up to a
+# second later. The wake never reaches repmgrd once its event hook marked the upstream lost (it then
+# sleeps between reconnect attempts, which the witness's vote needs).
 pgaas_upstream_watch() {
-  timeout "$PGAAS_UPSTREAM_WATCH_SECS" bash -c 'exec 3<>"/dev/tcp/$1/$2" || exit 2; read -r -u 3 _; exit 0' \
-    pgaas-upstream-watch "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT" 2>/dev/null || return 0
-  pgaas_reachable "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT" || pgaas_wake_repmgrd
+  local receiver=$1 until=$((SECONDS + PGAAS_UPSTREAM_WATCH_SECS)) tick look
+  # A pipe nobody writes to: read -t on it sleeps 0.05 s without starting a process.
+  exec {tick}<> <(:)
+  while [ -e "/proc/$receiver" ] && [ "$SECONDS" -lt "$until" ]; do read -r -t 0.05 -u "$tick" _; done
+  exec {tick}<&-
+  [ -e "/proc/$receiver" ] && return 0
+  for look in 1 2 3 4 5; do
+    if pgaas_upstream_refuses; then
+      pgaas_wake_repmgrd
+      return 0
+    fi
+    [ "$look" = 5 ] || sleep 0.1
+  done
+}
+
+pgaas_upstream_refuses() {
+  [ -n "$PGAAS_PEER_ADDRESS" ] || return 1
+  # pgaas_reachable says 1 for a refused connect and 124 for one that timed out.
+  pgaas_reachable "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT"
+  [ $? = 1 ]
 }
 
 pgaas_wake_repmgrd() {
