@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "@pgaas/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memberLayout } from "../src/layout.js";
 import { nodeMember } from "../src/members.js";
 import { planNodeFiles, planWitnessFiles } from "../src/plan-files.js";
 import {
@@ -121,7 +122,7 @@ describe("the VIP gate", () => {
    */
   async function gateFiles(spec = SPEC): Promise<GateFiles> {
     const files = planNodeFiles(spec, "n1", SECRETS);
-    const relocate = (text: string) => relocatedScripts(text, spec.name, "n1", dir);
+    const relocate = (text: string) => relocatedScripts(text, memberLayout(spec, "n1"), dir);
     await rm(dir, { recursive: true, force: true });
     for (const sub of RELOCATED_DIRS) await mkdir(join(dir, sub), { recursive: true });
     await writeFile(join(dir, "pgbin", "psql"), `#!/bin/bash\ncat ${dir}/writable\n`, { mode: 0o755 });

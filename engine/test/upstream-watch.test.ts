@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "@pgaas/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { memberLayout } from "../src/layout.js";
 import { planNodeFiles } from "../src/plan-files.js";
 import { UPSTREAM_WATCH_SECS } from "../src/render/upstream-watch.js";
 import { parsePairSpec } from "../src/spec.js";
@@ -51,7 +52,7 @@ describe("the upstream watch", () => {
     });
     const files = planNodeFiles(spec, "n1", SECRETS);
     const relocate = (text: string) =>
-      relocatedScripts(text, spec.name, "n1", dir).replaceAll(
+      relocatedScripts(text, memberLayout(spec, "n1"), dir).replaceAll(
         `PGAAS_UPSTREAM_WATCH_SECS=${UPSTREAM_WATCH_SECS}`,
         `PGAAS_UPSTREAM_WATCH_SECS=${TEST_WATCH_SECS}`,
       );
@@ -132,6 +133,14 @@ describe("the upstream watch", () => {
     await exited;
   }
 
+  /** One whole watch: it starts, its walreceiver exits, it returns, and a wake would have landed. */
+  async function watchThroughWalreceiverExit(): Promise<void> {
+    const watch = startWatch();
+    await walreceiverExits();
+    await watch.ended;
+    await settle();
+  }
+
   const hups = () => readFile(join(dir, "hups"), "utf8").catch(() => "");
   /** Waits long enough for a trap in the stand-in (it runs between 0.05 s sleeps). */
   const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
@@ -139,10 +148,7 @@ describe("the upstream watch", () => {
 
   it("wakes repmgrd once the walreceiver exits and the upstream's port refuses", async () => {
     await closeUpstream();
-    const watch = startWatch();
-    await walreceiverExits();
-    await watch.ended;
-    await settle();
+    await watchThroughWalreceiverExit();
     expect(await hups()).toBe("hup\n");
     expect(await scriptsLog()).toContain(
       `upstream PostgreSQL gone: woke repmgrd ${repmgrd?.pid} to check it now`,
@@ -150,10 +156,7 @@ describe("the upstream watch", () => {
   });
 
   it("leaves repmgrd alone when the upstream's port still accepts (a shutdown in progress)", async () => {
-    const watch = startWatch();
-    await walreceiverExits();
-    await watch.ended;
-    await settle();
+    await watchThroughWalreceiverExit();
     expect(await hups()).toBe("");
     // Five looks 0.1 s apart, each closed at once: nothing is left open on the upstream.
     expect(upstream?.accepted).toBe(5);
@@ -175,10 +178,7 @@ describe("the upstream watch", () => {
     await run("bash", [hook, "repmgrd_upstream_disconnect", "1", "1"]);
     await expect(stat(join(dir, "run", "upstream-lost"))).resolves.toBeTruthy();
     await closeUpstream();
-    const watch = startWatch();
-    await walreceiverExits();
-    await watch.ended;
-    await settle();
+    await watchThroughWalreceiverExit();
     expect(await hups()).toBe("");
     await run("bash", [hook, "repmgrd_failover_follow", "1", "2"]);
     await expect(stat(join(dir, "run", "upstream-lost"))).rejects.toThrow(/ENOENT/);

@@ -235,15 +235,18 @@ pgaas_sync_on_when_streaming() {
   done
   pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
 }
+${member.kind === "node" ? NODE_ONLY_FUNCTIONS : ""}`;
+  return withHeader(body);
+}
 
+/** Only a node streams from an upstream: the witness's lib goes without the watch. */
+const NODE_ONLY_FUNCTIONS = `
 # A standby's watch on its upstream: its walreceiver exits the moment the primary's PostgreSQL dies, and
 # when the primary's port then refuses a connect, repmgrd is woken to check at once instead of up to a
 # second later. The wake never reaches repmgrd once its event hook marked the upstream lost (it then
 # sleeps between reconnect attempts, which the witness's vote needs).
 ${UPSTREAM_WATCH_FUNCTIONS}
 `;
-  return withHeader(body);
-}
 
 function script(member: Member, body: string): string {
   const lib = scriptPaths(member.layout).lib;

@@ -49,8 +49,8 @@ pgaas_upstream_refuses() {
 
 pgaas_wake_repmgrd() {
   local pid comm=
-  pid=$("$PGAAS_PG_BIN/psql" -X -A -t -q -h "$PGAAS_SOCKET_DIR" -p "$PGAAS_PORT" -U postgres -d "$PGAAS_REPMGR_DB" \\
-    -c 'SELECT repmgr.get_repmgrd_pid()' 2>/dev/null)
+  # psql takes the last -d: repmgr's functions live in its own database.
+  pid=$(pgaas_psql -d "$PGAAS_REPMGR_DB" -c 'SELECT repmgr.get_repmgrd_pid()' 2>/dev/null)
   [[ "$pid" =~ ^[0-9]+$ ]] || return 0
   read -r comm 2>/dev/null <"/proc/$pid/comm"
   [ "$comm" = repmgrd ] || return 0

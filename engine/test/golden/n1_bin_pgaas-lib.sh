@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: f8c8c7535480f0e9cbf77edd39fb1c076d7b0df66e69e8d3d250f78577a8fee5
+# sha256: 83a56b32b50c6e5d2554b9d68dbaf275aea2c3a7fc01f9820c5704d7f02bbf2a
 # Sourced by the pgaas scripts of n1 (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -205,8 +205,8 @@ pgaas_upstream_refuses() {
 
 pgaas_wake_repmgrd() {
   local pid comm=
-  pid=$("$PGAAS_PG_BIN/psql" -X -A -t -q -h "$PGAAS_SOCKET_DIR" -p "$PGAAS_PORT" -U postgres -d "$PGAAS_REPMGR_DB" \
-    -c 'SELECT repmgr.get_repmgrd_pid()' 2>/dev/null)
+  # psql takes the last -d: repmgr's functions live in its own database.
+  pid=$(pgaas_psql -d "$PGAAS_REPMGR_DB" -c 'SELECT repmgr.get_repmgrd_pid()' 2>/dev/null)
   [[ "$pid" =~ ^[0-9]+$ ]] || return 0
   read -r comm 2>/dev/null <"/proc/$pid/comm"
   [ "$comm" = repmgrd ] || return 0

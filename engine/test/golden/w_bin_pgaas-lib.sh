@@ -1,5 +1,5 @@
 # managed by pgaas — do not edit
-# sha256: 1f93412fcb0945193320833796103ca5db390b5691fdbfe3a78dc60528b6e383
+# sha256: 677d71cf68e1db8aa68155a6985a639f5094622af538d62311be9a9dde8aac84
 # Sourced by the pgaas scripts of w (pair orders).
 readonly PGAAS_PG_BIN=/usr/lib/postgresql/15/bin
 readonly PGAAS_REPMGR=/usr/lib/postgresql/15/bin/repmgr
@@ -174,52 +174,4 @@ pgaas_sync_on_when_streaming() {
     waited=$((waited + 1))
   done
   pgaas_log "sync stays off: no standby streamed within $PGAAS_SYNC_WAIT_SECS s"
-}
-
-# A standby's watch on its upstream: its walreceiver exits the moment the primary's PostgreSQL dies, and
-# when the primary's port then refuses a connect, repmgrd is woken to check at once instead of up to a
-# second later. The wake never reaches repmgrd once its event hook marked the upstream lost (it then
-# sleeps between reconnect attempts, which the witness's vote needs).
-pgaas_upstream_watch() {
-  local receiver=$1 until=$((SECONDS + PGAAS_UPSTREAM_WATCH_SECS)) tick look
-  # A pipe nobody writes to: read -t on it sleeps 0.05 s without starting a process.
-  exec {tick}<> <(:)
-  while [ -e "/proc/$receiver" ] && [ "$SECONDS" -lt "$until" ]; do read -r -t 0.05 -u "$tick" _; done
-  exec {tick}<&-
-  [ -e "/proc/$receiver" ] && return 0
-  for look in 1 2 3 4 5; do
-    if pgaas_upstream_refuses; then
-      pgaas_wake_repmgrd
-      return 0
-    fi
-    [ "$look" = 5 ] || sleep 0.1
-  done
-}
-
-pgaas_upstream_refuses() {
-  [ -n "$PGAAS_PEER_ADDRESS" ] || return 1
-  # pgaas_reachable says 1 for a refused connect and 124 for one that timed out.
-  pgaas_reachable "$PGAAS_PEER_ADDRESS" "$PGAAS_PEER_PORT"
-  [ $? = 1 ]
-}
-
-pgaas_wake_repmgrd() {
-  local pid comm=
-  pid=$("$PGAAS_PG_BIN/psql" -X -A -t -q -h "$PGAAS_SOCKET_DIR" -p "$PGAAS_PORT" -U postgres -d "$PGAAS_REPMGR_DB" \
-    -c 'SELECT repmgr.get_repmgrd_pid()' 2>/dev/null)
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
-  read -r comm 2>/dev/null <"/proc/$pid/comm"
-  [ "$comm" = repmgrd ] || return 0
-  (
-    flock -w 5 9 || exit 0
-    [ -e "$PGAAS_DATA_DIR/standby.signal" ] && [ ! -e "$PGAAS_UPSTREAM_LOST" ] || exit 0
-    kill -HUP "$pid" && pgaas_log "upstream PostgreSQL gone: woke repmgrd $pid to check it now"
-  ) 9>>"$PGAAS_REPMGRD_WAKE_LOCK"
-}
-
-pgaas_upstream_lost() {
-  case "$1" in
-    mark) ( flock -w 5 9; : >"$PGAAS_UPSTREAM_LOST" ) 9>>"$PGAAS_REPMGRD_WAKE_LOCK" ;;
-    clear) rm -f "$PGAAS_UPSTREAM_LOST" ;;
-  esac
 }
